@@ -1,0 +1,336 @@
+/*
+ * cmd_run.c - `ipasim run`: simulate a policy on a topology and a trace.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "cli/setup.h"
+#include "engine/sim.h"
+#include "report/report.h"
+#include "topo/topo.h"
+#include "trace/trace.h"
+#include "util/common.h"
+#include "util/duration.h"
+#include "util/paths.h"
+
+static const char help_fmt[] =
+    "Simulates POLICY on TOPOLOGY replaying TRACE, and reports where cores\n"
+    "were wasted. Bare file names are also looked up in the shipped\n"
+    "topologies/, policies/ and traces/.\n"
+    "\n"
+    "  TOPOLOGY  an hwloc XML file, an hwloc synthetic description\n"
+    "            (\"pack:2 core:8 pu:2\"), or 'host'\n"
+    "  POLICY    a C policy (.c, compiled and cached) or a shared object\n"
+    "            (.so); 'CPULIST:POLICY' runs it on those cores only, and\n"
+    "            --policy may repeat to partition the machine\n"
+    "  TRACE     a JSON trace (docs/trace-format.md)\n"
+    "\n"
+    "Exit status: 0 ok; 1 a policy fault or stall, or flagged intervals\n"
+    "with --fail-on-wc; 2 bad usage or unreadable input.";
+
+struct run_options {
+    char *topo, *trace, *json, *log;
+    char **policies;
+    char *until, *balance, *threshold, *stall, *cs_cost, *migration_cost;
+    gint64 seed, hz, max_events, numa_slowdown, threads;
+    double trylock_fail;
+    gboolean fail_on_wc, quiet;
+};
+
+static bool duration_opt(const char *flag, const char *text, uint64_t *out,
+                         GError **error)
+{
+    if (!text)
+        return true;
+    if (ipa_duration_parse(text, out))
+        return true;
+    g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                "%s: expected a duration like '2ms' or '150us', got '%s'",
+                flag, text);
+    return false;
+}
+
+static bool config_from(const struct run_options *o,
+                        struct ipa_sim_config *c, GError **error)
+{
+    ipa_sim_config_defaults(c);
+    if (!duration_opt("--until", o->until, &c->until_ns, error) ||
+        !duration_opt("--balance-interval", o->balance, &c->balance_ns,
+                      error) ||
+        !duration_opt("--wc-threshold", o->threshold, &c->wc_threshold_ns,
+                      error) ||
+        !duration_opt("--stall-limit", o->stall, &c->stall_ns, error) ||
+        !duration_opt("--cs-cost", o->cs_cost, &c->cs_cost_ns, error) ||
+        !duration_opt("--migration-cost", o->migration_cost,
+                      &c->migration_cost_ns, error))
+        return false;
+    const char *bad = NULL;
+    if (o->hz < 1 || o->hz > 1000000)
+        bad = "--hz must be between 1 and 1000000";
+    else if (!c->balance_ns)
+        bad = "--balance-interval must be positive";
+    else if (o->seed < 0)
+        bad = "--seed must not be negative";
+    else if (o->max_events < 0)
+        bad = "--max-events must not be negative";
+    else if (o->numa_slowdown < 100 || o->numa_slowdown > 1000)
+        bad = "--numa-slowdown is a percentage from 100 to 1000";
+    else if (o->trylock_fail < 0 || o->trylock_fail > 1)
+        bad = "--trylock-fail is a probability from 0 to 1";
+    if (bad) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s", bad);
+        return false;
+    }
+    c->hz = (uint64_t)o->hz;
+    c->seed = (uint64_t)o->seed;
+    c->max_events = (uint64_t)o->max_events;
+    c->numa_slowdown_pct = (uint32_t)o->numa_slowdown;
+    c->trylock_fail_ppm = (uint32_t)(o->trylock_fail * 1e6);
+    return true;
+}
+
+/* The log is written to a temporary file beside its name and renamed
+ * once the run has ended: the file is complete or absent. */
+struct out_file {
+    char *path, *tmp;
+    FILE *f;
+};
+
+static bool out_open(struct out_file *o, const char *path, GError **error)
+{
+    o->path = g_strdup(path);
+    char *dir = g_path_get_dirname(path);
+    char *base = g_path_get_basename(path);
+    o->tmp = g_strdup_printf("%s/.%s.%d.tmp", dir, base, (int)getpid());
+    g_free(dir);
+    g_free(base);
+    o->f = fopen(o->tmp, "w");
+    if (!o->f) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "cannot write %s: %s",
+                    path, g_strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+static bool out_close(struct out_file *o, bool keep, GError **error)
+{
+    bool ok = true;
+    if (o->f) {
+        ok = fclose(o->f) == 0;
+        o->f = NULL;
+        if (ok && keep && rename(o->tmp, o->path) != 0)
+            ok = false;
+        if (!ok || !keep)
+            unlink(o->tmp);
+        if (!ok && error && !*error)
+            g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                        "cannot write %s: %s", o->path, g_strerror(errno));
+    }
+    g_free(o->path);
+    g_free(o->tmp);
+    o->path = o->tmp = NULL;
+    return ok;
+}
+
+static int fail(GError *error)
+{
+    int code = error->code == IPA_ERROR_POLICY ? IPA_EXIT_FAIL : IPA_EXIT_USAGE;
+    fprintf(stderr, "ipasim: error: %s\n", error->message);
+    g_error_free(error);
+    return code;
+}
+
+static int run(struct run_options *o)
+{
+    GError *error = NULL;
+    struct ipa_sim_config config;
+    struct ipa_topo *topo = NULL;
+    struct ipa_trace *trace = NULL;
+    struct ipa_sim *sim = NULL;
+    struct ipa_setup setup = {0};
+    struct out_file log = {0};
+    char *trace_path = NULL;
+    int code = IPA_EXIT_USAGE;
+
+    if (!config_from(o, &config, &error))
+        goto out;
+    if (!ipa_setup_topology(o->topo, &topo, &error))
+        goto out;
+    trace_path = ipa_find_shipped(o->trace, "traces");
+    if (!trace_path) {
+        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "trace '%s': no such file (nor in the shipped traces/)",
+                    o->trace);
+        goto out;
+    }
+    if (!ipa_trace_load_json(trace_path, &trace, &error))
+        goto out;
+    if (!ipa_setup_policies(&setup, o->policies, &error))
+        goto out;
+    if (o->log && !out_open(&log, o->log, &error))
+        goto out;
+    config.log = log.f;
+    sim = ipa_sim_new(topo, trace, &config);
+    if (!ipa_setup_partitions(&setup, sim, &error))
+        goto out;
+
+    gint64 t0 = g_get_monotonic_time();
+    if (!ipa_sim_run(sim, &error))
+        goto out;
+    double wall = (double)(g_get_monotonic_time() - t0) / 1e6;
+    if (!out_close(&log, true, &error))
+        goto out;
+
+    char *topo_name = g_path_get_basename(o->topo);
+    char *trace_name = g_path_get_basename(o->trace);
+    struct ipa_report_info info = {
+        .topology = topo_name,
+        .trace = trace_name,
+        .policies = setup.label,
+        .wall_seconds = wall,
+        .max_threads = (int)o->threads,
+    };
+    if (!o->quiet)
+        ipa_report_text(sim, &info, stdout);
+    bool json_ok = !o->json || ipa_report_json(sim, &info, o->json, &error);
+    g_free(topo_name);
+    g_free(trace_name);
+    if (!json_ok)
+        goto out;
+
+    enum ipa_sim_exit kind = ipa_sim_exit_kind(sim);
+    code = IPA_EXIT_OK;
+    switch (kind) {
+    case IPA_SIM_FAULT:
+    case IPA_SIM_STALL:
+        fprintf(stderr, "ipasim: %s\n", ipa_sim_exit_message(sim));
+        code = IPA_EXIT_FAIL;
+        break;
+    case IPA_SIM_TRACE_ERROR:
+        fprintf(stderr, "ipasim: error: %s\n", ipa_sim_exit_message(sim));
+        code = IPA_EXIT_USAGE;
+        break;
+    case IPA_SIM_DEADLOCK:
+    case IPA_SIM_MAX_EVENTS:
+        fprintf(stderr, "ipasim: warning: %s\n", ipa_sim_exit_message(sim));
+        break;
+    default:
+        break;
+    }
+    if (code == IPA_EXIT_OK && o->fail_on_wc) {
+        int flagged = ipa_report_flagged(sim);
+        if (flagged) {
+            fprintf(stderr,
+                    "ipasim: %d work-conservation interval%s flagged "
+                    "(--fail-on-wc)\n",
+                    flagged, flagged == 1 ? "" : "s");
+            code = IPA_EXIT_FAIL;
+        }
+    }
+out:
+    out_close(&log, false, NULL);
+    if (error)
+        code = fail(error);
+    ipa_sim_free(sim);
+    ipa_setup_fini(&setup);
+    if (trace)
+        ipa_trace_free(trace);
+    if (topo)
+        ipa_topo_free(topo);
+    g_free(trace_path);
+    return code;
+}
+
+int ipa_cmd_run(int argc, char **argv)
+{
+    struct run_options o = {
+        .seed = 1, .hz = 1000, .numa_slowdown = 100, .threads = 64,
+    };
+    GOptionEntry entries[] = {
+        {"topo", 0, 0, G_OPTION_ARG_STRING, &o.topo, "machine topology",
+         "TOPOLOGY"},
+        {"policy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.policies,
+         "scheduling policy (repeatable)", "[CPULIST:]POLICY"},
+        {"trace", 0, 0, G_OPTION_ARG_FILENAME, &o.trace, "workload trace",
+         "TRACE"},
+        {"json", 0, 0, G_OPTION_ARG_FILENAME, &o.json,
+         "write the JSON report (docs/report-format.md)", "FILE"},
+        {"log", 0, 0, G_OPTION_ARG_FILENAME, &o.log,
+         "write one line per state change (docs/report-format.md)", "FILE"},
+        {"seed", 0, 0, G_OPTION_ARG_INT64, &o.seed,
+         "seed of random durations and probabilities (default 1)", "N"},
+        {"hz", 0, 0, G_OPTION_ARG_INT64, &o.hz,
+         "ticks per second on busy cores (default 1000)", "N"},
+        {"balance-interval", 0, 0, G_OPTION_ARG_STRING, &o.balance,
+         "period of balancing_select on each core (default 4ms)", "DUR"},
+        {"wc-threshold", 0, 0, G_OPTION_ARG_STRING, &o.threshold,
+         "flag violations at least this long (default 20ms)", "DUR"},
+        {"fail-on-wc", 0, 0, G_OPTION_ARG_NONE, &o.fail_on_wc,
+         "exit 1 if any work-conservation interval is flagged", NULL},
+        {"until", 0, 0, G_OPTION_ARG_STRING, &o.until,
+         "stop at this simulated time", "DUR"},
+        {"max-events", 0, 0, G_OPTION_ARG_INT64, &o.max_events,
+         "stop after this many events", "N"},
+        {"stall-limit", 0, 0, G_OPTION_ARG_STRING, &o.stall,
+         "fault when threads are ready and no core runs for this long "
+         "(default 5s; 0 disables)",
+         "DUR"},
+        {"cs-cost", 0, 0, G_OPTION_ARG_STRING, &o.cs_cost,
+         "cost of a context switch (default 0)", "DUR"},
+        {"migration-cost", 0, 0, G_OPTION_ARG_STRING, &o.migration_cost,
+         "extra cost when a thread changes core (default 0)", "DUR"},
+        {"numa-slowdown", 0, 0, G_OPTION_ARG_INT64, &o.numa_slowdown,
+         "work off the thread's home node runs at PCT% of the time "
+         "(default 100)",
+         "PCT"},
+        {"trylock-fail", 0, 0, G_OPTION_ARG_DOUBLE, &o.trylock_fail,
+         "probability that a remote trylock fails (default 0)", "P"},
+        {"threads", 0, 0, G_OPTION_ARG_INT64, &o.threads,
+         "list threads one by one in the summary up to N (default 64)", "N"},
+        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
+         "print no summary", NULL},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    GOptionContext *ctx = g_option_context_new("- simulate a scheduling policy");
+    g_option_context_set_summary(ctx, help_fmt);
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_help_enabled(ctx, TRUE);
+    GError *error = NULL;
+    int code;
+    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+        fprintf(stderr, "ipasim: error: %s\nTry 'ipasim --help'.\n",
+                error->message);
+        g_error_free(error);
+        code = IPA_EXIT_USAGE;
+    } else if (argc > 1) {
+        fprintf(stderr,
+                "ipasim: error: unexpected argument '%s'\nTry 'ipasim "
+                "--help'.\n",
+                argv[1]);
+        code = IPA_EXIT_USAGE;
+    } else if (!o.topo || !o.policies || !o.trace) {
+        fprintf(stderr,
+                "ipasim: error: --topo, --policy and --trace are required\n"
+                "usage: ipasim --topo TOPOLOGY --policy POLICY --trace TRACE "
+                "[options]\nTry 'ipasim --help'.\n");
+        code = IPA_EXIT_USAGE;
+    } else {
+        code = run(&o);
+    }
+    g_option_context_free(ctx);
+    g_free(o.topo);
+    g_free(o.trace);
+    g_free(o.json);
+    g_free(o.log);
+    g_strfreev(o.policies);
+    g_free(o.until);
+    g_free(o.balance);
+    g_free(o.threshold);
+    g_free(o.stall);
+    g_free(o.cs_cost);
+    g_free(o.migration_cost);
+    return code;
+}

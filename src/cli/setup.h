@@ -1,0 +1,35 @@
+/*
+ * setup.h - what run and bench share: resolving file names given bare,
+ * reading "[CPULIST:]FILE" policy specs, and loading them as partitions.
+ */
+#ifndef IPA_CLI_SETUP_H
+#define IPA_CLI_SETUP_H
+
+#include <stdbool.h>
+
+#include <glib.h>
+
+struct ipa_sim;
+struct ipa_topo;
+
+/* Loaded policies and the partitions they run; freed after the run. */
+struct ipa_setup {
+    GPtrArray *policies; /* struct ipa_policy * */
+    GPtrArray *cores;    /* GArray of int per policy, NULL = the rest */
+    char *label;         /* the specs as the user gave them, for reports */
+};
+
+/* Loads every spec (ipa_find_shipped in policies/). */
+bool ipa_setup_policies(struct ipa_setup *setup, char **specs,
+                        GError **error);
+/* Adds the loaded policies to @sim as partitions, in order. */
+bool ipa_setup_partitions(struct ipa_setup *setup, struct ipa_sim *sim,
+                          GError **error);
+void ipa_setup_fini(struct ipa_setup *setup);
+
+/* Resolves a topology argument: a shipped or existing file, else the
+ * string itself (synthetic description or "host"). */
+bool ipa_setup_topology(const char *arg, struct ipa_topo **out,
+                        GError **error);
+
+#endif

@@ -1,0 +1,343 @@
+/*
+ * dispatch.c - driving the policy, in the order the Ipanema kernel does.
+ *
+ * Each callback runs with its event's core locked (other cores only through
+ * ipa_trylock) and is followed by a check of what the runtime demands of
+ * it: new_place and unblock_place leave the thread READY, block leaves it
+ * BLOCKED, terminate TERMINATED. Schedule points run after the event: a
+ * core whose current thread left RUNNING, or an idle core that received a
+ * READY thread, gets schedule; if that elects nothing on a core that was
+ * busy, newly_idle and schedule again; then enter_idle. A thread placed on
+ * an idle core gets exit_idle first.
+ */
+#include "engine/internal.h"
+#include "util/common.h"
+
+/* Sets up the callback context: the event's core is held. */
+static void enter_cb(struct ipa_sim *sim, const char *name,
+                     struct ipa_thread *t, int core)
+{
+    sim->cb = name;
+    sim->cb_thread = t;
+    sim->cb_core = core;
+    if (core >= 0) {
+        sim->cores[core].locked = true;
+        sim->locked[sim->nr_locked++] = core;
+    }
+}
+
+static void leave_cb(struct ipa_sim *sim)
+{
+    while (sim->nr_locked)
+        sim->cores[sim->locked[--sim->nr_locked]].locked = false;
+    sim->cb = NULL;
+    sim->cb_thread = NULL;
+    sim->cb_core = -1;
+}
+
+typedef void (*process_fn)(struct ipa_rt *, struct ipa_process_event *);
+typedef int (*prepare_fn)(struct ipa_rt *, struct ipa_process_event *);
+typedef void (*core_fn)(struct ipa_rt *, struct ipa_core_event *);
+
+static void call_process(struct ipa_sim *sim, const char *name, process_fn fn,
+                         struct ipa_thread *t, int core, int source)
+{
+    if (!fn)
+        return;
+    struct ipa_process_event e = {t, core, source};
+    enter_cb(sim, name, t, core);
+    fn(t->rt, &e);
+    leave_cb(sim);
+}
+
+static void call_core(struct ipa_sim *sim, const char *name, core_fn fn,
+                      struct ipa_core *c)
+{
+    if (!fn)
+        return;
+    struct ipa_core_event e = {c->id};
+    enter_cb(sim, name, NULL, c->id);
+    fn(c->rt, &e);
+    leave_cb(sim);
+}
+
+/* After a callback: the state the runtime requires of the thread. */
+static void expect_state(struct ipa_sim *sim, const char *name,
+                         struct ipa_thread *t, enum ipa_state want)
+{
+    if (t->state == want)
+        return;
+    enter_cb(sim, name, t, t->core);
+    ipa_fault(t->rt, "%s left thread %d in %s instead of %s%s", name, t->tid,
+              ipa_state_name(t->state), ipa_state_name(want),
+              t->state == IPA_STATE_NOT_QUEUED ? " (lost thread)" : "");
+}
+
+static bool usable_core(struct ipa_sim *sim, struct ipa_thread *t, int core)
+{
+    return core >= 0 && core < sim->nr_cores && sim->cores[core].online &&
+           ipa_thread_allowed(t, core);
+}
+
+/* The core a prepare callback chose, or the default when the policy has
+ * none: the thread's core, else the source's, else the first allowed. */
+static int prepare(struct ipa_sim *sim, const char *name, prepare_fn fn,
+                   struct ipa_thread *t, int source)
+{
+    int core;
+    if (fn) {
+        struct ipa_process_event e = {t, -1, source};
+        enter_cb(sim, name, t, -1);
+        core = fn(t->rt, &e);
+        if (!usable_core(sim, t, core))
+            ipa_fault(t->rt,
+                      "%s chose core %d, which is not an online core of the "
+                      "policy in the thread's affinity",
+                      name, core);
+        leave_cb(sim);
+        return core;
+    }
+    if (usable_core(sim, t, t->core))
+        return t->core;
+    if (usable_core(sim, t, source))
+        return source;
+    for (int i = 0; i < t->rt->nr_cores; i++)
+        if (usable_core(sim, t, t->rt->cores[i]))
+            return t->rt->cores[i];
+    enter_cb(sim, name, t, -1);
+    ipa_fault(t->rt, "thread %d has no online core to run on", t->tid);
+}
+
+static void core_set_idle(struct ipa_sim *sim, struct ipa_core *c, bool idle)
+{
+    if (c->idle == idle)
+        return;
+    c->idle = idle;
+    if (idle) {
+        c->idle_since_ns = sim->now;
+        ipa_evq_remove(&sim->evq, &c->tick);
+    }
+    ipa_wc_core_idle(c->rt->wc, c->id, idle);
+}
+
+/* prepare, exit_idle if needed, place, end: new and unblock alike. */
+static void place(struct ipa_sim *sim, struct ipa_thread *t, int source,
+                  bool is_new)
+{
+    const struct ipa_policy_ops *ops = t->rt->ops;
+    int core = prepare(sim, is_new ? "new_prepare" : "unblock_prepare",
+                       is_new ? ops->new_prepare : ops->unblock_prepare, t,
+                       source);
+    struct ipa_core *c = &sim->cores[core];
+    if (c->idle) {
+        call_core(sim, "exit_idle", ops->exit_idle, c);
+        core_set_idle(sim, c, false);
+    }
+    const char *name = is_new ? "new_place" : "unblock_place";
+    call_process(sim, name, is_new ? ops->new_place : ops->unblock_place, t,
+                 core, source);
+    expect_state(sim, name, t, IPA_STATE_READY);
+    call_process(sim, is_new ? "new_end" : "unblock_end",
+                 is_new ? ops->new_end : ops->unblock_end, t, t->core, source);
+}
+
+void ipa_dispatch_arrive(struct ipa_sim *sim, struct ipa_thread *t,
+                         int source_core)
+{
+    t->started = true;
+    t->start_ns = sim->now;
+    t->wake_ns = sim->now;
+    t->latency_pending = true;
+    sim->state_count[IPA_STATE_NOT_QUEUED]++;
+    if (t->group >= 0)
+        sim->group_live[t->group]++;
+    place(sim, t, source_core, true);
+}
+
+void ipa_dispatch_wake(struct ipa_sim *sim, struct ipa_thread *t,
+                       int source_core)
+{
+    t->wait = WAIT_NONE;
+    t->nr_wakeups++;
+    t->wake_ns = sim->now;
+    t->latency_pending = true;
+    place(sim, t, source_core, false);
+}
+
+void ipa_dispatch_block(struct ipa_sim *sim, struct ipa_thread *t)
+{
+    call_process(sim, "block", t->rt->ops->block, t, t->core, -1);
+    expect_state(sim, "block", t, IPA_STATE_BLOCKED);
+}
+
+void ipa_dispatch_terminate(struct ipa_sim *sim, struct ipa_thread *t)
+{
+    call_process(sim, "terminate", t->rt->ops->terminate, t, t->core, -1);
+    expect_state(sim, "terminate", t, IPA_STATE_TERMINATED);
+    t->end_ns = sim->now;
+    sim->live--;
+    sim->last_exit_ns = sim->now;
+    if (t->group >= 0)
+        sim->group_live[t->group]--;
+}
+
+bool ipa_dispatch_yield(struct ipa_sim *sim, struct ipa_thread *t)
+{
+    call_process(sim, "yield", t->rt->ops->yield, t, t->core, -1);
+    return t->state == IPA_STATE_RUNNING;
+}
+
+void ipa_dispatch_tick(struct ipa_sim *sim, struct ipa_core *c)
+{
+    struct ipa_thread *t = c->current;
+    if (!t || t->state != IPA_STATE_RUNNING)
+        return;
+    ipa_evq_push(&sim->evq, &c->tick, sim->now + sim->tick_ns);
+    /* Work that ends at this very instant ends before the tick: a tick
+     * must not preempt a thread whose run phase is already done. */
+    if (ipa_event_queued(&t->timer) && t->timer.kind == EV_RUN_END &&
+        t->timer.time_ns == sim->now) {
+        ipa_evq_remove(&sim->evq, &t->timer);
+        ipa_program_advance(sim, t);
+        if (c->current != t || t->state != IPA_STATE_RUNNING)
+            return;
+    }
+    call_process(sim, "tick", t->rt->ops->tick, t, c->id, -1);
+}
+
+void ipa_dispatch_balance(struct ipa_sim *sim, struct ipa_core *c)
+{
+    ipa_evq_push(&sim->evq, &c->balance, sim->now + sim->config.balance_ns);
+    call_core(sim, "balancing_select", c->rt->ops->balancing_select, c);
+}
+
+void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
+                          bool online)
+{
+    if (c->online == online || !c->rt)
+        return;
+    const struct ipa_policy_ops *ops = c->rt->ops;
+    if (!online) {
+        /* The core stops: the policy must move its threads elsewhere. */
+        call_core(sim, "core_exit", ops->core_exit, c);
+        if (c->current && c->current->state == IPA_STATE_RUNNING) {
+            enter_cb(sim, "core_exit", c->current, c->id);
+            ipa_fault(c->rt, "core_exit left thread %d running on core %d",
+                      c->current->tid, c->id);
+        }
+        core_set_idle(sim, c, false);
+        c->online = false;
+        ipa_evq_remove(&sim->evq, &c->tick);
+        ipa_evq_remove(&sim->evq, &c->balance);
+        return;
+    }
+    c->online = true;
+    core_set_idle(sim, c, true);
+    call_core(sim, "core_entry", ops->core_entry, c);
+    ipa_evq_push(&sim->evq, &c->balance, sim->now + sim->config.balance_ns);
+    ipa_sim_resched(sim, c->id);
+}
+
+/* The thread starts on its core: costs, accounting, then its program. */
+static void start_running(struct ipa_sim *sim, struct ipa_core *c,
+                          struct ipa_thread *t)
+{
+    t->needs_start = false;
+    t->run_since_ns = sim->now;
+    c->busy_since_ns = sim->now;
+    uint64_t cost = 0;
+    if (c->last_thread != t) {
+        cost += sim->config.cs_cost_ns;
+        c->nr_switches++;
+        t->nr_switches++;
+    }
+    if (t->last_ran_core >= 0 && t->last_ran_core != c->id) {
+        cost += sim->config.migration_cost_ns;
+        t->nr_migrations++;
+        t->rt->migrations_by_distance[ipa_topo_distance(
+            sim->topo, t->last_ran_core, c->id)]++;
+    }
+    if (t->last_ran_core < 0)
+        t->home_node = sim->topo->node[c->id];
+    t->last_ran_core = c->id;
+    c->last_thread = t;
+    if (t->latency_pending) {
+        uint64_t lat = sim->now - t->wake_ns;
+        t->latency_pending = false;
+        t->latency_sum_ns += lat;
+        if (lat > t->latency_max_ns)
+            t->latency_max_ns = lat;
+        ipa_hist_add(&sim->latency, lat);
+        ipa_hist_add(&sim->group_latency[t->group + 1], lat);
+    }
+    t->work_since_ns = sim->now + cost;
+    if (!ipa_event_queued(&c->tick))
+        ipa_evq_push(&sim->evq, &c->tick,
+                     (sim->now / sim->tick_ns + 1) * sim->tick_ns);
+    ipa_program_start(sim, t);
+}
+
+/* One core's schedule point; loops until the core runs a thread that has
+ * started, or is idle. */
+static void schedule_point(struct ipa_sim *sim, struct ipa_core *c)
+{
+    const struct ipa_policy_ops *ops = c->rt->ops;
+    for (;;) {
+        struct ipa_thread *t = c->current;
+        if (t && t->state == IPA_STATE_READY_TICK) {
+            sim->cb = "runtime";
+            ipa_rt_set_state(sim, t, IPA_STATE_READY, t->core, t->tick_rq);
+            sim->cb = NULL;
+            continue;
+        }
+        if (t) {
+            IPA_ASSERT(t->state == IPA_STATE_RUNNING, "current not running");
+            if (!t->needs_start)
+                return;
+            start_running(sim, c, t);
+            continue;
+        }
+        if (!c->online)
+            return;
+        bool was_idle = c->idle;
+        if (was_idle) {
+            call_core(sim, "exit_idle", ops->exit_idle, c);
+            core_set_idle(sim, c, false);
+        }
+        call_core(sim, "schedule", ops->schedule, c);
+        if (c->current)
+            continue;
+        if (!was_idle) {
+            call_core(sim, "newly_idle", ops->newly_idle, c);
+            call_core(sim, "schedule", ops->schedule, c);
+            if (c->current)
+                continue;
+        }
+        call_core(sim, "enter_idle", ops->enter_idle, c);
+        core_set_idle(sim, c, true);
+        return;
+    }
+}
+
+void ipa_dispatch_resched(struct ipa_sim *sim)
+{
+    /* A ring with room for every core: a core's flag stays set while it is
+     * queued or processed, so it is never in the ring twice. */
+    while (sim->nr_resched) {
+        struct ipa_core *c = &sim->cores[sim->resched[sim->resched_head]];
+        sim->resched_head = (sim->resched_head + 1) % sim->nr_cores;
+        sim->nr_resched--;
+        schedule_point(sim, c);
+        c->resched = false;
+    }
+}
+
+void ipa_sim_resched(struct ipa_sim *sim, int core)
+{
+    struct ipa_core *c = &sim->cores[core];
+    if (c->resched)
+        return;
+    c->resched = true;
+    sim->resched[(sim->resched_head + sim->nr_resched) % sim->nr_cores] = core;
+    sim->nr_resched++;
+}

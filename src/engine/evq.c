@@ -1,0 +1,135 @@
+/*
+ * evq.c - indexed binary min-heap of events. Every store into a slot goes
+ * through place(), which keeps ev->heap_index right, so remove and move
+ * find their event in O(1) and then sift in O(log n).
+ */
+#include "engine/evq.h"
+
+#include <limits.h>
+
+#include "util/common.h"
+
+static bool before(const struct ipa_event *a, const struct ipa_event *b)
+{
+    if (a->time_ns != b->time_ns)
+        return a->time_ns < b->time_ns;
+    return a->seq < b->seq;
+}
+
+static void place(struct ipa_evq *q, int i, struct ipa_event *ev)
+{
+    q->heap[i] = ev;
+    ev->heap_index = i;
+}
+
+/* Moves the hole at @i up until @ev fits, then puts @ev there. */
+static void sift_up(struct ipa_evq *q, int i, struct ipa_event *ev)
+{
+    while (i > 0) {
+        int parent = (i - 1) / 2;
+        if (!before(ev, q->heap[parent]))
+            break;
+        place(q, i, q->heap[parent]);
+        i = parent;
+    }
+    place(q, i, ev);
+}
+
+static void sift_down(struct ipa_evq *q, int i, struct ipa_event *ev)
+{
+    for (;;) {
+        int child = 2 * i + 1;
+        if (child >= q->len)
+            break;
+        if (child + 1 < q->len && before(q->heap[child + 1], q->heap[child]))
+            child++;
+        if (!before(q->heap[child], ev))
+            break;
+        place(q, i, q->heap[child]);
+        i = child;
+    }
+    place(q, i, ev);
+}
+
+/* Re-seats @ev, whose key changed, starting from slot @i. */
+static void fix(struct ipa_evq *q, int i, struct ipa_event *ev)
+{
+    if (i > 0 && before(ev, q->heap[(i - 1) / 2]))
+        sift_up(q, i, ev);
+    else
+        sift_down(q, i, ev);
+}
+
+void ipa_evq_init(struct ipa_evq *q, int capacity)
+{
+    IPA_ASSERT(capacity >= 1, "event queue capacity must be positive");
+    q->heap = g_new(struct ipa_event *, capacity);
+    q->len = 0;
+    q->cap = capacity;
+    q->next_seq = 0;
+}
+
+/* Leaves still-queued events alone: their owners may already be freed. */
+void ipa_evq_fini(struct ipa_evq *q)
+{
+    g_free(q->heap);
+    q->heap = NULL;
+    q->len = q->cap = 0;
+}
+
+void ipa_event_init(struct ipa_event *ev, int kind)
+{
+    ev->time_ns = 0;
+    ev->seq = 0;
+    ev->heap_index = -1;
+    ev->kind = kind;
+}
+
+/* Catches an event queued in another queue, or a stale index. */
+static void assert_in(const struct ipa_evq *q, const struct ipa_event *ev)
+{
+    IPA_ASSERT(ev->heap_index < q->len && q->heap[ev->heap_index] == ev,
+               "event is queued in another event queue");
+}
+
+void ipa_evq_push(struct ipa_evq *q, struct ipa_event *ev, uint64_t time_ns)
+{
+    ev->time_ns = time_ns;
+    ev->seq = q->next_seq++;
+    if (ipa_event_queued(ev)) {
+        assert_in(q, ev);
+        fix(q, ev->heap_index, ev);
+        return;
+    }
+    if (q->len == q->cap) {
+        IPA_ASSERT(q->cap <= INT_MAX / 2, "event queue too large");
+        q->cap *= 2;
+        q->heap = g_renew(struct ipa_event *, q->heap, q->cap);
+    }
+    q->len++;
+    sift_up(q, q->len - 1, ev);
+}
+
+void ipa_evq_remove(struct ipa_evq *q, struct ipa_event *ev)
+{
+    struct ipa_event *last;
+    int i = ev->heap_index;
+
+    if (!ipa_event_queued(ev))
+        return;
+    assert_in(q, ev);
+    ev->heap_index = -1;
+    last = q->heap[--q->len];
+    /* The last event fills the hole; it may belong above or below it. */
+    if (i < q->len)
+        fix(q, i, last);
+}
+
+struct ipa_event *ipa_evq_pop(struct ipa_evq *q)
+{
+    struct ipa_event *ev = ipa_evq_peek(q);
+
+    if (ev)
+        ipa_evq_remove(q, ev);
+    return ev;
+}

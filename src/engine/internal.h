@@ -1,0 +1,232 @@
+/*
+ * internal.h - the engine's own view of threads, cores, run queues and
+ * policy instances. Policies see them only through runtime.h; the rest of
+ * ipasim through sim.h.
+ */
+#ifndef IPA_ENGINE_INTERNAL_H
+#define IPA_ENGINE_INTERNAL_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include <ipasim/runtime.h>
+
+#include "engine/evq.h"
+#include "engine/sim.h"
+#include "engine/stats.h"
+#include "monitor/wc.h"
+#include "topo/hier.h"
+#include "topo/topo.h"
+#include "trace/trace.h"
+#include "util/rbtree.h"
+
+/* Kinds of events in the queue. */
+enum ev_kind {
+    EV_ARRIVE,  /* thread: its start time */
+    EV_RUN_END, /* thread: its current run op is done */
+    EV_WAKE,    /* thread: its sleep is over */
+    EV_TICK,    /* core */
+    EV_BALANCE, /* core */
+    EV_HOTPLUG, /* machine: a core goes off- or online */
+};
+
+/* Why a blocked thread waits (for deadlock reports). */
+enum wait_kind { WAIT_NONE, WAIT_SLEEP, WAIT_CHANNEL, WAIT_BARRIER, WAIT_MUTEX };
+
+struct ipa_rq {
+    struct ipa_rb_tree tree;
+    const struct ipa_rq_desc *desc;
+    int core; /* -1 for a global queue */
+};
+
+struct ipa_thread {
+    int tid;
+    enum ipa_state state;
+    int core;          /* queued on, running on, or last ran on; -1 none */
+    struct ipa_rq *rq; /* NULL when in no queue */
+    struct ipa_rb_node rb;
+    void *data;        /* the policy's slot */
+    struct ipa_rt *rt; /* its partition */
+    const struct ipa_thread_spec *spec;
+    const uint64_t *affinity; /* cpuset words, NULL = every core */
+    int weight, nice, group;
+
+    /* program */
+    int pc;
+    int loop_sp;
+    uint32_t *loop_left;   /* [spec->loop_depth] iterations left */
+    uint64_t run_left_ns;  /* work left in the current run op */
+    uint64_t run_since_ns; /* started running (this slice) */
+    uint64_t work_since_ns; /* work progresses from here (after costs) */
+    bool started;       /* arrived */
+    bool needs_start;   /* elected; the engine must run its program */
+    struct ipa_event timer; /* EV_ARRIVE, EV_RUN_END or EV_WAKE */
+    enum wait_kind wait;
+    int wait_obj;
+    struct ipa_thread *wait_next; /* FIFO of a channel, barrier or mutex */
+    struct ipa_rq *tick_rq;       /* READY_TICK: the queue to join */
+    uint64_t rng;
+
+    /* accounting */
+    uint64_t start_ns, end_ns;
+    uint64_t runtime_ns, wait_ns, ready_since_ns;
+    uint64_t wake_ns; /* when it became ready after arriving or waking */
+    bool latency_pending;
+    uint64_t nr_switches, nr_migrations, nr_wakeups;
+    uint64_t latency_max_ns, latency_sum_ns;
+    int last_ran_core; /* -1 before its first run */
+    int home_node;     /* node of its first run */
+};
+
+struct ipa_core {
+    int id;
+    struct ipa_rt *rt; /* NULL when in no partition */
+    struct ipa_thread *current;
+    bool online;
+    bool idle;    /* entered idle (enter_idle called) */
+    bool locked;  /* held by the event being handled */
+    bool resched; /* in the resched list */
+    uint64_t idle_since_ns;
+    struct ipa_rq *rqs; /* [ops->nr_core_rqs] */
+    void *data;
+    struct ipa_event tick, balance;
+    uint64_t busy_ns, busy_since_ns;
+    uint64_t nr_switches;
+    struct ipa_thread *last_thread;
+};
+
+/* One policy instance: a partition of the machine. */
+struct ipa_rt {
+    struct ipa_sim *sim;
+    int index;
+    char *name;
+    const struct ipa_policy_ops *ops;
+    void *ctx;
+    void *policy_data;
+    int *cores;
+    int nr_cores;
+    uint64_t *coreset;
+    struct ipa_hier *hier;
+    char *domain_data; /* [nr_cores * nr_levels * domain_data_size] */
+    struct ipa_rq *global_rqs;
+    struct ipa_wc *wc;
+    const struct ipa_wc_result *wc_result; /* once the run has ended */
+    uint64_t *migrations_by_distance;
+    bool initialised;
+};
+
+struct channel {
+    int64_t tokens;
+    struct ipa_thread *head, *tail;
+};
+
+struct mutex {
+    struct ipa_thread *owner;
+    struct ipa_thread *head, *tail;
+};
+
+struct barrier {
+    int parties, arrived;
+    struct ipa_thread *head, *tail;
+};
+
+struct ipa_sim {
+    struct ipa_sim_config config;
+    const struct ipa_topo *topo;
+    const struct ipa_trace *trace;
+    uint64_t tick_ns;
+    int words; /* cpuset words */
+
+    struct ipa_core *cores;
+    int nr_cores;
+    struct ipa_rt **parts;
+    int nr_parts;
+
+    GPtrArray *threads; /* struct ipa_thread *, by tid */
+    GPtrArray *chunks;  /* thread storage, allocated in blocks */
+    size_t chunk_used, chunk_size, thread_stride;
+
+    struct ipa_evq evq;
+    struct ipa_event *hotplug; /* [trace->hotplug->len] */
+    uint64_t now;
+    uint64_t nr_events;
+    uint64_t last_exit_ns;
+    int live;   /* arrived or pending, not terminated */
+    int timers; /* threads with an armed arrival or wake-up */
+    int state_count[IPA_STATE_COUNT];
+    int *group_live;
+
+    struct channel *channels;
+    struct mutex *mutexes;
+    struct barrier *barriers;
+
+    int *locked; /* cores held by the running callback */
+    int nr_locked;
+    int *resched; /* cores waiting for a schedule point */
+    int resched_head, nr_resched;
+    uint64_t stall_since_ns;
+    uint64_t lock_rng;
+
+    /* the callback being run, for faults and the log */
+    const char *cb;
+    struct ipa_thread *cb_thread;
+    int cb_core;
+
+    jmp_buf fault_jmp;
+    bool running;
+    enum ipa_sim_exit exit;
+    char *exit_message;
+
+    struct ipa_hist latency;
+    struct ipa_hist *group_latency; /* [groups + 1], index group + 1 */
+};
+
+/* runtime.c */
+void ipa_rq_init(struct ipa_rq *rq, const struct ipa_rq_desc *desc, int core);
+void ipa_rq_insert(struct ipa_rq *rq, struct ipa_thread *t);
+void ipa_rq_remove(struct ipa_rq *rq, struct ipa_thread *t);
+/* Moves a thread as the runtime itself (no lock or legality checks). */
+void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
+                      enum ipa_state state, int core, struct ipa_rq *rq);
+/* Stops the run: kind, then a message; never returns. */
+G_GNUC_NORETURN void ipa_sim_stop(struct ipa_sim *sim, enum ipa_sim_exit kind,
+                                  char *message);
+/* Marks a core for a schedule point once the current event is handled. */
+void ipa_sim_resched(struct ipa_sim *sim, int core);
+/* A thread stops running on its core (progress and CPU time accounted). */
+void ipa_sim_stop_running(struct ipa_sim *sim, struct ipa_thread *t);
+
+/* sim.c: a thread object for @spec (not yet arrived). */
+struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
+                                      const struct ipa_thread_spec *spec);
+
+/* dispatch.c: policy callbacks and the runtime's schedule points */
+void ipa_dispatch_arrive(struct ipa_sim *sim, struct ipa_thread *t,
+                         int source_core);
+void ipa_dispatch_wake(struct ipa_sim *sim, struct ipa_thread *t,
+                       int source_core);
+void ipa_dispatch_block(struct ipa_sim *sim, struct ipa_thread *t);
+void ipa_dispatch_terminate(struct ipa_sim *sim, struct ipa_thread *t);
+/* Returns true if the thread still runs afterwards. */
+bool ipa_dispatch_yield(struct ipa_sim *sim, struct ipa_thread *t);
+void ipa_dispatch_tick(struct ipa_sim *sim, struct ipa_core *c);
+void ipa_dispatch_balance(struct ipa_sim *sim, struct ipa_core *c);
+void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
+                          bool online);
+/* Runs every pending schedule point until no core needs one. */
+void ipa_dispatch_resched(struct ipa_sim *sim);
+
+/* program.c: thread programs and the synchronisation they use */
+/* Runs @t's program from its pc until it needs time (a run op), blocks or
+ * exits. @t is RUNNING with no work left in its current run op. */
+void ipa_program_advance(struct ipa_sim *sim, struct ipa_thread *t);
+/* @t was elected: start (or resume) its work. */
+void ipa_program_start(struct ipa_sim *sim, struct ipa_thread *t);
+/* "channel 'req'" etc. for a blocked thread (new string). */
+char *ipa_program_blocked_on(const struct ipa_sim *sim,
+                             const struct ipa_thread *t);
+
+#endif

@@ -1,0 +1,309 @@
+/*
+ * program.c - running a thread's program: its run phases, sleeps, and the
+ * channels, barriers and mutexes it synchronises with
+ * (docs/trace-format.md gives the semantics). Zero-time operations run in
+ * a row while the thread keeps its core; the first operation that needs
+ * time, blocks or exits ends the row.
+ */
+#include <math.h>
+#include <stdarg.h>
+
+#include "engine/internal.h"
+#include "util/common.h"
+
+/* A thread may run this many zero-time operations in a row: a guard
+ * against traces that would spin without time advancing. */
+#define OPS_IN_A_ROW 1000000
+
+static uint64_t next_random(struct ipa_thread *t)
+{
+    /* xorshift64*: per-thread streams keep runs independent of the order
+     * in which threads happen to draw. */
+    uint64_t x = t->rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    t->rng = x;
+    return x * UINT64_C(2685821657736338717);
+}
+
+static uint64_t sample(struct ipa_thread *t, const struct ipa_dur *d)
+{
+    switch (d->kind) {
+    case IPA_DUR_FIXED:
+        return d->a_ns;
+    case IPA_DUR_UNIFORM:
+        return d->a_ns + next_random(t) % (d->b_ns - d->a_ns + 1);
+    case IPA_DUR_EXP: {
+        double u = (double)(next_random(t) >> 11) * 0x1.0p-53;
+        double v = -(double)d->a_ns * log1p(-u);
+        return v > 1e18 ? UINT64_C(1000000000000000000) : (uint64_t)v;
+    }
+    }
+    IPA_UNREACHABLE();
+}
+
+static bool happens(struct ipa_thread *t, const struct ipa_op *op)
+{
+    return op->prob_ppm >= 1000000 || next_random(t) % 1000000 < op->prob_ppm;
+}
+
+G_GNUC_NORETURN static void trace_error(struct ipa_sim *sim,
+                                        struct ipa_thread *t, const char *fmt,
+                                        ...) G_GNUC_PRINTF(3, 4);
+
+static void trace_error(struct ipa_sim *sim, struct ipa_thread *t,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *what = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    char *msg = g_strdup_printf("%s: thread %d (%s) at %llu ns: %s",
+                                sim->trace->path ? sim->trace->path : "trace",
+                                t->tid, t->spec->name,
+                                (unsigned long long)sim->now, what);
+    g_free(what);
+    ipa_sim_stop(sim, IPA_SIM_TRACE_ERROR, msg);
+}
+
+/* Run time once scaled by the NUMA slowdown of the thread's core. */
+static uint64_t slowdown_pct(struct ipa_sim *sim, const struct ipa_thread *t)
+{
+    if (sim->config.numa_slowdown_pct == 100 ||
+        sim->topo->node[t->core] == t->home_node)
+        return 100;
+    return sim->config.numa_slowdown_pct;
+}
+
+static void arm_run_end(struct ipa_sim *sim, struct ipa_thread *t)
+{
+    unsigned __int128 wall =
+        ((unsigned __int128)t->run_left_ns * slowdown_pct(sim, t) + 99) / 100;
+    t->timer.kind = EV_RUN_END;
+    ipa_evq_push(&sim->evq, &t->timer, t->work_since_ns + (uint64_t)wall);
+}
+
+void ipa_sim_stop_running(struct ipa_sim *sim, struct ipa_thread *t)
+{
+    struct ipa_core *c = &sim->cores[t->core];
+    t->runtime_ns += sim->now - t->run_since_ns;
+    c->busy_ns += sim->now - c->busy_since_ns;
+    if (ipa_event_queued(&t->timer)) {
+        uint64_t done = 0;
+        if (sim->now > t->work_since_ns)
+            done = (uint64_t)((unsigned __int128)(sim->now - t->work_since_ns) *
+                              100 / slowdown_pct(sim, t));
+        t->run_left_ns -= done < t->run_left_ns ? done : t->run_left_ns;
+        ipa_evq_remove(&sim->evq, &t->timer);
+    }
+}
+
+void ipa_program_start(struct ipa_sim *sim, struct ipa_thread *t)
+{
+    if (t->run_left_ns)
+        arm_run_end(sim, t);
+    else
+        ipa_program_advance(sim, t);
+}
+
+/* Wait queues of channels, barriers and mutexes: intrusive FIFOs. */
+static void enqueue(struct ipa_thread **head, struct ipa_thread **tail,
+                    struct ipa_thread *t)
+{
+    t->wait_next = NULL;
+    if (*tail)
+        (*tail)->wait_next = t;
+    else
+        *head = t;
+    *tail = t;
+}
+
+static struct ipa_thread *dequeue(struct ipa_thread **head,
+                                  struct ipa_thread **tail)
+{
+    struct ipa_thread *t = *head;
+    if (t) {
+        *head = t->wait_next;
+        if (!*head)
+            *tail = NULL;
+        t->wait_next = NULL;
+    }
+    return t;
+}
+
+static void block_on(struct ipa_sim *sim, struct ipa_thread *t,
+                     enum wait_kind kind, int obj)
+{
+    t->wait = kind;
+    t->wait_obj = obj;
+    ipa_dispatch_block(sim, t);
+}
+
+/* Executes one zero-time or blocking op; returns false when the thread
+ * stops running through it (blocked, yielded away, exited) or needs time. */
+static bool step(struct ipa_sim *sim, struct ipa_thread *t)
+{
+    const struct ipa_thread_spec *s = t->spec;
+    if (t->pc >= s->nr_ops) {
+        ipa_dispatch_terminate(sim, t);
+        return false;
+    }
+    const struct ipa_op *op = &s->ops[t->pc++];
+    if (op->prob_ppm < 1000000 && !happens(t, op)) {
+        if (op->kind == IPA_OP_LOOP)
+            t->pc = op->jump + 1;
+        return true;
+    }
+    int self = t->core;
+    switch (op->kind) {
+    case IPA_OP_RUN:
+        t->run_left_ns = sample(t, &op->dur);
+        if (!t->run_left_ns)
+            return true;
+        t->work_since_ns = t->work_since_ns > sim->now ? t->work_since_ns
+                                                       : sim->now;
+        arm_run_end(sim, t);
+        return false;
+    case IPA_OP_SLEEP: {
+        uint64_t d = sample(t, &op->dur);
+        if (!d)
+            return true;
+        block_on(sim, t, WAIT_SLEEP, 0);
+        t->timer.kind = EV_WAKE;
+        ipa_evq_push(&sim->evq, &t->timer, sim->now + d);
+        sim->timers++;
+        return false;
+    }
+    case IPA_OP_WAIT: {
+        struct channel *ch = &sim->channels[op->obj];
+        if (ch->tokens > 0) {
+            ch->tokens--;
+            return true;
+        }
+        enqueue(&ch->head, &ch->tail, t);
+        block_on(sim, t, WAIT_CHANNEL, op->obj);
+        return false;
+    }
+    case IPA_OP_SIGNAL: {
+        struct channel *ch = &sim->channels[op->obj];
+        /* Waiters take tokens first, the rest is banked at once. */
+        uint32_t left = op->count;
+        struct ipa_thread *w;
+        while (left && (w = dequeue(&ch->head, &ch->tail))) {
+            ipa_dispatch_wake(sim, w, self);
+            left--;
+        }
+        ch->tokens += left;
+        return true;
+    }
+    case IPA_OP_BROADCAST: {
+        struct channel *ch = &sim->channels[op->obj];
+        struct ipa_thread *w;
+        while ((w = dequeue(&ch->head, &ch->tail)))
+            ipa_dispatch_wake(sim, w, self);
+        return true;
+    }
+    case IPA_OP_BARRIER: {
+        struct barrier *b = &sim->barriers[op->obj];
+        if (++b->arrived < b->parties) {
+            enqueue(&b->head, &b->tail, t);
+            block_on(sim, t, WAIT_BARRIER, op->obj);
+            return false;
+        }
+        b->arrived = 0;
+        struct ipa_thread *w;
+        while ((w = dequeue(&b->head, &b->tail)))
+            ipa_dispatch_wake(sim, w, self);
+        return true;
+    }
+    case IPA_OP_LOCK: {
+        struct mutex *m = &sim->mutexes[op->obj];
+        if (!m->owner) {
+            m->owner = t;
+            return true;
+        }
+        if (m->owner == t)
+            trace_error(sim, t, "locks mutex '%s', which it already holds",
+                        (char *)g_ptr_array_index(sim->trace->mutexes,
+                                                  op->obj));
+        enqueue(&m->head, &m->tail, t);
+        block_on(sim, t, WAIT_MUTEX, op->obj);
+        return false;
+    }
+    case IPA_OP_UNLOCK: {
+        struct mutex *m = &sim->mutexes[op->obj];
+        if (m->owner != t)
+            trace_error(sim, t, "unlocks mutex '%s', which it does not hold",
+                        (char *)g_ptr_array_index(sim->trace->mutexes,
+                                                  op->obj));
+        m->owner = dequeue(&m->head, &m->tail);
+        if (m->owner)
+            ipa_dispatch_wake(sim, m->owner, self);
+        return true;
+    }
+    case IPA_OP_SPAWN: {
+        const struct ipa_thread_spec *tpl =
+            g_ptr_array_index(sim->trace->templates, op->obj);
+        struct ipa_thread *child = ipa_sim_new_thread(sim, tpl);
+        ipa_dispatch_arrive(sim, child, self);
+        return true;
+    }
+    case IPA_OP_YIELD:
+        return ipa_dispatch_yield(sim, t);
+    case IPA_OP_EXIT:
+        t->pc = s->nr_ops;
+        ipa_dispatch_terminate(sim, t);
+        return false;
+    case IPA_OP_LOOP:
+        t->loop_left[t->loop_sp++] = op->count;
+        return true;
+    case IPA_OP_END_LOOP:
+        if (--t->loop_left[t->loop_sp - 1] > 0)
+            t->pc = op->jump + 1;
+        else
+            t->loop_sp--;
+        return true;
+    case IPA_OP_COUNT:
+        break;
+    }
+    IPA_UNREACHABLE();
+}
+
+void ipa_program_advance(struct ipa_sim *sim, struct ipa_thread *t)
+{
+    t->run_left_ns = 0;
+    for (int n = 0; n < OPS_IN_A_ROW; n++) {
+        if (!step(sim, t))
+            return;
+        if (t->state != IPA_STATE_RUNNING)
+            return; /* a wake-up it caused preempted it */
+    }
+    trace_error(sim, t, "ran %d operations in a row without using time",
+                OPS_IN_A_ROW);
+}
+
+char *ipa_program_blocked_on(const struct ipa_sim *sim,
+                             const struct ipa_thread *t)
+{
+    const struct ipa_trace *tr = sim->trace;
+    switch (t->wait) {
+    case WAIT_SLEEP:
+        return g_strdup("sleep");
+    case WAIT_CHANNEL:
+        return g_strdup_printf("channel '%s'", (char *)g_ptr_array_index(
+                                                   tr->channels, t->wait_obj));
+    case WAIT_BARRIER:
+        return g_strdup_printf(
+            "barrier '%s' (%d of %d arrived)",
+            (char *)g_ptr_array_index(tr->barriers, t->wait_obj),
+            sim->barriers[t->wait_obj].arrived,
+            sim->barriers[t->wait_obj].parties);
+    case WAIT_MUTEX:
+        return g_strdup_printf(
+            "mutex '%s'", (char *)g_ptr_array_index(tr->mutexes, t->wait_obj));
+    case WAIT_NONE:
+        break;
+    }
+    return NULL;
+}

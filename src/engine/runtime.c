@@ -1,0 +1,582 @@
+/*
+ * runtime.c - the runtime API of include/ipasim/runtime.h: what a policy
+ * may call. Every call that changes the world checks the policy's right to
+ * do it (legal transition, locks held, core allowed) and turns a violation
+ * into a policy fault that names the callback, thread, core and time.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "engine/internal.h"
+#include "util/common.h"
+#include "util/cpuset.h"
+
+static const char *const state_names[] = {
+#define STATE_NAME(name) #name,
+    IPA_STATES(STATE_NAME)
+#undef STATE_NAME
+};
+
+const char *ipa_state_name(enum ipa_state state)
+{
+    if ((unsigned)state >= IPA_STATE_COUNT)
+        return "?";
+    return state_names[state];
+}
+
+/* ---- run queues ---------------------------------------------------------- */
+
+static int rq_cmp(const struct ipa_rb_node *a, const struct ipa_rb_node *b,
+                  void *arg)
+{
+    const struct ipa_rq *rq = arg;
+    if (!rq->desc->cmp)
+        return 0;
+    return rq->desc->cmp(IPA_CONTAINER_OF(a, struct ipa_thread, rb),
+                         IPA_CONTAINER_OF(b, struct ipa_thread, rb),
+                         rq->desc->cmp_arg);
+}
+
+void ipa_rq_init(struct ipa_rq *rq, const struct ipa_rq_desc *desc, int core)
+{
+    ipa_rb_init(&rq->tree);
+    rq->desc = desc;
+    rq->core = core;
+}
+
+void ipa_rq_insert(struct ipa_rq *rq, struct ipa_thread *t)
+{
+    ipa_rb_insert(&rq->tree, &t->rb, rq_cmp, rq);
+    t->rq = rq;
+}
+
+void ipa_rq_remove(struct ipa_rq *rq, struct ipa_thread *t)
+{
+    ipa_rb_remove(&rq->tree, &t->rb);
+    t->rq = NULL;
+}
+
+static struct ipa_thread *node_thread(struct ipa_rb_node *n)
+{
+    return n ? IPA_CONTAINER_OF(n, struct ipa_thread, rb) : NULL;
+}
+
+struct ipa_thread *ipa_rq_first(const struct ipa_rq *rq)
+{
+    return node_thread(rq->tree.first);
+}
+
+struct ipa_thread *ipa_rq_last(const struct ipa_rq *rq)
+{
+    return node_thread(rq->tree.last);
+}
+
+struct ipa_thread *ipa_rq_next(const struct ipa_rq *rq,
+                               const struct ipa_thread *t)
+{
+    if (t->rq != rq)
+        return NULL;
+    return node_thread(ipa_rb_next(&t->rb));
+}
+
+struct ipa_thread *ipa_rq_prev(const struct ipa_rq *rq,
+                               const struct ipa_thread *t)
+{
+    if (t->rq != rq)
+        return NULL;
+    return node_thread(ipa_rb_prev(&t->rb));
+}
+
+int ipa_rq_count(const struct ipa_rq *rq)
+{
+    return rq->tree.count;
+}
+
+int ipa_rq_core(const struct ipa_rq *rq)
+{
+    return rq->core;
+}
+
+void ipa_rq_reorder(struct ipa_rq *rq, struct ipa_thread *t)
+{
+    if (t->rq != rq)
+        return;
+    ipa_rq_remove(rq, t);
+    ipa_rq_insert(rq, t);
+}
+
+struct ipa_rq *ipa_core_rq(struct ipa_rt *rt, int core, int index)
+{
+    if (core < 0 || core >= rt->sim->nr_cores ||
+        rt->sim->cores[core].rt != rt)
+        ipa_fault(rt, "ipa_core_rq: core %d is not one of this policy's", core);
+    if (index < 0 || index >= rt->ops->nr_core_rqs)
+        ipa_fault(rt, "ipa_core_rq: no per-core run queue %d", index);
+    return &rt->sim->cores[core].rqs[index];
+}
+
+struct ipa_rq *ipa_global_rq(struct ipa_rt *rt, int index)
+{
+    if (index < 0 || index >= rt->ops->nr_global_rqs)
+        ipa_fault(rt, "ipa_global_rq: no global run queue %d", index);
+    return &rt->global_rqs[index];
+}
+
+/* ---- faults -------------------------------------------------------------- */
+
+void ipa_fault(struct ipa_rt *rt, const char *fmt, ...)
+{
+    struct ipa_sim *sim = rt->sim;
+    va_list ap;
+    va_start(ap, fmt);
+    char *what = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    GString *msg = g_string_new(NULL);
+    g_string_append_printf(msg, "policy fault in %s: %s\n", rt->name, what);
+    g_string_append_printf(msg, "  event: %s\n", sim->cb ? sim->cb : "none");
+    if (sim->cb_thread)
+        g_string_append_printf(msg, "  thread: %d (%s), state %s\n",
+                               sim->cb_thread->tid, sim->cb_thread->spec->name,
+                               ipa_state_name(sim->cb_thread->state));
+    if (sim->cb_core >= 0)
+        g_string_append_printf(msg, "  core: %d\n", sim->cb_core);
+    g_string_append_printf(msg, "  time: %llu ns",
+                           (unsigned long long)sim->now);
+    g_free(what);
+    ipa_sim_stop(sim, IPA_SIM_FAULT, g_string_free(msg, FALSE));
+}
+
+/* ---- moving threads ------------------------------------------------------ */
+
+static bool legal(enum ipa_state from, enum ipa_state to)
+{
+    switch (from) {
+    case IPA_STATE_NOT_QUEUED:
+    case IPA_STATE_BLOCKED:
+        return to == IPA_STATE_READY;
+    case IPA_STATE_READY:
+        return to == IPA_STATE_RUNNING || to == IPA_STATE_MIGRATING;
+    case IPA_STATE_RUNNING:
+        return to == IPA_STATE_READY || to == IPA_STATE_READY_TICK ||
+               to == IPA_STATE_BLOCKED || to == IPA_STATE_TERMINATED;
+    case IPA_STATE_READY_TICK:
+    case IPA_STATE_MIGRATING:
+        return to == IPA_STATE_READY;
+    case IPA_STATE_TERMINATED:
+    case IPA_STATE_COUNT:
+        return false;
+    }
+    return false;
+}
+
+static void log_change(struct ipa_sim *sim, const struct ipa_thread *t,
+                       enum ipa_state from, enum ipa_state to, int core)
+{
+    fprintf(sim->config.log, "%llu %s %d %d %s %s\n",
+            (unsigned long long)sim->now, sim->cb ? sim->cb : "runtime", core,
+            t->tid, ipa_state_name(from), ipa_state_name(to));
+}
+
+/* The bookkeeping of a move, shared by the policy's moves and the
+ * runtime's own (READY_TICK completion, arrival). */
+void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
+                      enum ipa_state to, int core, struct ipa_rq *rq)
+{
+    enum ipa_state from = t->state;
+    struct ipa_core *old = t->core >= 0 ? &sim->cores[t->core] : NULL;
+
+    if (t->rq)
+        ipa_rq_remove(t->rq, t);
+    if (from == IPA_STATE_READY) {
+        t->wait_ns += sim->now - t->ready_since_ns;
+        ipa_wc_thread_waiting(t->rt->wc, t->tid, t->affinity, false);
+    }
+    if (from == IPA_STATE_RUNNING) {
+        ipa_sim_stop_running(sim, t);
+        ipa_sim_resched(sim, old->id);
+        if (to != IPA_STATE_READY_TICK)
+            old->current = NULL;
+    }
+    if (from == IPA_STATE_READY_TICK && old->current == t)
+        old->current = NULL;
+
+    sim->state_count[from]--;
+    sim->state_count[to]++;
+    t->state = to;
+    t->core = core;
+
+    switch (to) {
+    case IPA_STATE_READY:
+        ipa_rq_insert(rq, t);
+        t->ready_since_ns = sim->now;
+        ipa_wc_thread_waiting(t->rt->wc, t->tid, t->affinity, true);
+        if (core >= 0 && !sim->cores[core].current)
+            ipa_sim_resched(sim, core);
+        break;
+    case IPA_STATE_RUNNING:
+        sim->cores[core].current = t;
+        t->needs_start = true;
+        break;
+    case IPA_STATE_BLOCKED:
+        if (rq)
+            ipa_rq_insert(rq, t);
+        break;
+    case IPA_STATE_READY_TICK:
+        t->tick_rq = rq;
+        break;
+    default:
+        break;
+    }
+    if (sim->config.log)
+        log_change(sim, t, from, to, core);
+}
+
+static bool core_of_rt(struct ipa_rt *rt, int core)
+{
+    return core >= 0 && core < rt->sim->nr_cores &&
+           rt->sim->cores[core].rt == rt;
+}
+
+static void need_lock(struct ipa_rt *rt, struct ipa_thread *t, int core,
+                      const char *why)
+{
+    if (core >= 0 && !rt->sim->cores[core].locked)
+        ipa_fault(rt,
+                  "moving thread %d %s core %d without holding its lock "
+                  "(use ipa_trylock)",
+                  t->tid, why, core);
+}
+
+void ipa_change_state(struct ipa_rt *rt, struct ipa_thread *t,
+                      enum ipa_state to, int core, struct ipa_rq *rq)
+{
+    struct ipa_sim *sim = rt->sim;
+    enum ipa_state from = t->state;
+
+    if (t->rt != rt)
+        ipa_fault(rt, "thread %d belongs to another policy", t->tid);
+    if ((unsigned)to >= IPA_STATE_COUNT)
+        ipa_fault(rt, "thread %d: unknown state %d", t->tid, (int)to);
+    if (!legal(from, to))
+        ipa_fault(rt, "illegal transition %s -> %s of thread %d",
+                  ipa_state_name(from), ipa_state_name(to), t->tid);
+    if (core < 0)
+        core = rq && rq->core >= 0 ? rq->core : t->core;
+    else if (rq && rq->core >= 0 && rq->core != core)
+        ipa_fault(rt, "thread %d: run queue of core %d given for core %d",
+                  t->tid, rq->core, core);
+
+    switch (to) {
+    case IPA_STATE_READY:
+    case IPA_STATE_READY_TICK:
+        if (!rq || rq->desc->state != IPA_STATE_READY)
+            ipa_fault(rt, "thread %d: %s needs a READY run queue", t->tid,
+                      ipa_state_name(to));
+        break;
+    case IPA_STATE_BLOCKED:
+        if (rq && rq->desc->state != IPA_STATE_BLOCKED)
+            ipa_fault(rt, "thread %d: BLOCKED needs a BLOCKED queue or none",
+                      t->tid);
+        break;
+    default:
+        if (rq)
+            ipa_fault(rt, "thread %d: %s takes no run queue", t->tid,
+                      ipa_state_name(to));
+    }
+    if (to == IPA_STATE_READY || to == IPA_STATE_RUNNING ||
+        to == IPA_STATE_MIGRATING) {
+        if (!core_of_rt(rt, core))
+            ipa_fault(rt, "thread %d: core %d is not one of this policy's",
+                      t->tid, core);
+        if (!sim->cores[core].online)
+            ipa_fault(rt, "thread %d: core %d is offline", t->tid, core);
+        if (!ipa_thread_allowed(t, core))
+            ipa_fault(rt, "thread %d: core %d is outside its affinity", t->tid,
+                      core);
+    }
+    if (to == IPA_STATE_RUNNING) {
+        if (core != t->core)
+            ipa_fault(rt,
+                      "thread %d is queued on core %d but elected on core %d "
+                      "(migrate it first)",
+                      t->tid, t->core, core);
+        if (sim->cores[core].current)
+            ipa_fault(rt, "core %d already runs thread %d", core,
+                      sim->cores[core].current->tid);
+    }
+    if ((to == IPA_STATE_READY_TICK) && core != t->core)
+        ipa_fault(rt, "thread %d: READY_TICK keeps the thread on its core",
+                  t->tid);
+
+    /* Leaving a core's queue or the core itself needs that core's lock;
+     * joining one needs the destination's. Global queues need none. */
+    if ((from == IPA_STATE_READY && t->rq && t->rq->core >= 0) ||
+        from == IPA_STATE_RUNNING)
+        need_lock(rt, t, t->core, "off");
+    if (to == IPA_STATE_RUNNING || (rq && rq->core >= 0))
+        need_lock(rt, t, core, "onto");
+
+    ipa_rt_set_state(sim, t, to, core, rq);
+}
+
+void ipa_migrate(struct ipa_rt *rt, struct ipa_thread *t, int core,
+                 struct ipa_rq *rq)
+{
+    ipa_change_state(rt, t, IPA_STATE_MIGRATING, core, NULL);
+    ipa_change_state(rt, t, IPA_STATE_READY, core, rq);
+}
+
+/* ---- threads ------------------------------------------------------------- */
+
+int ipa_thread_id(const struct ipa_thread *t)
+{
+    return t->tid;
+}
+
+const char *ipa_thread_name(const struct ipa_thread *t)
+{
+    return t->spec->name;
+}
+
+enum ipa_state ipa_thread_state(const struct ipa_thread *t)
+{
+    return t->state;
+}
+
+int ipa_thread_core(const struct ipa_thread *t)
+{
+    return t->core;
+}
+
+struct ipa_rq *ipa_thread_rq(const struct ipa_thread *t)
+{
+    return t->rq;
+}
+
+int ipa_thread_weight(const struct ipa_thread *t)
+{
+    return t->weight;
+}
+
+int ipa_thread_nice(const struct ipa_thread *t)
+{
+    return t->nice;
+}
+
+int ipa_thread_group(const struct ipa_thread *t)
+{
+    return t->group;
+}
+
+int ipa_group_size(struct ipa_rt *rt, int group)
+{
+    if (group < 0 || group >= (int)rt->sim->trace->groups->len)
+        return 0;
+    return rt->sim->group_live[group];
+}
+
+bool ipa_thread_allowed(const struct ipa_thread *t, int core)
+{
+    if (core < 0 || core >= t->rt->sim->nr_cores)
+        return false;
+    if (!ipa_cpuset_test(t->rt->coreset, core))
+        return false;
+    return !t->affinity || ipa_cpuset_test(t->affinity, core);
+}
+
+uint64_t ipa_thread_runtime_ns(const struct ipa_thread *t)
+{
+    uint64_t r = t->runtime_ns;
+    if (t->state == IPA_STATE_RUNNING)
+        r += t->rt->sim->now - t->run_since_ns;
+    return r;
+}
+
+void *ipa_thread_data(const struct ipa_thread *t)
+{
+    return t->data;
+}
+
+int ipa_attr_id(struct ipa_rt *rt, const char *name)
+{
+    GPtrArray *attrs = rt->sim->trace->attrs;
+    for (guint i = 0; i < attrs->len; i++)
+        if (strcmp(g_ptr_array_index(attrs, i), name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int64_t ipa_thread_attr(const struct ipa_thread *t, int attr, int64_t fallback)
+{
+    const struct ipa_thread_spec *s = t->spec;
+    for (int i = 0; i < s->nr_attrs; i++)
+        if (s->attr_ids[i] == attr)
+            return s->attr_values[i];
+    return fallback;
+}
+
+/* ---- cores and topology ------------------------------------------------- */
+
+static struct ipa_core *core_of(struct ipa_rt *rt, int core)
+{
+    if (core < 0 || core >= rt->sim->nr_cores)
+        ipa_fault(rt, "no core %d (the machine has %d)", core,
+                  rt->sim->nr_cores);
+    return &rt->sim->cores[core];
+}
+
+int ipa_nr_cores(struct ipa_rt *rt)
+{
+    return rt->nr_cores;
+}
+
+int ipa_core_at(struct ipa_rt *rt, int index)
+{
+    if (index < 0 || index >= rt->nr_cores)
+        ipa_fault(rt, "ipa_core_at: index %d out of 0..%d", index,
+                  rt->nr_cores - 1);
+    return rt->cores[index];
+}
+
+int ipa_machine_cores(struct ipa_rt *rt)
+{
+    return rt->sim->nr_cores;
+}
+
+bool ipa_core_online(struct ipa_rt *rt, int core)
+{
+    return core_of(rt, core)->online;
+}
+
+struct ipa_thread *ipa_core_current(struct ipa_rt *rt, int core)
+{
+    struct ipa_thread *t = core_of(rt, core)->current;
+    return t && t->state == IPA_STATE_RUNNING ? t : NULL;
+}
+
+bool ipa_core_idle(struct ipa_rt *rt, int core)
+{
+    return core_of(rt, core)->idle;
+}
+
+uint64_t ipa_core_idle_since_ns(struct ipa_rt *rt, int core)
+{
+    return core_of(rt, core)->idle_since_ns;
+}
+
+void *ipa_core_data(struct ipa_rt *rt, int core)
+{
+    struct ipa_core *c = core_of(rt, core);
+    if (c->rt != rt)
+        ipa_fault(rt, "ipa_core_data: core %d is not one of this policy's",
+                  core);
+    return c->data;
+}
+
+int ipa_core_node(struct ipa_rt *rt, int core)
+{
+    core_of(rt, core);
+    return rt->sim->topo->node[core];
+}
+
+int ipa_distance(struct ipa_rt *rt, int a, int b)
+{
+    core_of(rt, a);
+    core_of(rt, b);
+    return ipa_topo_distance(rt->sim->topo, a, b);
+}
+
+int ipa_nr_distances(struct ipa_rt *rt)
+{
+    return rt->sim->topo->nr_distances;
+}
+
+/* ---- scheduling domains -------------------------------------------------- */
+
+int ipa_nr_levels(struct ipa_rt *rt)
+{
+    return rt->hier->nr_levels;
+}
+
+static void check_domain(struct ipa_rt *rt, int core, int level)
+{
+    if (!core_of_rt(rt, core))
+        ipa_fault(rt, "core %d is not one of this policy's", core);
+    if (level < 1 || level > rt->hier->nr_levels)
+        ipa_fault(rt, "no domain level %d (levels are 1..%d)", level,
+                  rt->hier->nr_levels);
+}
+
+const struct ipa_sched_domain *ipa_core_domain(struct ipa_rt *rt, int core,
+                                               int level)
+{
+    check_domain(rt, core, level);
+    return ipa_hier_domain(rt->hier, core, level);
+}
+
+void *ipa_domain_data(struct ipa_rt *rt, int core, int level)
+{
+    check_domain(rt, core, level);
+    size_t slot = (size_t)rt->hier->core_index[core] *
+                      (size_t)rt->hier->nr_levels +
+                  (size_t)(level - 1);
+    return rt->domain_data + slot * rt->ops->domain_data_size;
+}
+
+/* ---- locking, time, policy data ----------------------------------------- */
+
+bool ipa_trylock(struct ipa_rt *rt, int core)
+{
+    struct ipa_sim *sim = rt->sim;
+    struct ipa_core *c = core_of(rt, core);
+    if (c->locked)
+        return true;
+    if (c->rt != rt)
+        ipa_fault(rt, "ipa_trylock: core %d is not one of this policy's", core);
+    if (sim->config.trylock_fail_ppm) {
+        /* xorshift64: injected contention, reproducible from the seed */
+        uint64_t x = sim->lock_rng;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        sim->lock_rng = x;
+        if (x % 1000000 < sim->config.trylock_fail_ppm)
+            return false;
+    }
+    c->locked = true;
+    sim->locked[sim->nr_locked++] = core;
+    return true;
+}
+
+void ipa_unlock(struct ipa_rt *rt, int core)
+{
+    struct ipa_sim *sim = rt->sim;
+    if (core == sim->cb_core)
+        return; /* the event's own core stays held until the event ends */
+    core_of(rt, core)->locked = false;
+}
+
+uint64_t ipa_now_ns(struct ipa_rt *rt)
+{
+    return rt->sim->now;
+}
+
+uint64_t ipa_tick_ns(struct ipa_rt *rt)
+{
+    return rt->sim->tick_ns;
+}
+
+uint64_t ipa_balance_interval_ns(struct ipa_rt *rt)
+{
+    return rt->sim->config.balance_ns;
+}
+
+void *ipa_policy_data(struct ipa_rt *rt)
+{
+    return rt->policy_data;
+}
+
+void *ipa_policy_ctx(struct ipa_rt *rt)
+{
+    return rt->ctx;
+}

@@ -1,0 +1,739 @@
+/*
+ * sim.c - a simulation's life: set-up from a topology, a trace and the
+ * partitions, the event loop, the end conditions, and the results.
+ *
+ * The loop pops one event, dispatches it (dispatch.c, program.c), runs the
+ * schedule points it caused, checks the runtime invariants and commits the
+ * work-conservation monitors. Every check here is O(1) per event; the
+ * searches that name a culprit run only once something is wrong.
+ */
+#include <string.h>
+
+#include "engine/internal.h"
+#include "util/common.h"
+#include "util/cpuset.h"
+
+void ipa_sim_config_defaults(struct ipa_sim_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->hz = 1000;
+    c->balance_ns = 4000000;       /* 4 ms */
+    c->wc_threshold_ns = 20000000; /* 20 ms: five balancing periods */
+    c->seed = 1;
+    c->stall_ns = UINT64_C(5000000000); /* 5 s */
+    c->numa_slowdown_pct = 100;
+}
+
+static const char *const exit_names[] = {
+    [IPA_SIM_DONE] = "done",         [IPA_SIM_UNTIL] = "until",
+    [IPA_SIM_MAX_EVENTS] = "max-events", [IPA_SIM_DEADLOCK] = "deadlock",
+    [IPA_SIM_FAULT] = "fault",       [IPA_SIM_STALL] = "stall",
+    [IPA_SIM_TRACE_ERROR] = "trace-error",
+};
+
+const char *ipa_sim_exit_name(enum ipa_sim_exit kind)
+{
+    return exit_names[kind];
+}
+
+struct ipa_sim *ipa_sim_new(const struct ipa_topo *topo,
+                            const struct ipa_trace *trace,
+                            const struct ipa_sim_config *config)
+{
+    struct ipa_sim *sim = g_new0(struct ipa_sim, 1);
+    sim->config = *config;
+    sim->topo = topo;
+    sim->trace = trace;
+    sim->tick_ns = UINT64_C(1000000000) / (config->hz ? config->hz : 1);
+    if (!sim->tick_ns)
+        sim->tick_ns = 1;
+    sim->nr_cores = topo->nr_cores;
+    sim->words = ipa_cpuset_words(topo->nr_cores);
+    sim->cores = g_new0(struct ipa_core, sim->nr_cores);
+    for (int i = 0; i < sim->nr_cores; i++) {
+        struct ipa_core *c = &sim->cores[i];
+        c->id = i;
+        c->online = true;
+        ipa_event_init(&c->tick, EV_TICK);
+        ipa_event_init(&c->balance, EV_BALANCE);
+    }
+    sim->threads = g_ptr_array_new();
+    sim->chunks = g_ptr_array_new_with_free_func(g_free);
+    sim->locked = g_new(int, sim->nr_cores);
+    sim->resched = g_new(int, sim->nr_cores);
+    sim->cb_core = -1;
+    sim->lock_rng = config->seed * UINT64_C(0x9e3779b97f4a7c15) | 1;
+    return sim;
+}
+
+static bool check_ops(const char *name, const struct ipa_policy_ops *ops,
+                      GError **error)
+{
+    if (ops->abi != IPA_RUNTIME_ABI) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "policy '%s' was built for runtime ABI %d, ipasim has %d",
+                    name, ops->abi, IPA_RUNTIME_ABI);
+        return false;
+    }
+    static const struct {
+        size_t offset;
+        const char *name;
+    } required[] = {
+        {offsetof(struct ipa_policy_ops, new_place), "new_place"},
+        {offsetof(struct ipa_policy_ops, unblock_place), "unblock_place"},
+        {offsetof(struct ipa_policy_ops, block), "block"},
+        {offsetof(struct ipa_policy_ops, terminate), "terminate"},
+        {offsetof(struct ipa_policy_ops, schedule), "schedule"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(required); i++) {
+        void *fn;
+        memcpy(&fn, (const char *)ops + required[i].offset, sizeof fn);
+        if (!fn) {
+            g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                        "policy '%s' has no %s callback", name,
+                        required[i].name);
+            return false;
+        }
+    }
+    const struct ipa_rq_desc *descs[2] = {ops->core_rqs, ops->global_rqs};
+    int counts[2] = {ops->nr_core_rqs, ops->nr_global_rqs};
+    for (int k = 0; k < 2; k++) {
+        if (counts[k] < 0 || (counts[k] && !descs[k])) {
+            g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                        "policy '%s': bad run queue table", name);
+            return false;
+        }
+        for (int i = 0; i < counts[k]; i++)
+            if (descs[k][i].state != IPA_STATE_READY &&
+                descs[k][i].state != IPA_STATE_BLOCKED) {
+                g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                            "policy '%s': run queue '%s' must hold READY or "
+                            "BLOCKED threads",
+                            name, descs[k][i].name ? descs[k][i].name : "?");
+                return false;
+            }
+    }
+    return true;
+}
+
+bool ipa_sim_add_partition(struct ipa_sim *sim, const char *name,
+                           const struct ipa_policy_ops *ops, void *ctx,
+                           const int *cores, int nr_cores, GError **error)
+{
+    if (!check_ops(name, ops, error))
+        return false;
+    GArray *set = g_array_new(FALSE, FALSE, sizeof(int));
+    if (cores) {
+        for (int i = 0; i < nr_cores; i++) {
+            if (cores[i] < 0 || cores[i] >= sim->nr_cores) {
+                g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                            "partition of '%s': core %d does not exist (the "
+                            "topology has %d cores)",
+                            name, cores[i], sim->nr_cores);
+                g_array_free(set, TRUE);
+                return false;
+            }
+            if (sim->cores[cores[i]].rt) {
+                g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                            "partition of '%s': core %d is already run by "
+                            "'%s'",
+                            name, cores[i], sim->cores[cores[i]].rt->name);
+                g_array_free(set, TRUE);
+                return false;
+            }
+            g_array_append_val(set, cores[i]);
+        }
+    } else {
+        for (int i = 0; i < sim->nr_cores; i++)
+            if (!sim->cores[i].rt)
+                g_array_append_val(set, i);
+    }
+    if (!set->len) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "partition of '%s' has no cores", name);
+        g_array_free(set, TRUE);
+        return false;
+    }
+
+    struct ipa_hier *hier =
+        ipa_hier_build(sim->topo, (int *)(void *)set->data, (int)set->len);
+    GError *herr = NULL;
+    if (!ipa_hier_validate(hier, &herr)) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "partition of '%s': invalid scheduling domains: %s", name,
+                    herr->message);
+        g_error_free(herr);
+        ipa_hier_free(hier);
+        g_array_free(set, TRUE);
+        return false;
+    }
+
+    struct ipa_rt *rt = g_new0(struct ipa_rt, 1);
+    rt->sim = sim;
+    rt->index = sim->nr_parts;
+    rt->name = g_strdup(name);
+    rt->ops = ops;
+    rt->ctx = ctx;
+    rt->hier = hier;
+    rt->nr_cores = (int)set->len;
+    rt->cores = (int *)(void *)g_array_free(set, FALSE);
+    rt->coreset = g_new0(uint64_t, sim->words);
+    for (int i = 0; i < rt->nr_cores; i++)
+        ipa_cpuset_set(rt->coreset, rt->cores[i]);
+    rt->policy_data = g_malloc0(ops->policy_data_size ? ops->policy_data_size
+                                                      : 1);
+    rt->domain_data =
+        g_malloc0((size_t)rt->nr_cores * (size_t)rt->hier->nr_levels *
+                      ops->domain_data_size +
+                  1);
+    rt->global_rqs = g_new0(struct ipa_rq, ops->nr_global_rqs + 1);
+    for (int i = 0; i < ops->nr_global_rqs; i++)
+        ipa_rq_init(&rt->global_rqs[i], &ops->global_rqs[i], -1);
+    for (int i = 0; i < rt->nr_cores; i++) {
+        struct ipa_core *c = &sim->cores[rt->cores[i]];
+        c->rt = rt;
+        c->rqs = g_new0(struct ipa_rq, ops->nr_core_rqs + 1);
+        for (int q = 0; q < ops->nr_core_rqs; q++)
+            ipa_rq_init(&c->rqs[q], &ops->core_rqs[q], c->id);
+        c->data = g_malloc0(ops->core_data_size + 1);
+    }
+    rt->wc = ipa_wc_new(rt->cores, rt->nr_cores, sim->nr_cores,
+                        sim->config.wc_threshold_ns);
+    rt->migrations_by_distance = g_new0(uint64_t, sim->topo->nr_distances);
+    sim->parts = g_renew(struct ipa_rt *, sim->parts, sim->nr_parts + 1);
+    sim->parts[sim->nr_parts++] = rt;
+    return true;
+}
+
+/* ---- threads ------------------------------------------------------------- */
+
+static uint64_t splitmix(uint64_t x)
+{
+    x += UINT64_C(0x9e3779b97f4a7c15);
+    x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return x ^ (x >> 31);
+}
+
+/* Threads live in blocks so that pointers stay valid while spawns add more;
+ * each carries its policy slot, loop counters and affinity words. */
+struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
+                                      const struct ipa_thread_spec *spec)
+{
+    if (sim->chunk_used + sim->thread_stride > sim->chunk_size ||
+        !sim->chunks->len) {
+        sim->chunk_size = sim->thread_stride * 256;
+        g_ptr_array_add(sim->chunks, g_malloc0(sim->chunk_size));
+        sim->chunk_used = 0;
+    }
+    char *mem = (char *)g_ptr_array_index(sim->chunks, sim->chunks->len - 1) +
+                sim->chunk_used;
+    sim->chunk_used += sim->thread_stride;
+
+    struct ipa_thread *t = (struct ipa_thread *)(void *)mem;
+    struct ipa_rt *rt = sim->parts[spec->partition];
+    char *tail = mem + sizeof *t;
+    t->loop_left = (uint32_t *)(void *)tail;
+    tail += sizeof(uint32_t) * (size_t)(spec->loop_depth + 1);
+    tail = (char *)(((uintptr_t)tail + 15) & ~(uintptr_t)15);
+    if (spec->affinity) {
+        uint64_t *aff = (uint64_t *)(void *)tail;
+        for (int i = 0; i < spec->nr_affinity; i++)
+            ipa_cpuset_set(aff, spec->affinity[i]);
+        t->affinity = aff;
+    }
+    tail += sizeof(uint64_t) * (size_t)sim->words;
+    t->data = tail;
+
+    t->tid = (int)sim->threads->len;
+    t->state = IPA_STATE_NOT_QUEUED;
+    t->core = -1;
+    t->rt = rt;
+    t->spec = spec;
+    t->weight = spec->weight;
+    t->nice = spec->nice;
+    t->group = spec->group;
+    t->last_ran_core = -1;
+    t->home_node = -1;
+    t->rng = splitmix(sim->config.seed ^ splitmix((uint64_t)t->tid + 1)) | 1;
+    ipa_event_init(&t->timer, EV_ARRIVE);
+    g_ptr_array_add(sim->threads, t);
+    sim->live++;
+    return t;
+}
+
+static int max_loop_depth(GPtrArray *specs)
+{
+    int d = 0;
+    for (guint i = 0; i < specs->len; i++) {
+        const struct ipa_thread_spec *s = g_ptr_array_index(specs, i);
+        if (s->loop_depth > d)
+            d = s->loop_depth;
+    }
+    return d;
+}
+
+static void setup_threads(struct ipa_sim *sim)
+{
+    const struct ipa_trace *tr = sim->trace;
+    size_t data = 0;
+    for (int p = 0; p < sim->nr_parts; p++)
+        if (sim->parts[p]->ops->thread_data_size > data)
+            data = sim->parts[p]->ops->thread_data_size;
+    int depth = MAX(max_loop_depth(tr->threads), max_loop_depth(tr->templates));
+    size_t stride = sizeof(struct ipa_thread) +
+                    sizeof(uint32_t) * (size_t)(depth + 1) + 16 +
+                    sizeof(uint64_t) * (size_t)sim->words + data;
+    sim->thread_stride = (stride + 15) & ~(size_t)15;
+
+    sim->channels = g_new0(struct channel, tr->channels->len + 1);
+    for (guint i = 0; i < tr->channels->len; i++)
+        sim->channels[i].tokens = g_array_index(tr->channel_tokens, int64_t, i);
+    sim->mutexes = g_new0(struct mutex, tr->mutexes->len + 1);
+    sim->barriers = g_new0(struct barrier, tr->barriers->len + 1);
+    for (guint i = 0; i < tr->barriers->len; i++)
+        sim->barriers[i].parties = g_array_index(tr->barrier_parties, int, i);
+    sim->group_live = g_new0(int, tr->groups->len + 1);
+    sim->group_latency = g_new0(struct ipa_hist, tr->groups->len + 1);
+
+    for (guint i = 0; i < tr->threads->len; i++) {
+        struct ipa_thread *t =
+            ipa_sim_new_thread(sim, g_ptr_array_index(tr->threads, i));
+        ipa_evq_push(&sim->evq, &t->timer, t->spec->start_ns);
+        sim->timers++;
+    }
+    sim->hotplug = g_new0(struct ipa_event, tr->hotplug->len + 1);
+    for (guint i = 0; i < tr->hotplug->len; i++) {
+        ipa_event_init(&sim->hotplug[i], EV_HOTPLUG);
+        ipa_evq_push(&sim->evq, &sim->hotplug[i],
+                     g_array_index(tr->hotplug, struct ipa_hotplug, i).at_ns);
+    }
+}
+
+/* Balancing starts staggered across each partition's cores, as the kernel
+ * spreads next_balance, so that cores do not all balance at once. */
+static void setup_balancing(struct ipa_sim *sim)
+{
+    for (int p = 0; p < sim->nr_parts; p++) {
+        struct ipa_rt *rt = sim->parts[p];
+        for (int i = 0; i < rt->nr_cores; i++) {
+            struct ipa_core *c = &sim->cores[rt->cores[i]];
+            uint64_t offset = sim->config.balance_ns * (uint64_t)i /
+                              (uint64_t)rt->nr_cores;
+            ipa_evq_push(&sim->evq, &c->balance,
+                         sim->config.balance_ns + offset);
+        }
+    }
+}
+
+/* ---- stopping ------------------------------------------------------------ */
+
+void ipa_sim_stop(struct ipa_sim *sim, enum ipa_sim_exit kind, char *message)
+{
+    sim->exit = kind;
+    g_free(sim->exit_message);
+    sim->exit_message = message;
+    IPA_ASSERT(sim->running, "stop outside a run");
+    longjmp(sim->fault_jmp, 1);
+}
+
+/* Names the first thread in @state, for a lost-thread fault. */
+static struct ipa_thread *find_in_state(struct ipa_sim *sim,
+                                        enum ipa_state state)
+{
+    for (guint i = 0; i < sim->threads->len; i++) {
+        struct ipa_thread *t = g_ptr_array_index(sim->threads, i);
+        if (t->started && t->state == state)
+            return t;
+    }
+    return NULL;
+}
+
+static const char *event_name(int kind)
+{
+    static const char *const names[] = {
+        [EV_ARRIVE] = "arrival",   [EV_RUN_END] = "end of run phase",
+        [EV_WAKE] = "timer wake-up", [EV_TICK] = "tick",
+        [EV_BALANCE] = "balancing",  [EV_HOTPLUG] = "hot-plug",
+    };
+    return names[kind];
+}
+
+/* After each event: nothing half-moved, nothing lost. O(1) unless a rule
+ * broke, when it finds the thread to name. */
+static void check_invariants(struct ipa_sim *sim, const struct ipa_event *ev)
+{
+    static const enum ipa_state transient[] = {
+        IPA_STATE_NOT_QUEUED, IPA_STATE_MIGRATING, IPA_STATE_READY_TICK};
+    for (size_t i = 0; i < G_N_ELEMENTS(transient); i++) {
+        if (!sim->state_count[transient[i]])
+            continue;
+        struct ipa_thread *t = find_in_state(sim, transient[i]);
+        IPA_ASSERT(t, "state counts out of step");
+        sim->cb = event_name(ev->kind);
+        sim->cb_thread = t;
+        sim->cb_core = t->core;
+        ipa_fault(t->rt, "lost thread: thread %d was left in %s after the %s",
+                  t->tid, ipa_state_name(transient[i]), event_name(ev->kind));
+    }
+}
+
+static char *deadlock_message(struct ipa_sim *sim)
+{
+    GString *msg = g_string_new(NULL);
+    int n = 0;
+    for (guint i = 0; i < sim->threads->len; i++) {
+        struct ipa_thread *t = g_ptr_array_index(sim->threads, i);
+        if (t->state == IPA_STATE_BLOCKED)
+            n++;
+    }
+    g_string_printf(msg, "deadlock at %llu ns: %d thread%s blocked forever:",
+                    (unsigned long long)sim->now, n, n == 1 ? "" : "s");
+    int shown = 0;
+    for (guint i = 0; i < sim->threads->len && shown < 20; i++) {
+        struct ipa_thread *t = g_ptr_array_index(sim->threads, i);
+        if (t->state != IPA_STATE_BLOCKED)
+            continue;
+        char *on = ipa_program_blocked_on(sim, t);
+        g_string_append_printf(msg, "%s %s (on %s)", shown ? "," : "",
+                               t->spec->name, on);
+        g_free(on);
+        shown++;
+    }
+    if (shown < n)
+        g_string_append_printf(msg, ", and %d more", n - shown);
+    return g_string_free(msg, FALSE);
+}
+
+/* The end conditions the loop checks after each event. */
+static void check_progress(struct ipa_sim *sim)
+{
+    if (!sim->live)
+        ipa_sim_stop(sim, IPA_SIM_DONE, NULL);
+    int running = sim->state_count[IPA_STATE_RUNNING];
+    int ready = sim->state_count[IPA_STATE_READY];
+    if (!running && !ready && !sim->timers)
+        ipa_sim_stop(sim, IPA_SIM_DEADLOCK, deadlock_message(sim));
+    if (running || !ready) {
+        sim->stall_since_ns = UINT64_MAX;
+        return;
+    }
+    if (sim->stall_since_ns == UINT64_MAX)
+        sim->stall_since_ns = sim->now;
+    else if (sim->config.stall_ns &&
+             sim->now - sim->stall_since_ns >= sim->config.stall_ns) {
+        struct ipa_thread *t = find_in_state(sim, IPA_STATE_READY);
+        ipa_sim_stop(
+            sim, IPA_SIM_STALL,
+            g_strdup_printf("stall: %d thread%s ready and no core running "
+                            "anything for %llu ns (since %llu ns); thread %d "
+                            "(%s) waits on core %d under '%s'",
+                            ready, ready == 1 ? "" : "s",
+                            (unsigned long long)(sim->now -
+                                                 sim->stall_since_ns),
+                            (unsigned long long)sim->stall_since_ns, t->tid,
+                            t->spec->name, t->core, t->rt->name));
+    }
+}
+
+static void handle(struct ipa_sim *sim, struct ipa_event *ev)
+{
+    switch ((enum ev_kind)ev->kind) {
+    case EV_ARRIVE: {
+        struct ipa_thread *t = IPA_CONTAINER_OF(ev, struct ipa_thread, timer);
+        sim->timers--;
+        ipa_dispatch_arrive(sim, t, -1);
+        break;
+    }
+    case EV_RUN_END: {
+        struct ipa_thread *t = IPA_CONTAINER_OF(ev, struct ipa_thread, timer);
+        ipa_program_advance(sim, t);
+        break;
+    }
+    case EV_WAKE: {
+        struct ipa_thread *t = IPA_CONTAINER_OF(ev, struct ipa_thread, timer);
+        sim->timers--;
+        ipa_dispatch_wake(sim, t, -1);
+        break;
+    }
+    case EV_TICK:
+        ipa_dispatch_tick(sim, IPA_CONTAINER_OF(ev, struct ipa_core, tick));
+        break;
+    case EV_BALANCE:
+        ipa_dispatch_balance(sim,
+                             IPA_CONTAINER_OF(ev, struct ipa_core, balance));
+        break;
+    case EV_HOTPLUG: {
+        const struct ipa_hotplug *h = &g_array_index(
+            sim->trace->hotplug, struct ipa_hotplug, ev - sim->hotplug);
+        ipa_dispatch_hotplug(sim, &sim->cores[h->core], h->online);
+        break;
+    }
+    }
+}
+
+static void loop(struct ipa_sim *sim)
+{
+    uint64_t until = sim->config.until_ns;
+    if (sim->trace->until_ns && (!until || sim->trace->until_ns < until))
+        until = sim->trace->until_ns;
+    for (;;) {
+        struct ipa_event *ev = ipa_evq_peek(&sim->evq);
+        if (!ev)
+            ipa_sim_stop(sim, IPA_SIM_DEADLOCK, deadlock_message(sim));
+        if (until && ev->time_ns > until) {
+            sim->now = until;
+            ipa_sim_stop(sim, IPA_SIM_UNTIL, NULL);
+        }
+        if (sim->config.max_events && sim->nr_events >= sim->config.max_events)
+            ipa_sim_stop(
+                sim, IPA_SIM_MAX_EVENTS,
+                g_strdup_printf("stopped after %llu events (--max-events) at "
+                                "%llu ns",
+                                (unsigned long long)sim->nr_events,
+                                (unsigned long long)sim->now));
+        ipa_evq_pop(&sim->evq);
+        sim->now = ev->time_ns;
+        sim->nr_events++;
+        handle(sim, ev);
+        ipa_dispatch_resched(sim);
+        check_invariants(sim, ev);
+        for (int p = 0; p < sim->nr_parts; p++)
+            ipa_wc_commit(sim->parts[p]->wc, sim->now);
+        check_progress(sim);
+    }
+}
+
+bool ipa_sim_run(struct ipa_sim *sim, GError **error)
+{
+    if (!sim->nr_parts) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "no policy to run");
+        return false;
+    }
+    int **cores = g_new(int *, sim->nr_parts);
+    int *counts = g_new(int, sim->nr_parts);
+    for (int p = 0; p < sim->nr_parts; p++) {
+        cores[p] = sim->parts[p]->cores;
+        counts[p] = sim->parts[p]->nr_cores;
+    }
+    bool ok = ipa_trace_validate(sim->trace, sim->nr_cores, sim->nr_parts,
+                                 cores, counts, error);
+    g_free(cores);
+    g_free(counts);
+    if (!ok)
+        return false;
+
+    ipa_evq_init(&sim->evq, (int)sim->trace->threads->len +
+                                2 * sim->nr_cores +
+                                (int)sim->trace->hotplug->len + 16);
+    setup_threads(sim);
+    setup_balancing(sim);
+    for (int i = 0; i < sim->nr_cores; i++)
+        if (sim->cores[i].rt) {
+            sim->cores[i].idle = true;
+            ipa_wc_core_idle(sim->cores[i].rt->wc, i, true);
+        }
+    sim->stall_since_ns = UINT64_MAX;
+    sim->running = true;
+    if (setjmp(sim->fault_jmp) == 0) {
+        for (int p = 0; p < sim->nr_parts; p++) {
+            struct ipa_rt *rt = sim->parts[p];
+            sim->cb = "init";
+            int rc = rt->ops->init ? rt->ops->init(rt) : 0;
+            sim->cb = NULL;
+            rt->initialised = true;
+            if (rc)
+                ipa_fault(rt, "init failed with %d", rc);
+        }
+        loop(sim);
+    }
+    /* Stopped: a clean end or a fault. fini only after a clean end, so a
+     * faulting policy is not run further. */
+    sim->cb = NULL;
+    sim->cb_thread = NULL;
+    sim->cb_core = -1;
+    while (sim->nr_locked)
+        sim->cores[sim->locked[--sim->nr_locked]].locked = false;
+    if (sim->exit != IPA_SIM_FAULT && setjmp(sim->fault_jmp) == 0) {
+        for (int p = 0; p < sim->nr_parts; p++)
+            if (sim->parts[p]->initialised && sim->parts[p]->ops->fini) {
+                sim->cb = "fini";
+                sim->parts[p]->ops->fini(sim->parts[p]);
+            }
+    }
+    sim->cb = NULL;
+    sim->running = false;
+    for (int p = 0; p < sim->nr_parts; p++)
+        sim->parts[p]->wc_result = ipa_wc_finish(sim->parts[p]->wc, sim->now);
+    return true;
+}
+
+void ipa_sim_free(struct ipa_sim *sim)
+{
+    if (!sim)
+        return;
+    for (int p = 0; p < sim->nr_parts; p++) {
+        struct ipa_rt *rt = sim->parts[p];
+        g_free(rt->name);
+        g_free(rt->cores);
+        g_free(rt->coreset);
+        ipa_hier_free(rt->hier);
+        g_free(rt->domain_data);
+        g_free(rt->policy_data);
+        g_free(rt->global_rqs);
+        ipa_wc_free(rt->wc);
+        g_free(rt->migrations_by_distance);
+        g_free(rt);
+    }
+    for (int i = 0; i < sim->nr_cores; i++) {
+        g_free(sim->cores[i].rqs);
+        g_free(sim->cores[i].data);
+    }
+    g_free(sim->parts);
+    g_free(sim->cores);
+    g_ptr_array_free(sim->threads, TRUE);
+    g_ptr_array_free(sim->chunks, TRUE);
+    ipa_evq_fini(&sim->evq);
+    g_free(sim->hotplug);
+    g_free(sim->channels);
+    g_free(sim->mutexes);
+    g_free(sim->barriers);
+    g_free(sim->group_live);
+    g_free(sim->group_latency);
+    g_free(sim->locked);
+    g_free(sim->resched);
+    g_free(sim->exit_message);
+    g_free(sim);
+}
+
+/* ---- results ------------------------------------------------------------- */
+
+enum ipa_sim_exit ipa_sim_exit_kind(const struct ipa_sim *sim)
+{
+    return sim->exit;
+}
+
+const char *ipa_sim_exit_message(const struct ipa_sim *sim)
+{
+    return sim->exit_message;
+}
+
+uint64_t ipa_sim_now_ns(const struct ipa_sim *sim)
+{
+    return sim->now;
+}
+
+uint64_t ipa_sim_makespan_ns(const struct ipa_sim *sim)
+{
+    return sim->exit == IPA_SIM_DONE ? sim->last_exit_ns : sim->now;
+}
+
+uint64_t ipa_sim_events(const struct ipa_sim *sim)
+{
+    return sim->nr_events;
+}
+
+int ipa_sim_nr_threads(const struct ipa_sim *sim)
+{
+    return (int)sim->threads->len;
+}
+
+void ipa_sim_thread_result(const struct ipa_sim *sim, int tid,
+                           struct ipa_thread_result *out)
+{
+    const struct ipa_thread *t = g_ptr_array_index(sim->threads, tid);
+    memset(out, 0, sizeof *out);
+    out->tid = t->tid;
+    out->name = t->spec->name;
+    out->group = t->group >= 0 ? g_ptr_array_index(sim->trace->groups, t->group)
+                               : NULL;
+    out->partition = t->rt->index;
+    out->state = t->state;
+    out->started = t->started;
+    out->start_ns = t->start_ns;
+    out->end_ns = t->end_ns;
+    out->runtime_ns = t->runtime_ns;
+    if (t->state == IPA_STATE_RUNNING)
+        out->runtime_ns += sim->now - t->run_since_ns;
+    out->wait_ns = t->wait_ns;
+    if (t->state == IPA_STATE_READY)
+        out->wait_ns += sim->now - t->ready_since_ns;
+    out->nr_switches = t->nr_switches;
+    out->nr_migrations = t->nr_migrations;
+    out->nr_wakeups = t->nr_wakeups;
+    out->latency_max_ns = t->latency_max_ns;
+    out->latency_sum_ns = t->latency_sum_ns;
+    switch (t->wait) {
+    case WAIT_NONE:
+        out->blocked_on = NULL;
+        break;
+    case WAIT_SLEEP:
+        out->blocked_on = "sleep";
+        break;
+    case WAIT_CHANNEL:
+        out->blocked_on = g_ptr_array_index(sim->trace->channels, t->wait_obj);
+        break;
+    case WAIT_BARRIER:
+        out->blocked_on = g_ptr_array_index(sim->trace->barriers, t->wait_obj);
+        break;
+    case WAIT_MUTEX:
+        out->blocked_on = g_ptr_array_index(sim->trace->mutexes, t->wait_obj);
+        break;
+    }
+}
+
+int ipa_sim_nr_cores(const struct ipa_sim *sim)
+{
+    return sim->nr_cores;
+}
+
+void ipa_sim_core_result(const struct ipa_sim *sim, int core,
+                         struct ipa_core_result *out)
+{
+    const struct ipa_core *c = &sim->cores[core];
+    out->id = c->id;
+    out->partition = c->rt ? c->rt->index : -1;
+    out->busy_ns = c->busy_ns;
+    if (c->current && c->current->state == IPA_STATE_RUNNING)
+        out->busy_ns += sim->now - c->busy_since_ns;
+    uint64_t span = ipa_sim_makespan_ns(sim);
+    out->idle_ns = span > out->busy_ns ? span - out->busy_ns : 0;
+    out->nr_switches = c->nr_switches;
+}
+
+int ipa_sim_nr_partitions(const struct ipa_sim *sim)
+{
+    return sim->nr_parts;
+}
+
+void ipa_sim_partition_result(const struct ipa_sim *sim, int part,
+                              struct ipa_partition_result *out)
+{
+    const struct ipa_rt *rt = sim->parts[part];
+    out->name = rt->name;
+    out->nr_cores = rt->nr_cores;
+    out->cores = rt->cores;
+    out->wc = rt->wc_result;
+    out->migrations_by_distance = rt->migrations_by_distance;
+}
+
+const struct ipa_hist *ipa_sim_latency(const struct ipa_sim *sim)
+{
+    return &sim->latency;
+}
+
+const struct ipa_hist *ipa_sim_group_latency(const struct ipa_sim *sim,
+                                             int group)
+{
+    return &sim->group_latency[group + 1];
+}
+
+const struct ipa_topo *ipa_sim_topo(const struct ipa_sim *sim)
+{
+    return sim->topo;
+}
+
+const struct ipa_trace *ipa_sim_trace(const struct ipa_sim *sim)
+{
+    return sim->trace;
+}

@@ -1,0 +1,129 @@
+/*
+ * sim.h - the discrete-event engine: what the CLI, the reports and the
+ * tests see of a simulation.
+ *
+ * A simulation is built from a topology, a trace and one or more machine
+ * partitions, each a set of cores run by one policy (an ops table from
+ * runtime.h). ipa_sim_run() replays the trace: events ordered by
+ * (time_ns, seq), the policy driven only through the runtime API, the
+ * work-conservation monitor committed after every event.
+ */
+#ifndef IPA_ENGINE_SIM_H
+#define IPA_ENGINE_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <glib.h>
+
+#include <ipasim/runtime.h>
+
+#include "engine/stats.h"
+#include "monitor/wc.h"
+
+struct ipa_topo;
+struct ipa_trace;
+struct ipa_sim;
+
+struct ipa_sim_config {
+    uint64_t hz;                 /* ticks per second on busy cores */
+    uint64_t balance_ns;         /* balancing_select period per core */
+    uint64_t wc_threshold_ns;    /* violations at least this long are flagged */
+    uint64_t seed;               /* random durations and probabilities */
+    uint64_t until_ns;           /* stop at this time, 0 = run to the end */
+    uint64_t max_events;         /* stop after this many events, 0 = none */
+    uint64_t stall_ns;           /* READY threads and no core running: fault */
+    uint64_t cs_cost_ns;         /* context switch: core busy, no progress */
+    uint64_t migration_cost_ns;  /* extra when a thread changes core */
+    uint32_t numa_slowdown_pct;  /* work runs this much slower (%) off the
+                                    thread's home node; 100 = no effect */
+    uint32_t trylock_fail_ppm;   /* injected trylock failures (millionths) */
+    FILE *log;                   /* one line per state change, or NULL */
+};
+
+void ipa_sim_config_defaults(struct ipa_sim_config *config);
+
+/* How a run ended. */
+enum ipa_sim_exit {
+    IPA_SIM_DONE,       /* every thread terminated */
+    IPA_SIM_UNTIL,      /* reached --until or the trace's until */
+    IPA_SIM_MAX_EVENTS, /* reached --max-events */
+    IPA_SIM_DEADLOCK,   /* live threads all blocked with nothing to wake them */
+    IPA_SIM_FAULT,      /* the policy broke a rule: exit code 1 */
+    IPA_SIM_STALL,      /* threads ready, no core running, for stall_ns */
+    IPA_SIM_TRACE_ERROR /* the trace did something impossible at run time */
+};
+
+struct ipa_sim *ipa_sim_new(const struct ipa_topo *topo,
+                            const struct ipa_trace *trace,
+                            const struct ipa_sim_config *config);
+/* Adds a partition: @cores ascending global ids (NULL, 0: every core not
+ * yet in a partition). @name names the policy in messages and reports;
+ * @ctx is what ipa_policy_ctx() returns. Partition i is the trace's
+ * "partition": i. False (with *error) for overlapping or empty sets. */
+bool ipa_sim_add_partition(struct ipa_sim *sim, const char *name,
+                           const struct ipa_policy_ops *ops, void *ctx,
+                           const int *cores, int nr_cores, GError **error);
+/* Validates the trace against the partitions, then runs to the end.
+ * Returns false only when the run could not start (*error set); a fault or
+ * deadlock is a finished run: see ipa_sim_exit_kind(). */
+bool ipa_sim_run(struct ipa_sim *sim, GError **error);
+void ipa_sim_free(struct ipa_sim *sim);
+
+/* ---- results, valid after ipa_sim_run ----------------------------------- */
+
+enum ipa_sim_exit ipa_sim_exit_kind(const struct ipa_sim *sim);
+const char *ipa_sim_exit_name(enum ipa_sim_exit kind);
+/* The fault, stall, deadlock or trace-error message, NULL for a clean run. */
+const char *ipa_sim_exit_message(const struct ipa_sim *sim);
+
+struct ipa_thread_result {
+    int tid;
+    const char *name;
+    const char *group; /* NULL for none */
+    int partition;
+    enum ipa_state state;
+    bool started;       /* arrived before the run ended */
+    uint64_t start_ns, end_ns; /* arrival, termination (0 if none) */
+    uint64_t runtime_ns, wait_ns;
+    uint64_t nr_switches, nr_migrations, nr_wakeups;
+    uint64_t latency_max_ns, latency_sum_ns; /* wake-up to running */
+    const char *blocked_on; /* deadlock: "channel 'req'", ...; else NULL */
+};
+
+struct ipa_core_result {
+    int id;
+    int partition; /* -1 for a core in no partition */
+    uint64_t busy_ns, idle_ns;
+    uint64_t nr_switches;
+};
+
+struct ipa_partition_result {
+    const char *name;
+    int nr_cores;
+    const int *cores;
+    const struct ipa_wc_result *wc;
+    uint64_t *migrations_by_distance; /* [nr_distances] */
+};
+
+uint64_t ipa_sim_now_ns(const struct ipa_sim *sim);
+uint64_t ipa_sim_makespan_ns(const struct ipa_sim *sim);
+uint64_t ipa_sim_events(const struct ipa_sim *sim);
+int ipa_sim_nr_threads(const struct ipa_sim *sim);
+void ipa_sim_thread_result(const struct ipa_sim *sim, int tid,
+                           struct ipa_thread_result *out);
+int ipa_sim_nr_cores(const struct ipa_sim *sim);
+void ipa_sim_core_result(const struct ipa_sim *sim, int core,
+                         struct ipa_core_result *out);
+int ipa_sim_nr_partitions(const struct ipa_sim *sim);
+void ipa_sim_partition_result(const struct ipa_sim *sim, int part,
+                              struct ipa_partition_result *out);
+/* Wake-up latency over all threads, and per group (-1: no group). */
+const struct ipa_hist *ipa_sim_latency(const struct ipa_sim *sim);
+const struct ipa_hist *ipa_sim_group_latency(const struct ipa_sim *sim,
+                                             int group);
+const struct ipa_topo *ipa_sim_topo(const struct ipa_sim *sim);
+const struct ipa_trace *ipa_sim_trace(const struct ipa_sim *sim);
+
+#endif

@@ -1,0 +1,182 @@
+#include "policy/loader.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/common.h"
+#include "util/paths.h"
+
+#define CFLAGS "-std=c11 -O2 -fPIC -shared -Wall -Wextra"
+
+static char *cache_dir(void)
+{
+    const char *env = g_getenv("IPASIM_CACHE_DIR");
+    if (env && *env)
+        return g_strdup(env);
+    return g_build_filename(g_get_user_cache_dir(), "ipasim", NULL);
+}
+
+static const char *compiler(void)
+{
+    const char *cc = g_getenv("CC");
+    return cc && *cc ? cc : "cc";
+}
+
+static bool read_file(const char *path, char **text, gsize *len,
+                      GError **error)
+{
+    GError *e = NULL;
+    if (g_file_get_contents(path, text, len, &e))
+        return true;
+    g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "policy '%s': %s", path,
+                e->message);
+    g_error_free(e);
+    return false;
+}
+
+char *ipa_policy_compile_c(const char *path, GError **error)
+{
+    char *src = NULL, *hdr = NULL, *inc = ipa_runtime_include_dir();
+    char *dir = NULL, *so = NULL, *tmp = NULL, *hdr_path = NULL;
+    char *out = NULL, *err = NULL;
+    gsize src_len, hdr_len;
+
+    hdr_path = g_build_filename(inc, "ipasim", "runtime.h", NULL);
+    if (!read_file(path, &src, &src_len, error))
+        goto out;
+    if (!g_file_get_contents(hdr_path, &hdr, &hdr_len, NULL)) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "cannot find the runtime header %s (set "
+                    "IPASIM_INCLUDE_DIR)",
+                    hdr_path);
+        goto out;
+    }
+
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    const char *parts[] = {IPASIM_VERSION, compiler(), CFLAGS};
+    for (size_t i = 0; i < G_N_ELEMENTS(parts); i++)
+        g_checksum_update(sum, (const guchar *)parts[i],
+                          (gssize)strlen(parts[i]) + 1);
+    g_checksum_update(sum, (const guchar *)hdr, (gssize)hdr_len);
+    g_checksum_update(sum, (const guchar *)src, (gssize)src_len);
+    dir = cache_dir();
+    so = g_strdup_printf("%s/%s.so", dir, g_checksum_get_string(sum));
+    g_checksum_free(sum);
+    if (g_file_test(so, G_FILE_TEST_IS_REGULAR))
+        goto done;
+
+    if (g_mkdir_with_parents(dir, 0755) != 0) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "cannot create the policy cache %s: %s", dir,
+                    g_strerror(errno));
+        goto out;
+    }
+    /* Compile beside the final name, then rename: a cache entry is
+     * complete or absent, even with several ipasim runs at once. */
+    tmp = g_strdup_printf("%s.%d.tmp", so, (int)getpid());
+    char *iflag = g_strconcat("-I", inc, NULL);
+    char *argv[] = {(char *)compiler(), "-std=c11", "-O2", "-fPIC", "-shared",
+                    "-Wall", "-Wextra", iflag, (char *)path, "-o", tmp, NULL};
+    int status = 0;
+    GError *spawn_err = NULL;
+    gboolean spawned = g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH,
+                                    NULL, NULL, &out, &err, &status,
+                                    &spawn_err);
+    g_free(iflag);
+    if (!spawned) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "policy '%s': cannot run the C compiler '%s': %s", path,
+                    compiler(), spawn_err->message);
+        g_error_free(spawn_err);
+        goto out;
+    }
+    if (!g_spawn_check_wait_status(status, NULL)) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "policy '%s' does not compile:\n%s%s", path, out, err);
+        unlink(tmp);
+        goto out;
+    }
+    if (err && *err)
+        fputs(err, stderr); /* warnings: shown, not fatal */
+    if (rename(tmp, so) != 0) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "cannot store the compiled policy %s: %s", so,
+                    g_strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+done:
+    g_free(src);
+    g_free(hdr);
+    g_free(inc);
+    g_free(dir);
+    g_free(tmp);
+    g_free(hdr_path);
+    g_free(out);
+    g_free(err);
+    return so;
+out:
+    g_free(so);
+    so = NULL;
+    goto done;
+}
+
+bool ipa_policy_load(const char *path, struct ipa_policy **out_policy,
+                     GError **error)
+{
+    char *so = NULL;
+    if (g_str_has_suffix(path, ".c")) {
+        so = ipa_policy_compile_c(path, error);
+        if (!so)
+            return false;
+    } else if (g_str_has_suffix(path, ".so")) {
+        so = g_strdup(path);
+        if (!strchr(so, '/')) {
+            /* dlopen searches the library path for bare names */
+            char *abs = g_build_filename(".", so, NULL);
+            g_free(so);
+            so = abs;
+        }
+    } else {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "policy '%s': expected a .c or .so file", path);
+        return false;
+    }
+    void *dl = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    if (!dl) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "policy '%s': cannot load: %s", path, dlerror());
+        g_free(so);
+        return false;
+    }
+    g_free(so);
+    const struct ipa_policy_ops *ops = dlsym(dl, "ipa_policy");
+    if (!ops) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "policy '%s' defines no 'ipa_policy' (use "
+                    "IPA_POLICY_DEFINE)",
+                    path);
+        dlclose(dl);
+        return false;
+    }
+    struct ipa_policy *p = g_new0(struct ipa_policy, 1);
+    p->path = g_strdup(path);
+    p->name = g_path_get_basename(path);
+    p->ops = ops;
+    p->dl = dl;
+    *out_policy = p;
+    return true;
+}
+
+void ipa_policy_free(struct ipa_policy *p)
+{
+    if (!p)
+        return;
+    if (p->dl)
+        dlclose(p->dl);
+    g_free(p->path);
+    g_free(p->name);
+    g_free(p);
+}

@@ -1,0 +1,37 @@
+/*
+ * loader.h - turning a policy file into an ops table.
+ *
+ * A .c file is compiled with the system C compiler against the runtime
+ * headers into a cached shared object and loaded with dlopen; a .so is
+ * loaded as it is. The cache key covers the source, the runtime header,
+ * the ipasim version, the compiler and its flags, so a stale object is
+ * never used. The cache lives in $IPASIM_CACHE_DIR, else
+ * $XDG_CACHE_HOME/ipasim, else ~/.cache/ipasim.
+ */
+#ifndef IPA_POLICY_LOADER_H
+#define IPA_POLICY_LOADER_H
+
+#include <stdbool.h>
+
+#include <glib.h>
+
+#include <ipasim/runtime.h>
+
+struct ipa_policy {
+    char *path;
+    char *name; /* file name without folder, for reports */
+    const struct ipa_policy_ops *ops;
+    void *ctx; /* for policies that need a context (the DSL) */
+    void *dl;
+};
+
+/* Loads @path (already resolved). Compiler errors are copied into the
+ * error message. IPA_ERROR_INPUT for unreadable or uncompilable files. */
+bool ipa_policy_load(const char *path, struct ipa_policy **out,
+                     GError **error);
+/* Compiles a C policy into the cache (or finds it there); returns the
+ * shared object's path. */
+char *ipa_policy_compile_c(const char *path, GError **error);
+void ipa_policy_free(struct ipa_policy *policy);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * report.h - what a finished simulation tells its user: the text summary
+ * and the JSON report (docs/report-format.md).
+ */
+#ifndef IPA_REPORT_REPORT_H
+#define IPA_REPORT_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <glib.h>
+
+struct ipa_sim;
+
+/* Names shown in the report's header. */
+struct ipa_report_info {
+    const char *topology;
+    const char *trace;
+    const char *policies; /* as given, "fifo.c" or "0-31:a.c 32-63:b.c" */
+    double wall_seconds;  /* wall-clock time of the run, < 0 if unknown */
+    int max_threads;      /* list threads one by one up to this many */
+};
+
+/* The human summary: makespan, threads, latencies, switches, migrations
+ * by domain level, utilisation, and the work-conservation section. */
+void ipa_report_text(const struct ipa_sim *sim,
+                     const struct ipa_report_info *info, FILE *out);
+/* The JSON report, written atomically to @path (temporary file, then
+ * rename), without wall-clock figures so that runs compare byte for
+ * byte. */
+bool ipa_report_json(const struct ipa_sim *sim,
+                     const struct ipa_report_info *info, const char *path,
+                     GError **error);
+/* Number of flagged work-conservation intervals over all partitions. */
+int ipa_report_flagged(const struct ipa_sim *sim);
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * report_json.c - the JSON report (schema in docs/report-format.md).
+ * Holds no wall-clock figure: two runs with the same inputs and seed give
+ * the same bytes.
+ */
+#include <json-c/json.h>
+
+#include "engine/sim.h"
+#include "report/report.h"
+#include "topo/topo.h"
+#include "trace/trace.h"
+#include "util/common.h"
+
+static json_object *u64(uint64_t v)
+{
+    return json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v);
+}
+
+static json_object *int_array(const int *v, int n)
+{
+    json_object *a = json_object_new_array_ext(n);
+    for (int i = 0; i < n; i++)
+        json_object_array_add(a, json_object_new_int(v[i]));
+    return a;
+}
+
+static json_object *latency(const struct ipa_hist *h)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "count", u64(h->count));
+    json_object_object_add(o, "p50_ns", u64(ipa_hist_quantile(h, 0.5)));
+    json_object_object_add(o, "p99_ns", u64(ipa_hist_quantile(h, 0.99)));
+    json_object_object_add(o, "max_ns", u64(h->max));
+    json_object_object_add(o, "mean_ns", u64(h->count ? h->sum / h->count : 0));
+    return o;
+}
+
+static json_object *threads(const struct ipa_sim *sim)
+{
+    int n = ipa_sim_nr_threads(sim);
+    json_object *a = json_object_new_array_ext(n);
+    for (int i = 0; i < n; i++) {
+        struct ipa_thread_result r;
+        ipa_sim_thread_result(sim, i, &r);
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "tid", json_object_new_int(r.tid));
+        json_object_object_add(o, "name", json_object_new_string(r.name));
+        json_object_object_add(o, "group", r.group ? json_object_new_string(r.group)
+                                                   : NULL);
+        json_object_object_add(o, "partition", json_object_new_int(r.partition));
+        json_object_object_add(
+            o, "state",
+            json_object_new_string(r.started ? ipa_state_name(r.state)
+                                             : "PENDING"));
+        json_object_object_add(o, "start_ns", u64(r.start_ns));
+        json_object_object_add(o, "end_ns", u64(r.end_ns));
+        json_object_object_add(o, "runtime_ns", u64(r.runtime_ns));
+        json_object_object_add(o, "wait_ns", u64(r.wait_ns));
+        json_object_object_add(o, "switches", u64(r.nr_switches));
+        json_object_object_add(o, "migrations", u64(r.nr_migrations));
+        json_object_object_add(o, "wakeups", u64(r.nr_wakeups));
+        json_object_object_add(o, "latency_max_ns", u64(r.latency_max_ns));
+        uint64_t arrivals = r.nr_wakeups + (r.started ? 1 : 0);
+        json_object_object_add(
+            o, "latency_mean_ns",
+            u64(arrivals ? r.latency_sum_ns / arrivals : 0));
+        if (r.blocked_on && r.state == IPA_STATE_BLOCKED)
+            json_object_object_add(o, "blocked_on",
+                                   json_object_new_string(r.blocked_on));
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+static json_object *cores(const struct ipa_sim *sim)
+{
+    int n = ipa_sim_nr_cores(sim);
+    json_object *a = json_object_new_array_ext(n);
+    for (int i = 0; i < n; i++) {
+        struct ipa_core_result c;
+        ipa_sim_core_result(sim, i, &c);
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "id", json_object_new_int(c.id));
+        json_object_object_add(o, "partition", json_object_new_int(c.partition));
+        json_object_object_add(o, "busy_ns", u64(c.busy_ns));
+        json_object_object_add(o, "idle_ns", u64(c.idle_ns));
+        json_object_object_add(o, "switches", u64(c.nr_switches));
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+static json_object *wc_object(const struct ipa_wc_result *wc)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "violations", u64(wc->violations));
+    json_object_object_add(o, "wasted_core_ns", u64(wc->wasted_core_ns));
+    json_object_object_add(o, "longest_ns", u64(wc->longest_ns));
+    json_object_object_add(o, "threshold_ns", u64(wc->threshold_ns));
+    json_object *flagged = json_object_new_array();
+    for (guint i = 0; i < wc->flagged->len; i++) {
+        const struct ipa_wc_interval *iv =
+            &g_array_index(wc->flagged, struct ipa_wc_interval, i);
+        json_object *f = json_object_new_object();
+        json_object_object_add(f, "start_ns", u64(iv->start_ns));
+        json_object_object_add(f, "end_ns", u64(iv->end_ns));
+        json_object_object_add(f, "wasted_core_ns", u64(iv->wasted_core_ns));
+        json_object_object_add(f, "max_idle", json_object_new_int(iv->max_idle));
+        json_object_object_add(f, "max_waiting",
+                               json_object_new_int(iv->max_waiting));
+        json_object_object_add(f, "cores", int_array(iv->cores, iv->nr_cores));
+        json_object_object_add(f, "threads",
+                               int_array(iv->threads, iv->nr_threads));
+        json_object_array_add(flagged, f);
+    }
+    json_object_object_add(o, "flagged", flagged);
+    return o;
+}
+
+/* Partitions each have a monitor; the top-level section adds them up. */
+static void add_work_conservation(const struct ipa_sim *sim, json_object *root)
+{
+    const struct ipa_topo *topo = ipa_sim_topo(sim);
+    json_object *parts = json_object_new_array();
+    uint64_t violations = 0, wasted = 0, longest = 0, threshold = 0;
+    json_object *all_flagged = json_object_new_array();
+    json_object *migr = json_object_new_object();
+    uint64_t *by_distance = g_new0(uint64_t, topo->nr_distances);
+    for (int p = 0; p < ipa_sim_nr_partitions(sim); p++) {
+        struct ipa_partition_result pr;
+        ipa_sim_partition_result(sim, p, &pr);
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "policy", json_object_new_string(pr.name));
+        json_object_object_add(o, "cores", int_array(pr.cores, pr.nr_cores));
+        json_object *wc = wc_object(pr.wc);
+        json_object *flagged = json_object_object_get(wc, "flagged");
+        for (size_t i = 0; i < json_object_array_length(flagged); i++) {
+            json_object *f = json_object_array_get_idx(flagged, i);
+            json_object *copy = NULL;
+            json_object_deep_copy(f, &copy, NULL);
+            json_object_object_add(copy, "partition", json_object_new_int(p));
+            json_object_array_add(all_flagged, copy);
+        }
+        json_object_object_add(o, "work_conservation", wc);
+        json_object_array_add(parts, o);
+        violations += pr.wc->violations;
+        wasted += pr.wc->wasted_core_ns;
+        longest = MAX(longest, pr.wc->longest_ns);
+        threshold = pr.wc->threshold_ns;
+        for (int d = 0; d < topo->nr_distances; d++)
+            by_distance[d] += pr.migrations_by_distance[d];
+    }
+    for (int d = 1; d < topo->nr_distances; d++)
+        json_object_object_add(migr, topo->distance_names[d], u64(by_distance[d]));
+    g_free(by_distance);
+    json_object *wc = json_object_new_object();
+    json_object_object_add(wc, "violations", u64(violations));
+    json_object_object_add(wc, "wasted_core_ns", u64(wasted));
+    json_object_object_add(wc, "longest_ns", u64(longest));
+    json_object_object_add(wc, "threshold_ns", u64(threshold));
+    json_object_object_add(wc, "flagged", all_flagged);
+    json_object_object_add(root, "work_conservation", wc);
+    json_object_object_add(root, "partitions", parts);
+    json_object_object_add(root, "migrations_by_level", migr);
+}
+
+bool ipa_report_json(const struct ipa_sim *sim,
+                     const struct ipa_report_info *info, const char *path,
+                     GError **error)
+{
+    const struct ipa_topo *topo = ipa_sim_topo(sim);
+    const struct ipa_trace *trace = ipa_sim_trace(sim);
+    json_object *root = json_object_new_object();
+    json_object_object_add(root, "ipasim_report", json_object_new_int(1));
+    json_object_object_add(root, "version", json_object_new_string(IPASIM_VERSION));
+    json_object_object_add(root, "topology", json_object_new_string(info->topology));
+    json_object_object_add(root, "trace", json_object_new_string(info->trace));
+    json_object_object_add(root, "policy", json_object_new_string(info->policies));
+    json_object_object_add(root, "nr_cores", json_object_new_int(topo->nr_cores));
+    enum ipa_sim_exit kind = ipa_sim_exit_kind(sim);
+    json_object_object_add(root, "exit", json_object_new_string(ipa_sim_exit_name(kind)));
+    if (ipa_sim_exit_message(sim))
+        json_object_object_add(root, "exit_message",
+                               json_object_new_string(ipa_sim_exit_message(sim)));
+    json_object_object_add(root, "simulated_ns", u64(ipa_sim_now_ns(sim)));
+    json_object_object_add(root, "makespan_ns", u64(ipa_sim_makespan_ns(sim)));
+    json_object_object_add(root, "events", u64(ipa_sim_events(sim)));
+    json_object_object_add(root, "latency", latency(ipa_sim_latency(sim)));
+    json_object *groups = json_object_new_object();
+    for (guint g = 0; g < trace->groups->len; g++)
+        json_object_object_add(groups, g_ptr_array_index(trace->groups, g),
+                               latency(ipa_sim_group_latency(sim, (int)g)));
+    json_object_object_add(root, "latency_by_group", groups);
+    json_object_object_add(root, "threads", threads(sim));
+    json_object_object_add(root, "cores", cores(sim));
+    add_work_conservation(sim, root);
+
+    const char *text = json_object_to_json_string_ext(
+        root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                  JSON_C_TO_STRING_NOSLASHESCAPE);
+    GError *e = NULL;
+    bool ok = g_file_set_contents(path, text, -1, &e);
+    if (!ok) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "cannot write the JSON report: %s", e->message);
+        g_error_free(e);
+    }
+    json_object_put(root);
+    return ok;
+}

@@ -1,0 +1,195 @@
+/*
+ * report_text.c - the summary printed after a run.
+ */
+#include <string.h>
+
+#include "engine/sim.h"
+#include "report/report.h"
+#include "topo/topo.h"
+#include "trace/trace.h"
+#include "util/cpuset.h"
+#include "util/duration.h"
+
+/* A duration in the short human form, in a rotating static buffer so a
+ * printf can take several. */
+static const char *dur(uint64_t ns)
+{
+    static char bufs[8][32];
+    static int next;
+    char *b = bufs[next++ % 8];
+    GString *s = g_string_new(NULL);
+    ipa_duration_format(s, ns);
+    g_strlcpy(b, s->str, sizeof bufs[0]);
+    g_string_free(s, TRUE);
+    return b;
+}
+
+int ipa_report_flagged(const struct ipa_sim *sim)
+{
+    int n = 0;
+    for (int p = 0; p < ipa_sim_nr_partitions(sim); p++) {
+        struct ipa_partition_result pr;
+        ipa_sim_partition_result(sim, p, &pr);
+        n += (int)pr.wc->flagged->len;
+    }
+    return n;
+}
+
+static void print_threads(const struct ipa_sim *sim,
+                          const struct ipa_report_info *info, FILE *out)
+{
+    int n = ipa_sim_nr_threads(sim);
+    fprintf(out, "\nthreads: %d\n", n);
+    if (n > info->max_threads) {
+        fprintf(out,
+                "  (%d threads: per-thread figures are in the JSON report; "
+                "--threads N lists more here)\n",
+                n);
+        return;
+    }
+    fprintf(out, "  %-4s %-20s %-10s %10s %10s %8s %10s %8s %6s\n", "tid",
+            "name", "state", "cpu", "wait", "wakeups", "lat max", "switches",
+            "migr");
+    for (int i = 0; i < n; i++) {
+        struct ipa_thread_result r;
+        ipa_sim_thread_result(sim, i, &r);
+        fprintf(out, "  %-4d %-20.20s %-10s %10s %10s %8llu %10s %8llu %6llu\n",
+                r.tid, r.name, r.started ? ipa_state_name(r.state) : "PENDING",
+                dur(r.runtime_ns), dur(r.wait_ns),
+                (unsigned long long)r.nr_wakeups, dur(r.latency_max_ns),
+                (unsigned long long)r.nr_switches,
+                (unsigned long long)r.nr_migrations);
+    }
+}
+
+static void print_cores(const struct ipa_sim *sim, FILE *out)
+{
+    uint64_t span = ipa_sim_makespan_ns(sim);
+    int n = ipa_sim_nr_cores(sim);
+    double sum = 0, lo = 2, hi = -1;
+    int lo_core = 0, hi_core = 0, counted = 0;
+    uint64_t switches = 0;
+    fprintf(out, "\ncores: utilisation per core (%%)\n");
+    for (int i = 0; i < n; i++) {
+        struct ipa_core_result c;
+        ipa_sim_core_result(sim, i, &c);
+        if (c.partition < 0)
+            continue;
+        double u = span ? (double)c.busy_ns / (double)span : 0;
+        sum += u;
+        counted++;
+        switches += c.nr_switches;
+        if (u < lo)
+            lo = u, lo_core = i;
+        if (u > hi)
+            hi = u, hi_core = i;
+        fprintf(out, "%s%4d:%5.1f", counted % 8 == 1 ? "  " : " ", i,
+                100 * u);
+        if (counted % 8 == 0)
+            fputc('\n', out);
+    }
+    if (counted % 8)
+        fputc('\n', out);
+    if (counted)
+        fprintf(out,
+                "  average %.1f%%, lowest %.1f%% (core %d), highest %.1f%% "
+                "(core %d); %llu context switches\n",
+                100 * sum / counted, 100 * lo, lo_core, 100 * hi, hi_core,
+                (unsigned long long)switches);
+}
+
+static void print_migrations(const struct ipa_sim *sim, FILE *out)
+{
+    const struct ipa_topo *topo = ipa_sim_topo(sim);
+    fprintf(out, "migrations by domain level:");
+    uint64_t total = 0;
+    for (int d = 1; d < topo->nr_distances; d++) {
+        uint64_t m = 0;
+        for (int p = 0; p < ipa_sim_nr_partitions(sim); p++) {
+            struct ipa_partition_result pr;
+            ipa_sim_partition_result(sim, p, &pr);
+            m += pr.migrations_by_distance[d];
+        }
+        total += m;
+        fprintf(out, " %s %llu", topo->distance_names[d],
+                (unsigned long long)m);
+    }
+    fprintf(out, " (total %llu)\n", (unsigned long long)total);
+}
+
+static void print_interval(const struct ipa_sim *sim,
+                           const struct ipa_wc_interval *iv, FILE *out)
+{
+    GString *cores = g_string_new(NULL);
+    ipa_cpulist_format(cores, iv->cores, iv->nr_cores);
+    fprintf(out, "    %s..%s (%s): idle cores %s; waiting threads", dur(iv->start_ns),
+            dur(iv->end_ns), dur(iv->end_ns - iv->start_ns), cores->str);
+    g_string_free(cores, TRUE);
+    int shown = iv->nr_threads < 8 ? iv->nr_threads : 8;
+    for (int i = 0; i < shown; i++) {
+        struct ipa_thread_result r;
+        ipa_sim_thread_result(sim, iv->threads[i], &r);
+        fprintf(out, "%s %s", i ? "," : "", r.name);
+    }
+    if (shown < iv->nr_threads)
+        fprintf(out, " and %d more", iv->nr_threads - shown);
+    fputc('\n', out);
+}
+
+static void print_wc(const struct ipa_sim *sim, FILE *out)
+{
+    for (int p = 0; p < ipa_sim_nr_partitions(sim); p++) {
+        struct ipa_partition_result pr;
+        ipa_sim_partition_result(sim, p, &pr);
+        GString *cores = g_string_new(NULL);
+        ipa_cpulist_format(cores, pr.cores, pr.nr_cores);
+        const struct ipa_wc_result *wc = pr.wc;
+        fprintf(out, "\nwork conservation (%s on cores %s):\n", pr.name,
+                cores->str);
+        g_string_free(cores, TRUE);
+        fprintf(out,
+                "  violations: %llu, longest %s, wasted core-time %s; "
+                "%u flagged (at least %s)\n",
+                (unsigned long long)wc->violations, dur(wc->longest_ns),
+                dur(wc->wasted_core_ns), wc->flagged->len,
+                dur(wc->threshold_ns));
+        guint shown = wc->flagged->len < 20 ? wc->flagged->len : 20;
+        for (guint i = 0; i < shown; i++)
+            print_interval(sim,
+                           &g_array_index(wc->flagged, struct ipa_wc_interval, i),
+                           out);
+        if (shown < wc->flagged->len)
+            fprintf(out, "    ... and %u more (see the JSON report)\n",
+                    wc->flagged->len - shown);
+    }
+}
+
+void ipa_report_text(const struct ipa_sim *sim,
+                     const struct ipa_report_info *info, FILE *out)
+{
+    const struct ipa_topo *topo = ipa_sim_topo(sim);
+    enum ipa_sim_exit kind = ipa_sim_exit_kind(sim);
+    fprintf(out, "ipasim %s: %s on %s (%d cores), trace %s\n", IPASIM_VERSION,
+            info->policies, info->topology, topo->nr_cores, info->trace);
+    fprintf(out, "run: %s at %s simulated, makespan %s, %llu events",
+            ipa_sim_exit_name(kind), dur(ipa_sim_now_ns(sim)),
+            dur(ipa_sim_makespan_ns(sim)),
+            (unsigned long long)ipa_sim_events(sim));
+    if (info->wall_seconds > 0)
+        fprintf(out, ", %.3fs wall (%.2fM events/s)", info->wall_seconds,
+                (double)ipa_sim_events(sim) / info->wall_seconds / 1e6);
+    fputc('\n', out);
+    if (ipa_sim_exit_message(sim))
+        fprintf(out, "%s\n", ipa_sim_exit_message(sim));
+
+    print_threads(sim, info, out);
+    const struct ipa_hist *h = ipa_sim_latency(sim);
+    fprintf(out,
+            "wake-up latency (ready to running): p50 %s, p99 %s, max %s over "
+            "%llu wake-ups\n",
+            dur(ipa_hist_quantile(h, 0.5)), dur(ipa_hist_quantile(h, 0.99)),
+            dur(h->max), (unsigned long long)h->count);
+    print_migrations(sim, out);
+    print_cores(sim, out);
+    print_wc(sim, out);
+}

@@ -1,0 +1,595 @@
+#include "topo/topo.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include <hwloc.h>
+
+#include "util/common.h"
+
+/* Beyond this the n*n distance table (64 MiB at the cap) stops being cheap. */
+#define MAX_CORES 8192
+
+/* Scratch state of one load; everything here dies with it. */
+struct loader {
+    hwloc_topology_t h;
+    struct ipa_topo *t;
+    hwloc_obj_t *pus;       /* [nr_cores] */
+    hwloc_obj_t *node_objs; /* [nr_nodes] NUMA node objects holding cores */
+    int max_depth;          /* hwloc_topology_get_depth() */
+    /* Cross-node distances as node-pair ranks before the offset that puts
+     * them above the intra-node ranks: [nr_nodes * nr_nodes]. */
+    int *node_rank;
+    int nr_node_ranks;
+    GPtrArray *node_labels; /* label of each node-pair rank */
+};
+
+static void set_input_error(GError **error, const char *spec, const char *what)
+{
+    g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "topology '%s': %s", spec,
+                what);
+}
+
+/*
+ * Upper bound on the PUs a synthetic description makes: the product of the
+ * "type:count" arities of its CPU levels ("[numa...]" memory levels and
+ * "(attributes)" aside). hwloc would spend minutes building
+ * "pack:1000 core:1000 pu:100" before the core cap could reject it.
+ */
+static uint64_t synthetic_pus(const char *spec)
+{
+    uint64_t product = 1;
+    char **tokens = g_strsplit_set(spec, " \t\n", -1);
+    for (char **tok = tokens; *tok; tok++) {
+        const char *colon = strchr(*tok, ':');
+        const char *paren = strchr(*tok, '(');
+        if ((*tok)[0] == '[' || !colon || (paren && paren < colon))
+            continue;
+        uint64_t n = 0;
+        for (const char *p = colon + 1; *p >= '0' && *p <= '9'; p++)
+            n = MIN(n * 10 + (uint64_t)(*p - '0'), (uint64_t)1 << 32);
+        if (n > 0)
+            product = MIN(product * n, (uint64_t)1 << 32);
+    }
+    g_strfreev(tokens);
+    return product;
+}
+
+/* Brings up the hwloc topology from @spec; the error names the input. */
+static bool open_hwloc(const char *spec, hwloc_topology_t *out, GError **error)
+{
+    hwloc_topology_t h = NULL;
+    if (hwloc_topology_init(&h) < 0) {
+        set_input_error(error, spec, "hwloc could not initialise");
+        return false;
+    }
+    /* The simulator needs CPUs, caches and NUMA nodes only. */
+    hwloc_topology_set_io_types_filter(h, HWLOC_TYPE_FILTER_KEEP_NONE);
+    hwloc_topology_set_type_filter(h, HWLOC_OBJ_MISC,
+                                   HWLOC_TYPE_FILTER_KEEP_NONE);
+
+    if (g_file_test(spec, G_FILE_TEST_EXISTS)) {
+        if (g_file_test(spec, G_FILE_TEST_IS_DIR)) {
+            set_input_error(error, spec,
+                            "is a directory, not an hwloc XML file");
+            goto fail;
+        }
+        if (hwloc_topology_set_xml(h, spec) < 0 || hwloc_topology_load(h) < 0) {
+            /* hwloc says EINVAL for any malformed file: only other errnos
+             * (permissions, I/O) add something. */
+            int e = errno;
+            char *why = e && e != EINVAL
+                            ? g_strdup_printf("hwloc could not load it as XML "
+                                              "(%s)",
+                                              g_strerror(e))
+                            : g_strdup("hwloc could not load it as XML");
+            set_input_error(error, spec, why);
+            g_free(why);
+            goto fail;
+        }
+    } else if (strcmp(spec, "host") == 0) {
+        if (hwloc_topology_load(h) < 0) {
+            set_input_error(error, spec, "hwloc could not probe this machine");
+            goto fail;
+        }
+    } else {
+        /* A missing XML file is the likelier mistake than a typo in a
+         * synthetic string that happens to end in .xml. */
+        if (g_str_has_suffix(spec, ".xml") || strchr(spec, '/')) {
+            set_input_error(error, spec, "no such file");
+            goto fail;
+        }
+        if (synthetic_pus(spec) > MAX_CORES) {
+            char *why = g_strdup_printf("describes more than %d PUs, the most "
+                                        "ipasim supports",
+                                        MAX_CORES);
+            set_input_error(error, spec, why);
+            g_free(why);
+            goto fail;
+        }
+        if (hwloc_topology_set_synthetic(h, spec) < 0 ||
+            hwloc_topology_load(h) < 0) {
+            set_input_error(error, spec,
+                            "not a file and not a valid hwloc synthetic "
+                            "description");
+            goto fail;
+        }
+    }
+    *out = h;
+    return true;
+fail:
+    hwloc_topology_destroy(h);
+    return false;
+}
+
+/*
+ * Each PU's NUMA node: the first node (logical order) whose cpuset holds it,
+ * so that on machines with several nodes per PU (DDR + MCDRAM, CXL) a core
+ * belongs to its ordinary memory. Only nodes that end up holding cores are
+ * numbered; PUs no node covers go to node 0.
+ */
+static void assign_nodes(struct loader *l)
+{
+    struct ipa_topo *t = l->t;
+    int nr_numa = hwloc_get_nbobjs_by_type(l->h, HWLOC_OBJ_NUMANODE);
+    int *compact = g_new(int, nr_numa > 0 ? nr_numa : 1);
+    int *which = g_new(int, t->nr_cores);
+    for (int n = 0; n < nr_numa; n++)
+        compact[n] = -1;
+    for (int i = 0; i < t->nr_cores; i++) {
+        which[i] = -1;
+        for (int n = 0; n < nr_numa; n++) {
+            hwloc_obj_t node =
+                hwloc_get_obj_by_type(l->h, HWLOC_OBJ_NUMANODE, (unsigned)n);
+            if (node->cpuset &&
+                hwloc_bitmap_isset(node->cpuset, l->pus[i]->os_index)) {
+                which[i] = n;
+                compact[n] = 0;
+                break;
+            }
+        }
+    }
+    t->nr_nodes = 0;
+    l->node_objs = g_new0(hwloc_obj_t, nr_numa > 0 ? nr_numa : 1);
+    for (int n = 0; n < nr_numa; n++)
+        if (compact[n] == 0) {
+            l->node_objs[t->nr_nodes] =
+                hwloc_get_obj_by_type(l->h, HWLOC_OBJ_NUMANODE, (unsigned)n);
+            compact[n] = t->nr_nodes++;
+        }
+    if (t->nr_nodes == 0)
+        t->nr_nodes = 1;
+    for (int i = 0; i < t->nr_cores; i++)
+        t->node[i] = which[i] < 0 ? 0 : compact[which[i]];
+    g_free(which);
+    g_free(compact);
+}
+
+/* Label of the distance rank whose pairs meet at @obj: "smt" when they
+ * share a core, "L2" for a shared L2, "package", "group0", ... */
+static char *label_of(hwloc_obj_t obj)
+{
+    char buf[64];
+    switch (obj->type) {
+    case HWLOC_OBJ_CORE:
+        return g_strdup("smt");
+    case HWLOC_OBJ_PU:
+        return g_strdup("core");
+    case HWLOC_OBJ_GROUP:
+        return g_strdup_printf("group%u", obj->attr->group.depth);
+    default:
+        break;
+    }
+    if (hwloc_obj_type_is_cache(obj->type)) {
+        hwloc_obj_type_snprintf(buf, sizeof(buf), obj, 0);
+        return g_strdup(buf);
+    }
+    return g_ascii_strdown(hwloc_obj_type_string(obj->type), -1);
+}
+
+/*
+ * Complete-linkage clustering of the nodes on @m (symmetric, nr*nr): merge
+ * the two closest clusters (ties: lowest cluster indices), where a
+ * cluster's distance to another is the largest distance between their
+ * members. Fills height[x*nr+y] with the merge height that joins x and y.
+ * Heights never decrease from one merge to the next, so they form an
+ * ultrametric over the nodes.
+ */
+static void complete_linkage(const uint64_t *m, int nr, uint64_t *height)
+{
+    uint64_t *d = g_memdup2(m, sizeof(uint64_t) * (size_t)nr * (size_t)nr);
+    int *cluster = g_new(int, nr); /* node -> slot (its lowest member) */
+    bool *alive = g_new(bool, nr);
+    for (int i = 0; i < nr; i++) {
+        cluster[i] = i;
+        alive[i] = true;
+    }
+    for (int step = 1; step < nr; step++) {
+        int bi = -1, bj = -1;
+        for (int i = 0; i < nr; i++) {
+            if (!alive[i])
+                continue;
+            for (int j = i + 1; j < nr; j++)
+                if (alive[j] && (bi < 0 || d[i * nr + j] < d[bi * nr + bj])) {
+                    bi = i;
+                    bj = j;
+                }
+        }
+        uint64_t hgt = d[bi * nr + bj];
+        for (int x = 0; x < nr; x++) {
+            if (cluster[x] != bi)
+                continue;
+            for (int y = 0; y < nr; y++)
+                if (cluster[y] == bj)
+                    height[x * nr + y] = height[y * nr + x] = hgt;
+        }
+        for (int y = 0; y < nr; y++)
+            if (cluster[y] == bj)
+                cluster[y] = bi;
+        alive[bj] = false;
+        for (int k = 0; k < nr; k++) {
+            uint64_t v = MAX(d[bi * nr + k], d[bj * nr + k]);
+            d[bi * nr + k] = d[k * nr + bi] = v;
+        }
+    }
+    for (int i = 0; i < nr; i++)
+        height[i * nr + i] = 0;
+    g_free(alive);
+    g_free(cluster);
+    g_free(d);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The first NUMA latency matrix that covers every node holding cores,
+ * copied into numa_matrix and clustered into node-pair ranks. */
+static bool rank_nodes_by_matrix(struct loader *l)
+{
+    struct ipa_topo *t = l->t;
+    int nr = t->nr_nodes;
+    size_t nn = (size_t)nr * (size_t)nr;
+    unsigned count = 0;
+    bool found = false;
+    if (hwloc_distances_get_by_type(l->h, HWLOC_OBJ_NUMANODE, &count, NULL,
+                                    HWLOC_DISTANCES_KIND_MEANS_LATENCY,
+                                    0) < 0 ||
+        count == 0)
+        return false;
+    struct hwloc_distances_s **all = g_new0(struct hwloc_distances_s *, count);
+    if (hwloc_distances_get_by_type(l->h, HWLOC_OBJ_NUMANODE, &count, all,
+                                    HWLOC_DISTANCES_KIND_MEANS_LATENCY,
+                                    0) < 0) {
+        g_free(all);
+        return false;
+    }
+    int *pos = g_new(int, nr);
+    for (unsigned k = 0; k < count && !found; k++) {
+        struct hwloc_distances_s *ds = all[k];
+        found = true;
+        for (int n = 0; n < nr && found; n++) {
+            pos[n] = -1;
+            for (unsigned o = 0; o < ds->nbobjs; o++)
+                if (ds->objs[o] == l->node_objs[n])
+                    pos[n] = (int)o;
+            found = pos[n] >= 0;
+        }
+        if (!found)
+            continue;
+        uint64_t *m = g_new(uint64_t, nn);
+        t->numa_matrix = g_new(int, nn);
+        for (int x = 0; x < nr; x++)
+            for (int y = 0; y < nr; y++) {
+                uint64_t v =
+                    ds->values[(size_t)pos[x] * ds->nbobjs + (size_t)pos[y]];
+                uint64_t w =
+                    ds->values[(size_t)pos[y] * ds->nbobjs + (size_t)pos[x]];
+                t->numa_matrix[x * nr + y] = v > INT_MAX ? INT_MAX : (int)v;
+                /* An asymmetric matrix is read as its worse direction. */
+                m[x * nr + y] = MAX(v, w);
+            }
+        uint64_t *height = g_new(uint64_t, nn);
+        complete_linkage(m, nr, height);
+        /* Distinct heights of off-diagonal pairs, ascending, are the ranks. */
+        GArray *levels =
+            g_array_sized_new(FALSE, FALSE, sizeof(uint64_t), (guint)nn);
+        for (int x = 0; x < nr; x++)
+            for (int y = 0; y < nr; y++)
+                if (x != y)
+                    g_array_append_val(levels, height[x * nr + y]);
+        g_array_sort(levels, cmp_u64);
+        guint w = 0;
+        for (guint i = 0; i < levels->len; i++)
+            if (w == 0 || g_array_index(levels, uint64_t, w - 1) !=
+                              g_array_index(levels, uint64_t, i))
+                g_array_index(levels, uint64_t, w++) =
+                    g_array_index(levels, uint64_t, i);
+        g_array_set_size(levels, w);
+        for (int x = 0; x < nr; x++)
+            for (int y = 0; y < nr; y++) {
+                guint lo = 0, hi = levels->len;
+                while (x != y && hi - lo > 1) {
+                    guint mid = (lo + hi) / 2;
+                    if (g_array_index(levels, uint64_t, mid) <=
+                        height[x * nr + y])
+                        lo = mid;
+                    else
+                        hi = mid;
+                }
+                l->node_rank[x * nr + y] = x == y ? 0 : (int)lo;
+            }
+        l->nr_node_ranks = (int)levels->len;
+        for (guint i = 0; i < levels->len && i < 256; i++)
+            g_ptr_array_add(
+                l->node_labels,
+                g_strdup_printf("numa:%" G_GUINT64_FORMAT,
+                                g_array_index(levels, uint64_t, i)));
+        g_array_free(levels, TRUE);
+        g_free(height);
+        g_free(m);
+    }
+    for (unsigned k = 0; k < count; k++)
+        hwloc_distances_release(l->h, all[k]);
+    g_free(pos);
+    g_free(all);
+    return found;
+}
+
+/*
+ * Without a matrix, two nodes are as far apart as the smallest object of
+ * the CPU tree that covers the cores of both: a deeper object is closer.
+ * Objects covering a common core are nested, which makes this ultrametric.
+ */
+static void rank_nodes_by_tree(struct loader *l)
+{
+    struct ipa_topo *t = l->t;
+    int nr = t->nr_nodes;
+    hwloc_bitmap_t *sets = g_new(hwloc_bitmap_t, nr);
+    for (int n = 0; n < nr; n++)
+        sets[n] = hwloc_bitmap_alloc();
+    for (int i = 0; i < t->nr_cores; i++)
+        hwloc_bitmap_set(sets[t->node[i]], l->pus[i]->os_index);
+    size_t nn = (size_t)nr * (size_t)nr;
+    int *depth = g_new(int, nn);
+    bool *used = g_new0(bool, l->max_depth + 1);
+    hwloc_obj_t *by_depth = g_new0(hwloc_obj_t, l->max_depth + 1);
+    hwloc_bitmap_t both = hwloc_bitmap_alloc();
+    for (int x = 0; x < nr; x++)
+        for (int y = 0; y < nr; y++) {
+            if (x == y)
+                continue;
+            hwloc_bitmap_or(both, sets[x], sets[y]);
+            hwloc_obj_t cover = hwloc_get_obj_covering_cpuset(l->h, both);
+            if (!cover)
+                cover = hwloc_get_root_obj(l->h);
+            depth[x * nr + y] = cover->depth;
+            used[cover->depth] = true;
+            by_depth[cover->depth] = cover;
+        }
+    int *rank_of_depth = g_new(int, l->max_depth + 1);
+    l->nr_node_ranks = 0;
+    for (int d = l->max_depth; d >= 0; d--)
+        if (used[d]) {
+            rank_of_depth[d] = l->nr_node_ranks++;
+            g_ptr_array_add(l->node_labels, label_of(by_depth[d]));
+        }
+    for (int x = 0; x < nr; x++)
+        for (int y = 0; y < nr; y++)
+            l->node_rank[x * nr + y] =
+                x == y ? 0 : rank_of_depth[depth[x * nr + y]];
+    hwloc_bitmap_free(both);
+    for (int n = 0; n < nr; n++)
+        hwloc_bitmap_free(sets[n]);
+    g_free(rank_of_depth);
+    g_free(by_depth);
+    g_free(used);
+    g_free(depth);
+    g_free(sets);
+}
+
+/*
+ * Fills t->dist. Pairs inside a node are ranked by the depth of their
+ * deepest common ancestor in the CPU tree, deepest first, keeping only
+ * depths some pair has; pairs across nodes come above them, ranked by
+ * node pair. Both parts are ultrametric and every cross-node rank exceeds
+ * every intra-node one, so the whole is too.
+ */
+static bool compute_distances(struct loader *l, GError **error)
+{
+    struct ipa_topo *t = l->t;
+    int n = t->nr_cores, dmax = l->max_depth;
+    /* Ancestor chains from the root down, one row of dmax per PU. */
+    hwloc_obj_t *chain = g_new0(hwloc_obj_t, (size_t)n * dmax);
+    int *len = g_new(int, n);
+    for (int i = 0; i < n; i++) {
+        int k = 0;
+        for (hwloc_obj_t o = l->pus[i]; o; o = o->parent)
+            k++;
+        IPA_ASSERT(k <= dmax, "PU deeper than the topology");
+        len[i] = k;
+        for (hwloc_obj_t o = l->pus[i]; o; o = o->parent)
+            chain[(size_t)i * dmax + --k] = o;
+    }
+    /* Pass 1: depth of each intra-node pair's common ancestor, kept in
+     * dist for now (depths are < 256 as hwloc trees go; checked). */
+    bool *used = g_new0(bool, dmax + 1);
+    hwloc_obj_t *by_depth = g_new0(hwloc_obj_t, dmax + 1);
+    bool ok = dmax < 255;
+    if (!ok) {
+        set_input_error(error, t->source, "hwloc tree too deep");
+        goto out;
+    }
+    for (int a = 0; a < n; a++)
+        for (int b = a + 1; b < n; b++) {
+            if (t->node[a] != t->node[b])
+                continue;
+            const hwloc_obj_t *ca = chain + (size_t)a * dmax;
+            const hwloc_obj_t *cb = chain + (size_t)b * dmax;
+            int k = 0, m = MIN(len[a], len[b]);
+            while (k < m && ca[k] == cb[k])
+                k++;
+            IPA_ASSERT(k > 0, "PUs without a common root");
+            hwloc_obj_t lca = ca[k - 1];
+            used[lca->depth] = true;
+            by_depth[lca->depth] = lca;
+            t->dist[(size_t)a * n + b] = (uint8_t)lca->depth;
+        }
+    int *rank_of_depth = g_new0(int, dmax + 1);
+    int nr_intra = 0;
+    for (int d = dmax; d >= 0; d--)
+        if (used[d])
+            rank_of_depth[d] = ++nr_intra;
+
+    l->node_rank = g_new0(int, (size_t)t->nr_nodes * t->nr_nodes);
+    l->node_labels = g_ptr_array_new_with_free_func(g_free);
+    if (t->nr_nodes > 1 && !rank_nodes_by_matrix(l))
+        rank_nodes_by_tree(l);
+
+    t->nr_distances = 1 + nr_intra + l->nr_node_ranks;
+    if (t->nr_distances > 255) {
+        set_input_error(error, t->source,
+                        "more than 255 distinct distances between cores");
+        ok = false;
+        g_free(rank_of_depth);
+        goto out;
+    }
+    for (int a = 0; a < n; a++) {
+        t->dist[(size_t)a * n + a] = 0;
+        for (int b = a + 1; b < n; b++) {
+            int r;
+            if (t->node[a] == t->node[b])
+                r = rank_of_depth[t->dist[(size_t)a * n + b]];
+            else
+                r = 1 + nr_intra +
+                    l->node_rank[t->node[a] * t->nr_nodes + t->node[b]];
+            t->dist[(size_t)a * n + b] = t->dist[(size_t)b * n + a] =
+                (uint8_t)r;
+        }
+    }
+
+    t->distance_names = g_new0(char *, t->nr_distances + 1);
+    t->distance_names[0] = g_strdup("core");
+    for (int d = dmax; d >= 0; d--) {
+        if (!used[d])
+            continue;
+        int r = rank_of_depth[d];
+        /* The widest level inside a node is the node itself, the name a
+         * scheduler cares about once there are several nodes. */
+        if (t->nr_nodes > 1 && r == nr_intra)
+            t->distance_names[r] = g_strdup("node");
+        else
+            t->distance_names[r] = label_of(by_depth[d]);
+    }
+    for (int i = 0; i < l->nr_node_ranks; i++)
+        t->distance_names[1 + nr_intra + i] =
+            g_strdup(g_ptr_array_index(l->node_labels, i));
+    g_free(rank_of_depth);
+out:
+    g_free(by_depth);
+    g_free(used);
+    g_free(len);
+    g_free(chain);
+    return ok;
+}
+
+static void describe(struct loader *l)
+{
+    struct ipa_topo *t = l->t;
+    int packages = hwloc_get_nbobjs_by_type(l->h, HWLOC_OBJ_PACKAGE);
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "%d core%s, %d NUMA node%s", t->nr_cores,
+                           t->nr_cores == 1 ? "" : "s", t->nr_nodes,
+                           t->nr_nodes == 1 ? "" : "s");
+    if (packages > 0)
+        g_string_append_printf(s, ", %d package%s", packages,
+                               packages == 1 ? "" : "s");
+    g_string_append(s, ", distances:");
+    for (int r = 0; r < t->nr_distances; r++)
+        g_string_append_printf(s, " %s", t->distance_names[r]);
+    t->description = g_string_free(s, FALSE);
+}
+
+bool ipa_topo_load(const char *spec, struct ipa_topo **out, GError **error)
+{
+    struct loader l = {0};
+    bool ok = false;
+    *out = NULL;
+    if (!spec || !*spec) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "topology '': empty; give an hwloc XML file, a "
+                    "synthetic description such as 'pack:2 core:4 pu:2', "
+                    "or 'host'");
+        return false;
+    }
+    if (!open_hwloc(spec, &l.h, error))
+        return false;
+    l.max_depth = hwloc_topology_get_depth(l.h);
+    l.t = g_new0(struct ipa_topo, 1);
+    struct ipa_topo *t = l.t;
+    t->source = g_strdup(spec);
+    int nr = hwloc_get_nbobjs_by_type(l.h, HWLOC_OBJ_PU);
+    if (nr <= 0) {
+        set_input_error(error, spec, "has no PUs (processing units)");
+        goto out;
+    }
+    if (nr > MAX_CORES) {
+        char *why = g_strdup_printf("has %d PUs, more than the %d ipasim "
+                                    "supports",
+                                    nr, MAX_CORES);
+        set_input_error(error, spec, why);
+        g_free(why);
+        goto out;
+    }
+    t->nr_cores = nr;
+    t->os_index = g_new(int, nr);
+    t->node = g_new(int, nr);
+    t->package = g_new(int, nr);
+    t->dist = g_new0(uint8_t, (size_t)nr * nr);
+    l.pus = g_new(hwloc_obj_t, nr);
+    for (int i = 0; i < nr; i++) {
+        l.pus[i] = hwloc_get_obj_by_type(l.h, HWLOC_OBJ_PU, (unsigned)i);
+        t->os_index[i] = (int)l.pus[i]->os_index;
+        hwloc_obj_t pkg =
+            hwloc_get_ancestor_obj_by_type(l.h, HWLOC_OBJ_PACKAGE, l.pus[i]);
+        t->package[i] = pkg ? (int)pkg->logical_index : 0;
+    }
+    assign_nodes(&l);
+    if (!compute_distances(&l, error))
+        goto out;
+    describe(&l);
+    ok = true;
+out:
+    if (l.node_labels)
+        g_ptr_array_unref(l.node_labels);
+    g_free(l.node_rank);
+    g_free(l.node_objs);
+    g_free(l.pus);
+    hwloc_topology_destroy(l.h);
+    if (ok)
+        *out = t;
+    else
+        ipa_topo_free(t);
+    return ok;
+}
+
+void ipa_topo_free(struct ipa_topo *topo)
+{
+    if (!topo)
+        return;
+    if (topo->distance_names)
+        for (int r = 0; r < topo->nr_distances; r++)
+            g_free(topo->distance_names[r]);
+    g_free(topo->distance_names);
+    g_free(topo->dist);
+    g_free(topo->numa_matrix);
+    g_free(topo->package);
+    g_free(topo->node);
+    g_free(topo->os_index);
+    g_free(topo->description);
+    g_free(topo->source);
+    g_free(topo);
+}

@@ -1,0 +1,209 @@
+#include "trace/trace.h"
+
+#include <string.h>
+
+#include "util/common.h"
+#include "util/cpuset.h"
+
+const char *const ipa_op_names[IPA_OP_COUNT] = {
+#define IPA_OP_NAME(name, word) [IPA_OP_##name] = word,
+    IPA_TRACE_OPS(IPA_OP_NAME)
+#undef IPA_OP_NAME
+};
+
+/* kernel/sched/core.c: each nice level is ~10% of CPU time apart. */
+static const int prio_to_weight[40] = {
+    /* -20 */ 88761, 71755, 56483, 46273, 36291,
+    /* -15 */ 29154, 23254, 18705, 14949, 11916,
+    /* -10 */ 9548,  7620,  6100,  4904,  3906,
+    /*  -5 */ 3121,  2501,  1991,  1586,  1277,
+    /*   0 */ 1024,  820,   655,   526,   423,
+    /*   5 */ 335,   272,   215,   172,   137,
+    /*  10 */ 110,   87,    70,    56,    45,
+    /*  15 */ 36,    29,    23,    18,    15,
+};
+
+int ipa_nice_to_weight(int nice)
+{
+    IPA_ASSERT(nice >= -20 && nice <= 19, "nice out of -20..19");
+    return prio_to_weight[nice + 20];
+}
+
+struct ipa_trace *ipa_trace_new(const char *name)
+{
+    struct ipa_trace *t = g_new0(struct ipa_trace, 1);
+    t->name = g_strdup(name);
+    t->threads =
+        g_ptr_array_new_with_free_func((GDestroyNotify)ipa_thread_spec_free);
+    t->templates =
+        g_ptr_array_new_with_free_func((GDestroyNotify)ipa_thread_spec_free);
+    t->channels = g_ptr_array_new_with_free_func(g_free);
+    t->channel_tokens = g_array_new(false, true, sizeof(int64_t));
+    t->barriers = g_ptr_array_new_with_free_func(g_free);
+    t->barrier_parties = g_array_new(false, true, sizeof(int));
+    t->mutexes = g_ptr_array_new_with_free_func(g_free);
+    t->groups = g_ptr_array_new_with_free_func(g_free);
+    t->attrs = g_ptr_array_new_with_free_func(g_free);
+    t->hotplug = g_array_new(false, true, sizeof(struct ipa_hotplug));
+    return t;
+}
+
+int ipa_trace_intern(GPtrArray *names, const char *name)
+{
+    for (guint i = 0; i < names->len; i++)
+        if (strcmp(g_ptr_array_index(names, i), name) == 0)
+            return (int)i;
+    g_ptr_array_add(names, g_strdup(name));
+    return (int)names->len - 1;
+}
+
+struct ipa_thread_spec *ipa_thread_spec_new(const char *name)
+{
+    struct ipa_thread_spec *s = g_new0(struct ipa_thread_spec, 1);
+    s->name = g_strdup(name);
+    s->weight = ipa_nice_to_weight(0);
+    s->group = -1;
+    return s;
+}
+
+void ipa_thread_spec_free(struct ipa_thread_spec *spec)
+{
+    if (!spec)
+        return;
+    g_free(spec->name);
+    g_free(spec->affinity);
+    g_free(spec->attr_ids);
+    g_free(spec->attr_values);
+    g_free(spec->ops);
+    g_free(spec->where);
+    g_free(spec);
+}
+
+void ipa_trace_free(struct ipa_trace *trace)
+{
+    if (!trace)
+        return;
+    g_free(trace->path);
+    g_free(trace->name);
+    g_ptr_array_unref(trace->threads);
+    g_ptr_array_unref(trace->templates);
+    g_ptr_array_unref(trace->channels);
+    g_array_unref(trace->channel_tokens);
+    g_ptr_array_unref(trace->barriers);
+    g_array_unref(trace->barrier_parties);
+    g_ptr_array_unref(trace->mutexes);
+    g_ptr_array_unref(trace->groups);
+    g_ptr_array_unref(trace->attrs);
+    g_array_unref(trace->hotplug);
+    g_free(trace);
+}
+
+/* "db.json: threads[3].affinity: ", for a generated thread "thread 'x': " */
+static void spec_prefix(GString *out, const struct ipa_trace *trace,
+                        const struct ipa_thread_spec *spec, const char *field)
+{
+    if (trace->path)
+        g_string_append_printf(out, "%s: ", trace->path);
+    if (spec->where)
+        g_string_append_printf(out, "%s.%s: ", spec->where, field);
+    else
+        g_string_append_printf(out, "thread '%s': %s: ", spec->name, field);
+}
+
+static bool spec_validate(const struct ipa_trace *trace,
+                          const struct ipa_thread_spec *spec, int nr_cores,
+                          int nr_partitions, int *const *partition_cores,
+                          const int *partition_nr_cores, GError **error)
+{
+    GString *msg = g_string_new(NULL);
+    bool ok = false;
+
+    if (spec->partition < 0 || spec->partition >= nr_partitions) {
+        spec_prefix(msg, trace, spec, "partition");
+        g_string_append_printf(msg,
+                               "partition %d does not exist (%d given: one "
+                               "per --policy, numbered from 0)",
+                               spec->partition, nr_partitions);
+        goto out;
+    }
+    for (int i = 0; i < spec->nr_affinity; i++) {
+        if (spec->affinity[i] < 0 || spec->affinity[i] >= nr_cores) {
+            spec_prefix(msg, trace, spec, "affinity");
+            g_string_append_printf(
+                msg, "core %d does not exist (the topology has %d cores)",
+                spec->affinity[i], nr_cores);
+            goto out;
+        }
+    }
+    if (partition_cores) {
+        const int *pc = partition_cores[spec->partition];
+        int npc = partition_nr_cores[spec->partition];
+        bool meet = false;
+        if (!spec->affinity) {
+            meet = npc > 0;
+        } else {
+            /* both ascending: a merge finds a common core */
+            for (int i = 0, j = 0; i < spec->nr_affinity && j < npc;) {
+                if (spec->affinity[i] == pc[j]) {
+                    meet = true;
+                    break;
+                }
+                if (spec->affinity[i] < pc[j])
+                    i++;
+                else
+                    j++;
+            }
+        }
+        if (!meet) {
+            spec_prefix(msg, trace, spec, "affinity");
+            g_string_append(msg, "no core of ");
+            if (spec->affinity)
+                ipa_cpulist_format(msg, spec->affinity, spec->nr_affinity);
+            else
+                g_string_append(msg, "the machine");
+            g_string_append_printf(msg, " belongs to partition %d (cores ",
+                                   spec->partition);
+            if (npc)
+                ipa_cpulist_format(msg, pc, npc);
+            else
+                g_string_append(msg, "none");
+            g_string_append(msg, ")");
+            goto out;
+        }
+    }
+    ok = true;
+out:
+    if (!ok)
+        g_set_error_literal(error, IPA_ERROR, IPA_ERROR_INPUT, msg->str);
+    g_string_free(msg, true);
+    return ok;
+}
+
+bool ipa_trace_validate(const struct ipa_trace *trace, int nr_cores,
+                        int nr_partitions, int *const *partition_cores,
+                        const int *partition_nr_cores, GError **error)
+{
+    IPA_ASSERT(nr_cores > 0 && nr_partitions > 0, "empty machine");
+    GPtrArray *lists[2] = {trace->threads, trace->templates};
+    for (int l = 0; l < 2; l++) {
+        for (guint i = 0; i < lists[l]->len; i++) {
+            if (!spec_validate(trace, g_ptr_array_index(lists[l], i), nr_cores,
+                               nr_partitions, partition_cores,
+                               partition_nr_cores, error))
+                return false;
+        }
+    }
+    for (guint i = 0; i < trace->hotplug->len; i++) {
+        const struct ipa_hotplug *h =
+            &g_array_index(trace->hotplug, struct ipa_hotplug, i);
+        if (h->core >= nr_cores) {
+            g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                        "%s%shotplug[%d].core: core %d does not exist (the "
+                        "topology has %d cores)",
+                        trace->path ? trace->path : "", trace->path ? ": " : "",
+                        h->index, h->core, nr_cores);
+            return false;
+        }
+    }
+    return true;
+}

@@ -1,0 +1,3 @@
+#include "util/common.h"
+
+G_DEFINE_QUARK(ipa-error-quark, ipa_error)

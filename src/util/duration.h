@@ -1,0 +1,19 @@
+/*
+ * duration.h - durations as users write them: "2ms", "150us", "1.5s",
+ * "10ns", or a bare integer number of nanoseconds.
+ */
+#ifndef IPA_UTIL_DURATION_H
+#define IPA_UTIL_DURATION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+/* Parses @text into ns. Units: ns, us, ms, s (and min); a fraction is
+ * allowed before a unit. False for anything else or for overflow. */
+bool ipa_duration_parse(const char *text, uint64_t *out_ns);
+/* Appends a short human form ("2ms", "1.5s", "150us", "7ns"). */
+void ipa_duration_format(GString *out, uint64_t ns);
+
+#endif

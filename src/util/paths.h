@@ -1,0 +1,20 @@
+/*
+ * paths.h - where ipasim finds its own files: the shipped examples
+ * (policies/, topologies/, traces/) and the runtime headers that C policies
+ * compile against. From a build tree they come from the source tree; once
+ * installed, from the install prefix. IPASIM_DATA_DIR and
+ * IPASIM_INCLUDE_DIR in the environment override both.
+ */
+#ifndef IPA_UTIL_PATHS_H
+#define IPA_UTIL_PATHS_H
+
+/* Resolves a user-given file name: @name itself if it exists, else, when
+ * @name has no '/', the shipped file @folder/@name. Returns a new string,
+ * or NULL when neither exists. */
+char *ipa_find_shipped(const char *name, const char *folder);
+/* The folder holding ipasim/runtime.h (new string). */
+char *ipa_runtime_include_dir(void);
+/* The folder holding policies/, topologies/, traces/ (new string). */
+char *ipa_data_dir(void);
+
+#endif

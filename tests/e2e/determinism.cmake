@@ -1,0 +1,27 @@
+# Runs the same simulation twice (and once with another seed) and requires
+# byte-identical JSON reports and event logs for the same seed.
+#   cmake -DIPASIM=exe -DDIR=scratch -DARGS="--topo;...;" -P determinism.cmake
+file(MAKE_DIRECTORY ${DIR})
+foreach(run a b)
+  execute_process(COMMAND ${IPASIM} ${ARGS} --seed 7 --quiet --json ${DIR}/${run}.json --log ${DIR}/${run}.log
+                  RESULT_VARIABLE code ERROR_VARIABLE err)
+  if(NOT code EQUAL 0)
+    message(FATAL_ERROR "run ${run} exited ${code}: ${err}")
+  endif()
+endforeach()
+foreach(ext json log)
+  file(READ ${DIR}/a.${ext} a)
+  file(READ ${DIR}/b.${ext} b)
+  if(NOT a STREQUAL b)
+    message(FATAL_ERROR "two runs with the same seed differ in their .${ext}")
+  endif()
+  string(LENGTH "${a}" n)
+  if(n LESS 100)
+    message(FATAL_ERROR ".${ext} output is suspiciously short (${n} bytes)")
+  endif()
+endforeach()
+execute_process(COMMAND ${IPASIM} ${ARGS} --seed 8 --quiet --log ${DIR}/c.log RESULT_VARIABLE code)
+file(READ ${DIR}/c.log c)
+if(a STREQUAL c)
+  message(FATAL_ERROR "another seed gave the same log: the seed is not used")
+endif()

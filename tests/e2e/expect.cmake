@@ -1,0 +1,31 @@
+# Runs one command and checks its exit code and output.
+#   cmake -DCODE=N [-DOUT=regex] [-DERR=regex] [-DNOT_OUT=regex]
+#         [-DNO_FILE=path] -P expect.cmake -- command args...
+# Arguments after "--" form the command. OUT/ERR are regular expressions
+# the standard output/error must match; NO_FILE must not exist afterwards.
+set(cmd "")
+set(seen FALSE)
+math(EXPR last "${CMAKE_ARGC} - 1")
+foreach(i RANGE 0 ${last})
+  if(seen)
+    list(APPEND cmd "${CMAKE_ARGV${i}}")
+  elseif("${CMAKE_ARGV${i}}" STREQUAL "--")
+    set(seen TRUE)
+  endif()
+endforeach()
+execute_process(COMMAND ${cmd} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT "${code}" STREQUAL "${CODE}")
+  message(FATAL_ERROR "exit code ${code}, expected ${CODE}\n--- stdout:\n${out}\n--- stderr:\n${err}")
+endif()
+if(DEFINED OUT AND NOT out MATCHES "${OUT}")
+  message(FATAL_ERROR "stdout does not match '${OUT}':\n${out}")
+endif()
+if(DEFINED NOT_OUT AND out MATCHES "${NOT_OUT}")
+  message(FATAL_ERROR "stdout matches '${NOT_OUT}':\n${out}")
+endif()
+if(DEFINED ERR AND NOT err MATCHES "${ERR}")
+  message(FATAL_ERROR "stderr does not match '${ERR}':\n${err}")
+endif()
+if(DEFINED NO_FILE AND EXISTS "${NO_FILE}")
+  message(FATAL_ERROR "${NO_FILE} was left behind")
+endif()

@@ -1,0 +1,41 @@
+# End-to-end tests of the ipasim command (label e2e).
+set(IPASIM $<TARGET_FILE:ipasim>)
+set(E2E ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+set(SCRATCH ${CMAKE_CURRENT_BINARY_DIR}/e2e-scratch)
+file(MAKE_DIRECTORY ${SCRATCH})
+
+function(ipa_e2e name code)
+  add_test(NAME e2e.${name}
+           COMMAND ${CMAKE_COMMAND} -DCODE=${code} ${ARGN})
+  set_tests_properties(e2e.${name} PROPERTIES LABELS e2e
+    ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+endfunction()
+
+# Every shipped topology x trace x C policy runs to the end.
+file(GLOB topologies RELATIVE ${CMAKE_SOURCE_DIR}/topologies ${CMAKE_SOURCE_DIR}/topologies/*.xml)
+file(GLOB traces RELATIVE ${CMAKE_SOURCE_DIR}/traces ${CMAKE_SOURCE_DIR}/traces/*.json)
+file(GLOB policies RELATIVE ${CMAKE_SOURCE_DIR}/policies ${CMAKE_SOURCE_DIR}/policies/*.c)
+foreach(topo ${topologies})
+  foreach(trace ${traces})
+    foreach(policy ${policies})
+      ipa_e2e(matrix.${topo}.${trace}.${policy} 0 -DOUT=run:\ done -P ${E2E}/expect.cmake --
+              ${IPASIM} --topo ${topo} --policy ${policy} --trace ${trace} --threads 0)
+    endforeach()
+  endforeach()
+endforeach()
+
+# The Quick start's run, and what the monitor must catch.
+ipa_e2e(quickstart 0 "-DOUT=work conservation.*violations" -P ${E2E}/expect.cmake --
+        ${IPASIM} --topo 64core.xml --policy fifo.c --trace db.json)
+ipa_e2e(fifo_no_flag 0 "-DOUT=0 flagged" -P ${E2E}/expect.cmake --
+        ${IPASIM} --topo 64core.xml --policy fifo.c --trace db.json --fail-on-wc)
+ipa_e2e(pinned_flags 1 "-DOUT=[1-9][0-9]* flagged.*idle cores" "-DERR=flagged \\(--fail-on-wc\\)" -P ${E2E}/expect.cmake --
+        ${IPASIM} --topo 64core.xml --policy pinned.c --trace db.json --fail-on-wc)
+
+# Same inputs and seed: byte-identical reports and logs.
+add_test(NAME e2e.determinism
+         COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DDIR=${SCRATCH}/det
+                 "-DARGS=--topo;64core.xml;--policy;fifo.c;--trace;db.json"
+                 -P ${E2E}/determinism.cmake)
+set_tests_properties(e2e.determinism PROPERTIES LABELS e2e
+  ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")

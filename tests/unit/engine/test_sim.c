@@ -1,0 +1,514 @@
+/*
+ * test_sim.c - the engine on small hand-computed scenarios: the order of
+ * callbacks, the runtime's rules, synchronisation, accounting, and the
+ * monitor fed by a real run.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "engine/sim.h"
+#include "engine/stats.h"
+#include "topo/topo.h"
+#include "trace/trace.h"
+
+/* ---- a small policy under test ------------------------------------------ */
+
+/* Per-core FIFO queues ordered by the thread attribute "prio" (lowest
+ * first); a thread goes to the core named by its attribute "core" (default
+ * 0). Preempts at every tick when "rr" is set; records callbacks. */
+static GString *calls;
+static bool round_robin;
+static int prio_attr, core_attr;
+static enum { MISBEHAVE_NONE, MISBEHAVE_ILLEGAL, MISBEHAVE_NOLOCK } misbehave;
+
+static void note(const char *what)
+{
+    g_string_append_printf(calls, "%s ", what);
+}
+
+static int by_prio(const struct ipa_thread *a, const struct ipa_thread *b,
+                   void *arg)
+{
+    (void)arg;
+    int64_t pa = ipa_thread_attr(a, prio_attr, 0);
+    int64_t pb = ipa_thread_attr(b, prio_attr, 0);
+    return (pa > pb) - (pa < pb);
+}
+
+static const struct ipa_rq_desc rqs[] = {
+    {.name = "ready", .state = IPA_STATE_READY, .cmp = by_prio},
+};
+
+static int t_init(struct ipa_rt *rt)
+{
+    prio_attr = ipa_attr_id(rt, "prio");
+    core_attr = ipa_attr_id(rt, "core");
+    return 0;
+}
+
+static int t_prepare(struct ipa_rt *rt, struct ipa_process_event *e)
+{
+    (void)rt;
+    note("prepare");
+    return (int)ipa_thread_attr(e->target, core_attr, 0);
+}
+
+static void t_place(struct ipa_rt *rt, struct ipa_process_event *e)
+{
+    note("place");
+    int core = e->core;
+    if (misbehave == MISBEHAVE_NOLOCK)
+        core = (core + 1) % ipa_nr_cores(rt);
+    ipa_change_state(rt, e->target, IPA_STATE_READY, core,
+                     ipa_core_rq(rt, core, 0));
+}
+
+static void t_end(struct ipa_rt *rt, struct ipa_process_event *e)
+{
+    (void)rt;
+    (void)e;
+    note("end");
+}
+
+static void t_tick(struct ipa_rt *rt, struct ipa_process_event *e)
+{
+    if (round_robin && ipa_rq_count(ipa_core_rq(rt, e->core, 0)))
+        ipa_change_state(rt, e->target, IPA_STATE_READY_TICK, e->core,
+                         ipa_core_rq(rt, e->core, 0));
+}
+
+static void t_block(struct ipa_rt *rt, struct ipa_process_event *e)
+{
+    note("block");
+    ipa_change_state(rt, e->target,
+                     misbehave == MISBEHAVE_ILLEGAL ? IPA_STATE_MIGRATING
+                                                    : IPA_STATE_BLOCKED,
+                     e->core, NULL);
+}
+
+static void t_terminate(struct ipa_rt *rt, struct ipa_process_event *e)
+{
+    note("terminate");
+    ipa_change_state(rt, e->target, IPA_STATE_TERMINATED, e->core, NULL);
+}
+
+static void t_schedule(struct ipa_rt *rt, struct ipa_core_event *e)
+{
+    note("schedule");
+    struct ipa_thread *t = ipa_rq_first(ipa_core_rq(rt, e->target, 0));
+    if (t)
+        ipa_change_state(rt, t, IPA_STATE_RUNNING, e->target, NULL);
+}
+
+#define CORE_NOTE(name)                                                        \
+    static void t_##name(struct ipa_rt *rt, struct ipa_core_event *e)          \
+    {                                                                          \
+        (void)rt;                                                              \
+        (void)e;                                                               \
+        note(#name);                                                           \
+    }
+CORE_NOTE(newly_idle)
+CORE_NOTE(enter_idle)
+CORE_NOTE(exit_idle)
+
+static const struct ipa_policy_ops test_ops = {
+    .abi = IPA_RUNTIME_ABI,
+    .name = "test",
+    .core_rqs = rqs,
+    .nr_core_rqs = 1,
+    .init = t_init,
+    .new_prepare = t_prepare,
+    .new_place = t_place,
+    .new_end = t_end,
+    .unblock_prepare = t_prepare,
+    .unblock_place = t_place,
+    .unblock_end = t_end,
+    .tick = t_tick,
+    .block = t_block,
+    .terminate = t_terminate,
+    .schedule = t_schedule,
+    .newly_idle = t_newly_idle,
+    .enter_idle = t_enter_idle,
+    .exit_idle = t_exit_idle,
+};
+
+/* ---- fixture -------------------------------------------------------------- */
+
+struct run {
+    struct ipa_topo *topo;
+    struct ipa_trace *trace;
+    struct ipa_sim *sim;
+    char *log;
+    size_t log_len;
+};
+
+static void start(struct run *r, const char *topo, const char *json,
+                  uint64_t threshold_ns)
+{
+    GError *error = NULL;
+    memset(r, 0, sizeof *r);
+    g_string_truncate(calls, 0);
+    assert_true(ipa_topo_load(topo, &r->topo, &error));
+    if (!ipa_trace_parse_json("test.json", json, strlen(json), &r->trace,
+                              &error))
+        fail_msg("trace: %s", error->message);
+    struct ipa_sim_config config;
+    ipa_sim_config_defaults(&config);
+    config.wc_threshold_ns = threshold_ns;
+    FILE *log = open_memstream(&r->log, &r->log_len);
+    config.log = log;
+    r->sim = ipa_sim_new(r->topo, r->trace, &config);
+    assert_true(ipa_sim_add_partition(r->sim, "test", &test_ops, NULL, NULL, 0,
+                                      &error));
+    assert_true(ipa_sim_run(r->sim, &error));
+    fclose(log);
+}
+
+static void finish(struct run *r)
+{
+    ipa_sim_free(r->sim);
+    ipa_trace_free(r->trace);
+    ipa_topo_free(r->topo);
+    free(r->log);
+}
+
+static struct ipa_thread_result thread(struct run *r, int tid)
+{
+    struct ipa_thread_result res;
+    ipa_sim_thread_result(r->sim, tid, &res);
+    return res;
+}
+
+static const struct ipa_wc_result *wc(struct run *r)
+{
+    struct ipa_partition_result p;
+    ipa_sim_partition_result(r->sim, 0, &p);
+    return p.wc;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    calls = g_string_new(NULL);
+    round_robin = false;
+    misbehave = MISBEHAVE_NONE;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    g_string_free(calls, TRUE);
+    return 0;
+}
+
+/* ---- tests ---------------------------------------------------------------- */
+
+static void test_one_core_fifo(void **state)
+{
+    (void)state;
+    struct run r;
+    start(&r, "pack:1 core:1 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":["
+          "{\"name\":\"a\",\"ops\":[{\"run\":\"10ms\"}]},"
+          "{\"name\":\"b\",\"ops\":[{\"run\":\"10ms\"}]}]}",
+          20000000);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_DONE);
+    assert_int_equal(ipa_sim_makespan_ns(r.sim), 20000000);
+    assert_int_equal(thread(&r, 0).runtime_ns, 10000000);
+    assert_int_equal(thread(&r, 0).wait_ns, 0);
+    assert_int_equal(thread(&r, 1).runtime_ns, 10000000);
+    assert_int_equal(thread(&r, 1).wait_ns, 10000000);
+    assert_int_equal(thread(&r, 1).latency_max_ns, 10000000);
+    assert_int_equal(thread(&r, 0).state, IPA_STATE_TERMINATED);
+    assert_int_equal(wc(&r)->violations, 0);
+    struct ipa_core_result c;
+    ipa_sim_core_result(r.sim, 0, &c);
+    assert_int_equal(c.busy_ns, 20000000);
+    assert_int_equal(c.idle_ns, 0);
+    finish(&r);
+}
+
+/* The Ipanema order: exit_idle before placing on an idle core; schedule,
+ * then newly_idle and schedule again, then enter_idle. */
+static void test_callback_order(void **state)
+{
+    (void)state;
+    struct run r;
+    start(&r, "pack:1 core:1 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":["
+          "{\"name\":\"a\",\"ops\":[{\"run\":\"1ms\"}]}]}",
+          20000000);
+    assert_string_equal(calls->str,
+                        "prepare exit_idle place end schedule terminate "
+                        "schedule newly_idle schedule enter_idle ");
+    finish(&r);
+}
+
+static void test_work_conservation_measured(void **state)
+{
+    (void)state;
+    struct run r;
+    /* both on core 0 of two: b waits 10ms while core 1 idles */
+    start(&r, "pack:1 core:2 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":["
+          "{\"name\":\"a\",\"ops\":[{\"run\":\"10ms\"}]},"
+          "{\"name\":\"b\",\"ops\":[{\"run\":\"10ms\"}]}]}",
+          5000000);
+    const struct ipa_wc_result *w = wc(&r);
+    assert_int_equal(w->violations, 1);
+    assert_int_equal(w->wasted_core_ns, 10000000);
+    assert_int_equal(w->longest_ns, 10000000);
+    assert_int_equal(w->flagged->len, 1);
+    const struct ipa_wc_interval *iv =
+        &g_array_index(w->flagged, struct ipa_wc_interval, 0);
+    assert_int_equal(iv->start_ns, 0);
+    assert_int_equal(iv->end_ns, 10000000);
+    assert_int_equal(iv->nr_cores, 1);
+    assert_int_equal(iv->cores[0], 1);
+    assert_int_equal(iv->nr_threads, 1);
+    assert_int_equal(iv->threads[0], 1);
+    finish(&r);
+}
+
+static void test_affinity_is_not_a_violation(void **state)
+{
+    (void)state;
+    struct run r;
+    start(&r, "pack:1 core:2 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":["
+          "{\"name\":\"a\",\"affinity\":\"0\",\"ops\":[{\"run\":\"10ms\"}]},"
+          "{\"name\":\"b\",\"affinity\":\"0\",\"ops\":[{\"run\":\"10ms\"}]}]}",
+          5000000);
+    assert_int_equal(wc(&r)->violations, 0);
+    assert_int_equal(ipa_sim_makespan_ns(r.sim), 20000000);
+    finish(&r);
+}
+
+static void test_order_criterion(void **state)
+{
+    (void)state;
+    struct run r;
+    /* all arrive at once on one core: lowest prio first, ties FIFO */
+    start(&r, "pack:1 core:1 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":["
+          "{\"name\":\"a\",\"attrs\":{\"prio\":5},\"ops\":[{\"run\":\"1ms\"}]},"
+          "{\"name\":\"b\",\"attrs\":{\"prio\":1},\"ops\":[{\"run\":\"1ms\"}]},"
+          "{\"name\":\"c\",\"attrs\":{\"prio\":5},\"ops\":[{\"run\":\"1ms\"}]},"
+          "{\"name\":\"d\",\"attrs\":{\"prio\":3},\"ops\":[{\"run\":\"1ms\"}]}"
+          "]}",
+          20000000);
+    /* a arrives first on the idle core and runs; then b, d, a... */
+    assert_int_equal(thread(&r, 0).end_ns, 1000000);
+    assert_int_equal(thread(&r, 1).end_ns, 2000000);
+    assert_int_equal(thread(&r, 3).end_ns, 3000000);
+    assert_int_equal(thread(&r, 2).end_ns, 4000000);
+    finish(&r);
+}
+
+static void test_round_robin_ticks(void **state)
+{
+    (void)state;
+    round_robin = true;
+    struct run r;
+    start(&r, "pack:1 core:1 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":["
+          "{\"name\":\"a\",\"ops\":[{\"run\":\"3ms\"}]},"
+          "{\"name\":\"b\",\"ops\":[{\"run\":\"3ms\"}]}]}",
+          20000000);
+    /* a 0-1, b 1-2, a 2-3, b 3-4, a 4-5, b 5-6 (ms) */
+    assert_int_equal(thread(&r, 0).end_ns, 5000000);
+    assert_int_equal(thread(&r, 1).end_ns, 6000000);
+    assert_int_equal(thread(&r, 0).nr_switches, 3);
+    assert_int_equal(thread(&r, 1).wait_ns, 3000000);
+    /* preemption goes through READY_TICK, completed by the runtime */
+    assert_non_null(strstr(r.log, "1000000 tick 0 0 RUNNING READY_TICK\n"
+                                  "1000000 runtime 0 0 READY_TICK READY\n"
+                                  "1000000 schedule 0 1 READY RUNNING\n"));
+    finish(&r);
+}
+
+static void test_sleep_and_channels(void **state)
+{
+    (void)state;
+    struct run r;
+    start(&r, "pack:1 core:2 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":["
+          "{\"name\":\"a\",\"ops\":[{\"run\":\"1ms\"},{\"sleep\":\"5ms\"},"
+          "{\"run\":\"1ms\"},{\"wait\":\"go\"},{\"run\":\"1ms\"}]},"
+          "{\"name\":\"b\",\"attrs\":{\"core\":1},\"ops\":[{\"run\":\"10ms\"},"
+          "{\"signal\":\"go\"},{\"run\":\"1ms\"}]}]}",
+          20000000);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_DONE);
+    /* a: runs 0-1, sleeps to 6, runs to 7, waits; b signals at 10 */
+    assert_int_equal(thread(&r, 0).end_ns, 11000000);
+    assert_int_equal(thread(&r, 0).nr_wakeups, 2);
+    assert_int_equal(thread(&r, 0).runtime_ns, 3000000);
+    assert_int_equal(thread(&r, 1).end_ns, 11000000);
+    finish(&r);
+}
+
+static void test_barrier(void **state)
+{
+    (void)state;
+    struct run r;
+    start(&r, "pack:1 core:3 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":["
+          "{\"name\":\"w\",\"count\":3,\"ops\":[{\"repeat\":2,\"ops\":["
+          "{\"run\":\"1ms\"},{\"barrier\":\"b\"}]}]}]}",
+          20000000);
+    /* every thread on core 0: rounds of 3ms each, twice */
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_DONE);
+    assert_int_equal(ipa_sim_makespan_ns(r.sim), 6000000);
+    assert_int_equal(thread(&r, 0).nr_wakeups + thread(&r, 1).nr_wakeups +
+                         thread(&r, 2).nr_wakeups,
+                     4);
+    finish(&r);
+}
+
+static void test_deadlock_names_threads(void **state)
+{
+    (void)state;
+    struct run r;
+    start(&r, "pack:1 core:1 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":["
+          "{\"name\":\"stuck\",\"ops\":[{\"wait\":\"never\"}]},"
+          "{\"name\":\"ok\",\"ops\":[{\"run\":\"1ms\"}]}]}",
+          20000000);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_DEADLOCK);
+    assert_non_null(strstr(ipa_sim_exit_message(r.sim),
+                           "1 thread blocked forever: stuck (on channel "
+                           "'never')"));
+    assert_int_equal(thread(&r, 0).state, IPA_STATE_BLOCKED);
+    assert_string_equal(thread(&r, 0).blocked_on, "never");
+    finish(&r);
+}
+
+static void test_illegal_transition_faults(void **state)
+{
+    (void)state;
+    misbehave = MISBEHAVE_ILLEGAL;
+    struct run r;
+    start(&r, "pack:1 core:1 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":["
+          "{\"name\":\"a\",\"ops\":[{\"run\":\"2ms\"},{\"sleep\":\"1ms\"}]}]}",
+          20000000);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_FAULT);
+    const char *m = ipa_sim_exit_message(r.sim);
+    assert_non_null(strstr(m, "illegal transition RUNNING -> MIGRATING"));
+    assert_non_null(strstr(m, "event: block"));
+    assert_non_null(strstr(m, "thread: 0 (a)"));
+    assert_non_null(strstr(m, "core: 0"));
+    assert_non_null(strstr(m, "time: 2000000 ns"));
+    finish(&r);
+}
+
+static void test_lock_discipline(void **state)
+{
+    (void)state;
+    misbehave = MISBEHAVE_NOLOCK;
+    struct run r;
+    start(&r, "pack:1 core:2 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":["
+          "{\"name\":\"a\",\"ops\":[{\"run\":\"1ms\"}]}]}",
+          20000000);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_FAULT);
+    assert_non_null(strstr(ipa_sim_exit_message(r.sim),
+                           "onto core 1 without holding its lock"));
+    finish(&r);
+}
+
+static void test_spawn_and_mutex(void **state)
+{
+    (void)state;
+    struct run r;
+    start(&r, "pack:1 core:2 pu:1",
+          "{\"ipasim_trace\":1,"
+          "\"templates\":[{\"name\":\"kid\",\"attrs\":{\"core\":1},"
+          "\"ops\":[{\"lock\":\"m\"},"
+          "{\"run\":\"2ms\"},{\"unlock\":\"m\"}]}],"
+          "\"threads\":[{\"name\":\"p\",\"ops\":[{\"lock\":\"m\"},"
+          "{\"spawn\":\"kid\"},{\"run\":\"1ms\"},{\"unlock\":\"m\"},"
+          "{\"run\":\"1ms\"}]}]}",
+          20000000);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_DONE);
+    assert_int_equal(ipa_sim_nr_threads(r.sim), 2);
+    /* the kid starts on core 1 at once, blocks on m until p unlocks it
+     * at 1ms (a hand-off: one wake-up), then runs 2ms */
+    assert_int_equal(thread(&r, 1).runtime_ns, 2000000);
+    assert_int_equal(thread(&r, 1).nr_wakeups, 1);
+    assert_int_equal(thread(&r, 0).end_ns, 2000000);
+    assert_int_equal(thread(&r, 1).end_ns, 3000000);
+    finish(&r);
+}
+
+static void test_determinism(void **state)
+{
+    (void)state;
+    const char *json =
+        "{\"ipasim_trace\":1,\"threads\":[{\"name\":\"w\",\"count\":4,"
+        "\"ops\":[{\"repeat\":20,\"ops\":[{\"run\":{\"exp\":\"1ms\"}},"
+        "{\"sleep\":{\"uniform\":[\"1us\",\"2ms\"]},\"p\":0.5}]}]}]}";
+    struct run a, b;
+    start(&a, "pack:1 core:2 pu:1", json, 20000000);
+    start(&b, "pack:1 core:2 pu:1", json, 20000000);
+    assert_true(a.log_len > 1000);
+    assert_int_equal(a.log_len, b.log_len);
+    assert_memory_equal(a.log, b.log, a.log_len);
+    finish(&a);
+    finish(&b);
+}
+
+static void test_histogram(void **state)
+{
+    (void)state;
+    struct ipa_hist *h = g_new0(struct ipa_hist, 1);
+    assert_int_equal(ipa_hist_quantile(h, 0.5), 0);
+    for (uint64_t v = 1; v <= 1000; v++)
+        ipa_hist_add(h, v * 1000);
+    assert_int_equal(h->count, 1000);
+    assert_int_equal(ipa_hist_quantile(h, 1.0), 1000000);
+    uint64_t p50 = ipa_hist_quantile(h, 0.5);
+    assert_true(p50 >= 500000 && p50 <= 500000 + 500000 / 32 + 1);
+    uint64_t p99 = ipa_hist_quantile(h, 0.99);
+    assert_true(p99 >= 990000 && p99 <= 990000 + 990000 / 32 + 1);
+    for (uint64_t v = 0; v < 64; v++) {
+        struct ipa_hist *small = g_new0(struct ipa_hist, 1);
+        ipa_hist_add(small, v);
+        assert_int_equal(ipa_hist_quantile(small, 0.5), v);
+        g_free(small);
+    }
+    g_free(h);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_one_core_fifo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_callback_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_work_conservation_measured, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_affinity_is_not_a_violation,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_order_criterion, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_robin_ticks, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_sleep_and_channels, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_barrier, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deadlock_names_threads, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_illegal_transition_faults, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_lock_discipline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spawn_and_mutex, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_determinism, setup, teardown),
+        cmocka_unit_test(test_histogram),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
