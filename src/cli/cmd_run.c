@@ -166,14 +166,18 @@ static int run(struct run_options *o)
                     o->trace);
         goto out;
     }
-    if (!ipa_trace_load_json(trace_path, &trace, &error))
+    if (!ipa_trace_load(trace_path, &trace, &error))
         goto out;
     if (!ipa_setup_policies(&setup, o->policies, &error))
         goto out;
     if (o->log && !out_open(&log, o->log, &error))
         goto out;
-    config.log = log.f;
     sim = ipa_sim_new(topo, trace, &config);
+    struct ipa_sim_observer log_observer;
+    if (log.f) {
+        ipa_report_log_observer(&log_observer, log.f);
+        ipa_sim_add_observer(sim, &log_observer);
+    }
     if (!ipa_setup_partitions(&setup, sim, &error))
         goto out;
 

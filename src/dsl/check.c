@@ -837,7 +837,7 @@ static struct val check_aggregate(struct checker *ck, struct ctx *cx,
         if (is_count) {
             if (v.t.k != T_SET && v.t.k != T_PROCESS)
                 err(ck, a->span, "'count' counts the members of sets and "
-                    "states, not a '%s'", type_name(v.t, tb, sizeof tb));
+                    "states, not '%s'", type_name(v.t, tb, sizeof tb));
             continue;
         }
         int k = v.t.k == T_SET ? v.t.elem : v.t.k;
@@ -889,7 +889,7 @@ static struct val check_call(struct checker *ck, struct ctx *cx,
             struct val v = check_expr(ck, cx, ipa_node_at(e, 0));
             if (v.t.k != T_ERR && !is_entity(v.t.k))
                 err(ck, ipa_node_at(e, 0)->span, "'valid' tests a process, "
-                    "core, group or domain, not a '%s'",
+                    "core, group or domain, not '%s'",
                     type_name(v.t, tb, sizeof tb));
         }
         return vnone(t_bool);
@@ -904,7 +904,7 @@ static struct val check_call(struct checker *ck, struct ctx *cx,
                 struct val v = check_expr(ck, cx, ipa_node_at(e, i));
                 if (!type_ok((struct type){T_CORE, 0}, v.t))
                     err(ck, ipa_node_at(e, i)->span, "'distance' takes two "
-                        "cores, not a '%s'", type_name(v.t, tb, sizeof tb));
+                        "cores, not '%s'", type_name(v.t, tb, sizeof tb));
             }
         }
         return vnone(t_int);
@@ -916,7 +916,7 @@ static struct val check_call(struct checker *ck, struct ctx *cx,
                 struct val v = check_value(ck, cx, ipa_node_at(e, i));
                 if (!type_ok((struct type){(uint8_t)kinds[i], 0}, v.t))
                     err(ck, ipa_node_at(e, i)->span, "'allowed' takes a "
-                        "process and a core, not a '%s'",
+                        "process and a core, not '%s'",
                         type_name(v.t, tb, sizeof tb));
             }
         }
@@ -951,7 +951,7 @@ static struct val check_call(struct checker *ck, struct ctx *cx,
             if (!type_ok(pt, v.t)) {
                 char tb2[32];
                 err(ck, ipa_node_at(e, i)->span, "argument %u of '%s' is a "
-                    "'%s', not a '%s'", i + 1, n,
+                    "'%s', not '%s'", i + 1, n,
                     type_name(pt, tb, sizeof tb),
                     type_name(v.t, tb2, sizeof tb2));
             }
@@ -1001,7 +1001,7 @@ static struct val check_binary(struct checker *ck, struct ctx *cx,
         return vnone(t_bool);
     case IPA_TOK_IN:
         if (a.t.k != T_PROCESS)
-            err(ck, e->a->span, "'in' tests a process, not a '%s'",
+            err(ck, e->a->span, "'in' tests a process, not '%s'",
                 type_name(a.t, ta, sizeof ta));
         if (b.state < 0 && !(b.t.k == T_SET && b.t.elem == T_PROCESS))
             err(ck, e->b->span, "'in' needs a state or a set of processes "
@@ -1038,12 +1038,12 @@ static struct val check_expr_raw(struct checker *ck, struct ctx *cx,
         struct val v = check_expr(ck, cx, e->a);
         if (e->op == IPA_TOK_BANG) {
             if (!type_ok(t_bool, v.t))
-                err(ck, e->span, "'!' needs a 'bool', not a '%s'",
+                err(ck, e->span, "'!' needs a 'bool', not '%s'",
                     type_name(v.t, tb, sizeof tb));
             return vnone(t_bool);
         }
         if (!is_numeric(v.t)) {
-            err(ck, e->span, "'-' needs a number, not a '%s'",
+            err(ck, e->span, "'-' needs a number, not '%s'",
                 type_name(v.t, tb, sizeof tb));
             return vnone(t_err);
         }
@@ -1120,7 +1120,7 @@ static void check_move(struct checker *ck, struct ctx *cx,
     char tb[32];
     struct ipa_span arrow = s->name_span;
     if (sv.t.k != T_PROCESS && sv.t.k != T_ERR) {
-        err(ck, s->a->span, "only a process can be moved, not a '%s'",
+        err(ck, s->a->span, "only a process can be moved, not '%s'",
             type_name(sv.t, tb, sizeof tb));
         return;
     }
@@ -1242,8 +1242,9 @@ static void check_steal(struct checker *ck, struct ctx *cx,
     const struct val *sv = val_of(ck, s->a);
     if (!sv || sv->origin != O_STATE || sv->loc != L_REMOTE)
         return;
-    if (cx->func || is_balancing(cx->event))
-        return;
+    if (cx->func || is_balancing(cx->event) ||
+        cx->event == IPA_EV_schedule)
+        return; /* schedule: reported by check_move */
     if (cx->event >= 0 && events[cx->event].target == TG_PROCESS &&
         cx->event != IPA_EV_schedule)
         return; /* reported as "may move only its target" */
@@ -1353,7 +1354,7 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
             struct val iv = check_value(ck, cx, s->b);
             if (!type_ok(t, iv.t))
                 err(ck, s->b->span, "cannot initialise '%s' of type '%s' "
-                    "with a '%s'", s->name, type_name(t, ta, sizeof ta),
+                    "with a value of type '%s'", s->name, type_name(t, ta, sizeof ta),
                     type_name(iv.t, tb, sizeof tb));
             else if (iv.t.k == t.k) {
                 v = iv;
@@ -1377,7 +1378,8 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
                     ipa_tok_text(s->op), type_name(lt, ta, sizeof ta),
                     type_name(rv.t, tb, sizeof tb));
         } else if (!type_ok(lt, rv.t)) {
-            err(ck, s->b->span, "cannot assign a '%s' to a '%s'",
+            err(ck, s->b->span, "cannot assign a value of type '%s' to "
+                "one of type '%s'",
                 type_name(rv.t, tb, sizeof tb), type_name(lt, ta, sizeof ta));
         }
         return;
@@ -1385,7 +1387,7 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
     case IPA_N_INCDEC: {
         struct type lt = check_lvalue(ck, cx, s->a);
         if (!is_numeric(lt))
-            err(ck, s->a->span, "'%s' needs a number, not a '%s'",
+            err(ck, s->a->span, "'%s' needs a number, not '%s'",
                 ipa_tok_text(s->op), type_name(lt, ta, sizeof ta));
         return;
     }
@@ -1403,7 +1405,7 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
     case IPA_N_IF: {
         struct val c = check_value(ck, cx, s->a);
         if (!type_ok(t_bool, c.t))
-            err(ck, s->a->span, "a condition is a 'bool', not a '%s'",
+            err(ck, s->a->span, "a condition must be a 'bool', not '%s'",
                 type_name(c.t, ta, sizeof ta));
         unsigned mark = cx->locals->len;
         check_stmt(ck, cx, s->b);
@@ -1430,7 +1432,7 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
             }
         } else if (c.t.k != T_ERR) {
             err(ck, s->b->span, "'foreach' walks a set (a finite "
-                "collection), not a '%s'", type_name(c.t, ta, sizeof ta));
+                "collection), not '%s'", type_name(c.t, ta, sizeof ta));
         }
         unsigned mark = cx->locals->len;
         push_local(cx, s->a->name, v, s->a);
@@ -1582,8 +1584,19 @@ static void walk_move(struct walk *w, const struct ipa_node *s, GArray *set)
     struct checker *ck = w->ck;
     const struct val *sv = val_of(ck, s->a);
     const struct val *dv = val_of(ck, s->b);
-    if (!sv || !dv || dv->state < 0)
+    if (!sv || !dv)
         return;
+    if (sv->t.k == T_ERR || dv->t.k == T_ERR || dv->state < 0) {
+        /* already reported: count it as the move it meant to be, so that
+         * no "lost thread" or "idle core" error follows from it */
+        for (unsigned i = 0; i < set->len; i++) {
+            struct pst *p = &g_array_index(set, struct pst, i);
+            if (!p->tmoves)
+                p->tmoves = 1;
+            p->elected = 1;
+        }
+        return;
+    }
     bool target = sv->origin == O_TARGET;
     bool election = w->event == IPA_EV_schedule &&
                     state_class(ck, dv->state) == C_RUNNING;
@@ -1951,6 +1964,15 @@ static bool distance_bound(const struct ipa_node *e, const char *x,
     return true;
 }
 
+/* "dist", "dist + 2", "dist - 1" */
+static char *dist_plus(const char *dist, int64_t k)
+{
+    if (k == 0)
+        return g_strdup(dist);
+    return g_strdup_printf("%s %c %" G_GINT64_FORMAT, dist, k > 0 ? '+' : '-',
+                           k > 0 ? k : -k);
+}
+
 static void builder_field(struct checker *ck, int ent,
                           const struct ipa_node *name, int elem)
 {
@@ -2002,7 +2024,7 @@ static void check_builder(struct checker *ck)
     if (lv->b) {
         struct val v = check_value(ck, &cx, lv->b);
         if (!type_ok(t_int, v.t))
-            err(ck, lv->b->span, "'starting_at' takes an int, not a '%s'",
+            err(ck, lv->b->span, "'starting_at' takes an int, not '%s'",
                 type_name(v.t, ta, sizeof ta));
         if (lv->b->kind == IPA_N_INT_LIT)
             start = lv->b->ival;
@@ -2012,14 +2034,14 @@ static void check_builder(struct checker *ck)
     push_local(&cx, d->a->name, core, d->a);
     struct val pv = check_value(ck, &cx, d->b);
     if (!type_ok(t_bool, pv.t))
-        err(ck, d->b->span, "a domain predicate is a 'bool', not a '%s'",
+        err(ck, d->b->span, "a domain predicate is a 'bool', not '%s'",
             type_name(pv.t, ta, sizeof ta));
     g_array_set_size(cx.locals, mark);
     push_local(&cx, g->a->name, core, g->a);
     push_local(&cx, g->b->name, core, g->b);
     struct val gv = check_value(ck, &cx, g->c);
     if (!type_ok(t_bool, gv.t))
-        err(ck, g->c->span, "a group relation is a 'bool', not a '%s'",
+        err(ck, g->c->span, "a group relation is a 'bool', not '%s'",
             type_name(gv.t, ta, sizeof ta));
     g_array_free(cx.locals, TRUE);
 
@@ -2034,17 +2056,21 @@ static void check_builder(struct checker *ck)
              "checked when the policy is loaded on a topology");
         return;
     }
-    if (kd < 0)
+    if (kd < 0) {
+        char *bound = dist_plus(lv->a->name, kd);
         err(ck, d->b->span, "the top domain does not hold all cores: at the "
-            "last level, cores farther than 'dist%+" G_GINT64_FORMAT
-            "' are left out", kd);
+            "last level, cores farther than '%s' are left out", bound);
+        g_free(bound);
+        return;
+    }
     if (kg != kd - 1) {
+        char *bound = dist_plus(lv->a->name, kd - 1);
         if (err(ck, g->c->span, "each group must be a domain one level "
-                "down: the relation must be 'distance(%s, %s) <= %s%+"
-                G_GINT64_FORMAT "'", g->a->name, g->b->name, lv->a->name,
-                kd - 1))
+                "down: the relation must be 'distance(%s, %s) <= %s'",
+                g->a->name, g->b->name, bound))
             note_pos(ck, d->b->span, "the domains are built with this "
                      "predicate");
+        g_free(bound);
     }
     if (start + kg < 0 && kd >= 0 && kg == kd - 1)
         err(ck, lv->b ? lv->b->span : lv->span, "at the first level the "

@@ -148,7 +148,8 @@ static struct ipa_token lex_number(struct ipa_lexer *lx, size_t start)
                            "invalid suffix '%.*s' on integer; time units are "
                            "ns, us, ms and s",
                            (int)ulen, u);
-            t.kind = IPA_TOK_ERROR;
+            /* keep it a time literal: the parser need not stumble too */
+            t.kind = IPA_TOK_TIME;
             return t;
         }
         if (!overflow && t.value > INT64_MAX / mult)
@@ -159,7 +160,7 @@ static struct ipa_token lex_number(struct ipa_lexer *lx, size_t start)
     }
     if (overflow) {
         ipa_diag_error(lx->sink, t.span, "integer literal is too large");
-        t.kind = IPA_TOK_ERROR;
+        t.value = 0;
     }
     return t;
 }

@@ -594,6 +594,18 @@ static struct ipa_node *parse_stmt(struct parser *p)
                  "bounded; use 'foreach' over a collection",
                  ipa_tok_text(t.kind));
         advance(p);
+        if (check(p, IPA_TOK_LPAREN)) {
+            /* skip the loop header: "(;;)" is not worth more errors */
+            int depth = 0;
+            do {
+                depth += check(p, IPA_TOK_LPAREN) - check(p, IPA_TOK_RPAREN);
+                advance(p);
+            } while (depth > 0 && !check(p, IPA_TOK_EOF));
+            p->panic = false;
+            n = node(p, IPA_N_BLOCK, t.span);
+            parse_stmt(p);
+            return n;
+        }
         return node(p, IPA_N_BLOCK, t.span);
     case IPA_TOK_BREAK:
     case IPA_TOK_CONTINUE:
@@ -648,10 +660,17 @@ static struct ipa_node *parse_stmt(struct parser *p)
         n = node(p, IPA_N_EXPR_STMT, e->span);
         n->a = e;
         if (e->kind != IPA_N_CALL && !p->panic) {
+            if (check(p, IPA_TOK_SEMI)) {
+                error_at(p, e->span,
+                         "this expression does nothing: a statement is a "
+                         "move ('=>'), an assignment or a call");
+                p->panic = false;
+                advance(p);
+                return n;
+            }
             char found[64];
             describe_cur(p, found, sizeof found);
-            error_at(p, p->cur.span,
-                     "expected '=>', '=' or ';' after a call, found %s",
+            error_at(p, p->cur.span, "expected '=>', '=' or ';', found %s",
                      found);
             return n;
         }

@@ -141,9 +141,26 @@ static void place(struct ipa_sim *sim, struct ipa_thread *t, int source,
                  is_new ? ops->new_end : ops->unblock_end, t, t->core, source);
 }
 
+/* Tells the observers who woke @t: the thread running on the source core
+ * (the signaller, the parent). */
+static void observe_wakeup(struct ipa_sim *sim, struct ipa_thread *t,
+                           bool arrival, int source_core)
+{
+    const struct ipa_thread *waker =
+        source_core >= 0 ? sim->cores[source_core].current : NULL;
+    for (int i = 0; i < sim->nr_observers; i++) {
+        const struct ipa_sim_observer *o = sim->observers[i];
+        if (o->wakeup)
+            o->wakeup(o->ctx, sim->now, t->tid, arrival,
+                      waker ? waker->tid : -1, waker ? source_core : -1);
+    }
+}
+
 void ipa_dispatch_arrive(struct ipa_sim *sim, struct ipa_thread *t,
                          int source_core)
 {
+    if (sim->nr_observers)
+        observe_wakeup(sim, t, true, source_core);
     t->started = true;
     t->start_ns = sim->now;
     t->wake_ns = sim->now;
@@ -157,6 +174,8 @@ void ipa_dispatch_arrive(struct ipa_sim *sim, struct ipa_thread *t,
 void ipa_dispatch_wake(struct ipa_sim *sim, struct ipa_thread *t,
                        int source_core)
 {
+    if (sim->nr_observers)
+        observe_wakeup(sim, t, false, source_core);
     t->wait = WAIT_NONE;
     t->nr_wakeups++;
     t->wake_ns = sim->now;
@@ -216,6 +235,10 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
 {
     if (c->online == online || !c->rt)
         return;
+    for (int i = 0; i < sim->nr_observers; i++)
+        if (sim->observers[i]->hotplug)
+            sim->observers[i]->hotplug(sim->observers[i]->ctx, sim->now, c->id,
+                                       online);
     const struct ipa_policy_ops *ops = c->rt->ops;
     if (!online) {
         /* The core stops: the policy must move its threads elsewhere. */

@@ -180,6 +180,9 @@ struct ipa_sim {
     enum ipa_sim_exit exit;
     char *exit_message;
 
+    const struct ipa_sim_observer *observers[8];
+    int nr_observers;
+
     struct ipa_hist latency;
     struct ipa_hist *group_latency; /* [groups + 1], index group + 1 */
 };

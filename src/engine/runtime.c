@@ -169,12 +169,15 @@ static bool legal(enum ipa_state from, enum ipa_state to)
     return false;
 }
 
-static void log_change(struct ipa_sim *sim, const struct ipa_thread *t,
-                       enum ipa_state from, enum ipa_state to, int core)
+static void observe_change(struct ipa_sim *sim, const struct ipa_thread *t,
+                           enum ipa_state from, enum ipa_state to, int core)
 {
-    fprintf(sim->config.log, "%llu %s %d %d %s %s\n",
-            (unsigned long long)sim->now, sim->cb ? sim->cb : "runtime", core,
-            t->tid, ipa_state_name(from), ipa_state_name(to));
+    for (int i = 0; i < sim->nr_observers; i++) {
+        const struct ipa_sim_observer *o = sim->observers[i];
+        if (o->state_change)
+            o->state_change(o->ctx, sim->now, sim->cb ? sim->cb : "runtime",
+                            core, t->tid, from, to);
+    }
 }
 
 /* The bookkeeping of a move, shared by the policy's moves and the
@@ -227,8 +230,8 @@ void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
     default:
         break;
     }
-    if (sim->config.log)
-        log_change(sim, t, from, to, core);
+    if (sim->nr_observers)
+        observe_change(sim, t, from, to, core);
 }
 
 static bool core_of_rt(struct ipa_rt *rt, int core)

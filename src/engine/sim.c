@@ -66,6 +66,14 @@ struct ipa_sim *ipa_sim_new(const struct ipa_topo *topo,
     return sim;
 }
 
+void ipa_sim_add_observer(struct ipa_sim *sim,
+                          const struct ipa_sim_observer *observer)
+{
+    IPA_ASSERT(sim->nr_observers < (int)G_N_ELEMENTS(sim->observers),
+               "too many observers");
+    sim->observers[sim->nr_observers++] = observer;
+}
+
 static bool check_ops(const char *name, const struct ipa_policy_ops *ops,
                       GError **error)
 {

@@ -39,7 +39,26 @@ struct ipa_sim_config {
     uint32_t numa_slowdown_pct;  /* work runs this much slower (%) off the
                                     thread's home node; 100 = no effect */
     uint32_t trylock_fail_ppm;   /* injected trylock failures (millionths) */
-    FILE *log;                   /* one line per state change, or NULL */
+};
+
+/*
+ * Watching a run: the event log, timelines, plots and exports are
+ * observers. Each callback is optional; they run on the engine's hot path,
+ * so they must be cheap and must not call back into the simulation.
+ */
+struct ipa_sim_observer {
+    void *ctx;
+    /* @tid moved @from -> @to, now on @core (-1 for none), during @event
+     * (the callback's name, or "runtime" for the runtime's own moves). */
+    void (*state_change)(void *ctx, uint64_t now_ns, const char *event,
+                         int core, int tid, enum ipa_state from,
+                         enum ipa_state to);
+    /* @tid was woken (or arrived, @arrival) by thread @waker_tid running
+     * on @waker_core; both -1 for a timer or the trace's start time. */
+    void (*wakeup)(void *ctx, uint64_t now_ns, int tid, bool arrival,
+                   int waker_tid, int waker_core);
+    /* @core came online (true) or went offline. */
+    void (*hotplug)(void *ctx, uint64_t now_ns, int core, bool online);
 };
 
 void ipa_sim_config_defaults(struct ipa_sim_config *config);
@@ -62,6 +81,10 @@ struct ipa_sim *ipa_sim_new(const struct ipa_topo *topo,
  * yet in a partition). @name names the policy in messages and reports;
  * @ctx is what ipa_policy_ctx() returns. Partition i is the trace's
  * "partition": i. False (with *error) for overlapping or empty sets. */
+/* Adds an observer (kept by pointer; up to 8) before the run. */
+void ipa_sim_add_observer(struct ipa_sim *sim,
+                          const struct ipa_sim_observer *observer);
+
 bool ipa_sim_add_partition(struct ipa_sim *sim, const char *name,
                            const struct ipa_policy_ops *ops, void *ctx,
                            const int *cores, int nr_cores, GError **error);

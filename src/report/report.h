@@ -11,6 +11,7 @@
 #include <glib.h>
 
 struct ipa_sim;
+struct ipa_sim_observer;
 
 /* Names shown in the report's header. */
 struct ipa_report_info {
@@ -31,6 +32,8 @@ void ipa_report_text(const struct ipa_sim *sim,
 bool ipa_report_json(const struct ipa_sim *sim,
                      const struct ipa_report_info *info, const char *path,
                      GError **error);
+/* Fills @observer so that it writes the event log to @out. */
+void ipa_report_log_observer(struct ipa_sim_observer *observer, FILE *out);
 /* Number of flagged work-conservation intervals over all partitions. */
 int ipa_report_flagged(const struct ipa_sim *sim);
 

@@ -207,3 +207,8 @@ bool ipa_trace_validate(const struct ipa_trace *trace, int nr_cores,
     }
     return true;
 }
+
+bool ipa_trace_load(const char *path, struct ipa_trace **out, GError **error)
+{
+    return ipa_trace_load_json(path, out, error);
+}

@@ -104,6 +104,10 @@ struct ipa_trace {
     uint64_t until_ns;    /* stop time from the trace, 0 = run to the end */
 };
 
+/* Loads a trace in any format ipasim reads, chosen by its content (for
+ * now the native JSON format). */
+bool ipa_trace_load(const char *path, struct ipa_trace **out, GError **error);
+
 /* Loads a native JSON trace (docs/trace-format.md). Errors name the file
  * and, for a JSON syntax error, line:column, else the JSON path:
  * "db.json: threads[3].ops[7].run: expected a duration" (IPA_ERROR_INPUT). */

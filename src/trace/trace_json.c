@@ -383,8 +383,8 @@ static bool parse_op(struct loader *ld, struct json_object *v, int depth,
 {
     struct ipa_trace *t = ld->trace;
     struct json_object *x;
-    const char *key, *name;
-    int kind;
+    const char *key = NULL, *name = NULL;
+    int kind = 0;
     int64_t n;
 
     if (!json_object_is_type(v, json_type_object))
@@ -634,7 +634,7 @@ static bool parse_thread(struct loader *ld, struct json_object *v,
     struct ipa_thread_spec *s = NULL;
     struct json_object *x, *nice = NULL, *weight = NULL;
     GArray *ops = NULL;
-    const char *name;
+    const char *name = NULL;
     int64_t i64;
     gsize m;
     bool ok = false;
@@ -840,7 +840,7 @@ static bool parse_threads(struct loader *ld, struct json_object *arr,
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
-        struct ipa_thread_spec *s;
+        struct ipa_thread_spec *s = NULL;
         int64_t count;
         gsize m2 = push_index(ld, i);
         if (!parse_thread(ld, json_object_array_get_idx(arr, i), is_template,
@@ -1027,7 +1027,7 @@ static bool parse_top(struct loader *ld, struct json_object *root)
     if (!check_keys(ld, root, keys))
         return false;
     if (json_object_object_get_ex(root, "name", &x)) {
-        const char *name;
+        const char *name = NULL;
         m = push_key(ld, "name");
         if (!get_name(ld, x, "the trace's name", &name))
             return false;

@@ -304,7 +304,9 @@ static void test_garbled(void **state)
                     t->str[at] = junk[(seed >> 12) % (sizeof junk - 1)];
                     break;
                 case 1:
-                    g_string_erase(t, (gssize)at, 1 + (seed >> 12) % 8);
+                    g_string_erase(t, (gssize)at,
+                                   (gssize)MIN(t->len - at,
+                                               1 + (seed >> 12) % 8));
                     break;
                 default:
                     g_string_insert_len(t, (gssize)at, t->str + at / 2,
