@@ -5,7 +5,7 @@
  * Each core has one FIFO run queue. A thread runs for a time slice of
  * SLICE_TICKS ticks, then goes to the back of its core's queue if anyone
  * waits there. Threads are placed on an idle core when there is one (their
- * previous core first), else on the least loaded core. A core about to go
+ * previous core first), else on their previous core. A core about to go
  * idle steals from the busiest core it can find, nearest domains first,
  * and every core balances periodically across the domain hierarchy.
  */
@@ -36,26 +36,24 @@ static int load(struct ipa_rt *rt, int core)
            (ipa_core_current(rt, core) != NULL);
 }
 
-/* An idle allowed core (the previous one first), else the least loaded. */
+/* An idle allowed core (the previous one first), else the previous core:
+ * balancing evens out the rest, so a wake-up never scans busy cores. */
 static int pick_core(struct ipa_rt *rt, struct ipa_thread *t, int prev)
 {
-    if (prev >= 0 && ipa_thread_allowed(t, prev) && ipa_core_online(rt, prev) &&
-        load(rt, prev) == 0)
+    if (prev >= 0 && ipa_thread_allowed(t, prev) && ipa_core_idle(rt, prev))
         return prev;
-    int best = -1, best_load = 0;
+    for (int c = ipa_next_idle_core(rt, 0); c >= 0;
+         c = ipa_next_idle_core(rt, c + 1))
+        if (ipa_thread_allowed(t, c))
+            return c;
+    if (prev >= 0 && ipa_thread_allowed(t, prev) && ipa_core_online(rt, prev))
+        return prev;
     for (int i = 0; i < ipa_nr_cores(rt); i++) {
         int c = ipa_core_at(rt, i);
-        if (!ipa_thread_allowed(t, c) || !ipa_core_online(rt, c))
-            continue;
-        int l = load(rt, c);
-        if (best < 0 || l < best_load) {
-            best = c;
-            best_load = l;
-        }
-        if (l == 0)
-            break;
+        if (ipa_thread_allowed(t, c) && ipa_core_online(rt, c))
+            return c;
     }
-    return best;
+    return -1; /* no online core allowed: the runtime reports it */
 }
 
 static void enqueue(struct ipa_rt *rt, struct ipa_process_event *e)

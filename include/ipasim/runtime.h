@@ -252,6 +252,9 @@ IPA_API int ipa_machine_cores(struct ipa_rt *rt);
 IPA_API bool ipa_core_online(struct ipa_rt *rt, int core);
 IPA_API struct ipa_thread *ipa_core_current(struct ipa_rt *rt, int core);
 IPA_API bool ipa_core_idle(struct ipa_rt *rt, int core);
+/* The first idle core of this policy with an id >= @from, or -1: finds
+ * idle cores without scanning busy ones. */
+IPA_API int ipa_next_idle_core(struct ipa_rt *rt, int from);
 /* When the core last went idle (valid while it is idle). */
 IPA_API uint64_t ipa_core_idle_since_ns(struct ipa_rt *rt, int core);
 IPA_API void *ipa_core_data(struct ipa_rt *rt, int core);

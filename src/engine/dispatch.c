@@ -12,6 +12,7 @@
  */
 #include "engine/internal.h"
 #include "util/common.h"
+#include "util/cpuset.h"
 
 /* Sets up the callback context: the event's core is held. */
 static void enter_cb(struct ipa_sim *sim, const char *name,
@@ -115,7 +116,10 @@ static void core_set_idle(struct ipa_sim *sim, struct ipa_core *c, bool idle)
     c->idle = idle;
     if (idle) {
         c->idle_since_ns = sim->now;
+        ipa_cpuset_set(c->rt->idle_set, c->id);
         ipa_evq_remove(&sim->evq, &c->tick);
+    } else {
+        ipa_cpuset_clear(c->rt->idle_set, c->id);
     }
     ipa_wc_core_idle(c->rt->wc, c->id, idle);
 }

@@ -1,5 +1,5 @@
 /*
- * evq.h - the event queue: an indexed binary min-heap of events ordered by
+ * evq.h - the event queue: an indexed 4-ary min-heap of events ordered by
  * (time_ns, seq). Events are embedded in the objects they belong to (a
  * thread's timer, a core's tick); each knows its heap slot, so cancelling or
  * moving one is O(log n), and nothing is allocated per event. seq is given
@@ -19,8 +19,17 @@ struct ipa_event {
     int kind;       /* the owner's; evq does not look at it */
 };
 
+/* A heap slot keeps a copy of its event's key, so that sifting compares
+ * within the heap array instead of chasing pointers into threads and
+ * cores (the queue's cost is cache misses, not comparisons). */
+struct ipa_evq_slot {
+    uint64_t time_ns;
+    uint64_t seq;
+    struct ipa_event *ev;
+};
+
 struct ipa_evq {
-    struct ipa_event **heap;
+    struct ipa_evq_slot *heap;
     int len, cap;
     uint64_t next_seq;
 };
@@ -42,7 +51,7 @@ void ipa_evq_remove(struct ipa_evq *q, struct ipa_event *ev);
 /* Earliest event, NULL when empty. */
 static inline struct ipa_event *ipa_evq_peek(const struct ipa_evq *q)
 {
-    return q->len ? q->heap[0] : 0;
+    return q->len ? q->heap[0].ev : 0;
 }
 /* Unqueues and returns the earliest event, NULL when empty. */
 struct ipa_event *ipa_evq_pop(struct ipa_evq *q);

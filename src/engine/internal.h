@@ -109,6 +109,7 @@ struct ipa_rt {
     int *cores;
     int nr_cores;
     uint64_t *coreset;
+    uint64_t *idle_set; /* cores that entered idle */
     struct ipa_hier *hier;
     char *domain_data; /* [nr_cores * nr_levels * domain_data_size] */
     struct ipa_rq *global_rqs;

@@ -462,6 +462,13 @@ bool ipa_core_idle(struct ipa_rt *rt, int core)
     return core_of(rt, core)->idle;
 }
 
+int ipa_next_idle_core(struct ipa_rt *rt, int from)
+{
+    if (from >= rt->sim->nr_cores)
+        return -1;
+    return ipa_cpuset_next(rt->idle_set, rt->sim->words, from);
+}
+
 uint64_t ipa_core_idle_since_ns(struct ipa_rt *rt, int core)
 {
     return core_of(rt, core)->idle_since_ns;

@@ -186,6 +186,7 @@ bool ipa_sim_add_partition(struct ipa_sim *sim, const char *name,
     rt->nr_cores = (int)set->len;
     rt->cores = (int *)(void *)g_array_free(set, FALSE);
     rt->coreset = g_new0(uint64_t, sim->words);
+    rt->idle_set = g_new0(uint64_t, sim->words);
     for (int i = 0; i < rt->nr_cores; i++)
         ipa_cpuset_set(rt->coreset, rt->cores[i]);
     rt->policy_data = g_malloc0(ops->policy_data_size ? ops->policy_data_size
@@ -539,6 +540,7 @@ bool ipa_sim_run(struct ipa_sim *sim, GError **error)
     for (int i = 0; i < sim->nr_cores; i++)
         if (sim->cores[i].rt) {
             sim->cores[i].idle = true;
+            ipa_cpuset_set(sim->cores[i].rt->idle_set, i);
             ipa_wc_core_idle(sim->cores[i].rt->wc, i, true);
         }
     sim->stall_since_ns = UINT64_MAX;
@@ -585,6 +587,7 @@ void ipa_sim_free(struct ipa_sim *sim)
         g_free(rt->name);
         g_free(rt->cores);
         g_free(rt->coreset);
+        g_free(rt->idle_set);
         ipa_hier_free(rt->hier);
         g_free(rt->domain_data);
         g_free(rt->policy_data);

@@ -17,11 +17,14 @@ static void assert_heap_ok(const struct ipa_evq *q)
 {
     assert_true(q->len >= 0 && q->len <= q->cap);
     for (int i = 0; i < q->len; i++) {
-        const struct ipa_event *ev = q->heap[i], *up;
+        const struct ipa_event *ev = q->heap[i].ev, *up;
         assert_int_equal(ev->heap_index, i);
+        /* the slot's copy of the key is the event's */
+        assert_int_equal(q->heap[i].time_ns, ev->time_ns);
+        assert_int_equal(q->heap[i].seq, ev->seq);
         if (i == 0)
             continue;
-        up = q->heap[(i - 1) / 2];
+        up = q->heap[(i - 1) / 4].ev;
         assert_true(up->time_ns < ev->time_ns ||
                     (up->time_ns == ev->time_ns && up->seq < ev->seq));
     }
@@ -81,7 +84,7 @@ static void test_remove_middle_and_unqueued(void **state)
     }
     /* Remove one that is neither the root nor the last slot. */
     {
-        struct ipa_event *mid = q.heap[q.len / 2];
+        struct ipa_event *mid = q.heap[q.len / 2].ev;
         ipa_evq_remove(&q, mid);
         assert_int_equal(mid->heap_index, -1);
         assert_int_equal(q.len, 14);
