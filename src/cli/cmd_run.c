@@ -34,6 +34,7 @@ struct run_options {
     char *topo, *trace, *json, *log;
     char **policies;
     char *until, *balance, *threshold, *stall, *cs_cost, *migration_cost;
+    char *watchdog;
     gint64 seed, hz, max_events, numa_slowdown, threads;
     double trylock_fail;
     gboolean fail_on_wc, quiet;
@@ -62,6 +63,7 @@ static bool config_from(const struct run_options *o,
         !duration_opt("--wc-threshold", o->threshold, &c->wc_threshold_ns,
                       error) ||
         !duration_opt("--stall-limit", o->stall, &c->stall_ns, error) ||
+        !duration_opt("--watchdog", o->watchdog, &c->watchdog_ns, error) ||
         !duration_opt("--cs-cost", o->cs_cost, &c->cs_cost_ns, error) ||
         !duration_opt("--migration-cost", o->migration_cost,
                       &c->migration_cost_ns, error))
@@ -282,6 +284,10 @@ int ipa_cmd_run(int argc, char **argv)
          "fault when threads are ready and no core runs for this long "
          "(default 5s; 0 disables)",
          "DUR"},
+        {"watchdog", 0, 0, G_OPTION_ARG_STRING, &o.watchdog,
+         "fault when one policy callback runs this long (CPU time; default "
+         "2s; 0 disables)",
+         "DUR"},
         {"cs-cost", 0, 0, G_OPTION_ARG_STRING, &o.cs_cost,
          "cost of a context switch (default 0)", "DUR"},
         {"migration-cost", 0, 0, G_OPTION_ARG_STRING, &o.migration_cost,
@@ -334,6 +340,7 @@ int ipa_cmd_run(int argc, char **argv)
     g_free(o.balance);
     g_free(o.threshold);
     g_free(o.stall);
+    g_free(o.watchdog);
     g_free(o.cs_cost);
     g_free(o.migration_cost);
     return code;

@@ -47,7 +47,9 @@ static void call_process(struct ipa_sim *sim, const char *name, process_fn fn,
         return;
     struct ipa_process_event e = {t, core, source};
     enter_cb(sim, name, t, core);
+    ipa_policy_enter(sim, t->rt, name);
     fn(t->rt, &e);
+    ipa_policy_leave(sim);
     leave_cb(sim);
 }
 
@@ -58,7 +60,9 @@ static void call_core(struct ipa_sim *sim, const char *name, core_fn fn,
         return;
     struct ipa_core_event e = {c->id};
     enter_cb(sim, name, NULL, c->id);
+    ipa_policy_enter(sim, c->rt, name);
     fn(c->rt, &e);
+    ipa_policy_leave(sim);
     leave_cb(sim);
 }
 
@@ -89,7 +93,9 @@ static int prepare(struct ipa_sim *sim, const char *name, prepare_fn fn,
     if (fn) {
         struct ipa_process_event e = {t, -1, source};
         enter_cb(sim, name, t, -1);
+        ipa_policy_enter(sim, t->rt, name);
         core = fn(t->rt, &e);
+        ipa_policy_leave(sim);
         if (!usable_core(sim, t, core))
             ipa_fault(t->rt,
                       "%s chose core %d, which is not an online core of the "

@@ -69,6 +69,8 @@ struct ipa_thread {
     struct ipa_thread *wait_next; /* FIFO of a channel, barrier or mutex */
     struct ipa_rq *tick_rq;       /* READY_TICK: the queue to join */
     uint64_t rng;
+    uint64_t timer_next_ns; /* TIMER: end of the current period */
+    bool timer_set;         /* timer_next_ns holds a period boundary */
 
     /* accounting */
     uint64_t start_ns, end_ns;
@@ -176,7 +178,11 @@ struct ipa_sim {
     struct ipa_thread *cb_thread;
     int cb_core;
 
-    jmp_buf fault_jmp;
+    sigjmp_buf fault_jmp;
+    volatile bool in_policy;  /* a policy callback is running (guard.c) */
+    volatile uint64_t cb_seq; /* callbacks entered so far */
+    struct ipa_rt *cb_rt;     /* whose callback */
+    volatile int guard_signal; /* the signal that ended the run, or 0 */
     bool running;
     enum ipa_sim_exit exit;
     char *exit_message;
@@ -202,6 +208,26 @@ G_GNUC_NORETURN void ipa_sim_stop(struct ipa_sim *sim, enum ipa_sim_exit kind,
 void ipa_sim_resched(struct ipa_sim *sim, int core);
 /* A thread stops running on its core (progress and CPU time accounted). */
 void ipa_sim_stop_running(struct ipa_sim *sim, struct ipa_thread *t);
+
+/* Marks the start and end of a policy callback (for the guard). */
+static inline void ipa_policy_enter(struct ipa_sim *sim, struct ipa_rt *rt,
+                                    const char *name)
+{
+    sim->cb = name;
+    sim->cb_rt = rt;
+    sim->cb_seq++;
+    sim->in_policy = true;
+}
+
+static inline void ipa_policy_leave(struct ipa_sim *sim)
+{
+    sim->in_policy = false;
+}
+
+/* guard.c: policy crashes and endless callbacks end the run cleanly */
+void ipa_guard_install(struct ipa_sim *sim);
+void ipa_guard_remove(struct ipa_sim *sim);
+char *ipa_guard_message(struct ipa_sim *sim);
 
 /* sim.c: a thread object for @spec (not yet arrived). */
 struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,

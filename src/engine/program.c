@@ -175,6 +175,26 @@ static bool step(struct ipa_sim *sim, struct ipa_thread *t)
         sim->timers++;
         return false;
     }
+    case IPA_OP_TIMER: {
+        /* rt-app's timer: periods count from the first TIMER the thread
+         * runs; after an overrun a relative timer restarts from now, an
+         * absolute one keeps its boundaries and catches up. */
+        if (!t->timer_set) {
+            t->timer_next_ns = sim->now;
+            t->timer_set = true;
+        }
+        t->timer_next_ns += op->dur.a_ns;
+        if (t->timer_next_ns <= sim->now) {
+            if (!op->count)
+                t->timer_next_ns = sim->now;
+            return true;
+        }
+        block_on(sim, t, WAIT_SLEEP, 0);
+        t->timer.kind = EV_WAKE;
+        ipa_evq_push(&sim->evq, &t->timer, t->timer_next_ns);
+        sim->timers++;
+        return false;
+    }
     case IPA_OP_WAIT: {
         struct channel *ch = &sim->channels[op->obj];
         if (ch->tokens > 0) {

@@ -21,6 +21,7 @@ void ipa_sim_config_defaults(struct ipa_sim_config *c)
     c->wc_threshold_ns = 20000000; /* 20 ms: five balancing periods */
     c->seed = 1;
     c->stall_ns = UINT64_C(5000000000); /* 5 s */
+    c->watchdog_ns = UINT64_C(2000000000); /* 2 s of CPU in one callback */
     c->numa_slowdown_pct = 100;
 }
 
@@ -343,7 +344,7 @@ void ipa_sim_stop(struct ipa_sim *sim, enum ipa_sim_exit kind, char *message)
     g_free(sim->exit_message);
     sim->exit_message = message;
     IPA_ASSERT(sim->running, "stop outside a run");
-    longjmp(sim->fault_jmp, 1);
+    siglongjmp(sim->fault_jmp, 1);
 }
 
 /* Names the first thread in @state, for a lost-thread fault. */
@@ -545,18 +546,28 @@ bool ipa_sim_run(struct ipa_sim *sim, GError **error)
         }
     sim->stall_since_ns = UINT64_MAX;
     sim->running = true;
-    if (setjmp(sim->fault_jmp) == 0) {
+    ipa_guard_install(sim);
+    if (sigsetjmp(sim->fault_jmp, 1) == 0) {
         for (int p = 0; p < sim->nr_parts; p++) {
             struct ipa_rt *rt = sim->parts[p];
-            sim->cb = "init";
-            int rc = rt->ops->init ? rt->ops->init(rt) : 0;
-            sim->cb = NULL;
+            int rc = 0;
+            if (rt->ops->init) {
+                ipa_policy_enter(sim, rt, "init");
+                rc = rt->ops->init(rt);
+                ipa_policy_leave(sim);
+            }
             rt->initialised = true;
             if (rc)
                 ipa_fault(rt, "init failed with %d", rc);
         }
         loop(sim);
     }
+    if (sim->guard_signal) {
+        sim->exit = IPA_SIM_FAULT;
+        g_free(sim->exit_message);
+        sim->exit_message = ipa_guard_message(sim);
+    }
+    sim->in_policy = false;
     /* Stopped: a clean end or a fault. fini only after a clean end, so a
      * faulting policy is not run further. */
     sim->cb = NULL;
@@ -564,13 +575,21 @@ bool ipa_sim_run(struct ipa_sim *sim, GError **error)
     sim->cb_core = -1;
     while (sim->nr_locked)
         sim->cores[sim->locked[--sim->nr_locked]].locked = false;
-    if (sim->exit != IPA_SIM_FAULT && setjmp(sim->fault_jmp) == 0) {
+    if (sim->exit != IPA_SIM_FAULT && sigsetjmp(sim->fault_jmp, 1) == 0) {
         for (int p = 0; p < sim->nr_parts; p++)
             if (sim->parts[p]->initialised && sim->parts[p]->ops->fini) {
-                sim->cb = "fini";
+                ipa_policy_enter(sim, sim->parts[p], "fini");
                 sim->parts[p]->ops->fini(sim->parts[p]);
+                ipa_policy_leave(sim);
             }
     }
+    if (sim->guard_signal && sim->exit != IPA_SIM_FAULT) {
+        sim->exit = IPA_SIM_FAULT;
+        g_free(sim->exit_message);
+        sim->exit_message = ipa_guard_message(sim);
+    }
+    ipa_guard_remove(sim);
+    sim->in_policy = false;
     sim->cb = NULL;
     sim->running = false;
     for (int p = 0; p < sim->nr_parts; p++)

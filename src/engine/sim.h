@@ -39,6 +39,8 @@ struct ipa_sim_config {
     uint32_t numa_slowdown_pct;  /* work runs this much slower (%) off the
                                     thread's home node; 100 = no effect */
     uint32_t trylock_fail_ppm;   /* injected trylock failures (millionths) */
+    uint64_t watchdog_ns;        /* CPU time one policy callback may take
+                                    before it is ended as a fault; 0: none */
 };
 
 /*

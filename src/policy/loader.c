@@ -8,7 +8,9 @@
 #include "util/common.h"
 #include "util/paths.h"
 
-#define CFLAGS "-std=c11 -O2 -fPIC -shared -Wall -Wextra"
+/* How every C policy is compiled; part of the cache key. */
+static const char *const cflags[] = {"-std=c11", "-O2",   "-fPIC",
+                                     "-shared",  "-Wall", "-Wextra"};
 
 static char *cache_dir(void)
 {
@@ -24,43 +26,56 @@ static const char *compiler(void)
     return cc && *cc ? cc : "cc";
 }
 
-static bool read_file(const char *path, char **text, gsize *len,
-                      GError **error)
+/* Runs the compiler; its output goes to *out and *err. */
+static bool run_cc(const char *path, char **argv, char **out, char **err,
+                   GError **error)
 {
-    GError *e = NULL;
-    if (g_file_get_contents(path, text, len, &e))
-        return true;
-    g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "policy '%s': %s", path,
-                e->message);
-    g_error_free(e);
-    return false;
+    int status = 0;
+    GError *spawn_err = NULL;
+    if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out,
+                      err, &status, &spawn_err)) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "policy '%s': cannot run the C compiler '%s': %s", path,
+                    compiler(), spawn_err->message);
+        g_error_free(spawn_err);
+        return false;
+    }
+    if (!g_spawn_check_wait_status(status, NULL)) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "policy '%s' does not compile:\n%s", path, *err);
+        return false;
+    }
+    return true;
 }
 
 char *ipa_policy_compile_c(const char *path, GError **error)
 {
-    char *src = NULL, *hdr = NULL, *inc = ipa_runtime_include_dir();
-    char *dir = NULL, *so = NULL, *tmp = NULL, *hdr_path = NULL;
-    char *out = NULL, *err = NULL;
-    gsize src_len, hdr_len;
+    char *inc = ipa_runtime_include_dir();
+    char *iflag = g_strconcat("-I", inc, NULL);
+    char *dir = NULL, *so = NULL, *tmp = NULL, *pre = NULL, *out = NULL,
+         *err = NULL;
 
-    hdr_path = g_build_filename(inc, "ipasim", "runtime.h", NULL);
-    if (!read_file(path, &src, &src_len, error))
-        goto out;
-    if (!g_file_get_contents(hdr_path, &hdr, &hdr_len, NULL)) {
+    if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "cannot find the runtime header %s (set "
-                    "IPASIM_INCLUDE_DIR)",
-                    hdr_path);
-        goto out;
+                    "policy '%s': no such file", path);
+        goto fail;
     }
-
+    /* The key is the source as the compiler sees it (preprocessed: the
+     * runtime header and anything else it includes), plus the version,
+     * the compiler and its flags: a stale object is never used. */
+    char *pre_argv[] = {(char *)compiler(), "-E", "-P", "-std=c11", iflag,
+                        (char *)path, NULL};
+    if (!run_cc(path, pre_argv, &pre, &err, error))
+        goto fail;
     GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-    const char *parts[] = {IPASIM_VERSION, compiler(), CFLAGS};
+    const char *parts[] = {IPASIM_VERSION, compiler()};
     for (size_t i = 0; i < G_N_ELEMENTS(parts); i++)
         g_checksum_update(sum, (const guchar *)parts[i],
                           (gssize)strlen(parts[i]) + 1);
-    g_checksum_update(sum, (const guchar *)hdr, (gssize)hdr_len);
-    g_checksum_update(sum, (const guchar *)src, (gssize)src_len);
+    for (size_t i = 0; i < G_N_ELEMENTS(cflags); i++)
+        g_checksum_update(sum, (const guchar *)cflags[i],
+                          (gssize)strlen(cflags[i]) + 1);
+    g_checksum_update(sum, (const guchar *)pre, (gssize)strlen(pre));
     dir = cache_dir();
     so = g_strdup_printf("%s/%s.so", dir, g_checksum_get_string(sum));
     g_checksum_free(sum);
@@ -71,32 +86,25 @@ char *ipa_policy_compile_c(const char *path, GError **error)
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
                     "cannot create the policy cache %s: %s", dir,
                     g_strerror(errno));
-        goto out;
+        goto fail;
     }
     /* Compile beside the final name, then rename: a cache entry is
      * complete or absent, even with several ipasim runs at once. */
     tmp = g_strdup_printf("%s.%d.tmp", so, (int)getpid());
-    char *iflag = g_strconcat("-I", inc, NULL);
-    char *argv[] = {(char *)compiler(), "-std=c11", "-O2", "-fPIC", "-shared",
-                    "-Wall", "-Wextra", iflag, (char *)path, "-o", tmp, NULL};
-    int status = 0;
-    GError *spawn_err = NULL;
-    gboolean spawned = g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH,
-                                    NULL, NULL, &out, &err, &status,
-                                    &spawn_err);
-    g_free(iflag);
-    if (!spawned) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "policy '%s': cannot run the C compiler '%s': %s", path,
-                    compiler(), spawn_err->message);
-        g_error_free(spawn_err);
-        goto out;
-    }
-    if (!g_spawn_check_wait_status(status, NULL)) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "policy '%s' does not compile:\n%s%s", path, out, err);
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (char *)compiler());
+    for (size_t i = 0; i < G_N_ELEMENTS(cflags); i++)
+        g_ptr_array_add(argv, (char *)cflags[i]);
+    char *tail[] = {iflag, (char *)path, "-o", tmp, NULL};
+    for (size_t i = 0; i < G_N_ELEMENTS(tail); i++)
+        g_ptr_array_add(argv, tail[i]);
+    g_free(err);
+    err = NULL;
+    bool ok = run_cc(path, (char **)argv->pdata, &out, &err, error);
+    g_ptr_array_free(argv, TRUE);
+    if (!ok) {
         unlink(tmp);
-        goto out;
+        goto fail;
     }
     if (err && *err)
         fputs(err, stderr); /* warnings: shown, not fatal */
@@ -105,22 +113,21 @@ char *ipa_policy_compile_c(const char *path, GError **error)
                     "cannot store the compiled policy %s: %s", so,
                     g_strerror(errno));
         unlink(tmp);
-        goto out;
+        goto fail;
     }
+    goto done;
+fail:
+    g_free(so);
+    so = NULL;
 done:
-    g_free(src);
-    g_free(hdr);
     g_free(inc);
+    g_free(iflag);
     g_free(dir);
     g_free(tmp);
-    g_free(hdr_path);
+    g_free(pre);
     g_free(out);
     g_free(err);
     return so;
-out:
-    g_free(so);
-    so = NULL;
-    goto done;
 }
 
 bool ipa_policy_load(const char *path, struct ipa_policy **out_policy,

@@ -3,9 +3,9 @@
  *
  * A .c file is compiled with the system C compiler against the runtime
  * headers into a cached shared object and loaded with dlopen; a .so is
- * loaded as it is. The cache key covers the source, the runtime header,
- * the ipasim version, the compiler and its flags, so a stale object is
- * never used. The cache lives in $IPASIM_CACHE_DIR, else
+ * loaded as it is. The cache key covers the preprocessed source (so the
+ * runtime header and every file the policy includes), the ipasim version,
+ * the compiler and its flags, so a stale object is never used. The cache lives in $IPASIM_CACHE_DIR, else
  * $XDG_CACHE_HOME/ipasim, else ~/.cache/ipasim.
  */
 #ifndef IPA_POLICY_LOADER_H

@@ -186,9 +186,19 @@ void ipa_report_text(const struct ipa_sim *sim,
     const struct ipa_hist *h = ipa_sim_latency(sim);
     fprintf(out,
             "wake-up latency (ready to running): p50 %s, p99 %s, max %s over "
-            "%llu wake-ups\n",
+            "%llu arrivals and wake-ups\n",
             dur(ipa_hist_quantile(h, 0.5)), dur(ipa_hist_quantile(h, 0.99)),
             dur(h->max), (unsigned long long)h->count);
+    const struct ipa_trace *trace = ipa_sim_trace(sim);
+    for (guint g = 0; g < trace->groups->len; g++) {
+        const struct ipa_hist *gh = ipa_sim_group_latency(sim, (int)g);
+        if (gh->count)
+            fprintf(out, "  group %-12s p50 %s, p99 %s, max %s over %llu\n",
+                    (const char *)g_ptr_array_index(trace->groups, g),
+                    dur(ipa_hist_quantile(gh, 0.5)),
+                    dur(ipa_hist_quantile(gh, 0.99)), dur(gh->max),
+                    (unsigned long long)gh->count);
+    }
     print_migrations(sim, out);
     print_cores(sim, out);
     print_wc(sim, out);

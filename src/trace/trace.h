@@ -32,7 +32,8 @@
     X(YIELD, "yield")         /* give up the core, stay runnable */            \
     X(EXIT, "exit")           /* terminate */                                  \
     X(LOOP, "repeat")         /* run the body count times */                   \
-    X(END_LOOP, "end")        /* end of a repeat body */
+    X(END_LOOP, "end")        /* end of a repeat body */                       \
+    X(TIMER, "timer")         /* sleep to the next period boundary (dur) */
 
 enum ipa_op_kind {
 #define IPA_OP_ENUM(name, word) IPA_OP_##name,
@@ -56,9 +57,10 @@ struct ipa_dur {
 
 struct ipa_op {
     enum ipa_op_kind kind;
-    struct ipa_dur dur; /* RUN, SLEEP */
+    struct ipa_dur dur; /* RUN, SLEEP; TIMER: the period (fixed) */
     int obj;            /* channel, barrier, mutex or template index */
-    uint32_t count;     /* SIGNAL tokens; LOOP iterations (0 = forever) */
+    uint32_t count;     /* SIGNAL tokens; LOOP iterations (0 = forever);
+                           TIMER: 1 absolute, 0 relative (see program.c) */
     int jump;           /* LOOP: index of its END_LOOP; END_LOOP: its LOOP */
     uint32_t prob_ppm;  /* chance the op happens, in millionths (1000000) */
 };

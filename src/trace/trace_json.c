@@ -46,7 +46,7 @@ struct loader {
 
 static const char *const op_words[] = {
     "run",    "sleep", "wait",  "signal", "broadcast", "barrier", "lock",
-    "unlock", "spawn", "yield", "exit",   "repeat",    NULL,
+    "unlock", "spawn", "yield", "exit",   "repeat",    "timer", NULL,
 };
 
 /* ------------------------------------------------------------------ */
@@ -302,7 +302,8 @@ static int op_kind_of(const char *word)
 
 static bool is_modifier(const char *key)
 {
-    return !strcmp(key, "p") || !strcmp(key, "count") || !strcmp(key, "ops");
+    return !strcmp(key, "p") || !strcmp(key, "count") || !strcmp(key, "ops") ||
+           !strcmp(key, "absolute");
 }
 
 /* Which modifier keys go with @kind. */
@@ -312,6 +313,8 @@ static bool modifier_allowed(int kind, const char *key)
         return kind != IPA_OP_LOOP;
     if (!strcmp(key, "count"))
         return kind == IPA_OP_SIGNAL;
+    if (!strcmp(key, "absolute"))
+        return kind == IPA_OP_TIMER;
     return kind == IPA_OP_LOOP; /* "ops" */
 }
 
@@ -365,9 +368,11 @@ static bool op_kind(struct loader *ld, struct json_object *v, int *out,
                 return fail(ld, "\"p\" is not allowed on repeat: put it on "
                                 "the operations inside");
             return fail(ld, "\"%s\" goes only with %s", key2,
-                        !strcmp(key2, "count") ? "signal" : "repeat");
+                        !strcmp(key2, "count")      ? "signal"
+                        : !strcmp(key2, "absolute") ? "timer"
+                                                    : "repeat");
         }
-        const char *cands[] = {"p", "count", "ops", NULL};
+        const char *cands[] = {"p", "count", "ops", "absolute", NULL};
         char *dym = did_you_mean(key2, cands, -1);
         fail(ld, "unknown key '%s' in a %s operation%s", key2, kkey, dym);
         g_free(dym);
@@ -400,6 +405,13 @@ static bool parse_op(struct loader *ld, struct json_object *v, int depth,
     case IPA_OP_SLEEP:
         if (!get_dur(ld, x, &op.dur))
             return false;
+        break;
+    case IPA_OP_TIMER:
+        if (!get_fixed_dur(ld, x, &op.dur.a_ns))
+            return false;
+        if (!op.dur.a_ns)
+            return fail(ld, "expected a positive period");
+        op.dur.b_ns = op.dur.a_ns;
         break;
     case IPA_OP_WAIT:
     case IPA_OP_SIGNAL:
@@ -489,6 +501,14 @@ static bool parse_op(struct loader *ld, struct json_object *v, int depth,
                      "a token count: an integer from 1 to 4294967295", &n))
             return false;
         op.count = (uint32_t)n;
+        pop(ld, m);
+    }
+    if (json_object_object_get_ex(v, "absolute", &x)) {
+        m = push_key(ld, "absolute");
+        if (!json_object_is_type(x, json_type_boolean))
+            return fail(ld, "expected true (periods from the first timer) or "
+                            "false (restart after an overrun)");
+        op.count = json_object_get_boolean(x);
         pop(ld, m);
     }
     if (json_object_object_get_ex(v, "p", &x)) {

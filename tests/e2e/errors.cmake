@@ -44,3 +44,13 @@ ipa_e2e(fault_lost 1 "-DERR=new_place left thread 0 in NOT_QUEUED instead of REA
 ipa_e2e(stall 1 "-DERR=stall: 3 threads ready and no core running anything" -P ${E2E}/expect.cmake --
         ${IPASIM} --topo 1core.xml --policy ${IN}/never_elect.c --trace loops3.json --quiet --stall-limit 1s)
 ipa_e2e(topo_command 0 "-DOUT=hierarchy: valid" -P ${E2E}/expect.cmake -- ${IPASIM} topo 64core.xml)
+
+# A C policy that crashes or spins ends the run with a fault, never a crash.
+foreach(crash null div recurse)
+  ipa_e2e(crash_${crash} 1 "-DERR=policy fault in crash_${crash}.c: callback tick crashed with SIG.*thread: 0 \\(loop1\\).*core: 0.*time: 1000000 ns"
+          -DNO_FILE=${SCRATCH}/crash_${crash}.json -P ${E2E}/expect.cmake --
+          ${IPASIM} --topo 1core.xml --policy ${IN}/crash_${crash}.c --trace loops3.json --quiet)
+endforeach()
+ipa_e2e(crash_spin 1 "-DERR=policy fault in crash_spin.c: callback tick did not return: it ran past the watchdog limit"
+        -P ${E2E}/expect.cmake --
+        ${IPASIM} --topo 1core.xml --policy ${IN}/crash_spin.c --trace loops3.json --quiet --watchdog 500ms)

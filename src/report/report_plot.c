@@ -1,0 +1,528 @@
+/*
+ * report_plot.c - --plot DIR: gnuplot scripts, their data and the figures
+ * they render (docs/report-format.md). The scripts are the templates of
+ * plots/ preceded by assignments naming the data files, so a user can
+ * restyle a figure and rerun gnuplot in the directory.
+ */
+#include "report/viz.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "engine/sim.h"
+#include "report/recorder.h"
+#include "report/report.h"
+#include "topo/topo.h"
+#include "trace/trace.h"
+#include "util/common.h"
+#include "util/paths.h"
+
+/* Marks a directory as ipasim's, so that a later --plot may replace it. */
+#define MARKER ".ipasim-plot"
+
+/* Categorical colours without red, which marks violations. */
+static const char *const palette[] = {
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2",
+    "#bcbd22", "#17becf", "#393b79", "#e7ba52", "#637939", "#aec7e8",
+};
+#define NO_GROUP_COLOUR "#7f7f7f"
+#define MAX_KEYS 12
+/* Exact segments drawn one box each up to this many; beyond, buckets. */
+#define MAX_BOXES 40000
+/* Columns of the bucketed timeline and heat map. */
+#define MAX_COLUMNS 600
+
+static void set_io_error(GError **error, const char *what, const char *path)
+{
+    g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s %s: %s", what, path,
+                g_strerror(errno));
+}
+
+/* Removes the plain files of @path, then @path itself. */
+static void remove_dir(const char *path)
+{
+    GDir *d = g_dir_open(path, 0, NULL);
+    if (d) {
+        const char *name;
+        while ((name = g_dir_read_name(d))) {
+            char *f = g_build_filename(path, name, NULL);
+            g_unlink(f);
+            g_free(f);
+        }
+        g_dir_close(d);
+    }
+    g_rmdir(path);
+}
+
+bool ipa_plot_dir_open(struct ipa_plot_dir *dir, const char *path,
+                       GError **error)
+{
+    *dir = (struct ipa_plot_dir){0};
+    if (g_file_test(path, G_FILE_TEST_EXISTS)) {
+        if (!g_file_test(path, G_FILE_TEST_IS_DIR)) {
+            g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                        "%s: exists and is not a directory", path);
+            return false;
+        }
+        char *marker = g_build_filename(path, MARKER, NULL);
+        bool ours = g_file_test(marker, G_FILE_TEST_EXISTS);
+        g_free(marker);
+        GDir *d = g_dir_open(path, 0, NULL);
+        bool empty = d && !g_dir_read_name(d);
+        if (d)
+            g_dir_close(d);
+        if (!ours && !empty) {
+            g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                        "%s: exists and is not an ipasim plot directory "
+                        "(remove it or choose another name)",
+                        path);
+            return false;
+        }
+    }
+    char *parent = g_path_get_dirname(path);
+    char *base = g_path_get_basename(path);
+    dir->path = g_strdup(path);
+    dir->tmp = g_strdup_printf("%s/.%s.%d.tmp", parent, base, (int)getpid());
+    dir->scripts = g_ptr_array_new_with_free_func(g_free);
+    g_free(parent);
+    g_free(base);
+    remove_dir(dir->tmp); /* a leftover of a crashed run with our pid */
+    if (g_mkdir(dir->tmp, 0755) != 0) {
+        set_io_error(error, "cannot create", dir->tmp);
+        g_free(dir->tmp);
+        dir->tmp = NULL;
+        return false;
+    }
+    return ipa_plot_dir_write(dir, MARKER, "written by ipasim --plot\n",
+                              error);
+}
+
+bool ipa_plot_dir_write(struct ipa_plot_dir *dir, const char *name,
+                        const char *text, GError **error)
+{
+    char *path = g_build_filename(dir->tmp, name, NULL);
+    GError *e = NULL;
+    bool ok = g_file_set_contents(path, text, -1, &e);
+    if (!ok) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "cannot write %s/%s: %s",
+                    dir->path, name, e->message);
+        g_error_free(e);
+    }
+    g_free(path);
+    return ok;
+}
+
+bool ipa_plot_dir_script(struct ipa_plot_dir *dir, const char *template_name,
+                         const char *base, const char *vars, GError **error)
+{
+    char *data = ipa_data_dir();
+    char *path = g_build_filename(data, "plots", template_name, NULL);
+    char *text = NULL;
+    GError *e = NULL;
+    bool ok = g_file_get_contents(path, &text, NULL, &e);
+    if (!ok) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "plot template %s: %s (set IPASIM_DATA_DIR to the "
+                    "folder holding plots/)",
+                    path, e->message);
+        g_error_free(e);
+    } else {
+        char *script = g_strdup_printf(
+            "# Written by ipasim from plots/%s: the settings below name this\n"
+            "# figure's data; restyle freely and rerun 'gnuplot %s.gp'.\n"
+            "name = \"%s\"\n%s\n%s",
+            template_name, base, base, vars, text);
+        char *file = g_strdup_printf("%s.gp", base);
+        ok = ipa_plot_dir_write(dir, file, script, error);
+        if (ok)
+            g_ptr_array_add(dir->scripts, file);
+        else
+            g_free(file);
+        g_free(script);
+    }
+    g_free(text);
+    g_free(path);
+    g_free(data);
+    return ok;
+}
+
+/* Runs gnuplot on each script in the temporary directory. A failing
+ * script is reported; the data and scripts stay, for the user to fix. */
+static void render(struct ipa_plot_dir *dir)
+{
+    char *gnuplot = g_find_program_in_path("gnuplot");
+    if (!gnuplot) {
+        fprintf(stderr,
+                "ipasim: warning: gnuplot is not in PATH: %s has the data "
+                "and gnuplot scripts but no PNG or SVG figures (install "
+                "gnuplot and run 'gnuplot FILE.gp' there)\n",
+                dir->path);
+        return;
+    }
+    for (guint i = 0; i < dir->scripts->len; i++) {
+        char *argv[] = {gnuplot, g_ptr_array_index(dir->scripts, i), NULL};
+        char *err = NULL;
+        int status = 0;
+        GError *e = NULL;
+        if (!g_spawn_sync(dir->tmp, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                          NULL, NULL, NULL, &err, &status, &e)) {
+            fprintf(stderr, "ipasim: warning: cannot run gnuplot: %s\n",
+                    e->message);
+            g_error_free(e);
+        } else if (!g_spawn_check_wait_status(status, NULL)) {
+            fprintf(stderr, "ipasim: warning: gnuplot failed on %s/%s:\n%s",
+                    dir->path, argv[1], err ? err : "");
+        }
+        g_free(err);
+    }
+    g_free(gnuplot);
+}
+
+bool ipa_plot_dir_commit(struct ipa_plot_dir *dir, GError **error)
+{
+    render(dir);
+    char *old = NULL;
+    if (g_file_test(dir->path, G_FILE_TEST_IS_DIR)) {
+        old = g_strdup_printf("%s.%d.old", dir->tmp, (int)getpid());
+        if (g_rename(dir->path, old) != 0) {
+            set_io_error(error, "cannot replace", dir->path);
+            g_free(old);
+            return false;
+        }
+    }
+    bool ok = g_rename(dir->tmp, dir->path) == 0;
+    if (!ok) {
+        set_io_error(error, "cannot write", dir->path);
+        if (old)
+            g_rename(old, dir->path);
+    } else if (old) {
+        remove_dir(old);
+    }
+    g_free(old);
+    return ok;
+}
+
+void ipa_plot_dir_fini(struct ipa_plot_dir *dir)
+{
+    if (dir->tmp && g_file_test(dir->tmp, G_FILE_TEST_IS_DIR))
+        remove_dir(dir->tmp);
+    g_free(dir->path);
+    g_free(dir->tmp);
+    if (dir->scripts)
+        g_ptr_array_free(dir->scripts, TRUE);
+    *dir = (struct ipa_plot_dir){0};
+}
+
+char *ipa_plot_quote(const char *s)
+{
+    GString *q = g_string_new("\"");
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            g_string_append_c(q, '\\');
+        if ((unsigned char)*s >= ' ')
+            g_string_append_c(q, *s);
+    }
+    g_string_append_c(q, '"');
+    return g_string_free(q, FALSE);
+}
+
+/* ---- the run's figures ---------------------------------------------------- */
+
+struct figure_ctx {
+    const struct ipa_sim *sim;
+    const struct ipa_recorder *rec;
+    int nr_cores;
+    double div;       /* ns per plotted time unit */
+    const char *unit; /* "ms" or "s" */
+    double tmax;
+    int width, height;
+    char *title;      /* quoted */
+    const char **colour; /* [tid] */
+    int nr_tids;
+    GString *keys;    /* gnuplot array assignments of the legend */
+};
+
+/* Colours by group when the trace has groups, else by thread; the
+ * legend names at most MAX_KEYS of them. */
+static void choose_colours(struct figure_ctx *f)
+{
+    const struct ipa_trace *trace = ipa_sim_trace(f->sim);
+    int nr_threads = ipa_sim_nr_threads(f->sim);
+    f->nr_tids = MAX(nr_threads, f->rec->max_tid + 1);
+    f->colour = g_new0(const char *, f->nr_tids);
+    int nr_groups = (int)trace->groups->len;
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *colours = g_ptr_array_new();
+    for (int tid = 0; tid < f->nr_tids; tid++) {
+        f->colour[tid] = palette[tid % G_N_ELEMENTS(palette)];
+        if (tid >= nr_threads)
+            continue;
+        struct ipa_thread_result r;
+        ipa_sim_thread_result(f->sim, tid, &r);
+        if (nr_groups) {
+            f->colour[tid] = NO_GROUP_COLOUR;
+            for (int g = 0; r.group && g < nr_groups; g++)
+                if (!strcmp(r.group, g_ptr_array_index(trace->groups, g)))
+                    f->colour[tid] = palette[g % G_N_ELEMENTS(palette)];
+        } else if (nr_threads <= MAX_KEYS) {
+            g_ptr_array_add(names, ipa_plot_quote(r.name));
+            g_ptr_array_add(colours, (gpointer)f->colour[tid]);
+        }
+    }
+    for (int g = 0; g < nr_groups && g < MAX_KEYS; g++) {
+        g_ptr_array_add(names,
+                        ipa_plot_quote(g_ptr_array_index(trace->groups, g)));
+        g_ptr_array_add(colours,
+                        (gpointer)palette[g % G_N_ELEMENTS(palette)]);
+    }
+    f->keys = g_string_new(NULL);
+    g_string_append_printf(f->keys, "nkeys = %u\narray key_names[%u]\n"
+                                    "array key_colors[%u]\n",
+                           names->len, MAX(names->len, 1),
+                           MAX(names->len, 1));
+    for (guint i = 0; i < names->len; i++)
+        g_string_append_printf(f->keys,
+                               "key_names[%u] = %s; key_colors[%u] = \"%s\"\n",
+                               i + 1, (char *)g_ptr_array_index(names, i),
+                               i + 1, (char *)g_ptr_array_index(colours, i));
+    g_ptr_array_free(names, TRUE);
+    g_ptr_array_free(colours, TRUE);
+}
+
+static char *common_vars(const struct figure_ctx *f)
+{
+    return g_strdup_printf("title = %s\nunit = \"%s\"\ntmax = %.9g\n"
+                           "ncores = %d\nwidth = %d\nheight = %d\n",
+                           f->title, f->unit, f->tmax, f->nr_cores, f->width,
+                           f->height);
+}
+
+/* Bucket columns: @k recorder buckets each, so that at most MAX_COLUMNS. */
+static int column_span(const struct ipa_recorder *rec)
+{
+    int n = ipa_recorder_nr_buckets(rec);
+    return (n + MAX_COLUMNS - 1) / MAX_COLUMNS;
+}
+
+static struct ipa_rec_bucket column(const struct ipa_recorder *rec, int core,
+                                    int first, int k, int nb)
+{
+    struct ipa_rec_bucket b = {.dom_tid = -1};
+    for (int i = first; i < first + k && i < nb; i++)
+        ipa_rec_bucket_merge(&b, ipa_recorder_bucket(rec, core, i));
+    return b;
+}
+
+/* "#rrggbb" as the integer gnuplot's "lc rgb variable" reads. */
+static long rgb(const char *colour)
+{
+    return strtol(colour + 1, NULL, 16);
+}
+
+static bool timeline(struct ipa_plot_dir *dir, const struct figure_ctx *f,
+                     GError **error)
+{
+    const struct ipa_recorder *rec = f->rec;
+    GString *d = g_string_new("# core start end height colour tid\n");
+    bool exact =
+        ipa_recorder_complete(rec) && rec->segments->len <= MAX_BOXES;
+    if (exact) {
+        for (guint i = 0; i < rec->segments->len; i++) {
+            const struct ipa_rec_segment *s =
+                &g_array_index(rec->segments, struct ipa_rec_segment, i);
+            g_string_append_printf(d, "%d %.9g %.9g 1 %ld %d\n", s->core,
+                                   (double)s->start_ns / f->div,
+                                   (double)s->end_ns / f->div,
+                                   rgb(f->colour[s->tid]), s->tid);
+        }
+    } else {
+        int nb = ipa_recorder_nr_buckets(rec), k = column_span(rec);
+        uint64_t w = rec->bucket_ns * (uint64_t)k;
+        for (int c = 0; c < f->nr_cores; c++)
+            for (int i = 0; i < nb; i += k) {
+                struct ipa_rec_bucket b = column(rec, c, i, k, nb);
+                if (!b.busy_ns || b.dom_tid < 0)
+                    continue;
+                uint64_t lo = (uint64_t)(i / k) * w;
+                uint64_t hi = MIN(lo + w, rec->end_ns);
+                double h = hi > lo ? (double)b.busy_ns / (double)(hi - lo) : 1;
+                g_string_append_printf(d, "%d %.9g %.9g %.4f %ld %d\n", c,
+                                       (double)lo / f->div,
+                                       (double)hi / f->div, MIN(h, 1.0),
+                                       rgb(f->colour[b.dom_tid]), b.dom_tid);
+            }
+    }
+    GString *fl = g_string_new("# core start end (flagged violations)\n");
+    int nflagged = 0;
+    for (int p = 0; p < ipa_sim_nr_partitions(f->sim); p++) {
+        struct ipa_partition_result pr;
+        ipa_sim_partition_result(f->sim, p, &pr);
+        for (guint i = 0; i < pr.wc->flagged->len; i++) {
+            const struct ipa_wc_interval *iv =
+                &g_array_index(pr.wc->flagged, struct ipa_wc_interval, i);
+            nflagged++;
+            for (int j = 0; j < iv->nr_cores; j++)
+                g_string_append_printf(fl, "%d %.9g %.9g\n", iv->cores[j],
+                                       (double)iv->start_ns / f->div,
+                                       (double)iv->end_ns / f->div);
+        }
+    }
+    char *common = common_vars(f);
+    char *vars = g_strdup_printf(
+        "%sdata = \"timeline.dat\"\nflagged = \"timeline-flagged.dat\"\n"
+        "nflagged = %d\nmode = \"%s\"\n%s",
+        common, nflagged, exact ? "exact" : "buckets", f->keys->str);
+    bool ok = ipa_plot_dir_write(dir, "timeline.dat", d->str, error) &&
+              ipa_plot_dir_write(dir, "timeline-flagged.dat", fl->str,
+                                 error) &&
+              ipa_plot_dir_script(dir, "timeline.gp", "timeline", vars, error);
+    g_free(vars);
+    g_free(common);
+    g_string_free(d, TRUE);
+    g_string_free(fl, TRUE);
+    return ok;
+}
+
+static bool rqheat(struct ipa_plot_dir *dir, const struct figure_ctx *f,
+                   GError **error)
+{
+    const struct ipa_recorder *rec = f->rec;
+    int nb = ipa_recorder_nr_buckets(rec), k = column_span(rec);
+    uint64_t w = rec->bucket_ns * (uint64_t)k;
+    GString *d = g_string_new("# time core mean_rq_len max_rq_len\n");
+    double top = 0;
+    for (int c = 0; c < f->nr_cores; c++) {
+        for (int i = 0; i < nb; i += k) {
+            struct ipa_rec_bucket b = column(rec, c, i, k, nb);
+            uint64_t lo = (uint64_t)(i / k) * w;
+            uint64_t hi = MIN(lo + w, rec->end_ns);
+            double mean = hi > lo ? (double)b.rq_area / (double)(hi - lo) : 0;
+            top = MAX(top, mean);
+            g_string_append_printf(d, "%.9g %d %.4f %d\n",
+                                   (double)(lo + w / 2) / f->div, c, mean,
+                                   b.rq_max);
+        }
+        g_string_append_c(d, '\n');
+    }
+    char *common = common_vars(f);
+    char *bucket = g_strdup_printf("%.3g %s", (double)w / f->div, f->unit);
+    char *vars = g_strdup_printf(
+        "%sdata = \"rqheat.dat\"\nbucket = \"%s\"\ncbmax = %.4g\n", common,
+        bucket, top > 1 ? top : 1);
+    bool ok = ipa_plot_dir_write(dir, "rqheat.dat", d->str, error) &&
+              ipa_plot_dir_script(dir, "rqheat.gp", "rqheat", vars, error);
+    g_free(bucket);
+    g_free(vars);
+    g_free(common);
+    g_string_free(d, TRUE);
+    return ok;
+}
+
+/* One block per group: its name, then (latency in us, fraction of
+ * wake-ups at most that late) from the run's histograms. */
+static void cdf_block(GString *d, const char *name, const struct ipa_hist *h)
+{
+    char *q = ipa_plot_quote(name);
+    g_string_append_printf(d, "%s\n", q);
+    g_free(q);
+    for (int i = 0; i <= 1000; i++) {
+        double frac = i / 1000.0;
+        uint64_t v = ipa_hist_quantile(h, frac);
+        /* Zero latencies sit at 1 ns on the log axis. */
+        g_string_append_printf(d, "%.6g %.4f\n", (double)MAX(v, 1) / 1e3,
+                               frac);
+    }
+    g_string_append(d, "\n\n");
+}
+
+static bool latency(struct ipa_plot_dir *dir, const struct figure_ctx *f,
+                    GError **error)
+{
+    const struct ipa_trace *trace = ipa_sim_trace(f->sim);
+    GString *d = g_string_new("# per group: latency_us fraction\n");
+    int blocks = 0;
+    for (int g = 0; g < (int)trace->groups->len; g++) {
+        const struct ipa_hist *h = ipa_sim_group_latency(f->sim, g);
+        if (h->count) {
+            cdf_block(d, g_ptr_array_index(trace->groups, g), h);
+            blocks++;
+        }
+    }
+    const struct ipa_hist *none = ipa_sim_group_latency(f->sim, -1);
+    if (trace->groups->len && none->count) {
+        cdf_block(d, "(no group)", none);
+        blocks++;
+    }
+    if (!blocks) {
+        cdf_block(d, "all threads", ipa_sim_latency(f->sim));
+        blocks++;
+    }
+    char *common = common_vars(f);
+    char *vars = g_strdup_printf("%sdata = \"latency.dat\"\nngroups = %d\n",
+                                 common, blocks);
+    bool ok = ipa_plot_dir_write(dir, "latency.dat", d->str, error) &&
+              ipa_plot_dir_script(dir, "latency.gp", "latency", vars, error);
+    g_free(vars);
+    g_free(common);
+    g_string_free(d, TRUE);
+    return ok;
+}
+
+static bool utilisation(struct ipa_plot_dir *dir, const struct figure_ctx *f,
+                        GError **error)
+{
+    GString *d = g_string_new("# core busy_fraction partition\n");
+    double sum = 0;
+    for (int c = 0; c < f->nr_cores; c++) {
+        struct ipa_core_result r;
+        ipa_sim_core_result(f->sim, c, &r);
+        uint64_t total = r.busy_ns + r.idle_ns;
+        double u = total ? (double)r.busy_ns / (double)total : 0;
+        sum += u;
+        g_string_append_printf(d, "%d %.4f %d\n", c, u, r.partition);
+    }
+    char *common = common_vars(f);
+    char *vars = g_strdup_printf("%sdata = \"util.dat\"\nmean_util = %.4f\n",
+                                 common, sum / f->nr_cores);
+    bool ok = ipa_plot_dir_write(dir, "util.dat", d->str, error) &&
+              ipa_plot_dir_script(dir, "util.gp", "util", vars, error);
+    g_free(vars);
+    g_free(common);
+    g_string_free(d, TRUE);
+    return ok;
+}
+
+bool ipa_report_plot(const struct ipa_sim *sim, const struct ipa_recorder *rec,
+                     const struct ipa_report_info *info, const char *path,
+                     GError **error)
+{
+    struct ipa_plot_dir dir;
+    if (!ipa_plot_dir_open(&dir, path, error)) {
+        ipa_plot_dir_fini(&dir);
+        return false;
+    }
+    struct figure_ctx f = {.sim = sim, .rec = rec, .nr_cores = rec->nr_cores};
+    bool seconds = rec->end_ns >= 2000000000ull;
+    f.div = seconds ? 1e9 : 1e6;
+    f.unit = seconds ? "s" : "ms";
+    f.tmax = rec->end_ns ? (double)rec->end_ns / f.div : 1;
+    f.width = 1200;
+    int row = f.nr_cores <= 64 ? 10 : 6;
+    f.height = CLAMP(160 + row * f.nr_cores, 420, 2400);
+    char *t = g_strdup_printf("%s on %s, %s", info->policies, info->topology,
+                              info->trace);
+    f.title = ipa_plot_quote(t);
+    g_free(t);
+    choose_colours(&f);
+    bool ok = timeline(&dir, &f, error) && rqheat(&dir, &f, error) &&
+              latency(&dir, &f, error) && utilisation(&dir, &f, error) &&
+              ipa_plot_dir_commit(&dir, error);
+    ipa_plot_dir_fini(&dir);
+    g_free(f.title);
+    g_free(f.colour);
+    g_string_free(f.keys, TRUE);
+    return ok;
+}

@@ -1,0 +1,113 @@
+/*
+ * viz.h - pictures of a run and of several runs (docs/report-format.md):
+ * gnuplot figures (--plot), the Perfetto / Chrome trace-event export
+ * (--perfetto), the per-core character timeline (--ascii), and the
+ * comparison of JSON reports (ipasim compare). The run back-ends read a
+ * finished simulation and a finished recorder (recorder.h).
+ */
+#ifndef IPA_REPORT_VIZ_H
+#define IPA_REPORT_VIZ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <glib.h>
+
+struct ipa_sim;
+struct ipa_recorder;
+struct ipa_report_info;
+
+/* ---- gnuplot output directories (report_plot.c) ------------------------ */
+
+/* A plot directory being written: files go to a temporary directory
+ * beside @path, renamed to @path by ipa_plot_dir_commit, so the directory
+ * is complete or absent. */
+struct ipa_plot_dir {
+    char *path, *tmp;
+    GPtrArray *scripts; /* file names of the scripts to render */
+};
+
+/* False (with *error) when @path exists and is neither an empty directory
+ * nor an earlier ipasim plot directory (which is replaced on commit). */
+bool ipa_plot_dir_open(struct ipa_plot_dir *dir, const char *path,
+                       GError **error);
+/* Writes @name in the directory. */
+bool ipa_plot_dir_write(struct ipa_plot_dir *dir, const char *name,
+                        const char *text, GError **error);
+/* Writes @base.gp: the assignments @vars, then the template
+ * plots/@template (which renders @base.png and @base.svg). */
+bool ipa_plot_dir_script(struct ipa_plot_dir *dir, const char *template_name,
+                         const char *base, const char *vars, GError **error);
+/* Renders every script with gnuplot when it is in PATH (else says so on
+ * stderr), then moves the directory into place. */
+bool ipa_plot_dir_commit(struct ipa_plot_dir *dir, GError **error);
+/* Removes the temporary directory (after an error, or after commit). */
+void ipa_plot_dir_fini(struct ipa_plot_dir *dir);
+/* Quotes @s as a gnuplot string constant (new string). */
+char *ipa_plot_quote(const char *s);
+
+/* The run's figures into @path: timeline (Gantt), rqheat (run-queue
+ * heat map), latency (wake-up latency CDF per group), util (per-core
+ * utilisation), each as .gp + .dat + .png + .svg. */
+bool ipa_report_plot(const struct ipa_sim *sim, const struct ipa_recorder *rec,
+                     const struct ipa_report_info *info, const char *path,
+                     GError **error);
+
+/* ---- Perfetto (report_perfetto.c) -------------------------------------- */
+
+/* Chrome trace-event JSON, written atomically to @path. */
+bool ipa_report_perfetto(const struct ipa_sim *sim,
+                         const struct ipa_recorder *rec, const char *path,
+                         GError **error);
+
+/* ---- ASCII timeline (report_ascii.c) ------------------------------------ */
+
+/* One row per core, one character per @unit_ns of time (the thread that
+ * ran most of it, '.' idle), wrapped at @width characters, with a legend;
+ * at most @max_columns columns per core (a note says where it stopped). */
+void ipa_report_ascii(const struct ipa_sim *sim,
+                      const struct ipa_recorder *rec, uint64_t unit_ns,
+                      int width, int max_columns, FILE *out);
+
+/* ---- comparing runs (compare.c) ----------------------------------------- */
+
+/* The compared metrics: X(id, json-ish name, title, unit divisor, unit). */
+#define IPA_COMPARE_METRICS(X)                                                 \
+    X(MAKESPAN, "makespan", "makespan", 1e6, "ms")                             \
+    X(EVENTS, "events", "events", 1, "")                                       \
+    X(WASTED, "wasted", "wasted core-time", 1e6, "ms")                         \
+    X(VIOLATIONS, "violations", "violations", 1, "")                           \
+    X(FLAGGED, "flagged", "flagged intervals", 1, "")                          \
+    X(P50, "lat_p50", "latency p50", 1e3, "us")                                \
+    X(P99, "lat_p99", "latency p99", 1e3, "us")                                \
+    X(LMAX, "lat_max", "latency max", 1e3, "us")                               \
+    X(MIGRATIONS, "migrations", "migrations", 1, "")                           \
+    X(UTIL, "util", "mean utilisation", 0.01, "%")
+
+enum ipa_compare_metric {
+#define IPA_CMP_ENUM(id, key, title, div, unit) IPA_CMP_##id,
+    IPA_COMPARE_METRICS(IPA_CMP_ENUM)
+#undef IPA_CMP_ENUM
+        IPA_CMP_COUNT
+};
+
+struct ipa_compare_run {
+    char *path;  /* as given */
+    char *label; /* file name without .json */
+    char *policy, *topology, *trace;
+    double value[IPA_CMP_COUNT]; /* raw: ns, counts, fraction 0..1 */
+};
+
+/* Reads a JSON report (--json); errors are "FILE: reason". */
+bool ipa_compare_load(const char *path, struct ipa_compare_run *run,
+                      GError **error);
+void ipa_compare_run_fini(struct ipa_compare_run *run);
+/* Side-by-side table, each value with its change relative to runs[0]. */
+void ipa_compare_table(const struct ipa_compare_run *runs, int nr_runs,
+                       FILE *out);
+/* Bar charts of every metric, one panel each, into @path. */
+bool ipa_compare_plot(const struct ipa_compare_run *runs, int nr_runs,
+                      const char *path, GError **error);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * import.h - reading foreign workload formats: rt-app workload files and
+ * kernel scheduler traces (trace-cmd report, perf script text).
+ *
+ * An importer does not build the model itself: it writes a native trace
+ * (docs/trace-format.md) as a json-c tree, which the native loader then
+ * checks like any hand-written trace. So an imported trace obeys exactly
+ * the rules of a native one, and `ipasim convert` only prints the tree.
+ * What an importer cannot model it names in a warning, never drops in
+ * silence.
+ */
+#ifndef IPA_TRACE_IMPORT_H
+#define IPA_TRACE_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <glib.h>
+#include <json-c/json.h>
+
+enum ipa_trace_format {
+    IPA_TRACE_FMT_NATIVE, /* docs/trace-format.md */
+    IPA_TRACE_FMT_RTAPP,  /* rt-app workload file */
+    IPA_TRACE_FMT_FTRACE, /* trace-cmd report or perf script text */
+};
+
+/* What an import produced. */
+struct ipa_import {
+    struct json_object *root; /* the native trace; owned */
+    GPtrArray *warnings;      /* char *: "file: key.path: what was lost" */
+    char *summary;            /* one line on what was dropped, or NULL */
+};
+
+void ipa_import_init(struct ipa_import *im);
+void ipa_import_fini(struct ipa_import *im);
+
+/* Guesses the format from the text: a JSON-like object with a "tasks" key
+ * and no "ipasim_trace" key is rt-app; text whose first event line looks
+ * like trace-cmd or perf output is a kernel trace; anything else is native
+ * (so that its syntax errors come from the native loader). */
+enum ipa_trace_format ipa_trace_detect(const char *text, size_t len);
+const char *ipa_trace_format_name(enum ipa_trace_format format);
+
+/* rt-app workload (comments, trailing commas, repeated keys in order).
+ * Errors name @path and line:col or the key path (IPA_ERROR_INPUT). */
+bool ipa_trace_import_rtapp(const char *path, const char *text, size_t len,
+                            struct ipa_import *im, GError **error);
+/* trace-cmd report / perf script text with sched_* events. */
+bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
+                             struct ipa_import *im, GError **error);
+/* Any format, chosen by ipa_trace_detect(); a native trace is parsed and
+ * checked, and its tree returned as it is. */
+bool ipa_trace_import(const char *path, const char *text, size_t len,
+                      struct ipa_import *im, GError **error);
+
+/* Reads a whole file; errors look like "trace 'x.json': No such file". */
+bool ipa_trace_read_file(const char *path, GString **out, GError **error);
+/* The tree as a native trace file: two-space indented, ends in a newline.
+ * Free with g_free. */
+char *ipa_trace_json_text(struct json_object *root);
+
+#endif
