@@ -8,7 +8,9 @@
 #include "cli/commands.h"
 #include "cli/setup.h"
 #include "engine/sim.h"
+#include "report/recorder.h"
 #include "report/report.h"
+#include "report/viz.h"
 #include "topo/topo.h"
 #include "trace/trace.h"
 #include "util/common.h"
@@ -27,18 +29,30 @@ static const char help_fmt[] =
     "            --policy may repeat to partition the machine\n"
     "  TRACE     a JSON trace (docs/trace-format.md)\n"
     "\n"
+    "--plot, --perfetto and --ascii record the run as it goes (only then:\n"
+    "a run without them pays nothing); --ascii prints the timeline after\n"
+    "the summary, or alone with --quiet.\n"
+    "\n"
     "Exit status: 0 ok; 1 a policy fault or stall, or flagged intervals\n"
     "with --fail-on-wc; 2 bad usage or unreadable input.";
 
 struct run_options {
-    char *topo, *trace, *json, *log;
+    char *topo, *trace, *json, *log, *plot, *perfetto, *ascii_unit;
     char **policies;
     char *until, *balance, *threshold, *stall, *cs_cost, *migration_cost;
     char *watchdog;
     gint64 seed, hz, max_events, numa_slowdown, threads;
     double trylock_fail;
-    gboolean fail_on_wc, quiet;
+    gboolean fail_on_wc, quiet, ascii;
 };
+
+/* Exact records the recorder keeps for --perfetto, and otherwise (the
+ * plots only draw exact segments up to 40000 boxes; --ascii stops at
+ * ASCII_COLUMNS columns). */
+#define PERFETTO_RECORDS 2000000
+#define PLOT_RECORDS 200000
+#define ASCII_WIDTH 100
+#define ASCII_COLUMNS 10000
 
 static bool duration_opt(const char *flag, const char *text, uint64_t *out,
                          GError **error)
@@ -153,12 +167,25 @@ static int run(struct run_options *o)
     struct ipa_trace *trace = NULL;
     struct ipa_sim *sim = NULL;
     struct ipa_setup setup = {0};
-    struct out_file log = {0};
+    struct out_file log = {0}, perfetto = {0};
+    struct ipa_plot_dir plot = {0};
+    struct ipa_recorder *rec = NULL;
+    uint64_t ascii_unit_ns = 0;
     char *trace_path = NULL;
     int code = IPA_EXIT_USAGE;
 
     if (!config_from(o, &config, &error))
         goto out;
+    ascii_unit_ns = 1000000000ull / config.hz;
+    if (o->ascii_unit &&
+        (!duration_opt("--ascii-unit", o->ascii_unit, &ascii_unit_ns,
+                       &error) ||
+         !ascii_unit_ns)) {
+        if (!error)
+            g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
+                        "--ascii-unit must be positive");
+        goto out;
+    }
     if (!ipa_setup_topology(o->topo, &topo, &error))
         goto out;
     trace_path = ipa_find_shipped(o->trace, "traces");
@@ -174,11 +201,22 @@ static int run(struct run_options *o)
         goto out;
     if (o->log && !out_open(&log, o->log, &error))
         goto out;
+    if (o->perfetto && !out_open(&perfetto, o->perfetto, &error))
+        goto out;
+    if (o->plot && !ipa_plot_dir_open(&plot, o->plot, &error))
+        goto out;
     sim = ipa_sim_new(topo, trace, &config);
-    struct ipa_sim_observer log_observer;
+    struct ipa_sim_observer log_observer, rec_observer;
     if (log.f) {
         ipa_report_log_observer(&log_observer, log.f);
         ipa_sim_add_observer(sim, &log_observer);
+    }
+    if (o->plot || o->perfetto || o->ascii) {
+        struct ipa_recorder_limits limits = {
+            .max_exact = o->perfetto ? PERFETTO_RECORDS : PLOT_RECORDS};
+        rec = ipa_recorder_new(ipa_sim_nr_cores(sim), &limits);
+        ipa_recorder_observer(rec, &rec_observer);
+        ipa_sim_add_observer(sim, &rec_observer);
     }
     if (!ipa_setup_partitions(&setup, sim, &error))
         goto out;
@@ -189,6 +227,8 @@ static int run(struct run_options *o)
     double wall = (double)(g_get_monotonic_time() - t0) / 1e6;
     if (!out_close(&log, true, &error))
         goto out;
+    if (rec)
+        ipa_recorder_finish(rec, ipa_sim_now_ns(sim));
 
     char *topo_name = g_path_get_basename(o->topo);
     char *trace_name = g_path_get_basename(o->trace);
@@ -201,7 +241,25 @@ static int run(struct run_options *o)
     };
     if (!o->quiet)
         ipa_report_text(sim, &info, stdout);
+    if (o->ascii)
+        ipa_report_ascii(sim, rec, ascii_unit_ns, ASCII_WIDTH, ASCII_COLUMNS,
+                         stdout);
     bool json_ok = !o->json || ipa_report_json(sim, &info, o->json, &error);
+    if (json_ok && perfetto.f) {
+        if (!ipa_recorder_complete(rec)) {
+            GString *at = g_string_new(NULL);
+            ipa_duration_format(at, rec->exact_until_ns);
+            fprintf(stderr,
+                    "ipasim: warning: --perfetto: the run outgrew %d records; "
+                    "%s covers its first %s\n",
+                    PERFETTO_RECORDS, o->perfetto, at->str);
+            g_string_free(at, TRUE);
+        }
+        ipa_report_perfetto(sim, rec, perfetto.f);
+        json_ok = out_close(&perfetto, true, &error);
+    }
+    if (json_ok && o->plot)
+        json_ok = ipa_report_plot(sim, rec, &info, &plot, &error);
     g_free(topo_name);
     g_free(trace_name);
     if (!json_ok)
@@ -238,6 +296,9 @@ static int run(struct run_options *o)
     }
 out:
     out_close(&log, false, NULL);
+    out_close(&perfetto, false, NULL);
+    ipa_plot_dir_fini(&plot);
+    ipa_recorder_free(rec);
     if (error)
         code = fail(error);
     ipa_sim_free(sim);
@@ -266,6 +327,15 @@ int ipa_cmd_run(int argc, char **argv)
          "write the JSON report (docs/report-format.md)", "FILE"},
         {"log", 0, 0, G_OPTION_ARG_FILENAME, &o.log,
          "write one line per state change (docs/report-format.md)", "FILE"},
+        {"plot", 0, 0, G_OPTION_ARG_FILENAME, &o.plot,
+         "write gnuplot figures (PNG, SVG), their scripts and data to DIR",
+         "DIR"},
+        {"perfetto", 0, 0, G_OPTION_ARG_FILENAME, &o.perfetto,
+         "write a Chrome trace-event JSON for ui.perfetto.dev", "FILE"},
+        {"ascii", 0, 0, G_OPTION_ARG_NONE, &o.ascii,
+         "print a per-core character timeline (small runs)", NULL},
+        {"ascii-unit", 0, 0, G_OPTION_ARG_STRING, &o.ascii_unit,
+         "time per character of --ascii (default one tick)", "DUR"},
         {"seed", 0, 0, G_OPTION_ARG_INT64, &o.seed,
          "seed of random durations and probabilities (default 1)", "N"},
         {"hz", 0, 0, G_OPTION_ARG_INT64, &o.hz,
@@ -335,6 +405,9 @@ int ipa_cmd_run(int argc, char **argv)
     g_free(o.trace);
     g_free(o.json);
     g_free(o.log);
+    g_free(o.plot);
+    g_free(o.perfetto);
+    g_free(o.ascii_unit);
     g_strfreev(o.policies);
     g_free(o.until);
     g_free(o.balance);

@@ -1317,7 +1317,18 @@ static struct type check_lvalue(struct checker *ck, struct ctx *cx,
     if (f && f->type.k == T_SET)
         err(ck, e->span, "set attribute '%s' is filled by the domains "
             "builder and cannot be assigned", f->name);
-    if (owner == L_REMOTE)
+    bool core_field = e->kind == IPA_N_MEMBER
+                          ? (val_of(ck, e->a) &&
+                             val_of(ck, e->a)->t.k == T_CORE)
+                          : (f && cx->entity < 0 && !find_local(cx, e->name));
+    if (f && core_field &&
+        (cx->event == IPA_EV_new || cx->event == IPA_EV_unblock)) {
+        err(ck, e->span, "'%s' runs before its core is chosen and locked: "
+            "it may change only the target's attributes",
+            events[cx->event].name);
+        return t_err;
+    }
+    if (f && owner == L_REMOTE)
         err(ck, e->span, "cannot write attribute '%s' of another core: a "
             "handler locks only its own core", f->name);
     (void)tb;

@@ -327,6 +327,10 @@ static void schedule_point(struct ipa_sim *sim, struct ipa_core *c)
             IPA_ASSERT(t->state == IPA_STATE_RUNNING, "current not running");
             if (!t->needs_start)
                 return;
+            if (c->idle) { /* elected from another core's event */
+                call_core(sim, "exit_idle", ops->exit_idle, c);
+                core_set_idle(sim, c, false);
+            }
             start_running(sim, c, t);
             continue;
         }

@@ -176,11 +176,11 @@ static bool step(struct ipa_sim *sim, struct ipa_thread *t)
         return false;
     }
     case IPA_OP_TIMER: {
-        /* rt-app's timer: periods count from the first TIMER the thread
-         * runs; after an overrun a relative timer restarts from now, an
-         * absolute one keeps its boundaries and catches up. */
+        /* rt-app's timer: periods count from the thread's arrival; after
+         * an overrun a relative timer restarts from now, an absolute one
+         * keeps its boundaries and catches up. */
         if (!t->timer_set) {
-            t->timer_next_ns = sim->now;
+            t->timer_next_ns = t->start_ns;
             t->timer_set = true;
         }
         t->timer_next_ns += op->dur.a_ns;

@@ -219,6 +219,7 @@ void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
     case IPA_STATE_RUNNING:
         sim->cores[core].current = t;
         t->needs_start = true;
+        ipa_sim_resched(sim, core); /* where the thread starts */
         break;
     case IPA_STATE_BLOCKED:
         if (rq)
@@ -298,7 +299,9 @@ void ipa_change_state(struct ipa_rt *rt, struct ipa_thread *t,
                       core);
     }
     if (to == IPA_STATE_RUNNING) {
-        if (core != t->core)
+        /* A thread of a global queue may run anywhere it is allowed; one
+         * queued on a core runs there (or migrates first). */
+        if (core != t->core && !(t->rq && t->rq->core < 0))
             ipa_fault(rt,
                       "thread %d is queued on core %d but elected on core %d "
                       "(migrate it first)",

@@ -18,6 +18,7 @@
 #include "topo/topo.h"
 #include "trace/trace.h"
 #include "util/common.h"
+#include "util/duration.h"
 #include "util/paths.h"
 
 /* Marks a directory as ipasim's, so that a later --plot may replace it. */
@@ -245,8 +246,8 @@ struct figure_ctx {
     GString *keys;    /* gnuplot array assignments of the legend */
 };
 
-/* Colours by group when the trace has groups, else by thread; the
- * legend names at most MAX_KEYS of them. */
+/* Colours by group when threads fall in two groups or more (no group
+ * counting as one), else by thread; the legend names at most MAX_KEYS. */
 static void choose_colours(struct figure_ctx *f)
 {
     const struct ipa_trace *trace = ipa_sim_trace(f->sim);
@@ -254,6 +255,15 @@ static void choose_colours(struct figure_ctx *f)
     f->nr_tids = MAX(nr_threads, f->rec->max_tid + 1);
     f->colour = g_new0(const char *, f->nr_tids);
     int nr_groups = (int)trace->groups->len;
+    /* One group and nothing else would paint every box alike. */
+    bool ungrouped = false;
+    for (int tid = 0; tid < nr_threads && !ungrouped; tid++) {
+        struct ipa_thread_result r;
+        ipa_sim_thread_result(f->sim, tid, &r);
+        ungrouped = !r.group;
+    }
+    if (nr_groups + ungrouped < 2)
+        nr_groups = 0;
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *colours = g_ptr_array_new();
     for (int tid = 0; tid < f->nr_tids; tid++) {
@@ -278,11 +288,18 @@ static void choose_colours(struct figure_ctx *f)
         g_ptr_array_add(colours,
                         (gpointer)palette[g % G_N_ELEMENTS(palette)]);
     }
+    if (nr_groups && ungrouped && names->len < MAX_KEYS) {
+        g_ptr_array_add(names, ipa_plot_quote("(no group)"));
+        g_ptr_array_add(colours, (gpointer)NO_GROUP_COLOUR);
+    }
     f->keys = g_string_new(NULL);
     g_string_append_printf(f->keys, "nkeys = %u\narray key_names[%u]\n"
                                     "array key_colors[%u]\n",
                            names->len, MAX(names->len, 1),
                            MAX(names->len, 1));
+    if (!names->len) /* gnuplot reads the titles of an empty loop too */
+        g_string_append(f->keys,
+                        "key_names[1] = \"\"; key_colors[1] = \"#000000\"\n");
     for (guint i = 0; i < names->len; i++)
         g_string_append_printf(f->keys,
                                "key_names[%u] = %s; key_colors[%u] = \"%s\"\n",
@@ -408,13 +425,14 @@ static bool rqheat(struct ipa_plot_dir *dir, const struct figure_ctx *f,
         g_string_append_c(d, '\n');
     }
     char *common = common_vars(f);
-    char *bucket = g_strdup_printf("%.3g %s", (double)w / f->div, f->unit);
+    GString *bucket = g_string_new(NULL);
+    ipa_duration_format(bucket, w);
     char *vars = g_strdup_printf(
         "%sdata = \"rqheat.dat\"\nbucket = \"%s\"\ncbmax = %.4g\n", common,
-        bucket, top > 1 ? top : 1);
+        bucket->str, top > 1 ? top : 1);
     bool ok = ipa_plot_dir_write(dir, "rqheat.dat", d->str, error) &&
               ipa_plot_dir_script(dir, "rqheat.gp", "rqheat", vars, error);
-    g_free(bucket);
+    g_string_free(bucket, TRUE);
     g_free(vars);
     g_free(common);
     g_string_free(d, TRUE);
@@ -496,14 +514,9 @@ static bool utilisation(struct ipa_plot_dir *dir, const struct figure_ctx *f,
 }
 
 bool ipa_report_plot(const struct ipa_sim *sim, const struct ipa_recorder *rec,
-                     const struct ipa_report_info *info, const char *path,
-                     GError **error)
+                     const struct ipa_report_info *info,
+                     struct ipa_plot_dir *dir, GError **error)
 {
-    struct ipa_plot_dir dir;
-    if (!ipa_plot_dir_open(&dir, path, error)) {
-        ipa_plot_dir_fini(&dir);
-        return false;
-    }
     struct figure_ctx f = {.sim = sim, .rec = rec, .nr_cores = rec->nr_cores};
     bool seconds = rec->end_ns >= 2000000000ull;
     f.div = seconds ? 1e9 : 1e6;
@@ -517,10 +530,9 @@ bool ipa_report_plot(const struct ipa_sim *sim, const struct ipa_recorder *rec,
     f.title = ipa_plot_quote(t);
     g_free(t);
     choose_colours(&f);
-    bool ok = timeline(&dir, &f, error) && rqheat(&dir, &f, error) &&
-              latency(&dir, &f, error) && utilisation(&dir, &f, error) &&
-              ipa_plot_dir_commit(&dir, error);
-    ipa_plot_dir_fini(&dir);
+    bool ok = timeline(dir, &f, error) && rqheat(dir, &f, error) &&
+              latency(dir, &f, error) && utilisation(dir, &f, error) &&
+              ipa_plot_dir_commit(dir, error);
     g_free(f.title);
     g_free(f.colour);
     g_string_free(f.keys, TRUE);

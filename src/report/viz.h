@@ -47,19 +47,20 @@ void ipa_plot_dir_fini(struct ipa_plot_dir *dir);
 /* Quotes @s as a gnuplot string constant (new string). */
 char *ipa_plot_quote(const char *s);
 
-/* The run's figures into @path: timeline (Gantt), rqheat (run-queue
+/* The run's figures into @dir (opened before the run, so that a bad
+ * name fails early), then commits it: timeline (Gantt), rqheat (run-queue
  * heat map), latency (wake-up latency CDF per group), util (per-core
- * utilisation), each as .gp + .dat + .png + .svg. */
+ * utilisation), each as .gp + .dat (+ .png + .svg with gnuplot). */
 bool ipa_report_plot(const struct ipa_sim *sim, const struct ipa_recorder *rec,
-                     const struct ipa_report_info *info, const char *path,
-                     GError **error);
+                     const struct ipa_report_info *info,
+                     struct ipa_plot_dir *dir, GError **error);
 
 /* ---- Perfetto (report_perfetto.c) -------------------------------------- */
 
-/* Chrome trace-event JSON, written atomically to @path. */
+/* Writes the Chrome trace-event JSON to @out (the caller makes the file
+ * appear atomically). False on a write error. */
 bool ipa_report_perfetto(const struct ipa_sim *sim,
-                         const struct ipa_recorder *rec, const char *path,
-                         GError **error);
+                         const struct ipa_recorder *rec, FILE *out);
 
 /* ---- ASCII timeline (report_ascii.c) ------------------------------------ */
 

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <glib.h>
 #include <json-c/json.h>
@@ -55,6 +56,9 @@ bool ipa_trace_import(const char *path, const char *text, size_t len,
 
 /* Reads a whole file; errors look like "trace 'x.json': No such file". */
 bool ipa_trace_read_file(const char *path, GString **out, GError **error);
+/* A duration for a native trace: "20ms" when exact, else "150us", else
+ * integer nanoseconds. */
+struct json_object *ipa_trace_dur_json(uint64_t ns);
 /* The tree as a native trace file: two-space indented, ends in a newline.
  * Free with g_free. */
 char *ipa_trace_json_text(struct json_object *root);

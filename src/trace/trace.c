@@ -1,7 +1,9 @@
 #include "trace/trace.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "trace/import.h"
 #include "util/common.h"
 #include "util/cpuset.h"
 
@@ -210,5 +212,31 @@ bool ipa_trace_validate(const struct ipa_trace *trace, int nr_cores,
 
 bool ipa_trace_load(const char *path, struct ipa_trace **out, GError **error)
 {
-    return ipa_trace_load_json(path, out, error);
+    GString *text = NULL;
+    struct ipa_import im;
+    bool ok = false;
+
+    *out = NULL;
+    if (!ipa_trace_read_file(path, &text, error))
+        return false;
+    if (ipa_trace_detect(text->str, text->len) == IPA_TRACE_FMT_NATIVE) {
+        ok = ipa_trace_parse_json(path, text->str, text->len, out, error);
+        g_string_free(text, true);
+        return ok;
+    }
+    /* an import is a native trace in memory, checked by the same loader */
+    ipa_import_init(&im);
+    if (ipa_trace_import(path, text->str, text->len, &im, error)) {
+        for (guint i = 0; i < im.warnings->len; i++)
+            fprintf(stderr, "ipasim: warning: %s\n",
+                    (char *)g_ptr_array_index(im.warnings, i));
+        if (im.summary)
+            fprintf(stderr, "ipasim: %s\n", im.summary);
+        char *json = ipa_trace_json_text(im.root);
+        ok = ipa_trace_parse_json(path, json, strlen(json), out, error);
+        g_free(json);
+    }
+    ipa_import_fini(&im);
+    g_string_free(text, true);
+    return ok;
 }

@@ -106,8 +106,9 @@ struct ipa_trace {
     uint64_t until_ns;    /* stop time from the trace, 0 = run to the end */
 };
 
-/* Loads a trace in any format ipasim reads, chosen by its content (for
- * now the native JSON format). */
+/* Loads a trace in any format ipasim reads, chosen by its content: the
+ * native JSON format, an rt-app workload, or trace-cmd/perf text
+ * (trace/import.h). An import's warnings and summary go to stderr. */
 bool ipa_trace_load(const char *path, struct ipa_trace **out, GError **error);
 
 /* Loads a native JSON trace (docs/trace-format.md). Errors name the file

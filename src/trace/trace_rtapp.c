@@ -314,6 +314,7 @@ struct conv {
     struct ipa_import *im;
     struct rnode *tasks;
     const char *default_policy;
+    const char *name; /* the trace's name */
     bool forever; /* some task loops forever */
     GHashTable *timer_users; /* timer ref -> task name using it first */
 };
@@ -410,26 +411,6 @@ static bool get_usec(struct conv *cv, struct rnode *v, uint64_t *out_ns)
         return false;
     *out_ns = (uint64_t)us * 1000;
     return true;
-}
-
-/* "20ms" when exact, else "150us", else integer nanoseconds. */
-static struct json_object *dur_json(uint64_t ns)
-{
-    static const struct {
-        uint64_t ns;
-        const char *unit;
-    } units[] = {{1000000000, "s"}, {1000000, "ms"}, {1000, "us"}};
-    if (!ns)
-        return json_object_new_int64(0);
-    for (size_t i = 0; i < G_N_ELEMENTS(units); i++) {
-        if (ns % units[i].ns == 0) {
-            char buf[32];
-            g_snprintf(buf, sizeof buf, "%" PRIu64 "%s", ns / units[i].ns,
-                       units[i].unit);
-            return json_object_new_string(buf);
-        }
-    }
-    return json_object_new_int64((int64_t)ns);
 }
 
 static void add_op(struct json_object *ops, const char *kind,
@@ -560,32 +541,29 @@ static bool timer_event(struct conv *cv, struct task *t, struct rnode *v,
         }
     }
     /* ipasim keeps one timer per thread */
-    if (!t->timer_ref) {
+    if (!t->timer_ref)
         t->timer_ref = ref;
-    } else if (strcmp(t->timer_ref, ref)) {
+    else if (strcmp(t->timer_ref, ref))
         warn(cv, "a second timer '%s' in one task cannot be modelled: it "
                  "shares the periods of timer '%s'",
              ref, t->timer_ref);
-    }
     if (strcmp(ref, "unique")) {
         const char *user = g_hash_table_lookup(cv->timer_users, ref);
-        if (!user)
+        if (!user) {
             g_hash_table_insert(cv->timer_users, (gpointer)ref,
                                 (gpointer)t->name);
-        else if (strcmp(user, t->name) || t->instances > 1)
-            warn(cv, "timer '%s' shared between threads cannot be modelled: "
+            if (t->instances > 1)
+                warn(cv, "timer '%s' shared between instances cannot be "
+                         "modelled: each keeps its own periods",
+                     ref);
+        } else if (strcmp(user, t->name)) {
+            warn(cv, "timer '%s' shared with task '%s' cannot be modelled: "
                      "each thread keeps its own periods",
-                 ref);
-        else if (t->instances > 1)
-            warn(cv, "timer '%s' shared between instances cannot be "
-                     "modelled: each keeps its own periods",
-                 ref);
-    } else if (t->instances > 1 && strcmp(ref, "unique") &&
-               !g_hash_table_contains(cv->timer_users, ref)) {
-        g_hash_table_insert(cv->timer_users, (gpointer)ref, (gpointer)t->name);
+                 ref, user);
+        }
     }
     struct json_object *op = json_object_new_object();
-    json_object_object_add(op, "timer", dur_json(period));
+    json_object_object_add(op, "timer", ipa_trace_dur_json(period));
     if (!strcmp(mode, "absolute"))
         json_object_object_add(op, "absolute", json_object_new_boolean(true));
     json_object_array_add(ops, op);
@@ -602,12 +580,12 @@ static bool event(struct conv *cv, struct task *t, const char *word,
         if (!get_usec(cv, v, &ns))
             return false;
         if (ns)
-            add_op(ops, "run", dur_json(ns));
+            add_op(ops, "run", ipa_trace_dur_json(ns));
     } else if (!strcmp(word, "sleep")) {
         if (!get_usec(cv, v, &ns))
             return false;
         if (ns)
-            add_op(ops, "sleep", dur_json(ns));
+            add_op(ops, "sleep", ipa_trace_dur_json(ns));
     } else if (!strcmp(word, "timer")) {
         return timer_event(cv, t, v, ops);
     } else if (!strcmp(word, "suspend")) {
@@ -739,12 +717,23 @@ static bool props(struct conv *cv, struct task *t, struct rnode *obj,
             g_array_free(cpus, true);
             return false;
         }
-        if (is_phase && t->cpus)
+        g_array_sort(cpus, cmp_int);
+        if (is_phase && t->cpus &&
+            (cpus->len != t->cpus->len ||
+             memcmp(cpus->data, t->cpus->data, sizeof(int) * cpus->len)))
             warn(cv, "per-phase affinity cannot be modelled: the thread may "
                      "run on the CPUs of all its phases");
         if (!t->cpus)
             t->cpus = g_array_new(false, false, sizeof(int));
         g_array_append_vals(t->cpus, cpus->data, cpus->len);
+        g_array_sort(t->cpus, cmp_int);
+        guint w = 0;
+        for (guint i = 0; i < t->cpus->len; i++)
+            if (!w || g_array_index(t->cpus, int, w - 1) !=
+                          g_array_index(t->cpus, int, i))
+                g_array_index(t->cpus, int, w++) =
+                    g_array_index(t->cpus, int, i);
+        g_array_set_size(t->cpus, w);
         g_array_free(cpus, true);
         pop(cv, m);
     } else if (is_phase && member(t->node, "cpus") == NULL) {
@@ -799,7 +788,7 @@ static bool props(struct conv *cv, struct task *t, struct rnode *obj,
         m = push(cv, dl[i]);
         if (!get_usec(cv, x, &ns))
             return false;
-        json_object_object_add(t->attrs, attr[i], dur_json(ns));
+        json_object_object_add(t->attrs, attr[i], ipa_trace_dur_json(ns));
         pop(cv, m);
     }
     static const char *const unmodelled[] = {"util_min", "util_max",
@@ -872,13 +861,6 @@ static bool task_program(struct conv *cv, struct task *t)
                 fail(cv, "expected a phase: an object of events");
                 goto fail;
             }
-            for (guint k = 0; k < ph->keys->len; k++) {
-                if (in_list(task_only, g_ptr_array_index(ph->keys, k))) {
-                    gsize m3 = push(cv, g_ptr_array_index(ph->keys, k));
-                    warn(cv, "allowed only in a task, ignored in a phase");
-                    pop(cv, m3);
-                }
-            }
             if ((pl = member(ph, "loop"))) {
                 gsize m3 = push(cv, "loop");
                 if (!get_loop(cv, pl, &ploop))
@@ -907,11 +889,23 @@ fail:
     return false;
 }
 
+static bool resolve_policy_as(struct conv *cv, struct task *t,
+                              struct json_object *thread, const char *p);
+
 /* nice or real-time priority, by the task's policy. */
 static bool resolve_policy(struct conv *cv, struct task *t,
                            struct json_object *thread)
 {
     const char *p = t->policy ? t->policy : cv->default_policy;
+    gsize m = t->policy ? push(cv, "policy") : cv->path->len;
+    bool ok = resolve_policy_as(cv, t, thread, p);
+    pop(cv, m);
+    return ok;
+}
+
+static bool resolve_policy_as(struct conv *cv, struct task *t,
+                              struct json_object *thread, const char *p)
+{
     if (!strcmp(p, "SCHED_OTHER") || !strcmp(p, "SCHED_BATCH") ||
         !strcmp(p, "SCHED_IDLE")) {
         if (t->nice < -20 || t->nice > 19)
@@ -949,7 +943,7 @@ static struct json_object *thread_json(struct task *t, bool is_template)
         json_object_object_add(th, "count",
                                json_object_new_int64(t->instances));
     if (!is_template && t->delay_ns)
-        json_object_object_add(th, "start", dur_json(t->delay_ns));
+        json_object_object_add(th, "start", ipa_trace_dur_json(t->delay_ns));
     return th;
 }
 
@@ -958,18 +952,15 @@ static void thread_fill(struct task *t, struct json_object *th,
                         struct json_object *nice_src)
 {
     struct json_object *x;
-    if (json_object_object_get_ex(nice_src, "nice", &x))
+    if (th != nice_src && json_object_object_get_ex(nice_src, "nice", &x))
         json_object_object_add(th, "nice", json_object_get(x));
     if (t->group)
         json_object_object_add(th, "group", json_object_new_string(t->group));
     if (t->cpus && !t->all_cpus) {
         struct json_object *a = json_object_new_array();
-        g_array_sort(t->cpus, cmp_int);
         for (guint i = 0; i < t->cpus->len; i++)
-            if (!i || g_array_index(t->cpus, int, i) !=
-                          g_array_index(t->cpus, int, i - 1))
-                json_object_array_add(
-                    a, json_object_new_int(g_array_index(t->cpus, int, i)));
+            json_object_array_add(
+                a, json_object_new_int(g_array_index(t->cpus, int, i)));
         json_object_object_add(th, "affinity", a);
     }
     if (json_object_object_length(t->attrs))
@@ -1026,10 +1017,8 @@ static const char *const global_ignored[] = {
     "cumulative_slack", NULL,
 };
 
-static bool read_global(struct conv *cv, struct rnode *g,
-                        struct json_object *root, uint64_t *until_ns)
+static bool read_global(struct conv *cv, struct rnode *g, uint64_t *until_ns)
 {
-    struct rnode *x;
     gsize m = push(cv, "global");
     if (g->kind != R_OBJ)
         return fail(cv, "expected an object");
@@ -1058,8 +1047,6 @@ static bool read_global(struct conv *cv, struct rnode *g,
         }
         pop(cv, m2);
     }
-    (void)root;
-    (void)x;
     pop(cv, m);
     return true;
 }
@@ -1092,7 +1079,7 @@ static bool convert(struct conv *cv, struct rnode *top)
             pop(cv, m);
         }
     }
-    if ((x = member(top, "global")) && !read_global(cv, x, root, &until_ns))
+    if ((x = member(top, "global")) && !read_global(cv, x, &until_ns))
         goto out;
     gsize m = push(cv, "tasks");
     if (cv->tasks->kind != R_OBJ || !cv->tasks->keys->len) {
@@ -1103,6 +1090,7 @@ static bool convert(struct conv *cv, struct rnode *top)
     n = cv->tasks->keys->len;
     tasks = g_new0(struct task, n);
     json_object_object_add(root, "ipasim_trace", json_object_new_int(1));
+    json_object_object_add(root, "name", json_object_new_string(cv->name));
     for (guint i = 0; i < n; i++) {
         struct task *t = &tasks[i];
         t->name = g_ptr_array_index(cv->tasks->keys, i);
@@ -1147,7 +1135,7 @@ static bool convert(struct conv *cv, struct rnode *top)
         until_ns = DEFAULT_UNTIL_NS;
     }
     if (until_ns)
-        json_object_object_add(root, "until", dur_json(until_ns));
+        json_object_object_add(root, "until", ipa_trace_dur_json(until_ns));
     json_object_object_add(root, "threads", json_object_get(threads));
     if (json_object_array_length(templates))
         json_object_object_add(root, "templates", json_object_get(templates));
@@ -1192,9 +1180,8 @@ bool ipa_trace_import_rtapp(const char *path, const char *text, size_t len,
     char *dot = strrchr(base, '.');
     if (dot && dot != base)
         *dot = 0;
+    cv.name = base;
     ok = convert(&cv, top);
-    if (ok)
-        json_object_object_add(im->root, "name", json_object_new_string(base));
     g_free(base);
     g_hash_table_unref(cv.timer_users);
     g_string_free(cv.path, true);

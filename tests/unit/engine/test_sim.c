@@ -137,6 +137,48 @@ static const struct ipa_policy_ops test_ops = {
     .exit_idle = t_exit_idle,
 };
 
+/* A global queue (EDF-like): any core elects the queue's first thread;
+ * balancing on core 0 elects for an idle core 1 from its own event. */
+static const struct ipa_rq_desc global_rqs[] = {
+    {.name = "global", .state = IPA_STATE_READY},
+};
+
+static int g_prepare(struct ipa_rt *rt, struct ipa_process_event *e)
+{
+    (void)e;
+    int idle = ipa_next_idle_core(rt, 0);
+    return idle >= 0 ? idle : 0;
+}
+
+static void g_place(struct ipa_rt *rt, struct ipa_process_event *e)
+{
+    ipa_change_state(rt, e->target, IPA_STATE_READY, e->core,
+                     ipa_global_rq(rt, 0));
+}
+
+static void g_schedule(struct ipa_rt *rt, struct ipa_core_event *e)
+{
+    struct ipa_thread *t = ipa_rq_first(ipa_global_rq(rt, 0));
+    if (t)
+        ipa_change_state(rt, t, IPA_STATE_RUNNING, e->target, NULL);
+}
+
+static const struct ipa_policy_ops global_ops = {
+    .abi = IPA_RUNTIME_ABI,
+    .name = "global",
+    .global_rqs = global_rqs,
+    .nr_global_rqs = 1,
+    .new_prepare = g_prepare,
+    .new_place = g_place,
+    .unblock_prepare = g_prepare,
+    .unblock_place = g_place,
+    .block = t_block,
+    .terminate = t_terminate,
+    .schedule = g_schedule,
+};
+
+static const struct ipa_policy_ops *ops_under_test = &test_ops;
+
 /* ---- fixture -------------------------------------------------------------- */
 
 /* The event log's format, written here so that the engine test does not
@@ -173,8 +215,8 @@ static void start(struct run *r, const char *topo, const char *json,
     r->sim = ipa_sim_new(r->topo, r->trace, &config);
     struct ipa_sim_observer observer = {.ctx = log, .state_change = log_line};
     ipa_sim_add_observer(r->sim, &observer);
-    assert_true(ipa_sim_add_partition(r->sim, "test", &test_ops, NULL, NULL, 0,
-                                      &error));
+    assert_true(ipa_sim_add_partition(r->sim, "test", ops_under_test, NULL,
+                                      NULL, 0, &error));
     assert_true(ipa_sim_run(r->sim, &error));
     fclose(log);
 }
@@ -207,6 +249,7 @@ static int setup(void **state)
     calls = g_string_new(NULL);
     round_robin = false;
     misbehave = MISBEHAVE_NONE;
+    ops_under_test = &test_ops;
     return 0;
 }
 
@@ -474,6 +517,24 @@ static void test_determinism(void **state)
     finish(&b);
 }
 
+/* Threads of a global queue run on whichever core elects them. */
+static void test_global_queue(void **state)
+{
+    (void)state;
+    ops_under_test = &global_ops;
+    struct run r;
+    start(&r, "pack:1 core:2 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":[{\"name\":\"w\",\"count\":3,"
+          "\"ops\":[{\"run\":\"10ms\"}]}]}",
+          5000000);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_DONE);
+    /* two run at once, the third when one is done: no idle core waits */
+    assert_int_equal(ipa_sim_makespan_ns(r.sim), 20000000);
+    assert_int_equal(thread(&r, 2).wait_ns, 10000000);
+    assert_int_equal(wc(&r)->violations, 0);
+    finish(&r);
+}
+
 static void test_histogram(void **state)
 {
     (void)state;
@@ -518,6 +579,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lock_discipline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spawn_and_mutex, setup, teardown),
         cmocka_unit_test_setup_teardown(test_determinism, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_global_queue, setup, teardown),
         cmocka_unit_test(test_histogram),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,410 @@
+/*
+ * cmd_test.c - `ipasim test`: runs scenario files (docs/scenarios.md).
+ *
+ * Each run of each scenario is a child process of this very executable
+ * (`ipasim run ... --json FILE --quiet`), so a policy that crashes takes
+ * down its run only. Up to one child per core runs at a time; results are
+ * printed in the order the scenarios were given.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "cli/commands.h"
+#include "scenario/scenario.h"
+#include "util/common.h"
+
+static const char help_fmt[] =
+    "usage: ipasim test [-j N] [--junit FILE] [--timeout SECONDS] "
+    "FILES-OR-DIRS...\n"
+    "\n"
+    "Runs scenario files (docs/scenarios.md; a folder means every .json\n"
+    "file directly in it) and checks each run's report against the scenario's\n"
+    "expectations. Prints one line per scenario, PASS or FAIL with the\n"
+    "reason, and ends with 'N passed, N failed'.\n"
+    "\n"
+    "  -j, --jobs N       runs at a time (default: one per core)\n"
+    "  --junit FILE       also write a JUnit XML report there\n"
+    "  --timeout SECONDS  kill a run after this long (default 600)\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Exit status: 0 all passed, 1 some failed, 2 bad usage or an\n"
+    "unreadable or invalid scenario file.\n";
+
+struct job {
+    int scenario, run;
+    char *json, *log; /* report, and the child's stdout and stderr */
+    GPid pid;
+    gint64 start_us, end_us;
+    bool started, done, timed_out;
+    int status;
+};
+
+struct tester {
+    GPtrArray *scenarios; /* struct ipa_scenario * */
+    GArray *jobs;         /* struct job */
+    int *first_job;       /* per scenario: its first job */
+    char *exe, *tmpdir;
+    int max_jobs, timeout_s;
+    bool tty;
+};
+
+static int cmp_path(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Scenario files: FILE as given, or every .json directly in DIR, sorted
+ * (so a scenario folder can keep its inputs in a subfolder). */
+static bool collect(const char *arg, GPtrArray *out, GError **error)
+{
+    if (!g_file_test(arg, G_FILE_TEST_IS_DIR)) {
+        g_ptr_array_add(out, g_strdup(arg));
+        return true;
+    }
+    GDir *d = g_dir_open(arg, 0, error);
+    if (!d)
+        return false;
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    const char *n;
+    while ((n = g_dir_read_name(d)))
+        g_ptr_array_add(names, g_build_filename(arg, n, NULL));
+    g_dir_close(d);
+    g_ptr_array_sort(names, cmp_path);
+    for (guint i = 0; i < names->len; i++) {
+        const char *p = g_ptr_array_index(names, i);
+        if (g_str_has_suffix(p, ".json") &&
+            !g_file_test(p, G_FILE_TEST_IS_DIR))
+            g_ptr_array_add(out, g_strdup(p));
+    }
+    g_ptr_array_unref(names);
+    return true;
+}
+
+static bool start_job(struct tester *t, struct job *j, GError **error)
+{
+    const struct ipa_scenario *sc = g_ptr_array_index(t->scenarios, j->scenario);
+    char **argv = ipa_scenario_argv(sc, j->run, t->exe, j->json);
+    int fd = g_open(j->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    bool ok = false;
+    if (fd < 0) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s: %s", j->log,
+                    g_strerror(errno));
+        goto out;
+    }
+    ok = g_spawn_async_with_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &j->pid, -1, fd, fd, error);
+    close(fd);
+    j->started = ok;
+    j->start_us = g_get_monotonic_time();
+out:
+    g_strfreev(argv);
+    return ok;
+}
+
+/* The last non-empty line the child wrote. */
+static char *last_line(const char *path)
+{
+    char *text = NULL;
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return g_strdup("");
+    g_strchomp(text);
+    char *nl = strrchr(text, '\n');
+    char *line = g_strdup(nl ? nl + 1 : text);
+    g_free(text);
+    return line;
+}
+
+/* Why a scenario failed, NULL if it passed. */
+static char *judge(struct tester *t, int s)
+{
+    const struct ipa_scenario *sc = g_ptr_array_index(t->scenarios, s);
+    int n = (int)sc->runs->len;
+    struct ipa_run_report *reps = g_new0(struct ipa_run_report, n);
+    GString *why = g_string_new(NULL);
+    for (int i = 0; i < n; i++) {
+        struct job *j = &g_array_index(t->jobs, struct job, t->first_job[s] + i);
+        const struct ipa_scenario_run *r = g_ptr_array_index(sc->runs, i);
+        GError *error = NULL;
+        if (j->timed_out) {
+            g_string_append_printf(why, "%s: no result after %ds (killed)\n",
+                                   r->policy, t->timeout_s);
+        } else if (WIFSIGNALED(j->status)) {
+            char *l = last_line(j->log);
+            g_string_append_printf(why, "%s: ipasim run crashed (signal %d, "
+                                        "%s)%s%s\n",
+                                   r->policy, WTERMSIG(j->status),
+                                   g_strsignal(WTERMSIG(j->status)),
+                                   *l ? ": " : "", l);
+            g_free(l);
+        } else if (!ipa_run_report_read(j->json, &reps[i], &error)) {
+            char *l = last_line(j->log);
+            g_string_append_printf(why, "%s: ipasim run failed (exit %d)%s%s\n",
+                                   r->policy,
+                                   WIFEXITED(j->status) ? WEXITSTATUS(j->status)
+                                                        : -1,
+                                   *l ? ": " : "", l);
+            g_free(l);
+            g_error_free(error);
+        }
+    }
+    char *v = ipa_scenario_judge(sc, reps);
+    if (v)
+        g_string_append_printf(why, "%s\n", v);
+    g_free(v);
+    for (int i = 0; i < n; i++)
+        ipa_run_report_fini(&reps[i]);
+    g_free(reps);
+    if (!why->len) {
+        g_string_free(why, true);
+        return NULL;
+    }
+    g_string_truncate(why, why->len - 1);
+    /* one line per scenario */
+    char **lines = g_strsplit(why->str, "\n", -1);
+    char *one = g_strjoinv("; ", lines);
+    g_strfreev(lines);
+    g_string_free(why, true);
+    return one;
+}
+
+static void progress(struct tester *t, int done, int total)
+{
+    if (!t->tty)
+        return;
+    printf("\r\033[K[%d/%d runs] ", done, total);
+    int shown = 0;
+    for (guint k = 0; k < t->jobs->len && shown < 3; k++) {
+        struct job *j = &g_array_index(t->jobs, struct job, k);
+        if (j->started && !j->done) {
+            const struct ipa_scenario *sc =
+                g_ptr_array_index(t->scenarios, j->scenario);
+            printf("%s%s", shown ? ", " : "", sc->name);
+            shown++;
+        }
+    }
+    fflush(stdout);
+}
+
+static int run_all(struct tester *t, const char *junit)
+{
+    int nsc = (int)t->scenarios->len, total = (int)t->jobs->len;
+    int next = 0, running = 0, finished = 0, printed = 0, passed = 0;
+    char **fail = g_new0(char *, nsc);
+    double *secs = g_new0(double, nsc);
+    int rc = IPA_EXIT_OK;
+
+    while (printed < nsc) {
+        while (running < t->max_jobs && next < total) {
+            GError *error = NULL;
+            struct job *j = &g_array_index(t->jobs, struct job, next++);
+            if (!start_job(t, j, &error)) {
+                fprintf(stderr, "ipasim test: error: %s\n", error->message);
+                g_error_free(error);
+                j->done = true;
+                j->status = 127 << 8;
+                finished++;
+                continue;
+            }
+            running++;
+        }
+        progress(t, finished, total);
+        int status;
+        pid_t pid = running ? waitpid(-1, &status, WNOHANG) : 0;
+        if (pid > 0) {
+            for (int k = 0; k < total; k++) {
+                struct job *j = &g_array_index(t->jobs, struct job, k);
+                if (j->started && !j->done && j->pid == pid) {
+                    j->done = true;
+                    j->status = status;
+                    j->end_us = g_get_monotonic_time();
+                    running--;
+                    finished++;
+                    break;
+                }
+            }
+        } else if (running) {
+            g_usleep(5000);
+            gint64 now = g_get_monotonic_time();
+            for (int k = 0; k < total; k++) {
+                struct job *j = &g_array_index(t->jobs, struct job, k);
+                if (j->started && !j->done && !j->timed_out &&
+                    now - j->start_us > (gint64)t->timeout_s * 1000000) {
+                    j->timed_out = true;
+                    kill(j->pid, SIGKILL);
+                }
+            }
+        }
+        /* print finished scenarios in order */
+        while (printed < nsc) {
+            const struct ipa_scenario *sc =
+                g_ptr_array_index(t->scenarios, printed);
+            int first = t->first_job[printed], n = (int)sc->runs->len;
+            bool all = true;
+            for (int i = 0; i < n; i++)
+                all &= g_array_index(t->jobs, struct job, first + i).done;
+            if (!all)
+                break;
+            for (int i = 0; i < n; i++) {
+                struct job *j = &g_array_index(t->jobs, struct job, first + i);
+                if (j->end_us > j->start_us)
+                    secs[printed] += (double)(j->end_us - j->start_us) / 1e6;
+            }
+            fail[printed] = judge(t, printed);
+            if (t->tty)
+                printf("\r\033[K");
+            if (fail[printed])
+                printf("FAIL %s: %s\n", sc->name, fail[printed]);
+            else
+                printf("PASS %s\n", sc->name);
+            passed += !fail[printed];
+            fflush(stdout);
+            printed++;
+        }
+    }
+    printf("%d passed, %d failed\n", passed, nsc - passed);
+    if (passed < nsc)
+        rc = IPA_EXIT_FAIL;
+    if (junit) {
+        GPtrArray *names = g_ptr_array_new();
+        for (int s = 0; s < nsc; s++)
+            g_ptr_array_add(names, ((struct ipa_scenario *)g_ptr_array_index(
+                                        t->scenarios, s))
+                                       ->name);
+        GError *error = NULL;
+        if (!ipa_junit_write(junit, names, fail, secs, &error)) {
+            fprintf(stderr, "ipasim test: error: %s\n", error->message);
+            g_error_free(error);
+            rc = IPA_EXIT_USAGE;
+        }
+        g_ptr_array_unref(names);
+    }
+    for (int s = 0; s < nsc; s++)
+        g_free(fail[s]);
+    g_free(fail);
+    g_free(secs);
+    return rc;
+}
+
+static bool parse_count(const char *flag, const char *text, int lo, int hi,
+                        int *out)
+{
+    gint64 v;
+    if (!text || !g_ascii_string_to_signed(text, 10, lo, hi, &v, NULL)) {
+        fprintf(stderr,
+                "ipasim test: error: %s expects an integer from %d to %d\n",
+                flag, lo, hi);
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
+int ipa_cmd_test(int argc, char **argv)
+{
+    struct tester t = {.max_jobs = (int)g_get_num_processors(),
+                       .timeout_s = 600};
+    GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+    const char *junit = NULL;
+    GError *error = NULL;
+    int rc = IPA_EXIT_USAGE;
+
+    t.scenarios = g_ptr_array_new_with_free_func((GDestroyNotify)ipa_scenario_free);
+    t.jobs = g_array_new(false, true, sizeof(struct job));
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(help_fmt, stdout);
+            rc = IPA_EXIT_OK;
+            goto out;
+        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+            if (!parse_count(a, i + 1 < argc ? argv[++i] : NULL, 1, 1024,
+                             &t.max_jobs))
+                goto out;
+        } else if (!strcmp(a, "--timeout")) {
+            if (!parse_count(a, i + 1 < argc ? argv[++i] : NULL, 1, 86400,
+                             &t.timeout_s))
+                goto out;
+        } else if (!strcmp(a, "--junit")) {
+            if (++i >= argc) {
+                fprintf(stderr, "ipasim test: error: --junit needs a file\n");
+                goto out;
+            }
+            junit = argv[i];
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "ipasim test: error: unknown option '%s'\n%s", a,
+                    help_fmt);
+            goto out;
+        } else {
+            GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
+            if (!collect(a, found, &error)) {
+                g_ptr_array_unref(found);
+                fprintf(stderr, "ipasim test: error: %s\n", error->message);
+                goto out;
+            }
+            if (!found->len)
+                fprintf(stderr,
+                        "ipasim test: warning: no .json file in '%s'\n", a);
+            for (guint k = 0; k < found->len; k++)
+                g_ptr_array_add(files, g_strdup(g_ptr_array_index(found, k)));
+            g_ptr_array_unref(found);
+        }
+    }
+    if (!files->len) {
+        fputs(help_fmt, stderr);
+        goto out;
+    }
+    /* every file must be valid before anything runs */
+    for (guint i = 0; i < files->len; i++) {
+        struct ipa_scenario *sc = NULL;
+        if (!ipa_scenario_load(g_ptr_array_index(files, i), &sc, &error)) {
+            fprintf(stderr, "ipasim test: error: %s\n", error->message);
+            goto out;
+        }
+        g_ptr_array_add(t.scenarios, sc);
+    }
+    t.exe = g_file_read_link("/proc/self/exe", &error);
+    t.tmpdir = t.exe ? g_dir_make_tmp("ipasim-test-XXXXXX", &error) : NULL;
+    if (!t.tmpdir) {
+        fprintf(stderr, "ipasim test: error: %s\n", error->message);
+        goto out;
+    }
+    t.first_job = g_new0(int, t.scenarios->len);
+    for (guint s = 0; s < t.scenarios->len; s++) {
+        const struct ipa_scenario *sc = g_ptr_array_index(t.scenarios, s);
+        t.first_job[s] = (int)t.jobs->len;
+        for (guint r = 0; r < sc->runs->len; r++) {
+            struct job j = {.scenario = (int)s, .run = (int)r};
+            j.json = g_strdup_printf("%s/%u.%u.json", t.tmpdir, s, r);
+            j.log = g_strdup_printf("%s/%u.%u.log", t.tmpdir, s, r);
+            g_array_append_val(t.jobs, j);
+        }
+    }
+    t.tty = isatty(STDOUT_FILENO);
+    rc = run_all(&t, junit);
+out:
+    if (error)
+        g_error_free(error);
+    for (guint k = 0; k < t.jobs->len; k++) {
+        struct job *j = &g_array_index(t.jobs, struct job, k);
+        g_unlink(j->json);
+        g_unlink(j->log);
+        g_free(j->json);
+        g_free(j->log);
+    }
+    if (t.tmpdir)
+        g_rmdir(t.tmpdir);
+    g_free(t.tmpdir);
+    g_free(t.exe);
+    g_free(t.first_job);
+    g_array_unref(t.jobs);
+    g_ptr_array_unref(t.scenarios);
+    g_ptr_array_unref(files);
+    return rc;
+}

@@ -1,0 +1,116 @@
+/*
+ * scenario.h - policy regression tests (docs/scenarios.md).
+ *
+ * A scenario names a topology, a trace, one or more policies, run options
+ * and expectations on the JSON report of each run (docs/report-format.md):
+ * how the run ended, flagged work-conservation intervals, makespan and
+ * latency bounds, and bounds relative to another policy's run. This module
+ * reads scenario files, builds the `ipasim run` command line of each run,
+ * reads the reports back and judges them; `ipasim test` runs the commands.
+ */
+#ifndef IPA_SCENARIO_SCENARIO_H
+#define IPA_SCENARIO_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#define IPA_NO_BOUND UINT64_MAX
+
+/* Report figures an expectation can bound; lower is better for all. */
+#define IPA_SCENARIO_METRICS(X)                                                \
+    X(MAKESPAN, "makespan")                                                    \
+    X(LATENCY_P99, "latency_p99")                                              \
+    X(LATENCY_MAX, "latency_max")                                              \
+    X(LATENCY_MEAN, "latency_mean")                                            \
+    X(WASTED, "wasted")                                                        \
+    X(FLAGGED, "flagged")
+
+enum ipa_metric {
+#define IPA_METRIC_ENUM(name, word) IPA_METRIC_##name,
+    IPA_SCENARIO_METRICS(IPA_METRIC_ENUM)
+#undef IPA_METRIC_ENUM
+        IPA_METRIC_COUNT
+};
+
+extern const char *const ipa_metric_names[IPA_METRIC_COUNT];
+
+/* Bounds on one run's report; absent bounds are IPA_NO_BOUND (max) or 0
+ * (min). */
+struct ipa_expect {
+    char **exits; /* allowed "exit" values, NULL-terminated; NULL: done or
+                     until */
+    uint64_t max[IPA_METRIC_COUNT];
+    uint64_t min[IPA_METRIC_COUNT];
+};
+
+/* "policy" does better (or worse) than "than" on a metric. */
+struct ipa_relative {
+    int run, than;        /* indices into runs */
+    enum ipa_metric metric;
+    bool percent;         /* by at least pct % of the other's figure */
+    double pct;
+    uint64_t margin;      /* else by at least this much (ns, or intervals) */
+    bool better;
+    char *where;          /* "expect.relative[0]" for messages */
+};
+
+struct ipa_scenario_run {
+    char *policy; /* as written, names the run in messages */
+    char *arg;    /* what --policy gets (resolved against the file's folder) */
+    struct ipa_expect expect;
+};
+
+struct ipa_scenario {
+    char *path;
+    char *name;
+    char *topology, *trace;   /* resolved like arg */
+    GPtrArray *runs;          /* struct ipa_scenario_run * */
+    GArray *relative;         /* struct ipa_relative */
+    GPtrArray *options;       /* char *: extra `ipasim run` arguments */
+};
+
+/* The figures of one report. */
+struct ipa_run_report {
+    char *exit;
+    char *exit_message; /* NULL if none */
+    uint64_t value[IPA_METRIC_COUNT];
+};
+
+/* Reads a scenario. Errors name the file and line:col (syntax) or the
+ * JSON path ("s.json: expect.makespan_max: expected a duration ...");
+ * IPA_ERROR_INPUT. */
+bool ipa_scenario_load(const char *path, struct ipa_scenario **out,
+                       GError **error);
+/* The same from @len bytes of @text; relative file names resolve against
+ * the folder of @path. */
+bool ipa_scenario_parse(const char *path, const char *text, size_t len,
+                        struct ipa_scenario **out, GError **error);
+void ipa_scenario_free(struct ipa_scenario *sc);
+
+/* The arguments after the executable for run @i: "run --topo ... --json
+ * @json_path --quiet ...". Free with g_strfreev. */
+char **ipa_scenario_argv(const struct ipa_scenario *sc, int i,
+                         const char *exe, const char *json_path);
+
+/* Reads the figures of a JSON report. */
+bool ipa_run_report_read(const char *path, struct ipa_run_report *out,
+                         GError **error);
+void ipa_run_report_fini(struct ipa_run_report *r);
+
+/* Judges the reports (@reports[i] for run i; one whose exit is NULL is
+ * missing, and neither it nor the relative bounds naming it are judged):
+ * NULL when every expectation holds, else what failed ("pinned.c: 12
+ * flagged intervals, expected none"), one reason per line. */
+char *ipa_scenario_judge(const struct ipa_scenario *sc,
+                         const struct ipa_run_report *reports);
+
+/* Writes a JUnit XML report atomically: one testcase per scenario,
+ * @failures[i] NULL for a pass; @seconds[i] wall-clock time. */
+bool ipa_junit_write(const char *path, GPtrArray *names,
+                     char *const *failures, const double *seconds,
+                     GError **error);
+
+#endif

@@ -1,0 +1,175 @@
+/*
+ * test_plot.c - --plot: the directory appears whole or not at all, never
+ * replaces a foreign directory, and holds scripts and data (checked
+ * without gnuplot, by clearing PATH; the e2e tests render with it).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <glib/gstdio.h>
+
+#include "report/report.h"
+#include "report/viz.h"
+#include "util/common.h"
+
+#include "tiny_run.h"
+
+static char *base;
+
+static void remove_tree(const char *path)
+{
+    GDir *d = g_dir_open(path, 0, NULL);
+    const char *name;
+    while (d && (name = g_dir_read_name(d))) {
+        char *p = g_build_filename(path, name, NULL);
+        if (g_file_test(p, G_FILE_TEST_IS_DIR))
+            remove_tree(p);
+        else
+            g_unlink(p);
+        g_free(p);
+    }
+    if (d)
+        g_dir_close(d);
+    g_rmdir(path);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    base = g_dir_make_tmp("ipasim-plot-XXXXXX", NULL);
+    g_setenv("PATH", "", TRUE);
+    return base ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    remove_tree(base);
+    g_free(base);
+    return 0;
+}
+
+static const char two_threads[] =
+    "{\"ipasim_trace\": 1, \"threads\": ["
+    "{\"name\": \"alpha\", \"ops\": [{\"run\": \"3ms\"}]},"
+    "{\"name\": \"beta\", \"ops\": [{\"run\": \"3ms\"}]}]}";
+
+static bool plot(const char *path, GError **error)
+{
+    struct tiny_run r;
+    assert_true(tiny_start(&r, "pack:1 core:2 pu:1", two_threads, 1));
+    struct ipa_report_info info = {.topology = "t", .trace = "two.json",
+                                   .policies = "tiny"};
+    struct ipa_plot_dir dir;
+    bool ok = ipa_plot_dir_open(&dir, path, error) &&
+              ipa_report_plot(r.sim, r.rec, &info, &dir, error);
+    ipa_plot_dir_fini(&dir);
+    tiny_finish(&r);
+    return ok;
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    char *text = NULL;
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        fail_msg("%s is missing", path);
+    g_free(path);
+    return text;
+}
+
+static int entries(const char *dir)
+{
+    int n = 0;
+    GDir *d = g_dir_open(dir, 0, NULL);
+    while (d && g_dir_read_name(d))
+        n++;
+    if (d)
+        g_dir_close(d);
+    return n;
+}
+
+static void test_files(void **state)
+{
+    (void)state;
+    char *out = g_build_filename(base, "figs", NULL);
+    GError *error = NULL;
+    if (!plot(out, &error))
+        fail_msg("%s", error->message);
+    /* Marker + 4 scripts + 5 data files; no figures without gnuplot. */
+    assert_int_equal(entries(out), 10);
+    char *png = g_build_filename(out, "timeline.png", NULL);
+    assert_false(g_file_test(png, G_FILE_TEST_EXISTS));
+    g_free(png);
+    /* Only the directory itself beside it: no temporary left. */
+    assert_int_equal(entries(base), 1);
+
+    /* Exact boxes: core start end height colour tid, colour by thread. */
+    char *tl = slurp(out, "timeline.dat");
+    assert_string_equal(tl, "# core start end height colour tid\n"
+                            "0 0 1 1 2062260 0\n"
+                            "0 1 2 1 16744206 1\n"
+                            "0 2 3 1 2062260 0\n"
+                            "0 3 4 1 16744206 1\n"
+                            "0 4 5 1 2062260 0\n"
+                            "0 5 6 1 16744206 1\n");
+    g_free(tl);
+    /* Core 1 idled while a thread waited on core 0, all along. */
+    char *fl = slurp(out, "timeline-flagged.dat");
+    assert_string_equal(fl, "# core start end (flagged violations)\n"
+                            "1 0 5\n");
+    g_free(fl);
+    char *gp = slurp(out, "timeline.gp");
+    assert_non_null(strstr(gp, "data = \"timeline.dat\"\n"));
+    assert_non_null(strstr(gp, "title = \"tiny on t, two.json\"\n"));
+    assert_non_null(strstr(gp, "key_names[2] = \"beta\""));
+    assert_non_null(strstr(gp, "set output name . \".\" . fmt"));
+    g_free(gp);
+    char *util = slurp(out, "util.dat");
+    assert_non_null(strstr(util, "\n0 1.0000 0\n1 0.0000 0\n"));
+    g_free(util);
+
+    /* A second run replaces the first plot directory whole. */
+    if (!plot(out, &error))
+        fail_msg("%s", error->message);
+    assert_int_equal(entries(out), 10);
+    assert_int_equal(entries(base), 1);
+    g_free(out);
+}
+
+static void test_foreign_directory(void **state)
+{
+    (void)state;
+    char *mine = g_build_filename(base, "mine", NULL);
+    char *file = g_build_filename(mine, "notes.txt", NULL);
+    g_mkdir(mine, 0755);
+    assert_true(g_file_set_contents(file, "keep me", -1, NULL));
+    GError *error = NULL;
+    struct ipa_plot_dir dir;
+    assert_false(ipa_plot_dir_open(&dir, mine, &error));
+    ipa_plot_dir_fini(&dir);
+    assert_non_null(strstr(error->message, "not an ipasim plot directory"));
+    g_clear_error(&error);
+    assert_true(g_file_test(file, G_FILE_TEST_EXISTS));
+    assert_false(ipa_plot_dir_open(&dir, file, &error));
+    ipa_plot_dir_fini(&dir);
+    assert_non_null(strstr(error->message, "is not a directory"));
+    g_clear_error(&error);
+    g_free(file);
+    g_free(mine);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_files),
+        cmocka_unit_test(test_foreign_directory),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
