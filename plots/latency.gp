@@ -7,7 +7,7 @@ set xlabel "wake-up latency (us, log scale; zero drawn at 0.001)"
 set ylabel "fraction of wake-ups"
 set yrange [0:1.02]
 set grid
-set key bottom right
+set key outside right top Left reverse
 set title title
 do for [fmt in "png svg"] {
     if (fmt eq "png") {

@@ -39,8 +39,9 @@ int ipa_cmd_compare(int argc, char **argv)
     int n = 0;
     struct ipa_compare_run *runs = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-        fprintf(stderr, "ipasim compare: error: %s\n"
-                        "Try 'ipasim compare --help'.\n",
+        fprintf(stderr,
+                "ipasim compare: error: %s\n"
+                "Try 'ipasim compare --help'.\n",
                 error->message);
         g_clear_error(&error);
         goto out;

@@ -49,7 +49,7 @@ struct run_options {
 /* Exact records the recorder keeps for --perfetto, and otherwise (the
  * plots only draw exact segments up to 40000 boxes; --ascii stops at
  * ASCII_COLUMNS columns). */
-#define PERFETTO_RECORDS 2000000
+#define PERFETTO_RECORDS 1000000
 #define PLOT_RECORDS 200000
 #define ASCII_WIDTH 100
 #define ASCII_COLUMNS 10000
@@ -177,9 +177,10 @@ static int run(struct run_options *o)
     if (!config_from(o, &config, &error))
         goto out;
     ascii_unit_ns = 1000000000ull / config.hz;
+    if (o->ascii_unit)
+        o->ascii = TRUE;
     if (o->ascii_unit &&
-        (!duration_opt("--ascii-unit", o->ascii_unit, &ascii_unit_ns,
-                       &error) ||
+        (!duration_opt("--ascii-unit", o->ascii_unit, &ascii_unit_ns, &error) ||
          !ascii_unit_ns)) {
         if (!error)
             g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
@@ -335,7 +336,8 @@ int ipa_cmd_run(int argc, char **argv)
         {"ascii", 0, 0, G_OPTION_ARG_NONE, &o.ascii,
          "print a per-core character timeline (small runs)", NULL},
         {"ascii-unit", 0, 0, G_OPTION_ARG_STRING, &o.ascii_unit,
-         "time per character of --ascii (default one tick)", "DUR"},
+         "time per character of --ascii, implies --ascii (default one tick)",
+         "DUR"},
         {"seed", 0, 0, G_OPTION_ARG_INT64, &o.seed,
          "seed of random durations and probabilities (default 1)", "N"},
         {"hz", 0, 0, G_OPTION_ARG_INT64, &o.hz,

@@ -185,7 +185,8 @@ static void progress(struct tester *t, int done, int total)
         if (j->started && !j->done) {
             const struct ipa_scenario *sc =
                 g_ptr_array_index(t->scenarios, j->scenario);
-            printf("%s%s", shown ? ", " : "", sc->name);
+            const struct ipa_scenario_run *r = g_ptr_array_index(sc->runs, j->run);
+            printf("%s%s (%s)", shown ? ", " : "", sc->name, r->policy);
             shown++;
         }
     }
@@ -200,8 +201,10 @@ static int run_all(struct tester *t, const char *junit)
     double *secs = g_new0(double, nsc);
     int rc = IPA_EXIT_OK;
 
+    bool changed = true; /* redraw the progress line */
     while (printed < nsc) {
         while (running < t->max_jobs && next < total) {
+            changed = true;
             GError *error = NULL;
             struct job *j = &g_array_index(t->jobs, struct job, next++);
             if (!start_job(t, j, &error)) {
@@ -214,7 +217,9 @@ static int run_all(struct tester *t, const char *junit)
             }
             running++;
         }
-        progress(t, finished, total);
+        if (changed)
+            progress(t, finished, total);
+        changed = false;
         int status;
         pid_t pid = running ? waitpid(-1, &status, WNOHANG) : 0;
         if (pid > 0) {
@@ -226,6 +231,7 @@ static int run_all(struct tester *t, const char *junit)
                     j->end_us = g_get_monotonic_time();
                     running--;
                     finished++;
+                    changed = true;
                     break;
                 }
             }

@@ -101,9 +101,15 @@ static bool expect(struct parser *p, enum ipa_tok k, const char *what)
         return true;
     char found[64];
     describe_cur(p, found, sizeof found);
-    if (k == IPA_TOK_SEMI)
-        error_at(p, missing_at(p), "expected ';' %s, found %s", what, found);
-    else
+    if (k == IPA_TOK_SEMI) {
+        struct ipa_span at = missing_at(p);
+        bool was_panic = p->panic;
+        error_at(p, at, "expected ';' %s, found %s", what, found);
+        /* a ';' missing at the end of a line: the next line most likely
+         * starts the next statement, so carry on without skipping it */
+        if (!was_panic && at.off != p->cur.span.off)
+            p->panic = false;
+    } else
         error_at(p, p->cur.span, "expected %s %s, found %s",
                  ipa_tok_describe(k), what, found);
     return false;
@@ -486,6 +492,9 @@ static void skip_group(struct parser *p)
 static void sync_stmt(struct parser *p)
 {
     p->panic = false;
+    /* the statement in error already reached its end */
+    if (p->prev.kind == IPA_TOK_SEMI)
+        return;
     while (!check(p, IPA_TOK_EOF)) {
         if (match(p, IPA_TOK_SEMI))
             return;

@@ -117,8 +117,8 @@ static bool fill(json_object *root, const char *file,
         !(cores = array_at(root, file, "cores", error)))
         return false;
     v[IPA_CMP_FLAGGED] = (double)json_object_array_length(flagged);
-    if (!sum_of(threads, file, "threads", "migrations",
-                &v[IPA_CMP_MIGRATIONS], error))
+    if (!sum_of(threads, file, "threads", "migrations", &v[IPA_CMP_MIGRATIONS],
+                error))
         return false;
     size_t n = json_object_array_length(cores);
     double util = 0;
@@ -174,9 +174,8 @@ bool ipa_compare_load(const char *path, struct ipa_compare_run *run,
         }
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s:%d:%d: %s", path,
                     line, col,
-                    jerr != json_tokener_success
-                        ? json_tokener_error_desc(jerr)
-                        : "not a JSON document");
+                    jerr != json_tokener_success ? json_tokener_error_desc(jerr)
+                                                 : "not a JSON document");
     } else {
         ok = fill(root, path, run, error);
     }
@@ -246,8 +245,8 @@ void ipa_compare_table(const struct ipa_compare_run *runs, int nr_runs,
                                             "trace"};
     int rows = HEAD + IPA_CMP_COUNT;
     char **title = g_new0(char *, rows);
-    char **value = g_new0(char *, (size_t)rows * nr_runs);
-    char **change = g_new0(char *, (size_t)rows * nr_runs);
+    char **value = g_new0(char *, (size_t)rows *nr_runs);
+    char **change = g_new0(char *, (size_t)rows *nr_runs);
     int tw = 0;
     int *vw = g_new0(int, nr_runs), *cw = g_new0(int, nr_runs);
     for (int r = 0; r < rows; r++) {
@@ -311,8 +310,9 @@ bool ipa_compare_plot(const struct ipa_compare_run *runs, int nr_runs,
     }
     GString *d = g_string_new("# one block per metric: report value\n");
     GString *vars = g_string_new(NULL);
-    g_string_append_printf(vars, "data = \"compare.dat\"\nnmetrics = %d\n"
-                                 "nruns = %d\narray titles[%d]\n",
+    g_string_append_printf(vars,
+                           "data = \"compare.dat\"\nnmetrics = %d\n"
+                           "nruns = %d\narray titles[%d]\n",
                            IPA_CMP_COUNT, nr_runs, IPA_CMP_COUNT);
     for (int m = 0; m < IPA_CMP_COUNT; m++) {
         char *t = metric_title(m);
@@ -328,10 +328,10 @@ bool ipa_compare_plot(const struct ipa_compare_run *runs, int nr_runs,
         }
         g_string_append(d, "\n\n");
     }
-    bool ok = ipa_plot_dir_write(&dir, "compare.dat", d->str, error) &&
-              ipa_plot_dir_script(&dir, "compare.gp", "compare", vars->str,
-                                  error) &&
-              ipa_plot_dir_commit(&dir, error);
+    bool ok =
+        ipa_plot_dir_write(&dir, "compare.dat", d->str, error) &&
+        ipa_plot_dir_script(&dir, "compare.gp", "compare", vars->str, error) &&
+        ipa_plot_dir_commit(&dir, error);
     ipa_plot_dir_fini(&dir);
     g_string_free(d, TRUE);
     g_string_free(vars, TRUE);

@@ -17,11 +17,11 @@ struct ipa_recorder_thread {
 };
 
 struct ipa_recorder_core {
-    int tid;           /* running thread, -1 for none */
+    int tid; /* running thread, -1 for none */
     uint64_t run_since_ns;
     int rq_len;
     uint64_t rq_since_ns;
-    int64_t rq_last;   /* index of its last exact rq record, -1 for none */
+    int64_t rq_last; /* index of its last exact rq record, -1 for none */
 };
 
 void ipa_rec_bucket_merge(struct ipa_rec_bucket *dst,
@@ -109,8 +109,7 @@ static void cover(struct ipa_recorder *rec, uint64_t t_ns)
     int nb = rec->limits.nr_buckets;
     while (t_ns > rec->bucket_ns * (uint64_t)nb) {
         for (int c = 0; c < rec->nr_cores; c++) {
-            struct ipa_rec_bucket *b =
-                &rec->buckets[(size_t)c * (size_t)nb];
+            struct ipa_rec_bucket *b = &rec->buckets[(size_t)c * (size_t)nb];
             for (int i = 0; i < nb / 2; i++) {
                 struct ipa_rec_bucket m = b[2 * i];
                 ipa_rec_bucket_merge(&m, &b[2 * i + 1]);
@@ -170,8 +169,7 @@ static bool exact_room(struct ipa_recorder *rec, GArray *a, uint64_t now)
     return false;
 }
 
-static void rq_set(struct ipa_recorder *rec, int core, int delta,
-                   uint64_t now)
+static void rq_set(struct ipa_recorder *rec, int core, int delta, uint64_t now)
 {
     struct ipa_recorder_core *k = &rec->cores[core];
     spread(rec, core, k->rq_since_ns, now, -1, k->rq_len);

@@ -56,12 +56,12 @@ struct ipa_rec_rq {
 };
 
 struct ipa_rec_bucket {
-    uint64_t busy_ns;  /* time some thread ran */
-    uint64_t rq_area;  /* integral of the run-queue length, length x ns */
+    uint64_t busy_ns;    /* time some thread ran */
+    uint64_t rq_area;    /* integral of the run-queue length, length x ns */
     uint64_t dom_weight; /* majority-vote weight of dom_tid */
-    int dom_tid;       /* the thread that ran more than half of busy_ns if
-                          one did, else one that ran; -1 when idle */
-    int rq_max;        /* longest run queue seen */
+    int dom_tid;         /* the thread that ran more than half of busy_ns if
+                            one did, else one that ran; -1 when idle */
+    int rq_max;          /* longest run queue seen */
 };
 
 struct ipa_recorder_limits {
@@ -80,13 +80,13 @@ struct ipa_recorder {
     uint64_t end_ns;         /* set by ipa_recorder_finish */
     uint64_t exact_until_ns; /* exact records cover [0, this); UINT64_MAX:
                                 the whole run */
-    GArray *segments;   /* struct ipa_rec_segment, by end time */
-    GArray *wakeups;    /* struct ipa_rec_wakeup, by time */
-    GArray *migrations; /* struct ipa_rec_migration, by time */
-    GArray *rq;         /* struct ipa_rec_rq, by time */
-    uint64_t bucket_ns; /* current width */
+    GArray *segments;        /* struct ipa_rec_segment, by end time */
+    GArray *wakeups;         /* struct ipa_rec_wakeup, by time */
+    GArray *migrations;      /* struct ipa_rec_migration, by time */
+    GArray *rq;              /* struct ipa_rec_rq, by time */
+    uint64_t bucket_ns;      /* current width */
     struct ipa_rec_bucket *buckets; /* [core * nr_buckets + i] */
-    int max_tid;        /* largest thread id seen, -1 for none */
+    int max_tid;                    /* largest thread id seen, -1 for none */
     /* private */
     GArray *threads; /* struct ipa_recorder_thread */
     struct ipa_recorder_core *cores;

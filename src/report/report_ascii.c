@@ -28,8 +28,8 @@ struct cell {
 };
 
 /* Labels of the threads that appear (label[tid] != 0). */
-static void assign_labels(const struct ipa_sim *sim, const bool *seen,
-                          int nr, char *label)
+static void assign_labels(const struct ipa_sim *sim, const bool *seen, int nr,
+                          char *label)
 {
     bool first_unique = true;
     bool used[256] = {false};
@@ -58,12 +58,10 @@ static void assign_labels(const struct ipa_sim *sim, const bool *seen,
     }
 }
 
-void ipa_report_ascii(const struct ipa_sim *sim,
-                      const struct ipa_recorder *rec, uint64_t unit_ns,
-                      int width, int max_columns, FILE *out)
+void ipa_report_ascii(const struct ipa_sim *sim, const struct ipa_recorder *rec,
+                      uint64_t unit_ns, int width, int max_columns, FILE *out)
 {
-    IPA_ASSERT(unit_ns > 0 && width > 0 && max_columns > 0,
-               "bad ascii layout");
+    IPA_ASSERT(unit_ns > 0 && width > 0 && max_columns > 0, "bad ascii layout");
     uint64_t end = MIN(rec->end_ns, rec->exact_until_ns);
     uint64_t want = (end + unit_ns - 1) / unit_ns;
     int cols = (int)MIN(want, (uint64_t)max_columns);

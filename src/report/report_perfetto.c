@@ -52,15 +52,16 @@ static void write_metadata(FILE *f, int nr_cores)
     }
 }
 
-static void write_slices(FILE *f, const struct ipa_recorder *rec,
-                         char **names, char **groups, int nr_names)
+static void write_slices(FILE *f, const struct ipa_recorder *rec, char **names,
+                         char **groups, int nr_names)
 {
     for (guint i = 0; i < rec->segments->len; i++) {
         const struct ipa_rec_segment *s =
             &g_array_index(rec->segments, struct ipa_rec_segment, i);
         bool known = s->tid < nr_names;
-        fprintf(f, ",\n{\"ph\":\"X\",\"pid\":%d,\"tid\":%d,\"ts\":" TS_FMT
-                   ",\"dur\":" TS_FMT ",\"name\":",
+        fprintf(f,
+                ",\n{\"ph\":\"X\",\"pid\":%d,\"tid\":%d,\"ts\":" TS_FMT
+                ",\"dur\":" TS_FMT ",\"name\":",
                 PID, s->core, TS(s->start_ns), TS(s->end_ns - s->start_ns));
         if (known)
             fputs(names[s->tid], f);
@@ -84,10 +85,11 @@ static void write_flows(FILE *f, const struct ipa_recorder *rec)
                 "\"args\":{\"waker\":%d,\"wakee\":%d}}",
                 PID, w->waker_core, TS(w->time_ns), i + 1, w->waker_tid,
                 w->tid);
-        fprintf(f,
-                ",\n{\"ph\":\"f\",\"bp\":\"e\",\"pid\":%d,\"tid\":%d,\"ts\":"
-                TS_FMT ",\"id\":%u,\"name\":\"wakeup\",\"cat\":\"wakeup\"}",
-                PID, w->run_core, TS(w->run_ns), i + 1);
+        fprintf(
+            f,
+            ",\n{\"ph\":\"f\",\"bp\":\"e\",\"pid\":%d,\"tid\":%d,\"ts\":" TS_FMT
+            ",\"id\":%u,\"name\":\"wakeup\",\"cat\":\"wakeup\"}",
+            PID, w->run_core, TS(w->run_ns), i + 1);
     }
 }
 
@@ -109,12 +111,12 @@ static void write_instants(FILE *f, const struct ipa_sim *sim,
     for (guint i = 0; i < rec->migrations->len; i++) {
         const struct ipa_rec_migration *m =
             &g_array_index(rec->migrations, struct ipa_rec_migration, i);
-        fprintf(f,
-                ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":%d,\"ts\":"
-                TS_FMT ",\"name\":\"migration\",\"cat\":\"migration\","
-                "\"args\":{\"tid\":%d,\"from\":%d,\"to\":%d}}",
-                PID, m->to_core, TS(m->time_ns), m->tid, m->from_core,
-                m->to_core);
+        fprintf(
+            f,
+            ",\n{\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":%d,\"ts\":" TS_FMT
+            ",\"name\":\"migration\",\"cat\":\"migration\","
+            "\"args\":{\"tid\":%d,\"from\":%d,\"to\":%d}}",
+            PID, m->to_core, TS(m->time_ns), m->tid, m->from_core, m->to_core);
     }
     for (int p = 0; p < ipa_sim_nr_partitions(sim); p++) {
         struct ipa_partition_result pr;
@@ -159,8 +161,9 @@ bool ipa_report_perfetto(const struct ipa_sim *sim,
     write_flows(f, rec);
     write_counters(f, rec);
     write_instants(f, sim, rec);
-    fprintf(f, "\n],\n\"otherData\":{\"generator\":\"ipasim %s\","
-               "\"end_ns\":%" PRIu64,
+    fprintf(f,
+            "\n],\n\"otherData\":{\"generator\":\"ipasim %s\","
+            "\"end_ns\":%" PRIu64,
             IPASIM_VERSION, rec->end_ns);
     if (!ipa_recorder_complete(rec))
         fprintf(f, ",\"truncated_at_ns\":%" PRIu64, rec->exact_until_ns);

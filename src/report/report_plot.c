@@ -92,13 +92,12 @@ bool ipa_plot_dir_open(struct ipa_plot_dir *dir, const char *path,
     g_free(base);
     remove_dir(dir->tmp); /* a leftover of a crashed run with our pid */
     if (g_mkdir(dir->tmp, 0755) != 0) {
-        set_io_error(error, "cannot create", dir->tmp);
+        set_io_error(error, "cannot create", path);
         g_free(dir->tmp);
         dir->tmp = NULL;
         return false;
     }
-    return ipa_plot_dir_write(dir, MARKER, "written by ipasim --plot\n",
-                              error);
+    return ipa_plot_dir_write(dir, MARKER, "written by ipasim --plot\n", error);
 }
 
 bool ipa_plot_dir_write(struct ipa_plot_dir *dir, const char *name,
@@ -230,7 +229,8 @@ char *ipa_plot_quote(const char *s)
     return g_string_free(q, FALSE);
 }
 
-/* ---- the run's figures ---------------------------------------------------- */
+/* ---- the run's figures ----------------------------------------------------
+ */
 
 struct figure_ctx {
     const struct ipa_sim *sim;
@@ -240,10 +240,10 @@ struct figure_ctx {
     const char *unit; /* "ms" or "s" */
     double tmax;
     int width, height;
-    char *title;      /* quoted */
+    char *title;         /* quoted */
     const char **colour; /* [tid] */
     int nr_tids;
-    GString *keys;    /* gnuplot array assignments of the legend */
+    GString *keys; /* gnuplot array assignments of the legend */
 };
 
 /* Colours by group when threads fall in two groups or more (no group
@@ -285,18 +285,17 @@ static void choose_colours(struct figure_ctx *f)
     for (int g = 0; g < nr_groups && g < MAX_KEYS; g++) {
         g_ptr_array_add(names,
                         ipa_plot_quote(g_ptr_array_index(trace->groups, g)));
-        g_ptr_array_add(colours,
-                        (gpointer)palette[g % G_N_ELEMENTS(palette)]);
+        g_ptr_array_add(colours, (gpointer)palette[g % G_N_ELEMENTS(palette)]);
     }
     if (nr_groups && ungrouped && names->len < MAX_KEYS) {
         g_ptr_array_add(names, ipa_plot_quote("(no group)"));
         g_ptr_array_add(colours, (gpointer)NO_GROUP_COLOUR);
     }
     f->keys = g_string_new(NULL);
-    g_string_append_printf(f->keys, "nkeys = %u\narray key_names[%u]\n"
-                                    "array key_colors[%u]\n",
-                           names->len, MAX(names->len, 1),
-                           MAX(names->len, 1));
+    g_string_append_printf(f->keys,
+                           "nkeys = %u\narray key_names[%u]\n"
+                           "array key_colors[%u]\n",
+                           names->len, MAX(names->len, 1), MAX(names->len, 1));
     if (!names->len) /* gnuplot reads the titles of an empty loop too */
         g_string_append(f->keys,
                         "key_names[1] = \"\"; key_colors[1] = \"#000000\"\n");
@@ -334,18 +333,14 @@ static struct ipa_rec_bucket column(const struct ipa_recorder *rec, int core,
 }
 
 /* "#rrggbb" as the integer gnuplot's "lc rgb variable" reads. */
-static long rgb(const char *colour)
-{
-    return strtol(colour + 1, NULL, 16);
-}
+static long rgb(const char *colour) { return strtol(colour + 1, NULL, 16); }
 
 static bool timeline(struct ipa_plot_dir *dir, const struct figure_ctx *f,
                      GError **error)
 {
     const struct ipa_recorder *rec = f->rec;
     GString *d = g_string_new("# core start end height colour tid\n");
-    bool exact =
-        ipa_recorder_complete(rec) && rec->segments->len <= MAX_BOXES;
+    bool exact = ipa_recorder_complete(rec) && rec->segments->len <= MAX_BOXES;
     if (exact) {
         for (guint i = 0; i < rec->segments->len; i++) {
             const struct ipa_rec_segment *s =
@@ -367,9 +362,9 @@ static bool timeline(struct ipa_plot_dir *dir, const struct figure_ctx *f,
                 uint64_t hi = MIN(lo + w, rec->end_ns);
                 double h = hi > lo ? (double)b.busy_ns / (double)(hi - lo) : 1;
                 g_string_append_printf(d, "%d %.9g %.9g %.4f %ld %d\n", c,
-                                       (double)lo / f->div,
-                                       (double)hi / f->div, MIN(h, 1.0),
-                                       rgb(f->colour[b.dom_tid]), b.dom_tid);
+                                       (double)lo / f->div, (double)hi / f->div,
+                                       MIN(h, 1.0), rgb(f->colour[b.dom_tid]),
+                                       b.dom_tid);
             }
     }
     GString *fl = g_string_new("# core start end (flagged violations)\n");
@@ -393,8 +388,7 @@ static bool timeline(struct ipa_plot_dir *dir, const struct figure_ctx *f,
         "nflagged = %d\nmode = \"%s\"\n%s",
         common, nflagged, exact ? "exact" : "buckets", f->keys->str);
     bool ok = ipa_plot_dir_write(dir, "timeline.dat", d->str, error) &&
-              ipa_plot_dir_write(dir, "timeline-flagged.dat", fl->str,
-                                 error) &&
+              ipa_plot_dir_write(dir, "timeline-flagged.dat", fl->str, error) &&
               ipa_plot_dir_script(dir, "timeline.gp", "timeline", vars, error);
     g_free(vars);
     g_free(common);
@@ -450,8 +444,7 @@ static void cdf_block(GString *d, const char *name, const struct ipa_hist *h)
         double frac = i / 1000.0;
         uint64_t v = ipa_hist_quantile(h, frac);
         /* Zero latencies sit at 1 ns on the log axis. */
-        g_string_append_printf(d, "%.6g %.4f\n", (double)MAX(v, 1) / 1e3,
-                               frac);
+        g_string_append_printf(d, "%.6g %.4f\n", (double)MAX(v, 1) / 1e3, frac);
     }
     g_string_append(d, "\n\n");
 }

@@ -67,9 +67,8 @@ bool ipa_report_perfetto(const struct ipa_sim *sim,
 /* One row per core, one character per @unit_ns of time (the thread that
  * ran most of it, '.' idle), wrapped at @width characters, with a legend;
  * at most @max_columns columns per core (a note says where it stopped). */
-void ipa_report_ascii(const struct ipa_sim *sim,
-                      const struct ipa_recorder *rec, uint64_t unit_ns,
-                      int width, int max_columns, FILE *out);
+void ipa_report_ascii(const struct ipa_sim *sim, const struct ipa_recorder *rec,
+                      uint64_t unit_ns, int width, int max_columns, FILE *out);
 
 /* ---- comparing runs (compare.c) ----------------------------------------- */
 

@@ -475,9 +475,12 @@ static void one_line(struct reader *r, char *s)
 {
     struct line l;
     if (!parse_line(s, &l)) {
-        if (*s && (strchr(s, '=') || !strchr(s, ' ')) && !strchr(s, '['))
-            r->header++; /* "version = 6", "cpus=6" */
-        else if (*s)
+        /* before the first event: "version = 6", "CPU 3 is empty", perf's
+         * "# ..." header */
+        const char *f = s + strspn(s, " \t");
+        if (*f == '#' || (*f && !r->have_t0))
+            r->header++;
+        else if (*f)
             r->unparsed++;
         return;
     }

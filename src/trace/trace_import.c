@@ -84,9 +84,10 @@ enum ipa_trace_format ipa_trace_detect(const char *text, size_t len)
             return IPA_TRACE_FMT_RTAPP;
         return IPA_TRACE_FMT_NATIVE;
     }
-    /* the first event line among the first 64 lines decides */
+    /* an event line among the first lines (after perf's or trace-cmd's
+     * header) decides */
     const char *p = text, *end = text + len;
-    for (int n = 0; n < 64 && p < end; n++) {
+    for (int n = 0; n < 256 && p < end; n++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;
         if (event_line(p, le))
@@ -137,7 +138,9 @@ bool ipa_trace_import(const char *path, const char *text, size_t len,
     if (!ipa_trace_parse_json(path, text, len, &t, error))
         return false;
     ipa_trace_free(t);
-    im->root = json_tokener_parse(text);
+    struct json_tokener *tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
+    im->root = json_tokener_parse_ex(tok, text, (int)len);
+    json_tokener_free(tok);
     IPA_ASSERT(im->root, "json-c refused what it just parsed");
     return true;
 }

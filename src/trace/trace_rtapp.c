@@ -209,9 +209,10 @@ static bool parse_container(struct lexer *lx, int depth, struct rnode *n)
             advance(lx);
         }
         struct rnode *v = NULL;
-        if (!parse_value(lx, depth + 1, &v))
+        bool ok = parse_value(lx, depth + 1, &v);
+        g_ptr_array_add(n->vals, v); /* freed with the tree, even if bad */
+        if (!ok)
             return false;
-        g_ptr_array_add(n->vals, v);
         if (!skip_space(lx))
             return false;
         if (peek(lx) == ',') {

@@ -81,3 +81,22 @@ ipa_e2e(viz.compare_errors 2
         ${VIZ}/broken.json ${CMAKE_SOURCE_DIR}/traces/loops3.json)
 ipa_e2e(viz.compare_usage 2 "-DERR=no reports given" -P ${E2E}/expect.cmake --
         ${IPASIM} compare)
+
+# Same inputs: byte-identical exports and plot data.
+foreach(run a b)
+  ipa_e2e(viz.det_${run} 0 -DCLEAN=${VIZ}/det-${run}
+          "-DFILES=${VIZ}/det-${run}.trace.json;${VIZ}/det-${run}/timeline.dat"
+          -P ${CHECK} -- ${IPASIM} --topo 64core.xml --policy fifo.c
+          --trace db.json --seed 7 --perfetto ${VIZ}/det-${run}.trace.json
+          --plot ${VIZ}/det-${run} --quiet)
+  set_tests_properties(e2e.viz.det_${run} PROPERTIES FIXTURES_SETUP viz_det)
+endforeach()
+foreach(file det.trace.json det/timeline.dat det/rqheat.dat det/latency.dat)
+  string(REPLACE "det" "det-a" a ${file})
+  string(REPLACE "det" "det-b" b ${file})
+  string(REPLACE "/" "." name ${file})
+  add_test(NAME e2e.viz.deterministic.${name}
+           COMMAND ${CMAKE_COMMAND} -E compare_files ${VIZ}/${a} ${VIZ}/${b})
+  set_tests_properties(e2e.viz.deterministic.${name} PROPERTIES LABELS e2e
+                       FIXTURES_REQUIRED viz_det)
+endforeach()

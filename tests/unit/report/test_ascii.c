@@ -17,8 +17,8 @@
 
 #define MS 1000000ull
 
-static char *ascii(const char *topo, const char *json, uint64_t unit,
-                   int width, int max_columns)
+static char *ascii(const char *topo, const char *json, uint64_t unit, int width,
+                   int max_columns)
 {
     struct tiny_run r;
     assert_true(tiny_start(&r, topo, json, 0));

@@ -102,21 +102,20 @@ static void test_table(void **state)
     ipa_compare_table(runs, 2, f);
     fclose(f);
     assert_string_equal(
-        text,
-        "report                 a          b\n"
-        "policy                 fifo.c     pinned.c\n"
-        "topology               4core.xml  4core.xml\n"
-        "trace                  db.json    db.json\n"
-        "makespan (ms)              2.000      3.000 (+50.0%)\n"
-        "events                       100        100 (=)\n"
-        "wasted core-time (ms)      0.500      0.000 (-100.0%)\n"
-        "violations                     2          0 (-100.0%)\n"
-        "flagged intervals              1          0 (-100.0%)\n"
-        "latency p50 (us)           1.000      1.000 (=)\n"
-        "latency p99 (us)           5.000      2.500 (-50.0%)\n"
-        "latency max (us)           9.000      9.000 (=)\n"
-        "migrations                     4          0 (-100.0%)\n"
-        "mean utilisation (%)      75.000     25.000 (-66.7%)\n");
+        text, "report                 a          b\n"
+              "policy                 fifo.c     pinned.c\n"
+              "topology               4core.xml  4core.xml\n"
+              "trace                  db.json    db.json\n"
+              "makespan (ms)              2.000      3.000 (+50.0%)\n"
+              "events                       100        100 (=)\n"
+              "wasted core-time (ms)      0.500      0.000 (-100.0%)\n"
+              "violations                     2          0 (-100.0%)\n"
+              "flagged intervals              1          0 (-100.0%)\n"
+              "latency p50 (us)           1.000      1.000 (=)\n"
+              "latency p99 (us)           5.000      2.500 (-50.0%)\n"
+              "latency max (us)           9.000      9.000 (=)\n"
+              "migrations                     4          0 (-100.0%)\n"
+              "mean utilisation (%)      75.000     25.000 (-66.7%)\n");
     free(text);
     ipa_compare_run_fini(&runs[0]);
     ipa_compare_run_fini(&runs[1]);

@@ -80,9 +80,9 @@ static void test_structure(void **state)
             busy[num(e, "tid")] += json_object_get_double(dur);
         } else if (ph[0] == 's') {
             assert_int_equal(num(e, "tid"), 0); /* the waker's core */
-            assert_string_equal(json_object_to_json_string(
-                                    json_object_object_get(e, "ts")),
-                                "5000.000");
+            assert_string_equal(
+                json_object_to_json_string(json_object_object_get(e, "ts")),
+                "5000.000");
         } else if (ph[0] == 'f') {
             assert_int_equal(num(e, "tid"), 1); /* where the wakee ran */
             assert_string_equal(str(e, "bp"), "e");
@@ -90,8 +90,8 @@ static void test_structure(void **state)
             assert_string_equal(str(e, "name"), "wc violation");
             assert_int_equal(num(e, "tid"), 1);
         } else if (ph[0] == 'M' && !strcmp(str(e, "name"), "process_name")) {
-            assert_string_equal(
-                str(json_object_object_get(e, "args"), "name"), "cores");
+            assert_string_equal(str(json_object_object_get(e, "args"), "name"),
+                                "cores");
         }
     }
     assert_int_equal(counts['M'], 1 + 2 * 2);
@@ -136,11 +136,41 @@ static void test_slice_names(void **state)
     tiny_finish(&r);
 }
 
+/* Past the recorder's limit the export stops and says where. */
+static void test_truncated(void **state)
+{
+    (void)state;
+    struct ipa_recorder_limits limits = {.max_exact = 3};
+    tiny_limits = &limits;
+    struct tiny_run r;
+    json_object *root = export(&r);
+    tiny_limits = NULL;
+    assert_false(ipa_recorder_complete(r.rec));
+    json_object *other = json_object_object_get(root, "otherData");
+    assert_int_equal(num(other, "truncated_at_ns"), r.rec->exact_until_ns);
+    assert_true(r.rec->exact_until_ns < 6000000);
+    json_object *events = json_object_object_get(root, "traceEvents");
+    int slices = 0;
+    for (size_t i = 0; i < json_object_array_length(events); i++) {
+        json_object *e = json_object_array_get_idx(events, i);
+        if (!strcmp(str(e, "ph"), "X")) {
+            slices++;
+            json_object *ts = json_object_object_get(e, "ts");
+            assert_true(json_object_get_double(ts) * 1000 <
+                        (double)r.rec->exact_until_ns);
+        }
+    }
+    assert_true(slices >= 1 && slices <= 3 + 2);
+    json_object_put(root);
+    tiny_finish(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_structure),
         cmocka_unit_test(test_slice_names),
+        cmocka_unit_test(test_truncated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

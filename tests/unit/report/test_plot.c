@@ -64,8 +64,8 @@ static bool plot(const char *path, GError **error)
 {
     struct tiny_run r;
     assert_true(tiny_start(&r, "pack:1 core:2 pu:1", two_threads, 1));
-    struct ipa_report_info info = {.topology = "t", .trace = "two.json",
-                                   .policies = "tiny"};
+    struct ipa_report_info info = {
+        .topology = "t", .trace = "two.json", .policies = "tiny"};
     struct ipa_plot_dir dir;
     bool ok = ipa_plot_dir_open(&dir, path, error) &&
               ipa_report_plot(r.sim, r.rec, &info, &dir, error);

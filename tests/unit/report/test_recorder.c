@@ -117,7 +117,7 @@ static void test_buckets(void **state)
     b = ipa_recorder_bucket(rec, 0, 1);
     assert_int_equal(b->busy_ns, 10); /* tid 0 [20,25), tid 1 [25,30) */
     assert_int_equal(b->rq_area, 10);
-    assert_int_equal(b->rq_max, 2);   /* 2 at 25, however briefly */
+    assert_int_equal(b->rq_max, 2); /* 2 at 25, however briefly */
     b = ipa_recorder_bucket(rec, 0, 2);
     assert_int_equal(b->busy_ns, 0);
     assert_int_equal(b->dom_tid, -1);
@@ -213,7 +213,8 @@ static void test_real_run(void **state)
         "{\"ipasim_trace\": 1, \"threads\": ["
         "{\"name\": \"a\", \"ops\": [{\"run\": \"3ms\"}, {\"signal\": \"c\"}]},"
         "{\"name\": \"b\", \"ops\": [{\"run\": \"2ms\"}]},"
-        "{\"name\": \"w\", \"attrs\": {\"core\": 1}, \"ops\": [{\"wait\": \"c\"},"
+        "{\"name\": \"w\", \"attrs\": {\"core\": 1}, \"ops\": [{\"wait\": "
+        "\"c\"},"
         " {\"run\": \"1ms\"}]}]}",
         0));
     for (int c = 0; c < 2; c++) {

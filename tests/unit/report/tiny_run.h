@@ -15,6 +15,8 @@
 #include "trace/trace.h"
 
 static int tiny_core_attr;
+/* Limits of the recorder of the next tiny_start (NULL: defaults). */
+static const struct ipa_recorder_limits *tiny_limits;
 
 static const struct ipa_rq_desc tiny_rqs[] = {
     {.name = "ready", .state = IPA_STATE_READY},
@@ -104,7 +106,7 @@ static bool tiny_start(struct tiny_run *r, const char *topo, const char *json,
     ipa_sim_config_defaults(&config);
     config.wc_threshold_ns = threshold_ns;
     r->sim = ipa_sim_new(r->topo, r->trace, &config);
-    r->rec = ipa_recorder_new(ipa_sim_nr_cores(r->sim), NULL);
+    r->rec = ipa_recorder_new(ipa_sim_nr_cores(r->sim), tiny_limits);
     ipa_recorder_observer(r->rec, &r->observer);
     ipa_sim_add_observer(r->sim, &r->observer);
     if (!ipa_sim_add_partition(r->sim, "tiny", &tiny_ops, NULL, NULL, 0,

@@ -50,6 +50,7 @@ static void test_trace_cmd(void **state)
     (void)state;
     static const char text[] =
         "version = 6\n"
+        "CPU 1 is empty\n"
         "cpus=2\n"
         "          <idle>-0     [000]     1.000000: sched_wakeup:         "
         "comm=a pid=10 prio=120 success=1 target_cpu=000\n"
@@ -79,6 +80,7 @@ static void test_trace_cmd(void **state)
         "next_pid=10 next_prio=120\n"
         "               a-10    [001]     1.006020: print:                "
         "0xffff00000819ff24s: marker\n"
+        "a line that is not an event\n"
         "               a-10    [001]     1.007020: sched_process_exit:   "
         "comm=a pid=10 prio=120\n";
     check_import(
@@ -93,7 +95,7 @@ static void test_trace_cmd(void **state)
         "tc.txt: imported 2 threads and 1 forked templates from 12 events; "
         "dropped: 3 idle-task switches, 0 migrations (placement is the "
         "policy's), 0 redundant wake-ups, 1 unknown events (print 1), 1 "
-        "blocks still open at the end");
+        "blocks still open at the end, 1 lines not understood");
 }
 
 static void test_perf_script(void **state)

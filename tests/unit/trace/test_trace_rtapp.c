@@ -274,6 +274,47 @@ static void test_detect_and_print(void **state)
     json_object_put(o);
 }
 
+/* A native trace converts to itself: same model, operation for
+ * operation. */
+static void test_native_round_trip(void **state)
+{
+    (void)state;
+    GString *text = NULL;
+    GError *error = NULL;
+    struct ipa_import im;
+    struct ipa_trace *a = NULL, *b = NULL;
+    const char *path = IPASIM_SOURCE_DIR "/traces/db.json";
+    assert_true(ipa_trace_read_file(path, &text, &error));
+    ipa_import_init(&im);
+    assert_true(ipa_trace_import(path, text->str, text->len, &im, &error));
+    char *json = ipa_trace_json_text(im.root);
+    assert_true(ipa_trace_parse_json(path, text->str, text->len, &a, &error));
+    assert_true(ipa_trace_parse_json(path, json, strlen(json), &b, &error));
+    assert_int_equal(a->threads->len, b->threads->len);
+    assert_int_equal(a->templates->len, b->templates->len);
+    for (guint i = 0; i < a->threads->len; i++) {
+        const struct ipa_thread_spec *x = g_ptr_array_index(a->threads, i);
+        const struct ipa_thread_spec *y = g_ptr_array_index(b->threads, i);
+        assert_string_equal(x->name, y->name);
+        assert_int_equal(x->nr_ops, y->nr_ops);
+        for (int k = 0; k < x->nr_ops; k++) {
+            assert_int_equal(x->ops[k].kind, y->ops[k].kind);
+            assert_int_equal(x->ops[k].dur.kind, y->ops[k].dur.kind);
+            assert_int_equal(x->ops[k].dur.a_ns, y->ops[k].dur.a_ns);
+            assert_int_equal(x->ops[k].dur.b_ns, y->ops[k].dur.b_ns);
+            assert_int_equal(x->ops[k].obj, y->ops[k].obj);
+            assert_int_equal(x->ops[k].count, y->ops[k].count);
+            assert_int_equal(x->ops[k].jump, y->ops[k].jump);
+            assert_int_equal(x->ops[k].prob_ppm, y->ops[k].prob_ppm);
+        }
+    }
+    ipa_trace_free(a);
+    ipa_trace_free(b);
+    g_free(json);
+    ipa_import_fini(&im);
+    g_string_free(text, true);
+}
+
 /* Every shared rt-app workload imports and loads through ipa_trace_load. */
 static void test_shared_data(void **state)
 {
@@ -317,6 +358,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_native_timer),
         cmocka_unit_test(test_detect_and_print),
+        cmocka_unit_test(test_native_round_trip),
         cmocka_unit_test(test_shared_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
