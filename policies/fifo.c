@@ -7,7 +7,8 @@
  * waits there. Threads are placed on an idle core when there is one (their
  * previous core first), else on their previous core. A core about to go
  * idle steals from the busiest core it can find, nearest domains first,
- * and every core balances periodically across the domain hierarchy.
+ * and every core balances periodically across the domain hierarchy,
+ * larger domains less often.
  */
 #include <ipasim/runtime.h>
 
@@ -156,12 +157,24 @@ static void fifo_newly_idle(struct ipa_rt *rt, struct ipa_core_event *e)
     }
 }
 
-/* Periodic balancing: at each level, even out the load with the busiest
- * core of the domain by taking half the difference. */
+/* Per (core, domain level) data: periods left before balancing that
+ * domain again. Larger domains are balanced less often, as in Linux,
+ * where a domain's interval grows with its size: level l every 2^(l-1)
+ * balancing periods. */
+struct fifo_domain {
+    int wait;
+};
+
+/* Periodic balancing: at each level due, even out the load with the
+ * busiest core of the domain by taking half the difference. */
 static void fifo_balancing_select(struct ipa_rt *rt, struct ipa_core_event *e)
 {
     int self = e->target;
     for (int level = 1; level <= ipa_nr_levels(rt); level++) {
+        struct fifo_domain *dd = ipa_domain_data(rt, self, level);
+        if (dd->wait-- > 0)
+            continue;
+        dd->wait = (1 << (level - 1)) - 1;
         const struct ipa_sched_domain *sd = ipa_core_domain(rt, self, level);
         int busiest = busiest_core(rt, sd, self);
         if (busiest < 0)
@@ -174,6 +187,7 @@ static void fifo_balancing_select(struct ipa_rt *rt, struct ipa_core_event *e)
 
 IPA_POLICY_DEFINE(.name = "fifo",
                   .thread_data_size = sizeof(struct fifo_thread),
+                  .domain_data_size = sizeof(struct fifo_domain),
                   .core_rqs = fifo_rqs, .nr_core_rqs = 1,
                   .new_prepare = fifo_new_prepare, .new_place = enqueue,
                   .tick = fifo_tick, .yield = fifo_yield,

@@ -491,6 +491,10 @@ static void skip_group(struct parser *p)
 /* Panic-mode recovery inside a block: skip to the end of the statement. */
 static void sync_stmt(struct parser *p)
 {
+    /* at the end of the file every open block is unclosed: report only
+     * the innermost */
+    if (check(p, IPA_TOK_EOF))
+        return;
     p->panic = false;
     /* the statement in error already reached its end */
     if (p->prev.kind == IPA_TOK_SEMI)
@@ -732,6 +736,8 @@ static struct ipa_node *parse_state(struct parser *p)
 /* Skips to the end of a member declaration (';' or the closing '}'). */
 static void sync_member(struct parser *p)
 {
+    if (check(p, IPA_TOK_EOF))
+        return;
     p->panic = false;
     while (!check(p, IPA_TOK_EOF) && !check(p, IPA_TOK_RBRACE) &&
            !at_decl_start(p)) {

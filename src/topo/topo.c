@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <hwloc.h>
@@ -56,8 +57,131 @@ static uint64_t synthetic_pus(const char *spec)
     return product;
 }
 
-/* Brings up the hwloc topology from @spec; the error names the input. */
-static bool open_hwloc(const char *spec, hwloc_topology_t *out, GError **error)
+/*
+ * Why hwloc refused a synthetic description, for the message: hwloc itself
+ * only says no. Checks each "type:count" word (memory "[...]" words and
+ * "(attributes)" aside); NULL when every word looks fine, as when the
+ * levels are merely in the wrong order.
+ */
+static char *synthetic_problem(const char *spec)
+{
+    char *why = NULL;
+    char **tokens = g_strsplit_set(spec, " \t\n", -1);
+    int word = 0;
+    for (char **tok = tokens; *tok && !why; tok++) {
+        if (!**tok)
+            continue;
+        word++;
+        if ((*tok)[0] == '[' || (*tok)[0] == '(')
+            continue;
+        char *w = g_strndup(*tok, strcspn(*tok, "("));
+        char *colon = strchr(w, ':');
+        if (!colon) {
+            if (w[strspn(w, "0123456789")] != '\0' || !*w)
+                why = g_strdup_printf("word %d '%s' is not TYPE:COUNT (such "
+                                      "as 'core:4')",
+                                      word, *tok);
+        } else {
+            *colon = '\0';
+            hwloc_obj_type_t type;
+            union hwloc_obj_attr_u attr;
+            const char *count = colon + 1;
+            if (hwloc_type_sscanf(w, &type, &attr, sizeof attr) < 0)
+                why = g_strdup_printf("word %d '%s': unknown object type "
+                                      "'%s'",
+                                      word, *tok, w);
+            else if (!*count || count[strspn(count, "0123456789")] ||
+                     strtoull(count, NULL, 10) == 0)
+                why = g_strdup_printf("word %d '%s': expected a count of at "
+                                      "least 1 after ':'",
+                                      word, *tok);
+        }
+        g_free(w);
+    }
+    g_strfreev(tokens);
+    return why;
+}
+
+/*
+ * Checks XML before hwloc reads it: well-formedness (with line:col, which
+ * hwloc never gives: GMarkup reads the subset of XML that hwloc writes), the
+ * root element, and what hwloc 2.9 trusts without checking: an object with
+ * a cpuset (nodeset) must have a complete_cpuset (complete_nodeset), or
+ * hwloc_topology_load() dereferences NULL (found by fuzzing,
+ * tests/fuzz/regressions/topology/). NULL when fine, else why not.
+ */
+static void check_element(GMarkupParseContext *ctx, const char *element,
+                          const char **names, const char **values,
+                          gpointer root, GError **error)
+{
+    (void)ctx, (void)values;
+    if (!*(char **)root)
+        *(char **)root = g_strdup(element);
+    if (strcmp(element, "object") != 0)
+        return;
+    static const char *const sets[] = {"cpuset", "nodeset"};
+    const char *type = "?";
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], "type") == 0)
+            type = values[i];
+    for (int k = 0; k < 2; k++) {
+        bool set = false, complete = false;
+        for (int i = 0; names[i]; i++) {
+            set |= strcmp(names[i], sets[k]) == 0;
+            complete |= g_str_has_prefix(names[i], "complete_") &&
+                        strcmp(names[i] + 9, sets[k]) == 0;
+        }
+        if (set && !complete) {
+            g_set_error(error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                        "object of type %s has a %s but no complete_%s", type,
+                        sets[k], sets[k]);
+            return;
+        }
+    }
+}
+
+static char *xml_problem(const char *xml, size_t len)
+{
+    GMarkupParser parser = {.start_element = check_element};
+    char *root = NULL;
+    GMarkupParseContext *ctx =
+        g_markup_parse_context_new(&parser, 0, &root, NULL);
+    GError *error = NULL;
+    char *why = NULL;
+    if (!g_markup_parse_context_parse(ctx, xml, (gssize)len, &error) ||
+        !g_markup_parse_context_end_parse(ctx, &error)) {
+        int line = 0, col = 0;
+        g_markup_parse_context_get_position(ctx, &line, &col);
+        /* GMarkup's syntax errors start with "Error on line N char M: " */
+        const char *what = error->message;
+        const char *sep = g_str_has_prefix(what, "Error on line ")
+                              ? strstr(what, ": ")
+                              : NULL;
+        why = g_strdup_printf("%d:%d: %s%s", line, col,
+                              error->domain == G_MARKUP_ERROR &&
+                                      error->code ==
+                                          G_MARKUP_ERROR_INVALID_CONTENT
+                                  ? ""
+                                  : "not well-formed XML: ",
+                              sep ? sep + 2 : what);
+        g_error_free(error);
+    } else if (strcmp(root, "topology") != 0) {
+        why = g_strdup_printf("the root element is <%s>, not <topology>: "
+                              "not an hwloc XML topology",
+                              root);
+    }
+    g_markup_parse_context_free(ctx);
+    g_free(root);
+    return why;
+}
+
+/* hwloc refused XML that passed xml_problem(). */
+#define HWLOC_REFUSED                                                          \
+    "hwloc could not load it as XML: an inconsistent hwloc topology "         \
+    "(missing PUs or cpusets, unknown object types, ...)"
+
+/* A fresh hwloc topology keeping only what the simulator needs. */
+static bool new_hwloc(const char *spec, hwloc_topology_t *out, GError **error)
 {
     hwloc_topology_t h = NULL;
     if (hwloc_topology_init(&h) < 0) {
@@ -68,6 +192,16 @@ static bool open_hwloc(const char *spec, hwloc_topology_t *out, GError **error)
     hwloc_topology_set_io_types_filter(h, HWLOC_TYPE_FILTER_KEEP_NONE);
     hwloc_topology_set_type_filter(h, HWLOC_OBJ_MISC,
                                    HWLOC_TYPE_FILTER_KEEP_NONE);
+    *out = h;
+    return true;
+}
+
+/* Brings up the hwloc topology from @spec; the error names the input. */
+static bool open_hwloc(const char *spec, hwloc_topology_t *out, GError **error)
+{
+    hwloc_topology_t h = NULL;
+    if (!new_hwloc(spec, &h, error))
+        return false;
 
     if (g_file_test(spec, G_FILE_TEST_EXISTS)) {
         if (g_file_test(spec, G_FILE_TEST_IS_DIR)) {
@@ -75,15 +209,20 @@ static bool open_hwloc(const char *spec, hwloc_topology_t *out, GError **error)
                             "is a directory, not an hwloc XML file");
             goto fail;
         }
-        if (hwloc_topology_set_xml(h, spec) < 0 || hwloc_topology_load(h) < 0) {
-            /* hwloc says EINVAL for any malformed file: only other errnos
-             * (permissions, I/O) add something. */
-            int e = errno;
-            char *why = e && e != EINVAL
-                            ? g_strdup_printf("hwloc could not load it as XML "
-                                              "(%s)",
-                                              g_strerror(e))
-                            : g_strdup("hwloc could not load it as XML");
+        gchar *text = NULL;
+        gsize len = 0;
+        GError *read_error = NULL;
+        if (!g_file_get_contents(spec, &text, &len, &read_error)) {
+            set_input_error(error, spec, read_error->message);
+            g_error_free(read_error);
+            goto fail;
+        }
+        char *why = xml_problem(text, len);
+        g_free(text);
+        if (!why && (hwloc_topology_set_xml(h, spec) < 0 ||
+                     hwloc_topology_load(h) < 0))
+            why = g_strdup(HWLOC_REFUSED);
+        if (why) {
             set_input_error(error, spec, why);
             g_free(why);
             goto fail;
@@ -110,9 +249,14 @@ static bool open_hwloc(const char *spec, hwloc_topology_t *out, GError **error)
         }
         if (hwloc_topology_set_synthetic(h, spec) < 0 ||
             hwloc_topology_load(h) < 0) {
-            set_input_error(error, spec,
-                            "not a file and not a valid hwloc synthetic "
-                            "description");
+            char *problem = synthetic_problem(spec);
+            char *why = g_strdup_printf("not a file and not a valid hwloc "
+                                        "synthetic description%s%s",
+                                        problem ? ": " : "",
+                                        problem ? problem : "");
+            set_input_error(error, spec, why);
+            g_free(why);
+            g_free(problem);
             goto fail;
         }
     }
@@ -513,20 +657,12 @@ static void describe(struct loader *l)
     t->description = g_string_free(s, FALSE);
 }
 
-bool ipa_topo_load(const char *spec, struct ipa_topo **out, GError **error)
+/* Builds the model from the loaded topology @h, which it destroys. */
+static bool build(const char *spec, hwloc_topology_t h, struct ipa_topo **out,
+                  GError **error)
 {
-    struct loader l = {0};
+    struct loader l = {.h = h};
     bool ok = false;
-    *out = NULL;
-    if (!spec || !*spec) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "topology '': empty; give an hwloc XML file, a "
-                    "synthetic description such as 'pack:2 core:4 pu:2', "
-                    "or 'host'");
-        return false;
-    }
-    if (!open_hwloc(spec, &l.h, error))
-        return false;
     l.max_depth = hwloc_topology_get_depth(l.h);
     l.t = g_new0(struct ipa_topo, 1);
     struct ipa_topo *t = l.t;
@@ -574,6 +710,54 @@ out:
     else
         ipa_topo_free(t);
     return ok;
+}
+
+bool ipa_topo_load(const char *spec, struct ipa_topo **out, GError **error)
+{
+    hwloc_topology_t h = NULL;
+    *out = NULL;
+    if (!spec || !*spec) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "topology '': empty; give an hwloc XML file, a "
+                    "synthetic description such as 'pack:2 core:4 pu:2', "
+                    "or 'host'");
+        return false;
+    }
+    if (!open_hwloc(spec, &h, error))
+        return false;
+    return build(spec, h, out, error);
+}
+
+bool ipa_topo_load_xml_buffer(const char *name, const char *xml, size_t len,
+                              struct ipa_topo **out, GError **error)
+{
+    hwloc_topology_t h = NULL;
+    *out = NULL;
+    if (len >= INT_MAX) {
+        set_input_error(error, name, "too large for hwloc");
+        return false;
+    }
+    if (!new_hwloc(name, &h, error))
+        return false;
+    /* hwloc wants the size to count a terminating NUL (its own parser runs
+     * string functions over the buffer), which @xml need not have. */
+    char *why = xml_problem(xml, len);
+    if (!why) {
+        char *copy = g_malloc(len + 1);
+        memcpy(copy, xml, len);
+        copy[len] = '\0';
+        if (hwloc_topology_set_xmlbuffer(h, copy, (int)len + 1) < 0 ||
+            hwloc_topology_load(h) < 0)
+            why = g_strdup(HWLOC_REFUSED);
+        g_free(copy);
+    }
+    if (why) {
+        set_input_error(error, name, why);
+        g_free(why);
+        hwloc_topology_destroy(h);
+        return false;
+    }
+    return build(name, h, out, error);
 }
 
 void ipa_topo_free(struct ipa_topo *topo)

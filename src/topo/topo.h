@@ -17,6 +17,7 @@
 #define IPA_TOPO_TOPO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <glib.h>
@@ -39,6 +40,10 @@ struct ipa_topo {
  * machine; anything else is tried as a synthetic description. Errors name
  * the input and what hwloc said (IPA_ERROR_INPUT). */
 bool ipa_topo_load(const char *spec, struct ipa_topo **out, GError **error);
+/* Loads hwloc XML from @len bytes of @xml (need not end in a NUL); @name
+ * only names it in messages. */
+bool ipa_topo_load_xml_buffer(const char *name, const char *xml, size_t len,
+                              struct ipa_topo **out, GError **error);
 void ipa_topo_free(struct ipa_topo *topo);
 
 static inline int ipa_topo_distance(const struct ipa_topo *t, int a, int b)

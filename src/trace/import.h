@@ -37,7 +37,9 @@ void ipa_import_fini(struct ipa_import *im);
 
 /* Guesses the format from the text: a JSON-like object with a "tasks" key
  * and no "ipasim_trace" key is rt-app; text whose first event line looks
- * like trace-cmd or perf output is a kernel trace; anything else is native
+ * like trace-cmd or perf output is a kernel trace; text opening with
+ * an unterminated comment is rt-app (only it allows comments: its reader
+ * says where the comment starts); anything else is native
  * (so that its syntax errors come from the native loader). */
 enum ipa_trace_format ipa_trace_detect(const char *text, size_t len);
 const char *ipa_trace_format_name(enum ipa_trace_format format);

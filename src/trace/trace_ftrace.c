@@ -51,6 +51,7 @@ struct reader {
     GHashTable *unknown;  /* event name -> count */
     uint64_t t0, now;
     bool have_t0;
+    long other_events; /* of kinds the importer does not model */
     long events, idle, migrations, unparsed, header, dropped_wakeups,
         open_blocks, rt_threads, not_woken;
 };
@@ -507,6 +508,7 @@ static void one_line(struct reader *r, char *s)
     } else if (!strcmp(l.event, "sched_migrate_task")) {
         r->migrations++;
     } else {
+        r->other_events++;
         gpointer n = g_hash_table_lookup(r->unknown, l.event);
         if (!n)
             g_hash_table_insert(r->unknown, g_strdup(l.event),
@@ -643,7 +645,7 @@ bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
         one_line(&r, s);
     }
     g_free(copy);
-    if (!r.events) {
+    if (r.events == r.other_events) {
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
                     "%s: no scheduler events found (expected trace-cmd "
                     "report or perf script text with sched_switch lines)",

@@ -71,8 +71,10 @@ enum ipa_trace_format ipa_trace_detect(const char *text, size_t len)
         if (i + 1 < len && text[i] == '/' && text[i + 1] == '*') {
             const char *e = g_strstr_len(text + i + 2, (gssize)(len - i - 2),
                                          "*/");
+            /* only rt-app files have comments: its reader says where the
+             * unterminated one starts */
             if (!e)
-                return IPA_TRACE_FMT_NATIVE;
+                return IPA_TRACE_FMT_RTAPP;
             i = (size_t)(e - text) + 2;
             continue;
         }

@@ -1147,9 +1147,20 @@ static void syntax_error(const char *path, const char *text, size_t len,
             col++; /* count characters, not UTF-8 continuation bytes */
         }
     }
+    size_t lead = 0;
+    while (lead < off && g_ascii_isspace(text[lead]))
+        lead++;
     if (off < len && text[off] == '\0')
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
                     "%s:%d:%d: error: unexpected NUL byte", path, line, col);
+    else if (lead == off && off < len && text[off] != '{' && text[off] != '[')
+        /* not JSON at all: json-c's word for it ("expected true or false")
+         * would only confuse */
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "%s:%d:%d: error: not a trace ipasim reads: expected a "
+                    "native trace (a JSON object), an rt-app workload or "
+                    "trace-cmd/perf text with sched_switch lines",
+                    path, line, col);
     else if (e == json_tokener_error_parse_unexpected && off < len &&
              g_ascii_isgraph(text[off]))
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,

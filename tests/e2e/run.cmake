@@ -39,3 +39,16 @@ add_test(NAME e2e.determinism
                  -P ${E2E}/determinism.cmake)
 set_tests_properties(e2e.determinism PROPERTIES LABELS e2e
   ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+
+# cfs.c keeps the Linux heuristics the Wasted Cores paper blamed: on the
+# Group Imbalance workload its average-load balancing leaves cores idle.
+ipa_e2e(cfs_make_flags 1 "-DOUT=[1-9][0-9]* flagged.*idle cores" "-DERR=flagged \\(--fail-on-wc\\)" -P ${E2E}/expect.cmake --
+        ${IPASIM} --topo 64core.xml --policy cfs.c --trace make.json --fail-on-wc)
+# cfs.c is weighted-fair: nice 0 and nice 5 on one core get 1024:335.
+add_test(NAME e2e.cfs_fairness
+         COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DPOLICY=cfs.c
+                 -DTRACE=${E2E}/inputs/cfs_fair.json -DJSON=${SCRATCH}/cfs_fair.json
+                 "-DNAMES=nice0;nice5" "-DWEIGHTS=1024;335" -DTOLERANCE=5
+                 -P ${E2E}/cfs_fairness.cmake)
+set_tests_properties(e2e.cfs_fairness PROPERTIES LABELS e2e
+  ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")

@@ -1,0 +1,26 @@
+# Every fuzz harness (tests/fuzz/fuzz_NAME.c) built with a small main()
+# (replay.c) that runs its seed corpus and its crash regressions
+# (tests/fuzz/regressions/NAME/) once: fuzzing needs clang, keeping what it
+# found fixed does not (label fuzz).
+set(IPA_FUZZ_DIR ${CMAKE_CURRENT_SOURCE_DIR}/fuzz)
+file(STRINGS ${IPA_FUZZ_DIR}/seeds.txt ipa_fuzz_lines REGEX "^[a-z]")
+foreach(line ${ipa_fuzz_lines})
+  string(REPLACE " " ";" words "${line}")
+  list(POP_FRONT words name lib)
+  set(inputs "")
+  foreach(w ${words})
+    string(REPLACE "@shared/" "${CMAKE_SOURCE_DIR}/../shared/data/" p "${w}")
+    if(NOT IS_ABSOLUTE "${p}")
+      set(p ${CMAKE_SOURCE_DIR}/${p})
+    endif()
+    if(IS_DIRECTORY ${p})
+      list(APPEND inputs ${p})
+    endif()
+  endforeach()
+  list(APPEND inputs ${IPA_FUZZ_DIR}/regressions/${name})
+  add_executable(replay_${name} ${IPA_FUZZ_DIR}/fuzz_${name}.c ${IPA_FUZZ_DIR}/replay.c)
+  target_link_libraries(replay_${name} PRIVATE ipasim_${lib})
+  add_test(NAME fuzz.replay.${name} COMMAND replay_${name} ${inputs})
+  set_tests_properties(fuzz.replay.${name} PROPERTIES LABELS fuzz
+    ENVIRONMENT "LSAN_OPTIONS=suppressions=${IPA_FUZZ_DIR}/lsan.supp")
+endforeach()
