@@ -74,8 +74,9 @@ struct cfs_core {
     int64_t min_vruntime;
 };
 
+/* Balancing periods left before this (core, level) is balanced again. */
 struct cfs_domain {
-    uint64_t next_balance_ns;
+    int wait;
 };
 
 enum { READY_Q };
@@ -412,17 +413,17 @@ static bool balance_domain(struct ipa_rt *rt, int self, int level)
     return pull(rt, self, busiest, imbalance);
 }
 
-/* Every level is balanced at its own interval: the base interval times
- * the level, so the machine-wide level is looked at least often. */
+/* Level l is balanced every l balancing periods, so the machine-wide
+ * level is looked at least often. */
 static void cfs_balancing_select(struct ipa_rt *rt, struct ipa_core_event *e)
 {
-    uint64_t now = ipa_now_ns(rt);
     for (int level = 1; level <= ipa_nr_levels(rt); level++) {
         struct cfs_domain *dd = ipa_domain_data(rt, e->target, level);
-        if (now < dd->next_balance_ns)
+        if (dd->wait > 0) {
+            dd->wait--;
             continue;
-        dd->next_balance_ns =
-            now + ipa_balance_interval_ns(rt) * (uint64_t)level;
+        }
+        dd->wait = level - 1;
         balance_domain(rt, e->target, level);
     }
 }
@@ -436,17 +437,25 @@ static void cfs_newly_idle(struct ipa_rt *rt, struct ipa_core_event *e)
             return;
 }
 
-/* A core goes offline: its threads go to the least loaded cores that may
- * run them (best effort: a core whose lock fails is not used). */
+/* A core goes offline (already out of every placement): its threads, the
+ * running one included, go to the least loaded cores that may run them,
+ * their vruntime carried over as in a migration. Locks do not fail during
+ * a hot-plug. */
 static void cfs_core_exit(struct ipa_rt *rt, struct ipa_core_event *e)
 {
     int self = e->target;
-    struct ipa_rq *rq = ready(rt, self);
     struct ipa_thread *cur = ipa_core_current(rt, self);
     if (cur) {
         update_curr(cur);
-        ipa_change_state(rt, cur, IPA_STATE_READY, self, rq);
+        int to = least_loaded(rt, cur, -1, self);
+        if (to >= 0 && ipa_trylock(rt, to)) {
+            data_of(cur)->vruntime +=
+                core_of(rt, to)->min_vruntime - core_of(rt, self)->min_vruntime;
+            ipa_change_state(rt, cur, IPA_STATE_READY, to, ready(rt, to));
+            ipa_unlock(rt, to);
+        }
     }
+    struct ipa_rq *rq = ready(rt, self);
     struct ipa_thread *t = ipa_rq_first(rq);
     while (t) {
         struct ipa_thread *next = ipa_rq_next(rq, t);

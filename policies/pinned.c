@@ -19,6 +19,8 @@ static const struct ipa_rq_desc pinned_rqs[] = {
     {.name = "ready", .state = IPA_STATE_READY},
 };
 
+static int next_online(struct ipa_rt *rt, struct ipa_thread *t, int self);
+
 /* Thread n goes to the n-th allowed core, wrapping around: a fixed,
  * load-blind placement. */
 static int pinned_new_prepare(struct ipa_rt *rt, struct ipa_process_event *e)
@@ -35,12 +37,13 @@ static int pinned_new_prepare(struct ipa_rt *rt, struct ipa_process_event *e)
     return -1; /* unreachable: some core is allowed */
 }
 
-/* A woken thread goes back to the core it was pinned to. */
+/* A woken thread goes back to the core it was pinned to (unless that
+ * core went offline while it slept). */
 static int pinned_unblock_prepare(struct ipa_rt *rt,
                                   struct ipa_process_event *e)
 {
-    (void)rt;
-    return ipa_thread_core(e->target);
+    int core = ipa_thread_core(e->target);
+    return ipa_core_online(rt, core) ? core : next_online(rt, e->target, core);
 }
 
 static void pinned_enqueue(struct ipa_rt *rt, struct ipa_process_event *e)
@@ -78,6 +81,44 @@ static void pinned_schedule(struct ipa_rt *rt, struct ipa_core_event *e)
         ipa_change_state(rt, next, IPA_STATE_RUNNING, e->target, NULL);
 }
 
+/* The next online core after @self (in the policy's order) that @t may
+ * run on, or -1. */
+static int next_online(struct ipa_rt *rt, struct ipa_thread *t, int self)
+{
+    int n = ipa_nr_cores(rt), at = 0;
+    while (at < n && ipa_core_at(rt, at) != self)
+        at++;
+    for (int i = 1; i <= n; i++) {
+        int c = ipa_core_at(rt, (at + i) % n);
+        if (ipa_thread_allowed(t, c) && ipa_core_online(rt, c))
+            return c;
+    }
+    return -1;
+}
+
+/* Even pinned threads must leave a core that goes offline: each moves to
+ * the next online core it may run on, and stays pinned there. */
+static void pinned_core_exit(struct ipa_rt *rt, struct ipa_core_event *e)
+{
+    int self = e->target;
+    struct ipa_rq *rq = ipa_core_rq(rt, self, 0);
+    struct ipa_thread *cur = ipa_core_current(rt, self);
+    if (cur) {
+        int to = next_online(rt, cur, self);
+        if (to >= 0 && ipa_trylock(rt, to))
+            ipa_change_state(rt, cur, IPA_STATE_READY, to,
+                             ipa_core_rq(rt, to, 0));
+    }
+    struct ipa_thread *t = ipa_rq_first(rq);
+    while (t) {
+        struct ipa_thread *next = ipa_rq_next(rq, t);
+        int to = next_online(rt, t, self);
+        if (to >= 0 && ipa_trylock(rt, to))
+            ipa_migrate(rt, t, to, ipa_core_rq(rt, to, 0));
+        t = next;
+    }
+}
+
 IPA_POLICY_DEFINE(.name = "pinned",
                   .thread_data_size = sizeof(struct pinned_thread),
                   .core_rqs = pinned_rqs, .nr_core_rqs = 1,
@@ -87,4 +128,4 @@ IPA_POLICY_DEFINE(.name = "pinned",
                   .unblock_place = pinned_enqueue, .tick = pinned_tick,
                   .yield = pinned_enqueue, .block = pinned_block,
                   .terminate = pinned_terminate,
-                  .schedule = pinned_schedule);
+                  .schedule = pinned_schedule, .core_exit = pinned_core_exit);

@@ -126,9 +126,11 @@ struct ipa_core_event {
  * enter_idle / exit_idle: the core goes idle / leaves idle.
  * balancing_select: periodic load balancing on e->target (idle or not); the
  *   policy walks the scheduling domains itself.
- * core_entry / core_exit: a core comes online / goes offline (hot-plug). On
- *   core_exit the runtime has already requeued the running thread; the
- *   policy must move every thread queued on the core elsewhere.
+ * core_entry / core_exit: a core comes online / goes offline (hot-plug).
+ *   During core_exit the core is already offline (no placement picks it)
+ *   and remote locks do not fail; the policy must move every thread on it
+ *   elsewhere, the running one included (RUNNING -> READY on another
+ *   core). A thread left running on an offline core is a fault.
  * init / fini: once per policy instance; init may fail with a non-zero
  *   return, which stops the run.
  */

@@ -251,17 +251,24 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
                                        online);
     const struct ipa_policy_ops *ops = c->rt->ops;
     if (!online) {
-        /* The core stops: the policy must move its threads elsewhere. */
-        call_core(sim, "core_exit", ops->core_exit, c);
-        if (c->current && c->current->state == IPA_STATE_RUNNING) {
-            enter_cb(sim, "core_exit", c->current, c->id);
-            ipa_fault(c->rt, "core_exit left thread %d running on core %d",
-                      c->current->tid, c->id);
-        }
+        /* The core stops, as under stop_machine in the kernel: it is
+         * offline (no placement may pick it) before the policy moves its
+         * threads elsewhere, the running one included, and no lock it
+         * takes meanwhile fails. */
         core_set_idle(sim, c, false);
         c->online = false;
         ipa_evq_remove(&sim->evq, &c->tick);
         ipa_evq_remove(&sim->evq, &c->balance);
+        sim->hotplugging = true;
+        call_core(sim, "core_exit", ops->core_exit, c);
+        sim->hotplugging = false;
+        if (c->current && c->current->state == IPA_STATE_RUNNING) {
+            enter_cb(sim, "core_exit", c->current, c->id);
+            ipa_fault(c->rt, "%s thread %d running on offline core %d",
+                      ops->core_exit ? "core_exit left"
+                                     : "the policy has no core_exit to move",
+                      c->current->tid, c->id);
+        }
         return;
     }
     c->online = true;

@@ -172,6 +172,7 @@ struct ipa_sim {
     int resched_head, nr_resched;
     uint64_t stall_since_ns;
     uint64_t lock_rng;
+    bool hotplugging; /* in core_exit: remote locks do not fail */
 
     /* the callback being run, for faults and the log */
     const char *cb;

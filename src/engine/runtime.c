@@ -393,7 +393,8 @@ bool ipa_thread_allowed(const struct ipa_thread *t, int core)
 uint64_t ipa_thread_runtime_ns(const struct ipa_thread *t)
 {
     uint64_t r = t->runtime_ns;
-    if (t->state == IPA_STATE_RUNNING)
+    /* an elected thread that has not started yet has no slice running */
+    if (t->state == IPA_STATE_RUNNING && !t->needs_start)
         r += t->rt->sim->now - t->run_since_ns;
     return r;
 }
@@ -546,7 +547,7 @@ bool ipa_trylock(struct ipa_rt *rt, int core)
         return true;
     if (c->rt != rt)
         ipa_fault(rt, "ipa_trylock: core %d is not one of this policy's", core);
-    if (sim->config.trylock_fail_ppm) {
+    if (sim->config.trylock_fail_ppm && !sim->hotplugging) {
         /* xorshift64: injected contention, reproducible from the seed */
         uint64_t x = sim->lock_rng;
         x ^= x << 13;

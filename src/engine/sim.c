@@ -493,7 +493,13 @@ static void loop(struct ipa_sim *sim)
             ipa_sim_stop(sim, IPA_SIM_DEADLOCK, deadlock_message(sim));
         if (until && ev->time_ns > until) {
             sim->now = until;
-            ipa_sim_stop(sim, IPA_SIM_UNTIL, NULL);
+            ipa_sim_stop(
+                sim, IPA_SIM_UNTIL,
+                g_strdup_printf("stopped at %llu ns (%s)",
+                                (unsigned long long)until,
+                                until == sim->config.until_ns
+                                    ? "--until"
+                                    : "the trace's \"until\""));
         }
         if (sim->config.max_events && sim->nr_events >= sim->config.max_events)
             ipa_sim_stop(

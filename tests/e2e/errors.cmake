@@ -54,3 +54,12 @@ endforeach()
 ipa_e2e(crash_spin 1 "-DERR=policy fault in crash_spin.c: callback tick did not return: it ran past the watchdog limit"
         -P ${E2E}/expect.cmake --
         ${IPASIM} --topo 1core.xml --policy ${IN}/crash_spin.c --trace loops3.json --quiet --watchdog 500ms)
+
+# Hot-plug: every shipped policy moves threads off a core that goes
+# offline; a policy without core_exit is told what it left behind.
+foreach(policy fifo.c pinned.c cfs.c)
+  ipa_e2e(hotplug_${policy} 0 "-DOUT=run: done" -P ${E2E}/expect.cmake --
+          ${IPASIM} --topo 4core.xml --policy ${policy} --trace ${IN}/hotplug.json --threads 0)
+endforeach()
+ipa_e2e(hotplug_no_core_exit 1 "-DERR=the policy has no core_exit to move thread 2 running on offline core 2.*time: 5000000 ns" -P ${E2E}/expect.cmake --
+        ${IPASIM} --topo 4core.xml --policy ${IN}/no_core_exit.c --trace ${IN}/hotplug_cpu.json --quiet)
