@@ -393,8 +393,6 @@ static void add_field(struct checker *ck, int ent, struct field f)
 {
     struct field *old = find_field(ck, ent, f.name);
     if (old) {
-        int l, c;
-        pos(ck, name_span(old->node), &l, &c);
         if (err(ck, name_span(f.node), "'%s' is already declared in %s",
                 f.name, ent_names[ent]))
             note_pos(ck, name_span(old->node), "previous declaration is here");
@@ -545,11 +543,9 @@ static bool has_own_core(const struct ctx *cx)
 }
 
 /* The value of a core field/state reached through a core at @loc. */
-static struct val field_val(struct checker *ck, struct ctx *cx,
-                            const struct field *f, enum loc loc,
-                            struct ipa_span sp, bool core_field)
+static struct val field_val(struct checker *ck, const struct field *f,
+                            enum loc loc, struct ipa_span sp, bool core_field)
 {
-    (void)cx;
     struct val v = vnone(f->type);
     if (!core_field || f->kind != F_STATE)
         return v;
@@ -579,7 +575,7 @@ static struct val check_ident(struct checker *ck, struct ctx *cx,
         int ent = cx->elem_ent[cx->nr_elem - 1];
         struct field *f = find_field(ck, ent, e->name);
         if (f)
-            return field_val(ck, cx, f, cx->elem_loc[cx->nr_elem - 1],
+            return field_val(ck, f, cx->elem_loc[cx->nr_elem - 1],
                              e->span, ent == ENT_CORE);
     }
     /* 2. locals, parameters and the event */
@@ -590,13 +586,13 @@ static struct val check_ident(struct checker *ck, struct ctx *cx,
     if (cx->entity >= 0) {
         struct field *f = find_field(ck, cx->entity, e->name);
         if (f)
-            return field_val(ck, cx, f, L_OWN, e->span,
+            return field_val(ck, f, L_OWN, e->span,
                              cx->entity == ENT_CORE);
     }
     /* 4. the event's core: its states and attributes */
     struct field *f = find_field(ck, ENT_CORE, e->name);
     if (f && has_own_core(cx))
-        return field_val(ck, cx, f, L_OWN, e->span, true);
+        return field_val(ck, f, L_OWN, e->span, true);
     /* 5. constants, the set of all cores */
     const struct ipa_node *c = g_hash_table_lookup(ck->consts, e->name);
     if (c)
@@ -730,7 +726,7 @@ static struct val check_member(struct checker *ck, struct ctx *cx,
         }
         return vnone(t_err);
     }
-    return field_val(ck, cx, f, o.loc, e->span, ent == ENT_CORE);
+    return field_val(ck, f, o.loc, e->span, ent == ENT_CORE);
 }
 
 static struct func *find_func(struct checker *ck, const char *name)
@@ -1255,7 +1251,6 @@ static void check_steal(struct checker *ck, struct ctx *cx,
 static struct type check_lvalue(struct checker *ck, struct ctx *cx,
                                  const struct ipa_node *e)
 {
-    char tb[32];
     if (e->kind == IPA_N_IDENT) {
         struct local *l = find_local(cx, e->name);
         if (l) {
@@ -1331,7 +1326,6 @@ static struct type check_lvalue(struct checker *ck, struct ctx *cx,
     if (f && owner == L_REMOTE)
         err(ck, e->span, "cannot write attribute '%s' of another core: a "
             "handler locks only its own core", f->name);
-    (void)tb;
     return v.t;
 }
 
@@ -2176,20 +2170,15 @@ static void check_params(struct checker *ck,
         } else {
             struct ipa_source *vs = ipa_source_new("--param", value,
                                                    strlen(value));
-            struct ipa_diag_sink quiet = {0};
-            quiet.fn = NULL;
-            quiet.out = NULL;
-            struct ipa_lexer lx;
-            /* lex with a sink that only counts */
-            struct ipa_diag_sink counter = {0};
-            counter.fn = (ipa_diag_fn)NULL;
-            (void)quiet;
+            /* lex the value with a sink that only counts */
             FILE *devnull = fopen("/dev/null", "w");
-            counter.out = devnull;
+            struct ipa_diag_sink counter;
+            ipa_diag_sink_init(&counter, devnull);
+            struct ipa_lexer lx;
             ipa_lex_init(&lx, vs, &counter, NULL);
             struct ipa_token tk = ipa_lex_next(&lx);
             struct ipa_token end = ipa_lex_next(&lx);
-            ok = end.kind == IPA_TOK_EOF && !counter.errors &&
+            ok = devnull && end.kind == IPA_TOK_EOF && !counter.errors &&
                  (tk.kind == IPA_TOK_INT ||
                   (tk.kind == IPA_TOK_TIME && t.k == T_TIME));
             if (devnull)
@@ -2340,7 +2329,8 @@ bool ipa_check(const struct ipa_ast *ast, const struct ipa_check_options *opts,
         check_func(&ck, &g_array_index(ck.funcs, struct func, i));
     for (unsigned i = 0; i < ipa_node_count(root); i++) {
         const struct ipa_node *h = ipa_node_at(root, i);
-        if (h->kind != IPA_N_HANDLER)
+        /* without a core, every state name would be an error of its own */
+        if (h->kind != IPA_N_HANDLER || !ck.entity_node[ENT_CORE])
             continue;
         for (unsigned j = 0; j < ipa_node_count(h); j++)
             check_on(&ck, h, ipa_node_at(h, j));

@@ -82,6 +82,11 @@ static int advance_col(int col0, char c)
     return c == '\t' ? (col0 / 8 + 1) * 8 : col0 + 1;
 }
 
+int ipa_source_line(const struct ipa_source *src, size_t off)
+{
+    return (int)line_index(src, off > src->len ? src->len : off) + 1;
+}
+
 void ipa_source_position(const struct ipa_source *src, size_t off, int *line,
                          int *col)
 {
@@ -122,6 +127,9 @@ void ipa_diag_print(FILE *out, const struct ipa_diag *d)
     /* An error at the end of a file that ends with a newline points past
      * the last line: show nothing rather than an empty echo. */
     if (start == src->len && off == src->len && li > 0)
+        return;
+    /* a line that long is not worth echoing (generated or garbage input) */
+    if (end - start > 400)
         return;
     GString *line = g_string_new(NULL);
     GString *mark = g_string_new(NULL);
@@ -169,6 +177,19 @@ void ipa_diag_print(FILE *out, const struct ipa_diag *d)
 void ipa_diag_report(struct ipa_diag_sink *sink, enum ipa_severity sev,
                      struct ipa_span span, const char *fmt, ...)
 {
+    if (sink->errors >= IPA_DIAG_MAX_ERRORS) {
+        /* garbage input: counting is enough, and formatting each of a
+         * million errors would take forever */
+        if (sev == IPA_SEV_ERROR)
+            sink->errors++;
+        else if (sev == IPA_SEV_WARNING)
+            sink->warnings++;
+        if (sev != IPA_SEV_NOTE && sink->suppressed++ == 0 && !sink->fn)
+            fprintf(sink->out ? sink->out : stderr,
+                    "%s: too many errors; not showing the rest\n",
+                    span.file ? span.file->name : "<input>");
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     char *msg = g_strdup_vprintf(fmt, ap);

@@ -52,7 +52,11 @@ struct ipa_diag_sink {
     FILE *out;      /* NULL: stderr */
     int errors;
     int warnings;
+    int suppressed; /* diagnostics past IPA_DIAG_MAX_ERRORS, not shown */
 };
+
+/* After this many errors a sink counts diagnostics without showing them. */
+#define IPA_DIAG_MAX_ERRORS 100
 
 /* Reads @path into a new source; on failure sets @error (IPA_ERROR_INPUT). */
 struct ipa_source *ipa_source_load(const char *path, GError **error);
@@ -60,6 +64,8 @@ struct ipa_source *ipa_source_load(const char *path, GError **error);
 struct ipa_source *ipa_source_new(const char *name, const char *text,
                                   size_t len);
 void ipa_source_free(struct ipa_source *src);
+/* 1-based line of byte @off (O(log lines)). */
+int ipa_source_line(const struct ipa_source *src, size_t off);
 /* 1-based line and display column of byte @off. */
 void ipa_source_position(const struct ipa_source *src, size_t off, int *line,
                          int *col);

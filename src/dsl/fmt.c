@@ -34,6 +34,29 @@ static void flush_comments(struct printer *pr, uint32_t off)
     }
 }
 
+/* Whether the source had an empty line between @prev and @n (before any
+ * comment in between): fmt keeps one there. */
+static bool blank_between(const struct printer *pr, const struct ipa_node *prev,
+                          const struct ipa_node *n)
+{
+    if (!prev)
+        return false;
+    uint32_t end = n->span.off;
+    if (pr->ci < pr->comments->len && comment_at(pr, pr->ci)->off < end)
+        end = comment_at(pr, pr->ci)->off;
+    int newlines = 0;
+    for (uint32_t i = prev->span.off + prev->span.len; i < end; i++) {
+        char c = pr->src->text[i];
+        if (c == '\n') {
+            if (++newlines == 2)
+                return true;
+        } else if (c != ' ' && c != '\t' && c != '\r') {
+            newlines = 0;
+        }
+    }
+    return false;
+}
+
 static int line_of(const struct printer *pr, uint32_t off)
 {
     int line, col;
@@ -175,8 +198,11 @@ static void print_block_body(struct printer *pr, const struct ipa_node *b)
 {
     g_string_append(pr->out, "{\n");
     pr->indent++;
-    for (unsigned i = 0; i < ipa_node_count(b); i++)
+    for (unsigned i = 0; i < ipa_node_count(b); i++) {
+        if (i && blank_between(pr, ipa_node_at(b, i - 1), ipa_node_at(b, i)))
+            g_string_append_c(pr->out, '\n');
         print_stmt(pr, ipa_node_at(b, i));
+    }
     flush_comments(pr, b->span.off + b->span.len);
     pr->indent--;
     indent(pr);
@@ -407,8 +433,12 @@ static void print_decl(struct printer *pr, const struct ipa_node *d)
     case IPA_N_ENTITY:
         g_string_append_printf(o, "%s = {\n", ipa_tok_text(d->op));
         pr->indent++;
-        for (unsigned i = 0; i < ipa_node_count(d); i++)
+        for (unsigned i = 0; i < ipa_node_count(d); i++) {
+            if (i &&
+                blank_between(pr, ipa_node_at(d, i - 1), ipa_node_at(d, i)))
+                g_string_append_c(o, '\n');
             print_member(pr, ipa_node_at(d, i));
+        }
         flush_comments(pr, d->span.off + d->span.len);
         pr->indent--;
         g_string_append_c(o, '}');
@@ -420,6 +450,8 @@ static void print_decl(struct printer *pr, const struct ipa_node *d)
         pr->indent++;
         for (unsigned i = 0; i < ipa_node_count(d); i++) {
             const struct ipa_node *on = ipa_node_at(d, i);
+            if (i && blank_between(pr, ipa_node_at(d, i - 1), on))
+                g_string_append_c(o, '\n');
             flush_comments(pr, on->span.off);
             indent(pr);
             g_string_append_printf(o, "on %s ", on->name);
@@ -458,9 +490,13 @@ void ipa_fmt_print(const struct ipa_ast *ast, const struct ipa_source *src,
     struct printer pr = {out, src, ast->comments, 0, 0};
     const struct ipa_node *root = ast->root;
     for (unsigned i = 0; i < ipa_node_count(root); i++) {
-        if (i)
+        const struct ipa_node *d = ipa_node_at(root, i);
+        /* a run of constants stays together, as written */
+        if (i && (d->kind != IPA_N_CONST ||
+                  ipa_node_at(root, i - 1)->kind != IPA_N_CONST ||
+                  blank_between(&pr, ipa_node_at(root, i - 1), d)))
             g_string_append_c(out, '\n');
-        print_decl(&pr, ipa_node_at(root, i));
+        print_decl(&pr, d);
     }
     flush_comments(&pr, UINT32_MAX);
 }

@@ -67,11 +67,10 @@ static void describe_cur(const struct parser *p, char *buf, size_t n)
  * after what precedes it, as gcc does). */
 static struct ipa_span missing_at(const struct parser *p)
 {
-    int l1, c1, l2, c2;
     if (p->prev.span.file == NULL)
         return p->cur.span;
-    pos_of(p, p->prev.span, &l1, &c1);
-    pos_of(p, p->cur.span, &l2, &c2);
+    int l1 = ipa_source_line(p->src, p->prev.span.off);
+    int l2 = ipa_source_line(p->src, p->cur.span.off);
     if (l2 > l1 || p->cur.kind == IPA_TOK_EOF)
         return (struct ipa_span){p->src, p->prev.span.off + p->prev.span.len,
                                  0};
@@ -101,6 +100,8 @@ static bool expect(struct parser *p, enum ipa_tok k, const char *what)
         return true;
     char found[64];
     describe_cur(p, found, sizeof found);
+    if (p->panic)
+        return false;
     if (k == IPA_TOK_SEMI) {
         struct ipa_span at = missing_at(p);
         bool was_panic = p->panic;
@@ -121,6 +122,8 @@ static bool expect_close(struct parser *p, enum ipa_tok k,
 {
     if (match(p, k))
         return true;
+    if (p->panic)
+        return false;
     int line, col;
     pos_of(p, open.span, &line, &col);
     char found[64];

@@ -68,6 +68,40 @@ static void test_end_of_line_and_file(void **state)
     free(s);
 }
 
+static void test_long_line_not_echoed(void **state)
+{
+    (void)state;
+    GString *t = g_string_new(NULL);
+    for (int i = 0; i < 1000; i++)
+        g_string_append_c(t, 'x');
+    char *s = render(t->str, 500, 1, IPA_SEV_ERROR, "e");
+    assert_string_equal(s, "p.ipa:1:501: error: e\n");
+    free(s);
+    g_string_free(t, TRUE);
+}
+
+static void test_error_cap(void **state)
+{
+    (void)state;
+    struct ipa_source *src = ipa_source_new("p.ipa", "x", 1);
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&buf, &size);
+    struct ipa_diag_sink sink;
+    ipa_diag_sink_init(&sink, out);
+    for (int i = 0; i < IPA_DIAG_MAX_ERRORS + 50; i++)
+        ipa_diag_error(&sink, ((struct ipa_span){src, 0, 1}), "e%d", i);
+    fclose(out);
+    /* all counted, the first ones shown, then one line saying so */
+    assert_int_equal(sink.errors, IPA_DIAG_MAX_ERRORS + 50);
+    assert_int_equal(sink.suppressed, 50);
+    assert_non_null(strstr(buf, "error: e99\n"));
+    assert_null(strstr(buf, "error: e100\n"));
+    assert_non_null(strstr(buf, "too many errors"));
+    free(buf);
+    ipa_source_free(src);
+}
+
 static void test_positions(void **state)
 {
     (void)state;
@@ -107,6 +141,8 @@ int main(void)
         cmocka_unit_test(test_gcc_layout),
         cmocka_unit_test(test_tabs_expand_to_8),
         cmocka_unit_test(test_end_of_line_and_file),
+        cmocka_unit_test(test_long_line_not_echoed),
+        cmocka_unit_test(test_error_cap),
         cmocka_unit_test(test_positions),
         cmocka_unit_test(test_edit_distance),
         cmocka_unit_test(test_unreadable),

@@ -141,14 +141,24 @@ static void test_fmt_parentheses_and_comments(void **state)
     (void)state;
     char *s = roundtrip("const  int x=(1+2)*3-(4-5)-6;// trailing\n"
                         "/* lead */ const bool b = !(x>1||x<0)&&true;\n"
-                        "const time t = 10ms;\n");
+                        "\n\n\n"
+                        "const time t = 10ms;\n"
+                        "process = { int a;\n\n\n   int b; int c; }\n");
+    /* constants stay together, one empty line is kept where there were
+     * several, declarations are separated by one */
     assert_string_equal(s, "const int x = (1 + 2) * 3 - (4 - 5) - 6; // "
                            "trailing\n"
-                           "\n"
                            "/* lead */\n"
                            "const bool b = !(x > 1 || x < 0) && true;\n"
                            "\n"
-                           "const time t = 10ms;\n");
+                           "const time t = 10ms;\n"
+                           "\n"
+                           "process = {\n"
+                           "    int a;\n"
+                           "\n"
+                           "    int b;\n"
+                           "    int c;\n"
+                           "}\n");
     g_free(s);
 }
 
