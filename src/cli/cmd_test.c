@@ -125,10 +125,10 @@ static char *last_line(const char *path)
 static char *judge(struct tester *t, int s)
 {
     const struct ipa_scenario *sc = g_ptr_array_index(t->scenarios, s);
-    int n = (int)sc->runs->len;
+    guint n = sc->runs->len;
     struct ipa_run_report *reps = g_new0(struct ipa_run_report, n);
     GString *why = g_string_new(NULL);
-    for (int i = 0; i < n; i++) {
+    for (guint i = 0; i < n; i++) {
         struct job *j = &g_array_index(t->jobs, struct job, t->first_job[s] + i);
         const struct ipa_scenario_run *r = g_ptr_array_index(sc->runs, i);
         GError *error = NULL;
@@ -158,7 +158,7 @@ static char *judge(struct tester *t, int s)
     if (v)
         g_string_append_printf(why, "%s\n", v);
     g_free(v);
-    for (int i = 0; i < n; i++)
+    for (guint i = 0; i < n; i++)
         ipa_run_report_fini(&reps[i]);
     g_free(reps);
     if (!why->len) {

@@ -238,7 +238,7 @@ static bool parse_relative(struct reader *rd, struct json_object *v)
     for (size_t i = 0; i < json_object_array_length(v); i++) {
         struct json_object *e = json_object_array_get_idx(v, i), *x;
         struct ipa_relative rel = {.better = true, .percent = true};
-        const char *s;
+        const char *s = NULL;
         gsize m2 = push_index(rd, i);
         if (!json_object_is_type(e, json_type_object))
             return fail(rd, "expected an object");
@@ -405,7 +405,7 @@ static bool add_run(struct reader *rd, struct json_object *v,
 {
     static const char *const keys[] = {"policy", "expect", NULL};
     struct json_object *p = v, *x = NULL;
-    const char *name;
+    const char *name = NULL;
     if (json_object_is_type(v, json_type_object)) {
         if (!check_keys(rd, v, keys))
             return false;
@@ -447,7 +447,7 @@ static bool parse_top(struct reader *rd, struct json_object *root)
     struct ipa_scenario *sc = rd->sc;
     struct json_object *x, *expect = NULL;
     struct ipa_expect common;
-    const char *s;
+    const char *s = NULL;
     bool ok = false;
 
     expect_init(&common);

@@ -406,7 +406,7 @@ static bool get_str(struct conv *cv, struct rnode *v, const char *what,
 /* rt-app durations are integer microseconds. */
 static bool get_usec(struct conv *cv, struct rnode *v, uint64_t *out_ns)
 {
-    int64_t us;
+    int64_t us = 0;
     if (!get_int(cv, v, 0, INT64_C(1000000000000),
                  "a duration in microseconds (a non-negative integer)", &us))
         return false;
@@ -642,7 +642,7 @@ static bool event(struct conv *cv, struct task *t, const char *word,
 static bool get_cpus(struct conv *cv, struct rnode *v, GArray *out)
 {
     if (v->kind == R_INT) {
-        int64_t c;
+        int64_t c = 0;
         if (!get_int(cv, v, 0, 1048575, "a CPU number", &c))
             return false;
         int ci = (int)c;
@@ -652,7 +652,7 @@ static bool get_cpus(struct conv *cv, struct rnode *v, GArray *out)
     if (v->kind != R_ARR || !v->vals->len)
         return fail(cv, "expected an array of CPU numbers like [0, 1]");
     for (guint i = 0; i < v->vals->len; i++) {
-        int64_t c;
+        int64_t c = 0;
         char idx[24];
         g_snprintf(idx, sizeof idx, "[%u]", i);
         gsize m = cv->path->len;
@@ -692,7 +692,7 @@ static bool in_list(const char *const *list, const char *key)
 /* Loop counts: -1 runs until the global duration ends the run. */
 static bool get_loop(struct conv *cv, struct rnode *v, uint32_t *out)
 {
-    int64_t n;
+    int64_t n = 0;
     if (!get_int(cv, v, -1, UINT32_MAX - 1,
                  "a loop count: -1 (forever) or an integer from 0", &n))
         return false;
@@ -741,7 +741,7 @@ static bool props(struct conv *cv, struct task *t, struct rnode *obj,
         t->all_cpus = true;
     }
     if ((x = member(obj, "taskgroup"))) {
-        const char *g;
+        const char *g = NULL;
         m = push(cv, "taskgroup");
         if (!get_str(cv, x, "a task group path", &g))
             return false;
@@ -754,7 +754,7 @@ static bool props(struct conv *cv, struct task *t, struct rnode *obj,
         pop(cv, m);
     }
     if ((x = member(obj, "policy"))) {
-        const char *p;
+        const char *p = NULL;
         m = push(cv, "policy");
         if (!get_str(cv, x, "a scheduling policy like \"SCHED_OTHER\"", &p))
             return false;
@@ -767,7 +767,7 @@ static bool props(struct conv *cv, struct task *t, struct rnode *obj,
         pop(cv, m);
     }
     if ((x = member(obj, "priority"))) {
-        int64_t prio;
+        int64_t prio = 0;
         m = push(cv, "priority");
         if (!get_int(cv, x, -20, 99, "a priority: a nice level from -20 to "
                                      "19, or a real-time priority 1..99",
@@ -1028,7 +1028,7 @@ static bool read_global(struct conv *cv, struct rnode *g, uint64_t *until_ns)
         struct rnode *v = g_ptr_array_index(g->vals, i);
         gsize m2 = push(cv, k);
         if (!strcmp(k, "duration")) {
-            int64_t s;
+            int64_t s = 0;
             if (!get_int(cv, v, -1, 1000000000,
                          "a duration in seconds (-1: until stopped)", &s))
                 return false;
