@@ -22,6 +22,11 @@ if [ -z "$line" ]; then
     echo "fuzz.sh: no harness '$name'; see tests/fuzz/seeds.txt" >&2
     exit 2
 fi
+if ! command -v clang >/dev/null; then
+    echo "fuzz.sh: needs clang and libFuzzer:" \
+        "apt-get install clang libclang-rt-14-dev" >&2
+    exit 2
+fi
 if [ ! -f "$build/CMakeCache.txt" ]; then
     CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DIPASIM_FUZZ=ON >/dev/null
@@ -45,6 +50,6 @@ export LSAN_OPTIONS
 # The first folder receives what libFuzzer finds; the others are read only.
 # shellcheck disable=SC2086
 exec "$build/fuzz/fuzz_$name" -max_total_time="$seconds" -print_final_stats=1 \
-    -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+    -max_len=16384 -timeout=25 -rss_limit_mb=2048 \
     -artifact_prefix="$crashes/" "$@" "$corpus" $seeds \
     "$root/tests/fuzz/regressions/$name"

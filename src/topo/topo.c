@@ -2,12 +2,19 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <hwloc.h>
 
 #include "util/common.h"
+
+/* Time hwloc gets to read an XML topology; the largest real ones take
+ * well under a second. */
+#define XML_SECONDS 10
 
 /* Beyond this the n*n distance table (64 MiB at the cap) stops being cheap. */
 #define MAX_CORES 8192
@@ -34,8 +41,8 @@ static void set_input_error(GError **error, const char *spec, const char *what)
 
 /*
  * Upper bound on the PUs a synthetic description makes: the product of the
- * "type:count" arities of its CPU levels ("[numa...]" memory levels and
- * "(attributes)" aside). hwloc would spend minutes building
+ * "type:count" (or bare "count") arities of its CPU levels ("[numa...]"
+ * memory levels and "(attributes)" aside). hwloc would spend minutes building
  * "pack:1000 core:1000 pu:100" before the core cap could reject it.
  */
 static uint64_t synthetic_pus(const char *spec)
@@ -45,10 +52,12 @@ static uint64_t synthetic_pus(const char *spec)
     for (char **tok = tokens; *tok; tok++) {
         const char *colon = strchr(*tok, ':');
         const char *paren = strchr(*tok, '(');
-        if ((*tok)[0] == '[' || !colon || (paren && paren < colon))
+        if ((*tok)[0] == '[' || (colon && paren && paren < colon))
             continue;
+        /* "core:8", or a bare "8" (hwloc's older form) */
         uint64_t n = 0;
-        for (const char *p = colon + 1; *p >= '0' && *p <= '9'; p++)
+        for (const char *p = colon ? colon + 1 : *tok; *p >= '0' && *p <= '9';
+             p++)
             n = MIN(n * 10 + (uint64_t)(*p - '0'), (uint64_t)1 << 32);
         if (n > 0)
             product = MIN(product * n, (uint64_t)1 << 32);
@@ -110,13 +119,18 @@ static char *synthetic_problem(const char *spec)
  * hwloc_topology_load() dereferences NULL (found by fuzzing,
  * tests/fuzz/regressions/topology/). NULL when fine, else why not.
  */
+struct xml_scan {
+    char *root; /* name of the first element */
+};
+
 static void check_element(GMarkupParseContext *ctx, const char *element,
                           const char **names, const char **values,
-                          gpointer root, GError **error)
+                          gpointer data, GError **error)
 {
-    (void)ctx, (void)values;
-    if (!*(char **)root)
-        *(char **)root = g_strdup(element);
+    struct xml_scan *scan = data;
+    (void)ctx;
+    if (!scan->root)
+        scan->root = g_strdup(element);
     if (strcmp(element, "object") != 0)
         return;
     static const char *const sets[] = {"cpuset", "nodeset"};
@@ -143,9 +157,9 @@ static void check_element(GMarkupParseContext *ctx, const char *element,
 static char *xml_problem(const char *xml, size_t len)
 {
     GMarkupParser parser = {.start_element = check_element};
-    char *root = NULL;
+    struct xml_scan scan = {0};
     GMarkupParseContext *ctx =
-        g_markup_parse_context_new(&parser, 0, &root, NULL);
+        g_markup_parse_context_new(&parser, 0, &scan, NULL);
     GError *error = NULL;
     char *why = NULL;
     if (!g_markup_parse_context_parse(ctx, xml, (gssize)len, &error) ||
@@ -165,13 +179,16 @@ static char *xml_problem(const char *xml, size_t len)
                                   : "not well-formed XML: ",
                               sep ? sep + 2 : what);
         g_error_free(error);
-    } else if (strcmp(root, "topology") != 0) {
+    } else if (!scan.root) {
+        /* GMarkup takes a document of comments and declarations only */
+        why = g_strdup("no element at all: not an hwloc XML topology");
+    } else if (strcmp(scan.root, "topology") != 0) {
         why = g_strdup_printf("the root element is <%s>, not <topology>: "
                               "not an hwloc XML topology",
-                              root);
+                              scan.root);
     }
     g_markup_parse_context_free(ctx);
-    g_free(root);
+    g_free(scan.root);
     return why;
 }
 
@@ -179,6 +196,14 @@ static char *xml_problem(const char *xml, size_t len)
 #define HWLOC_REFUSED                                                          \
     "hwloc could not load it as XML: an inconsistent hwloc topology "         \
     "(missing PUs or cpusets, unknown object types, ...)"
+
+/* The simulator needs CPUs, caches and NUMA nodes only. */
+static void set_filters(hwloc_topology_t h)
+{
+    hwloc_topology_set_io_types_filter(h, HWLOC_TYPE_FILTER_KEEP_NONE);
+    hwloc_topology_set_type_filter(h, HWLOC_OBJ_MISC,
+                                   HWLOC_TYPE_FILTER_KEEP_NONE);
+}
 
 /* A fresh hwloc topology keeping only what the simulator needs. */
 static bool new_hwloc(const char *spec, hwloc_topology_t *out, GError **error)
@@ -188,12 +213,120 @@ static bool new_hwloc(const char *spec, hwloc_topology_t *out, GError **error)
         set_input_error(error, spec, "hwloc could not initialise");
         return false;
     }
-    /* The simulator needs CPUs, caches and NUMA nodes only. */
-    hwloc_topology_set_io_types_filter(h, HWLOC_TYPE_FILTER_KEEP_NONE);
-    hwloc_topology_set_type_filter(h, HWLOC_OBJ_MISC,
-                                   HWLOC_TYPE_FILTER_KEEP_NONE);
+    set_filters(h);
     *out = h;
     return true;
+}
+
+/* A sanitizer's hook, present only in sanitized builds: a fuzzer's death
+ * callback must not run in the child below. */
+extern void __sanitizer_set_death_callback(void (*callback)(void))
+    __attribute__((weak));
+
+/*
+ * hwloc 2.9's XML importer trusts its input: fuzzing found files that make
+ * hwloc_topology_load() dereference NULL or free twice
+ * (tests/fuzz/regressions/topology/). So a child process loads @xml first
+ * and hands back hwloc's own export of what it built, which this process
+ * then loads: a crash or a hang takes down the child only. Returns NULL
+ * and sets @clean, or why not.
+ */
+static char *load_in_child(const char *xml, size_t len, GString **clean)
+{
+    enum { REFUSED = 3 };
+    int fds[2];
+    if (pipe(fds) < 0)
+        return g_strdup_printf("cannot create a pipe: %s", g_strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return g_strdup_printf("cannot fork: %s", g_strerror(errno));
+    }
+    if (pid == 0) {
+        hwloc_topology_t c = NULL;
+        char *buf = NULL;
+        int buflen = 0;
+        char *copy = g_malloc(len + 1);
+        if (__sanitizer_set_death_callback)
+            __sanitizer_set_death_callback(NULL);
+        /* some files make hwloc loop for minutes: SIGALRM ends it */
+        signal(SIGALRM, SIG_DFL);
+        alarm(XML_SECONDS);
+        close(fds[0]);
+        memcpy(copy, xml, len);
+        copy[len] = '\0';
+        /* hwloc wants the size to count a terminating NUL (its own parser
+         * runs string functions over the buffer) */
+        /* REFUSED: hwloc said no; any other failure is a crash (a
+         * sanitizer exits with 1) */
+        if (hwloc_topology_init(&c) < 0)
+            _exit(REFUSED);
+        set_filters(c);
+        if (hwloc_topology_set_xmlbuffer(c, copy, (int)len + 1) < 0 ||
+            hwloc_topology_load(c) < 0 ||
+            hwloc_topology_export_xmlbuffer(c, &buf, &buflen, 0) < 0)
+            _exit(REFUSED);
+        for (int done = 0; done < buflen - 1;) {
+            ssize_t n = write(fds[1], buf + done, (size_t)(buflen - 1 - done));
+            if (n < 0 && errno != EINTR)
+                _exit(REFUSED);
+            done += n > 0 ? (int)n : 0;
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    GString *out = g_string_new(NULL);
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = read(fds[0], chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        g_string_append_len(out, chunk, n);
+    }
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    char *why = NULL;
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+        why = g_strdup_printf("hwloc did not finish reading it in %d s: an "
+                              "inconsistent hwloc topology",
+                              XML_SECONDS);
+    else if (WIFSIGNALED(status))
+        why = g_strdup_printf("hwloc crashed reading it (%s): an "
+                              "inconsistent hwloc topology",
+                              strsignal(WTERMSIG(status)));
+    else if (WIFEXITED(status) && WEXITSTATUS(status) == REFUSED)
+        why = g_strdup(HWLOC_REFUSED);
+    else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        why = g_strdup_printf("hwloc crashed reading it (exit status %d): "
+                              "an inconsistent hwloc topology",
+                              WEXITSTATUS(status));
+    if (why)
+        g_string_free(out, TRUE);
+    else
+        *clean = out;
+    return why;
+}
+
+/* Loads XML into @h through the checks above; NULL, or why it failed. */
+static char *load_xml(hwloc_topology_t h, const char *xml, size_t len)
+{
+    GString *clean = NULL;
+    char *why = xml_problem(xml, len);
+    if (!why)
+        why = load_in_child(xml, len, &clean);
+    if (!why) {
+        if (hwloc_topology_set_xmlbuffer(h, clean->str,
+                                         (int)clean->len + 1) < 0 ||
+            hwloc_topology_load(h) < 0)
+            why = g_strdup(HWLOC_REFUSED);
+        g_string_free(clean, TRUE);
+    }
+    return why;
 }
 
 /* Brings up the hwloc topology from @spec; the error names the input. */
@@ -217,11 +350,8 @@ static bool open_hwloc(const char *spec, hwloc_topology_t *out, GError **error)
             g_error_free(read_error);
             goto fail;
         }
-        char *why = xml_problem(text, len);
+        char *why = load_xml(h, text, len);
         g_free(text);
-        if (!why && (hwloc_topology_set_xml(h, spec) < 0 ||
-                     hwloc_topology_load(h) < 0))
-            why = g_strdup(HWLOC_REFUSED);
         if (why) {
             set_input_error(error, spec, why);
             g_free(why);
@@ -739,18 +869,7 @@ bool ipa_topo_load_xml_buffer(const char *name, const char *xml, size_t len,
     }
     if (!new_hwloc(name, &h, error))
         return false;
-    /* hwloc wants the size to count a terminating NUL (its own parser runs
-     * string functions over the buffer), which @xml need not have. */
-    char *why = xml_problem(xml, len);
-    if (!why) {
-        char *copy = g_malloc(len + 1);
-        memcpy(copy, xml, len);
-        copy[len] = '\0';
-        if (hwloc_topology_set_xmlbuffer(h, copy, (int)len + 1) < 0 ||
-            hwloc_topology_load(h) < 0)
-            why = g_strdup(HWLOC_REFUSED);
-        g_free(copy);
-    }
+    char *why = load_xml(h, xml, len);
     if (why) {
         set_input_error(error, name, why);
         g_free(why);

@@ -101,7 +101,8 @@ static bool parse_line(char *s, struct line *l)
         char *d = b + 2;
         while (g_ascii_isdigit(*d))
             d++;
-        if (d > b + 2 && *d == ']')
+        /* at most 5 digits: a CPU number indexes a per-CPU table */
+        if (d > b + 2 && d - (b + 2) <= 5 && *d == ']')
             break;
         b = strstr(b + 1, " [");
     }

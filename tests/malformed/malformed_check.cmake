@@ -1,3 +1,4 @@
+cmake_minimum_required(VERSION 3.20)
 # Runs one malformed-input case: cmake -DIPASIM=exe -DDIR=folder -DKIND=kind
 # -DNAME=name -DOUT=scratch-path -P malformed_check.cmake
 # The command runs in DIR, so messages name the input as NAME.ext. In

@@ -252,16 +252,24 @@ static void test_bad_inputs(void **state)
     char *dir = g_dir_make_tmp("ipasim-topo-XXXXXX", NULL);
     assert_non_null(dir);
     assert_load_error(dir, "is a directory");
-    static const char *const bodies[] = {
-        "this is not XML\n",
-        "<?xml version=\"1.0\"?>\n<topology version=\"2.0\">\n<object ",
-        "<?xml version=\"1.0\"?>\n<foo/>\n",
-        "",
+    static const char *const bodies[][2] = {
+        {"this is not XML\n", "1:1: not well-formed XML"},
+        {"<?xml version=\"1.0\"?>\n<topology version=\"2.0\">\n<object ",
+         "3:10: not well-formed XML"},
+        {"<?xml version=\"1.0\"?>\n<foo/>\n", "root element is <foo>"},
+        {"", "1:1: not well-formed XML"},
+        /* hwloc 2.9 would crash on it */
+        {"<topology version=\"2.0\"><object type=\"Machine\" cpuset=\"0x1\" "
+         "complete_cpuset=\"0x1\" nodeset=\"0x1\"/></topology>",
+         "1:97: object of type Machine has a nodeset but no complete_nodeset"},
+        {"<topology version=\"2.0\"><object type=\"Machine\" os_index=\"0\"/>"
+         "</topology>",
+         "hwloc could not load it as XML"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(bodies); i++) {
         char *path = g_strdup_printf("%s/bad%zu.xml", dir, i);
-        assert_true(g_file_set_contents(path, bodies[i], -1, NULL));
-        assert_load_error(path, "hwloc could not load it as XML");
+        assert_true(g_file_set_contents(path, bodies[i][0], -1, NULL));
+        assert_load_error(path, bodies[i][1]);
         g_unlink(path);
         g_free(path);
     }
