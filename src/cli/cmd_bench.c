@@ -155,7 +155,7 @@ int ipa_cmd_bench(int argc, char **argv)
         ipa_sim_config_defaults(&config);
         config.until_ns = until_ns;
         config.stall_ns = 0;
-        if (!ipa_setup_policies(&setup, one, &error)) {
+        if (!ipa_setup_policies(&setup, one, NULL, &error)) {
             ipa_setup_fini(&setup);
             goto out;
         }

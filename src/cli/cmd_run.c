@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/setup.h"
 #include "engine/sim.h"
+#include "interp/interp.h"
 #include "report/recorder.h"
 #include "report/report.h"
 #include "report/viz.h"
@@ -38,10 +39,10 @@ static const char help_fmt[] =
 
 struct run_options {
     char *topo, *trace, *json, *log, *plot, *perfetto, *ascii_unit;
-    char **policies;
+    char **policies, **params;
     char *until, *balance, *threshold, *stall, *cs_cost, *migration_cost;
     char *watchdog;
-    gint64 seed, hz, max_events, numa_slowdown, threads;
+    gint64 seed, hz, max_events, numa_slowdown, threads, step_limit;
     double trylock_fail;
     gboolean fail_on_wc, quiet, ascii;
 };
@@ -198,7 +199,16 @@ static int run(struct run_options *o)
     }
     if (!ipa_trace_load(trace_path, &trace, &error))
         goto out;
-    if (!ipa_setup_policies(&setup, o->policies, &error))
+    if (o->step_limit < 0) {
+        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "--step-limit must be positive");
+        goto out;
+    }
+    struct ipa_interp_options dsl = {
+        (const char *const *)o->params,
+        o->params ? (int)g_strv_length(o->params) : 0,
+        (uint64_t)o->step_limit};
+    if (!ipa_setup_policies(&setup, o->policies, &dsl, &error))
         goto out;
     if (o->log && !out_open(&log, o->log, &error))
         goto out;
@@ -324,6 +334,12 @@ int ipa_cmd_run(int argc, char **argv)
          "scheduling policy (repeatable)", "[CPULIST:]POLICY"},
         {"trace", 0, 0, G_OPTION_ARG_FILENAME, &o.trace, "workload trace",
          "TRACE"},
+        {"param", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.params,
+         "set a constant of the DSL policies (repeatable)", "NAME=VALUE"},
+        {"step-limit", 0, 0, G_OPTION_ARG_INT64, &o.step_limit,
+         "fault when a DSL handler takes more steps in one event "
+         "(default 100000000)",
+         "N"},
         {"json", 0, 0, G_OPTION_ARG_FILENAME, &o.json,
          "write the JSON report (docs/report-format.md)", "FILE"},
         {"log", 0, 0, G_OPTION_ARG_FILENAME, &o.log,
@@ -411,6 +427,7 @@ int ipa_cmd_run(int argc, char **argv)
     g_free(o.perfetto);
     g_free(o.ascii_unit);
     g_strfreev(o.policies);
+    g_strfreev(o.params);
     g_free(o.until);
     g_free(o.balance);
     g_free(o.threshold);

@@ -36,7 +36,8 @@ static bool split_spec(const char *spec, GArray **cores, char **file,
     return true;
 }
 
-bool ipa_setup_policies(struct ipa_setup *setup, char **specs, GError **error)
+bool ipa_setup_policies(struct ipa_setup *setup, char **specs,
+                        const struct ipa_interp_options *dsl, GError **error)
 {
     setup->policies = g_ptr_array_new_with_free_func(
         (GDestroyNotify)ipa_policy_free);
@@ -61,7 +62,7 @@ bool ipa_setup_policies(struct ipa_setup *setup, char **specs, GError **error)
             return false;
         }
         struct ipa_policy *p = NULL;
-        bool ok = ipa_policy_load(path, &p, error);
+        bool ok = ipa_policy_load(path, dsl, &p, error);
         g_free(path);
         g_free(file);
         if (!ok) {

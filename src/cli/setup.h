@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+struct ipa_interp_options;
 struct ipa_sim;
 struct ipa_topo;
 
@@ -19,9 +20,10 @@ struct ipa_setup {
     char *label;         /* the specs as the user gave them, for reports */
 };
 
-/* Loads every spec (ipa_find_shipped in policies/). */
+/* Loads every spec (ipa_find_shipped in policies/); @dsl: parameters of
+ * DSL policies (NULL for none). */
 bool ipa_setup_policies(struct ipa_setup *setup, char **specs,
-                        GError **error);
+                        const struct ipa_interp_options *dsl, GError **error);
 /* Adds the loaded policies to @sim as partitions, in order. */
 bool ipa_setup_partitions(struct ipa_setup *setup, struct ipa_sim *sim,
                           GError **error);

@@ -1,4 +1,5 @@
 #include "dsl/check.h"
+#include "dsl/model.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -166,6 +167,11 @@ struct val {
     int sel_state;  /* first/min/max over a state: that state, else -1 */
     enum loc sel_loc;
     bool filtered;  /* that selection has a filter */
+    /* what a name or field denotes, for the model (dsl/model.h) */
+    uint8_t bind;
+    int8_t bent;
+    int bfield;
+    const struct ipa_node *bdecl;
 };
 
 struct local {
@@ -193,6 +199,8 @@ struct checker {
     GHashTable *consts;  /* name -> const node */
     GArray *funcs;       /* struct func */
     const struct ipa_node *on_nodes[IPA_EV_COUNT];
+    const struct ipa_node *handler_nodes[IPA_EV_COUNT];
+    GHashTable *param_values; /* const name -> int64_t * */
     const struct ipa_node *builder;
     GHashTable *vals; /* expression node -> struct val * */
 };
@@ -354,6 +362,7 @@ static const struct {
     {ENT_PROCESS, "id", T_INT},        {ENT_PROCESS, "weight", T_INT},
     {ENT_PROCESS, "nice", T_INT},      {ENT_PROCESS, "runtime", T_TIME},
     {ENT_PROCESS, "last_core", T_CORE}, {ENT_PROCESS, "tgroup", T_INT},
+    {ENT_PROCESS, "group_size", T_INT},
     {ENT_CORE, "id", T_INT},           {ENT_CORE, "node", T_INT},
     {ENT_CORE, "idle", T_BOOL},        {ENT_CORE, "online", T_BOOL},
     {ENT_CORE, "idle_since", T_TIME},  {ENT_DOMAIN, "level", T_INT},
@@ -501,7 +510,8 @@ static void declare_entity(struct checker *ck, const struct ipa_node *d)
 
 static struct val vnone(struct type t)
 {
-    return (struct val){t, -1, L_NONE, O_NONE, -1, -1, L_NONE, false};
+    return (struct val){t, -1, L_NONE, O_NONE, -1, -1, L_NONE, false,
+                        IPA_B_VALUE, -1, -1, NULL};
 }
 
 static struct val check_expr(struct checker *ck, struct ctx *cx,
@@ -567,6 +577,24 @@ static struct val field_val(struct checker *ck, const struct field *f,
     return v;
 }
 
+static struct val bound(struct checker *ck, struct val v, int bind, int ent,
+                        const struct field *f)
+{
+    v.bind = (uint8_t)bind;
+    v.bent = (int8_t)ent;
+    v.bfield = f ? (int)(f - &g_array_index(ck->fields[ent], struct field, 0))
+                 : -1;
+    return v;
+}
+
+static struct val bound_decl(struct val v, int bind,
+                             const struct ipa_node *decl)
+{
+    v.bind = (uint8_t)bind;
+    v.bdecl = decl;
+    return v;
+}
+
 static struct val check_ident(struct checker *ck, struct ctx *cx,
                               const struct ipa_node *e)
 {
@@ -575,31 +603,36 @@ static struct val check_ident(struct checker *ck, struct ctx *cx,
         int ent = cx->elem_ent[cx->nr_elem - 1];
         struct field *f = find_field(ck, ent, e->name);
         if (f)
-            return field_val(ck, f, cx->elem_loc[cx->nr_elem - 1],
-                             e->span, ent == ENT_CORE);
+            return bound(ck, field_val(ck, f, cx->elem_loc[cx->nr_elem - 1],
+                                       e->span, ent == ENT_CORE),
+                         IPA_B_ELEM_FIELD, ent, f);
     }
     /* 2. locals, parameters and the event */
     struct local *l = find_local(cx, e->name);
     if (l)
-        return l->v;
+        return bound_decl(l->v, l->is_event ? IPA_B_EVENT : IPA_B_LOCAL,
+                          l->node);
     /* 3. the entity being initialised */
     if (cx->entity >= 0) {
         struct field *f = find_field(ck, cx->entity, e->name);
         if (f)
-            return field_val(ck, f, L_OWN, e->span,
-                             cx->entity == ENT_CORE);
+            return bound(ck, field_val(ck, f, L_OWN, e->span,
+                                       cx->entity == ENT_CORE),
+                         IPA_B_ENTITY_FIELD, cx->entity, f);
     }
     /* 4. the event's core: its states and attributes */
     struct field *f = find_field(ck, ENT_CORE, e->name);
     if (f && has_own_core(cx))
-        return field_val(ck, f, L_OWN, e->span, true);
+        return bound(ck, field_val(ck, f, L_OWN, e->span, true),
+                     IPA_B_CORE_FIELD, ENT_CORE, f);
     /* 5. constants, the set of all cores */
     const struct ipa_node *c = g_hash_table_lookup(ck->consts, e->name);
     if (c)
-        return vnone(resolve_type(ck, c->a));
+        return bound_decl(vnone(resolve_type(ck, c->a)), IPA_B_CONST, c);
     if (!strcmp(e->name, "cores")) {
         struct val v = vnone((struct type){T_SET, T_CORE});
         v.loc = L_REMOTE;
+        v.bind = IPA_B_CORES;
         return v;
     }
     if (f) {
@@ -647,16 +680,19 @@ static struct val event_member(struct checker *ck, struct ctx *cx,
             v = vnone((struct type){T_CORE, 0});
             v.loc = L_OWN;
         }
+        v.bind = IPA_B_EV_TARGET;
         return v;
     }
     if (tg == TG_PROCESS && !strcmp(e->name, "core")) {
         v = vnone((struct type){T_CORE, 0});
         v.loc = L_OWN;
+        v.bind = IPA_B_EV_CORE;
         return v;
     }
     if (tg == TG_PROCESS && !strcmp(e->name, "source")) {
         v = vnone((struct type){T_CORE, 0});
         v.loc = L_REMOTE;
+        v.bind = IPA_B_EV_SOURCE;
         return v;
     }
     if (err(ck, name_span(e), "'%s' events have no field '%s'; they have %s",
@@ -684,14 +720,18 @@ static struct val check_member(struct checker *ck, struct ctx *cx,
     if (o.t.k == T_EVENT)
         return event_member(ck, cx, e);
     if (o.t.k == T_SET) {
-        if (!strcmp(e->name, "size"))
-            return vnone(t_int);
+        if (!strcmp(e->name, "size")) {
+            struct val v = vnone(t_int);
+            v.bind = IPA_B_SET_SIZE;
+            return v;
+        }
         int ent = ent_of_kind(o.t.elem);
         struct field *f = ent >= 0 ? find_field(ck, ent, e->name) : NULL;
         if (f && f->kind != F_STATE &&
             (f->type.k == T_INT || f->type.k == T_TIME ||
              f->type.k == T_BOOL))
-            return vnone((struct type){T_SET, f->type.k});
+            return bound(ck, vnone((struct type){T_SET, f->type.k}),
+                         IPA_B_SET_FIELD, ent, f);
         if (f) {
             err(ck, name_span(e), "only int, time and bool attributes can be "
                 "read over a set ('%s' is of type '%s')", e->name,
@@ -726,7 +766,8 @@ static struct val check_member(struct checker *ck, struct ctx *cx,
         }
         return vnone(t_err);
     }
-    return field_val(ck, f, o.loc, e->span, ent == ENT_CORE);
+    return bound(ck, field_val(ck, f, o.loc, e->span, ent == ENT_CORE),
+                 IPA_B_FIELD, ent, f);
 }
 
 static struct func *find_func(struct checker *ck, const char *name)
@@ -780,6 +821,8 @@ static struct val check_selection(struct checker *ck, struct ctx *cx,
         err(ck, e->span, "selections nested too deeply");
         return vnone(t_err);
     }
+    if (e->b && ipa_node_count(e->b) > IPA_MAX_CRITERIA)
+        err(ck, e->b->span, "at most %d order criteria", IPA_MAX_CRITERIA);
     cx->elem_ent[cx->nr_elem] = ent;
     cx->elem_loc[cx->nr_elem] = s.t.elem == T_CORE ? L_REMOTE : L_NONE;
     cx->nr_elem++;
@@ -955,7 +998,8 @@ static struct val check_call(struct checker *ck, struct ctx *cx,
     }
     if (cx->event < 0 && !cx->func)
         err(ck, name_span(e), "functions cannot be called here");
-    return vnone(resolve_type(ck, f->node->a));
+    return bound_decl(vnone(resolve_type(ck, f->node->a)), IPA_B_FUNC,
+                      f->node);
 }
 
 static struct val check_binary(struct checker *ck, struct ctx *cx,
@@ -1258,7 +1302,7 @@ static struct type check_lvalue(struct checker *ck, struct ctx *cx,
                 err(ck, e->span, "the event variable cannot be assigned");
                 return t_err;
             }
-            return l->v.t;
+            return remember(ck, e, bound_decl(l->v, IPA_B_LOCAL, l->node)).t;
         }
         if (g_hash_table_lookup(ck->consts, e->name)) {
             err(ck, e->span, "'%s' is a constant (set it with --param)",
@@ -1847,6 +1891,9 @@ static void check_func(struct checker *ck, struct func *f)
                      .entity = -1};
     cx.locals = g_array_new(FALSE, FALSE, sizeof(struct local));
     struct type rt = resolve_type(ck, n->a);
+    if (ipa_node_count(n) > IPA_MAX_PARAMS)
+        err(ck, name_span(n), "a function takes at most %d parameters",
+            IPA_MAX_PARAMS);
     if (cx.in_try && rt.k != T_VOID)
         err(ck, n->a->span, "a 'try' function may fail quietly, so it "
             "returns nothing: declare it 'try void'");
@@ -1903,6 +1950,7 @@ static void check_on(struct checker *ck, const struct ipa_node *h,
         return;
     }
     ck->on_nodes[ev] = on;
+    ck->handler_nodes[ev] = h;
     struct ctx cx = {.event = ev, .entity = -1};
     cx.locals = g_array_new(FALSE, FALSE, sizeof(struct local));
     struct local e = {h->a->name, vnone((struct type){T_EVENT, 0}), h->a,
@@ -1934,6 +1982,28 @@ static void check_entity_inits(struct checker *ck, int ent)
                 "initialiser is a '%s'", m->name, type_name(t, ta, sizeof ta),
                 type_name(v.t, tb, sizeof tb));
         g_array_free(cx.locals, TRUE);
+    }
+}
+
+/* A state's order keys read the queued thread's attributes. */
+static void check_state_orders(struct checker *ck)
+{
+    char tb[32];
+    for (unsigned i = 0; i < ck->states->len; i++) {
+        const struct ipa_node *order =
+            g_array_index(ck->states, struct state, i).node->b;
+        for (unsigned j = 0; order && j < ipa_node_count(order); j++) {
+            const struct ipa_node *key = ipa_node_at(order, j)->a;
+            struct ctx cx = {.event = -1, .entity = -1, .nr_elem = 1};
+            cx.elem_ent[0] = ENT_PROCESS;
+            cx.elem_loc[0] = L_NONE;
+            cx.locals = g_array_new(FALSE, FALSE, sizeof(struct local));
+            struct val k = check_value(ck, &cx, key);
+            if (!is_numeric(k.t) && k.t.k != T_BOOL)
+                err(ck, key->span, "an ordering key is an int, time or "
+                    "bool, not '%s'", type_name(k.t, tb, sizeof tb));
+            g_array_free(cx.locals, TRUE);
+        }
     }
 }
 
@@ -2165,8 +2235,10 @@ static void check_params(struct checker *ck,
         }
         struct type t = resolve_type(ck, c->a);
         bool ok = false;
+        int64_t parsed = 0;
         if (t.k == T_BOOL) {
             ok = !strcmp(value, "true") || !strcmp(value, "false");
+            parsed = !strcmp(value, "true");
         } else {
             struct ipa_source *vs = ipa_source_new("--param", value,
                                                    strlen(value));
@@ -2181,6 +2253,7 @@ static void check_params(struct checker *ck,
             ok = devnull && end.kind == IPA_TOK_EOF && !counter.errors &&
                  (tk.kind == IPA_TOK_INT ||
                   (tk.kind == IPA_TOK_TIME && t.k == T_TIME));
+            parsed = tk.value;
             if (devnull)
                 fclose(devnull);
             ipa_source_free(vs);
@@ -2190,6 +2263,9 @@ static void check_params(struct checker *ck,
                 name, value, value, kind_name(t.k),
                 t.k == T_TIME ? " (an integer with a unit: ns, us, ms, s)"
                               : "");
+        else
+            g_hash_table_insert(ck->param_values, (gpointer)c->name,
+                                g_memdup2(&parsed, sizeof parsed));
         g_free(name);
     }
 }
@@ -2262,8 +2338,107 @@ static void check_required(struct checker *ck)
     }
 }
 
+G_STATIC_ASSERT((int)IPA_MT_NONE == (int)T_NONE);
+G_STATIC_ASSERT((int)IPA_ENT_GROUP == (int)ENT_GROUP);
+G_STATIC_ASSERT((int)IPA_C_TERMINATED == (int)C_TERMINATED);
+
+/* Hands the checker's resolution over to the back ends. */
+static struct ipa_model *export_model(struct checker *ck)
+{
+    struct ipa_model *m = g_new0(struct ipa_model, 1);
+    m->ast = ck->ast;
+    for (int ent = 0; ent < ENT_COUNT; ent++) {
+        m->fields[ent] = g_array_new(FALSE, FALSE, sizeof(struct ipa_mfield));
+        for (unsigned i = 0; i < ck->fields[ent]->len; i++) {
+            const struct field *f =
+                &g_array_index(ck->fields[ent], struct field, i);
+            struct ipa_mfield mf = {f->name, f->type.k, f->type.elem,
+                                    (uint8_t)f->kind, f->state, f->node};
+            g_array_append_val(m->fields[ent], mf);
+        }
+        m->entity[ent] = ck->entity_node[ent];
+    }
+    m->states = g_array_new(FALSE, FALSE, sizeof(struct ipa_mstate));
+    for (unsigned i = 0; i < ck->states->len; i++) {
+        const struct state *st = &g_array_index(ck->states, struct state, i);
+        struct type t = st->node->a ? resolve_type(ck, st->node->a)
+                                    : (struct type){T_NONE, 0};
+        struct ipa_mstate ms = {st->name, (uint8_t)st->cls, st->shared, t.k,
+                                t.elem, st->node};
+        g_array_append_val(m->states, ms);
+    }
+    m->builder = ck->builder;
+    m->consts = g_ptr_array_new();
+    m->funcs = g_ptr_array_new();
+    const struct ipa_node *root = ck->ast->root;
+    for (unsigned i = 0; i < ipa_node_count(root); i++) {
+        const struct ipa_node *d = ipa_node_at(root, i);
+        if (d->kind == IPA_N_CONST)
+            g_ptr_array_add(m->consts, (gpointer)d);
+        else if (d->kind == IPA_N_FUNC)
+            g_ptr_array_add(m->funcs, (gpointer)d);
+    }
+    m->params = ck->param_values;
+    ck->param_values = NULL;
+    memcpy(m->on, ck->on_nodes, sizeof m->on);
+    memcpy(m->handler, ck->handler_nodes, sizeof m->handler);
+    m->exprs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                     g_free);
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, ck->vals);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        const struct val *cv = v;
+        struct ipa_mexpr *me = g_new(struct ipa_mexpr, 1);
+        *me = (struct ipa_mexpr){cv->t.k, cv->t.elem, cv->bind, cv->bent,
+                                 cv->bfield, cv->state, cv->bdecl};
+        g_hash_table_insert(m->exprs, k, me);
+    }
+    return m;
+}
+
+void ipa_model_free(struct ipa_model *m)
+{
+    if (!m)
+        return;
+    for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
+        g_array_free(m->fields[ent], TRUE);
+    g_array_free(m->states, TRUE);
+    g_ptr_array_free(m->consts, TRUE);
+    g_ptr_array_free(m->funcs, TRUE);
+    g_hash_table_destroy(m->params);
+    g_hash_table_destroy(m->exprs);
+    g_free(m);
+}
+
+const struct ipa_mexpr *ipa_model_expr(const struct ipa_model *m,
+                                       const struct ipa_node *e)
+{
+    const struct ipa_mexpr *x = g_hash_table_lookup(m->exprs, e);
+    IPA_ASSERT(x, "expression node the checker did not see");
+    return x;
+}
+
+const struct ipa_mfield *ipa_model_field(const struct ipa_model *m, int ent,
+                                         int field)
+{
+    return &g_array_index(m->fields[ent], struct ipa_mfield, field);
+}
+
+const struct ipa_mstate *ipa_model_state(const struct ipa_model *m, int i)
+{
+    return &g_array_index(m->states, struct ipa_mstate, i);
+}
+
 bool ipa_check(const struct ipa_ast *ast, const struct ipa_check_options *opts,
                struct ipa_diag_sink *sink)
+{
+    return ipa_check_model(ast, opts, sink, NULL);
+}
+
+bool ipa_check_model(const struct ipa_ast *ast,
+                     const struct ipa_check_options *opts,
+                     struct ipa_diag_sink *sink, struct ipa_model **out)
 {
     struct checker ck = {0};
     int errors0 = sink->errors;
@@ -2278,6 +2453,8 @@ bool ipa_check(const struct ipa_ast *ast, const struct ipa_check_options *opts,
     ck.funcs = g_array_new(FALSE, FALSE, sizeof(struct func));
     ck.vals = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                     g_free);
+    ck.param_values = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                            g_free);
     const struct ipa_node *root = ast->root;
 
     /* declarations first: handlers may use what is declared after them */
@@ -2324,6 +2501,7 @@ bool ipa_check(const struct ipa_ast *ast, const struct ipa_check_options *opts,
     check_params(&ck, opts);
     for (int ent = 0; ent < ENT_COUNT; ent++)
         check_entity_inits(&ck, ent);
+    check_state_orders(&ck);
     check_builder(&ck);
     for (unsigned i = 0; i < ck.funcs->len; i++)
         check_func(&ck, &g_array_index(ck.funcs, struct func, i));
@@ -2346,6 +2524,9 @@ bool ipa_check(const struct ipa_ast *ast, const struct ipa_check_options *opts,
     }
     g_ptr_array_free(stack, TRUE);
     check_required(&ck);
+    bool passed = sink->errors == errors0;
+    if (out)
+        *out = passed ? export_model(&ck) : NULL;
 
     for (unsigned i = 0; i < ck.funcs->len; i++)
         g_ptr_array_free(g_array_index(ck.funcs, struct func, i).callees,
@@ -2357,5 +2538,7 @@ bool ipa_check(const struct ipa_ast *ast, const struct ipa_check_options *opts,
     g_hash_table_destroy(ck.consts);
     g_hash_table_destroy(ck.vals);
     g_hash_table_destroy(ck.reported);
-    return sink->errors == errors0;
+    if (ck.param_values)
+        g_hash_table_destroy(ck.param_values);
+    return passed;
 }

@@ -29,6 +29,10 @@ const char *ipa_event_name(enum ipa_event ev);
 /* The event called @name, or -1. */
 int ipa_event_lookup(const char *name);
 
+/* Limits the back ends rely on. */
+#define IPA_MAX_CRITERIA 16 /* order criteria of a selection */
+#define IPA_MAX_PARAMS 16   /* parameters of a function */
+
 struct ipa_check_options {
     /* "NAME=VALUE" overrides of the policy's constants (--param). */
     const char *const *params;

@@ -1,5 +1,6 @@
 #include "dsl/diag.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -24,7 +25,8 @@ struct ipa_source *ipa_source_new(const char *name, const char *text,
     struct ipa_source *src = g_new0(struct ipa_source, 1);
     src->name = g_strdup(name);
     src->text = g_malloc(len + 1);
-    memcpy(src->text, text, len);
+    if (len) /* an empty text may come as NULL (g_memdup2 of nothing) */
+        memcpy(src->text, text, len);
     src->text[len] = '\0';
     src->len = len;
     index_lines(src);
@@ -37,14 +39,24 @@ struct ipa_source *ipa_source_load(const char *path, GError **error)
     gsize len = 0;
     GError *local = NULL;
     if (!g_file_get_contents(path, &text, &len, &local)) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s: %s", path,
-                    local->message);
+        /* glib's own message repeats the path; name it once, as the trace
+         * and topology readers do */
+        const char *why = local->message;
+        if (local->domain == G_FILE_ERROR && local->code == G_FILE_ERROR_NOENT)
+            why = g_strerror(ENOENT);
+        else if (local->domain == G_FILE_ERROR &&
+                 local->code == G_FILE_ERROR_ACCES)
+            why = g_strerror(EACCES);
+        else if (g_file_test(path, G_FILE_TEST_IS_DIR))
+            why = "is a directory, not a policy file";
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "policy '%s': %s", path,
+                    why);
         g_error_free(local);
         return NULL;
     }
     if (len > UINT32_MAX / 2) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s: file too large",
-                    path);
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "policy '%s': file too large", path);
         g_free(text);
         return NULL;
     }
@@ -82,6 +94,22 @@ static int advance_col(int col0, char c)
     return c == '\t' ? (col0 / 8 + 1) * 8 : col0 + 1;
 }
 
+/* Bytes of the character at @i when it is a valid multi-byte UTF-8
+ * sequence, else 1: such a character takes one column (as in gcc) and is
+ * echoed as is; any other byte of 0x80 or more is shown as '?', so that a
+ * binary or Latin-1 file never sends invalid UTF-8 to the terminal. */
+static size_t utf8_len(const struct ipa_source *src, size_t i, size_t end)
+{
+    unsigned char uc = (unsigned char)src->text[i];
+    if (uc < 0x80)
+        return 1;
+    size_t n = (size_t)g_utf8_skip[uc];
+    if (n < 2 || n > end - i)
+        return 1;
+    gunichar u = g_utf8_get_char_validated(src->text + i, (gssize)n);
+    return u < 0x110000 ? n : 1;
+}
+
 int ipa_source_line(const struct ipa_source *src, size_t off)
 {
     return (int)line_index(src, off > src->len ? src->len : off) + 1;
@@ -95,7 +123,7 @@ void ipa_source_position(const struct ipa_source *src, size_t off, int *line,
     size_t li = line_index(src, off);
     size_t start = g_array_index(src->line_starts, size_t, li);
     int c = 0;
-    for (size_t i = start; i < off; i++)
+    for (size_t i = start; i < off; i += utf8_len(src, i, off))
         c = advance_col(c, src->text[i]);
     *line = (int)li + 1;
     *col = c + 1;
@@ -135,18 +163,22 @@ void ipa_diag_print(FILE *out, const struct ipa_diag *d)
     GString *mark = g_string_new(NULL);
     int col = 0;
     size_t span_end = off + (d->span.len ? d->span.len : 1);
-    for (size_t i = start; i < end; i++) {
+    for (size_t i = start, n; i < end; i += n) {
         char c = src->text[i];
         int next = advance_col(col, c);
         unsigned char uc = (unsigned char)c;
-        char shown = (c == '\t' || uc >= 0x80 || uc >= 0x20) && uc != 0x7f
-                         ? c
-                         : '?';
+        n = utf8_len(src, i, end);
+        if (n > 1)
+            g_string_append_len(line, src->text + i, (gssize)n);
+        else if (c == '\t')
+            for (int k = col; k < next; k++)
+                g_string_append_c(line, ' ');
+        else
+            g_string_append_c(line, uc >= 0x20 && uc < 0x7f ? c : '?');
         for (int k = col; k < next; k++) {
-            g_string_append_c(line, c == '\t' ? ' ' : shown);
-            if (i < off)
+            if (i + n <= off)
                 g_string_append_c(mark, ' ');
-            else if (i == off)
+            else if (i <= off)
                 g_string_append_c(mark, k == col ? '^' : '~');
             else if (i < span_end)
                 g_string_append_c(mark, '~');

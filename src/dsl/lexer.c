@@ -152,17 +152,61 @@ static struct ipa_token lex_number(struct ipa_lexer *lx, size_t start)
             t.kind = IPA_TOK_TIME;
             return t;
         }
-        if (!overflow && t.value > INT64_MAX / mult)
+        /* an overflow in the digits already left a partial value */
+        if (overflow || t.value > INT64_MAX / mult)
             overflow = true;
         else
             t.value *= mult;
         t.kind = IPA_TOK_TIME;
     }
-    if (overflow) {
-        ipa_diag_error(lx->sink, t.span, "integer literal is too large");
+    if (overflow && t.kind == IPA_TOK_TIME) {
+        ipa_diag_error(lx->sink, t.span,
+                       "time literal is too large (at most 9223372036854775807 "
+                       "ns, about 292 years)");
+        t.value = 0;
+    } else if (overflow) {
+        ipa_diag_error(lx->sink, t.span,
+                       "integer literal is too large (at most "
+                       "9223372036854775807)");
         t.value = 0;
     }
     return t;
+}
+
+/* Reports the character at @sp (one byte, or a UTF-8 sequence with its
+ * continuation bytes) that no token starts with. */
+static void report_bad_char(struct ipa_lexer *lx, struct ipa_span sp)
+{
+    const char *p = lx->src->text + sp.off;
+    unsigned char uc = (unsigned char)p[0];
+    gunichar u = uc >= 0x80 ? g_utf8_get_char_validated(p, sp.len) : uc;
+    if (uc >= 0x21 && uc < 0x7f)
+        ipa_diag_error(lx->sink, sp, "unexpected character '%c'", p[0]);
+    else if (uc == 0)
+        ipa_diag_error(lx->sink, sp,
+                       "unexpected NUL byte (is the file binary?)");
+    else if (uc < 0x80)
+        ipa_diag_error(lx->sink, sp,
+                       "unexpected control character (byte 0x%02x)", uc);
+    else if (u < 0x110000 && g_utf8_skip[uc] == (int)sp.len)
+        ipa_diag_error(lx->sink, sp,
+                       "unexpected character '%.*s' (U+%04X): outside "
+                       "comments a policy is ASCII",
+                       (int)sp.len, p, u);
+    else
+        ipa_diag_error(lx->sink, sp,
+                       "byte 0x%02x is not UTF-8 text (is the file binary, "
+                       "or in another encoding?)",
+                       uc);
+}
+
+/* Past the byte at the current position and its UTF-8 continuation bytes,
+ * so that one bad character gives one diagnostic. */
+static void skip_char(struct ipa_lexer *lx)
+{
+    lx->pos++;
+    while (!at_end(lx) && ((unsigned char)peek_at(lx, 0) & 0xc0) == 0x80)
+        lx->pos++;
 }
 
 struct ipa_token ipa_lex_next(struct ipa_lexer *lx)
@@ -174,8 +218,23 @@ struct ipa_token ipa_lex_next(struct ipa_lexer *lx)
         return t;
     char c = peek_at(lx, 0);
     if (is_ident_start(c)) {
-        while (is_ident_start(peek_at(lx, 0)) || is_digit(peek_at(lx, 0)))
-            lx->pos++;
+        /* a non-ASCII letter inside a name ("tícks") stays part of it:
+         * one error, and the parser sees one name rather than two */
+        bool bad = false;
+        for (;;) {
+            char d = peek_at(lx, 0);
+            if (is_ident_start(d) || is_digit(d)) {
+                lx->pos++;
+            } else if ((unsigned char)d >= 0x80) {
+                size_t at = lx->pos;
+                skip_char(lx);
+                if (!bad)
+                    report_bad_char(lx, span_of(lx, at));
+                bad = true;
+            } else {
+                break;
+            }
+        }
         t.span = span_of(lx, start);
         t.kind = keyword(lx->src->text + start, lx->pos - start);
         return t;
@@ -232,17 +291,10 @@ done:
     t.kind = k;
     t.span = span_of(lx, start);
     if (k == IPA_TOK_ERROR) {
-        /* swallow a whole UTF-8 sequence so that one bad character gives
-         * one diagnostic */
-        while (!at_end(lx) && ((unsigned char)peek_at(lx, 0) & 0xc0) == 0x80)
-            lx->pos++;
+        lx->pos = start;
+        skip_char(lx);
         t.span = span_of(lx, start);
-        unsigned char uc = (unsigned char)c;
-        if (uc >= 0x21 && uc < 0x7f)
-            ipa_diag_error(lx->sink, t.span, "unexpected character '%c'", c);
-        else
-            ipa_diag_error(lx->sink, t.span,
-                           "unexpected character (byte 0x%02x)", uc);
+        report_bad_char(lx, t.span);
     }
     return t;
 }

@@ -160,6 +160,20 @@ static struct ipa_node *name_node(struct parser *p, const char *what)
         n->name = tok_name(p, &p->cur);
         n->name_span = p->cur.span;
         advance(p);
+    } else if (p->cur.kind >= IPA_TOK_KW_FIRST &&
+               p->cur.kind <= IPA_TOK_KW_LAST &&
+               (p->next.kind == IPA_TOK_ASSIGN || p->next.kind == IPA_TOK_SEMI ||
+                p->next.kind == IPA_TOK_COMMA ||
+                p->next.kind == IPA_TOK_RPAREN)) {
+        /* `int handler = 1;`: a keyword where a name belongs; taking it as
+         * the name keeps the rest of the line from reading as a second
+         * error ("expected '(' after 'handler'") */
+        error_at(p, p->cur.span,
+                 "expected %s, found '%s', a keyword, which cannot be a name",
+                 what, ipa_tok_text(p->cur.kind));
+        n->name = "<error>";
+        n->name_span = p->cur.span;
+        advance(p);
     } else {
         char found[64];
         describe_cur(p, found, sizeof found);

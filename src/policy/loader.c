@@ -130,10 +130,23 @@ done:
     return so;
 }
 
-bool ipa_policy_load(const char *path, struct ipa_policy **out_policy,
-                     GError **error)
+bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
+                     struct ipa_policy **out_policy, GError **error)
 {
     char *so = NULL;
+    if (g_str_has_suffix(path, ".ipa")) {
+        const struct ipa_policy_ops *ops;
+        void *ctx;
+        if (!ipa_interp_load(path, dsl, &ops, &ctx, error))
+            return false;
+        struct ipa_policy *p = g_new0(struct ipa_policy, 1);
+        p->path = g_strdup(path);
+        p->name = g_path_get_basename(path);
+        p->ops = ops;
+        p->ctx = ctx;
+        *out_policy = p;
+        return true;
+    }
     if (g_str_has_suffix(path, ".c")) {
         so = ipa_policy_compile_c(path, error);
         if (!so)
@@ -148,7 +161,7 @@ bool ipa_policy_load(const char *path, struct ipa_policy **out_policy,
         }
     } else {
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "policy '%s': expected a .c or .so file", path);
+                    "policy '%s': expected a .ipa, .c or .so file", path);
         return false;
     }
     void *dl = dlopen(so, RTLD_NOW | RTLD_LOCAL);
@@ -183,6 +196,8 @@ void ipa_policy_free(struct ipa_policy *p)
         return;
     if (p->dl)
         dlclose(p->dl);
+    else
+        ipa_interp_free(p->ctx);
     g_free(p->path);
     g_free(p->name);
     g_free(p);

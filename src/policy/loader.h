@@ -17,6 +17,8 @@
 
 #include <ipasim/runtime.h>
 
+#include "interp/interp.h"
+
 struct ipa_policy {
     char *path;
     char *name; /* file name without folder, for reports */
@@ -25,10 +27,13 @@ struct ipa_policy {
     void *dl;
 };
 
-/* Loads @path (already resolved). Compiler errors are copied into the
- * error message. IPA_ERROR_INPUT for unreadable or uncompilable files. */
-bool ipa_policy_load(const char *path, struct ipa_policy **out,
-                     GError **error);
+/* Loads @path (already resolved): a DSL policy (.ipa, interpreted, with
+ * @dsl's parameters; NULL for none), C source or a shared object. C
+ * compiler errors are copied into the error message. IPA_ERROR_INPUT for
+ * unreadable or uncompilable files, IPA_ERROR_POLICY for a DSL policy
+ * failing its checks (diagnostics on stderr). */
+bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
+                     struct ipa_policy **out, GError **error);
 /* Compiles a C policy into the cache (or finds it there); returns the
  * shared object's path. */
 char *ipa_policy_compile_c(const char *path, GError **error);

@@ -11,10 +11,10 @@ function(ipa_e2e name code)
     ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
 endfunction()
 
-# Every shipped topology x trace x C policy runs to the end.
+# Every shipped topology x trace x policy (C and DSL) runs to the end.
 file(GLOB topologies RELATIVE ${CMAKE_SOURCE_DIR}/topologies ${CMAKE_SOURCE_DIR}/topologies/*.xml)
 file(GLOB traces RELATIVE ${CMAKE_SOURCE_DIR}/traces ${CMAKE_SOURCE_DIR}/traces/*.json)
-file(GLOB policies RELATIVE ${CMAKE_SOURCE_DIR}/policies ${CMAKE_SOURCE_DIR}/policies/*.c)
+file(GLOB policies RELATIVE ${CMAKE_SOURCE_DIR}/policies ${CMAKE_SOURCE_DIR}/policies/*.c ${CMAKE_SOURCE_DIR}/policies/*.ipa)
 foreach(topo ${topologies})
   foreach(trace ${traces})
     foreach(policy ${policies})

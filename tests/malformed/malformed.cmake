@@ -1,9 +1,10 @@
 # The malformed-input corpus (docs/robustness.md): one test per
 # tests/malformed/KIND/NAME.err, label malformed. NAME.err holds lines that
 # must each appear in stderr; the input is NAME.xml, NAME.synth (a synthetic
-# topology string), NAME.json or NAME.txt beside it; NAME.args (one
-# argument a line) replaces the kind's default command line; NAME.code the
-# expected exit status (default 2). See malformed_check.cmake.
+# topology string), NAME.json, NAME.txt or NAME.ipa (a policy) beside it;
+# NAME.args (one argument a line) replaces the kind's default command line;
+# NAME.code the expected exit status (default 2; 1 for policy). See
+# malformed_check.cmake.
 set(IPA_MALFORMED ${CMAKE_CURRENT_SOURCE_DIR}/malformed)
 set(IPA_MALFORMED_SCRATCH ${CMAKE_CURRENT_BINARY_DIR}/malformed-scratch)
 file(MAKE_DIRECTORY ${IPA_MALFORMED_SCRATCH})

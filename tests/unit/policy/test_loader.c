@@ -75,7 +75,7 @@ static void test_compile_load_and_cache(void **state)
     char *path = write_policy("good.c", good);
     struct ipa_policy *p = NULL;
     GError *error = NULL;
-    assert_true(ipa_policy_load(path, &p, &error));
+    assert_true(ipa_policy_load(path, NULL, &p, &error));
     assert_string_equal(p->ops->name, "NAME");
     assert_int_equal(p->ops->abi, IPA_RUNTIME_ABI);
     assert_string_equal(p->name, "good.c");
@@ -97,7 +97,7 @@ static void test_compile_load_and_cache(void **state)
     assert_string_not_equal(so1, so3);
     assert_int_equal(cache_entries(), 2);
     struct ipa_policy *q = NULL;
-    assert_true(ipa_policy_load(path, &q, &error));
+    assert_true(ipa_policy_load(path, NULL, &q, &error));
     assert_string_equal(q->ops->name, "EMAN");
     ipa_policy_free(q);
     ipa_policy_free(p);
@@ -115,7 +115,7 @@ static void test_compile_error_is_shown(void **state)
                                        "int f(void) { return nope; }\n");
     struct ipa_policy *p = NULL;
     GError *error = NULL;
-    assert_false(ipa_policy_load(path, &p, &error));
+    assert_false(ipa_policy_load(path, NULL, &p, &error));
     assert_int_equal(error->code, IPA_ERROR_INPUT);
     assert_non_null(strstr(error->message, "does not compile"));
     assert_non_null(strstr(error->message, "bad.c:2:"));
@@ -131,7 +131,7 @@ static void test_missing_entry_point(void **state)
     char *path = write_policy("empty.c", "int ipa_not_a_policy;\n");
     struct ipa_policy *p = NULL;
     GError *error = NULL;
-    assert_false(ipa_policy_load(path, &p, &error));
+    assert_false(ipa_policy_load(path, NULL, &p, &error));
     assert_non_null(strstr(error->message, "defines no 'ipa_policy'"));
     g_error_free(error);
     g_free(path);
@@ -142,14 +142,51 @@ static void test_unknown_kind_and_missing_file(void **state)
     (void)state;
     struct ipa_policy *p = NULL;
     GError *error = NULL;
-    assert_false(ipa_policy_load("policy.txt", &p, &error));
-    assert_non_null(strstr(error->message, "expected a .c or .so file"));
+    assert_false(ipa_policy_load("policy.txt", NULL, &p, &error));
+    assert_non_null(strstr(error->message, "expected a .ipa, .c or .so file"));
     g_clear_error(&error);
-    assert_false(ipa_policy_load("/nonexistent/x.c", &p, &error));
+    assert_false(ipa_policy_load("/nonexistent/x.c", NULL, &p, &error));
     assert_non_null(strstr(error->message, "policy '/nonexistent/x.c'"));
     g_clear_error(&error);
-    assert_false(ipa_policy_load("/nonexistent/x.so", &p, &error));
+    assert_false(ipa_policy_load("/nonexistent/x.so", NULL, &p, &error));
     assert_non_null(strstr(error->message, "cannot load"));
+    g_clear_error(&error);
+}
+
+/* A DSL policy is checked and compiled for the interpreter: a good one
+ * yields an ops table with the runtime's rules (a queue per READY or
+ * BLOCKED state, the handled events only), a bad one a policy error, a
+ * missing one an input error. */
+static void test_dsl_policy(void **state)
+{
+    (void)state;
+    struct ipa_policy *p = NULL;
+    GError *error = NULL;
+    char *rr = g_build_filename(IPASIM_SOURCE_DIR, "tests", "golden", "check",
+                                "rr.ipa", NULL);
+    const char *params[] = {"quantum=30"};
+    struct ipa_interp_options opts = {params, 1, 0};
+    assert_true(ipa_policy_load(rr, &opts, &p, &error));
+    assert_string_equal(p->name, "rr.ipa");
+    assert_int_equal(p->ops->abi, IPA_RUNTIME_ABI);
+    assert_int_equal(p->ops->nr_core_rqs, 2); /* ready, blocked */
+    assert_int_equal(p->ops->core_rqs[0].state, IPA_STATE_READY);
+    assert_true(p->ops->core_rqs[0].shared);
+    assert_int_equal(p->ops->core_rqs[1].state, IPA_STATE_BLOCKED);
+    assert_non_null(p->ops->tick);
+    assert_null(p->ops->balancing_select);
+    assert_non_null(p->ctx);
+    ipa_policy_free(p);
+
+    const char *bad[] = {"quantum=ten"};
+    opts.params = bad;
+    assert_false(ipa_policy_load(rr, &opts, &p, &error));
+    assert_int_equal(error->code, IPA_ERROR_POLICY);
+    g_clear_error(&error);
+    g_free(rr);
+
+    assert_false(ipa_policy_load("/nonexistent/x.ipa", NULL, &p, &error));
+    assert_int_equal(error->code, IPA_ERROR_INPUT);
     g_clear_error(&error);
 }
 
@@ -186,6 +223,7 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_shipped_policies_compile, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_dsl_policy, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

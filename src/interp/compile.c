@@ -1,0 +1,775 @@
+/*
+ * compile.c - from the checked AST and its model to the interpreter's
+ * program (program.h). Runs once per load; everything here may allocate
+ * and look up names, so that eval.c never does.
+ */
+#include "interp/program.h"
+
+#include <string.h>
+
+#include "dsl/parser.h"
+#include "util/common.h"
+
+struct cc {
+    struct program *p;
+    const struct ipa_model *m;
+    GHashTable *slots; /* declaration node -> slot + 1 */
+    int nr_slots;
+    int elem_slot[8]; /* selections being compiled, innermost last */
+    int nr_elem;
+    int self_slot; /* the entity of an initialiser or lazy attribute */
+    int ev;        /* the event being compiled, or -1 */
+    /* per entity and field: slot (plain/set), lazy unit, system id */
+    int *slot_of[IPA_ENT_COUNT];
+};
+
+static struct xn *xnew(struct cc *cc, int op, const struct ipa_node *src)
+{
+    (void)cc;
+    struct xn *x = g_new0(struct xn, 1);
+    x->op = (uint8_t)op;
+    x->src = src;
+    if (src && src->kind != IPA_N_BLOCK) {
+        const struct ipa_mexpr *me =
+            g_hash_table_lookup(cc->m->exprs, src);
+        if (me)
+            x->type = me->type;
+    }
+    return x;
+}
+
+static void xpush(struct xn *x, struct xn *child)
+{
+    x->v = g_renew(struct xn *, x->v, x->nv + 1);
+    x->v[x->nv++] = child;
+}
+
+static int new_slot(struct cc *cc)
+{
+    return cc->nr_slots++;
+}
+
+static int decl_slot(struct cc *cc, const struct ipa_node *decl)
+{
+    int s = GPOINTER_TO_INT(g_hash_table_lookup(cc->slots, decl));
+    if (s)
+        return s - 1;
+    s = new_slot(cc);
+    g_hash_table_insert(cc->slots, (gpointer)decl, GINT_TO_POINTER(s + 1));
+    return s;
+}
+
+static const char *const psys_names[] = {"id",        "weight", "nice",
+                                         "runtime",   "last_core",
+                                         "tgroup",    "group_size"};
+static const char *const csys_names[] = {"id", "node", "idle", "online",
+                                         "idle_since"};
+
+static int name_index(const char *const *names, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(names[i], name))
+            return (int)i;
+    return -1;
+}
+
+static struct xn *compile_expr(struct cc *cc, const struct ipa_node *e);
+static struct xn *compile_set(struct cc *cc, const struct ipa_node *e);
+
+/* Reading field @field of entity @ent from @obj. */
+static struct xn *field_read(struct cc *cc, struct xn *obj, int ent, int field,
+                             const struct ipa_node *src)
+{
+    const struct ipa_mfield *f = ipa_model_field(cc->m, ent, field);
+    int slot = cc->slot_of[ent][field];
+    struct xn *x;
+    if (f->kind == IPA_F_LAZY) {
+        x = xnew(cc, X_LAZY, src);
+        x->a = slot;
+    } else if (f->kind == IPA_F_SYSTEM) {
+        if (ent == IPA_ENT_PROCESS) {
+            int id = name_index(psys_names, G_N_ELEMENTS(psys_names),
+                                f->name);
+            x = xnew(cc, id >= 0 ? X_PSYS : X_PATTR, src);
+            x->a = id >= 0 ? id : slot;
+        } else if (ent == IPA_ENT_CORE) {
+            x = xnew(cc, X_CSYS, src);
+            x->a = name_index(csys_names, G_N_ELEMENTS(csys_names), f->name);
+        } else {
+            x = xnew(cc, X_DLEVEL, src);
+        }
+    } else if (f->kind == IPA_F_STATE) {
+        const struct state_info *st = &cc->p->states[f->state];
+        if (st->cls == IPA_C_RUNNING) {
+            x = xnew(cc, X_CURRENT, src);
+        } else if (f->type == IPA_MT_SET) {
+            x = xnew(cc, SET_STATE, src);
+            x->a = f->state;
+            x->b = st->rq;
+        } else {
+            x = xnew(cc, X_CSTATE1, src);
+            x->a = f->state;
+            x->b = st->rq;
+        }
+    } else if (f->type == IPA_MT_SET) {
+        x = xnew(cc, SET_ATTR, src);
+        x->aux = ent;
+        x->a = slot;
+    } else {
+        static const int ops[] = {X_PFIELD, X_CFIELD, X_DFIELD, X_GFIELD};
+        x = xnew(cc, ops[ent], src);
+        x->a = slot;
+    }
+    x->type = f->type;
+    x->x = obj;
+    x->k = ent;
+    return x;
+}
+
+static struct xn *local(struct cc *cc, int slot, const struct ipa_node *src)
+{
+    struct xn *x = xnew(cc, X_LOCAL, src);
+    x->a = slot;
+    return x;
+}
+
+/* The event's core: a core event's target, a thread event's core. */
+static struct xn *own_core(struct cc *cc, const struct ipa_node *src)
+{
+    struct xn *x = xnew(cc, cc->ev >= 0 && cc->ev >= IPA_EV_schedule
+                                ? X_EV_TARGET
+                                : X_EV_CORE,
+                        src);
+    x->type = IPA_MT_CORE;
+    return x;
+}
+
+static struct xn *compile_ident(struct cc *cc, const struct ipa_node *e,
+                                const struct ipa_mexpr *me)
+{
+    switch (me->bind) {
+    case IPA_B_ELEM_FIELD:
+        return field_read(cc,
+                          local(cc, cc->elem_slot[cc->nr_elem - 1], NULL),
+                          me->ent, me->field, e);
+    case IPA_B_LOCAL:
+        return local(cc, decl_slot(cc, me->decl), e);
+    case IPA_B_ENTITY_FIELD:
+        return field_read(cc, local(cc, cc->self_slot, NULL), me->ent,
+                          me->field, e);
+    case IPA_B_CORE_FIELD:
+        return field_read(cc, own_core(cc, NULL), me->ent, me->field, e);
+    case IPA_B_CONST: {
+        struct xn *x = xnew(cc, X_CONST, e);
+        for (unsigned i = 0; i < cc->m->consts->len; i++)
+            if (g_ptr_array_index(cc->m->consts, i) == me->decl)
+                x->k = cc->p->const_values[i];
+        return x;
+    }
+    case IPA_B_CORES:
+        return xnew(cc, SET_CORES, e);
+    default:
+        IPA_UNREACHABLE();
+    }
+}
+
+static struct xn *compile_member(struct cc *cc, const struct ipa_node *e,
+                                 const struct ipa_mexpr *me)
+{
+    switch (me->bind) {
+    case IPA_B_EV_TARGET:
+        return xnew(cc, X_EV_TARGET, e);
+    case IPA_B_EV_CORE:
+        return cc->ev >= IPA_EV_schedule ? own_core(cc, e)
+                                         : xnew(cc, X_EV_CORE, e);
+    case IPA_B_EV_SOURCE:
+        return xnew(cc, X_EV_SOURCE, e);
+    case IPA_B_SET_SIZE: {
+        struct xn *x = xnew(cc, X_SIZE, e);
+        x->x = compile_set(cc, e->a);
+        return x;
+    }
+    case IPA_B_SET_FIELD: {
+        /* s.f: every element's f */
+        struct xn *x = xnew(cc, SET_MAP, e);
+        x->x = compile_set(cc, e->a);
+        x->a = new_slot(cc);
+        x->y = field_read(cc, local(cc, x->a, NULL), me->ent, me->field, e);
+        return x;
+    }
+    case IPA_B_FIELD:
+        return field_read(cc, compile_expr(cc, e->a), me->ent, me->field, e);
+    default:
+        IPA_UNREACHABLE();
+    }
+}
+
+/* A set operand: a set expression, or (in aggregates) a single value. */
+static struct xn *compile_set(struct cc *cc, const struct ipa_node *e)
+{
+    struct xn *x = compile_expr(cc, e);
+    if (x->op >= SET_STATE && x->op <= SET_ONE)
+        return x;
+    struct xn *one = xnew(cc, SET_ONE, e);
+    one->x = x;
+    return one;
+}
+
+/* An aggregate's argument: `current.load` when nothing runs adds
+ * nothing, so a field read over an entity becomes a map over {entity}. */
+static struct xn *compile_agg_arg(struct cc *cc, const struct ipa_node *e)
+{
+    const struct ipa_mexpr *me = ipa_model_expr(cc->m, e);
+    if (e->kind == IPA_N_MEMBER && me->bind == IPA_B_FIELD) {
+        struct xn *x = xnew(cc, SET_MAP, e);
+        x->x = xnew(cc, SET_ONE, e->a);
+        x->x->x = compile_expr(cc, e->a);
+        x->a = new_slot(cc);
+        x->y = field_read(cc, local(cc, x->a, NULL), me->ent, me->field, e);
+        return x;
+    }
+    return compile_set(cc, e);
+}
+
+static struct xn *compile_call(struct cc *cc, const struct ipa_node *e,
+                               const struct ipa_mexpr *me)
+{
+    const char *n = e->name;
+    struct xn *x;
+    if (me->bind == IPA_B_FUNC) {
+        x = xnew(cc, X_CALL, e);
+        for (unsigned i = 0; i < cc->m->funcs->len; i++)
+            if (g_ptr_array_index(cc->m->funcs, i) == me->decl)
+                x->a = (int)i;
+        for (unsigned i = 0; i < ipa_node_count(e); i++)
+            xpush(x, compile_expr(cc, ipa_node_at(e, i)));
+        return x;
+    }
+    bool select = !strcmp(n, "first") ||
+                  ((!strcmp(n, "min") || !strcmp(n, "max")) && (e->b || e->c));
+    if (select) {
+        x = xnew(cc, X_SELECT, e);
+        x->x = compile_set(cc, ipa_node_at(e, 0));
+        x->a = new_slot(cc);
+        cc->elem_slot[cc->nr_elem++] = x->a;
+        if (e->c)
+            x->y = compile_expr(cc, e->c);
+        for (unsigned i = 0; e->b && i < ipa_node_count(e->b); i++) {
+            const struct ipa_node *crit = ipa_node_at(e->b, i);
+            if (crit->op == IPA_TOK_HIGHEST)
+                x->k |= (int64_t)1 << i;
+            xpush(x, compile_expr(cc, crit->a));
+        }
+        cc->nr_elem--;
+        return x;
+    }
+    static const char *const aggs[] = {"sum", "count", "or", "and", "min",
+                                       "max"};
+    int agg = name_index(aggs, G_N_ELEMENTS(aggs), n);
+    if (agg >= 0) {
+        x = xnew(cc, X_AGG, e);
+        x->aux = agg;
+        for (unsigned i = 0; i < ipa_node_count(e); i++)
+            xpush(x, compile_agg_arg(cc, ipa_node_at(e, i)));
+        return x;
+    }
+    if (!strcmp(n, "valid")) {
+        x = xnew(cc, X_VALID, e);
+        x->x = compile_expr(cc, ipa_node_at(e, 0));
+        return x;
+    }
+    if (!strcmp(n, "now"))
+        return xnew(cc, X_NOW, e);
+    x = xnew(cc, !strcmp(n, "distance") ? X_DISTANCE : X_ALLOWED, e);
+    IPA_ASSERT(!strcmp(n, "distance") || !strcmp(n, "allowed"),
+               "a built-in the checker accepts");
+    x->x = compile_expr(cc, ipa_node_at(e, 0));
+    x->y = compile_expr(cc, ipa_node_at(e, 1));
+    return x;
+}
+
+static struct xn *compile_expr(struct cc *cc, const struct ipa_node *e)
+{
+    const struct ipa_mexpr *me = ipa_model_expr(cc->m, e);
+    struct xn *x;
+    switch (e->kind) {
+    case IPA_N_INT_LIT:
+    case IPA_N_TIME_LIT:
+    case IPA_N_BOOL_LIT:
+        x = xnew(cc, X_CONST, e);
+        x->k = e->ival;
+        return x;
+    case IPA_N_IDENT:
+        return compile_ident(cc, e, me);
+    case IPA_N_MEMBER:
+        return compile_member(cc, e, me);
+    case IPA_N_CALL:
+        return compile_call(cc, e, me);
+    case IPA_N_UNARY:
+        x = xnew(cc, X_UNARY, e);
+        x->aux = e->op;
+        x->x = compile_expr(cc, e->a);
+        return x;
+    case IPA_N_BINARY:
+        if (e->op == IPA_TOK_IN) {
+            x = xnew(cc, X_IN, e);
+            x->x = compile_expr(cc, e->a);
+            x->y = compile_set(cc, e->b);
+            return x;
+        }
+        x = xnew(cc, e->op == IPA_TOK_AND  ? X_AND
+                     : e->op == IPA_TOK_OR ? X_OR
+                                           : X_BINARY,
+                 e);
+        x->aux = e->op;
+        x->x = compile_expr(cc, e->a);
+        x->y = compile_expr(cc, e->b);
+        return x;
+    default:
+        IPA_UNREACHABLE();
+    }
+}
+
+static struct xn *compile_stmt(struct cc *cc, const struct ipa_node *s);
+
+static struct xn *compile_block(struct cc *cc, const struct ipa_node *b)
+{
+    struct xn *x = xnew(cc, S_BLOCK, b);
+    for (unsigned i = 0; i < ipa_node_count(b); i++)
+        xpush(x, compile_stmt(cc, ipa_node_at(b, i)));
+    return x;
+}
+
+/* The destination of a move: state and core. */
+static struct xn *compile_move(struct cc *cc, const struct ipa_node *s)
+{
+    struct xn *x = xnew(cc, S_MOVE, s);
+    const struct ipa_mexpr *dst = ipa_model_expr(cc->m, s->b);
+    x->x = compile_expr(cc, s->a);
+    x->a = dst->state;
+    x->y = s->b->kind == IPA_N_MEMBER ? compile_expr(cc, s->b->a)
+                                      : own_core(cc, s->b);
+    return x;
+}
+
+static struct xn *compile_stmt(struct cc *cc, const struct ipa_node *s)
+{
+    struct xn *x;
+    switch (s->kind) {
+    case IPA_N_BLOCK:
+        return compile_block(cc, s);
+    case IPA_N_VAR:
+        x = xnew(cc, S_VAR, s);
+        if (s->b)
+            x->x = compile_expr(cc, s->b);
+        x->a = decl_slot(cc, s);
+        return x;
+    case IPA_N_MOVE:
+        return compile_move(cc, s);
+    case IPA_N_ASSIGN:
+    case IPA_N_INCDEC:
+        x = xnew(cc, S_ASSIGN, s);
+        x->x = compile_expr(cc, s->a);
+        if (s->kind == IPA_N_ASSIGN) {
+            x->aux = s->op;
+            x->y = compile_expr(cc, s->b);
+        } else {
+            x->aux = s->op == IPA_TOK_INCR ? IPA_TOK_PLUS_ASSIGN
+                                           : IPA_TOK_MINUS_ASSIGN;
+            x->y = xnew(cc, X_CONST, s);
+            x->y->k = 1;
+        }
+        return x;
+    case IPA_N_EXPR_STMT:
+        x = xnew(cc, S_EXPR, s);
+        x->x = compile_expr(cc, s->a);
+        return x;
+    case IPA_N_IF:
+        x = xnew(cc, S_IF, s);
+        x->x = compile_expr(cc, s->a);
+        x->y = compile_stmt(cc, s->b);
+        if (s->c)
+            x->z = compile_stmt(cc, s->c);
+        return x;
+    case IPA_N_FOREACH:
+        x = xnew(cc, S_FOREACH, s);
+        x->x = compile_set(cc, s->b);
+        x->a = decl_slot(cc, s->a);
+        x->y = compile_stmt(cc, s->c);
+        return x;
+    case IPA_N_BREAK:
+        return xnew(cc, S_BREAK, s);
+    case IPA_N_CONTINUE:
+        return xnew(cc, S_CONTINUE, s);
+    case IPA_N_RETURN:
+        x = xnew(cc, S_RETURN, s);
+        if (s->a)
+            x->x = compile_expr(cc, s->a);
+        return x;
+    default:
+        IPA_UNREACHABLE();
+    }
+}
+
+/* Starts a unit: a fresh frame. */
+static void unit_begin(struct cc *cc, int ev)
+{
+    g_hash_table_remove_all(cc->slots);
+    cc->nr_slots = 0;
+    cc->nr_elem = 0;
+    cc->self_slot = -1;
+    cc->ev = ev;
+}
+
+static void unit_end(struct cc *cc, struct unit *u, struct xn *body,
+                     const struct ipa_node *node)
+{
+    u->body = body;
+    u->nr_slots = cc->nr_slots;
+    u->node = node;
+}
+
+/* An attribute expression of entity @ent: self is slot 0. */
+static void compile_attr_expr(struct cc *cc, struct unit *u,
+                              const struct ipa_node *e)
+{
+    unit_begin(cc, -1);
+    cc->self_slot = new_slot(cc);
+    u->nr_params = 1;
+    unit_end(cc, u, compile_expr(cc, e), e);
+}
+
+static void compile_func(struct cc *cc, struct unit *u,
+                         const struct ipa_node *f)
+{
+    unit_begin(cc, -1);
+    u->is_try = f->ival != 0;
+    u->nr_params = (int)ipa_node_count(f);
+    for (unsigned i = 0; i < ipa_node_count(f); i++) {
+        const struct ipa_node *pa = ipa_node_at(f, i);
+        int slot = decl_slot(cc, pa);
+        if (u->is_try && pa->a->op == IPA_TOK_CORE &&
+            u->nr_core_params < (int)G_N_ELEMENTS(u->core_params))
+            u->core_params[u->nr_core_params++] = slot;
+    }
+    unit_end(cc, u, compile_block(cc, f->b), f);
+}
+
+static void compile_handler(struct cc *cc, int ev)
+{
+    const struct ipa_node *on = cc->m->on[ev];
+    if (!on)
+        return;
+    unit_begin(cc, ev);
+    /* the event variable is a name for the event, not a slot */
+    unit_end(cc, &cc->p->handlers[ev], compile_block(cc, on->a), on);
+}
+
+/* Constants, with --param overrides, evaluated in declaration order
+ * (the checker guarantees they are built from literals and constants). */
+static int64_t const_eval(struct program *p, const struct ipa_model *m,
+                          const struct ipa_node *e)
+{
+    switch (e->kind) {
+    case IPA_N_INT_LIT:
+    case IPA_N_TIME_LIT:
+    case IPA_N_BOOL_LIT:
+        return e->ival;
+    case IPA_N_IDENT:
+        for (unsigned i = 0; i < m->consts->len; i++) {
+            const struct ipa_node *c = g_ptr_array_index(m->consts, i);
+            if (!strcmp(c->name, e->name))
+                return p->const_values[i];
+        }
+        IPA_UNREACHABLE();
+    case IPA_N_UNARY: {
+        int64_t v = const_eval(p, m, e->a);
+        return e->op == IPA_TOK_BANG ? !v : (int64_t)(0 - (uint64_t)v);
+    }
+    case IPA_N_BINARY: {
+        uint64_t a = (uint64_t)const_eval(p, m, e->a);
+        uint64_t b = (uint64_t)const_eval(p, m, e->b);
+        switch (e->op) {
+        case IPA_TOK_PLUS: return (int64_t)(a + b);
+        case IPA_TOK_MINUS: return (int64_t)(a - b);
+        case IPA_TOK_STAR: return (int64_t)(a * b);
+        case IPA_TOK_SLASH:
+            return b && !((int64_t)a == INT64_MIN && (int64_t)b == -1)
+                       ? (int64_t)a / (int64_t)b
+                       : 0;
+        case IPA_TOK_PERCENT:
+            return b && (int64_t)b != -1 ? (int64_t)a % (int64_t)b : 0;
+        case IPA_TOK_EQ: return a == b;
+        case IPA_TOK_NE: return a != b;
+        case IPA_TOK_LT: return (int64_t)a < (int64_t)b;
+        case IPA_TOK_LE: return (int64_t)a <= (int64_t)b;
+        case IPA_TOK_GT: return (int64_t)a > (int64_t)b;
+        case IPA_TOK_GE: return (int64_t)a >= (int64_t)b;
+        case IPA_TOK_AND: return a && b;
+        case IPA_TOK_OR: return a || b;
+        default: IPA_UNREACHABLE();
+        }
+    }
+    default:
+        IPA_UNREACHABLE();
+    }
+}
+
+/* Slots for every attribute, states as run queues, and their orders. */
+static void lay_out(struct cc *cc)
+{
+    struct program *p = cc->p;
+    const struct ipa_model *m = cc->m;
+    int nr_lazies = 0;
+    for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
+        for (unsigned i = 0; i < m->fields[ent]->len; i++)
+            nr_lazies += ipa_model_field(m, ent, (int)i)->kind == IPA_F_LAZY;
+    p->lazies = g_new0(struct unit, nr_lazies + 1);
+    p->attr_names = g_ptr_array_new();
+    for (int ent = 0; ent < IPA_ENT_COUNT; ent++) {
+        p->inits[ent] = g_array_new(FALSE, TRUE, sizeof(struct init));
+        cc->slot_of[ent] = g_new0(int, m->fields[ent]->len + 1);
+        for (unsigned i = 0; i < m->fields[ent]->len; i++) {
+            const struct ipa_mfield *f = ipa_model_field(m, ent, (int)i);
+            int *slot = &cc->slot_of[ent][i];
+            if (f->kind == IPA_F_LAZY)
+                *slot = p->nr_lazies++;
+            else if (f->kind == IPA_F_PLAIN && f->type == IPA_MT_SET)
+                *slot = p->nr_sets[ent]++;
+            else if (f->kind == IPA_F_PLAIN)
+                *slot = p->nr_plain[ent]++;
+            else if (f->kind == IPA_F_SYSTEM && ent == IPA_ENT_PROCESS &&
+                     name_index(psys_names, G_N_ELEMENTS(psys_names),
+                                f->name) < 0) {
+                *slot = (int)p->attr_names->len;
+                g_ptr_array_add(p->attr_names, (gpointer)f->name);
+            }
+        }
+    }
+    p->nr_states = (int)m->states->len;
+    p->states = g_new0(struct state_info, p->nr_states + 1);
+    p->rq_descs = g_new0(struct ipa_rq_desc, p->nr_states + 1);
+    for (int i = 0; i < p->nr_states; i++) {
+        const struct ipa_mstate *ms = ipa_model_state(m, i);
+        struct state_info *st = &p->states[i];
+        st->name = ms->name;
+        st->cls = ms->cls;
+        st->rq = -1;
+        st->single = ms->type == IPA_MT_PROCESS;
+        bool queue = (ms->cls == IPA_C_READY || ms->cls == IPA_C_BLOCKED) &&
+                     ms->type != IPA_MT_NONE;
+        if (!queue)
+            continue;
+        st->rq = p->nr_rqs++;
+        struct ipa_rq_desc *d = &p->rq_descs[st->rq];
+        d->name = ms->name;
+        d->state = ms->cls == IPA_C_READY ? IPA_STATE_READY
+                                          : IPA_STATE_BLOCKED;
+        d->shared = ms->shared;
+        const struct ipa_node *order = ms->node->b;
+        if (!order || !ipa_node_count(order))
+            continue;
+        struct order *o = g_new0(struct order, 1);
+        o->prog = p;
+        o->state = i;
+        o->nr_keys = (int)ipa_node_count(order);
+        o->keys = g_new0(struct unit, o->nr_keys);
+        o->highest = g_new0(bool, o->nr_keys);
+        st->order = o;
+        if (o->nr_keys > p->max_keys)
+            p->max_keys = o->nr_keys;
+    }
+}
+
+static void compile_attrs(struct cc *cc)
+{
+    struct program *p = cc->p;
+    const struct ipa_model *m = cc->m;
+    for (int ent = 0; ent < IPA_ENT_COUNT; ent++) {
+        for (unsigned i = 0; i < m->fields[ent]->len; i++) {
+            const struct ipa_mfield *f = ipa_model_field(m, ent, (int)i);
+            const struct ipa_node *init = f->node->b;
+            if (f->kind == IPA_F_LAZY) {
+                compile_attr_expr(cc, &p->lazies[cc->slot_of[ent][i]], init);
+            } else if (f->kind == IPA_F_PLAIN && init &&
+                       f->type != IPA_MT_SET) {
+                struct init in = {cc->slot_of[ent][i], {0}};
+                compile_attr_expr(cc, &in.unit, init);
+                g_array_append_val(p->inits[ent], in);
+            }
+        }
+    }
+    for (int i = 0; i < p->nr_states; i++) {
+        struct order *o = p->states[i].order;
+        const struct ipa_node *order = ipa_model_state(m, i)->node->b;
+        for (int k = 0; o && k < o->nr_keys; k++) {
+            const struct ipa_node *crit = ipa_node_at(order, (unsigned)k);
+            /* keys read the queued thread as a selection's element */
+            unit_begin(cc, -1);
+            cc->elem_slot[cc->nr_elem++] = new_slot(cc);
+            o->keys[k].nr_params = 1;
+            unit_end(cc, &o->keys[k], compile_expr(cc, crit->a), crit->a);
+            o->highest[k] = crit->op == IPA_TOK_HIGHEST;
+        }
+    }
+}
+
+static bool reads_slot(const struct xn *x, int slot)
+{
+    if (!x)
+        return false;
+    if (x->op == X_LOCAL && x->a == slot)
+        return true;
+    for (int i = 0; i < x->nv; i++)
+        if (reads_slot(x->v[i], slot))
+            return true;
+    return reads_slot(x->x, slot) || reads_slot(x->y, slot) ||
+           reads_slot(x->z, slot);
+}
+
+static int set_field_slot(struct cc *cc, int ent, const char *name)
+{
+    for (unsigned i = 0; i < cc->m->fields[ent]->len; i++)
+        if (!strcmp(ipa_model_field(cc->m, ent, (int)i)->name, name))
+            return cc->slot_of[ent][i];
+    IPA_UNREACHABLE();
+}
+
+static void compile_builder(struct cc *cc)
+{
+    const struct ipa_node *b = cc->m->builder;
+    if (!b)
+        return;
+    struct program *p = cc->p;
+    const struct ipa_node *lv = b->c, *d = lv->c, *g = d->d;
+    p->builder = g_malloc0(sizeof *p->builder);
+    p->builder->core_field = set_field_slot(cc, IPA_ENT_CORE, b->b->name);
+    p->builder->domain_field = set_field_slot(cc, IPA_ENT_DOMAIN,
+                                              d->c->name);
+    p->builder->group_field = set_field_slot(cc, IPA_ENT_GROUP, g->d->name);
+    unit_begin(cc, -1);
+    p->builder->self_slot = decl_slot(cc, b->a);
+    if (lv->b)
+        unit_end(cc, &p->builder->start, compile_expr(cc, lv->b), lv->b);
+    /* domain and group predicates share one frame layout */
+    unit_begin(cc, -1);
+    p->builder->self_slot = decl_slot(cc, b->a);
+    p->builder->dist_slot = decl_slot(cc, lv->a);
+    p->builder->c_slot = decl_slot(cc, d->a);
+    p->builder->c1_slot = decl_slot(cc, g->a);
+    p->builder->c2_slot = decl_slot(cc, g->b);
+    struct xn *dom = compile_expr(cc, d->b);
+    struct xn *grp = compile_expr(cc, g->c);
+    unit_end(cc, &p->builder->domain, dom, d->b);
+    unit_end(cc, &p->builder->group, grp, g->c);
+    p->group_reads_domain = reads_slot(grp, p->builder->self_slot) ||
+                            reads_slot(grp, p->builder->c_slot);
+}
+
+struct program *ipa_program_compile(const char *path,
+                                    const struct ipa_check_options *opts,
+                                    GError **error)
+{
+    struct ipa_source *src = ipa_source_load(path, error);
+    if (!src)
+        return NULL;
+    struct ipa_diag_sink sink;
+    ipa_diag_sink_init(&sink, stderr);
+    struct ipa_ast *ast = ipa_parse(src, &sink);
+    struct ipa_model *m = NULL;
+    if (!sink.errors)
+        ipa_check_model(ast, opts, &sink, &m);
+    if (!m) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                    "policy '%s' fails its checks (%d error%s above)", path,
+                    sink.errors, sink.errors == 1 ? "" : "s");
+        ipa_ast_free(ast);
+        ipa_source_free(src);
+        return NULL;
+    }
+    struct program *p = g_new0(struct program, 1);
+    p->path = g_strdup(path);
+    p->src = src;
+    p->ast = ast;
+    p->model = m;
+    p->const_values = g_new0(int64_t, m->consts->len + 1);
+    for (unsigned i = 0; i < m->consts->len; i++) {
+        const struct ipa_node *c = g_ptr_array_index(m->consts, i);
+        const int64_t *over = g_hash_table_lookup(m->params, c->name);
+        p->const_values[i] = over ? *over : const_eval(p, m, c->b);
+    }
+    struct cc cc = {.p = p, .m = m};
+    cc.slots = g_hash_table_new(g_direct_hash, g_direct_equal);
+    lay_out(&cc);
+    compile_attrs(&cc);
+    compile_builder(&cc);
+    p->nr_funcs = (int)m->funcs->len;
+    p->funcs = g_new0(struct unit, p->nr_funcs + 1);
+    for (int i = 0; i < p->nr_funcs; i++)
+        compile_func(&cc, &p->funcs[i], g_ptr_array_index(m->funcs, i));
+    for (int ev = 0; ev < IPA_EV_COUNT; ev++)
+        compile_handler(&cc, ev);
+    g_hash_table_destroy(cc.slots);
+    for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
+        g_free(cc.slot_of[ent]);
+    return p;
+}
+
+static void xfree(struct xn *x)
+{
+    if (!x)
+        return;
+    xfree(x->x);
+    xfree(x->y);
+    xfree(x->z);
+    for (int i = 0; i < x->nv; i++)
+        xfree(x->v[i]);
+    g_free(x->v);
+    g_free(x);
+}
+
+void ipa_program_free(struct program *p)
+{
+    if (!p)
+        return;
+    for (int ev = 0; ev < IPA_EV_COUNT; ev++)
+        xfree(p->handlers[ev].body);
+    for (int i = 0; i < p->nr_funcs; i++)
+        xfree(p->funcs[i].body);
+    for (int i = 0; i < p->nr_lazies; i++)
+        xfree(p->lazies[i].body);
+    for (int ent = 0; ent < IPA_ENT_COUNT; ent++) {
+        for (unsigned i = 0; p->inits[ent] && i < p->inits[ent]->len; i++)
+            xfree(g_array_index(p->inits[ent], struct init, i).unit.body);
+        if (p->inits[ent])
+            g_array_free(p->inits[ent], TRUE);
+    }
+    for (int i = 0; i < p->nr_states; i++) {
+        struct order *o = p->states[i].order;
+        if (!o)
+            continue;
+        for (int k = 0; k < o->nr_keys; k++)
+            xfree(o->keys[k].body);
+        g_free(o->keys);
+        g_free(o->highest);
+        g_free(o);
+    }
+    if (p->builder) {
+        xfree(p->builder->start.body);
+        xfree(p->builder->domain.body);
+        xfree(p->builder->group.body);
+        g_free(p->builder);
+    }
+    if (p->attr_names)
+        g_ptr_array_free(p->attr_names, TRUE);
+    g_free(p->states);
+    g_free(p->rq_descs);
+    g_free(p->funcs);
+    g_free(p->lazies);
+    g_free(p->const_values);
+    g_free(p->path);
+    ipa_model_free(p->model);
+    ipa_ast_free(p->ast);
+    ipa_source_free(p->src);
+    g_free(p);
+}

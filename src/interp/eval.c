@@ -1,0 +1,661 @@
+/*
+ * eval.c - running a compiled program: expressions, statements, sets,
+ * moves. This is the interpreter's event path: it allocates nothing (the
+ * foreach snapshot buffer only grows to the largest set seen) and looks
+ * up no name.
+ */
+#include "interp/instance.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "dsl/lexer.h"
+#include "util/common.h"
+
+void ipa_interp_fault(struct inst *in, const struct ipa_node *src,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *what = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    int line = 0, col = 0;
+    if (src)
+        ipa_source_position(src->span.file, src->span.off, &line, &col);
+    /* the message is copied by ipa_fault before it jumps away */
+    char buf[512];
+    g_snprintf(buf, sizeof buf, "%s", what);
+    g_free(what);
+    ipa_fault(in->rt, "%s:%d:%d: %s", in->p->path, line, col, buf);
+}
+
+static inline void step(struct inst *in, const struct xn *x)
+{
+    if (G_UNLIKELY(++in->steps > in->p->step_limit))
+        ipa_interp_fault(in, x->src, "the event handler ran more than %llu "
+                         "steps (--step-limit)",
+                         (unsigned long long)in->p->step_limit);
+}
+
+static struct ipa_thread *thread_of(int64_t v)
+{
+    return (struct ipa_thread *)(intptr_t)v;
+}
+
+static int64_t *thread_slots(struct ipa_thread *t)
+{
+    return ipa_thread_data(t);
+}
+
+/* The entity an access reads, or a fault naming what was none. */
+static int64_t object(struct inst *in, const struct xn *x, int64_t v)
+{
+    if (G_UNLIKELY(!v)) {
+        const char *what = x->src && x->src->kind == IPA_N_MEMBER
+                               ? x->src->name
+                               : NULL;
+        if (what)
+            ipa_interp_fault(in, x->src, "reading '%s' of none (test it "
+                             "with valid() first)", what);
+        ipa_interp_fault(in, x->src, "using none where a value is needed "
+                         "(test it with valid() first)");
+    }
+    return v;
+}
+
+static int64_t eval(struct inst *in, const struct xn *x);
+
+/* ---- sets ------------------------------------------------------------------ */
+
+struct cursor {
+    const int64_t *arr;
+    int n, i;
+    struct ipa_rq *rq;
+    struct ipa_thread *t;
+    int64_t one; /* SET_ONE, RUNNING: the element, 0 when empty */
+    const struct xn *map;
+};
+
+static const struct span *attr_span(struct inst *in, int ent, int64_t obj,
+                                    int slot)
+{
+    switch (ent) {
+    case IPA_ENT_CORE:
+        return &in->core_sets[(obj - 1) * in->p->nr_sets[ent] + slot];
+    case IPA_ENT_DOMAIN:
+        return &in->dom_sets[(obj - 1) * in->p->nr_sets[ent] + slot];
+    default:
+        return &in->grp_sets[(obj - 1) * in->p->nr_sets[ent] + slot];
+    }
+}
+
+static void set_open(struct inst *in, const struct xn *x, struct cursor *c)
+{
+    memset(c, 0, sizeof *c);
+    switch (x->op) {
+    case SET_STATE: {
+        int core = (int)object(in, x, eval(in, x->x)) - 1;
+        if (x->b < 0) {
+            c->one = (int64_t)(intptr_t)ipa_core_current(in->rt, core);
+        } else {
+            c->rq = ipa_core_rq(in->rt, core, x->b);
+            c->t = ipa_rq_first(c->rq);
+        }
+        return;
+    }
+    case SET_CORES:
+        c->arr = in->cores_set;
+        c->n = in->nr_cores;
+        return;
+    case SET_ATTR: {
+        int64_t obj = object(in, x, eval(in, x->x));
+        const struct span *s = attr_span(in, x->aux, obj, x->a);
+        c->arr = &g_array_index(in->pool, int64_t, s->off);
+        c->n = s->n;
+        return;
+    }
+    case SET_MAP:
+        set_open(in, x->x, c);
+        c->map = x;
+        return;
+    case SET_ONE:
+        c->one = eval(in, x->x);
+        return;
+    default:
+        IPA_UNREACHABLE();
+    }
+}
+
+static bool cursor_next(struct inst *in, struct cursor *c, int64_t *out)
+{
+    int64_t v;
+    if (c->rq) {
+        if (!c->t)
+            return false;
+        v = (int64_t)(intptr_t)c->t;
+        c->t = ipa_rq_next(c->rq, c->t);
+    } else if (c->arr) {
+        if (c->i >= c->n)
+            return false;
+        v = c->arr[c->i++];
+    } else {
+        if (!c->one)
+            return false;
+        v = c->one;
+        c->one = 0;
+    }
+    if (c->map) {
+        in->fp[c->map->a] = v;
+        v = eval(in, c->map->y);
+    }
+    *out = v;
+    return true;
+}
+
+static int64_t set_size(struct inst *in, const struct xn *x)
+{
+    if (x->op == SET_MAP)
+        return set_size(in, x->x);
+    if (x->op == SET_STATE && x->b >= 0) {
+        int core = (int)object(in, x, eval(in, x->x)) - 1;
+        return ipa_rq_count(ipa_core_rq(in->rt, core, x->b));
+    }
+    struct cursor c;
+    set_open(in, x, &c);
+    if (c.arr)
+        return c.n;
+    if (!c.rq)
+        return c.one != 0;
+    int64_t n = 0, v;
+    while (cursor_next(in, &c, &v))
+        n++;
+    return n;
+}
+
+static bool set_has(struct inst *in, const struct xn *set, int64_t v)
+{
+    if (set->op == SET_STATE && v) {
+        int core = (int)object(in, set, eval(in, set->x)) - 1;
+        if (set->b < 0)
+            return (int64_t)(intptr_t)ipa_core_current(in->rt, core) == v;
+        return ipa_thread_rq(thread_of(v)) ==
+               ipa_core_rq(in->rt, core, set->b);
+    }
+    struct cursor c;
+    set_open(in, set, &c);
+    int64_t e;
+    while (cursor_next(in, &c, &e))
+        if (e == v)
+            return true;
+    return false;
+}
+
+static int64_t aggregate(struct inst *in, const struct xn *x)
+{
+    int64_t acc = x->aux == AGG_AND;
+    bool any = false;
+    for (int i = 0; i < x->nv; i++) {
+        if (x->aux == AGG_COUNT && x->v[i]->op != SET_MAP) {
+            acc += set_size(in, x->v[i]);
+            continue;
+        }
+        struct cursor c;
+        set_open(in, x->v[i], &c);
+        int64_t v;
+        while (cursor_next(in, &c, &v)) {
+            switch (x->aux) {
+            case AGG_SUM: acc = (int64_t)((uint64_t)acc + (uint64_t)v); break;
+            case AGG_COUNT: acc++; break;
+            case AGG_OR: acc = acc || v; break;
+            case AGG_AND: acc = acc && v; break;
+            case AGG_MIN: acc = !any || v < acc ? v : acc; break;
+            case AGG_MAX: acc = !any || v > acc ? v : acc; break;
+            default: IPA_UNREACHABLE();
+            }
+            any = true;
+        }
+    }
+    return acc;
+}
+
+/* first/min/max with order and filter: the first element in the set's
+ * order among those the order puts first and the filter keeps. */
+static int64_t select_one(struct inst *in, const struct xn *x)
+{
+    int64_t best = 0, best_keys[IPA_MAX_CRITERIA], keys[IPA_MAX_CRITERIA];
+    struct cursor c;
+    set_open(in, x->x, &c);
+    int64_t v;
+    while (cursor_next(in, &c, &v)) {
+        step(in, x);
+        in->fp[x->a] = v;
+        if (x->y && !eval(in, x->y))
+            continue;
+        if (!x->nv)
+            return v;
+        bool better = !best;
+        for (int k = 0; k < x->nv; k++)
+            keys[k] = eval(in, x->v[k]);
+        for (int k = 0; best && k < x->nv; k++) {
+            if (keys[k] == best_keys[k])
+                continue;
+            better = x->k >> k & 1 ? keys[k] > best_keys[k]
+                                   : keys[k] < best_keys[k];
+            break;
+        }
+        if (better) {
+            best = v;
+            memcpy(best_keys, keys, sizeof(int64_t) * (size_t)x->nv);
+        }
+    }
+    return best;
+}
+
+/* ---- expressions ----------------------------------------------------------- */
+
+static int64_t arith(struct inst *in, const struct xn *x, int op, int64_t a,
+                     int64_t b)
+{
+    switch (op) {
+    case IPA_TOK_PLUS:
+    case IPA_TOK_PLUS_ASSIGN:
+        return (int64_t)((uint64_t)a + (uint64_t)b);
+    case IPA_TOK_MINUS:
+    case IPA_TOK_MINUS_ASSIGN:
+        return (int64_t)((uint64_t)a - (uint64_t)b);
+    case IPA_TOK_STAR:
+    case IPA_TOK_STAR_ASSIGN:
+        return (int64_t)((uint64_t)a * (uint64_t)b);
+    case IPA_TOK_SLASH:
+    case IPA_TOK_SLASH_ASSIGN:
+    case IPA_TOK_PERCENT:
+    case IPA_TOK_PERCENT_ASSIGN: {
+        bool div = op == IPA_TOK_SLASH || op == IPA_TOK_SLASH_ASSIGN;
+        if (G_UNLIKELY(b == 0))
+            ipa_interp_fault(in, x->src, "%s by zero",
+                             div ? "division" : "remainder");
+        if (G_UNLIKELY(b == -1))
+            return div ? (int64_t)(0 - (uint64_t)a) : 0;
+        return div ? a / b : a % b;
+    }
+    case IPA_TOK_EQ: return a == b;
+    case IPA_TOK_NE: return a != b;
+    case IPA_TOK_LT: return a < b;
+    case IPA_TOK_LE: return a <= b;
+    case IPA_TOK_GT: return a > b;
+    case IPA_TOK_GE: return a >= b;
+    case IPA_TOK_ASSIGN: return b;
+    default: IPA_UNREACHABLE();
+    }
+}
+
+static int64_t psys(struct inst *in, const struct xn *x, struct ipa_thread *t)
+{
+    switch (x->a) {
+    case PS_ID: return ipa_thread_id(t);
+    case PS_WEIGHT: return ipa_thread_weight(t);
+    case PS_NICE: return ipa_thread_nice(t);
+    case PS_RUNTIME: return (int64_t)ipa_thread_runtime_ns(t);
+    case PS_LAST_CORE: return ipa_thread_core(t) + 1;
+    case PS_TGROUP: return ipa_thread_group(t);
+    case PS_GROUP_SIZE: {
+        int g = ipa_thread_group(t);
+        return g < 0 ? 1 : ipa_group_size(in->rt, g);
+    }
+    default: IPA_UNREACHABLE();
+    }
+}
+
+static int64_t csys(struct inst *in, const struct xn *x, int core)
+{
+    switch (x->a) {
+    case CS_ID: return core;
+    case CS_NODE: return ipa_core_node(in->rt, core);
+    case CS_IDLE: return ipa_core_idle(in->rt, core);
+    case CS_ONLINE: return ipa_core_online(in->rt, core);
+    case CS_IDLE_SINCE:
+        return ipa_core_idle(in->rt, core)
+                   ? (int64_t)ipa_core_idle_since_ns(in->rt, core)
+                   : (int64_t)ipa_now_ns(in->rt);
+    default: IPA_UNREACHABLE();
+    }
+}
+
+/* Where a plain attribute lives. */
+static int64_t *slot_addr(struct inst *in, const struct xn *x, int64_t obj)
+{
+    switch (x->op) {
+    case X_PFIELD: return &thread_slots(thread_of(obj))[x->a];
+    case X_CFIELD:
+        return &((int64_t *)ipa_core_data(in->rt, (int)obj - 1))[x->a];
+    case X_DFIELD:
+        return &in->dom_data[(obj - 1) * in->p->nr_plain[IPA_ENT_DOMAIN] +
+                             x->a];
+    case X_GFIELD:
+        return &in->grp_data[(obj - 1) * in->p->nr_plain[IPA_ENT_GROUP] +
+                             x->a];
+    default: IPA_UNREACHABLE();
+    }
+}
+
+static int64_t eval(struct inst *in, const struct xn *x)
+{
+    switch (x->op) {
+    case X_CONST: return x->k;
+    case X_LOCAL: return in->fp[x->a];
+    case X_EV_TARGET:
+        return in->target ? (int64_t)(intptr_t)in->target : in->target_core;
+    case X_EV_CORE: return in->ev_core;
+    case X_EV_SOURCE: return in->ev_source;
+    case X_NOW: return (int64_t)ipa_now_ns(in->rt);
+    case X_UNARY: {
+        int64_t v = eval(in, x->x);
+        return x->aux == IPA_TOK_BANG ? !v : (int64_t)(0 - (uint64_t)v);
+    }
+    case X_BINARY:
+        return arith(in, x, x->aux, eval(in, x->x), eval(in, x->y));
+    case X_AND: return eval(in, x->x) && eval(in, x->y);
+    case X_OR: return eval(in, x->x) || eval(in, x->y);
+    case X_PFIELD:
+    case X_CFIELD:
+    case X_DFIELD:
+    case X_GFIELD:
+        return *slot_addr(in, x, object(in, x, eval(in, x->x)));
+    case X_PSYS:
+        return psys(in, x, thread_of(object(in, x, eval(in, x->x))));
+    case X_PATTR: {
+        struct ipa_thread *t = thread_of(object(in, x, eval(in, x->x)));
+        int id = in->attr_ids[x->a];
+        return id < 0 ? 0 : ipa_thread_attr(t, id, 0);
+    }
+    case X_CSYS:
+        return csys(in, x, (int)object(in, x, eval(in, x->x)) - 1);
+    case X_CURRENT: {
+        int core = (int)object(in, x, eval(in, x->x)) - 1;
+        return (int64_t)(intptr_t)ipa_core_current(in->rt, core);
+    }
+    case X_CSTATE1: {
+        int core = (int)object(in, x, eval(in, x->x)) - 1;
+        if (x->b < 0)
+            return 0;
+        return (int64_t)(intptr_t)ipa_rq_first(
+            ipa_core_rq(in->rt, core, x->b));
+    }
+    case X_DLEVEL:
+        return in->dom_level[object(in, x, eval(in, x->x)) - 1];
+    case X_LAZY: {
+        int64_t self = object(in, x, eval(in, x->x));
+        return ipa_interp_run(in, &in->p->lazies[x->a], &self, 1);
+    }
+    case X_VALID: return eval(in, x->x) != 0;
+    case X_DISTANCE: {
+        int a = (int)object(in, x, eval(in, x->x)) - 1;
+        int b = (int)object(in, x, eval(in, x->y)) - 1;
+        return ipa_distance(in->rt, a, b);
+    }
+    case X_ALLOWED: {
+        struct ipa_thread *t = thread_of(object(in, x, eval(in, x->x)));
+        int core = (int)object(in, x, eval(in, x->y)) - 1;
+        return ipa_thread_allowed(t, core);
+    }
+    case X_IN: {
+        int64_t v = eval(in, x->x);
+        return v && set_has(in, x->y, v);
+    }
+    case X_SIZE: return set_size(in, x->x);
+    case X_AGG: return aggregate(in, x);
+    case X_SELECT: return select_one(in, x);
+    case X_CALL: {
+        int64_t args[IPA_MAX_PARAMS];
+        for (int i = 0; i < x->nv; i++)
+            args[i] = eval(in, x->v[i]);
+        return ipa_interp_run(in, &in->p->funcs[x->a], args, x->nv);
+    }
+    default:
+        IPA_UNREACHABLE();
+    }
+}
+
+/* ---- locks and moves --------------------------------------------------------- */
+
+static bool held(const struct inst *in, int core)
+{
+    for (int i = 0; i < in->nr_held; i++)
+        if (in->held[i] == core)
+            return true;
+    return false;
+}
+
+/* Takes @core's lock unless this event holds it; false when the trylock
+ * fails. *@taken counts what must be released. */
+static bool hold(struct inst *in, int core, int *taken)
+{
+    if (held(in, core))
+        return true;
+    if (in->nr_held >= (int)G_N_ELEMENTS(in->held) ||
+        !ipa_trylock(in->rt, core))
+        return false;
+    in->held[in->nr_held++] = core;
+    (*taken)++;
+    return true;
+}
+
+static void release(struct inst *in, int taken)
+{
+    while (taken-- > 0)
+        ipa_unlock(in->rt, in->held[--in->nr_held]);
+}
+
+/* Caches the thread's order keys for @o's queue (program.h). */
+static void set_keys(struct inst *in, struct ipa_thread *t,
+                     const struct order *o)
+{
+    int64_t self = (int64_t)(intptr_t)t;
+    int64_t *keys = thread_slots(t) + in->p->nr_plain[IPA_ENT_PROCESS];
+    for (int k = 0; k < o->nr_keys; k++)
+        keys[k] = ipa_interp_run(in, &o->keys[k], &self, 1);
+}
+
+void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
+                     int state, const struct ipa_node *src)
+{
+    const struct state_info *st = &in->p->states[state];
+    enum ipa_state cur = ipa_thread_state(t);
+    int from = ipa_thread_core(t);
+    int taken = 0;
+    if (!hold(in, core, &taken) ||
+        (cur == IPA_STATE_READY && from >= 0 && !hold(in, from, &taken))) {
+        release(in, taken);
+        return; /* best effort, as a kernel trylock */
+    }
+    struct ipa_rq *rq = st->rq >= 0 ? ipa_core_rq(in->rt, core, st->rq)
+                                    : NULL;
+    if (st->single && rq && ipa_rq_count(rq) > 0)
+        ipa_interp_fault(in, src, "state '%s' of core %d holds one thread "
+                         "and is not empty", st->name, core);
+    if (st->order)
+        set_keys(in, t, st->order);
+    switch (st->cls) {
+    case IPA_C_RUNNING:
+        ipa_change_state(in->rt, t, IPA_STATE_RUNNING, core, NULL);
+        break;
+    case IPA_C_READY:
+        if (cur == IPA_STATE_RUNNING)
+            ipa_change_state(in->rt, t,
+                             in->ev == IPA_EV_tick ? IPA_STATE_READY_TICK
+                                                   : IPA_STATE_READY,
+                             core, rq);
+        else if (cur == IPA_STATE_READY)
+            ipa_migrate(in->rt, t, core, rq);
+        else
+            ipa_change_state(in->rt, t, IPA_STATE_READY, core, rq);
+        break;
+    case IPA_C_BLOCKED:
+        ipa_change_state(in->rt, t, IPA_STATE_BLOCKED, core, rq);
+        break;
+    default:
+        ipa_change_state(in->rt, t, IPA_STATE_TERMINATED, core, NULL);
+        break;
+    }
+    release(in, taken);
+}
+
+/* After a thread attribute changed: a queued thread takes its new place. */
+static void rekey(struct inst *in, struct ipa_thread *t)
+{
+    struct ipa_rq *rq = ipa_thread_rq(t);
+    int core = rq ? ipa_rq_core(rq) : -1;
+    if (core < 0)
+        return;
+    for (int i = 0; i < in->p->nr_states; i++) {
+        const struct state_info *st = &in->p->states[i];
+        if (st->order && st->rq >= 0 &&
+            ipa_core_rq(in->rt, core, st->rq) == rq) {
+            set_keys(in, t, st->order);
+            ipa_rq_reorder(rq, t);
+            return;
+        }
+    }
+}
+
+/* ---- statements -------------------------------------------------------------- */
+
+enum flow { F_NEXT, F_BREAK, F_CONTINUE, F_RETURN };
+
+static enum flow exec(struct inst *in, const struct xn *s);
+
+static enum flow exec_foreach(struct inst *in, const struct xn *s)
+{
+    /* walk a snapshot: the body may move the set's threads */
+    guint base = in->scratch->len;
+    struct cursor c;
+    set_open(in, s->x, &c);
+    int64_t v;
+    while (cursor_next(in, &c, &v))
+        g_array_append_val(in->scratch, v);
+    guint end = in->scratch->len;
+    enum flow f = F_NEXT;
+    for (guint i = base; i < end; i++) {
+        step(in, s);
+        in->fp[s->a] = g_array_index(in->scratch, int64_t, i);
+        f = exec(in, s->y);
+        if (f == F_BREAK) {
+            f = F_NEXT;
+            break;
+        }
+        if (f == F_RETURN)
+            break;
+        f = F_NEXT;
+    }
+    g_array_set_size(in->scratch, base);
+    return f;
+}
+
+static void exec_assign(struct inst *in, const struct xn *s)
+{
+    const struct xn *lv = s->x;
+    int64_t value = eval(in, s->y);
+    if (lv->op == X_LOCAL) {
+        in->fp[lv->a] = arith(in, s, s->aux, in->fp[lv->a], value);
+        return;
+    }
+    int64_t obj = object(in, lv, eval(in, lv->x));
+    int64_t *p = slot_addr(in, lv, obj);
+    *p = arith(in, s, s->aux, *p, value);
+    if (lv->op == X_PFIELD)
+        rekey(in, thread_of(obj));
+}
+
+static enum flow exec(struct inst *in, const struct xn *s)
+{
+    step(in, s);
+    switch (s->op) {
+    case S_BLOCK:
+        for (int i = 0; i < s->nv; i++) {
+            enum flow f = exec(in, s->v[i]);
+            if (f != F_NEXT)
+                return f;
+        }
+        return F_NEXT;
+    case S_VAR:
+        in->fp[s->a] = s->x ? eval(in, s->x) : 0;
+        return F_NEXT;
+    case S_MOVE: {
+        int64_t t = eval(in, s->x);
+        if (!t)
+            return F_NEXT; /* moving none does nothing */
+        int core = (int)object(in, s->y, eval(in, s->y)) - 1;
+        if (in->preparing) {
+            /* placement: prepare names the core, place moves */
+            in->placed_core = core;
+            in->placed_state = s->a;
+            return F_NEXT;
+        }
+        ipa_interp_move(in, thread_of(t), core, s->a, s->src);
+        return F_NEXT;
+    }
+    case S_ASSIGN:
+        exec_assign(in, s);
+        return F_NEXT;
+    case S_IF:
+        if (eval(in, s->x))
+            return exec(in, s->y);
+        return s->z ? exec(in, s->z) : F_NEXT;
+    case S_FOREACH:
+        return exec_foreach(in, s);
+    case S_BREAK: return F_BREAK;
+    case S_CONTINUE: return F_CONTINUE;
+    case S_RETURN:
+        in->ret = s->x ? eval(in, s->x) : 0;
+        return F_RETURN;
+    case S_EXPR:
+        eval(in, s->x);
+        return F_NEXT;
+    default:
+        IPA_UNREACHABLE();
+    }
+}
+
+/* A try function locks its core parameters first; if one lock fails,
+ * the call quietly does nothing. */
+static bool lock_params(struct inst *in, const struct unit *u, int *taken)
+{
+    for (int i = 0; i < u->nr_core_params; i++) {
+        int64_t c = in->fp[u->core_params[i]];
+        if (!c || !hold(in, (int)c - 1, taken))
+            return false;
+    }
+    return true;
+}
+
+int64_t ipa_interp_run(struct inst *in, const struct unit *u,
+                       const int64_t *args, int nr_args)
+{
+    int base = in->top;
+    if (G_UNLIKELY(base + u->nr_slots > in->stack_size ||
+                   in->depth >= IPA_INTERP_MAX_DEPTH))
+        ipa_interp_fault(in, u->node, "calls nested too deeply (a lazy "
+                         "attribute that reads itself?)");
+    int64_t *saved = in->fp;
+    in->fp = in->stack + base;
+    memset(in->fp, 0, sizeof(int64_t) * (size_t)u->nr_slots);
+    memcpy(in->fp, args, sizeof(int64_t) * (size_t)nr_args);
+    in->top = base + u->nr_slots;
+    in->depth++;
+    int64_t r = 0;
+    if (u->body->op < S_BLOCK) {
+        r = eval(in, u->body);
+    } else {
+        int taken = 0;
+        if (!u->is_try || lock_params(in, u, &taken)) {
+            in->ret = 0;
+            if (exec(in, u->body) == F_RETURN)
+                r = in->ret;
+        }
+        release(in, taken);
+    }
+    in->fp = saved;
+    in->top = base;
+    in->depth--;
+    return r;
+}

@@ -1,0 +1,72 @@
+/*
+ * instance.h - one program running on one partition (an ipa_rt): the
+ * entities' storage, the frame stack, and the event being handled.
+ * Everything here is allocated at init; the event path only reuses it.
+ */
+#ifndef IPA_INTERP_INSTANCE_H
+#define IPA_INTERP_INSTANCE_H
+
+#include "interp/program.h"
+
+/* A set attribute's content: @n values from @off in the instance's pool. */
+struct span {
+    int off, n;
+};
+
+struct inst {
+    struct program *p;
+    struct ipa_rt *rt;
+    int *attr_ids; /* trace attribute ids, by program attr_names index */
+
+    int64_t *cores_set; /* the partition's cores, encoded, ascending */
+    int nr_cores;
+    struct span *core_sets; /* [machine core][set slot] */
+
+    int nr_domains;
+    int64_t *dom_data;     /* [domain][plain slot] */
+    int *dom_level;
+    struct span *dom_sets; /* [domain][set slot] */
+    int nr_groups;
+    int64_t *grp_data;
+    struct span *grp_sets;
+    GArray *pool; /* int64_t: set contents */
+
+    int64_t *stack; /* frames */
+    int stack_size;
+    int top;        /* first free slot */
+    int depth;      /* units running: calls, lazy attributes, keys */
+    int64_t *fp;    /* current frame */
+    GArray *scratch; /* int64_t: foreach snapshots */
+    uint64_t steps;
+
+    /* the event being handled */
+    int ev;
+    struct ipa_thread *target;
+    int64_t target_core; /* core events: the core (encoded) */
+    int64_t ev_core;     /* thread events: e.core (encoded) */
+    int64_t ev_source;
+    bool preparing;      /* new/unblock prepare: record the target's move */
+    int placed_core, placed_state;
+    int held[16]; /* cores whose lock this event holds */
+    int nr_held;
+    int64_t ret;
+};
+
+/* Calls cannot recurse, so only lazy attributes reading each other in a
+ * cycle nest this deep. */
+#define IPA_INTERP_MAX_DEPTH 256
+
+/* Runs a unit (handler, function, attribute) with @args in its first
+ * slots; returns its value (expressions) or the returned value. */
+int64_t ipa_interp_run(struct inst *in, const struct unit *u,
+                       const int64_t *args, int nr_args);
+/* Moves thread @t into state @state of @core, taking the locks it needs
+ * (best effort: a failed trylock skips the move). */
+void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
+                     int state, const struct ipa_node *src);
+/* Stops the run with a fault at @src (file:line:col). */
+void ipa_interp_fault(struct inst *in, const struct ipa_node *src,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 3, 4), noreturn));
+
+#endif

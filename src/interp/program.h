@@ -1,0 +1,180 @@
+/*
+ * program.h - a checked policy compiled for the interpreter.
+ *
+ * compile.c turns the AST and the checker's model into a tree of `struct
+ * xn` whose names are already resolved: locals are frame slots, attributes
+ * are slots in the entity's storage, states are run-queue indices,
+ * functions are indices. eval.c runs it; callbacks.c binds it to the
+ * runtime's callback table. Nothing on the event path looks up a string.
+ *
+ * Values are int64_t. Entities are encoded so that 0 is always "none":
+ * a process is its struct ipa_thread pointer, a core its id + 1, a domain
+ * or group its index in the instance's tables + 1.
+ */
+#ifndef IPA_INTERP_PROGRAM_H
+#define IPA_INTERP_PROGRAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include <ipasim/runtime.h>
+
+#include "dsl/check.h"
+#include "dsl/model.h"
+
+/* Operations. Expressions yield a value; S_* are statements; SET_* are
+ * sets, which only foreach, aggregates, selections, `in` and `.size` use. */
+enum xop {
+    X_CONST,     /* k */
+    X_LOCAL,     /* frame slot a */
+    X_EV_TARGET, /* the event's thread, or core */
+    X_EV_CORE,
+    X_EV_SOURCE,
+    X_NOW,
+    X_UNARY,  /* aux: token; x */
+    X_BINARY, /* aux: token; x, y */
+    X_AND,
+    X_OR,
+    X_PFIELD,  /* thread x: plain slot a */
+    X_PSYS,    /* thread x: system attribute a (enum psys) */
+    X_PATTR,   /* thread x: trace attribute a (index in attr_ids) */
+    X_CFIELD,  /* core x: plain slot a */
+    X_CSYS,    /* core x: system attribute a (enum csys) */
+    X_CURRENT, /* core x: its running thread */
+    X_CSTATE1, /* core x: the thread in `process` state a (rq index b) */
+    X_DFIELD,  /* domain x: plain slot a */
+    X_DLEVEL,  /* domain x: level */
+    X_GFIELD,  /* group x: plain slot a */
+    X_LAZY,    /* entity x: lazy unit a */
+    X_VALID,   /* x != none */
+    X_DISTANCE,
+    X_ALLOWED,
+    X_IN,     /* thread x in set y */
+    X_SIZE,   /* size of set x */
+    X_AGG,    /* aux: enum agg; v: args (sets or values) */
+    X_SELECT, /* set x, filter y, order keys v (bit k of k: highest), element slot a */
+    X_CALL,   /* function a, arguments v */
+    SET_STATE, /* states a (rq index b, -1: RUNNING) of core x */
+    SET_CORES, /* the policy's cores */
+    SET_ATTR,  /* entity x (aux: enum ipa_ment): set attribute slot a */
+    SET_MAP,   /* elements of set x, each bound to slot a, mapped by y */
+    SET_ONE,   /* x if valid: {x}, else {} */
+    S_BLOCK,   /* v */
+    S_VAR,     /* slot a = x (or zero) */
+    S_MOVE,    /* thread x => state a of core y */
+    S_ASSIGN,  /* aux: token; lvalue x (X_LOCAL or an X_*FIELD), value y */
+    S_IF,      /* x ? y : z */
+    S_FOREACH, /* slot a over set x: body y */
+    S_BREAK,
+    S_CONTINUE,
+    S_RETURN, /* x or NULL */
+    S_EXPR,   /* x */
+};
+
+enum psys { PS_ID, PS_WEIGHT, PS_NICE, PS_RUNTIME, PS_LAST_CORE, PS_TGROUP,
+            PS_GROUP_SIZE };
+enum csys { CS_ID, CS_NODE, CS_IDLE, CS_ONLINE, CS_IDLE_SINCE };
+enum agg { AGG_SUM, AGG_COUNT, AGG_OR, AGG_AND, AGG_MIN, AGG_MAX };
+
+struct xn {
+    uint8_t op;   /* enum xop */
+    uint8_t type; /* enum ipa_mtype of the value */
+    int aux;
+    int a, b;
+    int64_t k;
+    struct xn *x, *y, *z;
+    struct xn **v; /* NULL-free array of nv */
+    int nv;
+    const struct ipa_node *src; /* where, for faults */
+};
+
+/* A body run with its own frame: handler, function, lazy attribute,
+ * initialiser, order key, builder predicate. Slot 0.. are parameters
+ * (self for attributes and keys). */
+struct unit {
+    struct xn *body; /* statement, or expression for attributes and keys */
+    int nr_slots;
+    int nr_params;
+    bool is_try;
+    int core_params[8]; /* try: slots of core parameters to lock */
+    int nr_core_params;
+    const struct ipa_node *node;
+};
+
+/* A state's run-queue order: keys cached in the thread's data. */
+struct order {
+    struct program *prog;
+    int state;
+    int nr_keys;
+    struct unit *keys; /* [nr_keys], self = the thread */
+    bool *highest;     /* [nr_keys] */
+};
+
+struct state_info {
+    const char *name;
+    uint8_t cls;  /* enum ipa_mclass */
+    int rq;       /* per-core run queue index, -1: none (RUNNING, pseudo) */
+    bool single;  /* a `process` state: one thread at most */
+    struct order *order;
+};
+
+/* Plain attributes with initialisers, per entity. */
+struct init {
+    int slot;
+    struct unit unit;
+};
+
+struct program {
+    char *path;
+    struct ipa_model *model;
+    struct ipa_ast *ast;
+    struct ipa_source *src;
+
+    struct unit handlers[IPA_EV_COUNT]; /* body NULL: not handled */
+    struct unit *funcs;
+    int nr_funcs;
+    struct unit *lazies; /* one per lazy attribute of any entity */
+    int nr_lazies;
+    GArray *inits[IPA_ENT_COUNT]; /* struct init */
+
+    int nr_plain[IPA_ENT_COUNT]; /* scalar slots */
+    int nr_sets[IPA_ENT_COUNT];  /* set-valued attribute slots */
+    int max_keys;                /* key cache slots after the plain ones */
+
+    struct state_info *states;
+    int nr_states;
+    struct ipa_rq_desc *rq_descs;
+    int nr_rqs;
+
+    /* trace attributes read as `system int x` */
+    GPtrArray *attr_names;
+
+    /* the domains builder, compiled: NULL without one */
+    struct {
+        int core_field;   /* set slot of the core's domain set */
+        int domain_field; /* set slot of the domain's group set */
+        int group_field;  /* set slot of the group's core set */
+        struct unit start;  /* first distance (body NULL: 1) */
+        struct unit domain; /* slots: self, dist, c */
+        struct unit group;  /* slots: self, dist, c, c1, c2 */
+        int self_slot, dist_slot, c_slot, c1_slot, c2_slot;
+    } *builder;
+
+    bool group_reads_domain; /* the group relation reads self or c */
+
+    int64_t *const_values; /* by CONST index in the model */
+    uint64_t step_limit;
+    struct ipa_policy_ops ops;
+    GPtrArray *instances; /* struct inst *, one per partition it runs */
+};
+
+/* Builds the program; false with diagnostics (parse/check) on stderr or a
+ * GError for unreadable files. */
+struct program *ipa_program_compile(const char *path,
+                                    const struct ipa_check_options *opts,
+                                    GError **error);
+void ipa_program_free(struct program *prog);
+
+#endif

@@ -1,0 +1,49 @@
+# End-to-end tests of DSL policies run by the interpreter (label e2e).
+# The matrix in run.cmake runs every policies/*.ipa on every topology and
+# trace; here: what each must show.
+
+# The Bossa article's RR10 and RR30 patterns.
+foreach(q 10 30)
+  add_test(NAME e2e.rr${q}_pattern
+           COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DQUANTUM=${q}
+                   -P ${E2E}/rr_pattern.cmake)
+  set_tests_properties(e2e.rr${q}_pattern PROPERTIES LABELS e2e)
+endforeach()
+
+# fifo.ipa is fifo.c, event for event.
+foreach(topo ${topologies})
+  foreach(trace ${traces})
+    add_test(NAME e2e.fifo_ipa_is_fifo_c.${topo}.${trace}
+             COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DA=fifo.c
+                     -DB=fifo.ipa -DTOPO=${topo} -DTRACE=${trace}
+                     -DDIR=${SCRATCH}/fifo-same/${topo}.${trace}
+                     -P ${E2E}/same_log.cmake)
+    set_tests_properties(e2e.fifo_ipa_is_fifo_c.${topo}.${trace} PROPERTIES
+      LABELS e2e ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+  endforeach()
+endforeach()
+
+# The Wasted Cores comparison: cfs.ipa keeps Linux's average-load
+# balancing and leaves cores idle on the Group Imbalance workload;
+# cfs_cwc.ipa, the work-conserving variant, flags nothing on any trace.
+ipa_e2e(cfs_ipa_make_flags 1 "-DOUT=[1-9][0-9]* flagged.*idle cores"
+        "-DERR=flagged \\(--fail-on-wc\\)" -P ${E2E}/expect.cmake --
+        ${IPASIM} --topo 64core.xml --policy cfs.ipa --trace make.json --fail-on-wc)
+foreach(topo ${topologies})
+  foreach(trace ${traces})
+    ipa_e2e(cfs_cwc_no_flag.${topo}.${trace} 0 "-DOUT=0 flagged" -P ${E2E}/expect.cmake --
+            ${IPASIM} --topo ${topo} --policy cfs_cwc.ipa --trace ${trace} --fail-on-wc --threads 0)
+  endforeach()
+endforeach()
+
+# Partitions mix DSL and C policies, each checked on its own cores.
+ipa_e2e(partition_ipa_c 0 "-DOUT=cfs_cwc.ipa on cores 0-31.*fifo.c on cores 32-63" -P ${E2E}/expect.cmake --
+        ${IPASIM} --topo 64core.xml --policy 0-31:cfs_cwc.ipa --policy 32-63:fifo.c
+        --trace db.json --threads 0)
+
+# Same inputs, same output, interpreted too.
+add_test(NAME e2e.determinism_ipa
+         COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DDIR=${SCRATCH}/det-ipa
+                 "-DARGS=--topo;64core.xml;--policy;cfs.ipa;--trace;db.json"
+                 -P ${E2E}/determinism.cmake)
+set_tests_properties(e2e.determinism_ipa PROPERTIES LABELS e2e)
