@@ -186,19 +186,17 @@ static void fifo_balancing_select(struct ipa_rt *rt, struct ipa_core_event *e)
 }
 
 /* A core goes offline (it is already out of the idle set and offline):
- * every thread on it, the running one included, moves to the core
- * pick_core chooses. Locks do not fail during a hot-plug. */
+ * the running thread goes to the back of its queue, as the DSL does
+ * before its core_exit handler (so fifo.ipa matches), then every queued
+ * thread moves to the core pick_core chooses. Locks do not fail during a
+ * hot-plug. */
 static void fifo_core_exit(struct ipa_rt *rt, struct ipa_core_event *e)
 {
     int self = e->target;
-    struct ipa_thread *cur = ipa_core_current(rt, self);
-    if (cur) {
-        int to = pick_core(rt, cur, -1);
-        if (to >= 0 && ipa_trylock(rt, to))
-            ipa_change_state(rt, cur, IPA_STATE_READY, to,
-                             ipa_core_rq(rt, to, READY_Q));
-    }
     struct ipa_rq *rq = ipa_core_rq(rt, self, READY_Q);
+    struct ipa_thread *cur = ipa_core_current(rt, self);
+    if (cur)
+        ipa_change_state(rt, cur, IPA_STATE_READY, self, rq);
     struct ipa_thread *t = ipa_rq_first(rq);
     while (t) {
         struct ipa_thread *next = ipa_rq_next(rq, t);

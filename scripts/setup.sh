@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 ipasim_install_deps
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
-./build/ipasim --topo 64core.xml --policy fifo.c --trace db.json
+./build/ipasim --topo 64core.xml --policy cfs.ipa --trace db.json

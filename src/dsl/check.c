@@ -1370,6 +1370,11 @@ static struct type check_lvalue(struct checker *ck, struct ctx *cx,
     if (f && owner == L_REMOTE)
         err(ck, e->span, "cannot write attribute '%s' of another core: a "
             "handler locks only its own core", f->name);
+    const struct val *obj = e->kind == IPA_N_MEMBER ? val_of(ck, e->a) : NULL;
+    if (f && obj && obj->t.k == T_PROCESS && obj->loc == L_REMOTE)
+        err(ck, e->span, "cannot write attribute '%s' of a thread queued on "
+            "another core: that core's lock is not held here (write it in a "
+            "'try' function that locks the core)", f->name);
     return v.t;
 }
 
@@ -1921,6 +1926,58 @@ static void check_func(struct checker *ck, struct func *f)
     g_array_free(cx.locals, TRUE);
 }
 
+/* A move of the variable @var somewhere in @s. */
+static bool moves_var(const struct ipa_node *s, const char *var)
+{
+    if (!s)
+        return false;
+    if (s->kind == IPA_N_MOVE)
+        return s->a->kind == IPA_N_IDENT && !strcmp(s->a->name, var);
+    for (unsigned i = 0; i < ipa_node_count(s); i++)
+        if (moves_var(ipa_node_at(s, i), var))
+            return true;
+    return (s->kind != IPA_N_FOREACH && moves_var(s->a, var)) ||
+           moves_var(s->b, var) || moves_var(s->c, var);
+}
+
+/* A `foreach (p in S)` over the own core's state @state whose body moves
+ * p, somewhere in @s. */
+static bool empties_state(const struct checker *ck, const struct ipa_node *s,
+                          int state)
+{
+    if (!s)
+        return false;
+    if (s->kind == IPA_N_FOREACH) {
+        const struct val *v = val_of(ck, s->b);
+        if (v && v->state == state && v->loc == L_OWN &&
+            moves_var(s->c, s->a->name))
+            return true;
+    }
+    if (s->kind == IPA_N_BLOCK)
+        for (unsigned i = 0; i < ipa_node_count(s); i++)
+            if (empties_state(ck, ipa_node_at(s, i), state))
+                return true;
+    return (s->kind == IPA_N_IF || s->kind == IPA_N_FOREACH) &&
+           (empties_state(ck, s->b, state) || empties_state(ck, s->c, state));
+}
+
+/* core_exit gets its running thread requeued in the first READY state;
+ * every READY state must then be walked and its threads moved away. */
+static void check_core_exit(struct checker *ck, const struct ipa_node *on)
+{
+    for (unsigned i = 0; i < ck->states->len; i++) {
+        const struct state *st = &g_array_index(ck->states, struct state, i);
+        if (st->cls != C_READY || empties_state(ck, on->a, (int)i))
+            continue;
+        if (err(ck, name_span(on), "'core_exit' must move the threads of "
+                "'%s' to other cores: a thread left on an offline core never "
+                "runs", st->name))
+            note_pos(ck, name_span(on), "walk it: 'foreach (p in %s) { p "
+                     "=> c.%s; }' (the running thread is already back in the "
+                     "first READY state)", st->name, st->name);
+    }
+}
+
 static void check_on(struct checker *ck, const struct ipa_node *h,
                      const struct ipa_node *on)
 {
@@ -1959,6 +2016,8 @@ static void check_on(struct checker *ck, const struct ipa_node *h,
     check_block(ck, &cx, on->a);
     g_array_free(cx.locals, TRUE);
     check_paths(ck, ev, on);
+    if (ev == IPA_EV_core_exit)
+        check_core_exit(ck, on);
 }
 
 /* Attribute initialisers: lazy ones are computed when read, plain ones

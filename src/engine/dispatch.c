@@ -269,6 +269,18 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
                                      : "the policy has no core_exit to move",
                       c->current->tid, c->id);
         }
+        /* a thread queued ready on an offline core would never run */
+        for (int q = 0; q < ops->nr_core_rqs; q++) {
+            if (ops->core_rqs[q].state != IPA_STATE_READY ||
+                !ipa_rq_count(&c->rqs[q]))
+                continue;
+            enter_cb(sim, "core_exit", NULL, c->id);
+            ipa_fault(c->rt, "%s %d thread(s) queued in '%s' on offline "
+                      "core %d",
+                      ops->core_exit ? "core_exit left"
+                                     : "the policy has no core_exit to move",
+                      ipa_rq_count(&c->rqs[q]), ops->core_rqs[q].name, c->id);
+        }
         return;
     }
     c->online = true;

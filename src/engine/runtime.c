@@ -292,7 +292,11 @@ void ipa_change_state(struct ipa_rt *rt, struct ipa_thread *t,
         if (!core_of_rt(rt, core))
             ipa_fault(rt, "thread %d: core %d is not one of this policy's",
                       t->tid, core);
-        if (!sim->cores[core].online)
+        /* core_exit may requeue the running thread on its own core
+         * first; the dispatcher checks the queues are empty afterwards */
+        bool requeue = sim->hotplugging && from == IPA_STATE_RUNNING &&
+                       to == IPA_STATE_READY && t->core == core;
+        if (!sim->cores[core].online && !requeue)
             ipa_fault(rt, "thread %d: core %d is offline", t->tid, core);
         if (!ipa_thread_allowed(t, core))
             ipa_fault(rt, "thread %d: core %d is outside its affinity", t->tid,

@@ -162,7 +162,26 @@ CORE_CB(enter_idle)
 CORE_CB(exit_idle)
 CORE_CB(balancing_select)
 CORE_CB(core_entry)
-CORE_CB(core_exit)
+
+/* The language hands core_exit a core whose running thread is already
+ * back in its first READY state, so that one loop over the queue moves
+ * every thread away. */
+static void core_exit(struct ipa_rt *rt, struct ipa_core_event *e)
+{
+    struct inst *in = inst_of(rt);
+    struct ipa_thread *cur = ipa_core_current(rt, e->target);
+    int ready = -1;
+    for (int i = 0; i < in->p->nr_states && ready < 0; i++)
+        if (in->p->states[i].cls == IPA_C_READY && in->p->states[i].rq >= 0)
+            ready = i;
+    if (cur && ready >= 0) {
+        begin(in, IPA_EV_core_exit);
+        in->held[in->nr_held++] = e->target;
+        ipa_interp_move(in, cur, e->target, ready,
+                        in->p->handlers[IPA_EV_core_exit].node);
+    }
+    core_event(rt, IPA_EV_core_exit, e->target);
+}
 
 /* ---- the domains builder --------------------------------------------------------- */
 

@@ -23,6 +23,24 @@ foreach(topo ${topologies})
   endforeach()
 endforeach()
 
+# Hot-plug: every DSL policy moves the threads of a core going offline
+# (the running one comes back to its queue first), and fifo.ipa still
+# matches fifo.c.
+file(GLOB dsl_policies RELATIVE ${CMAKE_SOURCE_DIR}/policies ${CMAKE_SOURCE_DIR}/policies/*.ipa)
+foreach(policy ${dsl_policies})
+  foreach(trace hotplug hotplug_cpu)
+    ipa_e2e(hotplug.${policy}.${trace} 0 -DOUT=run:\ done -P ${E2E}/expect.cmake --
+            ${IPASIM} --topo 4core.xml --policy ${policy}
+            --trace ${E2E}/inputs/${trace}.json --threads 0)
+  endforeach()
+endforeach()
+add_test(NAME e2e.fifo_ipa_is_fifo_c.hotplug
+         COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DA=fifo.c -DB=fifo.ipa
+                 -DTOPO=4core.xml -DTRACE=${E2E}/inputs/hotplug.json
+                 -DDIR=${SCRATCH}/fifo-same/hotplug -P ${E2E}/same_log.cmake)
+set_tests_properties(e2e.fifo_ipa_is_fifo_c.hotplug PROPERTIES LABELS e2e
+  ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+
 # The Wasted Cores comparison: cfs.ipa keeps Linux's average-load
 # balancing and leaves cores idle on the Group Imbalance workload;
 # cfs_cwc.ipa, the work-conserving variant, flags nothing on any trace.

@@ -26,7 +26,7 @@ endforeach()
 
 # The Quick start's run, and what the monitor must catch.
 ipa_e2e(quickstart 0 "-DOUT=work conservation.*violations" -P ${E2E}/expect.cmake --
-        ${IPASIM} --topo 64core.xml --policy fifo.c --trace db.json)
+        ${IPASIM} --topo 64core.xml --policy cfs.ipa --trace db.json)
 ipa_e2e(fifo_no_flag 0 "-DOUT=0 flagged" -P ${E2E}/expect.cmake --
         ${IPASIM} --topo 64core.xml --policy fifo.c --trace db.json --fail-on-wc)
 ipa_e2e(pinned_flags 1 "-DOUT=[1-9][0-9]* flagged.*idle cores" "-DERR=flagged \\(--fail-on-wc\\)" -P ${E2E}/expect.cmake --
