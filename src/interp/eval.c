@@ -152,7 +152,8 @@ static bool cursor_next(struct inst *in, struct cursor *c, int64_t *out)
     return true;
 }
 
-static int64_t set_size(struct inst *in, const struct xn *x)
+static G_GNUC_NO_INLINE int64_t set_size(struct inst *in,
+                                        const struct xn *x)
 {
     if (x->op == SET_MAP)
         return set_size(in, x->x);
@@ -172,7 +173,8 @@ static int64_t set_size(struct inst *in, const struct xn *x)
     return n;
 }
 
-static bool set_has(struct inst *in, const struct xn *set, int64_t v)
+static G_GNUC_NO_INLINE bool set_has(struct inst *in, const struct xn *set,
+                                     int64_t v)
 {
     if (set->op == SET_STATE && v) {
         int core = (int)object(in, set, eval(in, set->x)) - 1;
@@ -190,7 +192,8 @@ static bool set_has(struct inst *in, const struct xn *set, int64_t v)
     return false;
 }
 
-static int64_t aggregate(struct inst *in, const struct xn *x)
+static G_GNUC_NO_INLINE int64_t aggregate(struct inst *in,
+                                         const struct xn *x)
 {
     int64_t acc = x->aux == AGG_AND;
     bool any = false;
@@ -220,7 +223,10 @@ static int64_t aggregate(struct inst *in, const struct xn *x)
 
 /* first/min/max with order and filter: the first element in the set's
  * order among those the order puts first and the filter keeps. */
-static int64_t select_one(struct inst *in, const struct xn *x)
+/* Out of line, as the other cold and large cases below: eval's own
+ * frame stays small for the hot, simple nodes. */
+static G_GNUC_NO_INLINE int64_t select_one(struct inst *in,
+                                          const struct xn *x)
 {
     int64_t best = 0, best_keys[IPA_MAX_CRITERIA], keys[IPA_MAX_CRITERIA];
     struct cursor c;
@@ -338,6 +344,14 @@ static int64_t *slot_addr(struct inst *in, const struct xn *x, int64_t obj)
     }
 }
 
+static G_GNUC_NO_INLINE int64_t call(struct inst *in, const struct xn *x)
+{
+    int64_t args[IPA_MAX_PARAMS];
+    for (int i = 0; i < x->nv; i++)
+        args[i] = eval(in, x->v[i]);
+    return ipa_interp_run(in, &in->p->funcs[x->a], args, x->nv);
+}
+
 static int64_t eval(struct inst *in, const struct xn *x)
 {
     switch (x->op) {
@@ -405,12 +419,8 @@ static int64_t eval(struct inst *in, const struct xn *x)
     case X_SIZE: return set_size(in, x->x);
     case X_AGG: return aggregate(in, x);
     case X_SELECT: return select_one(in, x);
-    case X_CALL: {
-        int64_t args[IPA_MAX_PARAMS];
-        for (int i = 0; i < x->nv; i++)
-            args[i] = eval(in, x->v[i]);
-        return ipa_interp_run(in, &in->p->funcs[x->a], args, x->nv);
-    }
+    case X_CALL:
+        return call(in, x);
     default:
         IPA_UNREACHABLE();
     }
