@@ -1040,12 +1040,15 @@ static struct val check_binary(struct checker *ck, struct ctx *cx,
                 type_name(a.t, ta, sizeof ta), type_name(b.t, tb, sizeof tb));
         return vnone(t_bool);
     case IPA_TOK_IN:
-        if (a.t.k != T_PROCESS)
-            err(ck, e->a->span, "'in' tests a process, not '%s'",
-                type_name(a.t, ta, sizeof ta));
-        if (b.state < 0 && !(b.t.k == T_SET && b.t.elem == T_PROCESS))
-            err(ck, e->b->span, "'in' needs a state or a set of processes "
-                "on its right");
+        if (!is_entity(a.t.k))
+            err(ck, e->a->span, "'in' tests a process, core, group or "
+                "domain, not '%s'", type_name(a.t, ta, sizeof ta));
+        else if (b.t.k == T_PROCESS && b.state >= 0 && a.t.k == T_PROCESS)
+            ; /* a RUNNING or `process` state */
+        else if (b.t.k != T_SET || b.t.elem != a.t.k)
+            err(ck, e->b->span, "'in' needs a set of %ss (or a state) on "
+                "its right, not '%s'", kind_name(a.t.k),
+                type_name(b.t, tb, sizeof tb));
         return vnone(t_bool);
     default:
         if (!is_numeric(a.t) || !is_numeric(b.t)) {
@@ -1258,10 +1261,10 @@ static void check_move(struct checker *ck, struct ctx *cx,
                 "function", en);
         return;
     case IPA_EV_core_exit:
-        if (!((sv.oclass == C_READY && dc == C_READY) ||
-              (sv.oclass == C_BLOCKED && dc == C_BLOCKED))) {
-            err(ck, arrow, "'core_exit' moves the core's READY and BLOCKED "
-                "threads to states of the same class on other cores");
+        if (!(sv.oclass == C_READY && dc == C_READY)) {
+            err(ck, arrow, "'core_exit' moves the core's READY threads to "
+                "READY states of other cores (blocked threads stay: their "
+                "wake-up places them)");
             return;
         }
         if (sv.loc != L_OWN)

@@ -456,6 +456,13 @@ static void release(struct inst *in, int taken)
         ipa_unlock(in->rt, in->held[--in->nr_held]);
 }
 
+/* Thread data: plain attributes, the order-key cache, then the state
+ * the interpreter last moved the thread into (index + 1). */
+static int state_slot(const struct inst *in)
+{
+    return in->p->nr_plain[IPA_ENT_PROCESS] + in->p->max_keys;
+}
+
 /* Caches the thread's order keys for @o's queue (program.h). */
 static void set_keys(struct inst *in, struct ipa_thread *t,
                      const struct order *o)
@@ -485,6 +492,7 @@ void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
                          "and is not empty", st->name, core);
     if (st->order)
         set_keys(in, t, st->order);
+    thread_slots(t)[state_slot(in)] = state + 1;
     switch (st->cls) {
     case IPA_C_RUNNING:
         ipa_change_state(in->rt, t, IPA_STATE_RUNNING, core, NULL);
@@ -510,21 +518,18 @@ void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
     release(in, taken);
 }
 
-/* After a thread attribute changed: a queued thread takes its new place. */
+/* After a thread attribute changed: a queued thread takes its new place
+ * (the thread's data remembers which state it was moved into). */
 static void rekey(struct inst *in, struct ipa_thread *t)
 {
     struct ipa_rq *rq = ipa_thread_rq(t);
-    int core = rq ? ipa_rq_core(rq) : -1;
-    if (core < 0)
+    int64_t state = thread_slots(t)[state_slot(in)];
+    if (!rq || !state)
         return;
-    for (int i = 0; i < in->p->nr_states; i++) {
-        const struct state_info *st = &in->p->states[i];
-        if (st->order && st->rq >= 0 &&
-            ipa_core_rq(in->rt, core, st->rq) == rq) {
-            set_keys(in, t, st->order);
-            ipa_rq_reorder(rq, t);
-            return;
-        }
+    const struct order *o = in->p->states[state - 1].order;
+    if (o) {
+        set_keys(in, t, o);
+        ipa_rq_reorder(rq, t);
     }
 }
 
@@ -649,7 +654,8 @@ int64_t ipa_interp_run(struct inst *in, const struct unit *u,
     int64_t *saved = in->fp;
     in->fp = in->stack + base;
     memset(in->fp, 0, sizeof(int64_t) * (size_t)u->nr_slots);
-    memcpy(in->fp, args, sizeof(int64_t) * (size_t)nr_args);
+    if (nr_args)
+        memcpy(in->fp, args, sizeof(int64_t) * (size_t)nr_args);
     in->top = base + u->nr_slots;
     in->depth++;
     int64_t r = 0;
