@@ -54,6 +54,14 @@ foreach(topo ${topologies})
   endforeach()
 endforeach()
 
+# EDF serves rt.json's periodic tasks within a tick of their wake-up
+# (deadline 5ms); time-sharing round robin makes them wait behind batch
+# work for more than their deadline.
+ipa_e2e(edf_rt_latency 0 "-DOUT=group rt +p50 [^,]+, p99 (0ns|[0-9.]+us|1ms), max (0ns|[0-9.]+us|1ms) over 164"
+        -P ${E2E}/expect.cmake -- ${IPASIM} --topo 4core.xml --policy edf.ipa --trace rt.json --threads 0)
+ipa_e2e(rr_rt_latency 0 "-DOUT=group rt +p50 [1-9][0-9]ms"
+        -P ${E2E}/expect.cmake -- ${IPASIM} --topo 4core.xml --policy rr.ipa --trace rt.json --threads 0)
+
 # Partitions mix DSL and C policies, each checked on its own cores.
 ipa_e2e(partition_ipa_c 0 "-DOUT=cfs_cwc.ipa on cores 0-31.*fifo.c on cores 32-63" -P ${E2E}/expect.cmake --
         ${IPASIM} --topo 64core.xml --policy 0-31:cfs_cwc.ipa --policy 32-63:fifo.c
