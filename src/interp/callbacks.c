@@ -24,12 +24,9 @@ static int64_t enc_core(int core)
     return core + 1;
 }
 
-static bool in_partition(struct inst *in, int core)
+static bool in_partition(const struct inst *in, int core)
 {
-    for (int i = 0; i < in->nr_cores; i++)
-        if (in->cores_set[i] == enc_core(core))
-            return true;
-    return false;
+    return core >= 0 && core < in->nr_machine_cores && in->mine[core];
 }
 
 static void begin(struct inst *in, int ev)
@@ -405,6 +402,7 @@ static void inst_free(struct inst *in)
 {
     g_free(in->attr_ids);
     g_free(in->cores_set);
+    g_free(in->mine);
     g_free(in->core_sets);
     g_free(in->dom_data);
     g_free(in->dom_level);
@@ -435,8 +433,12 @@ static int init(struct ipa_rt *rt)
         in->attr_ids[i] = ipa_attr_id(rt, g_ptr_array_index(p->attr_names, i));
     in->nr_cores = ipa_nr_cores(rt);
     in->cores_set = g_new(int64_t, in->nr_cores);
-    for (int i = 0; i < in->nr_cores; i++)
+    in->nr_machine_cores = ipa_machine_cores(rt);
+    in->mine = g_new0(bool, in->nr_machine_cores);
+    for (int i = 0; i < in->nr_cores; i++) {
         in->cores_set[i] = enc_core(ipa_core_at(rt, i));
+        in->mine[ipa_core_at(rt, i)] = true;
+    }
     in->core_sets = g_new0(struct span, (size_t)ipa_machine_cores(rt) *
                                                 p->nr_sets[IPA_ENT_CORE] +
                                             1);

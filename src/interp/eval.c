@@ -29,12 +29,19 @@ void ipa_interp_fault(struct inst *in, const struct ipa_node *src,
     ipa_fault(in->rt, "%s:%d:%d: %s", in->p->path, line, col, buf);
 }
 
-static inline void step(struct inst *in, const struct xn *x)
+static G_GNUC_NO_INLINE void too_many_steps(struct inst *in,
+                                            const struct xn *x)
+{
+    ipa_interp_fault(in, x->src, "the event handler ran more than %llu "
+                     "steps (--step-limit)",
+                     (unsigned long long)in->p->step_limit);
+}
+
+static inline __attribute__((always_inline)) void step(struct inst *in,
+                                                      const struct xn *x)
 {
     if (G_UNLIKELY(++in->steps > in->p->step_limit))
-        ipa_interp_fault(in, x->src, "the event handler ran more than %llu "
-                         "steps (--step-limit)",
-                         (unsigned long long)in->p->step_limit);
+        too_many_steps(in, x);
 }
 
 static struct ipa_thread *thread_of(int64_t v)
@@ -63,7 +70,18 @@ static int64_t object(struct inst *in, const struct xn *x, int64_t v)
     return v;
 }
 
-static int64_t eval(struct inst *in, const struct xn *x);
+static int64_t eval_node(struct inst *in, const struct xn *x);
+
+/* Constants and locals are half the nodes: read them without a call. */
+static inline __attribute__((always_inline)) int64_t eval(struct inst *in,
+                                                         const struct xn *x)
+{
+    if (x->op == X_LOCAL)
+        return in->fp[x->a];
+    if (x->op == X_CONST)
+        return x->k;
+    return eval_node(in, x);
+}
 
 /* ---- sets ------------------------------------------------------------------ */
 
@@ -352,7 +370,7 @@ static G_GNUC_NO_INLINE int64_t call(struct inst *in, const struct xn *x)
     return ipa_interp_run(in, &in->p->funcs[x->a], args, x->nv);
 }
 
-static int64_t eval(struct inst *in, const struct xn *x)
+static int64_t eval_node(struct inst *in, const struct xn *x)
 {
     switch (x->op) {
     case X_CONST: return x->k;
@@ -539,29 +557,42 @@ enum flow { F_NEXT, F_BREAK, F_CONTINUE, F_RETURN };
 
 static enum flow exec(struct inst *in, const struct xn *s);
 
+/* Runs a foreach body for one element; false to leave the loop. */
+static bool loop_body(struct inst *in, const struct xn *s, int64_t v,
+                      enum flow *f)
+{
+    step(in, s);
+    in->fp[s->a] = v;
+    *f = exec(in, s->y);
+    if (*f == F_BREAK || *f == F_RETURN) {
+        if (*f == F_BREAK)
+            *f = F_NEXT;
+        return false;
+    }
+    *f = F_NEXT;
+    return true;
+}
+
 static enum flow exec_foreach(struct inst *in, const struct xn *s)
 {
-    /* walk a snapshot: the body may move the set's threads */
-    guint base = in->scratch->len;
+    enum flow f = F_NEXT;
     struct cursor c;
     set_open(in, s->x, &c);
+    if (c.arr && !c.map) {
+        /* cores and builder sets never change: walk them in place */
+        for (int i = 0; i < c.n && loop_body(in, s, c.arr[i], &f); i++)
+            ;
+        return f;
+    }
+    /* walk a snapshot: the body may move the set's threads */
+    guint base = in->scratch->len;
     int64_t v;
     while (cursor_next(in, &c, &v))
         g_array_append_val(in->scratch, v);
     guint end = in->scratch->len;
-    enum flow f = F_NEXT;
-    for (guint i = base; i < end; i++) {
-        step(in, s);
-        in->fp[s->a] = g_array_index(in->scratch, int64_t, i);
-        f = exec(in, s->y);
-        if (f == F_BREAK) {
-            f = F_NEXT;
+    for (guint i = base; i < end; i++)
+        if (!loop_body(in, s, g_array_index(in->scratch, int64_t, i), &f))
             break;
-        }
-        if (f == F_RETURN)
-            break;
-        f = F_NEXT;
-    }
     g_array_set_size(in->scratch, base);
     return f;
 }

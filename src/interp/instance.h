@@ -20,6 +20,8 @@ struct inst {
 
     int64_t *cores_set; /* the partition's cores, encoded, ascending */
     int nr_cores;
+    bool *mine;         /* [machine core]: in the partition */
+    int nr_machine_cores;
     struct span *core_sets; /* [machine core][set slot] */
 
     int nr_domains;
