@@ -31,6 +31,7 @@ static bool in_partition(const struct inst *in, int core)
 
 static void begin(struct inst *in, int ev)
 {
+    in->epoch++; /* the world changed since the last event */
     in->ev = ev;
     in->steps = 0;
     in->top = 0;
@@ -411,6 +412,8 @@ static void inst_free(struct inst *in)
     g_free(in->grp_sets);
     g_array_free(in->pool, TRUE);
     g_array_free(in->scratch, TRUE);
+    for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
+        g_free(in->lazy_cache[ent]);
     g_free(in->stack);
     g_free(in);
 }
@@ -451,6 +454,14 @@ static int init(struct ipa_rt *rt)
     in->grp_data = g_new0(int64_t, (size_t)in->nr_groups *
                                            p->nr_plain[IPA_ENT_GROUP] +
                                        1);
+    int counts[IPA_ENT_COUNT] = {0, ipa_machine_cores(rt), in->nr_domains,
+                                 in->nr_groups};
+    for (int ent = IPA_ENT_CORE; ent < IPA_ENT_COUNT; ent++)
+        if (p->nr_lazy_of[ent])
+            in->lazy_cache[ent] = g_new0(struct lazy_cache,
+                                         (size_t)counts[ent] *
+                                             p->nr_lazy_of[ent]);
+    in->epoch = 1;
     /* groups first: a domain's initialiser may read its groups */
     for (int g = 0; g < in->nr_groups; g++)
         run_inits(in, IPA_ENT_GROUP, g + 1,

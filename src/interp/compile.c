@@ -525,6 +525,8 @@ static void lay_out(struct cc *cc)
         for (unsigned i = 0; i < m->fields[ent]->len; i++)
             nr_lazies += ipa_model_field(m, ent, (int)i)->kind == IPA_F_LAZY;
     p->lazies = g_new0(struct unit, nr_lazies + 1);
+    p->lazy_ent = g_new0(int, nr_lazies + 1);
+    p->lazy_index = g_new0(int, nr_lazies + 1);
     p->attr_names = g_ptr_array_new();
     for (int ent = 0; ent < IPA_ENT_COUNT; ent++) {
         p->inits[ent] = g_array_new(FALSE, TRUE, sizeof(struct init));
@@ -532,8 +534,11 @@ static void lay_out(struct cc *cc)
         for (unsigned i = 0; i < m->fields[ent]->len; i++) {
             const struct ipa_mfield *f = ipa_model_field(m, ent, (int)i);
             int *slot = &cc->slot_of[ent][i];
-            if (f->kind == IPA_F_LAZY)
+            if (f->kind == IPA_F_LAZY) {
+                p->lazy_ent[p->nr_lazies] = ent;
+                p->lazy_index[p->nr_lazies] = p->nr_lazy_of[ent]++;
                 *slot = p->nr_lazies++;
+            }
             else if (f->kind == IPA_F_PLAIN && f->type == IPA_MT_SET)
                 *slot = p->nr_sets[ent]++;
             else if (f->kind == IPA_F_PLAIN)
@@ -766,6 +771,8 @@ void ipa_program_free(struct program *p)
     g_free(p->rq_descs);
     g_free(p->funcs);
     g_free(p->lazies);
+    g_free(p->lazy_ent);
+    g_free(p->lazy_index);
     g_free(p->const_values);
     g_free(p->path);
     ipa_model_free(p->model);

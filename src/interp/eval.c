@@ -362,6 +362,24 @@ static int64_t *slot_addr(struct inst *in, const struct xn *x, int64_t obj)
     }
 }
 
+static G_GNUC_NO_INLINE int64_t lazy(struct inst *in, const struct xn *x,
+                                     int64_t self)
+{
+    const struct program *p = in->p;
+    int ent = p->lazy_ent[x->a];
+    struct lazy_cache *c = in->lazy_cache[ent];
+    if (!c)
+        return ipa_interp_run(in, &p->lazies[x->a], &self, 1);
+    c += (self - 1) * p->nr_lazy_of[ent] + p->lazy_index[x->a];
+    if (c->epoch != in->epoch) {
+        int64_t v = ipa_interp_run(in, &p->lazies[x->a], &self, 1);
+        /* the attribute's own evaluation may have moved nothing */
+        c->value = v;
+        c->epoch = in->epoch;
+    }
+    return c->value;
+}
+
 static G_GNUC_NO_INLINE int64_t call(struct inst *in, const struct xn *x)
 {
     int64_t args[IPA_MAX_PARAMS];
@@ -415,10 +433,8 @@ static int64_t eval_node(struct inst *in, const struct xn *x)
     }
     case X_DLEVEL:
         return in->dom_level[object(in, x, eval(in, x->x)) - 1];
-    case X_LAZY: {
-        int64_t self = object(in, x, eval(in, x->x));
-        return ipa_interp_run(in, &in->p->lazies[x->a], &self, 1);
-    }
+    case X_LAZY:
+        return lazy(in, x, object(in, x, eval(in, x->x)));
     case X_VALID: return eval(in, x->x) != 0;
     case X_DISTANCE: {
         int a = (int)object(in, x, eval(in, x->x)) - 1;
@@ -511,6 +527,7 @@ void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
     if (st->order)
         set_keys(in, t, st->order);
     thread_slots(t)[state_slot(in)] = state + 1;
+    in->epoch++;
     switch (st->cls) {
     case IPA_C_RUNNING:
         ipa_change_state(in->rt, t, IPA_STATE_RUNNING, core, NULL);
@@ -608,6 +625,7 @@ static void exec_assign(struct inst *in, const struct xn *s)
     int64_t obj = object(in, lv, eval(in, lv->x));
     int64_t *p = slot_addr(in, lv, obj);
     *p = arith(in, s, s->aux, *p, value);
+    in->epoch++;
     if (lv->op == X_PFIELD)
         rekey(in, thread_of(obj));
 }

@@ -33,6 +33,15 @@ struct inst {
     struct span *grp_sets;
     GArray *pool; /* int64_t: set contents */
 
+    /* Lazy attributes of cores, domains and groups, cached while nothing
+     * changes: `epoch` moves at every event, move and attribute write,
+     * so a cached value is never stale. [entity][lazy index] */
+    struct lazy_cache {
+        int64_t value;
+        uint64_t epoch;
+    } *lazy_cache[IPA_ENT_COUNT];
+    uint64_t epoch;
+
     int64_t *stack; /* frames */
     int stack_size;
     int top;        /* first free slot */

@@ -137,6 +137,10 @@ struct program {
     int nr_funcs;
     struct unit *lazies; /* one per lazy attribute of any entity */
     int nr_lazies;
+    /* a lazy attribute's entity and its index among that entity's lazy
+     * attributes (the per-event cache in instance.h) */
+    int *lazy_ent, *lazy_index;
+    int nr_lazy_of[IPA_ENT_COUNT];
     GArray *inits[IPA_ENT_COUNT]; /* struct init */
 
     int nr_plain[IPA_ENT_COUNT]; /* scalar slots */
