@@ -41,6 +41,26 @@ add_test(NAME e2e.fifo_ipa_is_fifo_c.hotplug
 set_tests_properties(e2e.fifo_ipa_is_fifo_c.hotplug PROPERTIES LABELS e2e
   ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
 
+# cfs.ipa is cfs.c, event for event, on every topology and trace and
+# through a hot-plug (the benchmark compares the two as one policy).
+foreach(topo ${topologies})
+  foreach(trace ${traces})
+    add_test(NAME e2e.cfs_ipa_is_cfs_c.${topo}.${trace}
+             COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DA=cfs.c
+                     -DB=cfs.ipa -DTOPO=${topo} -DTRACE=${trace}
+                     -DDIR=${SCRATCH}/cfs-same/${topo}.${trace}
+                     -P ${E2E}/same_log.cmake)
+    set_tests_properties(e2e.cfs_ipa_is_cfs_c.${topo}.${trace} PROPERTIES
+      LABELS e2e ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+  endforeach()
+endforeach()
+add_test(NAME e2e.cfs_ipa_is_cfs_c.hotplug
+         COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DA=cfs.c -DB=cfs.ipa
+                 -DTOPO=4core.xml -DTRACE=${E2E}/inputs/hotplug.json
+                 -DDIR=${SCRATCH}/cfs-same/hotplug -P ${E2E}/same_log.cmake)
+set_tests_properties(e2e.cfs_ipa_is_cfs_c.hotplug PROPERTIES LABELS e2e
+  ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+
 # The Wasted Cores comparison: cfs.ipa keeps Linux's average-load
 # balancing and leaves cores idle on the Group Imbalance workload;
 # cfs_cwc.ipa, the work-conserving variant, flags nothing on any trace.
