@@ -6,10 +6,19 @@
  * The workload mixes CPU-bound threads (long runs with short sleeps) and
  * wake-up-heavy pairs (ping-pong over two channels), so that ticks,
  * preemptions, wake-ups, placements and balancing all weigh in.
+ *
+ * Each measurement runs in a child process, so that its peak memory is
+ * its own. Without --policy, the same policy written by hand in C and in
+ * the DSL are measured side by side (fifo, cfs) with their ratios;
+ * --scale measures the cost per event and memory per thread as cores and
+ * threads grow.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/setup.h"
@@ -101,20 +110,210 @@ static struct ipa_trace *generate(int threads)
     return tr;
 }
 
+/* What one measurement yields (written by the child into a pipe). */
+struct figures {
+    bool ok;
+    uint64_t events;
+    double wall;
+    long maxrss_kb;
+    char message[256];
+};
+
+static void measure_child(const struct ipa_topo *topo,
+                          const struct ipa_trace *trace, const char *spec,
+                          uint64_t until_ns, uint64_t max_events,
+                          struct figures *f)
+{
+    GError *error = NULL;
+    struct ipa_setup setup = {0};
+    char *one[] = {(char *)spec, NULL};
+    struct ipa_sim_config config;
+    ipa_sim_config_defaults(&config);
+    config.until_ns = until_ns;
+    config.max_events = max_events;
+    config.stall_ns = 0;
+    if (!ipa_setup_policies(&setup, one, NULL, &error)) {
+        g_snprintf(f->message, sizeof f->message, "%s", error->message);
+        g_error_free(error);
+        ipa_setup_fini(&setup);
+        return;
+    }
+    struct ipa_sim *sim = ipa_sim_new(topo, trace, &config);
+    bool ok = ipa_setup_partitions(&setup, sim, &error);
+    gint64 t0 = g_get_monotonic_time();
+    ok = ok && ipa_sim_run(sim, &error);
+    f->wall = (double)(g_get_monotonic_time() - t0) / 1e6;
+    if (ok) {
+        f->ok = true;
+        f->events = ipa_sim_events(sim);
+        enum ipa_sim_exit why = ipa_sim_exit_kind(sim);
+        if (why != IPA_SIM_UNTIL && why != IPA_SIM_MAX_EVENTS &&
+            ipa_sim_exit_message(sim))
+            g_snprintf(f->message, sizeof f->message, "%s: %s",
+                       ipa_sim_exit_name(why), ipa_sim_exit_message(sim));
+    } else {
+        g_snprintf(f->message, sizeof f->message, "%s", error->message);
+        g_error_free(error);
+    }
+    ipa_sim_free(sim);
+    ipa_setup_fini(&setup);
+}
+
+/* Runs one policy on the workload in a child process. */
+static struct figures measure(const struct ipa_topo *topo,
+                              const struct ipa_trace *trace, const char *spec,
+                              uint64_t until_ns, uint64_t max_events)
+{
+    struct figures f = {0};
+    int fd[2];
+    fflush(stdout);
+    if (pipe(fd) != 0) {
+        g_snprintf(f.message, sizeof f.message, "pipe: %s", g_strerror(errno));
+        return f;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        measure_child(topo, trace, spec, until_ns, max_events, &f);
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        f.maxrss_kb = ru.ru_maxrss;
+        ssize_t n = write(fd[1], &f, sizeof f);
+        _exit(n == (ssize_t)sizeof f ? 0 : 1);
+    }
+    close(fd[1]);
+    ssize_t n = pid > 0 ? read(fd[0], &f, sizeof f) : -1;
+    close(fd[0]);
+    int status = 0;
+    if (pid > 0)
+        waitpid(pid, &status, 0);
+    if (n != (ssize_t)sizeof f) {
+        memset(&f, 0, sizeof f);
+        g_snprintf(f.message, sizeof f.message, "the measurement died (%s)",
+                   pid < 0 ? g_strerror(errno) : "no result");
+    }
+    return f;
+}
+
+static void print_row(const char *label, const struct figures *f)
+{
+    if (!f->ok) {
+        printf("%-14s failed: %s\n", label, f->message);
+        return;
+    }
+    printf("%-14s %12llu %9.3f %12.0f %9.0f %9.1f\n", label,
+           (unsigned long long)f->events, f->wall,
+           f->wall > 0 ? (double)f->events / f->wall : 0,
+           f->events ? f->wall * 1e9 / (double)f->events : 0,
+           (double)f->maxrss_kb / 1024.0);
+    if (f->message[0])
+        printf("  (%s)\n", f->message);
+}
+
+static double per_event(const struct figures *f)
+{
+    return f->ok && f->events ? f->wall / (double)f->events : 0;
+}
+
+/* The same policy by hand in C and in the DSL. */
+static bool bench_pairs(const struct ipa_topo *topo,
+                        const struct ipa_trace *trace, uint64_t until_ns)
+{
+    static const char *const pairs[][2] = {{"fifo.c", "fifo.ipa"},
+                                           {"cfs.c", "cfs.ipa"}};
+    bool ok = true;
+    for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++) {
+        struct figures c = measure(topo, trace, pairs[i][0], until_ns, 0);
+        print_row(pairs[i][0], &c);
+        struct figures d = measure(topo, trace, pairs[i][1], until_ns, 0);
+        print_row(pairs[i][1], &d);
+        ok = ok && c.ok && d.ok;
+        if (c.ok && d.ok)
+            printf("  %s interpreted / hand-written C: %.2fx the time per "
+                   "event%s\n",
+                   pairs[i][1], per_event(&d) / per_event(&c),
+                   c.events == d.events ? "" : " (event counts differ)");
+    }
+    return ok;
+}
+
+/* Cost per event and memory per thread as the machine and the workload
+ * grow: flat rows mean the engine and the policy scale. */
+static bool bench_scale(const char *spec, uint64_t max_events)
+{
+    static const int cores[] = {64, 256, 1024};
+    static const int threads[] = {1000, 10000, 100000};
+    printf("scale: %s, %llu events per run, synthetic machines of 16-core "
+           "packages\n",
+           spec, (unsigned long long)max_events);
+    printf("%7s %8s %12s %10s %11s %12s\n", "cores", "threads", "events",
+           "ns/event", "peak MB", "KB/thread");
+    bool ok = true;
+    for (size_t i = 0; i < G_N_ELEMENTS(cores); i++) {
+        char *desc = g_strdup_printf("pack:%d core:16 pu:1", cores[i] / 16);
+        struct ipa_topo *topo = NULL;
+        GError *error = NULL;
+        if (!ipa_topo_load(desc, &topo, &error)) {
+            printf("%7d failed: %s\n", cores[i], error->message);
+            g_error_free(error);
+            g_free(desc);
+            ok = false;
+            continue;
+        }
+        struct figures first = {0};
+        for (size_t j = 0; j < G_N_ELEMENTS(threads); j++) {
+            struct ipa_trace *trace = generate(threads[j]);
+            struct figures f = measure(topo, trace, spec, 0, max_events);
+            ipa_trace_free(trace);
+            if (!f.ok) {
+                printf("%7d %8d failed: %s\n", cores[i], threads[j],
+                       f.message);
+                ok = false;
+                continue;
+            }
+            if (j == 0)
+                first = f;
+            /* memory per thread: growth over the smallest workload */
+            double kb = j == 0 ? 0
+                               : (double)(f.maxrss_kb - first.maxrss_kb) /
+                                     (threads[j] - threads[0]);
+            char kb_text[32] = "-";
+            if (j > 0)
+                g_snprintf(kb_text, sizeof kb_text, "%.2f", kb);
+            printf("%7d %8d %12llu %10.0f %11.1f %12s\n", cores[i],
+                   threads[j], (unsigned long long)f.events,
+                   per_event(&f) * 1e9, (double)f.maxrss_kb / 1024.0,
+                   kb_text);
+        }
+        ipa_topo_free(topo);
+        g_free(desc);
+    }
+    return ok;
+}
+
 int ipa_cmd_bench(int argc, char **argv)
 {
     char *topo_arg = NULL, *until = NULL;
     char **policies = NULL;
-    gint64 threads = 1000;
+    gint64 threads = 1000, scale_events = 2000000;
+    gboolean scale = FALSE;
     GOptionEntry entries[] = {
         {"topo", 0, 0, G_OPTION_ARG_STRING, &topo_arg,
          "topology (default 64core.xml)", "TOPOLOGY"},
         {"policy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &policies,
-         "policy to measure, repeatable (default fifo.c)", "POLICY"},
+         "policy to measure, repeatable (default: fifo and cfs, by hand in C "
+         "and in the DSL)",
+         "POLICY"},
         {"threads", 0, 0, G_OPTION_ARG_INT64, &threads,
          "threads in the workload (default 1000)", "N"},
         {"until", 0, 0, G_OPTION_ARG_STRING, &until,
          "simulated time (default 10s)", "DUR"},
+        {"scale", 0, 0, G_OPTION_ARG_NONE, &scale,
+         "cost per event from 64 to 1024 cores and 1,000 to 100,000 threads "
+         "(with the first --policy, default cfs.c)",
+         NULL},
+        {"scale-events", 0, 0, G_OPTION_ARG_INT64, &scale_events,
+         "events per --scale run (default 2000000)", "N"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     GOptionContext *ctx = g_option_context_new("- simulated events per second");
@@ -137,52 +336,37 @@ int ipa_cmd_bench(int argc, char **argv)
                     "--threads must be between 2 and 1000000");
         goto out;
     }
+    if (scale_events < 1) {
+        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "--scale-events must be positive");
+        goto out;
+    }
+    if (scale) {
+        code = bench_scale(policies ? policies[0] : "cfs.c",
+                           (uint64_t)scale_events)
+                   ? IPA_EXIT_OK
+                   : IPA_EXIT_FAIL;
+        goto out;
+    }
     if (!ipa_setup_topology(topo_arg ? topo_arg : "64core.xml", &topo, &error))
         goto out;
     trace = generate((int)threads);
-    char *fallback[] = {"fifo.c", NULL};
-    char **specs = policies ? policies : fallback;
-
     printf("workload: %lld threads (half CPU-bound, half ping-pong pairs), "
            "%s simulated, %d cores\n",
            (long long)threads, until ? until : "10s", topo->nr_cores);
-    printf("%-12s %12s %10s %14s %10s\n", "policy", "events", "wall s",
-           "events/s", "peak MB");
-    for (char **s = specs; *s; s++) {
-        struct ipa_setup setup = {0};
-        char *one[] = {*s, NULL};
-        struct ipa_sim_config config;
-        ipa_sim_config_defaults(&config);
-        config.until_ns = until_ns;
-        config.stall_ns = 0;
-        if (!ipa_setup_policies(&setup, one, NULL, &error)) {
-            ipa_setup_fini(&setup);
-            goto out;
+    printf("%-14s %12s %9s %12s %9s %9s\n", "policy", "events", "wall s",
+           "events/s", "ns/event", "peak MB");
+    bool ok = true;
+    if (!policies) {
+        ok = bench_pairs(topo, trace, until_ns);
+    } else {
+        for (char **s = policies; *s; s++) {
+            struct figures f = measure(topo, trace, *s, until_ns, 0);
+            print_row(*s, &f);
+            ok = ok && f.ok;
         }
-        struct ipa_sim *sim = ipa_sim_new(topo, trace, &config);
-        bool ok = ipa_setup_partitions(&setup, sim, &error);
-        gint64 t0 = g_get_monotonic_time();
-        ok = ok && ipa_sim_run(sim, &error);
-        double wall = (double)(g_get_monotonic_time() - t0) / 1e6;
-        if (ok) {
-            struct rusage ru;
-            getrusage(RUSAGE_SELF, &ru);
-            uint64_t events = ipa_sim_events(sim);
-            printf("%-12s %12llu %10.3f %14.0f %10.1f\n", setup.label,
-                   (unsigned long long)events, wall,
-                   wall > 0 ? (double)events / wall : 0,
-                   (double)ru.ru_maxrss / 1024.0);
-            if (ipa_sim_exit_message(sim))
-                printf("  (%s: %s)\n",
-                       ipa_sim_exit_name(ipa_sim_exit_kind(sim)),
-                       ipa_sim_exit_message(sim));
-        }
-        ipa_sim_free(sim);
-        ipa_setup_fini(&setup);
-        if (!ok)
-            goto out;
     }
-    code = IPA_EXIT_OK;
+    code = ok ? IPA_EXIT_OK : IPA_EXIT_FAIL;
 out:
     if (error) {
         fprintf(stderr, "ipasim bench: error: %s\n", error->message);
