@@ -490,9 +490,27 @@ static bool parse_top(struct reader *rd, struct json_object *root)
         m = push(rd, "params");
         if (!json_object_is_type(x, json_type_object))
             return fail(rd, "expected an object");
-        if (json_object_object_length(x))
-            return fail(rd, "policy parameters are not supported yet (C "
-                            "policies take none): leave \"params\" empty");
+        /* constants of DSL policies: each becomes --param NAME=VALUE */
+        json_object_object_foreach(x, key, val) {
+            gsize mk = push(rd, key);
+            const char *v = NULL;
+            char num[32];
+            if (json_object_is_type(val, json_type_int)) {
+                g_snprintf(num, sizeof num, "%" G_GINT64_FORMAT,
+                           (gint64)json_object_get_int64(val));
+                v = num;
+            } else if (json_object_is_type(val, json_type_boolean)) {
+                v = json_object_get_boolean(val) ? "true" : "false";
+            } else if (json_object_is_type(val, json_type_string)) {
+                v = json_object_get_string(val);
+            } else {
+                return fail(rd, "expected an integer, a boolean or a "
+                                "duration string like \"10ms\"");
+            }
+            g_ptr_array_add(sc->options, g_strdup("--param"));
+            g_ptr_array_add(sc->options, g_strdup_printf("%s=%s", key, v));
+            pop(rd, mk);
+        }
         pop(rd, m);
     }
     if (json_object_object_get_ex(root, "options", &x) &&

@@ -41,6 +41,7 @@ static const char full[] =
     " \"trace\": \"t.json\","
     " \"policies\": [\"a.c\", {\"policy\": \"b.c\", \"expect\": "
     "{\"no_flagged\": false}}],"
+    " \"params\": {\"quantum\": 30, \"slice\": \"4ms\", \"wake\": true},"
     " \"options\": {\"hz\": 250, \"until\": \"2s\", \"trylock_fail\": 0.5},"
     " \"expect\": {\"exit\": [\"done\", \"until\"], \"no_flagged\": true,"
     "  \"makespan_max\": \"1s\", \"latency_p99_max\": \"5ms\","
@@ -78,7 +79,8 @@ static void test_parse_and_argv(void **state)
     char *line = g_strjoinv(" ", argv);
     char *want = g_strdup_printf(
         "/bin/ipasim run --topo 64core.xml --policy b.c --trace %s --json "
-        "/tmp/r.json --quiet --hz 250 --until 2000000000ns --trylock-fail 0.5",
+        "/tmp/r.json --quiet --param quantum=30 --param slice=4ms --param "
+        "wake=true --hz 250 --until 2000000000ns --trylock-fail 0.5",
         trace);
     assert_string_equal(line, want);
     g_free(want);
@@ -139,9 +141,9 @@ static void test_errors(void **state)
               "of hz, seed, until, max_events, wc_threshold, "
               "balance_interval, stall_limit, cs_cost, migration_cost, "
               "numa_slowdown, trylock_fail)");
-    parse_bad(HEAD "\"policy\": \"p.c\", \"params\": {\"k\": 1}}",
-              "/nowhere/s.json: params: policy parameters are not supported "
-              "yet (C policies take none): leave \"params\" empty");
+    parse_bad(HEAD "\"policy\": \"p.ipa\", \"params\": {\"k\": [1]}}",
+              "/nowhere/s.json: params.k: expected an integer, a boolean or "
+              "a duration string like \"10ms\"");
     parse_bad(HEAD "\"policy\": {\"expect\": {}}}",
               "/nowhere/s.json: policy: missing \"policy\"");
 }
