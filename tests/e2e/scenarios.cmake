@@ -9,6 +9,34 @@ ipa_e2e(scenarios 0 "-DOUT=PASS cfs-group-imbalance\nPASS fifo-db-no-waste\nPASS
 # The Wasted Cores lab: each bug's buggy variant is caught, its fix is not.
 ipa_e2e(wasted_cores_lab 0 "-DOUT=PASS wasted-cores-group-construction\nPASS wasted-cores-group-imbalance\nPASS wasted-cores-missing-domains\nPASS wasted-cores-overload-on-wakeup\n4 passed, 0 failed\n$" -P ${E2E}/expect.cmake --
         ${IPASIM} test ${CMAKE_SOURCE_DIR}/docs/labs/wasted-cores)
+# ... and the monitor names the cores and times the lab text shows: each
+# buggy variant's first flagged interval, and no flagged one for the fix.
+set(LAB ${CMAKE_SOURCE_DIR}/docs/labs/wasted-cores)
+set(LAB_NUMA2 "pack:2 [numa] core:4 pu:1")
+set(LAB_NUMA4 "pack:2 l3:2 [numa] core:2 pu:1")
+foreach(bug group-imbalance group-construction overload-on-wakeup missing-domains)
+  set(opts "")
+  set(topo ${LAB_NUMA2})
+  if(bug STREQUAL "group-imbalance")
+    set(trace make.json)
+    set(flag "1 flagged[^\n]*\n    0ns\\.\\.79ms \\(79ms\\): idle cores 4-7. waiting threads job")
+  elseif(bug STREQUAL "group-construction")
+    set(topo ${LAB_NUMA4})
+    set(trace pinned.json)
+    set(flag "1 flagged[^\n]*\n    0ns\\.\\.79ms \\(79ms\\): idle cores 6-7. waiting threads worker")
+  elseif(bug STREQUAL "overload-on-wakeup")
+    set(opts --balance-interval 100ms)
+    set(trace wakeups.json)
+    set(flag "4 flagged[^\n]*\n    5ms\\.\\.30ms \\(25ms\\): idle cores 4-7. waiting threads dispatcher, worker")
+  else()
+    set(trace hotplug.json)
+    set(flag "1 flagged[^\n]*\n    10ms\\.\\.89ms \\(79ms\\): idle cores 4-7. waiting threads worker")
+  endif()
+  ipa_e2e(wasted_cores_lab.${bug}.buggy 0 "-DOUT=${flag}" -P ${E2E}/expect.cmake --
+          ${IPASIM} --topo ${topo} --policy ${LAB}/${bug}/buggy.ipa --trace ${LAB}/${bug}/${trace} ${opts})
+  ipa_e2e(wasted_cores_lab.${bug}.fixed 0 "-DOUT=violations: [0-9]+, longest [^,]+, wasted core-time [0-9.a-z]+. 0 flagged" -P ${E2E}/expect.cmake --
+          ${IPASIM} --topo ${topo} --policy ${LAB}/${bug}/fixed.ipa --trace ${LAB}/${bug}/${trace} ${opts})
+endforeach()
 # Failing scenarios: an expectation, a policy fault, a run that dies.
 ipa_e2e(scenarios_fail 1 "-DOUT=^FAIL pinned-must-not-waste: pinned.c: [0-9]+ flagged intervals, expected none\nFAIL fault-and-crash: crash.c: ipasim run crashed \\(signal 9, Killed\\); ../illegal_move.c: the run ended in 'fault' \\(policy fault in illegal_move.c: illegal transition RUNNING -> MIGRATING[^\n]*\\), expected done or until\nPASS fifo-passes\n1 passed, 2 failed\n$" -P ${E2E}/expect.cmake --
         ${IPASIM} test -j 2 ${SCN})
