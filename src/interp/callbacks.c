@@ -37,7 +37,7 @@ static void begin(struct inst *in, int ev)
     in->top = 0;
     in->depth = 0;
     in->fp = in->stack;
-    in->nr_held = 0;
+    in->locks.n = 0;
     in->preparing = false;
     in->target = NULL;
     in->target_core = 0;
@@ -52,7 +52,7 @@ static void begin_process(struct inst *in, int ev,
     in->target = e->target;
     if (e->core >= 0) {
         in->ev_core = enc_core(e->core);
-        in->held[in->nr_held++] = e->core;
+        in->locks.held[in->locks.n++] = e->core;
     }
     if (e->source_core >= 0 && in_partition(in, e->source_core))
         in->ev_source = enc_core(e->source_core);
@@ -70,7 +70,7 @@ static void core_event(struct ipa_rt *rt, int ev, int core)
     struct inst *in = inst_of(rt);
     begin(in, ev);
     in->target_core = enc_core(core);
-    in->held[in->nr_held++] = core;
+    in->locks.held[in->locks.n++] = core;
     run_handler(in, ev);
 }
 
@@ -174,7 +174,7 @@ static void core_exit(struct ipa_rt *rt, struct ipa_core_event *e)
             ready = i;
     if (cur && ready >= 0) {
         begin(in, IPA_EV_core_exit);
-        in->held[in->nr_held++] = e->target;
+        in->locks.held[in->locks.n++] = e->target;
         ipa_interp_move(in, cur, e->target, ready,
                         in->p->handlers[IPA_EV_core_exit].node);
     }
@@ -183,209 +183,74 @@ static void core_exit(struct ipa_rt *rt, struct ipa_core_event *e)
 
 /* ---- the domains builder --------------------------------------------------------- */
 
-static struct span pool_add(struct inst *in, const int64_t *v, int n)
+static int64_t builder_start(void *arg, int64_t self)
 {
-    struct span s = {(int)in->pool->len, n};
-    g_array_append_vals(in->pool, v, (guint)n);
-    return s;
+    struct inst *in = arg;
+    return ipa_interp_run(in, &in->p->builder->start, &self, 1);
 }
 
-struct build {
-    struct inst *in;
-    const struct program *p;
-    GArray *dom_level, *dom_sets, *grp_sets; /* int, span, span */
-    /* without self or c in it, the group relation depends on dist only:
-     * computed once per distance, with whether it is an equivalence on
-     * all the cores (then it is on every domain) */
-    bool *rel;    /* [dist][i][j] */
-    int8_t *equiv; /* [dist]: -1 unknown, 0, 1 */
-};
-
-static bool pred(struct build *b, const struct unit *u, int64_t self,
+static bool pred(struct inst *in, const struct unit *u, int64_t self,
                  int dist, int64_t c, int64_t c1, int64_t c2)
 {
     int64_t args[5] = {0};
-    args[b->p->builder->self_slot] = self;
-    args[b->p->builder->dist_slot] = dist;
-    args[b->p->builder->c_slot] = c;
-    args[b->p->builder->c1_slot] = c1;
-    args[b->p->builder->c2_slot] = c2;
-    return ipa_interp_run(b->in, u, args, 5) != 0;
+    args[in->p->builder->self_slot] = self;
+    args[in->p->builder->dist_slot] = dist;
+    args[in->p->builder->c_slot] = c;
+    args[in->p->builder->c1_slot] = c1;
+    args[in->p->builder->c2_slot] = c2;
+    return ipa_interp_run(in, u, args, 5) != 0;
 }
 
-static bool related(struct build *b, int64_t self, int dist, int i, int j)
+static bool builder_in_domain(void *arg, int64_t self, int dist, int64_t c)
 {
-    struct inst *in = b->in;
-    int n = in->nr_cores;
-    if (b->p->group_reads_domain)
-        return pred(b, &b->p->builder->group, self, dist, 0,
-                    in->cores_set[i], in->cores_set[j]);
-    bool *rel = &b->rel[(size_t)dist * n * n];
-    if (b->equiv[dist] < 0) {
-        for (int x = 0; x < n; x++)
-            for (int y = 0; y < n; y++)
-                rel[x * n + y] = pred(b, &b->p->builder->group, self, dist,
-                                      0, in->cores_set[x],
-                                      in->cores_set[y]);
-        /* an equivalence iff "related" is "same first related core" */
-        int *first = g_new(int, n);
-        for (int x = 0; x < n; x++) {
-            first[x] = -1;
-            for (int y = 0; y < n && first[x] < 0; y++)
-                if (rel[x * n + y])
-                    first[x] = y;
-        }
-        bool eq = true;
-        for (int x = 0; x < n && eq; x++)
-            for (int y = 0; y < n && eq; y++)
-                eq = rel[x * n + y] == (first[x] >= 0 && first[x] == first[y]);
-        g_free(first);
-        b->equiv[dist] = eq;
-    }
-    return rel[i * n + j];
+    struct inst *in = arg;
+    return pred(in, &in->p->builder->domain, self, dist, c, 0, 0);
 }
 
-static void build_fault(struct build *b, const char *fmt, int64_t self,
-                        int level)
+static bool builder_in_group(void *arg, int64_t self, int dist, int64_t c1,
+                             int64_t c2)
 {
-    ipa_interp_fault(b->in, b->p->builder->domain.node,
-                     "invalid scheduling domains: %s (core %d, level %d)",
-                     fmt, (int)self - 1, level);
+    struct inst *in = arg;
+    return pred(in, &in->p->builder->group, self, dist, 0, c1, c2);
 }
 
-/* One domain of @self: @members (indices in cores_set) split into groups. */
-static int64_t make_domain(struct build *b, int64_t self, int dist,
-                           int level, const int *members, int n,
-                           int *group_of, int64_t *tmp)
-{
-    struct inst *in = b->in;
-    int d = (int)b->dom_level->len;
-    g_array_append_val(b->dom_level, level);
-    for (int i = 0; i < in->nr_cores; i++)
-        group_of[i] = -1;
-    int nr_groups = 0;
-    int64_t *groups = g_new(int64_t, n);
-    for (int i = 0; i < n; i++) {
-        int c1 = members[i];
-        if (group_of[c1] >= 0)
-            continue;
-        int cnt = 0;
-        for (int j = 0; j < n; j++) {
-            int c2 = members[j];
-            if (!related(b, self, dist, c1, c2))
-                continue;
-            if (group_of[c2] >= 0)
-                build_fault(b, "a core is in two groups of one domain (the "
-                            "group relation is not an equivalence)",
-                            self, level);
-            group_of[c2] = nr_groups;
-            tmp[cnt++] = in->cores_set[c2];
-        }
-        if (group_of[c1] < 0)
-            build_fault(b, "a core is in no group of its domain", self,
-                        level);
-        struct span s = pool_add(in, tmp, cnt);
-        int gi = (int)b->grp_sets->len;
-        g_array_append_val(b->grp_sets, s);
-        groups[nr_groups++] = gi + 1;
-    }
-    /* groups are the classes of an equivalence: related iff together */
-    bool known = !b->p->group_reads_domain && b->equiv[dist] == 1;
-    for (int i = 0; i < n && !known; i++)
-        for (int j = 0; j < n; j++)
-            if (related(b, self, dist, members[i], members[j]) !=
-                (group_of[members[i]] == group_of[members[j]]))
-                build_fault(b, "the group relation is not an equivalence "
-                            "(cores related across groups)", self, level);
-    struct span s = pool_add(in, groups, nr_groups);
-    g_array_append_val(b->dom_sets, s);
-    g_free(groups);
-    return d + 1;
-}
-
+/* Runs the builder (include/ipasim/dsl.h) and lays its sets out as the
+ * set attributes it names. */
 static void build_domains(struct inst *in)
 {
     const struct program *p = in->p;
-    int n = in->nr_cores;
-    int nd = ipa_nr_distances(in->rt);
-    struct build b = {in, p, g_array_new(FALSE, FALSE, sizeof(int)),
-                      g_array_new(FALSE, FALSE, sizeof(struct span)),
-                      g_array_new(FALSE, FALSE, sizeof(struct span)),
-                      NULL, NULL};
-    if (!p->group_reads_domain) {
-        b.rel = g_new0(bool, (size_t)(nd + 1) * n * n);
-        b.equiv = g_new(int8_t, nd + 1);
-        memset(b.equiv, -1, (size_t)nd + 1);
+    int line = 0, col = 0;
+    const struct ipa_node *at = p->builder->domain.node;
+    ipa_source_position(at->span.file, at->span.off, &line, &col);
+    char *where = g_strdup_printf("%s:%d:%d", p->path, line, col);
+    struct ipa_dsl_builder b = {in, p->builder->start.body ? builder_start
+                                                           : NULL,
+                                builder_in_domain, builder_in_group,
+                                p->group_reads_domain, where};
+    /* a fault in the builder jumps away: free `where` with the instance */
+    in->builder_where = where;
+    ipa_dsl_build_domains(in->rt, in->cores_set, in->nr_cores, &b, &in->doms);
+    const struct ipa_dsl_domains *d = &in->doms;
+    for (int i = 0; i < in->nr_cores; i++) {
+        int core = (int)in->cores_set[i] - 1;
+        in->core_sets[core * p->nr_sets[IPA_ENT_CORE] +
+                      p->builder->core_field] = d->core_domains[core];
     }
-    int *members = g_new(int, n), *prev = g_new(int, n);
-    int *group_of = g_new(int, n);
-    int64_t *tmp = g_new(int64_t, n), *doms = g_new(int64_t, nd + 1);
-    for (int si = 0; si < n; si++) {
-        int64_t self = in->cores_set[si];
-        int start = 1;
-        if (p->builder->start.body)
-            start = (int)ipa_interp_run(in, &p->builder->start, &self, 1);
-        int nr_prev = 0, level = 0, nr_doms = 0;
-        for (int dist = start > 0 ? start : 0; dist < nd; dist++) {
-            int cnt = 0;
-            for (int ci = 0; ci < n; ci++)
-                if (pred(&b, &p->builder->domain, self, dist,
-                         in->cores_set[ci], 0, 0))
-                    members[cnt++] = ci;
-            if (cnt == 0 || (cnt == nr_prev &&
-                             !memcmp(members, prev, sizeof(int) * cnt)))
-                continue; /* a level that adds no core */
-            level++;
-            doms[nr_doms++] = make_domain(&b, self, dist, level, members,
-                                          cnt, group_of, tmp);
-            /* each group is a domain one level down: self's group is
-             * self's previous domain */
-            if (nr_prev) {
-                int mine = group_of[si];
-                int in_group = 0;
-                for (int k = 0; k < cnt; k++)
-                    in_group += group_of[members[k]] == mine;
-                bool same = in_group == nr_prev;
-                for (int k = 0; same && k < nr_prev; k++)
-                    same = group_of[prev[k]] == mine;
-                if (!same)
-                    build_fault(&b, "the core's group is not its domain one "
-                                "level down", self, level);
-            }
-            memcpy(prev, members, sizeof(int) * cnt);
-            nr_prev = cnt;
-        }
-        /* one core: no level to balance */
-        if (nr_prev != n && n > 1)
-            build_fault(&b, "the top domain does not hold every core", self,
-                        level);
-        struct span s = pool_add(in, doms, nr_doms);
-        in->core_sets[((int)self - 1) * p->nr_sets[IPA_ENT_CORE] +
-                      p->builder->core_field] = s;
-    }
-    in->nr_domains = (int)b.dom_level->len;
-    in->dom_level = (int *)(void *)g_array_free(b.dom_level, FALSE);
-    in->nr_groups = (int)b.grp_sets->len;
+    in->nr_domains = d->nr_domains;
+    in->dom_level = d->level;
+    in->nr_groups = d->nr_groups;
     /* every domain and group has one slot per set attribute; the builder
      * fills the one it names */
     int nds = p->nr_sets[IPA_ENT_DOMAIN], ngs = p->nr_sets[IPA_ENT_GROUP];
-    in->dom_sets = g_new0(struct span, (size_t)in->nr_domains * nds + 1);
-    for (int d = 0; d < in->nr_domains; d++)
-        in->dom_sets[d * nds + p->builder->domain_field] =
-            g_array_index(b.dom_sets, struct span, d);
-    in->grp_sets = g_new0(struct span, (size_t)in->nr_groups * ngs + 1);
+    in->dom_sets = g_new0(struct ipa_dsl_span,
+                          (size_t)in->nr_domains * nds + 1);
+    for (int i = 0; i < in->nr_domains; i++)
+        in->dom_sets[i * nds + p->builder->domain_field] =
+            d->domain_groups[i];
+    in->grp_sets = g_new0(struct ipa_dsl_span,
+                          (size_t)in->nr_groups * ngs + 1);
     for (int g = 0; g < in->nr_groups; g++)
-        in->grp_sets[g * ngs + p->builder->group_field] =
-            g_array_index(b.grp_sets, struct span, g);
-    g_array_free(b.dom_sets, TRUE);
-    g_array_free(b.grp_sets, TRUE);
-    g_free(b.rel);
-    g_free(b.equiv);
-    g_free(members);
-    g_free(prev);
-    g_free(group_of);
-    g_free(tmp);
-    g_free(doms);
+        in->grp_sets[g * ngs + p->builder->group_field] = d->group_cores[g];
 }
 
 /* ---- init and fini --------------------------------------------------------------- */
@@ -406,11 +271,11 @@ static void inst_free(struct inst *in)
     g_free(in->mine);
     g_free(in->core_sets);
     g_free(in->dom_data);
-    g_free(in->dom_level);
+    ipa_dsl_domains_free(&in->doms);
+    g_free(in->builder_where);
     g_free(in->dom_sets);
     g_free(in->grp_data);
     g_free(in->grp_sets);
-    g_array_free(in->pool, TRUE);
     g_array_free(in->scratch, TRUE);
     for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
         g_free(in->lazy_cache[ent]);
@@ -430,7 +295,6 @@ static int init(struct ipa_rt *rt)
     in->stack_size = STACK_SLOTS;
     in->stack = g_new0(int64_t, STACK_SLOTS);
     in->scratch = g_array_sized_new(FALSE, FALSE, sizeof(int64_t), 1024);
-    in->pool = g_array_new(FALSE, FALSE, sizeof(int64_t));
     in->attr_ids = g_new0(int, p->attr_names->len + 1);
     for (unsigned i = 0; i < p->attr_names->len; i++)
         in->attr_ids[i] = ipa_attr_id(rt, g_ptr_array_index(p->attr_names, i));
@@ -442,7 +306,7 @@ static int init(struct ipa_rt *rt)
         in->cores_set[i] = enc_core(ipa_core_at(rt, i));
         in->mine[ipa_core_at(rt, i)] = true;
     }
-    in->core_sets = g_new0(struct span, (size_t)ipa_machine_cores(rt) *
+    in->core_sets = g_new0(struct ipa_dsl_span, (size_t)ipa_machine_cores(rt) *
                                                 p->nr_sets[IPA_ENT_CORE] +
                                             1);
     begin(in, -1);

@@ -94,7 +94,7 @@ struct cursor {
     const struct xn *map;
 };
 
-static const struct span *attr_span(struct inst *in, int ent, int64_t obj,
+static const struct ipa_dsl_span *attr_span(struct inst *in, int ent, int64_t obj,
                                     int slot)
 {
     switch (ent) {
@@ -127,8 +127,8 @@ static void set_open(struct inst *in, const struct xn *x, struct cursor *c)
         return;
     case SET_ATTR: {
         int64_t obj = object(in, x, eval(in, x->x));
-        const struct span *s = attr_span(in, x->aux, obj, x->a);
-        c->arr = &g_array_index(in->pool, int64_t, s->off);
+        const struct ipa_dsl_span *s = attr_span(in, x->aux, obj, x->a);
+        c->arr = in->doms.pool + s->off;
         c->n = s->n;
         return;
     }
@@ -402,8 +402,12 @@ static int64_t eval_node(struct inst *in, const struct xn *x)
         int64_t v = eval(in, x->x);
         return x->aux == IPA_TOK_BANG ? !v : (int64_t)(0 - (uint64_t)v);
     }
-    case X_BINARY:
-        return arith(in, x, x->aux, eval(in, x->x), eval(in, x->y));
+    case X_BINARY: {
+        /* left to right, as generated C evaluates it */
+        int64_t a = eval(in, x->x);
+        int64_t b = eval(in, x->y);
+        return arith(in, x, x->aux, a, b);
+    }
     case X_AND: return eval(in, x->x) && eval(in, x->y);
     case X_OR: return eval(in, x->x) || eval(in, x->y);
     case X_PFIELD:
@@ -462,33 +466,16 @@ static int64_t eval_node(struct inst *in, const struct xn *x)
 
 /* ---- locks and moves --------------------------------------------------------- */
 
-static bool held(const struct inst *in, int core)
-{
-    for (int i = 0; i < in->nr_held; i++)
-        if (in->held[i] == core)
-            return true;
-    return false;
-}
-
-/* Takes @core's lock unless this event holds it; false when the trylock
- * fails. *@taken counts what must be released. */
-static bool hold(struct inst *in, int core, int *taken)
-{
-    if (held(in, core))
-        return true;
-    if (in->nr_held >= (int)G_N_ELEMENTS(in->held) ||
-        !ipa_trylock(in->rt, core))
-        return false;
-    in->held[in->nr_held++] = core;
-    (*taken)++;
-    return true;
-}
-
 static void release(struct inst *in, int taken)
 {
-    while (taken-- > 0)
-        ipa_unlock(in->rt, in->held[--in->nr_held]);
+    ipa_dsl_release(in->rt, &in->locks, taken);
 }
+
+/* A state's class is the runtime move's class (ipa_dsl_change). */
+G_STATIC_ASSERT(IPA_C_RUNNING == (int)IPA_DSL_RUNNING &&
+                IPA_C_READY == (int)IPA_DSL_READY &&
+                IPA_C_BLOCKED == (int)IPA_DSL_BLOCKED &&
+                IPA_C_TERMINATED == (int)IPA_DSL_TERMINATED);
 
 /* Thread data: plain attributes, the order-key cache, then the state
  * the interpreter last moved the thread into (index + 1). */
@@ -511,14 +498,9 @@ void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
                      int state, const struct ipa_node *src)
 {
     const struct state_info *st = &in->p->states[state];
-    enum ipa_state cur = ipa_thread_state(t);
-    int from = ipa_thread_core(t);
     int taken = 0;
-    if (!hold(in, core, &taken) ||
-        (cur == IPA_STATE_READY && from >= 0 && !hold(in, from, &taken))) {
-        release(in, taken);
+    if (!ipa_dsl_lock_move(in->rt, &in->locks, t, core, &taken))
         return; /* best effort, as a kernel trylock */
-    }
     struct ipa_rq *rq = st->rq >= 0 ? ipa_core_rq(in->rt, core, st->rq)
                                     : NULL;
     if (st->single && rq && ipa_rq_count(rq) > 0)
@@ -528,28 +510,8 @@ void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
         set_keys(in, t, st->order);
     thread_slots(t)[state_slot(in)] = state + 1;
     in->epoch++;
-    switch (st->cls) {
-    case IPA_C_RUNNING:
-        ipa_change_state(in->rt, t, IPA_STATE_RUNNING, core, NULL);
-        break;
-    case IPA_C_READY:
-        if (cur == IPA_STATE_RUNNING)
-            ipa_change_state(in->rt, t,
-                             in->ev == IPA_EV_tick ? IPA_STATE_READY_TICK
-                                                   : IPA_STATE_READY,
-                             core, rq);
-        else if (cur == IPA_STATE_READY)
-            ipa_migrate(in->rt, t, core, rq);
-        else
-            ipa_change_state(in->rt, t, IPA_STATE_READY, core, rq);
-        break;
-    case IPA_C_BLOCKED:
-        ipa_change_state(in->rt, t, IPA_STATE_BLOCKED, core, rq);
-        break;
-    default:
-        ipa_change_state(in->rt, t, IPA_STATE_TERMINATED, core, NULL);
-        break;
-    }
+    ipa_dsl_change(in->rt, t, (enum ipa_dsl_class)st->cls, core, rq,
+                   in->ev == IPA_EV_tick);
     release(in, taken);
 }
 
@@ -686,7 +648,7 @@ static bool lock_params(struct inst *in, const struct unit *u, int *taken)
 {
     for (int i = 0; i < u->nr_core_params; i++) {
         int64_t c = in->fp[u->core_params[i]];
-        if (!c || !hold(in, (int)c - 1, taken))
+        if (!c || !ipa_dsl_hold(in->rt, &in->locks, (int)c - 1, taken))
             return false;
     }
     return true;

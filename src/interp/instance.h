@@ -6,12 +6,10 @@
 #ifndef IPA_INTERP_INSTANCE_H
 #define IPA_INTERP_INSTANCE_H
 
+#include <ipasim/dsl.h>
+
 #include "interp/program.h"
 
-/* A set attribute's content: @n values from @off in the instance's pool. */
-struct span {
-    int off, n;
-};
 
 struct inst {
     struct program *p;
@@ -22,16 +20,18 @@ struct inst {
     int nr_cores;
     bool *mine;         /* [machine core]: in the partition */
     int nr_machine_cores;
-    struct span *core_sets; /* [machine core][set slot] */
+    struct ipa_dsl_span *core_sets; /* [machine core][set slot] */
 
+    /* what the builder made: set attributes are spans of its pool */
+    struct ipa_dsl_domains doms;
+    char *builder_where;
     int nr_domains;
     int64_t *dom_data;     /* [domain][plain slot] */
-    int *dom_level;
-    struct span *dom_sets; /* [domain][set slot] */
+    int *dom_level; /* doms.level */
+    struct ipa_dsl_span *dom_sets; /* [domain][set slot] */
     int nr_groups;
     int64_t *grp_data;
-    struct span *grp_sets;
-    GArray *pool; /* int64_t: set contents */
+    struct ipa_dsl_span *grp_sets;
 
     /* Lazy attributes of cores, domains and groups, cached while nothing
      * changes: `epoch` moves at every event, move and attribute write,
@@ -58,8 +58,7 @@ struct inst {
     int64_t ev_source;
     bool preparing;      /* new/unblock prepare: record the target's move */
     int placed_core, placed_state;
-    int held[16]; /* cores whose lock this event holds */
-    int nr_held;
+    struct ipa_dsl_locks locks;
     int64_t ret;
 };
 

@@ -1,0 +1,106 @@
+/*
+ * dsl.h - what a policy written in the Ipanema DSL needs beyond runtime.h.
+ *
+ * C generated from a .ipa file (`ipasim compile`) calls these, and the
+ * interpreter runs on the very same functions, so the two modes build the
+ * same scheduling domains and take the same locks. A hand-written C
+ * policy has no use for them.
+ *
+ * DSL values are int64_t, and entities are encoded so that 0 is "none":
+ * a thread is its struct ipa_thread pointer, a core its id + 1, a domain
+ * or a group its index in struct ipa_dsl_domains + 1.
+ */
+#ifndef IPASIM_DSL_H
+#define IPASIM_DSL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ipasim/runtime.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the domains builder ------------------------------------------------- */
+
+/* @n values from @off in a pool. */
+struct ipa_dsl_span {
+    int off, n;
+};
+
+/*
+ * `domains (core self) to F = { foreach (dist in distances starting_at S)
+ * { domain (c | D) to G = { group (c1, c2 | R) to H; } } }`, run on every
+ * core of the policy: @start evaluates S (NULL: 1), @in_domain D, @in_group
+ * R. Without self in R (@group_reads_self false), R is evaluated once per
+ * distance and pair of cores rather than per domain.
+ */
+struct ipa_dsl_builder {
+    void *arg;
+    int64_t (*start)(void *arg, int64_t self);
+    bool (*in_domain)(void *arg, int64_t self, int dist, int64_t c);
+    bool (*in_group)(void *arg, int64_t self, int dist, int64_t c1,
+                     int64_t c2);
+    bool group_reads_self;
+    const char *where; /* "file:line:col" of the builder, for its faults */
+};
+
+/* What the builder made. Domains of a core are in level order, groups of
+ * a domain in the order of their first core, cores ascending. */
+struct ipa_dsl_domains {
+    int64_t *pool; /* encoded entities */
+    int nr_domains, nr_groups;
+    int *level;                         /* [domain]: 1 is the smallest */
+    struct ipa_dsl_span *core_domains;  /* [machine core] */
+    struct ipa_dsl_span *domain_groups; /* [domain] */
+    struct ipa_dsl_span *group_cores;   /* [group] */
+};
+
+/* Runs @b on the @nr_cores cores (encoded, ascending) of @rt's policy.
+ * A hierarchy that is not valid (a core in two groups, a top domain that
+ * misses a core, a group that is not a domain one level down) stops the
+ * run with a fault at b->where. Allocates; call it from init. */
+IPA_API void ipa_dsl_build_domains(struct ipa_rt *rt, const int64_t *cores,
+                                   int nr_cores,
+                                   const struct ipa_dsl_builder *b,
+                                   struct ipa_dsl_domains *out);
+IPA_API void ipa_dsl_domains_free(struct ipa_dsl_domains *d);
+
+/* ---- locks and moves ----------------------------------------------------- */
+
+/* The cores whose lock one event holds: its own, then those it took. */
+#define IPA_DSL_MAX_LOCKS 16
+struct ipa_dsl_locks {
+    int held[IPA_DSL_MAX_LOCKS];
+    int n;
+};
+
+/* Takes @core's lock unless the event holds it already; false when the
+ * trylock fails (give up, as the kernel does). *@taken counts the locks
+ * to give back with ipa_dsl_release. */
+IPA_API bool ipa_dsl_hold(struct ipa_rt *rt, struct ipa_dsl_locks *l,
+                          int core, int *taken);
+IPA_API void ipa_dsl_release(struct ipa_rt *rt, struct ipa_dsl_locks *l,
+                             int taken);
+
+/* The class of a DSL state (RUNNING, READY, BLOCKED, TERMINATED). */
+enum ipa_dsl_class { IPA_DSL_RUNNING, IPA_DSL_READY, IPA_DSL_BLOCKED,
+                     IPA_DSL_TERMINATED };
+
+/* Takes the locks a move of @t to @core needs (@core's, and the old
+ * core's for a queued thread); false, with nothing held, when one fails. */
+IPA_API bool ipa_dsl_lock_move(struct ipa_rt *rt, struct ipa_dsl_locks *l,
+                               struct ipa_thread *t, int core, int *taken);
+/* The runtime transition that puts @t into a state of class @cls on
+ * @core, in queue @rq (NULL for none): READY from RUNNING is READY_TICK
+ * in a tick, a queued thread migrates. */
+IPA_API void ipa_dsl_change(struct ipa_rt *rt, struct ipa_thread *t,
+                            enum ipa_dsl_class cls, int core,
+                            struct ipa_rq *rq, bool in_tick);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* IPASIM_DSL_H */

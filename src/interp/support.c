@@ -1,0 +1,279 @@
+/*
+ * support.c - include/ipasim/dsl.h: the domains builder, locks and moves
+ * that the interpreter and C generated from the DSL share, exported from
+ * the ipasim executable like the runtime API.
+ */
+#include <ipasim/dsl.h>
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "util/common.h"
+
+/* ---- the domains builder --------------------------------------------------- */
+
+struct build {
+    struct ipa_rt *rt;
+    const struct ipa_dsl_builder *b;
+    const int64_t *cores;
+    int n;
+    GArray *pool, *level, *dom_groups, *grp_cores; /* int64, int, span, span */
+    /* without self in it, the group relation depends on dist only:
+     * computed once per distance, with whether it is an equivalence on
+     * all the cores (then it is on every domain) */
+    bool *rel;     /* [dist][i][j] */
+    int8_t *equiv; /* [dist]: -1 unknown, 0, 1 */
+};
+
+static struct ipa_dsl_span pool_add(struct build *bd, const int64_t *v, int n)
+{
+    struct ipa_dsl_span s = {(int)bd->pool->len, n};
+    g_array_append_vals(bd->pool, v, (guint)n);
+    return s;
+}
+
+static bool related(struct build *bd, int64_t self, int dist, int i, int j)
+{
+    const struct ipa_dsl_builder *b = bd->b;
+    int n = bd->n;
+    if (b->group_reads_self)
+        return b->in_group(b->arg, self, dist, bd->cores[i], bd->cores[j]);
+    bool *rel = &bd->rel[(size_t)dist * n * n];
+    if (bd->equiv[dist] < 0) {
+        for (int x = 0; x < n; x++)
+            for (int y = 0; y < n; y++)
+                rel[x * n + y] = b->in_group(b->arg, self, dist, bd->cores[x],
+                                             bd->cores[y]);
+        /* an equivalence iff "related" is "same first related core" */
+        int *first = g_new(int, n);
+        for (int x = 0; x < n; x++) {
+            first[x] = -1;
+            for (int y = 0; y < n && first[x] < 0; y++)
+                if (rel[x * n + y])
+                    first[x] = y;
+        }
+        bool eq = true;
+        for (int x = 0; x < n && eq; x++)
+            for (int y = 0; y < n && eq; y++)
+                eq = rel[x * n + y] == (first[x] >= 0 && first[x] == first[y]);
+        g_free(first);
+        bd->equiv[dist] = eq;
+    }
+    return rel[i * n + j];
+}
+
+static G_NORETURN void build_fault(struct build *bd, const char *what,
+                                   int64_t self, int level)
+{
+    ipa_fault(bd->rt, "%s: invalid scheduling domains: %s (core %d, level %d)",
+              bd->b->where, what, (int)self - 1, level);
+}
+
+/* One domain of @self: @members (indices in cores) split into groups. */
+static int64_t make_domain(struct build *bd, int64_t self, int dist,
+                           int level, const int *members, int n,
+                           int *group_of, int64_t *tmp)
+{
+    int d = (int)bd->level->len;
+    g_array_append_val(bd->level, level);
+    for (int i = 0; i < bd->n; i++)
+        group_of[i] = -1;
+    int nr_groups = 0;
+    int64_t *groups = g_new(int64_t, n);
+    for (int i = 0; i < n; i++) {
+        int c1 = members[i];
+        if (group_of[c1] >= 0)
+            continue;
+        int cnt = 0;
+        for (int j = 0; j < n; j++) {
+            int c2 = members[j];
+            if (!related(bd, self, dist, c1, c2))
+                continue;
+            if (group_of[c2] >= 0)
+                build_fault(bd, "a core is in two groups of one domain (the "
+                            "group relation is not an equivalence)",
+                            self, level);
+            group_of[c2] = nr_groups;
+            tmp[cnt++] = bd->cores[c2];
+        }
+        if (group_of[c1] < 0)
+            build_fault(bd, "a core is in no group of its domain", self,
+                        level);
+        struct ipa_dsl_span s = pool_add(bd, tmp, cnt);
+        int gi = (int)bd->grp_cores->len;
+        g_array_append_val(bd->grp_cores, s);
+        groups[nr_groups++] = gi + 1;
+    }
+    /* groups are the classes of an equivalence: related iff together */
+    bool known = !bd->b->group_reads_self && bd->equiv[dist] == 1;
+    for (int i = 0; i < n && !known; i++)
+        for (int j = 0; j < n; j++)
+            if (related(bd, self, dist, members[i], members[j]) !=
+                (group_of[members[i]] == group_of[members[j]]))
+                build_fault(bd, "the group relation is not an equivalence "
+                            "(cores related across groups)", self, level);
+    struct ipa_dsl_span s = pool_add(bd, groups, nr_groups);
+    g_array_append_val(bd->dom_groups, s);
+    g_free(groups);
+    return d + 1;
+}
+
+void ipa_dsl_build_domains(struct ipa_rt *rt, const int64_t *cores,
+                           int nr_cores, const struct ipa_dsl_builder *b,
+                           struct ipa_dsl_domains *out)
+{
+    int n = nr_cores;
+    int nd = ipa_nr_distances(rt);
+    struct build bd = {rt, b, cores, n,
+                       g_array_new(FALSE, FALSE, sizeof(int64_t)),
+                       g_array_new(FALSE, FALSE, sizeof(int)),
+                       g_array_new(FALSE, FALSE, sizeof(struct ipa_dsl_span)),
+                       g_array_new(FALSE, FALSE, sizeof(struct ipa_dsl_span)),
+                       NULL, NULL};
+    if (!b->group_reads_self) {
+        bd.rel = g_new0(bool, (size_t)(nd + 1) * n * n);
+        bd.equiv = g_new(int8_t, nd + 1);
+        memset(bd.equiv, -1, (size_t)nd + 1);
+    }
+    int machine = ipa_machine_cores(rt);
+    struct ipa_dsl_span *core_domains =
+        g_new0(struct ipa_dsl_span, (size_t)machine + 1);
+    int *members = g_new(int, n), *prev = g_new(int, n);
+    int *group_of = g_new(int, n);
+    int64_t *tmp = g_new(int64_t, n), *doms = g_new(int64_t, nd + 1);
+    for (int si = 0; si < n; si++) {
+        int64_t self = cores[si];
+        int start = b->start ? (int)b->start(b->arg, self) : 1;
+        int nr_prev = 0, level = 0, nr_doms = 0;
+        for (int dist = start > 0 ? start : 0; dist < nd; dist++) {
+            int cnt = 0;
+            for (int ci = 0; ci < n; ci++)
+                if (b->in_domain(b->arg, self, dist, cores[ci]))
+                    members[cnt++] = ci;
+            if (cnt == 0 || (cnt == nr_prev &&
+                             !memcmp(members, prev, sizeof(int) * cnt)))
+                continue; /* a level that adds no core */
+            level++;
+            doms[nr_doms++] = make_domain(&bd, self, dist, level, members,
+                                          cnt, group_of, tmp);
+            /* each group is a domain one level down: self's group is
+             * self's previous domain */
+            if (nr_prev) {
+                int mine = group_of[si];
+                int in_group = 0;
+                for (int k = 0; k < cnt; k++)
+                    in_group += group_of[members[k]] == mine;
+                bool same = in_group == nr_prev;
+                for (int k = 0; same && k < nr_prev; k++)
+                    same = group_of[prev[k]] == mine;
+                if (!same)
+                    build_fault(&bd, "the core's group is not its domain one "
+                                "level down", self, level);
+            }
+            memcpy(prev, members, sizeof(int) * cnt);
+            nr_prev = cnt;
+        }
+        /* one core: no level to balance */
+        if (nr_prev != n && n > 1)
+            build_fault(&bd, "the top domain does not hold every core", self,
+                        level);
+        core_domains[self - 1] = pool_add(&bd, doms, nr_doms);
+    }
+    out->nr_domains = (int)bd.level->len;
+    out->nr_groups = (int)bd.grp_cores->len;
+    out->pool = (int64_t *)(void *)g_array_free(bd.pool, FALSE);
+    out->level = (int *)(void *)g_array_free(bd.level, FALSE);
+    out->core_domains = core_domains;
+    out->domain_groups =
+        (struct ipa_dsl_span *)(void *)g_array_free(bd.dom_groups, FALSE);
+    out->group_cores =
+        (struct ipa_dsl_span *)(void *)g_array_free(bd.grp_cores, FALSE);
+    g_free(bd.rel);
+    g_free(bd.equiv);
+    g_free(members);
+    g_free(prev);
+    g_free(group_of);
+    g_free(tmp);
+    g_free(doms);
+}
+
+void ipa_dsl_domains_free(struct ipa_dsl_domains *d)
+{
+    g_free(d->pool);
+    g_free(d->level);
+    g_free(d->core_domains);
+    g_free(d->domain_groups);
+    g_free(d->group_cores);
+    memset(d, 0, sizeof *d);
+}
+
+/* ---- locks and moves ------------------------------------------------------- */
+
+static bool held(const struct ipa_dsl_locks *l, int core)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->held[i] == core)
+            return true;
+    return false;
+}
+
+bool ipa_dsl_hold(struct ipa_rt *rt, struct ipa_dsl_locks *l, int core,
+                  int *taken)
+{
+    if (held(l, core))
+        return true;
+    if (l->n >= IPA_DSL_MAX_LOCKS || !ipa_trylock(rt, core))
+        return false;
+    l->held[l->n++] = core;
+    (*taken)++;
+    return true;
+}
+
+void ipa_dsl_release(struct ipa_rt *rt, struct ipa_dsl_locks *l, int taken)
+{
+    while (taken-- > 0)
+        ipa_unlock(rt, l->held[--l->n]);
+}
+
+bool ipa_dsl_lock_move(struct ipa_rt *rt, struct ipa_dsl_locks *l,
+                       struct ipa_thread *t, int core, int *taken)
+{
+    int from = ipa_thread_core(t);
+    if (!ipa_dsl_hold(rt, l, core, taken) ||
+        (ipa_thread_state(t) == IPA_STATE_READY && from >= 0 &&
+         !ipa_dsl_hold(rt, l, from, taken))) {
+        ipa_dsl_release(rt, l, *taken);
+        *taken = 0;
+        return false;
+    }
+    return true;
+}
+
+void ipa_dsl_change(struct ipa_rt *rt, struct ipa_thread *t,
+                    enum ipa_dsl_class cls, int core, struct ipa_rq *rq,
+                    bool in_tick)
+{
+    enum ipa_state cur = ipa_thread_state(t);
+    switch (cls) {
+    case IPA_DSL_RUNNING:
+        ipa_change_state(rt, t, IPA_STATE_RUNNING, core, NULL);
+        break;
+    case IPA_DSL_READY:
+        if (cur == IPA_STATE_RUNNING)
+            ipa_change_state(rt, t,
+                             in_tick ? IPA_STATE_READY_TICK : IPA_STATE_READY,
+                             core, rq);
+        else if (cur == IPA_STATE_READY)
+            ipa_migrate(rt, t, core, rq);
+        else
+            ipa_change_state(rt, t, IPA_STATE_READY, core, rq);
+        break;
+    case IPA_DSL_BLOCKED:
+        ipa_change_state(rt, t, IPA_STATE_BLOCKED, core, rq);
+        break;
+    default:
+        ipa_change_state(rt, t, IPA_STATE_TERMINATED, core, NULL);
+        break;
+    }
+}
