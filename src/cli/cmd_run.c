@@ -41,7 +41,7 @@ struct run_options {
     char *topo, *trace, *json, *log, *plot, *perfetto, *ascii_unit;
     char **policies, **params;
     char *until, *balance, *threshold, *stall, *cs_cost, *migration_cost;
-    char *watchdog;
+    char *watchdog, *mode;
     gint64 seed, hz, max_events, numa_slowdown, threads, step_limit;
     double trylock_fail;
     gboolean fail_on_wc, quiet, ascii;
@@ -204,10 +204,17 @@ static int run(struct run_options *o)
                     "--step-limit must be positive");
         goto out;
     }
+    if (o->mode && strcmp(o->mode, "interpreted") &&
+        strcmp(o->mode, "compiled")) {
+        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "--mode: expected 'interpreted' or 'compiled', not '%s'",
+                    o->mode);
+        goto out;
+    }
     struct ipa_interp_options dsl = {
         (const char *const *)o->params,
         o->params ? (int)g_strv_length(o->params) : 0,
-        (uint64_t)o->step_limit};
+        (uint64_t)o->step_limit, o->mode && !strcmp(o->mode, "compiled")};
     if (!ipa_setup_policies(&setup, o->policies, &dsl, &error))
         goto out;
     if (o->log && !out_open(&log, o->log, &error))
@@ -336,6 +343,9 @@ int ipa_cmd_run(int argc, char **argv)
          "TRACE"},
         {"param", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.params,
          "set a constant of the DSL policies (repeatable)", "NAME=VALUE"},
+        {"mode", 0, 0, G_OPTION_ARG_STRING, &o.mode,
+         "run DSL policies interpreted (the default) or compiled to C",
+         "interpreted|compiled"},
         {"step-limit", 0, 0, G_OPTION_ARG_INT64, &o.step_limit,
          "fault when a DSL handler takes more steps in one event "
          "(default 100000000)",
@@ -433,6 +443,7 @@ int ipa_cmd_run(int argc, char **argv)
     g_free(o.threshold);
     g_free(o.stall);
     g_free(o.watchdog);
+    g_free(o.mode);
     g_free(o.cs_cost);
     g_free(o.migration_cost);
     return code;

@@ -23,6 +23,9 @@ struct ipa_interp_options {
     const char *const *params; /* "NAME=VALUE" (--param) */
     int nr_params;
     uint64_t step_limit; /* 0: IPA_INTERP_STEP_LIMIT */
+    /* for the policy loader (src/policy): run C generated from the policy
+     * instead of interpreting it (--mode compiled) */
+    bool compiled;
 };
 
 /* Loads @path. A policy that fails its checks prints its diagnostics on

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "codegen/codegen.h"
 #include "util/common.h"
 #include "util/paths.h"
 
@@ -130,11 +131,65 @@ done:
     return so;
 }
 
+/* The C of a DSL policy, generated into the cache under a name that
+ * covers the policy's text, its parameters and the ipasim version (the
+ * name is known before the C is, for its #line markers). */
+static char *generate_c(const char *path, const struct ipa_interp_options *dsl,
+                        GError **error)
+{
+    char *text = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &text, &len, NULL)) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "policy '%s': cannot read it", path);
+        return NULL;
+    }
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(sum, (const guchar *)IPASIM_VERSION,
+                      sizeof IPASIM_VERSION);
+    g_checksum_update(sum, (const guchar *)path, (gssize)strlen(path) + 1);
+    g_checksum_update(sum, (const guchar *)text, (gssize)len);
+    for (int i = 0; i < dsl->nr_params; i++)
+        g_checksum_update(sum, (const guchar *)dsl->params[i],
+                          (gssize)strlen(dsl->params[i]) + 1);
+    g_free(text);
+    char *dir = cache_dir();
+    char *base = g_path_get_basename(path);
+    char *c = g_strdup_printf("%s/%.16s-%s.c", dir, g_checksum_get_string(sum),
+                              base);
+    g_checksum_free(sum);
+    g_free(base);
+    GString *code = g_string_new(NULL);
+    bool ok = g_file_test(c, G_FILE_TEST_IS_REGULAR) ||
+              (ipa_codegen(path, dsl, c, code, error) &&
+               g_mkdir_with_parents(dir, 0755) == 0 &&
+               g_file_set_contents(c, code->str, (gssize)code->len, NULL));
+    if (!ok && error && !*error)
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "cannot write the generated C of '%s' into the policy "
+                    "cache %s", path, dir);
+    g_string_free(code, TRUE);
+    g_free(dir);
+    if (!ok) {
+        g_free(c);
+        return NULL;
+    }
+    return c;
+}
+
 bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
                      struct ipa_policy **out_policy, GError **error)
 {
     char *so = NULL;
-    if (g_str_has_suffix(path, ".ipa")) {
+    if (g_str_has_suffix(path, ".ipa") && dsl && dsl->compiled) {
+        char *c = generate_c(path, dsl, error);
+        if (!c)
+            return false;
+        so = ipa_policy_compile_c(c, error);
+        g_free(c);
+        if (!so)
+            return false;
+    } else if (g_str_has_suffix(path, ".ipa")) {
         const struct ipa_policy_ops *ops;
         void *ctx;
         if (!ipa_interp_load(path, dsl, &ops, &ctx, error))
@@ -147,7 +202,7 @@ bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
         *out_policy = p;
         return true;
     }
-    if (g_str_has_suffix(path, ".c")) {
+    else if (g_str_has_suffix(path, ".c")) {
         so = ipa_policy_compile_c(path, error);
         if (!so)
             return false;

@@ -165,7 +165,7 @@ static void test_dsl_policy(void **state)
     char *rr = g_build_filename(IPASIM_SOURCE_DIR, "tests", "golden", "check",
                                 "rr.ipa", NULL);
     const char *params[] = {"quantum=30"};
-    struct ipa_interp_options opts = {params, 1, 0};
+    struct ipa_interp_options opts = {.params = params, .nr_params = 1};
     assert_true(ipa_policy_load(rr, &opts, &p, &error));
     assert_string_equal(p->name, "rr.ipa");
     assert_int_equal(p->ops->abi, IPA_RUNTIME_ABI);

@@ -1,0 +1,1917 @@
+/*
+ * codegen.c - writes a compiled DSL program (interp/program.h) as C.
+ *
+ * Each unit of the program (handler, function, lazy attribute, order key,
+ * initialiser, builder predicate) becomes one static C function whose
+ * frame slots are C locals; each node becomes the C that eval.c's case
+ * for it runs, with the same faults at the same file:line:col. Sets are
+ * loops written in place. Where an expression needs a loop (aggregates,
+ * selections, `in`, sizes) it is a GNU statement expression, which gcc
+ * and clang take at -std=c11 without a warning. The interpreter's step
+ * budget is not carried over: a compiled policy runs under the C guard.
+ */
+#include "codegen/codegen.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "dsl/lexer.h"
+#include "interp/program.h"
+#include "util/common.h"
+
+struct gen {
+    const struct program *p;
+    GString *out;
+    const char *c_name;
+    int indent;
+    int tmp;               /* temporaries' numbering */
+    char **slot;           /* the current unit's locals, by slot */
+    int nr_slots;
+    bool returns;          /* the unit returns a value */
+    GError **error;
+    bool failed;
+    /* names, by slot or index */
+    char **field[IPA_ENT_COUNT]; /* plain attribute slot -> C field */
+    char **lazy;                 /* lazy unit -> C function */
+    char **func;                 /* function -> C function */
+};
+
+static const char *const c_keywords[] = {
+    "auto", "break", "case", "char", "const", "continue", "default", "do",
+    "double", "else", "enum", "extern", "float", "for", "goto", "if",
+    "inline", "int", "long", "register", "restrict", "return", "short",
+    "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
+    "unsigned", "void", "volatile", "while", "bool", "true", "false", "I",
+    "main", "self"};
+
+/* A DSL name as a C identifier that no C keyword or generated name uses. */
+static char *c_ident(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(c_keywords); i++)
+        if (!strcmp(name, c_keywords[i]))
+            return g_strconcat(name, "_", NULL);
+    return g_strdup(name);
+}
+
+static void c_string(GString *s, const char *str)
+{
+    g_string_append_c(s, '"');
+    for (const char *c = str; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            g_string_append_printf(s, "\\%c", *c);
+        else if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+            g_string_append_printf(s, "\\%03o", (unsigned char)*c);
+        else
+            g_string_append_c(s, *c);
+    }
+    g_string_append_c(s, '"');
+}
+
+static void fail(struct gen *g, const char *what)
+{
+    if (!g->failed)
+        g_set_error(g->error, IPA_ERROR, IPA_ERROR_POLICY,
+                    "policy '%s': the C generator cannot express %s",
+                    g->p->path, what);
+    g->failed = true;
+}
+
+static void pos(const struct ipa_node *src, int *line, int *col)
+{
+    *line = *col = 0;
+    if (src)
+        ipa_source_position(src->span.file, src->span.off, line, col);
+}
+
+/* "line, col" of a node, for the generated fault calls. */
+static char *at(const struct ipa_node *src)
+{
+    int line, col;
+    pos(src, &line, &col);
+    return g_strdup_printf("%d, %d", line, col);
+}
+
+static void line(struct gen *g, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void line(struct gen *g, const char *fmt, ...)
+{
+    for (int i = 0; i < g->indent; i++)
+        g_string_append(g->out, "    ");
+    va_list ap;
+    va_start(ap, fmt);
+    g_string_append_vprintf(g->out, fmt, ap);
+    va_end(ap);
+    g_string_append_c(g->out, '\n');
+}
+
+static int out_lines(const struct gen *g)
+{
+    int n = 1;
+    for (gsize i = 0; i < g->out->len; i++)
+        n += g->out->str[i] == '\n';
+    return n;
+}
+
+/* Points the compiler at the policy's line for what follows. */
+static void line_marker(struct gen *g, const struct ipa_node *src)
+{
+    int l, c;
+    pos(src, &l, &c);
+    if (l <= 0)
+        return;
+    g_string_append_printf(g->out, "#line %d ", l);
+    c_string(g->out, g->p->path);
+    g_string_append_c(g->out, '\n');
+}
+
+/* ... and back at the generated file. */
+static void line_reset(struct gen *g)
+{
+    g_string_append_printf(g->out, "#line %d ", out_lines(g) + 1);
+    c_string(g->out, g->c_name);
+    g_string_append_c(g->out, '\n');
+}
+
+/* ---- expressions -------------------------------------------------------- */
+
+static char *expr(struct gen *g, const struct xn *x);
+
+static char *tmp_name(struct gen *g, const char *what)
+{
+    return g_strdup_printf("%s%d_", what, g->tmp++);
+}
+
+static bool has_call(const struct xn *x)
+{
+    if (!x)
+        return false;
+    if (x->op == X_CALL)
+        return true;
+    for (int i = 0; i < x->nv; i++)
+        if (has_call(x->v[i]))
+            return true;
+    return has_call(x->x) || has_call(x->y) || has_call(x->z);
+}
+
+/* The entity @v, or a fault naming what was none (eval.c's object()). */
+static char *need(struct gen *g, const struct xn *x, const char *v)
+{
+    (void)g;
+    const char *what = x->src && x->src->kind == IPA_N_MEMBER
+                           ? x->src->name
+                           : NULL;
+    char *where = at(x->src);
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "need(I, %s, %s, ", v, where);
+    if (what)
+        c_string(s, what);
+    else
+        g_string_append(s, "NULL");
+    g_string_append_c(s, ')');
+    g_free(where);
+    return g_string_free(s, FALSE);
+}
+
+/* need() of the entity operand x->x. */
+static char *object(struct gen *g, const struct xn *x)
+{
+    char *v = expr(g, x->x);
+    char *r = need(g, x, v);
+    g_free(v);
+    return r;
+}
+
+static char *constant(int64_t k)
+{
+    if (k == INT64_MIN)
+        return g_strdup("INT64_MIN");
+    if (k >= INT32_MIN && k <= INT32_MAX)
+        return g_strdup_printf(k < 0 ? "(%" PRId64 ")" : "%" PRId64, k);
+    return g_strdup_printf("INT64_C(%" PRId64 ")", k);
+}
+
+/* Binary operators, with the interpreter's wrapping arithmetic. */
+static char *binary(struct gen *g, const struct xn *x, int op, const char *a,
+                    const char *b)
+{
+    const char *fn = NULL, *infix = NULL;
+    switch (op) {
+    case IPA_TOK_PLUS: case IPA_TOK_PLUS_ASSIGN: fn = "add"; break;
+    case IPA_TOK_MINUS: case IPA_TOK_MINUS_ASSIGN: fn = "sub"; break;
+    case IPA_TOK_STAR: case IPA_TOK_STAR_ASSIGN: fn = "mul"; break;
+    case IPA_TOK_SLASH: case IPA_TOK_SLASH_ASSIGN: fn = "divide"; break;
+    case IPA_TOK_PERCENT: case IPA_TOK_PERCENT_ASSIGN: fn = "modulo"; break;
+    case IPA_TOK_EQ: infix = "=="; break;
+    case IPA_TOK_NE: infix = "!="; break;
+    case IPA_TOK_LT: infix = "<"; break;
+    case IPA_TOK_LE: infix = "<="; break;
+    case IPA_TOK_GT: infix = ">"; break;
+    case IPA_TOK_GE: infix = ">="; break;
+    case IPA_TOK_ASSIGN: return g_strdup(b);
+    default: fail(g, "an operator"); return g_strdup("0");
+    }
+    if (infix)
+        return g_strdup_printf("(int64_t)(%s %s %s)", a, infix, b);
+    if (!strcmp(fn, "divide") || !strcmp(fn, "modulo")) {
+        char *where = at(x->src);
+        char *r = g_strdup_printf("%s(I, %s, %s, %s)", fn, a, b, where);
+        g_free(where);
+        return r;
+    }
+    return g_strdup_printf("%s(%s, %s)", fn, a, b);
+}
+
+/* Wraps @value_of_a_b (which reads a and b) so that a is evaluated
+ * before b when b may have effects: C leaves the order of operands open. */
+static char *ordered2(struct gen *g, const struct xn *xa, const struct xn *xb,
+                      char *a, char *b,
+                      char *(*combine)(struct gen *, const struct xn *,
+                                       const char *, const char *),
+                      const struct xn *x)
+{
+    char *r;
+    if (has_call(xb) && xa->op != X_CONST && xa->op != X_LOCAL) {
+        char *ta = tmp_name(g, "a"), *tb = tmp_name(g, "b");
+        char *body = combine(g, x, ta, tb);
+        r = g_strdup_printf("__extension__({ int64_t %s = %s; int64_t %s = "
+                            "%s; %s; })",
+                            ta, a, tb, b, body);
+        g_free(ta);
+        g_free(tb);
+        g_free(body);
+    } else {
+        r = combine(g, x, a, b);
+    }
+    g_free(a);
+    g_free(b);
+    return r;
+}
+
+static char *combine_binary(struct gen *g, const struct xn *x, const char *a,
+                            const char *b)
+{
+    return binary(g, x, x->aux, a, b);
+}
+
+static char *combine_distance(struct gen *g, const struct xn *x,
+                              const char *a, const char *b)
+{
+    char *na = need(g, x, a), *nb = need(g, x, b);
+    char *r = g_strdup_printf(
+        x->op == X_DISTANCE
+            ? "(int64_t)ipa_distance(I->rt, (int)%s - 1, (int)%s - 1)"
+            : "(int64_t)ipa_thread_allowed(THREAD(%s), (int)%s - 1)",
+        na, nb);
+    g_free(na);
+    g_free(nb);
+    return r;
+}
+
+static const char *const psys_c[] = {
+    "(int64_t)ipa_thread_id(THREAD(%s))",
+    "(int64_t)ipa_thread_weight(THREAD(%s))",
+    "(int64_t)ipa_thread_nice(THREAD(%s))",
+    "(int64_t)ipa_thread_runtime_ns(THREAD(%s))",
+    "((int64_t)ipa_thread_core(THREAD(%s)) + 1)",
+    "(int64_t)ipa_thread_group(THREAD(%s))",
+    "group_size(I, THREAD(%s))"};
+static const char *const csys_c[] = {
+    "((int64_t)%s - 1)",
+    "(int64_t)ipa_core_node(I->rt, (int)%s - 1)",
+    "(int64_t)ipa_core_idle(I->rt, (int)%s - 1)",
+    "(int64_t)ipa_core_online(I->rt, (int)%s - 1)",
+    "idle_since(I, (int)%s - 1)"};
+static const char *const entity_accessor[] = {"P", "C", "D", "G"};
+static const char *const set_table[] = {NULL, "core_sets", "dom_sets",
+                                        "grp_sets"};
+static const char *const set_count[] = {NULL, "NR_CORE_SETS",
+                                        "NR_DOMAIN_SETS", "NR_GROUP_SETS"};
+
+/* Code that runs @body once per element of @set, the element in @elem
+ * (an int64_t declared by the loop). `break` leaves the loop. */
+static void set_loop(struct gen *g, GString *s, const struct xn *set,
+                     const char *elem, const char *body)
+{
+    switch (set->op) {
+    case SET_STATE: {
+        char *core = object(g, set);
+        if (set->b < 0) {
+            g_string_append_printf(
+                s, "do { int64_t %s = VALUE(ipa_core_current(I->rt, (int)%s "
+                "- 1)); if (!%s) break; %s } while (0);",
+                elem, core, elem, body);
+        } else {
+            char *rq = tmp_name(g, "rq"), *t = tmp_name(g, "t");
+            g_string_append_printf(
+                s, "{ struct ipa_rq *%s = ipa_core_rq(I->rt, (int)%s - 1, "
+                "%d); for (struct ipa_thread *%s = ipa_rq_first(%s); %s; %s "
+                "= ipa_rq_next(%s, %s)) { int64_t %s = VALUE(%s); %s } }",
+                rq, core, set->b, t, rq, t, t, rq, t, elem, t, body);
+            g_free(rq);
+            g_free(t);
+        }
+        g_free(core);
+        return;
+    }
+    case SET_CORES: {
+        char *i = tmp_name(g, "i");
+        g_string_append_printf(s, "for (int %s = 0; %s < I->nr_cores; %s++) "
+                               "{ int64_t %s = I->cores_set[%s]; %s }",
+                               i, i, i, elem, i, body);
+        g_free(i);
+        return;
+    }
+    case SET_ATTR: {
+        if (set->aux == IPA_ENT_PROCESS) {
+            fail(g, "a set-valued thread attribute");
+            return;
+        }
+        char *obj = object(g, set), *sp = tmp_name(g, "span"),
+             *i = tmp_name(g, "i");
+        g_string_append_printf(
+            s, "{ const struct ipa_dsl_span *%s = &I->%s[(%s - 1) * %s + %d]; "
+            "for (int %s = 0; %s < %s->n; %s++) { int64_t %s = "
+            "I->doms.pool[%s->off + %s]; %s } }",
+            sp, set_table[set->aux], obj, set_count[set->aux], set->a, i, i,
+            sp, i, elem, sp, i, body);
+        g_free(obj);
+        g_free(sp);
+        g_free(i);
+        return;
+    }
+    case SET_MAP: {
+        char *inner = tmp_name(g, "m");
+        char *val = expr(g, set->y);
+        char *mbody = g_strdup_printf("%s = %s; int64_t %s = %s; %s",
+                                      g->slot[set->a], inner, elem, val, body);
+        set_loop(g, s, set->x, inner, mbody);
+        g_free(inner);
+        g_free(val);
+        g_free(mbody);
+        return;
+    }
+    case SET_ONE: {
+        char *v = expr(g, set->x);
+        g_string_append_printf(s, "do { int64_t %s = %s; if (!%s) break; %s "
+                               "} while (0);",
+                               elem, v, elem, body);
+        g_free(v);
+        return;
+    }
+    default:
+        fail(g, "a set");
+    }
+}
+
+/* Sets that are arrays walked in place (cores, builder sets). */
+static bool set_is_array(const struct xn *set)
+{
+    return set->op == SET_CORES || set->op == SET_ATTR;
+}
+
+static char *set_size(struct gen *g, const struct xn *set)
+{
+    if (set->op == SET_MAP)
+        return set_size(g, set->x);
+    if (set->op == SET_STATE && set->b >= 0) {
+        char *core = object(g, set);
+        char *r = g_strdup_printf(
+            "(int64_t)ipa_rq_count(ipa_core_rq(I->rt, (int)%s - 1, %d))",
+            core, set->b);
+        g_free(core);
+        return r;
+    }
+    char *n = tmp_name(g, "n"), *e = tmp_name(g, "e");
+    char *body = g_strdup_printf("(void)%s; %s++;", e, n);
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "__extension__({ int64_t %s = 0; ", n);
+    set_loop(g, s, set, e, body);
+    g_string_append_printf(s, " %s; })", n);
+    g_free(n);
+    g_free(e);
+    g_free(body);
+    return g_string_free(s, FALSE);
+}
+
+static char *set_has(struct gen *g, const struct xn *x)
+{
+    const struct xn *set = x->y;
+    char *v = expr(g, x->x), *tv = tmp_name(g, "v");
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "__extension__({ int64_t %s = %s; int64_t "
+                           "in_ = 0; if (%s) { ",
+                           tv, v, tv);
+    if (set->op == SET_STATE) {
+        char *core = object(g, set);
+        if (set->b < 0)
+            g_string_append_printf(
+                s, "in_ = VALUE(ipa_core_current(I->rt, (int)%s - 1)) == %s;",
+                core, tv);
+        else
+            g_string_append_printf(
+                s, "in_ = ipa_thread_rq(THREAD(%s)) == ipa_core_rq(I->rt, "
+                "(int)%s - 1, %d);",
+                tv, core, set->b);
+        g_free(core);
+    } else {
+        char *e = tmp_name(g, "e");
+        char *body = g_strdup_printf("if (%s == %s) { in_ = 1; break; }", e,
+                                     tv);
+        set_loop(g, s, set, e, body);
+        g_free(e);
+        g_free(body);
+    }
+    g_string_append(s, " } in_; })");
+    g_free(v);
+    g_free(tv);
+    return g_string_free(s, FALSE);
+}
+
+static char *aggregate(struct gen *g, const struct xn *x)
+{
+    static const char *const step[] = {
+        "acc_ = (int64_t)((uint64_t)acc_ + (uint64_t)%s);",
+        "(void)%s; acc_++;",
+        "acc_ = acc_ || %s;",
+        "acc_ = acc_ && %s;",
+        "acc_ = !any_ || %s < acc_ ? %s : acc_;",
+        "acc_ = !any_ || %s > acc_ ? %s : acc_;"};
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "__extension__({ int64_t acc_ = %d; bool any_ "
+                           "= false; ",
+                           x->aux == AGG_AND);
+    for (int i = 0; i < x->nv; i++) {
+        if (x->aux == AGG_COUNT && x->v[i]->op != SET_MAP) {
+            char *n = set_size(g, x->v[i]);
+            g_string_append_printf(s, "acc_ += %s; ", n);
+            g_free(n);
+            continue;
+        }
+        char *e = tmp_name(g, "e");
+        char *one = g_strdup_printf(step[x->aux], e, e);
+        char *body = g_strdup_printf("%s any_ = true;", one);
+        set_loop(g, s, x->v[i], e, body);
+        g_string_append_c(s, ' ');
+        g_free(e);
+        g_free(one);
+        g_free(body);
+    }
+    g_string_append(s, "(void)any_; acc_; })");
+    return g_string_free(s, FALSE);
+}
+
+/* first/min/max with order and filter (eval.c's select_one). */
+static char *select_one(struct gen *g, const struct xn *x)
+{
+    GString *s = g_string_new(NULL);
+    char *e = tmp_name(g, "e");
+    const char *el = g->slot[x->a];
+    GString *body = g_string_new(NULL);
+    g_string_append_printf(body, "%s = %s; ", el, e);
+    if (x->y) {
+        char *f = expr(g, x->y);
+        g_string_append_printf(body, "if (!(%s)) continue; ", f);
+        g_free(f);
+    }
+    if (!x->nv) {
+        g_string_append_printf(body, "best_ = %s; break;", e);
+    } else {
+        g_string_append_printf(body, "int64_t keys_[%d]; ", x->nv);
+        for (int k = 0; k < x->nv; k++) {
+            char *kv = expr(g, x->v[k]);
+            g_string_append_printf(body, "keys_[%d] = %s; ", k, kv);
+            g_free(kv);
+        }
+        g_string_append(body, "bool better_ = !best_; if (best_) { ");
+        for (int k = 0; k < x->nv; k++)
+            g_string_append_printf(
+                body, "%sif (keys_[%d] != best_keys_[%d]) better_ = keys_[%d] "
+                "%s best_keys_[%d]; ",
+                k ? "else " : "", k, k, k, x->k >> k & 1 ? ">" : "<", k);
+        g_string_append_printf(body, "} if (better_) { best_ = %s; "
+                               "memcpy(best_keys_, keys_, sizeof keys_); }",
+                               e);
+    }
+    g_string_append(s, "__extension__({ int64_t best_ = 0; ");
+    if (x->nv)
+        g_string_append_printf(s, "int64_t best_keys_[%d] = {0}; ", x->nv);
+    /* a filter's `continue` must reach the loop, not a do-while(0): the
+     * single-element sets have no other element to go on to anyway */
+    set_loop(g, s, x->x, e, body->str);
+    g_string_append(s, " best_; })");
+    g_string_free(body, TRUE);
+    g_free(e);
+    return g_string_free(s, FALSE);
+}
+
+static char *call(struct gen *g, const struct xn *x)
+{
+    GString *s = g_string_new(NULL);
+    bool order = false;
+    for (int i = 1; i < x->nv; i++)
+        order = order || has_call(x->v[i]);
+    if (!order) {
+        g_string_append_printf(s, "%s(I", g->func[x->a]);
+        for (int i = 0; i < x->nv; i++) {
+            char *a = expr(g, x->v[i]);
+            g_string_append_printf(s, ", %s", a);
+            g_free(a);
+        }
+        g_string_append_c(s, ')');
+        return g_string_free(s, FALSE);
+    }
+    /* arguments left to right, as the interpreter evaluates them */
+    g_string_append(s, "__extension__({ ");
+    char **names = g_new0(char *, x->nv + 1);
+    for (int i = 0; i < x->nv; i++) {
+        char *a = expr(g, x->v[i]);
+        names[i] = tmp_name(g, "arg");
+        g_string_append_printf(s, "int64_t %s = %s; ", names[i], a);
+        g_free(a);
+    }
+    g_string_append_printf(s, "%s(I", g->func[x->a]);
+    for (int i = 0; i < x->nv; i++)
+        g_string_append_printf(s, ", %s", names[i]);
+    g_string_append(s, "); })");
+    g_strfreev(names);
+    return g_string_free(s, FALSE);
+}
+
+static char *expr(struct gen *g, const struct xn *x)
+{
+    char *o, *r;
+    switch (x->op) {
+    case X_CONST: return constant(x->k);
+    case X_LOCAL: return g_strdup(g->slot[x->a]);
+    case X_EV_TARGET: return g_strdup("ev_target(I)");
+    case X_EV_CORE: return g_strdup("I->ev_core");
+    case X_EV_SOURCE: return g_strdup("I->ev_source");
+    case X_NOW: return g_strdup("(int64_t)ipa_now_ns(I->rt)");
+    case X_UNARY:
+        o = expr(g, x->x);
+        r = g_strdup_printf(x->aux == IPA_TOK_BANG ? "(int64_t)!(%s)"
+                                                   : "neg(%s)",
+                            o);
+        g_free(o);
+        return r;
+    case X_BINARY:
+        return ordered2(g, x->x, x->y, expr(g, x->x), expr(g, x->y),
+                        combine_binary, x);
+    case X_AND:
+    case X_OR: {
+        char *a = expr(g, x->x), *b = expr(g, x->y);
+        r = g_strdup_printf("(int64_t)(%s %s %s)", a,
+                            x->op == X_AND ? "&&" : "||", b);
+        g_free(a);
+        g_free(b);
+        return r;
+    }
+    case X_PFIELD:
+    case X_CFIELD:
+    case X_DFIELD:
+    case X_GFIELD: {
+        int ent = x->op - X_PFIELD;
+        if (x->op != X_PFIELD)
+            ent = x->op == X_CFIELD ? IPA_ENT_CORE
+                  : x->op == X_DFIELD ? IPA_ENT_DOMAIN
+                                      : IPA_ENT_GROUP;
+        o = object(g, x);
+        r = g_strdup_printf("%s(I, %s)->%s", entity_accessor[ent], o,
+                            g->field[ent][x->a]);
+        g_free(o);
+        return r;
+    }
+    case X_PSYS:
+        o = object(g, x);
+        r = g_strdup_printf(psys_c[x->a], o);
+        g_free(o);
+        return r;
+    case X_PATTR:
+        o = object(g, x);
+        r = g_strdup_printf("trace_attr(I, %s, %d)", o, x->a);
+        g_free(o);
+        return r;
+    case X_CSYS:
+        o = object(g, x);
+        r = g_strdup_printf(csys_c[x->a], o);
+        g_free(o);
+        return r;
+    case X_CURRENT:
+        o = object(g, x);
+        r = g_strdup_printf("VALUE(ipa_core_current(I->rt, (int)%s - 1))", o);
+        g_free(o);
+        return r;
+    case X_CSTATE1:
+        o = object(g, x);
+        r = x->b < 0 ? g_strdup_printf("((void)%s, (int64_t)0)", o)
+                     : g_strdup_printf("VALUE(ipa_rq_first(ipa_core_rq(I->rt, "
+                                       "(int)%s - 1, %d)))",
+                                       o, x->b);
+        g_free(o);
+        return r;
+    case X_DLEVEL:
+        o = object(g, x);
+        r = g_strdup_printf("(int64_t)I->doms.level[%s - 1]", o);
+        g_free(o);
+        return r;
+    case X_LAZY:
+        o = object(g, x);
+        r = g_strdup_printf("%s(I, %s)", g->lazy[x->a], o);
+        g_free(o);
+        return r;
+    case X_VALID:
+        o = expr(g, x->x);
+        r = g_strdup_printf("(int64_t)(%s != 0)", o);
+        g_free(o);
+        return r;
+    case X_DISTANCE:
+    case X_ALLOWED:
+        return ordered2(g, x->x, x->y, expr(g, x->x), expr(g, x->y),
+                        combine_distance, x);
+    case X_IN: return set_has(g, x);
+    case X_SIZE: return set_size(g, x->x);
+    case X_AGG: return aggregate(g, x);
+    case X_SELECT: return select_one(g, x);
+    case X_CALL: return call(g, x);
+    default:
+        fail(g, "an expression");
+        return g_strdup("0");
+    }
+}
+
+/* ---- statements ------------------------------------------------------------ */
+
+static void stmt(struct gen *g, const struct xn *s);
+
+static void block_body(struct gen *g, const struct xn *s)
+{
+    if (s->op == S_BLOCK)
+        for (int i = 0; i < s->nv; i++)
+            stmt(g, s->v[i]);
+    else
+        stmt(g, s);
+}
+
+static void sub_block(struct gen *g, const struct xn *s)
+{
+    g->indent++;
+    block_body(g, s);
+    g->indent--;
+}
+
+static void stmt_move(struct gen *g, const struct xn *s)
+{
+    char *t = expr(g, s->x), *core = expr(g, s->y);
+    char *nc = need(g, s->y, core), *where = at(s->src);
+    line(g, "{");
+    g->indent++;
+    line(g, "int64_t t_ = %s;", t);
+    line(g, "if (t_) {");
+    g->indent++;
+    line(g, "int core_ = (int)%s - 1;", nc);
+    line(g, "if (I->preparing) {");
+    line(g, "    I->placed_core = core_;");
+    line(g, "    I->placed_state = STATE_%s;", g->p->states[s->a].name);
+    line(g, "} else {");
+    line(g, "    move(I, THREAD(t_), core_, STATE_%s, %s);",
+         g->p->states[s->a].name, where);
+    line(g, "}");
+    g->indent--;
+    line(g, "}");
+    g->indent--;
+    line(g, "}");
+    g_free(t);
+    g_free(core);
+    g_free(nc);
+    g_free(where);
+}
+
+static void stmt_assign(struct gen *g, const struct xn *s)
+{
+    const struct xn *lv = s->x;
+    char *v = expr(g, s->y);
+    if (lv->op == X_LOCAL) {
+        const char *name = g->slot[lv->a];
+        char *val = binary(g, s, s->aux, name, v);
+        line(g, "%s = %s;", name, val);
+        g_free(val);
+        g_free(v);
+        return;
+    }
+    int ent = lv->op == X_PFIELD   ? IPA_ENT_PROCESS
+              : lv->op == X_CFIELD ? IPA_ENT_CORE
+              : lv->op == X_DFIELD ? IPA_ENT_DOMAIN
+                                   : IPA_ENT_GROUP;
+    char *o = object(g, lv);
+    const char *f = g->field[ent][lv->a];
+    /* the value first, then the entity: eval.c's order */
+    line(g, "{");
+    g->indent++;
+    line(g, "int64_t v_ = %s;", v);
+    line(g, "int64_t o_ = %s;", o);
+    char *lhs = g_strdup_printf("%s(I, o_)->%s", entity_accessor[ent], f);
+    char *val = binary(g, s, s->aux, lhs, "v_");
+    line(g, "%s = %s;", lhs, val);
+    line(g, "I->epoch++;");
+    if (lv->op == X_PFIELD)
+        line(g, "rekey(I, THREAD(o_));");
+    g->indent--;
+    line(g, "}");
+    g_free(lhs);
+    g_free(val);
+    g_free(o);
+    g_free(v);
+}
+
+static void stmt_foreach(struct gen *g, const struct xn *s)
+{
+    const char *var = g->slot[s->a];
+    line(g, "{");
+    g->indent++;
+    if (set_is_array(s->x)) {
+        /* cores and builder sets never change: walk them in place */
+        GString *loop = g_string_new(NULL);
+        char *e = tmp_name(g, "e");
+        char *head = g_strdup_printf("%s = %s; BODY_", var, e);
+        set_loop(g, loop, s->x, e, head);
+        /* the body is statements of its own: split the one-line loop */
+        char *cut = strstr(loop->str, "BODY_");
+        *cut = 0;
+        line(g, "%s", loop->str);
+        sub_block(g, s->y);
+        line(g, "%s", cut + strlen("BODY_"));
+        g_string_free(loop, TRUE);
+        g_free(e);
+        g_free(head);
+    } else {
+        /* walk a snapshot: the body may move the set's threads */
+        GString *snap = g_string_new(NULL);
+        char *e = tmp_name(g, "e");
+        char *push = g_strdup_printf("scratch_push(I, %s);", e);
+        set_loop(g, snap, s->x, e, push);
+        line(g, "size_t base_ = I->scratch_len;");
+        line(g, "%s", snap->str);
+        line(g, "size_t end_ = I->scratch_len;");
+        line(g, "for (size_t i_ = base_; i_ < end_; i_++) {");
+        g->indent++;
+        line(g, "%s = I->scratch[i_];", var);
+        block_body(g, s->y);
+        g->indent--;
+        line(g, "}");
+        line(g, "I->scratch_len = base_;");
+        g_string_free(snap, TRUE);
+        g_free(e);
+        g_free(push);
+    }
+    g->indent--;
+    line(g, "}");
+}
+
+static void stmt(struct gen *g, const struct xn *s)
+{
+    char *v;
+    if (s->op != S_BLOCK)
+        line_marker(g, s->src);
+    switch (s->op) {
+    case S_BLOCK:
+        line(g, "{");
+        sub_block(g, s);
+        line(g, "}");
+        return;
+    case S_VAR:
+        v = s->x ? expr(g, s->x) : g_strdup("0");
+        line(g, "%s = %s;", g->slot[s->a], v);
+        g_free(v);
+        return;
+    case S_MOVE: stmt_move(g, s); return;
+    case S_ASSIGN: stmt_assign(g, s); return;
+    case S_IF:
+        v = expr(g, s->x);
+        line(g, "if (%s) {", v);
+        sub_block(g, s->y);
+        if (s->z) {
+            line(g, "} else {");
+            sub_block(g, s->z);
+        }
+        line(g, "}");
+        g_free(v);
+        return;
+    case S_FOREACH: stmt_foreach(g, s); return;
+    case S_BREAK: line(g, "break;"); return;
+    case S_CONTINUE: line(g, "continue;"); return;
+    case S_RETURN:
+        if (s->x && g->returns) {
+            v = expr(g, s->x);
+            line(g, "r_ = %s;", v);
+            g_free(v);
+        } else if (s->x) {
+            v = expr(g, s->x);
+            line(g, "(void)(%s);", v);
+            g_free(v);
+        }
+        line(g, "goto done;");
+        return;
+    case S_EXPR:
+        v = expr(g, s->x);
+        line(g, "(void)(%s);", v);
+        g_free(v);
+        return;
+    default:
+        fail(g, "a statement");
+    }
+}
+
+/* ---- units ----------------------------------------------------------------- */
+
+static void name_slots(struct gen *g, const struct xn *x)
+{
+    if (!x)
+        return;
+    const char *name = NULL;
+    int slot = -1;
+    if (x->op == S_VAR && x->src) {
+        name = x->src->name;
+        slot = x->a;
+    } else if (x->op == S_FOREACH && x->src && x->src->a) {
+        name = x->src->a->name;
+        slot = x->a;
+    } else if (x->op == X_LOCAL && x->src && x->src->kind == IPA_N_IDENT) {
+        name = x->src->name;
+        slot = x->a;
+    }
+    if (slot >= 0 && slot < g->nr_slots && !g->slot[slot] && name)
+        g->slot[slot] = g_strdup_printf("%s_%d", name, slot);
+    for (int i = 0; i < x->nv; i++)
+        name_slots(g, x->v[i]);
+    name_slots(g, x->x);
+    name_slots(g, x->y);
+    name_slots(g, x->z);
+}
+
+/* Names the unit's locals; @params names its first slots. */
+static void unit_begin(struct gen *g, const struct unit *u,
+                       const char *const *params, int nr_params)
+{
+    g->nr_slots = u->nr_slots > nr_params ? u->nr_slots : nr_params;
+    g->slot = g_new0(char *, g->nr_slots + 1);
+    for (int i = 0; i < nr_params; i++)
+        g->slot[i] = g_strdup_printf("%s_%d", params[i], i);
+    name_slots(g, u->body);
+    for (int i = 0; i < g->nr_slots; i++)
+        if (!g->slot[i])
+            g->slot[i] = g_strdup_printf("e_%d", i);
+}
+
+static void unit_end(struct gen *g)
+{
+    g_strfreev(g->slot);
+    g->slot = NULL;
+}
+
+static bool reads(const struct xn *x, int slot)
+{
+    if (!x)
+        return false;
+    if (x->op == X_LOCAL && x->a == slot)
+        return true;
+    for (int i = 0; i < x->nv; i++)
+        if (reads(x->v[i], slot))
+            return true;
+    return reads(x->x, slot) || reads(x->y, slot) || reads(x->z, slot);
+}
+
+/* Every slot a local, zeroed as the interpreter's frame; those only ever
+ * written (a loop variable the body ignores) marked used for -Wextra. */
+static void declare_locals(struct gen *g, const struct unit *u, int from)
+{
+    for (int i = from; i < g->nr_slots; i++)
+        line(g, "int64_t %s = 0;", g->slot[i]);
+    for (int i = 0; i < g->nr_slots; i++)
+        if (!reads(u->body, i))
+            line(g, "(void)%s;", g->slot[i]);
+}
+
+/* An expression unit: static int64_t @name(I, @params...). */
+static void expr_unit(struct gen *g, const char *name, const struct unit *u,
+                      const char *const *params, int nr_params)
+{
+    unit_begin(g, u, params, nr_params);
+    GString *sig = g_string_new(NULL);
+    g_string_append_printf(sig, "static int64_t %s(struct inst *I", name);
+    for (int i = 0; i < nr_params; i++)
+        g_string_append_printf(sig, ", int64_t %s", g->slot[i]);
+    g_string_append(sig, ")");
+    line(g, "%s", sig->str);
+    line(g, "{");
+    g->indent++;
+    line(g, "(void)I;");
+    declare_locals(g, u, nr_params);
+    char *v = expr(g, u->body);
+    line_marker(g, u->node);
+    line(g, "return %s;", v);
+    line_reset(g);
+    g_free(v);
+    g->indent--;
+    line(g, "}");
+    line(g, "%s", "");
+    g_string_free(sig, TRUE);
+    unit_end(g);
+}
+
+/* A statement unit: a handler (@returns false) or a function. */
+static void stmt_unit(struct gen *g, const char *name, const struct unit *u,
+                      const char *const *params, int nr_params, bool returns)
+{
+    unit_begin(g, u, params, nr_params);
+    g->returns = returns;
+    GString *sig = g_string_new(NULL);
+    g_string_append_printf(sig, "static %s %s(struct inst *I",
+                           returns ? "int64_t" : "void", name);
+    for (int i = 0; i < nr_params; i++)
+        g_string_append_printf(sig, ", int64_t %s", g->slot[i]);
+    g_string_append(sig, ")");
+    line(g, "%s", sig->str);
+    line(g, "{");
+    g->indent++;
+    if (returns)
+        line(g, "int64_t r_ = 0;");
+    line(g, "size_t scratch_ = I->scratch_len;");
+    if (u->is_try)
+        line(g, "int taken_ = 0;");
+    declare_locals(g, u, nr_params);
+    if (u->is_try) {
+        line(g, "/* a try function: if a core's lock fails, do nothing */");
+        for (int i = 0; i < u->nr_core_params; i++) {
+            const char *c = g->slot[u->core_params[i]];
+            line(g, "if (!%s || !ipa_dsl_hold(I->rt, &I->locks, (int)%s - 1, "
+                 "&taken_))", c, c);
+            line(g, "    goto done;");
+        }
+    }
+    block_body(g, u->body);
+    line_reset(g);
+    g->indent--;
+    /* the one exit: returns and failed trylocks jump here */
+    line(g, "done: __attribute__((unused));");
+    g->indent++;
+    if (u->is_try)
+        line(g, "ipa_dsl_release(I->rt, &I->locks, taken_);");
+    line(g, "I->scratch_len = scratch_;");
+    if (returns)
+        line(g, "return r_;");
+    g->indent--;
+    line(g, "}");
+    line(g, "%s", "");
+    g_string_free(sig, TRUE);
+    unit_end(g);
+}
+
+/* ---- the file ---------------------------------------------------------------- */
+
+static const char *const entity_name[] = {"thread", "core", "domain",
+                                          "group"};
+
+/* What every generated policy carries besides its own units: the
+ * instance, entity access, arithmetic and moves. */
+static const char prelude[] =
+    "/* ---- the instance: one per partition the policy runs ---- */\n"
+    "\n"
+    "struct lazy_cache {\n"
+    "    int64_t value;\n"
+    "    uint64_t epoch;\n"
+    "};\n"
+    "\n"
+    "struct inst {\n"
+    "    struct ipa_rt *rt;\n"
+    "    struct inst *next; /* live instances, freed at unload after a fault */\n"
+    "    int64_t *cores_set; /* the partition's cores, encoded, ascending */\n"
+    "    int nr_cores;\n"
+    "    bool *mine; /* [machine core]: in the partition */\n"
+    "    int nr_machine_cores;\n"
+    "    int attr_ids[NR_TRACE_ATTRS + 1];\n"
+    "    struct ipa_dsl_domains doms;\n"
+    "    struct ipa_dsl_span *core_sets, *dom_sets, *grp_sets;\n"
+    "    struct domain_attrs *dom;\n"
+    "    struct group_attrs *grp;\n"
+    "    /* lazy attributes of cores, domains and groups, valid while the\n"
+    "     * epoch (bumped by every event, move and write) stays */\n"
+    "    struct lazy_cache *lazy[4];\n"
+    "    uint64_t epoch;\n"
+    "    int depth;\n"
+    "    int64_t *scratch; /* foreach snapshots */\n"
+    "    size_t scratch_len, scratch_cap;\n"
+    "    /* the event being handled */\n"
+    "    bool in_tick;\n"
+    "    struct ipa_thread *target;\n"
+    "    int64_t target_core, ev_core, ev_source;\n"
+    "    bool preparing; /* new/unblock prepare: record the move */\n"
+    "    int placed_core, placed_state;\n"
+    "    struct ipa_dsl_locks locks;\n"
+    "};\n"
+    "\n"
+    "#define THREAD(v) ((struct ipa_thread *)(intptr_t)(v))\n"
+    "#define VALUE(t) ((int64_t)(intptr_t)(t))\n"
+    "\n"
+    "static struct inst *live_instances;\n"
+    "\n"
+    "static __attribute__((noreturn, format(printf, 4, 5))) void\n"
+    "fault(struct inst *I, int line, int col, const char *fmt, ...)\n"
+    "{\n"
+    "    char what[512];\n"
+    "    va_list ap;\n"
+    "    va_start(ap, fmt);\n"
+    "    vsnprintf(what, sizeof what, fmt, ap);\n"
+    "    va_end(ap);\n"
+    "    ipa_fault(I->rt, \"%s:%d:%d: %s\", SOURCE, line, col, what);\n"
+    "}\n"
+    "\n"
+    "/* The entity an access reads, or a fault naming what was none. */\n"
+    "static inline int64_t need(struct inst *I, int64_t v, int line, int col,\n"
+    "                           const char *what)\n"
+    "{\n"
+    "    if (__builtin_expect(!v, 0)) {\n"
+    "        if (what)\n"
+    "            fault(I, line, col, \"reading '%s' of none (test it with \"\n"
+    "                  \"valid() first)\", what);\n"
+    "        fault(I, line, col, \"using none where a value is needed (test \"\n"
+    "              \"it with valid() first)\");\n"
+    "    }\n"
+    "    return v;\n"
+    "}\n"
+    "\n"
+    "static inline int64_t ev_target(const struct inst *I)\n"
+    "{\n"
+    "    return I->target ? VALUE(I->target) : I->target_core;\n"
+    "}\n"
+    "\n"
+    "/* Integer arithmetic wraps, as in the interpreter. */\n"
+    "static inline int64_t add(int64_t a, int64_t b)\n"
+    "{\n"
+    "    return (int64_t)((uint64_t)a + (uint64_t)b);\n"
+    "}\n"
+    "\n"
+    "static inline int64_t sub(int64_t a, int64_t b)\n"
+    "{\n"
+    "    return (int64_t)((uint64_t)a - (uint64_t)b);\n"
+    "}\n"
+    "\n"
+    "static inline int64_t mul(int64_t a, int64_t b)\n"
+    "{\n"
+    "    return (int64_t)((uint64_t)a * (uint64_t)b);\n"
+    "}\n"
+    "\n"
+    "static inline int64_t neg(int64_t a)\n"
+    "{\n"
+    "    return (int64_t)(0 - (uint64_t)a);\n"
+    "}\n"
+    "\n"
+    "static inline int64_t divide(struct inst *I, int64_t a, int64_t b,\n"
+    "                             int line, int col)\n"
+    "{\n"
+    "    if (__builtin_expect(b == 0, 0))\n"
+    "        fault(I, line, col, \"division by zero\");\n"
+    "    return b == -1 ? neg(a) : a / b;\n"
+    "}\n"
+    "\n"
+    "static inline int64_t modulo(struct inst *I, int64_t a, int64_t b,\n"
+    "                             int line, int col)\n"
+    "{\n"
+    "    if (__builtin_expect(b == 0, 0))\n"
+    "        fault(I, line, col, \"remainder by zero\");\n"
+    "    return b == -1 ? 0 : a % b;\n"
+    "}\n"
+    "\n"
+    "static inline int64_t group_size(struct inst *I, struct ipa_thread *t)\n"
+    "{\n"
+    "    int g = ipa_thread_group(t);\n"
+    "    return g < 0 ? 1 : ipa_group_size(I->rt, g);\n"
+    "}\n"
+    "\n"
+    "static inline int64_t idle_since(struct inst *I, int core)\n"
+    "{\n"
+    "    return ipa_core_idle(I->rt, core)\n"
+    "               ? (int64_t)ipa_core_idle_since_ns(I->rt, core)\n"
+    "               : (int64_t)ipa_now_ns(I->rt);\n"
+    "}\n"
+    "\n"
+    "static inline int64_t trace_attr(struct inst *I, int64_t t, int attr)\n"
+    "{\n"
+    "    int id = I->attr_ids[attr];\n"
+    "    return id < 0 ? 0 : ipa_thread_attr(THREAD(t), id, 0);\n"
+    "}\n"
+    "\n"
+    "/* Grows only to the largest set walked, so the event path does not\n"
+    " * allocate once the run is warm. */\n"
+    "static void scratch_push(struct inst *I, int64_t v)\n"
+    "{\n"
+    "    if (I->scratch_len == I->scratch_cap) {\n"
+    "        size_t cap = I->scratch_cap ? 2 * I->scratch_cap : 1024;\n"
+    "        int64_t *s = realloc(I->scratch, cap * sizeof *s);\n"
+    "        if (!s)\n"
+    "            ipa_fault(I->rt, \"%s: out of memory\", SOURCE);\n"
+    "        I->scratch = s;\n"
+    "        I->scratch_cap = cap;\n"
+    "    }\n"
+    "    I->scratch[I->scratch_len++] = v;\n"
+    "}\n"
+    "\n";
+
+/* C field names of each entity's plain attributes, by slot; lazy and
+ * function names by index. */
+static void name_entities(struct gen *g)
+{
+    const struct ipa_model *m = g->p->model;
+    int lazy = 0;
+    g->lazy = g_new0(char *, g->p->nr_lazies + 1);
+    for (int ent = 0; ent < IPA_ENT_COUNT; ent++) {
+        g->field[ent] = g_new0(char *, g->p->nr_plain[ent] + 1);
+        int plain = 0;
+        for (unsigned i = 0; i < m->fields[ent]->len; i++) {
+            const struct ipa_mfield *f = ipa_model_field(m, ent, (int)i);
+            if (f->kind == IPA_F_LAZY)
+                g->lazy[lazy++] = g_strdup_printf("%s_%s", entity_name[ent],
+                                                  f->name);
+            else if (f->kind == IPA_F_PLAIN && f->type != IPA_MT_SET)
+                g->field[ent][plain++] = c_ident(f->name);
+        }
+    }
+    g->func = g_new0(char *, g->p->nr_funcs + 1);
+    for (int i = 0; i < g->p->nr_funcs; i++) {
+        const struct ipa_node *f = g_ptr_array_index(m->funcs, i);
+        g->func[i] = g_strdup_printf("fn_%s", f->name);
+    }
+}
+
+static void header(struct gen *g, const struct ipa_interp_options *opts)
+{
+    GString *o = g->out;
+    g_string_append_printf(o, "/*\n * Generated by ipasim %s from %s",
+                           IPASIM_VERSION, g->p->path);
+    for (int i = 0; opts && i < opts->nr_params; i++)
+        g_string_append_printf(o, "%s%s", i ? " " : "\n * with --param ",
+                               opts->params[i]);
+    g_string_append(o, ".\n * Regenerate it rather than edit it: `ipasim "
+                       "compile POLICY.ipa -o FILE.c`.\n"
+                       " * Thread data: the policy's attributes, the order "
+                       "keys of the queue the\n * thread is in, and the "
+                       "state it was moved into.\n */\n"
+                       "#include <stdarg.h>\n#include <stdbool.h>\n"
+                       "#include <stdint.h>\n#include <stdio.h>\n"
+                       "#include <stdlib.h>\n#include <string.h>\n\n"
+                       "#include <ipasim/dsl.h>\n#include <ipasim/runtime.h>"
+                       "\n\n#define SOURCE ");
+    c_string(o, g->p->path);
+    g_string_append_printf(o, "\n#define NR_TRACE_ATTRS %u\n",
+                           g->p->attr_names->len);
+    static const char *const sets_macro[] = {NULL, "NR_CORE_SETS",
+                                             "NR_DOMAIN_SETS",
+                                             "NR_GROUP_SETS"};
+    for (int ent = IPA_ENT_CORE; ent < IPA_ENT_COUNT; ent++)
+        g_string_append_printf(o, "#define %s %d\n", sets_macro[ent],
+                               g->p->nr_sets[ent]);
+    g_string_append(o, "\n");
+}
+
+static void attr_structs(struct gen *g)
+{
+    static const char *const what[] = {"thread", "core", "domain", "group"};
+    for (int ent = 0; ent < IPA_ENT_COUNT; ent++) {
+        line(g, "/* the %s's attributes */", what[ent]);
+        line(g, "struct %s_attrs {", entity_name[ent]);
+        for (int i = 0; i < g->p->nr_plain[ent]; i++)
+            line(g, "    int64_t %s;", g->field[ent][i]);
+        if (ent == IPA_ENT_PROCESS) {
+            if (g->p->max_keys)
+                line(g, "    int64_t order_key_[%d];", g->p->max_keys);
+            line(g, "    int64_t state_; /* STATE_x + 1, 0 before any move "
+                    "*/");
+        } else if (!g->p->nr_plain[ent]) {
+            line(g, "    char none_; /* no attribute */");
+        }
+        line(g, "};");
+        line(g, "%s", "");
+    }
+}
+
+static void accessors(struct gen *g)
+{
+    line(g, "/* An entity's attributes, from its value. */");
+    line(g, "static inline struct thread_attrs *P(struct inst *I, int64_t v)");
+    line(g, "{");
+    line(g, "    (void)I;");
+    line(g, "    return ipa_thread_data(THREAD(v));");
+    line(g, "}");
+    line(g, "%s", "");
+    line(g, "static inline struct core_attrs *C(struct inst *I, int64_t v)");
+    line(g, "{");
+    line(g, "    return ipa_core_data(I->rt, (int)v - 1);");
+    line(g, "}");
+    line(g, "%s", "");
+    line(g, "static inline struct domain_attrs *D(struct inst *I, int64_t v)");
+    line(g, "{");
+    line(g, "    return &I->dom[v - 1];");
+    line(g, "}");
+    line(g, "%s", "");
+    line(g, "static inline struct group_attrs *G(struct inst *I, int64_t v)");
+    line(g, "{");
+    line(g, "    return &I->grp[v - 1];");
+    line(g, "}");
+    line(g, "%s", "");
+}
+
+static void states_enum(struct gen *g)
+{
+    line(g, "enum state {");
+    for (int i = 0; i < g->p->nr_states; i++)
+        line(g, "    STATE_%s,", g->p->states[i].name);
+    line(g, "};");
+    line(g, "%s", "");
+}
+
+static void prototypes(struct gen *g)
+{
+    for (int i = 0; i < g->p->nr_funcs; i++) {
+        const struct unit *u = &g->p->funcs[i];
+        GString *s = g_string_new(NULL);
+        /* a policy may declare what it does not use */
+        g_string_append_printf(s, "static __attribute__((unused)) int64_t "
+                               "%s(struct inst *I",
+                               g->func[i]);
+        for (int k = 0; k < u->nr_params; k++)
+            g_string_append(s, ", int64_t");
+        g_string_append(s, ");");
+        line(g, "%s", s->str);
+        g_string_free(s, TRUE);
+    }
+    for (int i = 0; i < g->p->nr_lazies; i++)
+        line(g, "static __attribute__((unused)) int64_t %s(struct inst *I, "
+                "int64_t self);",
+             g->lazy[i]);
+    line(g, "/* unused by a policy that writes no thread attribute */");
+    line(g, "static __attribute__((unused)) void rekey(struct inst *I,");
+    line(g, "                                          struct ipa_thread *t);");
+    line(g, "static void move(struct inst *I, struct ipa_thread *t, int core,");
+    line(g, "                 int state, int line, int col);");
+    line(g, "%s", "");
+}
+
+static const char *const self_param[] = {"self"};
+
+static void lazies(struct gen *g)
+{
+    const struct program *p = g->p;
+    for (int i = 0; i < p->nr_lazies; i++) {
+        int ent = p->lazy_ent[i];
+        char *eval = g_strdup_printf("%s_eval", g->lazy[i]);
+        expr_unit(g, eval, &p->lazies[i], self_param, 1);
+        line(g, "static int64_t %s(struct inst *I, int64_t self)",
+             g->lazy[i]);
+        line(g, "{");
+        g->indent++;
+        char *where = at(p->lazies[i].node);
+        if (ent == IPA_ENT_PROCESS) {
+            line(g, "if (++I->depth > 256)");
+            line(g, "    fault(I, %s, \"calls nested too deeply (a lazy "
+                    "attribute that reads itself?)\");", where);
+            line(g, "int64_t v = %s(I, self);", eval);
+            line(g, "I->depth--;");
+            line(g, "return v;");
+        } else {
+            line(g, "struct lazy_cache *c = &I->lazy[%d][(self - 1) * %d + "
+                    "%d];", ent, p->nr_lazy_of[ent], p->lazy_index[i]);
+            line(g, "if (c->epoch != I->epoch) {");
+            line(g, "    if (++I->depth > 256)");
+            line(g, "        fault(I, %s, \"calls nested too deeply (a lazy "
+                    "attribute that reads itself?)\");", where);
+            line(g, "    c->value = %s(I, self);", eval);
+            line(g, "    c->epoch = I->epoch;");
+            line(g, "    I->depth--;");
+            line(g, "}");
+            line(g, "return c->value;");
+        }
+        g->indent--;
+        line(g, "}");
+        line(g, "%s", "");
+        g_free(where);
+        g_free(eval);
+    }
+}
+
+static void orders(struct gen *g)
+{
+    const struct program *p = g->p;
+    for (int i = 0; i < p->nr_states; i++) {
+        const struct order *o = p->states[i].order;
+        if (!o)
+            continue;
+        const char *st = p->states[i].name;
+        for (int k = 0; k < o->nr_keys; k++) {
+            char *name = g_strdup_printf("key_%s_%d", st, k);
+            expr_unit(g, name, &o->keys[k], self_param, 1);
+            g_free(name);
+        }
+        line(g, "/* the order of %s: keys cached in the thread's data */", st);
+        line(g, "static void keys_%s(struct inst *I, struct ipa_thread *t)",
+             st);
+        line(g, "{");
+        for (int k = 0; k < o->nr_keys; k++) {
+            line(g, "    int64_t k%d = key_%s_%d(I, VALUE(t));", k, st, k);
+            line(g, "    P(I, VALUE(t))->order_key_[%d] = k%d;", k, k);
+        }
+        line(g, "}");
+        line(g, "%s", "");
+        line(g, "static int cmp_%s(const struct ipa_thread *a, const struct "
+                "ipa_thread *b,", st);
+        line(g, "                  void *arg)");
+        line(g, "{");
+        line(g, "    (void)arg;");
+        line(g, "    const struct thread_attrs *ta = ipa_thread_data(a), *tb "
+                "= ipa_thread_data(b);");
+        for (int k = 0; k < o->nr_keys; k++) {
+            line(g, "    if (ta->order_key_[%d] != tb->order_key_[%d])", k, k);
+            line(g, "        return ta->order_key_[%d] %s tb->order_key_[%d] "
+                    "? -1 : 1; /* %s */",
+                 k, o->highest[k] ? ">" : "<", k,
+                 o->highest[k] ? "highest" : "lowest");
+        }
+        line(g, "    return 0;");
+        line(g, "}");
+        line(g, "%s", "");
+    }
+}
+
+static void state_table(struct gen *g)
+{
+    static const char *const cls[] = {"IPA_DSL_RUNNING", "IPA_DSL_READY",
+                                      "IPA_DSL_BLOCKED",
+                                      "IPA_DSL_TERMINATED"};
+    const struct program *p = g->p;
+    line(g, "struct state_desc {");
+    line(g, "    const char *name;");
+    line(g, "    enum ipa_dsl_class cls;");
+    line(g, "    int rq; /* its run queue on each core, -1: none */");
+    line(g, "    bool single; /* holds one thread at most */");
+    line(g, "    void (*keys)(struct inst *I, struct ipa_thread *t);");
+    line(g, "};");
+    line(g, "%s", "");
+    line(g, "static const struct state_desc states[] = {");
+    for (int i = 0; i < p->nr_states; i++) {
+        const struct state_info *s = &p->states[i];
+        GString *n = g_string_new(NULL);
+        c_string(n, s->name);
+        char *keys = s->order ? g_strdup_printf("keys_%s", s->name)
+                              : g_strdup("NULL");
+        line(g, "    [STATE_%s] = {%s, %s, %d, %s, %s},", s->name, n->str,
+             cls[s->cls], s->rq, s->single ? "true" : "false", keys);
+        g_free(keys);
+        g_string_free(n, TRUE);
+    }
+    line(g, "};");
+    line(g, "%s", "");
+    line(g, "static const struct ipa_rq_desc run_queues[] = {");
+    for (int i = 0; i < p->nr_states; i++) {
+        const struct state_info *s = &p->states[i];
+        if (s->rq < 0)
+            continue;
+        const struct ipa_rq_desc *d = &p->rq_descs[s->rq];
+        GString *n = g_string_new(NULL);
+        c_string(n, d->name);
+        char *cmp = s->order && s->rq >= 0
+                        ? g_strdup_printf("cmp_%s", s->name)
+                        : g_strdup("NULL");
+        line(g, "    [%d] = {%s, %s, %s, NULL, %s},", s->rq, n->str,
+             d->state == IPA_STATE_READY ? "IPA_STATE_READY"
+                                         : "IPA_STATE_BLOCKED",
+             cmp, d->shared ? "true" : "false");
+        g_free(cmp);
+        g_string_free(n, TRUE);
+    }
+    if (!p->nr_rqs)
+        line(g, "    {NULL, IPA_STATE_READY, NULL, NULL, false},");
+    line(g, "};");
+    line(g, "%s", "");
+    line(g, "/* Moves @t into @state of @core, taking the locks it needs (best");
+    line(g, " * effort: a failed trylock skips the move). */");
+    line(g, "static void move(struct inst *I, struct ipa_thread *t, int core,");
+    line(g, "                 int state, int line, int col)");
+    line(g, "{");
+    line(g, "    const struct state_desc *st = &states[state];");
+    line(g, "    int taken = 0;");
+    line(g, "    if (!ipa_dsl_lock_move(I->rt, &I->locks, t, core, &taken))");
+    line(g, "        return;");
+    line(g, "    struct ipa_rq *rq = st->rq >= 0 ? ipa_core_rq(I->rt, core, "
+            "st->rq) : NULL;");
+    line(g, "    if (st->single && rq && ipa_rq_count(rq) > 0)");
+    line(g, "        fault(I, line, col, \"state '%%s' of core %%d holds one "
+            "thread and is not \"");
+    line(g, "              \"empty\", st->name, core);");
+    line(g, "    if (st->keys)");
+    line(g, "        st->keys(I, t);");
+    line(g, "    P(I, VALUE(t))->state_ = state + 1;");
+    line(g, "    I->epoch++;");
+    line(g, "    ipa_dsl_change(I->rt, t, st->cls, core, rq, I->in_tick);");
+    line(g, "    ipa_dsl_release(I->rt, &I->locks, taken);");
+    line(g, "}");
+    line(g, "%s", "");
+    line(g, "/* After a thread attribute changed: a queued thread takes its "
+            "new place. */");
+    line(g, "static void rekey(struct inst *I, struct ipa_thread *t)");
+    line(g, "{");
+    line(g, "    struct ipa_rq *rq = ipa_thread_rq(t);");
+    line(g, "    int64_t state = P(I, VALUE(t))->state_;");
+    line(g, "    if (!rq || !state || !states[state - 1].keys)");
+    line(g, "        return;");
+    line(g, "    states[state - 1].keys(I, t);");
+    line(g, "    ipa_rq_reorder(rq, t);");
+    line(g, "}");
+    line(g, "%s", "");
+}
+
+static void functions(struct gen *g)
+{
+    const struct program *p = g->p;
+    for (int i = 0; i < p->nr_funcs; i++) {
+        const struct ipa_node *f = g_ptr_array_index(p->model->funcs, i);
+        const struct unit *u = &p->funcs[i];
+        const char **params = g_new0(const char *, u->nr_params + 1);
+        for (int k = 0; k < u->nr_params; k++)
+            params[k] = ipa_node_at(f, (unsigned)k)->name;
+        stmt_unit(g, g->func[i], u, params, u->nr_params, true);
+        g_free(params);
+    }
+}
+
+static void inits(struct gen *g)
+{
+    const struct program *p = g->p;
+    for (int ent = 0; ent < IPA_ENT_COUNT; ent++) {
+        const GArray *a = p->inits[ent];
+        for (unsigned i = 0; i < a->len; i++) {
+            const struct init *it = &g_array_index(a, struct init, i);
+            char *name = g_strdup_printf("init_%s_%s", entity_name[ent],
+                                         g->field[ent][it->slot]);
+            expr_unit(g, name, &it->unit, self_param, 1);
+            g_free(name);
+        }
+        line(g, "static void init_%s(struct inst *I, int64_t self)",
+             entity_name[ent]);
+        line(g, "{");
+        if (!a->len)
+            line(g, "    (void)I, (void)self;");
+        for (unsigned i = 0; i < a->len; i++) {
+            const struct init *it = &g_array_index(a, struct init, i);
+            const char *f = g->field[ent][it->slot];
+            line(g, "    int64_t %s = init_%s_%s(I, self);", f,
+                 entity_name[ent], f);
+            line(g, "    %s(I, self)->%s = %s;", entity_accessor[ent], f, f);
+        }
+        line(g, "}");
+        line(g, "%s", "");
+    }
+}
+
+static void handlers(struct gen *g)
+{
+    for (int ev = 0; ev < IPA_EV_COUNT; ev++) {
+        const struct unit *u = &g->p->handlers[ev];
+        if (!u->body)
+            continue;
+        char *name = g_strdup_printf("on_%s", ipa_event_name(ev));
+        stmt_unit(g, name, u, NULL, 0, false);
+        g_free(name);
+    }
+}
+
+static void builder(struct gen *g)
+{
+    const struct program *p = g->p;
+    if (!p->builder)
+        return;
+    const char *names[5];
+    names[p->builder->self_slot] = "self";
+    names[p->builder->dist_slot] = "dist";
+    names[p->builder->c_slot] = "c";
+    names[p->builder->c1_slot] = "c1";
+    names[p->builder->c2_slot] = "c2";
+    if (p->builder->start.body)
+        expr_unit(g, "builder_start_eval", &p->builder->start, self_param,
+                  1);
+    expr_unit(g, "builder_domain_eval", &p->builder->domain, names, 5);
+    expr_unit(g, "builder_group_eval", &p->builder->group, names, 5);
+    if (p->builder->start.body) {
+        line(g, "static int64_t builder_start(void *arg, int64_t self)");
+        line(g, "{");
+        line(g, "    return builder_start_eval(arg, self);");
+        line(g, "}");
+        line(g, "%s", "");
+    }
+    const char *dom_args[5], *grp_args[5];
+    /* argument lists in slot order */
+    for (int i = 0; i < 5; i++) {
+        const char *n = names[i];
+        dom_args[i] = !strcmp(n, "self")   ? "self"
+                      : !strcmp(n, "dist") ? "dist"
+                      : !strcmp(n, "c")    ? "c"
+                                           : "0";
+        grp_args[i] = !strcmp(n, "self")   ? "self"
+                      : !strcmp(n, "dist") ? "dist"
+                      : !strcmp(n, "c1")   ? "c1"
+                      : !strcmp(n, "c2")   ? "c2"
+                                           : "0";
+    }
+    line(g, "static bool builder_in_domain(void *arg, int64_t self, int dist, "
+            "int64_t c)");
+    line(g, "{");
+    line(g, "    return builder_domain_eval(arg, %s, %s, %s, %s, %s) != 0;",
+         dom_args[0], dom_args[1], dom_args[2], dom_args[3], dom_args[4]);
+    line(g, "}");
+    line(g, "%s", "");
+    line(g, "static bool builder_in_group(void *arg, int64_t self, int dist, "
+            "int64_t c1,");
+    line(g, "                             int64_t c2)");
+    line(g, "{");
+    line(g, "    return builder_group_eval(arg, %s, %s, %s, %s, %s) != 0;",
+         grp_args[0], grp_args[1], grp_args[2], grp_args[3], grp_args[4]);
+    line(g, "}");
+    line(g, "%s", "");
+}
+
+/* The callbacks: callbacks.c's event set-up, in C. */
+static const char callbacks[] =
+    "/* ---- the runtime's callbacks ---- */\n"
+    "\n"
+    "static struct inst *inst_of(struct ipa_rt *rt)\n"
+    "{\n"
+    "    return *(struct inst **)ipa_policy_data(rt);\n"
+    "}\n"
+    "\n"
+    "static bool in_partition(const struct inst *I, int core)\n"
+    "{\n"
+    "    return core >= 0 && core < I->nr_machine_cores && I->mine[core];\n"
+    "}\n"
+    "\n"
+    "static void begin(struct inst *I, bool tick)\n"
+    "{\n"
+    "    I->epoch++; /* the world changed since the last event */\n"
+    "    I->in_tick = tick;\n"
+    "    I->depth = 0;\n"
+    "    I->locks.n = 0;\n"
+    "    I->preparing = false;\n"
+    "    I->target = NULL;\n"
+    "    I->target_core = 0;\n"
+    "    I->ev_core = 0;\n"
+    "    I->ev_source = 0;\n"
+    "}\n"
+    "\n"
+    "static void begin_process(struct inst *I, bool tick,\n"
+    "                          const struct ipa_process_event *e)\n"
+    "{\n"
+    "    begin(I, tick);\n"
+    "    I->target = e->target;\n"
+    "    if (e->core >= 0) {\n"
+    "        I->ev_core = e->core + 1;\n"
+    "        I->locks.held[I->locks.n++] = e->core;\n"
+    "    }\n"
+    "    if (e->source_core >= 0 && in_partition(I, e->source_core))\n"
+    "        I->ev_source = e->source_core + 1;\n"
+    "}\n"
+    "\n"
+    "static struct inst *core_event(struct ipa_rt *rt, int core)\n"
+    "{\n"
+    "    struct inst *I = inst_of(rt);\n"
+    "    begin(I, false);\n"
+    "    I->target_core = core + 1;\n"
+    "    I->locks.held[I->locks.n++] = core;\n"
+    "    return I;\n"
+    "}\n"
+    "\n"
+    "/* Placement: prepare runs the handler and records its move, place\n"
+    " * makes it once the runtime has locked the chosen core. */\n"
+    "static int prepare(struct ipa_rt *rt, bool wakeup,\n"
+    "                   struct ipa_process_event *e,\n"
+    "                   void (*handler)(struct inst *), const char *event,\n"
+    "                   int line, int col)\n"
+    "{\n"
+    "    struct inst *I = inst_of(rt);\n"
+    "    begin_process(I, false, e);\n"
+    "    /* no core is locked yet; unqualified states are the thread's core\n"
+    "     * for a wake-up, the parent's for a new thread */\n"
+    "    int own = wakeup ? ipa_thread_core(e->target) : -1;\n"
+    "    if (own < 0 || !in_partition(I, own))\n"
+    "        own = I->ev_source ? (int)I->ev_source - 1\n"
+    "                           : (int)I->cores_set[0] - 1;\n"
+    "    I->ev_core = own + 1;\n"
+    "    I->preparing = true;\n"
+    "    I->placed_core = -1;\n"
+    "    if (handler)\n"
+    "        handler(I);\n"
+    "    I->preparing = false;\n"
+    "    if (I->placed_core < 0)\n"
+    "        fault(I, line, col, \"'on %s' placed no thread\", event);\n"
+    "    return I->placed_core;\n"
+    "}\n"
+    "\n"
+    "static void place(struct ipa_rt *rt, struct ipa_process_event *e,\n"
+    "                  int line, int col)\n"
+    "{\n"
+    "    struct inst *I = inst_of(rt);\n"
+    "    int state = I->placed_state;\n"
+    "    begin_process(I, false, e);\n"
+    "    move(I, e->target, e->core, state, line, col);\n"
+    "}\n"
+    "\n";
+
+static void event_callbacks(struct gen *g)
+{
+    const struct program *p = g->p;
+    g_string_append(g->out, callbacks);
+    static const int placed[] = {IPA_EV_new, IPA_EV_unblock};
+    for (int i = 0; i < 2; i++) {
+        int ev = placed[i];
+        const char *n = ipa_event_name(ev);
+        const struct unit *u = &p->handlers[ev];
+        char *where = at(u->node);
+        char *h = u->body ? g_strdup_printf("on_%s", n) : g_strdup("NULL");
+        line(g, "static int cb_%s_prepare(struct ipa_rt *rt, struct "
+                "ipa_process_event *e)", n);
+        line(g, "{");
+        if (ev == IPA_EV_new) {
+            line(g, "    struct inst *I = inst_of(rt);");
+            line(g, "    begin(I, false);");
+            line(g, "    init_thread(I, VALUE(e->target));");
+        }
+        line(g, "    return prepare(rt, %s, e, %s, \"%s\", %s);",
+             ev == IPA_EV_unblock ? "true" : "false", h, n, where);
+        line(g, "}");
+        line(g, "%s", "");
+        line(g, "static void cb_%s_place(struct ipa_rt *rt, struct "
+                "ipa_process_event *e)", n);
+        line(g, "{");
+        line(g, "    place(rt, e, %s);", where);
+        line(g, "}");
+        line(g, "%s", "");
+        g_free(where);
+        g_free(h);
+    }
+    static const int process_events[] = {IPA_EV_tick, IPA_EV_yield,
+                                         IPA_EV_block, IPA_EV_terminate};
+    for (size_t i = 0; i < G_N_ELEMENTS(process_events); i++) {
+        int ev = process_events[i];
+        if (!p->handlers[ev].body)
+            continue;
+        const char *n = ipa_event_name(ev);
+        line(g, "static void cb_%s(struct ipa_rt *rt, struct "
+                "ipa_process_event *e)", n);
+        line(g, "{");
+        line(g, "    struct inst *I = inst_of(rt);");
+        line(g, "    begin_process(I, %s, e);",
+             ev == IPA_EV_tick ? "true" : "false");
+        line(g, "    on_%s(I);", n);
+        line(g, "}");
+        line(g, "%s", "");
+    }
+    static const int core_events[] = {
+        IPA_EV_schedule, IPA_EV_newly_idle, IPA_EV_enter_idle,
+        IPA_EV_exit_idle, IPA_EV_balancing_select, IPA_EV_core_entry,
+        IPA_EV_core_exit};
+    for (size_t i = 0; i < G_N_ELEMENTS(core_events); i++) {
+        int ev = core_events[i];
+        const struct unit *u = &p->handlers[ev];
+        if (!u->body)
+            continue;
+        const char *n = ipa_event_name(ev);
+        line(g, "static void cb_%s(struct ipa_rt *rt, struct ipa_core_event "
+                "*e)", n);
+        line(g, "{");
+        if (ev == IPA_EV_core_exit) {
+            int ready = -1;
+            for (int k = 0; k < p->nr_states && ready < 0; k++)
+                if (p->states[k].cls == IPA_C_READY && p->states[k].rq >= 0)
+                    ready = k;
+            if (ready >= 0) {
+                char *where = at(u->node);
+                line(g, "    /* the language hands core_exit a core whose "
+                        "running thread is");
+                line(g, "     * already back in its first READY state */");
+                line(g, "    struct ipa_thread *cur = ipa_core_current(rt, "
+                        "e->target);");
+                line(g, "    if (cur) {");
+                line(g, "        struct inst *I = core_event(rt, e->target);");
+                line(g, "        I->target_core = 0;");
+                line(g, "        move(I, cur, e->target, STATE_%s, %s);",
+                     p->states[ready].name, where);
+                line(g, "    }");
+                g_free(where);
+            }
+        }
+        line(g, "    on_%s(core_event(rt, e->target));", n);
+        line(g, "}");
+        line(g, "%s", "");
+    }
+}
+
+static void init_fini(struct gen *g)
+{
+    const struct program *p = g->p;
+    line(g, "static const char *const trace_attrs[NR_TRACE_ATTRS + 1] = {");
+    for (unsigned i = 0; i < p->attr_names->len; i++) {
+        GString *n = g_string_new(NULL);
+        c_string(n, g_ptr_array_index(p->attr_names, i));
+        line(g, "    %s,", n->str);
+        g_string_free(n, TRUE);
+    }
+    line(g, "};");
+    line(g, "%s", "");
+    line(g, "static void inst_free(struct inst *I)");
+    line(g, "{");
+    line(g, "    for (struct inst **l = &live_instances; *l; l = &(*l)->next)");
+    line(g, "        if (*l == I) {");
+    line(g, "            *l = I->next;");
+    line(g, "            break;");
+    line(g, "        }");
+    line(g, "    ipa_dsl_domains_free(&I->doms);");
+    line(g, "    free(I->cores_set);");
+    line(g, "    free(I->mine);");
+    line(g, "    free(I->core_sets);");
+    line(g, "    free(I->dom_sets);");
+    line(g, "    free(I->grp_sets);");
+    line(g, "    free(I->dom);");
+    line(g, "    free(I->grp);");
+    line(g, "    for (int i = 0; i < 4; i++)");
+    line(g, "        free(I->lazy[i]);");
+    line(g, "    free(I->scratch);");
+    line(g, "    free(I);");
+    line(g, "}");
+    line(g, "%s", "");
+    line(g, "/* A fault ends the run without fini: free what is left when the "
+            "policy is");
+    line(g, " * unloaded. */");
+    line(g, "static __attribute__((destructor)) void free_live_instances(void)");
+    line(g, "{");
+    line(g, "    while (live_instances)");
+    line(g, "        inst_free(live_instances);");
+    line(g, "}");
+    line(g, "%s", "");
+    line(g, "static void *zalloc(struct inst *I, size_t n, size_t size)");
+    line(g, "{");
+    line(g, "    void *p = calloc(n ? n : 1, size);");
+    line(g, "    if (!p)");
+    line(g, "        ipa_fault(I->rt, \"%%s: out of memory\", SOURCE);");
+    line(g, "    return p;");
+    line(g, "}");
+    line(g, "%s", "");
+    line(g, "static int cb_init(struct ipa_rt *rt)");
+    line(g, "{");
+    g->indent++;
+    line(g, "struct inst *I = calloc(1, sizeof *I);");
+    line(g, "if (!I)");
+    line(g, "    return -1;");
+    line(g, "I->next = live_instances;");
+    line(g, "live_instances = I;");
+    line(g, "*(struct inst **)ipa_policy_data(rt) = I;");
+    line(g, "I->rt = rt;");
+    line(g, "for (int i = 0; i < NR_TRACE_ATTRS; i++)");
+    line(g, "    I->attr_ids[i] = ipa_attr_id(rt, trace_attrs[i]);");
+    line(g, "I->nr_cores = ipa_nr_cores(rt);");
+    line(g, "I->nr_machine_cores = ipa_machine_cores(rt);");
+    line(g, "I->cores_set = zalloc(I, (size_t)I->nr_cores, sizeof(int64_t));");
+    line(g, "I->mine = zalloc(I, (size_t)I->nr_machine_cores, sizeof(bool));");
+    line(g, "for (int i = 0; i < I->nr_cores; i++) {");
+    line(g, "    I->cores_set[i] = ipa_core_at(rt, i) + 1;");
+    line(g, "    I->mine[ipa_core_at(rt, i)] = true;");
+    line(g, "}");
+    line(g, "I->core_sets = zalloc(I, (size_t)I->nr_machine_cores * "
+            "NR_CORE_SETS + 1,");
+    line(g, "                      sizeof(struct ipa_dsl_span));");
+    line(g, "begin(I, false);");
+    if (p->builder) {
+        int l, c;
+        pos(p->builder->domain.node, &l, &c);
+        GString *w = g_string_new(NULL);
+        char *where = g_strdup_printf("%s:%d:%d", p->path, l, c);
+        c_string(w, where);
+        line(g, "struct ipa_dsl_builder b = {I, %s, builder_in_domain, "
+                "builder_in_group,",
+             p->builder->start.body ? "builder_start" : "NULL");
+        line(g, "                            %s, %s};",
+             p->group_reads_domain ? "true" : "false", w->str);
+        line(g, "ipa_dsl_build_domains(rt, I->cores_set, I->nr_cores, &b, "
+                "&I->doms);");
+        line(g, "for (int i = 0; i < I->nr_cores; i++) {");
+        line(g, "    int core = (int)I->cores_set[i] - 1;");
+        line(g, "    I->core_sets[core * NR_CORE_SETS + %d] = "
+                "I->doms.core_domains[core];", p->builder->core_field);
+        line(g, "}");
+        line(g, "I->dom_sets = zalloc(I, (size_t)I->doms.nr_domains * "
+                "NR_DOMAIN_SETS + 1,");
+        line(g, "                     sizeof(struct ipa_dsl_span));");
+        line(g, "for (int d = 0; d < I->doms.nr_domains; d++)");
+        line(g, "    I->dom_sets[d * NR_DOMAIN_SETS + %d] = "
+                "I->doms.domain_groups[d];", p->builder->domain_field);
+        line(g, "I->grp_sets = zalloc(I, (size_t)I->doms.nr_groups * "
+                "NR_GROUP_SETS + 1,");
+        line(g, "                     sizeof(struct ipa_dsl_span));");
+        line(g, "for (int k = 0; k < I->doms.nr_groups; k++)");
+        line(g, "    I->grp_sets[k * NR_GROUP_SETS + %d] = "
+                "I->doms.group_cores[k];", p->builder->group_field);
+        g_free(where);
+        g_string_free(w, TRUE);
+    }
+    line(g, "I->dom = zalloc(I, (size_t)I->doms.nr_domains, sizeof *I->dom);");
+    line(g, "I->grp = zalloc(I, (size_t)I->doms.nr_groups, sizeof *I->grp);");
+    static const char *const counts[] = {NULL, "I->nr_machine_cores",
+                                         "I->doms.nr_domains",
+                                         "I->doms.nr_groups"};
+    for (int ent = IPA_ENT_CORE; ent < IPA_ENT_COUNT; ent++)
+        if (p->nr_lazy_of[ent])
+            line(g, "I->lazy[%d] = zalloc(I, (size_t)%s * %d, sizeof(struct "
+                    "lazy_cache));", ent, counts[ent], p->nr_lazy_of[ent]);
+    line(g, "I->epoch = 1;");
+    line(g, "/* groups first: a domain's initialiser may read its groups */");
+    line(g, "for (int k = 0; k < I->doms.nr_groups; k++)");
+    line(g, "    init_group(I, k + 1);");
+    line(g, "for (int d = 0; d < I->doms.nr_domains; d++)");
+    line(g, "    init_domain(I, d + 1);");
+    line(g, "for (int i = 0; i < I->nr_cores; i++)");
+    line(g, "    init_core(I, I->cores_set[i]);");
+    line(g, "return 0;");
+    g->indent--;
+    line(g, "}");
+    line(g, "%s", "");
+    line(g, "static void cb_fini(struct ipa_rt *rt)");
+    line(g, "{");
+    line(g, "    inst_free(inst_of(rt));");
+    line(g, "}");
+    line(g, "%s", "");
+}
+
+static void ops_table(struct gen *g)
+{
+    const struct program *p = g->p;
+    line(g, "IPA_POLICY_DEFINE(");
+    g->indent++;
+    line(g, ".name = SOURCE,");
+    line(g, ".thread_data_size = sizeof(struct thread_attrs),");
+    if (p->nr_plain[IPA_ENT_CORE])
+        line(g, ".core_data_size = sizeof(struct core_attrs),");
+    line(g, ".policy_data_size = sizeof(struct inst *),");
+    if (p->nr_rqs) {
+        line(g, ".core_rqs = run_queues,");
+        line(g, ".nr_core_rqs = %d,", p->nr_rqs);
+    }
+    line(g, ".init = cb_init,");
+    line(g, ".fini = cb_fini,");
+    line(g, ".new_prepare = cb_new_prepare,");
+    line(g, ".new_place = cb_new_place,");
+    line(g, ".unblock_prepare = cb_unblock_prepare,");
+    line(g, ".unblock_place = cb_unblock_place,");
+    for (int ev = 0; ev < IPA_EV_COUNT; ev++) {
+        if (ev == IPA_EV_new || ev == IPA_EV_unblock || !p->handlers[ev].body)
+            continue;
+        const char *n = ipa_event_name(ev);
+        line(g, ".%s = cb_%s,", n, n);
+    }
+    /* a trailing comma is not allowed before the macro's closing paren */
+    g_string_truncate(g->out, g->out->len - 2);
+    g_string_append(g->out, "\n");
+    g->indent--;
+    line(g, ");");
+}
+
+static void gen_free(struct gen *g)
+{
+    for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
+        g_strfreev(g->field[ent]);
+    g_strfreev(g->lazy);
+    g_strfreev(g->func);
+}
+
+bool ipa_codegen(const char *path, const struct ipa_interp_options *opts,
+                 const char *c_name, GString *out, GError **error)
+{
+    struct ipa_check_options copts = {opts ? opts->params : NULL,
+                                      opts ? opts->nr_params : 0};
+    struct program *p = ipa_program_compile(path, &copts, error);
+    if (!p)
+        return false;
+    struct gen g = {.p = p, .out = out, .c_name = c_name, .error = error};
+    name_entities(&g);
+    header(&g, opts);
+    attr_structs(&g);
+    g_string_append(out, prelude);
+    accessors(&g);
+    states_enum(&g);
+    prototypes(&g);
+    orders(&g);
+    state_table(&g);
+    lazies(&g);
+    inits(&g);
+    builder(&g);
+    functions(&g);
+    handlers(&g);
+    event_callbacks(&g);
+    init_fini(&g);
+    ops_table(&g);
+    gen_free(&g);
+    ipa_program_free(p);
+    return !g.failed;
+}
