@@ -1,0 +1,69 @@
+# Interpreted and compiled DSL policies decide alike (label e2e): for every
+# policy of the library and of the Wasted Cores lab, the C generated from
+# it produces the interpreter's event log and JSON report, byte for byte.
+
+set(mode_topologies 1core.xml 2socket-smt.xml 64core.xml)
+set(mode_env "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+function(same_modes name policy topo trace)
+  string(JOIN " " extra ${ARGN})
+  add_test(NAME e2e.modes.${name}
+           COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DA=${policy}
+                   -DB=${policy} "-DA_ARGS=--mode interpreted ${extra}"
+                   "-DB_ARGS=--mode compiled ${extra}" -DTOPO=${topo}
+                   -DTRACE=${trace} -DDIR=${SCRATCH}/modes/${name}
+                   -P ${E2E}/same_log.cmake)
+  set_tests_properties(e2e.modes.${name} PROPERTIES LABELS e2e
+                       ENVIRONMENT "${mode_env}")
+endfunction()
+
+foreach(policy ${dsl_policies})
+  foreach(topo ${mode_topologies})
+    foreach(trace ${traces})
+      same_modes(${policy}.${topo}.${trace} ${policy} ${topo} ${trace})
+    endforeach()
+  endforeach()
+  # hot-plug: core_exit and core_entry
+  same_modes(${policy}.hotplug ${policy} 4core.xml
+             ${CMAKE_SOURCE_DIR}/tests/e2e/inputs/hotplug.json)
+  # another tick rate: ticks and time slices interleave otherwise
+  same_modes(${policy}.hz250 ${policy} 2socket-smt.xml db.json --hz 250)
+endforeach()
+# --param values are baked into the generated C
+same_modes(rr.ipa.quantum30 rr.ipa 1core.xml loops3.json --param quantum=30)
+
+set(LAB ${CMAKE_SOURCE_DIR}/docs/labs/wasted-cores)
+foreach(variant buggy fixed)
+  same_modes(lab.group-imbalance.${variant} ${LAB}/group-imbalance/${variant}.ipa
+             "pack:2 [numa] core:4 pu:1" ${LAB}/group-imbalance/make.json)
+  same_modes(lab.group-construction.${variant}
+             ${LAB}/group-construction/${variant}.ipa
+             "pack:2 l3:2 [numa] core:2 pu:1"
+             ${LAB}/group-construction/pinned.json)
+  same_modes(lab.missing-domains.${variant} ${LAB}/missing-domains/${variant}.ipa
+             "pack:2 [numa] core:4 pu:1" ${LAB}/missing-domains/hotplug.json)
+  same_modes(lab.overload-on-wakeup.${variant}
+             ${LAB}/overload-on-wakeup/${variant}.ipa
+             "pack:2 [numa] core:4 pu:1" ${LAB}/overload-on-wakeup/wakeups.json
+             --balance-interval 100ms)
+endforeach()
+
+# The generated C of every policy compiles warning-free (-Werror) and,
+# in the sanitizer build, runs instrumented: a compiled policy's own
+# out-of-bounds read or overflow is caught, not only the engine's.
+file(GLOB lab_policies ${LAB}/*/*.ipa)
+foreach(policy ${dsl_policies} ${lab_policies})
+  get_filename_component(stem ${policy} NAME_WE)
+  get_filename_component(dir ${policy} DIRECTORY)
+  get_filename_component(dir "${dir}" NAME)
+  if(dir)
+    set(name lab.${dir}.${stem})
+  else()
+    set(name ${stem})
+  endif()
+  add_test(NAME e2e.generated_c.${name}
+           COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DPOLICY=${policy}
+                   -DCC=${CMAKE_C_COMPILER} -DINCLUDE=${CMAKE_SOURCE_DIR}/include
+                   -DSANITIZE=${IPASIM_SANITIZE} -DDIR=${SCRATCH}/generated/${name}
+                   -P ${E2E}/generated_c.cmake)
+  set_tests_properties(e2e.generated_c.${name} PROPERTIES LABELS e2e)
+endforeach()
