@@ -23,6 +23,7 @@
 #include "cli/commands.h"
 #include "cli/setup.h"
 #include "engine/sim.h"
+#include "interp/interp.h"
 #include "topo/topo.h"
 #include "trace/trace.h"
 #include "util/common.h"
@@ -119,11 +120,16 @@ struct figures {
     char message[256];
 };
 
+/* How a measured DSL policy runs: C generation and compilation happen
+ * before the clock starts. */
+static bool compiled_mode;
+
 static void measure_child(const struct ipa_topo *topo,
                           const struct ipa_trace *trace, const char *spec,
                           uint64_t until_ns, uint64_t max_events,
                           struct figures *f)
 {
+    struct ipa_interp_options dsl = {.compiled = compiled_mode};
     GError *error = NULL;
     struct ipa_setup setup = {0};
     char *one[] = {(char *)spec, NULL};
@@ -132,7 +138,7 @@ static void measure_child(const struct ipa_topo *topo,
     config.until_ns = until_ns;
     config.max_events = max_events;
     config.stall_ns = 0;
-    if (!ipa_setup_policies(&setup, one, NULL, &error)) {
+    if (!ipa_setup_policies(&setup, one, &dsl, &error)) {
         g_snprintf(f->message, sizeof f->message, "%s", error->message);
         g_error_free(error);
         ipa_setup_fini(&setup);
@@ -198,10 +204,10 @@ static struct figures measure(const struct ipa_topo *topo,
 static void print_row(const char *label, const struct figures *f)
 {
     if (!f->ok) {
-        printf("%-14s failed: %s\n", label, f->message);
+        printf("%-18s failed: %s\n", label, f->message);
         return;
     }
-    printf("%-14s %12llu %9.3f %12.0f %9.0f %9.1f\n", label,
+    printf("%-18s %12llu %9.3f %12.0f %9.0f %9.1f\n", label,
            (unsigned long long)f->events, f->wall,
            f->wall > 0 ? (double)f->events / f->wall : 0,
            f->events ? f->wall * 1e9 / (double)f->events : 0,
@@ -215,7 +221,28 @@ static double per_event(const struct figures *f)
     return f->ok && f->events ? f->wall / (double)f->events : 0;
 }
 
-/* The same policy by hand in C and in the DSL. */
+static struct figures measure_mode(const struct ipa_topo *topo,
+                                   const struct ipa_trace *trace,
+                                   const char *spec, bool compiled,
+                                   uint64_t until_ns)
+{
+    bool saved = compiled_mode;
+    compiled_mode = compiled;
+    struct figures f = measure(topo, trace, spec, until_ns, 0);
+    compiled_mode = saved;
+    return f;
+}
+
+static void print_ratio(const char *what, const struct figures *a,
+                        const struct figures *b)
+{
+    if (a->ok && b->ok)
+        printf("  %s: %.2fx the time per event%s\n", what,
+               per_event(a) / per_event(b),
+               a->events == b->events ? "" : " (event counts differ)");
+}
+
+/* The same policy by hand in C and in the DSL, interpreted and compiled. */
 static bool bench_pairs(const struct ipa_topo *topo,
                         const struct ipa_trace *trace, uint64_t until_ns)
 {
@@ -223,16 +250,22 @@ static bool bench_pairs(const struct ipa_topo *topo,
                                            {"cfs.c", "cfs.ipa"}};
     bool ok = true;
     for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++) {
-        struct figures c = measure(topo, trace, pairs[i][0], until_ns, 0);
+        struct figures c = measure_mode(topo, trace, pairs[i][0], false,
+                                        until_ns);
         print_row(pairs[i][0], &c);
-        struct figures d = measure(topo, trace, pairs[i][1], until_ns, 0);
-        print_row(pairs[i][1], &d);
-        ok = ok && c.ok && d.ok;
-        if (c.ok && d.ok)
-            printf("  %s interpreted / hand-written C: %.2fx the time per "
-                   "event%s\n",
-                   pairs[i][1], per_event(&d) / per_event(&c),
-                   c.events == d.events ? "" : " (event counts differ)");
+        struct figures in = measure_mode(topo, trace, pairs[i][1], false,
+                                         until_ns);
+        char *label = g_strdup_printf("%s interp", pairs[i][1]);
+        print_row(label, &in);
+        g_free(label);
+        struct figures gen = measure_mode(topo, trace, pairs[i][1], true,
+                                          until_ns);
+        label = g_strdup_printf("%s compiled", pairs[i][1]);
+        print_row(label, &gen);
+        g_free(label);
+        ok = ok && c.ok && in.ok && gen.ok;
+        print_ratio("compiled / hand-written C", &gen, &c);
+        print_ratio("interpreted / compiled", &in, &gen);
     }
     return ok;
 }
@@ -297,7 +330,11 @@ int ipa_cmd_bench(int argc, char **argv)
     char **policies = NULL;
     gint64 threads = 1000, scale_events = 2000000;
     gboolean scale = FALSE;
+    char *mode = NULL;
     GOptionEntry entries[] = {
+        {"mode", 0, 0, G_OPTION_ARG_STRING, &mode,
+         "how --policy and --scale run DSL policies (default interpreted)",
+         "interpreted|compiled"},
         {"topo", 0, 0, G_OPTION_ARG_STRING, &topo_arg,
          "topology (default 64core.xml)", "TOPOLOGY"},
         {"policy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &policies,
@@ -336,6 +373,13 @@ int ipa_cmd_bench(int argc, char **argv)
                     "--threads must be between 2 and 1000000");
         goto out;
     }
+    if (mode && strcmp(mode, "interpreted") && strcmp(mode, "compiled")) {
+        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "--mode: expected 'interpreted' or 'compiled', not '%s'",
+                    mode);
+        goto out;
+    }
+    compiled_mode = mode && !strcmp(mode, "compiled");
     if (scale_events < 1) {
         g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
                     "--scale-events must be positive");
@@ -354,7 +398,7 @@ int ipa_cmd_bench(int argc, char **argv)
     printf("workload: %lld threads (half CPU-bound, half ping-pong pairs), "
            "%s simulated, %d cores\n",
            (long long)threads, until ? until : "10s", topo->nr_cores);
-    printf("%-14s %12s %9s %12s %9s %9s\n", "policy", "events", "wall s",
+    printf("%-18s %12s %9s %12s %9s %9s\n", "policy", "events", "wall s",
            "events/s", "ns/event", "peak MB");
     bool ok = true;
     if (!policies) {
@@ -380,6 +424,7 @@ out:
     g_option_context_free(ctx);
     g_free(topo_arg);
     g_free(until);
+    g_free(mode);
     g_strfreev(policies);
     return code;
 }
