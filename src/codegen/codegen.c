@@ -975,11 +975,6 @@ static const char *const entity_name[] = {"thread", "core", "domain",
 static const char prelude[] =
     "/* ---- the instance: one per partition the policy runs ---- */\n"
     "\n"
-    "struct lazy_cache {\n"
-    "    int64_t value;\n"
-    "    uint64_t epoch;\n"
-    "};\n"
-    "\n"
     "struct inst {\n"
     "    struct ipa_rt *rt;\n"
     "    struct inst *next; /* live instances, freed at unload after a fault */\n"
@@ -1174,6 +1169,14 @@ static void header(struct gen *g, const struct ipa_interp_options *opts)
 static void attr_structs(struct gen *g)
 {
     static const char *const what[] = {"thread", "core", "domain", "group"};
+    line(g, "/* A lazy attribute's value, valid while the instance's epoch "
+            "(bumped by");
+    line(g, " * every event, move and attribute write) stays. */");
+    line(g, "struct lazy_cache {");
+    line(g, "    int64_t value;");
+    line(g, "    uint64_t epoch;");
+    line(g, "};");
+    line(g, "%s", "");
     for (int ent = 0; ent < IPA_ENT_COUNT; ent++) {
         line(g, "/* the %s's attributes */", what[ent]);
         line(g, "struct %s_attrs {", entity_name[ent]);
@@ -1184,6 +1187,9 @@ static void attr_structs(struct gen *g)
                 line(g, "    int64_t order_key_[%d];", g->p->max_keys);
             line(g, "    int64_t state_; /* STATE_x + 1, 0 before any move "
                     "*/");
+            if (g->p->nr_lazy_of[IPA_ENT_PROCESS])
+                line(g, "    struct lazy_cache lazy_[%d];",
+                     g->p->nr_lazy_of[IPA_ENT_PROCESS]);
         } else if (!g->p->nr_plain[ent]) {
             line(g, "    char none_; /* no attribute */");
         }
@@ -1268,16 +1274,13 @@ static void lazies(struct gen *g)
         line(g, "{");
         g->indent++;
         char *where = at(p->lazies[i].node);
-        if (ent == IPA_ENT_PROCESS) {
-            line(g, "if (++I->depth > 256)");
-            line(g, "    fault(I, %s, \"calls nested too deeply (a lazy "
-                    "attribute that reads itself?)\");", where);
-            line(g, "int64_t v = %s(I, self);", eval);
-            line(g, "I->depth--;");
-            line(g, "return v;");
-        } else {
-            line(g, "struct lazy_cache *c = &I->lazy[%d][(self - 1) * %d + "
-                    "%d];", ent, p->nr_lazy_of[ent], p->lazy_index[i]);
+        {
+            if (ent == IPA_ENT_PROCESS)
+                line(g, "struct lazy_cache *c = &P(I, self)->lazy_[%d];",
+                     p->lazy_index[i]);
+            else
+                line(g, "struct lazy_cache *c = &I->lazy[%d][(self - 1) * %d "
+                        "+ %d];", ent, p->nr_lazy_of[ent], p->lazy_index[i]);
             line(g, "if (c->epoch != I->epoch) {");
             line(g, "    if (++I->depth > 256)");
             line(g, "        fault(I, %s, \"calls nested too deeply (a lazy "

@@ -367,10 +367,16 @@ static G_GNUC_NO_INLINE int64_t lazy(struct inst *in, const struct xn *x,
 {
     const struct program *p = in->p;
     int ent = p->lazy_ent[x->a];
-    struct lazy_cache *c = in->lazy_cache[ent];
-    if (!c)
-        return ipa_interp_run(in, &p->lazies[x->a], &self, 1);
-    c += (self - 1) * p->nr_lazy_of[ent] + p->lazy_index[x->a];
+    struct lazy_cache *c;
+    if (ent == IPA_ENT_PROCESS)
+        /* a thread's cache is in its data, after the state slot */
+        c = (struct lazy_cache *)(thread_slots(thread_of(self)) +
+                                  p->nr_plain[IPA_ENT_PROCESS] + p->max_keys +
+                                  1) +
+            p->lazy_index[x->a];
+    else
+        c = in->lazy_cache[ent] + (self - 1) * p->nr_lazy_of[ent] +
+            p->lazy_index[x->a];
     if (c->epoch != in->epoch) {
         int64_t v = ipa_interp_run(in, &p->lazies[x->a], &self, 1);
         /* the attribute's own evaluation may have moved nothing */
@@ -477,8 +483,9 @@ G_STATIC_ASSERT(IPA_C_RUNNING == (int)IPA_DSL_RUNNING &&
                 IPA_C_BLOCKED == (int)IPA_DSL_BLOCKED &&
                 IPA_C_TERMINATED == (int)IPA_DSL_TERMINATED);
 
-/* Thread data: plain attributes, the order-key cache, then the state
- * the interpreter last moved the thread into (index + 1). */
+/* Thread data: plain attributes, the order-key cache, the state the
+ * interpreter last moved the thread into (index + 1), then the cache of
+ * its lazy attributes. */
 static int state_slot(const struct inst *in)
 {
     return in->p->nr_plain[IPA_ENT_PROCESS] + in->p->max_keys;

@@ -33,9 +33,10 @@ struct inst {
     int64_t *grp_data;
     struct ipa_dsl_span *grp_sets;
 
-    /* Lazy attributes of cores, domains and groups, cached while nothing
-     * changes: `epoch` moves at every event, move and attribute write,
-     * so a cached value is never stale. [entity][lazy index] */
+    /* Lazy attributes, cached while nothing changes: `epoch` moves at
+     * every event, move and attribute write, so a cached value is never
+     * stale. Cores, domains and groups: [entity][lazy index]; threads
+     * keep theirs in their data (eval.c). */
     struct lazy_cache {
         int64_t value;
         uint64_t epoch;

@@ -67,3 +67,12 @@ foreach(policy ${dsl_policies} ${lab_policies})
                    -P ${E2E}/generated_c.cmake)
   set_tests_properties(e2e.generated_c.${name} PROPERTIES LABELS e2e)
 endforeach()
+
+# Random workloads on random small machines, each library policy in turn:
+# a difference is shrunk to a small reproducer and printed.
+add_executable(random_modes ${CMAKE_CURRENT_SOURCE_DIR}/e2e/random_modes.c)
+target_link_libraries(random_modes PRIVATE PkgConfig::GLIB)
+add_test(NAME e2e.modes.random
+         COMMAND random_modes ${IPASIM} ${SCRATCH}/modes/random 160 2026)
+set_tests_properties(e2e.modes.random PROPERTIES LABELS e2e
+                     ENVIRONMENT "${mode_env}")
