@@ -27,8 +27,12 @@ extern "C" {
 
 #if defined(__GNUC__)
 #define IPA_API __attribute__((visibility("default")))
+/* The result depends on the arguments alone, for the life of what they
+ * name: a compiler may reuse it across the policy's own stores. */
+#define IPA_CONST __attribute__((const))
 #else
 #define IPA_API
+#define IPA_CONST
 #endif
 
 /* Bumped whenever the ops table or a runtime call changes incompatibly. */
@@ -237,7 +241,7 @@ IPA_API bool ipa_thread_allowed(const struct ipa_thread *t, int core);
 /* CPU time consumed so far, in ns. */
 IPA_API uint64_t ipa_thread_runtime_ns(const struct ipa_thread *t);
 /* The policy's slot of ops->thread_data_size bytes, zeroed at creation. */
-IPA_API void *ipa_thread_data(const struct ipa_thread *t);
+IPA_API void *ipa_thread_data(const struct ipa_thread *t) IPA_CONST;
 /* Free-form trace attributes: resolve a name once (in init), then read.
  * Returns -1 for a name no thread of the trace carries. */
 IPA_API int ipa_attr_id(struct ipa_rt *rt, const char *name);
@@ -306,7 +310,7 @@ IPA_API uint64_t ipa_tick_ns(struct ipa_rt *rt);
 IPA_API uint64_t ipa_balance_interval_ns(struct ipa_rt *rt);
 
 /* ops->policy_data_size bytes for this policy instance, zeroed. */
-IPA_API void *ipa_policy_data(struct ipa_rt *rt);
+IPA_API void *ipa_policy_data(struct ipa_rt *rt) IPA_CONST;
 /* The context an embedder attached the policy with (the DSL interpreter). */
 IPA_API void *ipa_policy_ctx(struct ipa_rt *rt);
 

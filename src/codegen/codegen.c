@@ -722,12 +722,40 @@ static void stmt_assign(struct gen *g, const struct xn *s)
     g_free(v);
 }
 
+/* `foreach (c in cores) { if (c.idle && ...) ... }`: the body does
+ * nothing on a busy core, so the loop may visit the idle ones alone. */
+static bool visits_idle_cores_only(const struct xn *s)
+{
+    if (s->x->op != SET_CORES)
+        return false;
+    const struct xn *body = s->y;
+    if (body->op == S_BLOCK && body->nv == 1)
+        body = body->v[0];
+    if (body->op != S_IF || body->z)
+        return false;
+    const struct xn *c = body->x;
+    while (c->op == X_AND)
+        c = c->x;
+    return c->op == X_CSYS && c->a == CS_IDLE && c->x->op == X_LOCAL &&
+           c->x->a == s->a;
+}
+
 static void stmt_foreach(struct gen *g, const struct xn *s)
 {
     const char *var = g->slot[s->a];
     line(g, "{");
     g->indent++;
-    if (set_is_array(s->x)) {
+    if (visits_idle_cores_only(s)) {
+        /* the runtime's idle set finds them without scanning busy cores,
+         * in the same ascending order */
+        line(g, "for (int c_ = ipa_next_idle_core(I->rt, 0); c_ >= 0;");
+        line(g, "     c_ = ipa_next_idle_core(I->rt, c_ + 1)) {");
+        g->indent++;
+        line(g, "%s = c_ + 1;", var);
+        block_body(g, s->y);
+        g->indent--;
+        line(g, "}");
+    } else if (set_is_array(s->x)) {
         /* cores and builder sets never change: walk them in place */
         GString *loop = g_string_new(NULL);
         char *e = tmp_name(g, "e");

@@ -133,7 +133,10 @@ done:
 
 /* The C of a DSL policy, generated into the cache under a name that
  * covers the policy's text, its parameters and the ipasim version (the
- * name is known before the C is, for its #line markers). */
+ * name is known before the C is, for its #line markers). It is generated
+ * at every load (milliseconds) and the file rewritten when it differs, so
+ * a change of the generator itself is never hidden; the compiled object's
+ * own key is the preprocessed C (ipa_policy_compile_c). */
 static char *generate_c(const char *path, const struct ipa_interp_options *dsl,
                         GError **error)
 {
@@ -160,10 +163,14 @@ static char *generate_c(const char *path, const struct ipa_interp_options *dsl,
     g_checksum_free(sum);
     g_free(base);
     GString *code = g_string_new(NULL);
-    bool ok = g_file_test(c, G_FILE_TEST_IS_REGULAR) ||
-              (ipa_codegen(path, dsl, c, code, error) &&
-               g_mkdir_with_parents(dir, 0755) == 0 &&
-               g_file_set_contents(c, code->str, (gssize)code->len, NULL));
+    bool ok = ipa_codegen(path, dsl, c, code, error);
+    char *old = NULL;
+    gsize old_len = 0;
+    if (ok && !(g_file_get_contents(c, &old, &old_len, NULL) &&
+                old_len == code->len && !memcmp(old, code->str, old_len)))
+        ok = g_mkdir_with_parents(dir, 0755) == 0 &&
+             g_file_set_contents(c, code->str, (gssize)code->len, NULL);
+    g_free(old);
     if (!ok && error && !*error)
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
                     "cannot write the generated C of '%s' into the policy "
