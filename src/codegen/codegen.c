@@ -722,30 +722,12 @@ static void stmt_assign(struct gen *g, const struct xn *s)
     g_free(v);
 }
 
-/* `foreach (c in cores) { if (c.idle && ...) ... }`: the body does
- * nothing on a busy core, so the loop may visit the idle ones alone. */
-static bool visits_idle_cores_only(const struct xn *s)
-{
-    if (s->x->op != SET_CORES)
-        return false;
-    const struct xn *body = s->y;
-    if (body->op == S_BLOCK && body->nv == 1)
-        body = body->v[0];
-    if (body->op != S_IF || body->z)
-        return false;
-    const struct xn *c = body->x;
-    while (c->op == X_AND)
-        c = c->x;
-    return c->op == X_CSYS && c->a == CS_IDLE && c->x->op == X_LOCAL &&
-           c->x->a == s->a;
-}
-
 static void stmt_foreach(struct gen *g, const struct xn *s)
 {
     const char *var = g->slot[s->a];
     line(g, "{");
     g->indent++;
-    if (visits_idle_cores_only(s)) {
+    if (s->aux == FOREACH_IDLE_CORES) {
         /* the runtime's idle set finds them without scanning busy cores,
          * in the same ascending order */
         line(g, "for (int c_ = ipa_next_idle_core(I->rt, 0); c_ >= 0;");

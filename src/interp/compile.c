@@ -352,6 +352,23 @@ static struct xn *compile_move(struct cc *cc, const struct ipa_node *s)
     return x;
 }
 
+/* program.h's FOREACH_IDLE_CORES: a busy core skips the whole body. */
+static bool visits_idle_cores_only(const struct xn *s)
+{
+    if (s->x->op != SET_CORES)
+        return false;
+    const struct xn *body = s->y;
+    if (body->op == S_BLOCK && body->nv == 1)
+        body = body->v[0];
+    if (body->op != S_IF || body->z)
+        return false;
+    const struct xn *c = body->x;
+    while (c->op == X_AND)
+        c = c->x;
+    return c->op == X_CSYS && c->a == CS_IDLE && c->x->op == X_LOCAL &&
+           c->x->a == s->a;
+}
+
 static struct xn *compile_stmt(struct cc *cc, const struct ipa_node *s)
 {
     struct xn *x;
@@ -396,6 +413,8 @@ static struct xn *compile_stmt(struct cc *cc, const struct ipa_node *s)
         x->x = compile_set(cc, s->b);
         x->a = decl_slot(cc, s->a);
         x->y = compile_stmt(cc, s->c);
+        if (visits_idle_cores_only(x))
+            x->aux = FOREACH_IDLE_CORES;
         return x;
     case IPA_N_BREAK:
         return xnew(cc, S_BREAK, s);

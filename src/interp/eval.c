@@ -562,6 +562,13 @@ static bool loop_body(struct inst *in, const struct xn *s, int64_t v,
 static enum flow exec_foreach(struct inst *in, const struct xn *s)
 {
     enum flow f = F_NEXT;
+    if (s->aux == FOREACH_IDLE_CORES) {
+        for (int core = ipa_next_idle_core(in->rt, 0);
+             core >= 0 && loop_body(in, s, core + 1, &f);
+             core = ipa_next_idle_core(in->rt, core + 1))
+            ;
+        return f;
+    }
     struct cursor c;
     set_open(in, s->x, &c);
     if (c.arr && !c.map) {

@@ -66,7 +66,7 @@ enum xop {
     S_MOVE,    /* thread x => state a of core y */
     S_ASSIGN,  /* aux: token; lvalue x (X_LOCAL or an X_*FIELD), value y */
     S_IF,      /* x ? y : z */
-    S_FOREACH, /* slot a over set x: body y */
+    S_FOREACH, /* slot a over set x: body y; aux: FOREACH_IDLE_CORES */
     S_BREAK,
     S_CONTINUE,
     S_RETURN, /* x or NULL */
@@ -77,6 +77,11 @@ enum psys { PS_ID, PS_WEIGHT, PS_NICE, PS_RUNTIME, PS_LAST_CORE, PS_TGROUP,
             PS_GROUP_SIZE };
 enum csys { CS_ID, CS_NODE, CS_IDLE, CS_ONLINE, CS_IDLE_SINCE };
 enum agg { AGG_SUM, AGG_COUNT, AGG_OR, AGG_AND, AGG_MIN, AGG_MAX };
+
+/* A foreach over the policy's cores whose body acts on idle cores only
+ * (`if (c.idle && ...) ...` and nothing else): it may walk the runtime's
+ * idle set, in the same ascending order, instead of every core. */
+#define FOREACH_IDLE_CORES 1
 
 struct xn {
     uint8_t op;   /* enum xop */
