@@ -913,13 +913,15 @@ static void expr_unit(struct gen *g, const char *name, const struct unit *u,
     line(g, "%s", sig->str);
     line(g, "{");
     g->indent++;
-    line(g, "(void)I;");
+    char *where = at(u->node);
+    line(g, "enter(I, %s);", where);
     declare_locals(g, u, nr_params);
     char *v = expr(g, u->body);
     line_marker(g, u->node);
-    line(g, "return %s;", v);
+    line(g, "return leave(I, %s);", v);
     line_reset(g);
     g_free(v);
+    g_free(where);
     g->indent--;
     line(g, "}");
     line(g, "%s", "");
@@ -947,6 +949,9 @@ static void stmt_unit(struct gen *g, const char *name, const struct unit *u,
     line(g, "size_t scratch_ = I->scratch_len;");
     if (u->is_try)
         line(g, "int taken_ = 0;");
+    char *where = at(u->node);
+    line(g, "enter(I, %s);", where);
+    g_free(where);
     declare_locals(g, u, nr_params);
     if (u->is_try) {
         line(g, "/* a try function: if a core's lock fails, do nothing */");
@@ -966,6 +971,7 @@ static void stmt_unit(struct gen *g, const char *name, const struct unit *u,
     if (u->is_try)
         line(g, "ipa_dsl_release(I->rt, &I->locks, taken_);");
     line(g, "I->scratch_len = scratch_;");
+    line(g, "I->depth--;");
     if (returns)
         line(g, "return r_;");
     g->indent--;
@@ -1018,7 +1024,7 @@ static const char prelude[] =
     "\n"
     "static struct inst *live_instances;\n"
     "\n"
-    "static __attribute__((noreturn, format(printf, 4, 5))) void\n"
+    "static __attribute__((noreturn, unused, format(printf, 4, 5))) void\n"
     "fault(struct inst *I, int line, int col, const char *fmt, ...)\n"
     "{\n"
     "    char what[512];\n"
@@ -1040,6 +1046,22 @@ static const char prelude[] =
     "        fault(I, line, col, \"using none where a value is needed (test \"\n"
     "              \"it with valid() first)\");\n"
     "    }\n"
+    "    return v;\n"
+    "}\n"
+    "\n"
+    "/* Every unit counts as the interpreter's frames do: only lazy\n"
+    " * attributes reading each other in a cycle get this deep. */\n"
+    "static inline void enter(struct inst *I, int line, int col)\n"
+    "{\n"
+    "    if (__builtin_expect(I->depth >= 256, 0))\n"
+    "        fault(I, line, col, \"calls nested too deeply (a lazy \"\n"
+    "              \"attribute that reads itself?)\");\n"
+    "    I->depth++;\n"
+    "}\n"
+    "\n"
+    "static inline int64_t leave(struct inst *I, int64_t v)\n"
+    "{\n"
+    "    I->depth--;\n"
     "    return v;\n"
     "}\n"
     "\n"
@@ -1106,7 +1128,7 @@ static const char prelude[] =
     "\n"
     "/* Grows only to the largest set walked, so the event path does not\n"
     " * allocate once the run is warm. */\n"
-    "static void scratch_push(struct inst *I, int64_t v)\n"
+    "static __attribute__((unused)) void scratch_push(struct inst *I, int64_t v)\n"
     "{\n"
     "    if (I->scratch_len == I->scratch_cap) {\n"
     "        size_t cap = I->scratch_cap ? 2 * I->scratch_cap : 1024;\n"
@@ -1283,7 +1305,6 @@ static void lazies(struct gen *g)
              g->lazy[i]);
         line(g, "{");
         g->indent++;
-        char *where = at(p->lazies[i].node);
         {
             if (ent == IPA_ENT_PROCESS)
                 line(g, "struct lazy_cache *c = &P(I, self)->lazy_[%d];",
@@ -1292,19 +1313,14 @@ static void lazies(struct gen *g)
                 line(g, "struct lazy_cache *c = &I->lazy[%d][(self - 1) * %d "
                         "+ %d];", ent, p->nr_lazy_of[ent], p->lazy_index[i]);
             line(g, "if (c->epoch != I->epoch) {");
-            line(g, "    if (++I->depth > 256)");
-            line(g, "        fault(I, %s, \"calls nested too deeply (a lazy "
-                    "attribute that reads itself?)\");", where);
             line(g, "    c->value = %s(I, self);", eval);
             line(g, "    c->epoch = I->epoch;");
-            line(g, "    I->depth--;");
             line(g, "}");
             line(g, "return c->value;");
         }
         g->indent--;
         line(g, "}");
         line(g, "%s", "");
-        g_free(where);
         g_free(eval);
     }
 }

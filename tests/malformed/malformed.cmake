@@ -20,4 +20,16 @@ foreach(err ${ipa_malformed_cases})
                    -P ${IPA_MALFORMED}/malformed_check.cmake)
   set_tests_properties(malformed.${kind}.${name} PROPERTIES LABELS malformed
     ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+  # A DSL policy's run-time faults read the same when it runs compiled
+  # (but the step budget, which only the interpreter has).
+  if(kind STREQUAL "dsl_run" AND NOT name STREQUAL "step_limit")
+    add_test(NAME malformed.dsl_run_compiled.${name}
+             COMMAND ${CMAKE_COMMAND} -DIPASIM=$<TARGET_FILE:ipasim> -DDIR=${dir}
+                     -DKIND=${kind} -DNAME=${name} -DEXTRA=--mode=compiled
+                     -DOUT=${IPA_MALFORMED_SCRATCH}/${kind}.${name}.compiled.out
+                     -P ${IPA_MALFORMED}/malformed_check.cmake)
+    set_tests_properties(malformed.dsl_run_compiled.${name} PROPERTIES
+      LABELS malformed
+      ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+  endif()
 endforeach()

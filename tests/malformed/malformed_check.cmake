@@ -40,6 +40,10 @@ foreach(a IN LISTS args)
   list(APPEND cmd "${a}")
 endforeach()
 
+if(EXTRA)
+  list(APPEND cmd ${EXTRA})
+endif()
+
 set(code 2)
 if(KIND STREQUAL "policy")
   # `ipasim check` exits 1 for a policy it reads but rejects
