@@ -76,13 +76,30 @@ struct ipa_dsl_locks {
     int n;
 };
 
+/* Inline: a policy calls these on every move. */
+
 /* Takes @core's lock unless the event holds it already; false when the
  * trylock fails (give up, as the kernel does). *@taken counts the locks
  * to give back with ipa_dsl_release. */
-IPA_API bool ipa_dsl_hold(struct ipa_rt *rt, struct ipa_dsl_locks *l,
-                          int core, int *taken);
-IPA_API void ipa_dsl_release(struct ipa_rt *rt, struct ipa_dsl_locks *l,
-                             int taken);
+static inline bool ipa_dsl_hold(struct ipa_rt *rt, struct ipa_dsl_locks *l,
+                                int core, int *taken)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->held[i] == core)
+            return true;
+    if (l->n >= IPA_DSL_MAX_LOCKS || !ipa_trylock(rt, core))
+        return false;
+    l->held[l->n++] = core;
+    (*taken)++;
+    return true;
+}
+
+static inline void ipa_dsl_release(struct ipa_rt *rt,
+                                   struct ipa_dsl_locks *l, int taken)
+{
+    while (taken-- > 0)
+        ipa_unlock(rt, l->held[--l->n]);
+}
 
 /* The class of a DSL state (RUNNING, READY, BLOCKED, TERMINATED). */
 enum ipa_dsl_class { IPA_DSL_RUNNING, IPA_DSL_READY, IPA_DSL_BLOCKED,
@@ -90,14 +107,52 @@ enum ipa_dsl_class { IPA_DSL_RUNNING, IPA_DSL_READY, IPA_DSL_BLOCKED,
 
 /* Takes the locks a move of @t to @core needs (@core's, and the old
  * core's for a queued thread); false, with nothing held, when one fails. */
-IPA_API bool ipa_dsl_lock_move(struct ipa_rt *rt, struct ipa_dsl_locks *l,
-                               struct ipa_thread *t, int core, int *taken);
+static inline bool ipa_dsl_lock_move(struct ipa_rt *rt,
+                                     struct ipa_dsl_locks *l,
+                                     struct ipa_thread *t, int core,
+                                     int *taken)
+{
+    int from = ipa_thread_core(t);
+    if (!ipa_dsl_hold(rt, l, core, taken) ||
+        (ipa_thread_state(t) == IPA_STATE_READY && from >= 0 &&
+         !ipa_dsl_hold(rt, l, from, taken))) {
+        ipa_dsl_release(rt, l, *taken);
+        *taken = 0;
+        return false;
+    }
+    return true;
+}
+
 /* The runtime transition that puts @t into a state of class @cls on
  * @core, in queue @rq (NULL for none): READY from RUNNING is READY_TICK
  * in a tick, a queued thread migrates. */
-IPA_API void ipa_dsl_change(struct ipa_rt *rt, struct ipa_thread *t,
-                            enum ipa_dsl_class cls, int core,
-                            struct ipa_rq *rq, bool in_tick);
+static inline void ipa_dsl_change(struct ipa_rt *rt, struct ipa_thread *t,
+                                  enum ipa_dsl_class cls, int core,
+                                  struct ipa_rq *rq, bool in_tick)
+{
+    enum ipa_state cur = ipa_thread_state(t);
+    switch (cls) {
+    case IPA_DSL_RUNNING:
+        ipa_change_state(rt, t, IPA_STATE_RUNNING, core, NULL);
+        break;
+    case IPA_DSL_READY:
+        if (cur == IPA_STATE_RUNNING)
+            ipa_change_state(rt, t,
+                             in_tick ? IPA_STATE_READY_TICK : IPA_STATE_READY,
+                             core, rq);
+        else if (cur == IPA_STATE_READY)
+            ipa_migrate(rt, t, core, rq);
+        else
+            ipa_change_state(rt, t, IPA_STATE_READY, core, rq);
+        break;
+    case IPA_DSL_BLOCKED:
+        ipa_change_state(rt, t, IPA_STATE_BLOCKED, core, rq);
+        break;
+    default:
+        ipa_change_state(rt, t, IPA_STATE_TERMINATED, core, NULL);
+        break;
+    }
+}
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,8 @@
 /*
- * support.c - include/ipasim/dsl.h: the domains builder, locks and moves
- * that the interpreter and C generated from the DSL share, exported from
- * the ipasim executable like the runtime API.
+ * support.c - include/ipasim/dsl.h: the domains builder that the
+ * interpreter and C generated from the DSL share, exported from the
+ * ipasim executable like the runtime API (locks and moves are inline in
+ * the header).
  */
 #include <ipasim/dsl.h>
 
@@ -206,74 +207,4 @@ void ipa_dsl_domains_free(struct ipa_dsl_domains *d)
     g_free(d->domain_groups);
     g_free(d->group_cores);
     memset(d, 0, sizeof *d);
-}
-
-/* ---- locks and moves ------------------------------------------------------- */
-
-static bool held(const struct ipa_dsl_locks *l, int core)
-{
-    for (int i = 0; i < l->n; i++)
-        if (l->held[i] == core)
-            return true;
-    return false;
-}
-
-bool ipa_dsl_hold(struct ipa_rt *rt, struct ipa_dsl_locks *l, int core,
-                  int *taken)
-{
-    if (held(l, core))
-        return true;
-    if (l->n >= IPA_DSL_MAX_LOCKS || !ipa_trylock(rt, core))
-        return false;
-    l->held[l->n++] = core;
-    (*taken)++;
-    return true;
-}
-
-void ipa_dsl_release(struct ipa_rt *rt, struct ipa_dsl_locks *l, int taken)
-{
-    while (taken-- > 0)
-        ipa_unlock(rt, l->held[--l->n]);
-}
-
-bool ipa_dsl_lock_move(struct ipa_rt *rt, struct ipa_dsl_locks *l,
-                       struct ipa_thread *t, int core, int *taken)
-{
-    int from = ipa_thread_core(t);
-    if (!ipa_dsl_hold(rt, l, core, taken) ||
-        (ipa_thread_state(t) == IPA_STATE_READY && from >= 0 &&
-         !ipa_dsl_hold(rt, l, from, taken))) {
-        ipa_dsl_release(rt, l, *taken);
-        *taken = 0;
-        return false;
-    }
-    return true;
-}
-
-void ipa_dsl_change(struct ipa_rt *rt, struct ipa_thread *t,
-                    enum ipa_dsl_class cls, int core, struct ipa_rq *rq,
-                    bool in_tick)
-{
-    enum ipa_state cur = ipa_thread_state(t);
-    switch (cls) {
-    case IPA_DSL_RUNNING:
-        ipa_change_state(rt, t, IPA_STATE_RUNNING, core, NULL);
-        break;
-    case IPA_DSL_READY:
-        if (cur == IPA_STATE_RUNNING)
-            ipa_change_state(rt, t,
-                             in_tick ? IPA_STATE_READY_TICK : IPA_STATE_READY,
-                             core, rq);
-        else if (cur == IPA_STATE_READY)
-            ipa_migrate(rt, t, core, rq);
-        else
-            ipa_change_state(rt, t, IPA_STATE_READY, core, rq);
-        break;
-    case IPA_DSL_BLOCKED:
-        ipa_change_state(rt, t, IPA_STATE_BLOCKED, core, rq);
-        break;
-    default:
-        ipa_change_state(rt, t, IPA_STATE_TERMINATED, core, NULL);
-        break;
-    }
 }
