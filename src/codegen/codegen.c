@@ -26,6 +26,7 @@ struct gen {
     int indent;
     int tmp;               /* temporaries' numbering */
     char **slot;           /* the current unit's locals, by slot */
+    bool *sure;            /* ... that never hold none where they are read */
     int nr_slots;
     bool returns;          /* the unit returns a value */
     GError **error;
@@ -152,10 +153,21 @@ static bool has_call(const struct xn *x)
     return has_call(x->x) || has_call(x->y) || has_call(x->z);
 }
 
-/* The entity @v, or a fault naming what was none (eval.c's object()). */
-static char *need(struct gen *g, const struct xn *x, const char *v)
+/* Whether @n never evaluates to none: the event's target, a set's
+ * element bound by a loop or selection the unit does not assign to. */
+static bool sure(const struct gen *g, const struct xn *n)
 {
-    (void)g;
+    return n->op == X_EV_TARGET || (n->op == X_CONST && n->k) ||
+           (n->op == X_LOCAL && n->a < g->nr_slots && g->sure[n->a]);
+}
+
+/* The entity @v (the value of @n), or a fault naming what was none
+ * (eval.c's object()). */
+static char *need(struct gen *g, const struct xn *x, const struct xn *n,
+                  const char *v)
+{
+    if (n && sure(g, n))
+        return g_strdup(v);
     const char *what = x->src && x->src->kind == IPA_N_MEMBER
                            ? x->src->name
                            : NULL;
@@ -175,7 +187,7 @@ static char *need(struct gen *g, const struct xn *x, const char *v)
 static char *object(struct gen *g, const struct xn *x)
 {
     char *v = expr(g, x->x);
-    char *r = need(g, x, v);
+    char *r = need(g, x, x->x, v);
     g_free(v);
     return r;
 }
@@ -211,6 +223,12 @@ static char *binary(struct gen *g, const struct xn *x, int op, const char *a,
     }
     if (infix)
         return g_strdup_printf("(int64_t)(%s %s %s)", a, infix, b);
+    const struct xn *by = x->y;
+    bool safe = by && by->op == X_CONST && by->k != 0 && by->k != -1;
+    if (safe && !strcmp(fn, "divide"))
+        return g_strdup_printf("(%s / %s)", a, b); /* cannot fault or trap */
+    if (safe && !strcmp(fn, "modulo"))
+        return g_strdup_printf("(%s %% %s)", a, b);
     if (!strcmp(fn, "divide") || !strcmp(fn, "modulo")) {
         char *where = at(x->src);
         char *r = g_strdup_printf("%s(I, %s, %s, %s)", fn, a, b, where);
@@ -255,7 +273,7 @@ static char *combine_binary(struct gen *g, const struct xn *x, const char *a,
 static char *combine_distance(struct gen *g, const struct xn *x,
                               const char *a, const char *b)
 {
-    char *na = need(g, x, a), *nb = need(g, x, b);
+    char *na = need(g, x, x->x, a), *nb = need(g, x, x->y, b);
     char *r = g_strdup_printf(
         x->op == X_DISTANCE
             ? "(int64_t)ipa_distance(I->rt, (int)%s - 1, (int)%s - 1)"
@@ -661,7 +679,7 @@ static void sub_block(struct gen *g, const struct xn *s)
 static void stmt_move(struct gen *g, const struct xn *s)
 {
     char *t = expr(g, s->x), *core = expr(g, s->y);
-    char *nc = need(g, s->y, core), *where = at(s->src);
+    char *nc = need(g, s->y, s->y, core), *where = at(s->src);
     line(g, "{");
     g->indent++;
     line(g, "int64_t t_ = %s;", t);
@@ -857,12 +875,46 @@ static void name_slots(struct gen *g, const struct xn *x)
     name_slots(g, x->z);
 }
 
+/* Slots bound to set elements (foreach, selections, maps)... */
+static void mark_elements(struct gen *g, const struct xn *x)
+{
+    if (!x)
+        return;
+    if ((x->op == S_FOREACH || x->op == X_SELECT || x->op == SET_MAP) &&
+        x->a < g->nr_slots)
+        g->sure[x->a] = true;
+    for (int i = 0; i < x->nv; i++)
+        mark_elements(g, x->v[i]);
+    mark_elements(g, x->x);
+    mark_elements(g, x->y);
+    mark_elements(g, x->z);
+}
+
+/* ... but not those the unit also declares or assigns. */
+static void unmark_assigned(struct gen *g, const struct xn *x)
+{
+    if (!x)
+        return;
+    if (x->op == S_VAR && x->a < g->nr_slots)
+        g->sure[x->a] = false;
+    if (x->op == S_ASSIGN && x->x->op == X_LOCAL && x->x->a < g->nr_slots)
+        g->sure[x->x->a] = false;
+    for (int i = 0; i < x->nv; i++)
+        unmark_assigned(g, x->v[i]);
+    unmark_assigned(g, x->x);
+    unmark_assigned(g, x->y);
+    unmark_assigned(g, x->z);
+}
+
 /* Names the unit's locals; @params names its first slots. */
 static void unit_begin(struct gen *g, const struct unit *u,
                        const char *const *params, int nr_params)
 {
     g->nr_slots = u->nr_slots > nr_params ? u->nr_slots : nr_params;
     g->slot = g_new0(char *, g->nr_slots + 1);
+    g->sure = g_new0(bool, g->nr_slots + 1);
+    mark_elements(g, u->body);
+    unmark_assigned(g, u->body);
     for (int i = 0; i < nr_params; i++)
         g->slot[i] = g_strdup_printf("%s_%d", params[i], i);
     name_slots(g, u->body);
@@ -875,6 +927,8 @@ static void unit_end(struct gen *g)
 {
     g_strfreev(g->slot);
     g->slot = NULL;
+    g_free(g->sure);
+    g->sure = NULL;
 }
 
 static bool reads(const struct xn *x, int slot)
@@ -905,6 +959,9 @@ static void expr_unit(struct gen *g, const char *name, const struct unit *u,
                       const char *const *params, int nr_params)
 {
     unit_begin(g, u, params, nr_params);
+    /* lazy attributes, keys and initialisers get their entity, never none */
+    if (nr_params == 1 && !strcmp(params[0], "self"))
+        g->sure[0] = true;
     GString *sig = g_string_new(NULL);
     g_string_append_printf(sig, "static int64_t %s(struct inst *I", name);
     for (int i = 0; i < nr_params; i++)
