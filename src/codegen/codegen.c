@@ -141,16 +141,15 @@ static char *tmp_name(struct gen *g, const char *what)
     return g_strdup_printf("%s%d_", what, g->tmp++);
 }
 
+static bool is_call(const struct xn *x, void *arg)
+{
+    (void)arg;
+    return x->op == X_CALL;
+}
+
 static bool has_call(const struct xn *x)
 {
-    if (!x)
-        return false;
-    if (x->op == X_CALL)
-        return true;
-    for (int i = 0; i < x->nv; i++)
-        if (has_call(x->v[i]))
-            return true;
-    return has_call(x->x) || has_call(x->y) || has_call(x->z);
+    return ipa_xn_find(x, is_call, NULL);
 }
 
 /* Whether @n never evaluates to none: the event's target, a set's
@@ -284,20 +283,21 @@ static char *combine_distance(struct gen *g, const struct xn *x,
     return r;
 }
 
+/* OBJ: the entity (of_object) */
 static const char *const psys_c[] = {
-    "(int64_t)ipa_thread_id(THREAD(%s))",
-    "(int64_t)ipa_thread_weight(THREAD(%s))",
-    "(int64_t)ipa_thread_nice(THREAD(%s))",
-    "(int64_t)ipa_thread_runtime_ns(THREAD(%s))",
-    "((int64_t)ipa_thread_core(THREAD(%s)) + 1)",
-    "(int64_t)ipa_thread_group(THREAD(%s))",
-    "group_size(I, THREAD(%s))"};
+    "(int64_t)ipa_thread_id(THREAD(OBJ))",
+    "(int64_t)ipa_thread_weight(THREAD(OBJ))",
+    "(int64_t)ipa_thread_nice(THREAD(OBJ))",
+    "(int64_t)ipa_thread_runtime_ns(THREAD(OBJ))",
+    "((int64_t)ipa_thread_core(THREAD(OBJ)) + 1)",
+    "(int64_t)ipa_thread_group(THREAD(OBJ))",
+    "group_size(I, THREAD(OBJ))"};
 static const char *const csys_c[] = {
-    "((int64_t)%s - 1)",
-    "(int64_t)ipa_core_node(I->rt, (int)%s - 1)",
-    "(int64_t)ipa_core_idle(I->rt, (int)%s - 1)",
-    "(int64_t)ipa_core_online(I->rt, (int)%s - 1)",
-    "idle_since(I, (int)%s - 1)"};
+    "((int64_t)OBJ - 1)",
+    "(int64_t)ipa_core_node(I->rt, (int)OBJ - 1)",
+    "(int64_t)ipa_core_idle(I->rt, (int)OBJ - 1)",
+    "(int64_t)ipa_core_online(I->rt, (int)OBJ - 1)",
+    "idle_since(I, (int)OBJ - 1)"};
 static const char *const entity_accessor[] = {"P", "C", "D", "G"};
 static const char *const set_table[] = {NULL, "core_sets", "dom_sets",
                                         "grp_sets"};
@@ -554,6 +554,24 @@ static char *call(struct gen *g, const struct xn *x)
     return g_string_free(s, FALSE);
 }
 
+/* @fmt with its arguments, then the entity operand x->x (checked for
+ * none) where OBJ stands. */
+static char *of_object(struct gen *g, const struct xn *x, const char *fmt,
+                       ...) G_GNUC_PRINTF(3, 4);
+static char *of_object(struct gen *g, const struct xn *x, const char *fmt,
+                       ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    GString *s = g_string_new(NULL);
+    g_string_append_vprintf(s, fmt, ap);
+    va_end(ap);
+    char *o = object(g, x);
+    g_string_replace(s, "OBJ", o, 0);
+    g_free(o);
+    return g_string_free(s, FALSE);
+}
+
 static char *expr(struct gen *g, const struct xn *x)
 {
     char *o, *r;
@@ -587,55 +605,26 @@ static char *expr(struct gen *g, const struct xn *x)
     case X_CFIELD:
     case X_DFIELD:
     case X_GFIELD: {
-        int ent = x->op - X_PFIELD;
-        if (x->op != X_PFIELD)
-            ent = x->op == X_CFIELD ? IPA_ENT_CORE
+        int ent = x->op == X_PFIELD   ? IPA_ENT_PROCESS
+                  : x->op == X_CFIELD ? IPA_ENT_CORE
                   : x->op == X_DFIELD ? IPA_ENT_DOMAIN
                                       : IPA_ENT_GROUP;
-        o = object(g, x);
-        r = g_strdup_printf("%s(I, %s)->%s", entity_accessor[ent], o,
-                            g->field[ent][x->a]);
-        g_free(o);
-        return r;
+        return of_object(g, x, "%s(I, OBJ)->%s", entity_accessor[ent],
+                         g->field[ent][x->a]);
     }
-    case X_PSYS:
-        o = object(g, x);
-        r = g_strdup_printf(psys_c[x->a], o);
-        g_free(o);
-        return r;
-    case X_PATTR:
-        o = object(g, x);
-        r = g_strdup_printf("trace_attr(I, %s, %d)", o, x->a);
-        g_free(o);
-        return r;
-    case X_CSYS:
-        o = object(g, x);
-        r = g_strdup_printf(csys_c[x->a], o);
-        g_free(o);
-        return r;
+    case X_PSYS: return of_object(g, x, psys_c[x->a]);
+    case X_PATTR: return of_object(g, x, "trace_attr(I, OBJ, %d)", x->a);
+    case X_CSYS: return of_object(g, x, csys_c[x->a]);
     case X_CURRENT:
-        o = object(g, x);
-        r = g_strdup_printf("VALUE(ipa_core_current(I->rt, (int)%s - 1))", o);
-        g_free(o);
-        return r;
+        return of_object(g, x, "VALUE(ipa_core_current(I->rt, (int)OBJ - 1))");
     case X_CSTATE1:
-        o = object(g, x);
-        r = x->b < 0 ? g_strdup_printf("((void)%s, (int64_t)0)", o)
-                     : g_strdup_printf("VALUE(ipa_rq_first(ipa_core_rq(I->rt, "
-                                       "(int)%s - 1, %d)))",
-                                       o, x->b);
-        g_free(o);
-        return r;
+        return x->b < 0 ? of_object(g, x, "((void)OBJ, (int64_t)0)")
+                        : of_object(g, x, "VALUE(ipa_rq_first(ipa_core_rq("
+                                          "I->rt, (int)OBJ - 1, %d)))",
+                                    x->b);
     case X_DLEVEL:
-        o = object(g, x);
-        r = g_strdup_printf("(int64_t)I->doms.level[%s - 1]", o);
-        g_free(o);
-        return r;
-    case X_LAZY:
-        o = object(g, x);
-        r = g_strdup_printf("%s(I, %s)", g->lazy[x->a], o);
-        g_free(o);
-        return r;
+        return of_object(g, x, "(int64_t)I->doms.level[OBJ - 1]");
+    case X_LAZY: return of_object(g, x, "%s(I, OBJ)", g->lazy[x->a]);
     case X_VALID:
         o = expr(g, x->x);
         r = g_strdup_printf("(int64_t)(%s != 0)", o);
@@ -850,60 +839,39 @@ static void stmt(struct gen *g, const struct xn *s)
 
 /* ---- units ----------------------------------------------------------------- */
 
-static void name_slots(struct gen *g, const struct xn *x)
+static bool name_slot(const struct xn *x, void *arg)
 {
-    if (!x)
-        return;
+    struct gen *g = arg;
     const char *name = NULL;
-    int slot = -1;
-    if (x->op == S_VAR && x->src) {
+    if ((x->op == S_VAR && x->src) ||
+        (x->op == X_LOCAL && x->src && x->src->kind == IPA_N_IDENT))
         name = x->src->name;
-        slot = x->a;
-    } else if (x->op == S_FOREACH && x->src && x->src->a) {
+    else if (x->op == S_FOREACH && x->src && x->src->a)
         name = x->src->a->name;
-        slot = x->a;
-    } else if (x->op == X_LOCAL && x->src && x->src->kind == IPA_N_IDENT) {
-        name = x->src->name;
-        slot = x->a;
-    }
-    if (slot >= 0 && slot < g->nr_slots && !g->slot[slot] && name)
-        g->slot[slot] = g_strdup_printf("%s_%d", name, slot);
-    for (int i = 0; i < x->nv; i++)
-        name_slots(g, x->v[i]);
-    name_slots(g, x->x);
-    name_slots(g, x->y);
-    name_slots(g, x->z);
+    if (name && x->a < g->nr_slots && !g->slot[x->a])
+        g->slot[x->a] = g_strdup_printf("%s_%d", name, x->a);
+    return false;
 }
 
 /* Slots bound to set elements (foreach, selections, maps)... */
-static void mark_elements(struct gen *g, const struct xn *x)
+static bool mark_element(const struct xn *x, void *arg)
 {
-    if (!x)
-        return;
+    struct gen *g = arg;
     if ((x->op == S_FOREACH || x->op == X_SELECT || x->op == SET_MAP) &&
         x->a < g->nr_slots)
         g->sure[x->a] = true;
-    for (int i = 0; i < x->nv; i++)
-        mark_elements(g, x->v[i]);
-    mark_elements(g, x->x);
-    mark_elements(g, x->y);
-    mark_elements(g, x->z);
+    return false;
 }
 
 /* ... but not those the unit also declares or assigns. */
-static void unmark_assigned(struct gen *g, const struct xn *x)
+static bool unmark_assigned(const struct xn *x, void *arg)
 {
-    if (!x)
-        return;
+    struct gen *g = arg;
     if (x->op == S_VAR && x->a < g->nr_slots)
         g->sure[x->a] = false;
     if (x->op == S_ASSIGN && x->x->op == X_LOCAL && x->x->a < g->nr_slots)
         g->sure[x->x->a] = false;
-    for (int i = 0; i < x->nv; i++)
-        unmark_assigned(g, x->v[i]);
-    unmark_assigned(g, x->x);
-    unmark_assigned(g, x->y);
-    unmark_assigned(g, x->z);
+    return false;
 }
 
 /* Names the unit's locals; @params names its first slots. */
@@ -913,11 +881,11 @@ static void unit_begin(struct gen *g, const struct unit *u,
     g->nr_slots = u->nr_slots > nr_params ? u->nr_slots : nr_params;
     g->slot = g_new0(char *, g->nr_slots + 1);
     g->sure = g_new0(bool, g->nr_slots + 1);
-    mark_elements(g, u->body);
-    unmark_assigned(g, u->body);
+    ipa_xn_find(u->body, mark_element, g);
+    ipa_xn_find(u->body, unmark_assigned, g);
     for (int i = 0; i < nr_params; i++)
         g->slot[i] = g_strdup_printf("%s_%d", params[i], i);
-    name_slots(g, u->body);
+    ipa_xn_find(u->body, name_slot, g);
     for (int i = 0; i < g->nr_slots; i++)
         if (!g->slot[i])
             g->slot[i] = g_strdup_printf("e_%d", i);
@@ -931,18 +899,6 @@ static void unit_end(struct gen *g)
     g->sure = NULL;
 }
 
-static bool reads(const struct xn *x, int slot)
-{
-    if (!x)
-        return false;
-    if (x->op == X_LOCAL && x->a == slot)
-        return true;
-    for (int i = 0; i < x->nv; i++)
-        if (reads(x->v[i], slot))
-            return true;
-    return reads(x->x, slot) || reads(x->y, slot) || reads(x->z, slot);
-}
-
 /* Every slot a local, zeroed as the interpreter's frame; those only ever
  * written (a loop variable the body ignores) marked used for -Wextra. */
 static void declare_locals(struct gen *g, const struct unit *u, int from)
@@ -950,7 +906,7 @@ static void declare_locals(struct gen *g, const struct unit *u, int from)
     for (int i = from; i < g->nr_slots; i++)
         line(g, "int64_t %s = 0;", g->slot[i]);
     for (int i = 0; i < g->nr_slots; i++)
-        if (!reads(u->body, i))
+        if (!ipa_xn_reads_slot(u->body, i))
             line(g, "(void)%s;", g->slot[i]);
 }
 
@@ -1425,6 +1381,41 @@ static void orders(struct gen *g)
     }
 }
 
+/* Moves and re-keying, over the state table. */
+static const char moves[] =
+    "/* Moves @t into @state of @core, taking the locks it needs (best\n"
+    " * effort: a failed trylock skips the move). */\n"
+    "static void move(struct inst *I, struct ipa_thread *t, int core,\n"
+    "                 int state, int line, int col)\n"
+    "{\n"
+    "    const struct state_desc *st = &states[state];\n"
+    "    int taken = 0;\n"
+    "    if (!ipa_dsl_lock_move(I->rt, &I->locks, t, core, &taken))\n"
+    "        return;\n"
+    "    struct ipa_rq *rq = st->rq >= 0 ? ipa_core_rq(I->rt, core, st->rq) : NULL;\n"
+    "    if (st->single && rq && ipa_rq_count(rq) > 0)\n"
+    "        fault(I, line, col, \"state '%s' of core %d holds one thread and is not \"\n"
+    "              \"empty\", st->name, core);\n"
+    "    if (st->keys)\n"
+    "        st->keys(I, t);\n"
+    "    P(I, VALUE(t))->state_ = state + 1;\n"
+    "    I->epoch++;\n"
+    "    ipa_dsl_change(I->rt, t, st->cls, core, rq, I->in_tick);\n"
+    "    ipa_dsl_release(I->rt, &I->locks, taken);\n"
+    "}\n"
+    "\n"
+    "/* After a thread attribute changed: a queued thread takes its new place. */\n"
+    "static void rekey(struct inst *I, struct ipa_thread *t)\n"
+    "{\n"
+    "    struct ipa_rq *rq = ipa_thread_rq(t);\n"
+    "    int64_t state = P(I, VALUE(t))->state_;\n"
+    "    if (!rq || !state || !states[state - 1].keys)\n"
+    "        return;\n"
+    "    states[state - 1].keys(I, t);\n"
+    "    ipa_rq_reorder(rq, t);\n"
+    "}\n"
+    "\n";
+
 static void state_table(struct gen *g)
 {
     static const char *const cls[] = {"IPA_DSL_RUNNING", "IPA_DSL_READY",
@@ -1475,41 +1466,7 @@ static void state_table(struct gen *g)
         line(g, "    {NULL, IPA_STATE_READY, NULL, NULL, false},");
     line(g, "};");
     line(g, "%s", "");
-    line(g, "/* Moves @t into @state of @core, taking the locks it needs (best");
-    line(g, " * effort: a failed trylock skips the move). */");
-    line(g, "static void move(struct inst *I, struct ipa_thread *t, int core,");
-    line(g, "                 int state, int line, int col)");
-    line(g, "{");
-    line(g, "    const struct state_desc *st = &states[state];");
-    line(g, "    int taken = 0;");
-    line(g, "    if (!ipa_dsl_lock_move(I->rt, &I->locks, t, core, &taken))");
-    line(g, "        return;");
-    line(g, "    struct ipa_rq *rq = st->rq >= 0 ? ipa_core_rq(I->rt, core, "
-            "st->rq) : NULL;");
-    line(g, "    if (st->single && rq && ipa_rq_count(rq) > 0)");
-    line(g, "        fault(I, line, col, \"state '%%s' of core %%d holds one "
-            "thread and is not \"");
-    line(g, "              \"empty\", st->name, core);");
-    line(g, "    if (st->keys)");
-    line(g, "        st->keys(I, t);");
-    line(g, "    P(I, VALUE(t))->state_ = state + 1;");
-    line(g, "    I->epoch++;");
-    line(g, "    ipa_dsl_change(I->rt, t, st->cls, core, rq, I->in_tick);");
-    line(g, "    ipa_dsl_release(I->rt, &I->locks, taken);");
-    line(g, "}");
-    line(g, "%s", "");
-    line(g, "/* After a thread attribute changed: a queued thread takes its "
-            "new place. */");
-    line(g, "static void rekey(struct inst *I, struct ipa_thread *t)");
-    line(g, "{");
-    line(g, "    struct ipa_rq *rq = ipa_thread_rq(t);");
-    line(g, "    int64_t state = P(I, VALUE(t))->state_;");
-    line(g, "    if (!rq || !state || !states[state - 1].keys)");
-    line(g, "        return;");
-    line(g, "    states[state - 1].keys(I, t);");
-    line(g, "    ipa_rq_reorder(rq, t);");
-    line(g, "}");
-    line(g, "%s", "");
+    g_string_append(g->out, moves);
 }
 
 static void functions(struct gen *g)
@@ -1795,6 +1752,46 @@ static void event_callbacks(struct gen *g)
     }
 }
 
+/* Freeing instances, also after a fault (which skips fini). */
+static const char lifetime[] =
+    "static void inst_free(struct inst *I)\n"
+    "{\n"
+    "    for (struct inst **l = &live_instances; *l; l = &(*l)->next)\n"
+    "        if (*l == I) {\n"
+    "            *l = I->next;\n"
+    "            break;\n"
+    "        }\n"
+    "    ipa_dsl_domains_free(&I->doms);\n"
+    "    free(I->cores_set);\n"
+    "    free(I->mine);\n"
+    "    free(I->core_sets);\n"
+    "    free(I->dom_sets);\n"
+    "    free(I->grp_sets);\n"
+    "    free(I->dom);\n"
+    "    free(I->grp);\n"
+    "    for (int i = 0; i < 4; i++)\n"
+    "        free(I->lazy[i]);\n"
+    "    free(I->scratch);\n"
+    "    free(I);\n"
+    "}\n"
+    "\n"
+    "/* A fault ends the run without fini: free what is left when the policy is\n"
+    " * unloaded. */\n"
+    "static __attribute__((destructor)) void free_live_instances(void)\n"
+    "{\n"
+    "    while (live_instances)\n"
+    "        inst_free(live_instances);\n"
+    "}\n"
+    "\n"
+    "static void *zalloc(struct inst *I, size_t n, size_t size)\n"
+    "{\n"
+    "    void *p = calloc(n ? n : 1, size);\n"
+    "    if (!p)\n"
+    "        ipa_fault(I->rt, \"%s: out of memory\", SOURCE);\n"
+    "    return p;\n"
+    "}\n"
+    "\n";
+
 static void init_fini(struct gen *g)
 {
     const struct program *p = g->p;
@@ -1807,44 +1804,7 @@ static void init_fini(struct gen *g)
     }
     line(g, "};");
     line(g, "%s", "");
-    line(g, "static void inst_free(struct inst *I)");
-    line(g, "{");
-    line(g, "    for (struct inst **l = &live_instances; *l; l = &(*l)->next)");
-    line(g, "        if (*l == I) {");
-    line(g, "            *l = I->next;");
-    line(g, "            break;");
-    line(g, "        }");
-    line(g, "    ipa_dsl_domains_free(&I->doms);");
-    line(g, "    free(I->cores_set);");
-    line(g, "    free(I->mine);");
-    line(g, "    free(I->core_sets);");
-    line(g, "    free(I->dom_sets);");
-    line(g, "    free(I->grp_sets);");
-    line(g, "    free(I->dom);");
-    line(g, "    free(I->grp);");
-    line(g, "    for (int i = 0; i < 4; i++)");
-    line(g, "        free(I->lazy[i]);");
-    line(g, "    free(I->scratch);");
-    line(g, "    free(I);");
-    line(g, "}");
-    line(g, "%s", "");
-    line(g, "/* A fault ends the run without fini: free what is left when the "
-            "policy is");
-    line(g, " * unloaded. */");
-    line(g, "static __attribute__((destructor)) void free_live_instances(void)");
-    line(g, "{");
-    line(g, "    while (live_instances)");
-    line(g, "        inst_free(live_instances);");
-    line(g, "}");
-    line(g, "%s", "");
-    line(g, "static void *zalloc(struct inst *I, size_t n, size_t size)");
-    line(g, "{");
-    line(g, "    void *p = calloc(n ? n : 1, size);");
-    line(g, "    if (!p)");
-    line(g, "        ipa_fault(I->rt, \"%%s: out of memory\", SOURCE);");
-    line(g, "    return p;");
-    line(g, "}");
-    line(g, "%s", "");
+    g_string_append(g->out, lifetime);
     line(g, "static int cb_init(struct ipa_rt *rt)");
     line(g, "{");
     g->indent++;

@@ -638,17 +638,28 @@ static void compile_attrs(struct cc *cc)
     }
 }
 
-static bool reads_slot(const struct xn *x, int slot)
+bool ipa_xn_find(const struct xn *x,
+                 bool (*visit)(const struct xn *x, void *arg), void *arg)
 {
     if (!x)
         return false;
-    if (x->op == X_LOCAL && x->a == slot)
+    if (visit(x, arg))
         return true;
     for (int i = 0; i < x->nv; i++)
-        if (reads_slot(x->v[i], slot))
+        if (ipa_xn_find(x->v[i], visit, arg))
             return true;
-    return reads_slot(x->x, slot) || reads_slot(x->y, slot) ||
-           reads_slot(x->z, slot);
+    return ipa_xn_find(x->x, visit, arg) || ipa_xn_find(x->y, visit, arg) ||
+           ipa_xn_find(x->z, visit, arg);
+}
+
+static bool reads(const struct xn *x, void *slot)
+{
+    return x->op == X_LOCAL && x->a == *(const int *)slot;
+}
+
+bool ipa_xn_reads_slot(const struct xn *x, int slot)
+{
+    return ipa_xn_find(x, reads, &slot);
 }
 
 static int set_field_slot(struct cc *cc, int ent, const char *name)
@@ -686,8 +697,8 @@ static void compile_builder(struct cc *cc)
     struct xn *grp = compile_expr(cc, g->c);
     unit_end(cc, &p->builder->domain, dom, d->b);
     unit_end(cc, &p->builder->group, grp, g->c);
-    p->group_reads_domain = reads_slot(grp, p->builder->self_slot) ||
-                            reads_slot(grp, p->builder->c_slot);
+    p->group_reads_domain = ipa_xn_reads_slot(grp, p->builder->self_slot) ||
+                            ipa_xn_reads_slot(grp, p->builder->c_slot);
 }
 
 struct program *ipa_program_compile(const char *path,

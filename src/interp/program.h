@@ -179,6 +179,13 @@ struct program {
     GPtrArray *instances; /* struct inst *, one per partition it runs */
 };
 
+/* Calls @visit on @x and on every node below it, parents first, until
+ * @visit returns true; whether it did. */
+bool ipa_xn_find(const struct xn *x,
+                 bool (*visit)(const struct xn *x, void *arg), void *arg);
+/* Whether @x or a node below it reads local @slot. */
+bool ipa_xn_reads_slot(const struct xn *x, int slot);
+
 /* Builds the program; false with diagnostics (parse/check) on stderr or a
  * GError for unreadable files. */
 struct program *ipa_program_compile(const char *path,
