@@ -331,7 +331,7 @@ static bool parse_options(struct reader *rd, struct json_object *v)
 {
     static const struct {
         const char *key, *flag;
-        char type; /* i integer, d duration, f fraction */
+        char type; /* i integer, d duration, f fraction, m DSL mode */
     } opts[] = {
         {"hz", "--hz", 'i'},
         {"seed", "--seed", 'i'},
@@ -344,6 +344,7 @@ static bool parse_options(struct reader *rd, struct json_object *v)
         {"migration_cost", "--migration-cost", 'd'},
         {"numa_slowdown", "--numa-slowdown", 'i'},
         {"trylock_fail", "--trylock-fail", 'f'},
+        {"mode", "--mode", 'm'},
     };
     gsize m = push(rd, "options");
     if (!json_object_is_type(v, json_type_object))
@@ -364,7 +365,14 @@ static bool parse_options(struct reader *rd, struct json_object *v)
             return false;
         }
         char *text = NULL;
-        if (opts[k].type == 'i') {
+        if (opts[k].type == 'm') {
+            const char *mode = json_object_is_type(val, json_type_string)
+                                ? json_object_get_string(val)
+                                : "";
+            if (strcmp(mode, "interpreted") && strcmp(mode, "compiled"))
+                return fail(rd, "expected \"interpreted\" or \"compiled\"");
+            text = g_strdup(mode);
+        } else if (opts[k].type == 'i') {
             if (!json_object_is_type(val, json_type_int) ||
                 json_object_get_int64(val) < 0)
                 return fail(rd, "expected a non-negative integer");

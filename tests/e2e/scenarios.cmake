@@ -4,7 +4,7 @@ set(SCN ${E2E}/inputs/scenarios)
 set(SHARED ${CMAKE_SOURCE_DIR}/../shared/data)
 
 # Every scenario in tests/scenarios passes, and the JUnit report says so.
-ipa_e2e(scenarios 0 "-DOUT=PASS cfs-group-imbalance\nPASS fifo-db-no-waste\nPASS make-fifo-beats-pinned\nPASS pinned-db-flags\nPASS rtapp-periodic\n5 passed, 0 failed\n.*<testcase classname=\"ipasim\" name=\"fifo-db-no-waste\"" -P ${E2E}/expect.cmake --
+ipa_e2e(scenarios 0 "-DOUT=PASS cfs-group-imbalance\nPASS dsl-compiled-group-imbalance\nPASS fifo-db-no-waste\nPASS make-fifo-beats-pinned\nPASS pinned-db-flags\nPASS rtapp-periodic\n6 passed, 0 failed\n.*<testcase classname=\"ipasim\" name=\"fifo-db-no-waste\"" -P ${E2E}/expect.cmake --
         sh -c "\"$1\" test \"$2\" --junit \"$3\" && cat \"$3\"" sh ${IPASIM} ${CMAKE_SOURCE_DIR}/tests/scenarios ${SCRATCH}/scenarios.xml)
 # The Wasted Cores lab: each bug's buggy variant is caught, its fix is not.
 ipa_e2e(wasted_cores_lab 0 "-DOUT=PASS wasted-cores-group-construction\nPASS wasted-cores-group-imbalance\nPASS wasted-cores-missing-domains\nPASS wasted-cores-overload-on-wakeup\n4 passed, 0 failed\n$" -P ${E2E}/expect.cmake --
