@@ -719,7 +719,7 @@ static void stmt_assign(struct gen *g, const struct xn *s)
     char *val = binary(g, s, s->aux, lhs, "v_");
     line(g, "%s = %s;", lhs, val);
     line(g, "I->epoch++;");
-    if (lv->op == X_PFIELD)
+    if (lv->op == X_PFIELD && g->p->max_keys) /* else nothing is ordered */
         line(g, "rekey(I, THREAD(o_));");
     g->indent--;
     line(g, "}");
