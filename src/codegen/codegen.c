@@ -1351,14 +1351,20 @@ static void orders(struct gen *g)
             expr_unit(g, name, &o->keys[k], self_param, 1);
             g_free(name);
         }
-        line(g, "/* the order of %s: keys cached in the thread's data */", st);
-        line(g, "static void keys_%s(struct inst *I, struct ipa_thread *t)",
+        line(g, "/* the order of %s: keys cached in the thread's data; "
+                "whether they", st);
+        line(g, " * changed */");
+        line(g, "static bool keys_%s(struct inst *I, struct ipa_thread *t)",
              st);
         line(g, "{");
+        line(g, "    bool changed = false;");
         for (int k = 0; k < o->nr_keys; k++) {
             line(g, "    int64_t k%d = key_%s_%d(I, VALUE(t));", k, st, k);
+            line(g, "    changed = changed || k%d != P(I, VALUE(t))->"
+                    "order_key_[%d];", k, k);
             line(g, "    P(I, VALUE(t))->order_key_[%d] = k%d;", k, k);
         }
+        line(g, "    return changed;");
         line(g, "}");
         line(g, "%s", "");
         line(g, "static int cmp_%s(const struct ipa_thread *a, const struct "
@@ -1404,15 +1410,15 @@ static const char moves[] =
     "    ipa_dsl_release(I->rt, &I->locks, taken);\n"
     "}\n"
     "\n"
-    "/* After a thread attribute changed: a queued thread takes its new place. */\n"
+    "/* After a thread attribute changed: a queued thread whose keys changed\n"
+    " * takes its new place. */\n"
     "static void rekey(struct inst *I, struct ipa_thread *t)\n"
     "{\n"
     "    struct ipa_rq *rq = ipa_thread_rq(t);\n"
     "    int64_t state = P(I, VALUE(t))->state_;\n"
-    "    if (!rq || !state || !states[state - 1].keys)\n"
-    "        return;\n"
-    "    states[state - 1].keys(I, t);\n"
-    "    ipa_rq_reorder(rq, t);\n"
+    "    /* keys that did not change keep the thread's place among equals */\n"
+    "    if (rq && state && states[state - 1].keys && states[state - 1].keys(I, t))\n"
+    "        ipa_rq_reorder(rq, t);\n"
     "}\n"
     "\n";
 
@@ -1427,7 +1433,7 @@ static void state_table(struct gen *g)
     line(g, "    enum ipa_dsl_class cls;");
     line(g, "    int rq; /* its run queue on each core, -1: none */");
     line(g, "    bool single; /* holds one thread at most */");
-    line(g, "    void (*keys)(struct inst *I, struct ipa_thread *t);");
+    line(g, "    bool (*keys)(struct inst *I, struct ipa_thread *t);");
     line(g, "};");
     line(g, "%s", "");
     line(g, "static const struct state_desc states[] = {");

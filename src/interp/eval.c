@@ -491,14 +491,20 @@ static int state_slot(const struct inst *in)
     return in->p->nr_plain[IPA_ENT_PROCESS] + in->p->max_keys;
 }
 
-/* Caches the thread's order keys for @o's queue (program.h). */
-static void set_keys(struct inst *in, struct ipa_thread *t,
+/* Caches the thread's order keys for @o's queue (program.h); whether
+ * they changed. */
+static bool set_keys(struct inst *in, struct ipa_thread *t,
                      const struct order *o)
 {
     int64_t self = (int64_t)(intptr_t)t;
     int64_t *keys = thread_slots(t) + in->p->nr_plain[IPA_ENT_PROCESS];
-    for (int k = 0; k < o->nr_keys; k++)
-        keys[k] = ipa_interp_run(in, &o->keys[k], &self, 1);
+    bool changed = false;
+    for (int k = 0; k < o->nr_keys; k++) {
+        int64_t v = ipa_interp_run(in, &o->keys[k], &self, 1);
+        changed = changed || v != keys[k];
+        keys[k] = v;
+    }
+    return changed;
 }
 
 void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
@@ -530,11 +536,10 @@ static void rekey(struct inst *in, struct ipa_thread *t)
     int64_t state = thread_slots(t)[state_slot(in)];
     if (!rq || !state)
         return;
+    /* keys that did not change keep the thread's place among equals */
     const struct order *o = in->p->states[state - 1].order;
-    if (o) {
-        set_keys(in, t, o);
+    if (o && set_keys(in, t, o))
         ipa_rq_reorder(rq, t);
-    }
 }
 
 /* ---- statements -------------------------------------------------------------- */
