@@ -613,10 +613,28 @@ static bool rank_nodes_by_matrix(struct loader *l)
     return found;
 }
 
+/* Deepest common ancestor of @a and @b in the CPU tree. */
+static hwloc_obj_t common_ancestor(hwloc_obj_t a, hwloc_obj_t b)
+{
+    while (a->depth > b->depth)
+        a = a->parent;
+    while (b->depth > a->depth)
+        b = b->parent;
+    while (a != b) {
+        a = a->parent;
+        b = b->parent;
+    }
+    return a;
+}
+
 /*
  * Without a matrix, two nodes are as far apart as the smallest object of
  * the CPU tree that covers the cores of both: a deeper object is closer.
  * Objects covering a common core are nested, which makes this ultrametric.
+ * That object is the common ancestor of the objects covering each node, so
+ * hwloc's covering search runs once per node, not once per pair: per pair,
+ * "888 8" (888 nodes) kept the loader busy for over 25 s (found by
+ * fuzzing, tests/fuzz/regressions/topology/timeout-many-numa-nodes).
  */
 static void rank_nodes_by_tree(struct loader *l)
 {
@@ -627,22 +645,23 @@ static void rank_nodes_by_tree(struct loader *l)
         sets[n] = hwloc_bitmap_alloc();
     for (int i = 0; i < t->nr_cores; i++)
         hwloc_bitmap_set(sets[t->node[i]], l->pus[i]->os_index);
-    size_t nn = (size_t)nr * (size_t)nr;
-    int *depth = g_new(int, nn);
+    hwloc_obj_t *cover = g_new(hwloc_obj_t, nr);
+    for (int n = 0; n < nr; n++) {
+        cover[n] = hwloc_get_obj_covering_cpuset(l->h, sets[n]);
+        if (!cover[n])
+            cover[n] = hwloc_get_root_obj(l->h);
+        hwloc_bitmap_free(sets[n]);
+    }
+    g_free(sets);
     bool *used = g_new0(bool, l->max_depth + 1);
     hwloc_obj_t *by_depth = g_new0(hwloc_obj_t, l->max_depth + 1);
-    hwloc_bitmap_t both = hwloc_bitmap_alloc();
+    /* node_rank holds each pair's depth until the depths are ranked. */
     for (int x = 0; x < nr; x++)
-        for (int y = 0; y < nr; y++) {
-            if (x == y)
-                continue;
-            hwloc_bitmap_or(both, sets[x], sets[y]);
-            hwloc_obj_t cover = hwloc_get_obj_covering_cpuset(l->h, both);
-            if (!cover)
-                cover = hwloc_get_root_obj(l->h);
-            depth[x * nr + y] = cover->depth;
-            used[cover->depth] = true;
-            by_depth[cover->depth] = cover;
+        for (int y = x + 1; y < nr; y++) {
+            hwloc_obj_t o = common_ancestor(cover[x], cover[y]);
+            l->node_rank[x * nr + y] = l->node_rank[y * nr + x] = o->depth;
+            used[o->depth] = true;
+            by_depth[o->depth] = o;
         }
     int *rank_of_depth = g_new(int, l->max_depth + 1);
     l->nr_node_ranks = 0;
@@ -654,15 +673,11 @@ static void rank_nodes_by_tree(struct loader *l)
     for (int x = 0; x < nr; x++)
         for (int y = 0; y < nr; y++)
             l->node_rank[x * nr + y] =
-                x == y ? 0 : rank_of_depth[depth[x * nr + y]];
-    hwloc_bitmap_free(both);
-    for (int n = 0; n < nr; n++)
-        hwloc_bitmap_free(sets[n]);
+                x == y ? 0 : rank_of_depth[l->node_rank[x * nr + y]];
     g_free(rank_of_depth);
     g_free(by_depth);
     g_free(used);
-    g_free(depth);
-    g_free(sets);
+    g_free(cover);
 }
 
 /*
