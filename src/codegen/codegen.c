@@ -912,7 +912,7 @@ static void declare_locals(struct gen *g, const struct unit *u, int from)
 
 /* An expression unit: static int64_t @name(I, @params...). */
 static void expr_unit(struct gen *g, const char *name, const struct unit *u,
-                      const char *const *params, int nr_params)
+                      const char *const *params, int nr_params, bool lazy)
 {
     unit_begin(g, u, params, nr_params);
     /* lazy attributes, keys and initialisers get their entity, never none */
@@ -927,11 +927,14 @@ static void expr_unit(struct gen *g, const char *name, const struct unit *u,
     line(g, "{");
     g->indent++;
     char *where = at(u->node);
-    line(g, "enter(I, %s);", where);
+    if (lazy)
+        line(g, "enter(I, %s);", where);
+    else
+        line(g, "(void)I;");
     declare_locals(g, u, nr_params);
     char *v = expr(g, u->body);
     line_marker(g, u->node);
-    line(g, "return leave(I, %s);", v);
+    line(g, lazy ? "return leave(I, %s);" : "return %s;", v);
     line_reset(g);
     g_free(v);
     g_free(where);
@@ -962,9 +965,7 @@ static void stmt_unit(struct gen *g, const char *name, const struct unit *u,
     line(g, "size_t scratch_ = I->scratch_len;");
     if (u->is_try)
         line(g, "int taken_ = 0;");
-    char *where = at(u->node);
-    line(g, "enter(I, %s);", where);
-    g_free(where);
+
     declare_locals(g, u, nr_params);
     if (u->is_try) {
         line(g, "/* a try function: if a core's lock fails, do nothing */");
@@ -984,7 +985,6 @@ static void stmt_unit(struct gen *g, const char *name, const struct unit *u,
     if (u->is_try)
         line(g, "ipa_dsl_release(I->rt, &I->locks, taken_);");
     line(g, "I->scratch_len = scratch_;");
-    line(g, "I->depth--;");
     if (returns)
         line(g, "return r_;");
     g->indent--;
@@ -1062,8 +1062,7 @@ static const char prelude[] =
     "    return v;\n"
     "}\n"
     "\n"
-    "/* Every unit counts as the interpreter's frames do: only lazy\n"
-    " * attributes reading each other in a cycle get this deep. */\n"
+    "/* Lazy attributes nested this deep read each other in a cycle. */\n"
     "static inline void enter(struct inst *I, int line, int col)\n"
     "{\n"
     "    if (__builtin_expect(I->depth >= 256, 0))\n"
@@ -1232,9 +1231,6 @@ static void attr_structs(struct gen *g)
                 line(g, "    int64_t order_key_[%d];", g->p->max_keys);
             line(g, "    int64_t state_; /* STATE_x + 1, 0 before any move "
                     "*/");
-            if (g->p->nr_lazy_of[IPA_ENT_PROCESS])
-                line(g, "    struct lazy_cache lazy_[%d];",
-                     g->p->nr_lazy_of[IPA_ENT_PROCESS]);
         } else if (!g->p->nr_plain[ent]) {
             line(g, "    char none_; /* no attribute */");
         }
@@ -1313,18 +1309,17 @@ static void lazies(struct gen *g)
     for (int i = 0; i < p->nr_lazies; i++) {
         int ent = p->lazy_ent[i];
         char *eval = g_strdup_printf("%s_eval", g->lazy[i]);
-        expr_unit(g, eval, &p->lazies[i], self_param, 1);
+        expr_unit(g, eval, &p->lazies[i], self_param, 1, true);
         line(g, "static int64_t %s(struct inst *I, int64_t self)",
              g->lazy[i]);
         line(g, "{");
         g->indent++;
-        {
-            if (ent == IPA_ENT_PROCESS)
-                line(g, "struct lazy_cache *c = &P(I, self)->lazy_[%d];",
-                     p->lazy_index[i]);
-            else
-                line(g, "struct lazy_cache *c = &I->lazy[%d][(self - 1) * %d "
-                        "+ %d];", ent, p->nr_lazy_of[ent], p->lazy_index[i]);
+        if (ent == IPA_ENT_PROCESS) {
+            /* read about once per event where read at all: not cached */
+            line(g, "return %s(I, self);", eval);
+        } else {
+            line(g, "struct lazy_cache *c = &I->lazy[%d][(self - 1) * %d "
+                    "+ %d];", ent, p->nr_lazy_of[ent], p->lazy_index[i]);
             line(g, "if (c->epoch != I->epoch) {");
             line(g, "    c->value = %s(I, self);", eval);
             line(g, "    c->epoch = I->epoch;");
@@ -1348,7 +1343,7 @@ static void orders(struct gen *g)
         const char *st = p->states[i].name;
         for (int k = 0; k < o->nr_keys; k++) {
             char *name = g_strdup_printf("key_%s_%d", st, k);
-            expr_unit(g, name, &o->keys[k], self_param, 1);
+            expr_unit(g, name, &o->keys[k], self_param, 1, false);
             g_free(name);
         }
         line(g, "/* the order of %s: keys cached in the thread's data; "
@@ -1498,7 +1493,7 @@ static void inits(struct gen *g)
             const struct init *it = &g_array_index(a, struct init, i);
             char *name = g_strdup_printf("init_%s_%s", entity_name[ent],
                                          g->field[ent][it->slot]);
-            expr_unit(g, name, &it->unit, self_param, 1);
+            expr_unit(g, name, &it->unit, self_param, 1, false);
             g_free(name);
         }
         line(g, "static void init_%s(struct inst *I, int64_t self)",
@@ -1543,9 +1538,9 @@ static void builder(struct gen *g)
     names[p->builder->c2_slot] = "c2";
     if (p->builder->start.body)
         expr_unit(g, "builder_start_eval", &p->builder->start, self_param,
-                  1);
-    expr_unit(g, "builder_domain_eval", &p->builder->domain, names, 5);
-    expr_unit(g, "builder_group_eval", &p->builder->group, names, 5);
+                  1, false);
+    expr_unit(g, "builder_domain_eval", &p->builder->domain, names, 5, false);
+    expr_unit(g, "builder_group_eval", &p->builder->group, names, 5, false);
     if (p->builder->start.body) {
         line(g, "static int64_t builder_start(void *arg, int64_t self)");
         line(g, "{");

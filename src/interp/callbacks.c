@@ -365,11 +365,10 @@ bool ipa_interp_load(const char *path, const struct ipa_interp_options *opts,
     struct ipa_policy_ops *o = &p->ops;
     o->abi = IPA_RUNTIME_ABI;
     o->name = p->path;
-    /* attributes, order-key cache, current state, lazy cache (eval.c) */
+    /* attributes, order-key cache, current state (eval.c) */
     o->thread_data_size =
         sizeof(int64_t) *
-            (size_t)(p->nr_plain[IPA_ENT_PROCESS] + p->max_keys + 1) +
-        sizeof(struct lazy_cache) * (size_t)p->nr_lazy_of[IPA_ENT_PROCESS];
+        (size_t)(p->nr_plain[IPA_ENT_PROCESS] + p->max_keys + 1);
     o->core_data_size = sizeof(int64_t) * (size_t)p->nr_plain[IPA_ENT_CORE];
     o->policy_data_size = sizeof(struct inst *);
     for (int i = 0; i < p->nr_states; i++) {

@@ -362,25 +362,35 @@ static int64_t *slot_addr(struct inst *in, const struct xn *x, int64_t obj)
     }
 }
 
+/* Calls cannot recurse: only lazy attributes that read each other in a
+ * cycle nest without end, so they alone count towards the limit. */
+static int64_t run_lazy(struct inst *in, const struct xn *x, int64_t self)
+{
+    const struct unit *u = &in->p->lazies[x->a];
+    if (G_UNLIKELY(in->depth >= IPA_INTERP_MAX_DEPTH))
+        ipa_interp_fault(in, u->node, "calls nested too deeply (a lazy "
+                         "attribute that reads itself?)");
+    in->depth++;
+    int64_t v = ipa_interp_run(in, u, &self, 1);
+    in->depth--;
+    return v;
+}
+
+/* A thread's lazy attribute is read about once per event where it is
+ * read at all (a core's load sums its threads'): computed every time.
+ * Those of cores, domains and groups are cached for the epoch. */
 static G_GNUC_NO_INLINE int64_t lazy(struct inst *in, const struct xn *x,
                                      int64_t self)
 {
     const struct program *p = in->p;
     int ent = p->lazy_ent[x->a];
-    struct lazy_cache *c;
     if (ent == IPA_ENT_PROCESS)
-        /* a thread's cache is in its data, after the state slot */
-        c = (struct lazy_cache *)(thread_slots(thread_of(self)) +
-                                  p->nr_plain[IPA_ENT_PROCESS] + p->max_keys +
-                                  1) +
-            p->lazy_index[x->a];
-    else
-        c = in->lazy_cache[ent] + (self - 1) * p->nr_lazy_of[ent] +
-            p->lazy_index[x->a];
+        return run_lazy(in, x, self);
+    struct lazy_cache *c = in->lazy_cache[ent] +
+                           (self - 1) * p->nr_lazy_of[ent] +
+                           p->lazy_index[x->a];
     if (c->epoch != in->epoch) {
-        int64_t v = ipa_interp_run(in, &p->lazies[x->a], &self, 1);
-        /* the attribute's own evaluation may have moved nothing */
-        c->value = v;
+        c->value = run_lazy(in, x, self);
         c->epoch = in->epoch;
     }
     return c->value;
@@ -484,8 +494,7 @@ G_STATIC_ASSERT(IPA_C_RUNNING == (int)IPA_DSL_RUNNING &&
                 IPA_C_TERMINATED == (int)IPA_DSL_TERMINATED);
 
 /* Thread data: plain attributes, the order-key cache, the state the
- * interpreter last moved the thread into (index + 1), then the cache of
- * its lazy attributes. */
+ * interpreter last moved the thread into (index + 1). */
 static int state_slot(const struct inst *in)
 {
     return in->p->nr_plain[IPA_ENT_PROCESS] + in->p->max_keys;
@@ -677,8 +686,7 @@ int64_t ipa_interp_run(struct inst *in, const struct unit *u,
                        const int64_t *args, int nr_args)
 {
     int base = in->top;
-    if (G_UNLIKELY(base + u->nr_slots > in->stack_size ||
-                   in->depth >= IPA_INTERP_MAX_DEPTH))
+    if (G_UNLIKELY(base + u->nr_slots > in->stack_size))
         ipa_interp_fault(in, u->node, "calls nested too deeply (a lazy "
                          "attribute that reads itself?)");
     int64_t *saved = in->fp;
@@ -687,7 +695,6 @@ int64_t ipa_interp_run(struct inst *in, const struct unit *u,
     if (nr_args)
         memcpy(in->fp, args, sizeof(int64_t) * (size_t)nr_args);
     in->top = base + u->nr_slots;
-    in->depth++;
     int64_t r = 0;
     if (u->body->op < S_BLOCK) {
         r = eval(in, u->body);
@@ -702,6 +709,5 @@ int64_t ipa_interp_run(struct inst *in, const struct unit *u,
     }
     in->fp = saved;
     in->top = base;
-    in->depth--;
     return r;
 }

@@ -33,10 +33,9 @@ struct inst {
     int64_t *grp_data;
     struct ipa_dsl_span *grp_sets;
 
-    /* Lazy attributes, cached while nothing changes: `epoch` moves at
-     * every event, move and attribute write, so a cached value is never
-     * stale. Cores, domains and groups: [entity][lazy index]; threads
-     * keep theirs in their data (eval.c). */
+    /* Lazy attributes of cores, domains and groups, cached while nothing
+     * changes: `epoch` moves at every event, move and attribute write,
+     * so a cached value is never stale. [entity][lazy index] */
     struct lazy_cache {
         int64_t value;
         uint64_t epoch;
@@ -46,7 +45,7 @@ struct inst {
     int64_t *stack; /* frames */
     int stack_size;
     int top;        /* first free slot */
-    int depth;      /* units running: calls, lazy attributes, keys */
+    int depth;      /* lazy attributes being evaluated */
     int64_t *fp;    /* current frame */
     GArray *scratch; /* int64_t: foreach snapshots */
     uint64_t steps;
@@ -63,8 +62,7 @@ struct inst {
     int64_t ret;
 };
 
-/* Calls cannot recurse, so only lazy attributes reading each other in a
- * cycle nest this deep. */
+/* Lazy attributes nested this deep read each other in a cycle. */
 #define IPA_INTERP_MAX_DEPTH 256
 
 /* Runs a unit (handler, function, attribute) with @args in its first
