@@ -320,7 +320,7 @@ static void set_loop(struct gen *g, GString *s, const struct xn *set,
         } else {
             char *rq = tmp_name(g, "rq"), *t = tmp_name(g, "t");
             g_string_append_printf(
-                s, "{ struct ipa_rq *%s = ipa_core_rq(I->rt, (int)%s - 1, "
+                s, "{ struct ipa_rq *%s = rq_of(I, (int)%s - 1, "
                 "%d); for (struct ipa_thread *%s = ipa_rq_first(%s); %s; %s "
                 "= ipa_rq_next(%s, %s)) { int64_t %s = VALUE(%s); %s } }",
                 rq, core, set->b, t, rq, t, t, rq, t, elem, t, body);
@@ -393,7 +393,7 @@ static char *set_size(struct gen *g, const struct xn *set)
     if (set->op == SET_STATE && set->b >= 0) {
         char *core = object(g, set);
         char *r = g_strdup_printf(
-            "(int64_t)ipa_rq_count(ipa_core_rq(I->rt, (int)%s - 1, %d))",
+            "(int64_t)ipa_rq_count(rq_of(I, (int)%s - 1, %d))",
             core, set->b);
         g_free(core);
         return r;
@@ -426,7 +426,7 @@ static char *set_has(struct gen *g, const struct xn *x)
                 core, tv);
         else
             g_string_append_printf(
-                s, "in_ = ipa_thread_rq(THREAD(%s)) == ipa_core_rq(I->rt, "
+                s, "in_ = ipa_thread_rq(THREAD(%s)) == rq_of(I, "
                 "(int)%s - 1, %d);",
                 tv, core, set->b);
         g_free(core);
@@ -619,8 +619,8 @@ static char *expr(struct gen *g, const struct xn *x)
         return of_object(g, x, "VALUE(ipa_core_current(I->rt, (int)OBJ - 1))");
     case X_CSTATE1:
         return x->b < 0 ? of_object(g, x, "((void)OBJ, (int64_t)0)")
-                        : of_object(g, x, "VALUE(ipa_rq_first(ipa_core_rq("
-                                          "I->rt, (int)OBJ - 1, %d)))",
+                        : of_object(g, x, "VALUE(ipa_rq_first(rq_of("
+                                          "I, (int)OBJ - 1, %d)))",
                                     x->b);
     case X_DLEVEL:
         return of_object(g, x, "(int64_t)I->doms.level[OBJ - 1]");
@@ -1014,6 +1014,7 @@ static const char prelude[] =
     "    int attr_ids[NR_TRACE_ATTRS + 1];\n"
     "    struct ipa_dsl_domains doms;\n"
     "    struct ipa_dsl_span *core_sets, *dom_sets, *grp_sets;\n"
+    "    struct ipa_rq **rqs; /* [machine core][NR_RQS]: the partition's */\n"
     "    struct domain_attrs *dom;\n"
     "    struct group_attrs *grp;\n"
     "    /* lazy attributes of cores, domains and groups, valid while the\n"
@@ -1075,6 +1076,16 @@ static const char prelude[] =
     "{\n"
     "    I->depth--;\n"
     "    return v;\n"
+    "}\n"
+    "\n"
+    "/* A core's run queue without a call; the runtime names the fault of\n"
+    " * a core outside the partition. */\n"
+    "static inline struct ipa_rq *rq_of(struct inst *I, int core, int index)\n"
+    "{\n"
+    "    struct ipa_rq *rq = core >= 0 && core < I->nr_machine_cores\n"
+    "                            ? I->rqs[core * NR_RQS + index]\n"
+    "                            : NULL;\n"
+    "    return rq ? rq : ipa_core_rq(I->rt, core, index);\n"
     "}\n"
     "\n"
     "static inline int64_t ev_target(const struct inst *I)\n"
@@ -1199,8 +1210,10 @@ static void header(struct gen *g, const struct ipa_interp_options *opts)
                        "#include <ipasim/dsl.h>\n#include <ipasim/runtime.h>"
                        "\n\n#define SOURCE ");
     c_string(o, g->p->path);
-    g_string_append_printf(o, "\n#define NR_TRACE_ATTRS %u\n",
-                           g->p->attr_names->len);
+    g_string_append_printf(o, "\n#define NR_TRACE_ATTRS %u\n#define NR_RQS "
+                           "%d\n",
+                           g->p->attr_names->len,
+                           g->p->nr_rqs ? g->p->nr_rqs : 1);
     static const char *const sets_macro[] = {NULL, "NR_CORE_SETS",
                                              "NR_DOMAIN_SETS",
                                              "NR_GROUP_SETS"};
@@ -1393,7 +1406,7 @@ static const char moves[] =
     "    int taken = 0;\n"
     "    if (!ipa_dsl_lock_move(I->rt, &I->locks, t, core, &taken))\n"
     "        return;\n"
-    "    struct ipa_rq *rq = st->rq >= 0 ? ipa_core_rq(I->rt, core, st->rq) : NULL;\n"
+    "    struct ipa_rq *rq = st->rq >= 0 ? rq_of(I, core, st->rq) : NULL;\n"
     "    if (st->single && rq && ipa_rq_count(rq) > 0)\n"
     "        fault(I, line, col, \"state '%s' of core %d holds one thread and is not \"\n"
     "              \"empty\", st->name, core);\n"
@@ -1766,6 +1779,7 @@ static const char lifetime[] =
     "    free(I->cores_set);\n"
     "    free(I->mine);\n"
     "    free(I->core_sets);\n"
+    "    free(I->rqs);\n"
     "    free(I->dom_sets);\n"
     "    free(I->grp_sets);\n"
     "    free(I->dom);\n"
@@ -1822,9 +1836,16 @@ static void init_fini(struct gen *g)
     line(g, "I->nr_machine_cores = ipa_machine_cores(rt);");
     line(g, "I->cores_set = zalloc(I, (size_t)I->nr_cores, sizeof(int64_t));");
     line(g, "I->mine = zalloc(I, (size_t)I->nr_machine_cores, sizeof(bool));");
+    line(g, "I->rqs = zalloc(I, (size_t)I->nr_machine_cores * NR_RQS, "
+            "sizeof *I->rqs);");
     line(g, "for (int i = 0; i < I->nr_cores; i++) {");
-    line(g, "    I->cores_set[i] = ipa_core_at(rt, i) + 1;");
-    line(g, "    I->mine[ipa_core_at(rt, i)] = true;");
+    line(g, "    int core = ipa_core_at(rt, i);");
+    line(g, "    I->cores_set[i] = core + 1;");
+    line(g, "    I->mine[core] = true;");
+    if (p->nr_rqs)
+        line(g, "    for (int k = 0; k < NR_RQS; k++)");
+    if (p->nr_rqs)
+        line(g, "        I->rqs[core * NR_RQS + k] = ipa_core_rq(rt, core, k);");
     line(g, "}");
     line(g, "I->core_sets = zalloc(I, (size_t)I->nr_machine_cores * "
             "NR_CORE_SETS + 1,");
