@@ -210,29 +210,45 @@ static G_GNUC_NO_INLINE bool set_has(struct inst *in, const struct xn *set,
     return false;
 }
 
+static inline __attribute__((always_inline)) int64_t
+fold(int agg, int64_t acc, bool any, int64_t v)
+{
+    switch (agg) {
+    case AGG_SUM: return (int64_t)((uint64_t)acc + (uint64_t)v);
+    case AGG_COUNT: return acc + 1;
+    case AGG_OR: return acc || v;
+    case AGG_AND: return acc && v;
+    case AGG_MIN: return !any || v < acc ? v : acc;
+    case AGG_MAX: return !any || v > acc ? v : acc;
+    default: IPA_UNREACHABLE();
+    }
+}
+
 static G_GNUC_NO_INLINE int64_t aggregate(struct inst *in,
                                          const struct xn *x)
 {
     int64_t acc = x->aux == AGG_AND;
     bool any = false;
     for (int i = 0; i < x->nv; i++) {
-        if (x->aux == AGG_COUNT && x->v[i]->op != SET_MAP) {
-            acc += set_size(in, x->v[i]);
+        const struct xn *arg = x->v[i];
+        if (x->aux == AGG_COUNT && arg->op != SET_MAP) {
+            acc += set_size(in, arg);
+            continue;
+        }
+        int64_t v;
+        if (arg->op == SET_ONE) {
+            /* a plain value (`max(x, 1)`): no cursor; none adds nothing */
+            v = eval(in, arg->x);
+            if (v) {
+                acc = fold(x->aux, acc, any, v);
+                any = true;
+            }
             continue;
         }
         struct cursor c;
-        set_open(in, x->v[i], &c);
-        int64_t v;
+        set_open(in, arg, &c);
         while (cursor_next(in, &c, &v)) {
-            switch (x->aux) {
-            case AGG_SUM: acc = (int64_t)((uint64_t)acc + (uint64_t)v); break;
-            case AGG_COUNT: acc++; break;
-            case AGG_OR: acc = acc || v; break;
-            case AGG_AND: acc = acc && v; break;
-            case AGG_MIN: acc = !any || v < acc ? v : acc; break;
-            case AGG_MAX: acc = !any || v > acc ? v : acc; break;
-            default: IPA_UNREACHABLE();
-            }
+            acc = fold(x->aux, acc, any, v);
             any = true;
         }
     }
@@ -691,9 +707,11 @@ int64_t ipa_interp_run(struct inst *in, const struct unit *u,
                          "attribute that reads itself?)");
     int64_t *saved = in->fp;
     in->fp = in->stack + base;
-    memset(in->fp, 0, sizeof(int64_t) * (size_t)u->nr_slots);
-    if (nr_args)
-        memcpy(in->fp, args, sizeof(int64_t) * (size_t)nr_args);
+    /* most units are attributes and keys of a slot or two: no libc call */
+    for (int i = 0; i < nr_args; i++)
+        in->fp[i] = args[i];
+    for (int i = nr_args; i < u->nr_slots; i++)
+        in->fp[i] = 0;
     in->top = base + u->nr_slots;
     int64_t r = 0;
     if (u->body->op < S_BLOCK) {
