@@ -250,8 +250,16 @@ static char *load_in_child(const char *xml, size_t len, GString **clean)
         char *copy = g_malloc(len + 1);
         if (__sanitizer_set_death_callback)
             __sanitizer_set_death_callback(NULL);
-        /* some files make hwloc loop for minutes: SIGALRM ends it */
-        signal(SIGALRM, SIG_DFL);
+        /* The child must die of what hwloc does, for the parent to name
+         * it: a handler inherited from the parent (libFuzzer's, which
+         * reported hwloc's failed asserts as ipasim crashes, in
+         * tests/fuzz/regressions/topology/crash-hwloc-assert-abort) would
+         * run in its place. Some files make hwloc loop for minutes:
+         * SIGALRM ends it. */
+        static const int fatal[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE,
+                                    SIGILL, SIGALRM};
+        for (size_t i = 0; i < G_N_ELEMENTS(fatal); i++)
+            signal(fatal[i], SIG_DFL);
         alarm(XML_SECONDS);
         close(fds[0]);
         memcpy(copy, xml, len);
@@ -613,16 +621,20 @@ static bool rank_nodes_by_matrix(struct loader *l)
     return found;
 }
 
-/* Deepest common ancestor of @a and @b in the CPU tree. */
+/*
+ * Deepest common ancestor of @a and @b in the CPU tree. Depth is the level,
+ * and a parent may be several levels up (a package straight under the
+ * machine, beside groups), so only the deeper of the two steps up: stepping
+ * both at once could pass the ancestor and run off the root (found by
+ * fuzzing, tests/fuzz/regressions/topology/crash-skipped-level-ancestor).
+ */
 static hwloc_obj_t common_ancestor(hwloc_obj_t a, hwloc_obj_t b)
 {
-    while (a->depth > b->depth)
-        a = a->parent;
-    while (b->depth > a->depth)
-        b = b->parent;
     while (a != b) {
-        a = a->parent;
-        b = b->parent;
+        if (a->depth >= b->depth)
+            a = a->parent;
+        else
+            b = b->parent;
     }
     return a;
 }
