@@ -853,12 +853,15 @@ static bool name_slot(const struct xn *x, void *arg)
     return false;
 }
 
-/* Slots bound to set elements (foreach, selections, maps)... */
+/* Slots bound to set elements (foreach, selections, maps)... but for a
+ * map's values (`cores.current` holds none for an idle core). */
 static bool mark_element(const struct xn *x, void *arg)
 {
     struct gen *g = arg;
-    if ((x->op == S_FOREACH || x->op == X_SELECT || x->op == SET_MAP) &&
-        x->a < g->nr_slots)
+    bool elements = x->op == SET_MAP ||
+                    ((x->op == S_FOREACH || x->op == X_SELECT) &&
+                     x->x->op != SET_MAP);
+    if (elements && x->a < g->nr_slots)
         g->sure[x->a] = true;
     return false;
 }
