@@ -120,16 +120,13 @@ struct figures {
     char message[256];
 };
 
-/* How a measured DSL policy runs: C generation and compilation happen
- * before the clock starts. */
-static bool compiled_mode;
-
+/* A DSL policy @compiled is generated and built before the clock starts. */
 static void measure_child(const struct ipa_topo *topo,
                           const struct ipa_trace *trace, const char *spec,
-                          uint64_t until_ns, uint64_t max_events,
-                          struct figures *f)
+                          bool compiled, uint64_t until_ns,
+                          uint64_t max_events, struct figures *f)
 {
-    struct ipa_interp_options dsl = {.compiled = compiled_mode};
+    struct ipa_interp_options dsl = {.compiled = compiled};
     GError *error = NULL;
     struct ipa_setup setup = {0};
     char *one[] = {(char *)spec, NULL};
@@ -168,7 +165,8 @@ static void measure_child(const struct ipa_topo *topo,
 /* Runs one policy on the workload in a child process. */
 static struct figures measure(const struct ipa_topo *topo,
                               const struct ipa_trace *trace, const char *spec,
-                              uint64_t until_ns, uint64_t max_events)
+                              bool compiled, uint64_t until_ns,
+                              uint64_t max_events)
 {
     struct figures f = {0};
     int fd[2];
@@ -180,7 +178,7 @@ static struct figures measure(const struct ipa_topo *topo,
     pid_t pid = fork();
     if (pid == 0) {
         close(fd[0]);
-        measure_child(topo, trace, spec, until_ns, max_events, &f);
+        measure_child(topo, trace, spec, compiled, until_ns, max_events, &f);
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         f.maxrss_kb = ru.ru_maxrss;
@@ -221,18 +219,6 @@ static double per_event(const struct figures *f)
     return f->ok && f->events ? f->wall / (double)f->events : 0;
 }
 
-static struct figures measure_mode(const struct ipa_topo *topo,
-                                   const struct ipa_trace *trace,
-                                   const char *spec, bool compiled,
-                                   uint64_t until_ns)
-{
-    bool saved = compiled_mode;
-    compiled_mode = compiled;
-    struct figures f = measure(topo, trace, spec, until_ns, 0);
-    compiled_mode = saved;
-    return f;
-}
-
 static void print_ratio(const char *what, const struct figures *a,
                         const struct figures *b)
 {
@@ -250,16 +236,16 @@ static bool bench_pairs(const struct ipa_topo *topo,
                                            {"cfs.c", "cfs.ipa"}};
     bool ok = true;
     for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++) {
-        struct figures c = measure_mode(topo, trace, pairs[i][0], false,
-                                        until_ns);
+        struct figures c = measure(topo, trace, pairs[i][0], false, until_ns,
+                                   0);
         print_row(pairs[i][0], &c);
-        struct figures in = measure_mode(topo, trace, pairs[i][1], false,
-                                         until_ns);
+        struct figures in = measure(topo, trace, pairs[i][1], false,
+                                    until_ns, 0);
         char *label = g_strdup_printf("%s interp", pairs[i][1]);
         print_row(label, &in);
         g_free(label);
-        struct figures gen = measure_mode(topo, trace, pairs[i][1], true,
-                                          until_ns);
+        struct figures gen = measure(topo, trace, pairs[i][1], true,
+                                     until_ns, 0);
         label = g_strdup_printf("%s compiled", pairs[i][1]);
         print_row(label, &gen);
         g_free(label);
@@ -272,7 +258,7 @@ static bool bench_pairs(const struct ipa_topo *topo,
 
 /* Cost per event and memory per thread as the machine and the workload
  * grow: flat rows mean the engine and the policy scale. */
-static bool bench_scale(const char *spec, uint64_t max_events)
+static bool bench_scale(const char *spec, bool compiled, uint64_t max_events)
 {
     static const int cores[] = {64, 256, 1024};
     static const int threads[] = {1000, 10000, 100000};
@@ -296,7 +282,7 @@ static bool bench_scale(const char *spec, uint64_t max_events)
         struct figures first = {0};
         for (size_t j = 0; j < G_N_ELEMENTS(threads); j++) {
             struct ipa_trace *trace = generate(threads[j]);
-            struct figures f = measure(topo, trace, spec, 0, max_events);
+            struct figures f = measure(topo, trace, spec, compiled, 0, max_events);
             ipa_trace_free(trace);
             if (!f.ok) {
                 printf("%7d %8d failed: %s\n", cores[i], threads[j],
@@ -373,20 +359,16 @@ int ipa_cmd_bench(int argc, char **argv)
                     "--threads must be between 2 and 1000000");
         goto out;
     }
-    if (mode && strcmp(mode, "interpreted") && strcmp(mode, "compiled")) {
-        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "--mode: expected 'interpreted' or 'compiled', not '%s'",
-                    mode);
+    bool compiled;
+    if (!ipa_setup_mode(mode, &compiled, &error))
         goto out;
-    }
-    compiled_mode = mode && !strcmp(mode, "compiled");
     if (scale_events < 1) {
         g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
                     "--scale-events must be positive");
         goto out;
     }
     if (scale) {
-        code = bench_scale(policies ? policies[0] : "cfs.c",
+        code = bench_scale(policies ? policies[0] : "cfs.c", compiled,
                            (uint64_t)scale_events)
                    ? IPA_EXIT_OK
                    : IPA_EXIT_FAIL;
@@ -405,7 +387,7 @@ int ipa_cmd_bench(int argc, char **argv)
         ok = bench_pairs(topo, trace, until_ns);
     } else {
         for (char **s = policies; *s; s++) {
-            struct figures f = measure(topo, trace, *s, until_ns, 0);
+            struct figures f = measure(topo, trace, *s, compiled, until_ns, 0);
             print_row(*s, &f);
             ok = ok && f.ok;
         }

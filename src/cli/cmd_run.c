@@ -204,17 +204,13 @@ static int run(struct run_options *o)
                     "--step-limit must be positive");
         goto out;
     }
-    if (o->mode && strcmp(o->mode, "interpreted") &&
-        strcmp(o->mode, "compiled")) {
-        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "--mode: expected 'interpreted' or 'compiled', not '%s'",
-                    o->mode);
+    bool compiled;
+    if (!ipa_setup_mode(o->mode, &compiled, &error))
         goto out;
-    }
     struct ipa_interp_options dsl = {
         (const char *const *)o->params,
         o->params ? (int)g_strv_length(o->params) : 0,
-        (uint64_t)o->step_limit, o->mode && !strcmp(o->mode, "compiled")};
+        (uint64_t)o->step_limit, compiled};
     if (!ipa_setup_policies(&setup, o->policies, &dsl, &error))
         goto out;
     if (o->log && !out_open(&log, o->log, &error))

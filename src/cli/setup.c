@@ -127,3 +127,15 @@ bool ipa_setup_topology(const char *arg, struct ipa_topo **out, GError **error)
     g_free(path);
     return ok;
 }
+
+bool ipa_setup_mode(const char *mode, bool *compiled, GError **error)
+{
+    *compiled = mode && !strcmp(mode, "compiled");
+    if (mode && !*compiled && strcmp(mode, "interpreted")) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "--mode: expected 'interpreted' or 'compiled', not '%s'",
+                    mode);
+        return false;
+    }
+    return true;
+}

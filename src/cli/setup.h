@@ -29,6 +29,10 @@ bool ipa_setup_partitions(struct ipa_setup *setup, struct ipa_sim *sim,
                           GError **error);
 void ipa_setup_fini(struct ipa_setup *setup);
 
+/* Reads --mode (NULL: the default, interpreted): *@compiled says whether
+ * DSL policies run as generated C. */
+bool ipa_setup_mode(const char *mode, bool *compiled, GError **error);
+
 /* Resolves a topology argument: a shipped or existing file, else the
  * string itself (synthetic description or "host"). */
 bool ipa_setup_topology(const char *arg, struct ipa_topo **out,

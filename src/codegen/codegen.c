@@ -283,6 +283,15 @@ static char *combine_distance(struct gen *g, const struct xn *x,
     return r;
 }
 
+/* The entity whose plain attribute an X_*FIELD node reads. */
+static int field_entity(int op)
+{
+    return op == X_PFIELD   ? IPA_ENT_PROCESS
+           : op == X_CFIELD ? IPA_ENT_CORE
+           : op == X_DFIELD ? IPA_ENT_DOMAIN
+                            : IPA_ENT_GROUP;
+}
+
 /* OBJ: the entity (of_object) */
 static const char *const psys_c[] = {
     "(int64_t)ipa_thread_id(THREAD(OBJ))",
@@ -605,10 +614,7 @@ static char *expr(struct gen *g, const struct xn *x)
     case X_CFIELD:
     case X_DFIELD:
     case X_GFIELD: {
-        int ent = x->op == X_PFIELD   ? IPA_ENT_PROCESS
-                  : x->op == X_CFIELD ? IPA_ENT_CORE
-                  : x->op == X_DFIELD ? IPA_ENT_DOMAIN
-                                      : IPA_ENT_GROUP;
+        int ent = field_entity(x->op);
         return of_object(g, x, "%s(I, OBJ)->%s", entity_accessor[ent],
                          g->field[ent][x->a]);
     }
@@ -704,10 +710,7 @@ static void stmt_assign(struct gen *g, const struct xn *s)
         g_free(v);
         return;
     }
-    int ent = lv->op == X_PFIELD   ? IPA_ENT_PROCESS
-              : lv->op == X_CFIELD ? IPA_ENT_CORE
-              : lv->op == X_DFIELD ? IPA_ENT_DOMAIN
-                                   : IPA_ENT_GROUP;
+    int ent = field_entity(lv->op);
     char *o = object(g, lv);
     const char *f = g->field[ent][lv->a];
     /* the value first, then the entity: eval.c's order */
@@ -748,14 +751,15 @@ static void stmt_foreach(struct gen *g, const struct xn *s)
         /* cores and builder sets never change: walk them in place */
         GString *loop = g_string_new(NULL);
         char *e = tmp_name(g, "e");
-        char *head = g_strdup_printf("%s = %s; BODY_", var, e);
+        /* the body is statements of its own: the one-line loop is split
+         * at a byte no generated C contains */
+        char *head = g_strdup_printf("%s = %s; \001", var, e);
         set_loop(g, loop, s->x, e, head);
-        /* the body is statements of its own: split the one-line loop */
-        char *cut = strstr(loop->str, "BODY_");
+        char *cut = strchr(loop->str, '\001');
         *cut = 0;
         line(g, "%s", loop->str);
         sub_block(g, s->y);
-        line(g, "%s", cut + strlen("BODY_"));
+        line(g, "%s", cut + 1);
         g_string_free(loop, TRUE);
         g_free(e);
         g_free(head);
@@ -1217,18 +1221,14 @@ static void header(struct gen *g, const struct ipa_interp_options *opts)
                            "%d\n",
                            g->p->attr_names->len,
                            g->p->nr_rqs ? g->p->nr_rqs : 1);
-    static const char *const sets_macro[] = {NULL, "NR_CORE_SETS",
-                                             "NR_DOMAIN_SETS",
-                                             "NR_GROUP_SETS"};
     for (int ent = IPA_ENT_CORE; ent < IPA_ENT_COUNT; ent++)
-        g_string_append_printf(o, "#define %s %d\n", sets_macro[ent],
+        g_string_append_printf(o, "#define %s %d\n", set_count[ent],
                                g->p->nr_sets[ent]);
     g_string_append(o, "\n");
 }
 
 static void attr_structs(struct gen *g)
 {
-    static const char *const what[] = {"thread", "core", "domain", "group"};
     line(g, "/* A lazy attribute's value, valid while the instance's epoch "
             "(bumped by");
     line(g, " * every event, move and attribute write) stays. */");
@@ -1238,7 +1238,7 @@ static void attr_structs(struct gen *g)
     line(g, "};");
     line(g, "%s", "");
     for (int ent = 0; ent < IPA_ENT_COUNT; ent++) {
-        line(g, "/* the %s's attributes */", what[ent]);
+        line(g, "/* the %s's attributes */", entity_name[ent]);
         line(g, "struct %s_attrs {", entity_name[ent]);
         for (int i = 0; i < g->p->nr_plain[ent]; i++)
             line(g, "    int64_t %s;", g->field[ent][i]);
@@ -1564,19 +1564,12 @@ static void builder(struct gen *g)
         line(g, "}");
         line(g, "%s", "");
     }
+    /* each predicate's arguments in slot order; the other's are 0 */
     const char *dom_args[5], *grp_args[5];
-    /* argument lists in slot order */
     for (int i = 0; i < 5; i++) {
-        const char *n = names[i];
-        dom_args[i] = !strcmp(n, "self")   ? "self"
-                      : !strcmp(n, "dist") ? "dist"
-                      : !strcmp(n, "c")    ? "c"
-                                           : "0";
-        grp_args[i] = !strcmp(n, "self")   ? "self"
-                      : !strcmp(n, "dist") ? "dist"
-                      : !strcmp(n, "c1")   ? "c1"
-                      : !strcmp(n, "c2")   ? "c2"
-                                           : "0";
+        bool pair = i == p->builder->c1_slot || i == p->builder->c2_slot;
+        dom_args[i] = pair ? "0" : names[i];
+        grp_args[i] = i == p->builder->c_slot ? "0" : names[i];
     }
     line(g, "static bool builder_in_domain(void *arg, int64_t self, int dist, "
             "int64_t c)");

@@ -508,19 +508,10 @@ static void loop(struct ipa_sim *sim)
                                 "%llu ns",
                                 (unsigned long long)sim->nr_events,
                                 (unsigned long long)sim->now));
-        /* A core's tick and balancing re-arm themselves first thing: left
-         * at the head, the re-arming push moves them down in one sift
-         * rather than a pop and a push (same keys, so the same order);
-         * one that does not re-arm is taken out after. */
-        bool periodic = ev->kind == EV_TICK || ev->kind == EV_BALANCE;
-        uint64_t seq = ev->seq;
-        if (!periodic)
-            ipa_evq_pop(&sim->evq);
+        ipa_evq_pop(&sim->evq);
         sim->now = ev->time_ns;
         sim->nr_events++;
         handle(sim, ev);
-        if (periodic && ipa_event_queued(ev) && ev->seq == seq)
-            ipa_evq_remove(&sim->evq, ev);
         ipa_dispatch_resched(sim);
         check_invariants(sim, ev);
         for (int p = 0; p < sim->nr_parts; p++)

@@ -131,31 +131,22 @@ done:
     return so;
 }
 
-/* The C of a DSL policy, generated into the cache under a name that
- * covers the policy's text, its parameters and the ipasim version (the
- * name is known before the C is, for its #line markers). It is generated
- * at every load (milliseconds) and the file rewritten when it differs, so
- * a change of the generator itself is never hidden; the compiled object's
- * own key is the preprocessed C (ipa_policy_compile_c). */
+/* The C of a DSL policy, generated at every load (milliseconds) into the
+ * cache and written there when it differs, so that neither an edit of the
+ * policy nor a change of the generator is hidden; its name (known before
+ * the C is, for the #line markers) stands for the policy, its parameters
+ * and the ipasim version. The compiled object's own key is the
+ * preprocessed C (ipa_policy_compile_c). */
 static char *generate_c(const char *path, const struct ipa_interp_options *dsl,
                         GError **error)
 {
-    char *text = NULL;
-    gsize len = 0;
-    if (!g_file_get_contents(path, &text, &len, NULL)) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "policy '%s': cannot read it", path);
-        return NULL;
-    }
     GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
     g_checksum_update(sum, (const guchar *)IPASIM_VERSION,
                       sizeof IPASIM_VERSION);
     g_checksum_update(sum, (const guchar *)path, (gssize)strlen(path) + 1);
-    g_checksum_update(sum, (const guchar *)text, (gssize)len);
     for (int i = 0; i < dsl->nr_params; i++)
         g_checksum_update(sum, (const guchar *)dsl->params[i],
                           (gssize)strlen(dsl->params[i]) + 1);
-    g_free(text);
     char *dir = cache_dir();
     char *base = g_path_get_basename(path);
     char *c = g_strdup_printf("%s/%.16s-%s.c", dir, g_checksum_get_string(sum),
