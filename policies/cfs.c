@@ -99,6 +99,7 @@ struct cfs_domain {
 };
 
 enum { READY_Q };
+enum { LOAD_SUM }; /* the ipa_rq_sum slot of queue loads */
 
 static int cmp_vruntime(const struct ipa_thread *a, const struct ipa_thread *b,
                         void *arg);
@@ -160,10 +161,12 @@ static int own_core(struct ipa_rt *rt, int core)
 /* ---- load ---------------------------------------------------------------- */
 
 /* Weight, shared among the live threads of the thread's group; at least 1.
- * Group sizes change whenever a group's thread arrives or exits, on any
- * core, so loads are recomputed when read rather than kept in sums. */
-static int64_t thread_load(struct ipa_rt *rt, const struct ipa_thread *t)
+ * It reads only what ipa_rq_sum allows, so the runtime keeps the queues'
+ * sums of it (and recomputes them when a group's size changes). */
+static int64_t thread_load(struct ipa_rt *rt, const struct ipa_thread *t,
+                           void *arg)
 {
+    (void)arg;
     int64_t load = ipa_thread_weight(t);
     int group = ipa_thread_group(t);
     if (group >= 0) {
@@ -179,10 +182,8 @@ static int64_t core_load(struct ipa_rt *rt, int core)
 {
     struct ipa_rq *rq = ready(rt, core);
     struct ipa_thread *cur = ipa_core_current(rt, core);
-    int64_t load = cur ? thread_load(rt, cur) : 0;
-    for (struct ipa_thread *t = ipa_rq_first(rq); t; t = ipa_rq_next(rq, t))
-        load += thread_load(rt, t);
-    return load;
+    int64_t load = cur ? thread_load(rt, cur, NULL) : 0;
+    return load + ipa_rq_sum(rt, rq, LOAD_SUM, thread_load, NULL);
 }
 
 /* Sum of the online cores' loads per online core, times AVG_SCALE; 0 when
@@ -418,7 +419,7 @@ static bool pull(struct ipa_rt *rt, int self, int from, int64_t imbalance)
     struct ipa_thread *t = ipa_rq_first(src);
     while (t && imbalance > 0) {
         struct ipa_thread *next = ipa_rq_next(src, t);
-        int64_t load = thread_load(rt, t);
+        int64_t load = thread_load(rt, t, NULL);
         if (ipa_thread_allowed(t, self) && load / 2 <= imbalance) {
             migrate(rt, t, self);
             imbalance -= load;

@@ -221,6 +221,27 @@ IPA_API void ipa_rq_reorder(struct ipa_rq *rq, struct ipa_thread *t);
 /* The core whose queue this is, -1 for a global queue. */
 IPA_API int ipa_rq_core(const struct ipa_rq *rq);
 
+/*
+ * Sums the runtime keeps per queue, as Linux keeps a run queue's load.
+ * ipa_rq_sum returns the sum over @rq's threads of value(t), wrapping as
+ * uint64_t. The first call computes it, calling @value for each thread in
+ * queue order; later calls follow the threads coming and going and call
+ * @value again only after something it may read has changed. So @value
+ * may read only the thread's weight, nice value, group, group size and
+ * trace attributes, and constants: a group's size changing (a thread of it
+ * arriving or exiting) makes every sum be computed again, at its next call.
+ * @value must not move threads.
+ *
+ * @slot (0 to IPA_RQ_SUMS - 1) names one value (with its @arg) for the
+ * whole policy instance; using it for another is a policy fault.
+ */
+#define IPA_RQ_SUMS 2
+typedef int64_t (*ipa_thread_value_fn)(struct ipa_rt *rt,
+                                        const struct ipa_thread *t,
+                                        void *arg);
+IPA_API int64_t ipa_rq_sum(struct ipa_rt *rt, struct ipa_rq *rq, int slot,
+                           ipa_thread_value_fn value, void *arg);
+
 /* ---- threads ------------------------------------------------------------- */
 
 IPA_API int ipa_thread_id(const struct ipa_thread *t);

@@ -467,6 +467,19 @@ static char *aggregate(struct gen *g, const struct xn *x)
                            "= false; ",
                            x->aux == AGG_AND);
     for (int i = 0; i < x->nv; i++) {
+        const struct xn *arg = x->v[i];
+        if (arg->op == SET_MAP && arg->aux != KEPT_SUM_NONE) {
+            /* program.h's KEPT_SUM: the runtime's sum of the queue */
+            char *core = object(g, arg->x);
+            g_string_append_printf(
+                s, "acc_ = (int64_t)((uint64_t)acc_ + (uint64_t)ipa_rq_sum("
+                "I->rt, rq_of(I, (int)%s - 1, %d), %d, kept_sum_%d, I)); "
+                "(void)%s; ",
+                core, arg->x->b, arg->aux - 1, arg->aux - 1,
+                g->slot[arg->a]);
+            g_free(core);
+            continue;
+        }
         if (x->aux == AGG_COUNT && x->v[i]->op != SET_MAP) {
             char *n = set_size(g, x->v[i]);
             g_string_append_printf(s, "acc_ += %s; ", n);
@@ -1309,6 +1322,9 @@ static void prototypes(struct gen *g)
         line(g, "static __attribute__((unused)) int64_t %s(struct inst *I, "
                 "int64_t self);",
              g->lazy[i]);
+    for (int i = 0; i < g->p->nr_kept; i++)
+        line(g, "static int64_t kept_sum_%d(struct ipa_rt *rt, const struct "
+                "ipa_thread *t, void *arg);", i);
     line(g, "/* unused by a policy that writes no thread attribute */");
     line(g, "static __attribute__((unused)) void rekey(struct inst *I,");
     line(g, "                                          struct ipa_thread *t);");
@@ -1346,6 +1362,21 @@ static void lazies(struct gen *g)
         line(g, "}");
         line(g, "%s", "");
         g_free(eval);
+    }
+}
+
+/* The value functions of the sums the runtime keeps (KEPT_SUM). */
+static void kept_sums(struct gen *g)
+{
+    for (int i = 0; i < g->p->nr_kept; i++) {
+        line(g, "static int64_t kept_sum_%d(struct ipa_rt *rt, const struct "
+                "ipa_thread *t, void *arg)", i);
+        line(g, "{");
+        line(g, "    (void)rt;");
+        line(g, "    return %s((struct inst *)arg, VALUE(t));",
+             g->lazy[g->p->kept_lazy[i]]);
+        line(g, "}");
+        line(g, "%s", "");
     }
 }
 
@@ -1968,6 +1999,7 @@ bool ipa_codegen(const char *path, const struct ipa_interp_options *opts,
     orders(&g);
     state_table(&g);
     lazies(&g);
+    kept_sums(&g);
     inits(&g);
     builder(&g);
     functions(&g);

@@ -176,8 +176,10 @@ void ipa_dispatch_arrive(struct ipa_sim *sim, struct ipa_thread *t,
     t->wake_ns = sim->now;
     t->latency_pending = true;
     sim->state_count[IPA_STATE_NOT_QUEUED]++;
-    if (t->group >= 0)
+    if (t->group >= 0) {
         sim->group_live[t->group]++;
+        sim->attrs_version++;
+    }
     place(sim, t, source_core, true);
 }
 
@@ -206,8 +208,10 @@ void ipa_dispatch_terminate(struct ipa_sim *sim, struct ipa_thread *t)
     t->end_ns = sim->now;
     sim->live--;
     sim->last_exit_ns = sim->now;
-    if (t->group >= 0)
+    if (t->group >= 0) {
         sim->group_live[t->group]--;
+        sim->attrs_version++;
+    }
 }
 
 bool ipa_dispatch_yield(struct ipa_sim *sim, struct ipa_thread *t)

@@ -40,6 +40,11 @@ struct ipa_rq {
     struct ipa_rb_tree tree;
     const struct ipa_rq_desc *desc;
     int core; /* -1 for a global queue */
+    /* ipa_rq_sum: slot s is kept (bit s of sums_kept) while every thread
+     * in the queue holds its value of version sum_version[s] */
+    unsigned sums_kept;
+    uint64_t sum_version[IPA_RQ_SUMS];
+    uint64_t sum[IPA_RQ_SUMS];
 };
 
 struct ipa_thread {
@@ -50,6 +55,8 @@ struct ipa_thread {
     struct ipa_rb_node rb;
     void *data;        /* the policy's slot */
     struct ipa_rt *rt; /* its partition */
+    uint64_t value[IPA_RQ_SUMS];         /* ipa_rq_sum's */
+    uint64_t value_version[IPA_RQ_SUMS]; /* 0: never computed */
     const struct ipa_thread_spec *spec;
     const uint64_t *affinity; /* cpuset words, NULL = every core */
     int weight, nice, group;
@@ -118,6 +125,9 @@ struct ipa_rt {
     struct ipa_wc *wc;
     const struct ipa_wc_result *wc_result; /* once the run has ended */
     uint64_t *migrations_by_distance;
+    /* what each ipa_rq_sum slot sums, set by its first use */
+    ipa_thread_value_fn sum_value[IPA_RQ_SUMS];
+    void *sum_arg[IPA_RQ_SUMS];
     bool initialised;
 };
 
@@ -161,6 +171,9 @@ struct ipa_sim {
     int timers; /* threads with an armed arrival or wake-up */
     int state_count[IPA_STATE_COUNT];
     int *group_live;
+    /* changes with every input ipa_rq_sum values may read (group sizes);
+     * starts at 1 */
+    uint64_t attrs_version;
 
     struct channel *channels;
     struct mutex *mutexes;

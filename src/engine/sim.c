@@ -304,6 +304,7 @@ static void setup_threads(struct ipa_sim *sim)
     for (guint i = 0; i < tr->barriers->len; i++)
         sim->barriers[i].parties = g_array_index(tr->barrier_parties, int, i);
     sim->group_live = g_new0(int, tr->groups->len + 1);
+    sim->attrs_version = 1;
     sim->group_latency = g_new0(struct ipa_hist, tr->groups->len + 1);
 
     for (guint i = 0; i < tr->threads->len; i++) {

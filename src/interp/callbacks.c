@@ -292,6 +292,8 @@ static int init(struct ipa_rt *rt)
     *(struct inst **)ipa_policy_data(rt) = in;
     in->p = p;
     in->rt = rt;
+    for (int i = 0; i < p->nr_kept; i++)
+        in->kept[i] = (struct kept_sum){in, p->kept_lazy[i]};
     in->stack_size = STACK_SLOTS;
     in->stack = g_new0(int64_t, STACK_SLOTS);
     in->scratch = g_array_sized_new(FALSE, FALSE, sizeof(int64_t), 1024);

@@ -701,6 +701,119 @@ static void compile_builder(struct cc *cc)
                             ipa_xn_reads_slot(grp, p->builder->c_slot);
 }
 
+/* ---- sums the runtime keeps (program.h's KEPT_SUM) ---------------------- */
+
+static bool stable_lazy(const struct program *p, int lazy, int depth);
+
+/* Whether @x depends only on what ipa_rq_sum lets a value read: locals in
+ * @slots hold such values (slot 0 is the thread). */
+static bool stable_value(const struct program *p, const struct xn *x,
+                         uint64_t slots, int depth)
+{
+    switch (x->op) {
+    case X_CONST:
+        return true;
+    case X_LOCAL:
+        return x->a < 64 && (slots >> x->a & 1);
+    case X_UNARY:
+    case X_VALID:
+    case X_PATTR:
+        return stable_value(p, x->x, slots, depth);
+    case X_BINARY:
+    case X_AND:
+    case X_OR:
+        return stable_value(p, x->x, slots, depth) &&
+               stable_value(p, x->y, slots, depth);
+    case X_PSYS:
+        return (x->a == PS_ID || x->a == PS_WEIGHT || x->a == PS_NICE ||
+                x->a == PS_TGROUP || x->a == PS_GROUP_SIZE) &&
+               stable_value(p, x->x, slots, depth);
+    case X_LAZY:
+        return p->lazy_ent[x->a] == IPA_ENT_PROCESS &&
+               stable_value(p, x->x, slots, depth) &&
+               stable_lazy(p, x->a, depth + 1);
+    case X_AGG:
+        for (int i = 0; i < x->nv; i++) {
+            const struct xn *arg = x->v[i];
+            if (arg->op == SET_ONE) {
+                if (!stable_value(p, arg->x, slots, depth))
+                    return false;
+            } else if (arg->op != SET_MAP || arg->x->op != SET_ONE ||
+                       arg->a >= 64 ||
+                       !stable_value(p, arg->x->x, slots, depth) ||
+                       !stable_value(p, arg->y, slots | 1ull << arg->a,
+                                     depth)) {
+                return false;
+            }
+        }
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool stable_lazy(const struct program *p, int lazy, int depth)
+{
+    /* the checker rejects cycles; the bound is for what slips through */
+    return depth < 16 && stable_value(p, p->lazies[lazy].body, 1, depth);
+}
+
+/* The kept-sum slot + 1 for sum argument @arg, or KEPT_SUM_NONE. */
+static int kept_sum_slot(struct program *p, const struct xn *arg)
+{
+    if (arg->op != SET_MAP || arg->x->op != SET_STATE || arg->x->b < 0 ||
+        arg->y->op != X_LAZY || arg->y->x->op != X_LOCAL ||
+        arg->y->x->a != arg->a)
+        return KEPT_SUM_NONE;
+    int lazy = arg->y->a;
+    if (p->lazy_ent[lazy] != IPA_ENT_PROCESS || !stable_lazy(p, lazy, 0))
+        return KEPT_SUM_NONE;
+    for (int s = 0; s < p->nr_kept; s++)
+        if (p->kept_lazy[s] == lazy)
+            return s + 1;
+    if (p->nr_kept == IPA_RQ_SUMS)
+        return KEPT_SUM_NONE; /* summed by walking the queue */
+    p->kept_lazy[p->nr_kept++] = lazy;
+    return p->nr_kept;
+}
+
+static void mark_kept_sums(struct program *p, struct xn *x)
+{
+    if (!x)
+        return;
+    if (x->op == X_AGG && x->aux == AGG_SUM)
+        for (int i = 0; i < x->nv; i++)
+            x->v[i]->aux = kept_sum_slot(p, x->v[i]);
+    for (int i = 0; i < x->nv; i++)
+        mark_kept_sums(p, x->v[i]);
+    mark_kept_sums(p, x->x);
+    mark_kept_sums(p, x->y);
+    mark_kept_sums(p, x->z);
+}
+
+static void mark_kept_sums_everywhere(struct program *p)
+{
+    for (int ev = 0; ev < IPA_EV_COUNT; ev++)
+        mark_kept_sums(p, p->handlers[ev].body);
+    for (int i = 0; i < p->nr_funcs; i++)
+        mark_kept_sums(p, p->funcs[i].body);
+    for (int i = 0; i < p->nr_lazies; i++)
+        mark_kept_sums(p, p->lazies[i].body);
+    for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
+        for (guint i = 0; i < p->inits[ent]->len; i++)
+            mark_kept_sums(p, g_array_index(p->inits[ent], struct init, i)
+                                  .unit.body);
+    for (int i = 0; i < p->nr_states; i++)
+        for (int k = 0; p->states[i].order && k < p->states[i].order->nr_keys;
+             k++)
+            mark_kept_sums(p, p->states[i].order->keys[k].body);
+    if (p->builder) {
+        mark_kept_sums(p, p->builder->start.body);
+        mark_kept_sums(p, p->builder->domain.body);
+        mark_kept_sums(p, p->builder->group.body);
+    }
+}
+
 struct program *ipa_program_compile(const char *path,
                                     const struct ipa_check_options *opts,
                                     GError **error)
@@ -744,6 +857,7 @@ struct program *ipa_program_compile(const char *path,
         compile_func(&cc, &p->funcs[i], g_ptr_array_index(m->funcs, i));
     for (int ev = 0; ev < IPA_EV_COUNT; ev++)
         compile_handler(&cc, ev);
+    mark_kept_sums_everywhere(p);
     g_hash_table_destroy(cc.slots);
     for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
         g_free(cc.slot_of[ent]);

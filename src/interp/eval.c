@@ -224,6 +224,25 @@ fold(int agg, int64_t acc, bool any, int64_t v)
     }
 }
 
+static int64_t run_lazy(struct inst *in, int lazy, int64_t self);
+
+static int64_t kept_value(struct ipa_rt *rt, const struct ipa_thread *t,
+                          void *arg)
+{
+    (void)rt;
+    const struct kept_sum *k = arg;
+    return run_lazy(k->in, k->lazy, (int64_t)(intptr_t)t);
+}
+
+/* program.h's KEPT_SUM: the runtime's sum of a queue. */
+static int64_t kept_sum(struct inst *in, const struct xn *map)
+{
+    const struct xn *set = map->x;
+    int core = (int)object(in, set, eval(in, set->x)) - 1;
+    return ipa_rq_sum(in->rt, ipa_core_rq(in->rt, core, set->b), map->aux - 1,
+                      kept_value, &in->kept[map->aux - 1]);
+}
+
 static G_GNUC_NO_INLINE int64_t aggregate(struct inst *in,
                                          const struct xn *x)
 {
@@ -236,6 +255,10 @@ static G_GNUC_NO_INLINE int64_t aggregate(struct inst *in,
             continue;
         }
         int64_t v;
+        if (arg->op == SET_MAP && arg->aux != KEPT_SUM_NONE) {
+            acc = fold(AGG_SUM, acc, any, kept_sum(in, arg));
+            continue;
+        }
         if (arg->op == SET_ONE) {
             /* a plain value (`max(x, 1)`): no cursor; none adds nothing */
             v = eval(in, arg->x);
@@ -380,9 +403,9 @@ static int64_t *slot_addr(struct inst *in, const struct xn *x, int64_t obj)
 
 /* Calls cannot recurse: only lazy attributes that read each other in a
  * cycle nest without end, so they alone count towards the limit. */
-static int64_t run_lazy(struct inst *in, const struct xn *x, int64_t self)
+static int64_t run_lazy(struct inst *in, int lazy, int64_t self)
 {
-    const struct unit *u = &in->p->lazies[x->a];
+    const struct unit *u = &in->p->lazies[lazy];
     if (G_UNLIKELY(in->depth >= IPA_INTERP_MAX_DEPTH))
         ipa_interp_fault(in, u->node, "calls nested too deeply (a lazy "
                          "attribute that reads itself?)");
@@ -401,12 +424,12 @@ static G_GNUC_NO_INLINE int64_t lazy(struct inst *in, const struct xn *x,
     const struct program *p = in->p;
     int ent = p->lazy_ent[x->a];
     if (ent == IPA_ENT_PROCESS)
-        return run_lazy(in, x, self);
+        return run_lazy(in, x->a, self);
     struct lazy_cache *c = in->lazy_cache[ent] +
                            (self - 1) * p->nr_lazy_of[ent] +
                            p->lazy_index[x->a];
     if (c->epoch != in->epoch) {
-        c->value = run_lazy(in, x, self);
+        c->value = run_lazy(in, x->a, self);
         c->epoch = in->epoch;
     }
     return c->value;

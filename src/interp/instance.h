@@ -60,6 +60,12 @@ struct inst {
     int placed_core, placed_state;
     struct ipa_dsl_locks locks;
     int64_t ret;
+
+    /* the ipa_rq_sum argument of each kept sum (program.h's KEPT_SUM) */
+    struct kept_sum {
+        struct inst *in;
+        int lazy;
+    } kept[IPA_RQ_SUMS];
 };
 
 /* Lazy attributes nested this deep read each other in a cycle. */

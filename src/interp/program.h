@@ -59,7 +59,8 @@ enum xop {
     SET_STATE, /* states a (rq index b, -1: RUNNING) of core x */
     SET_CORES, /* the policy's cores */
     SET_ATTR,  /* entity x (aux: enum ipa_ment): set attribute slot a */
-    SET_MAP,   /* elements of set x, each bound to slot a, mapped by y */
+    SET_MAP,   /* elements of set x, each bound to slot a, mapped by y;
+                * aux: KEPT_SUM slot + 1 (0: none) */
     SET_ONE,   /* x if valid: {x}, else {} */
     S_BLOCK,   /* v */
     S_VAR,     /* slot a = x (or zero) */
@@ -82,6 +83,14 @@ enum agg { AGG_SUM, AGG_COUNT, AGG_OR, AGG_AND, AGG_MIN, AGG_MAX };
  * (`if (c.idle && ...) ...` and nothing else): it may walk the runtime's
  * idle set, in the same ascending order, instead of every core. */
 #define FOREACH_IDLE_CORES 1
+
+/* A sum's argument `q.a` over a core's queue q, where a is a thread lazy
+ * attribute that reads only what ipa_rq_sum allows (weight, nice, group,
+ * group size, trace attributes, constants): the runtime keeps the sum
+ * (SET_MAP's aux is the slot + 1; program.kept_lazy says which attribute
+ * each slot sums). It is the same sum: the values are the ones evaluating
+ * the attribute would give, computed in queue order when recomputed. */
+#define KEPT_SUM_NONE 0
 
 struct xn {
     uint8_t op;   /* enum xop */
@@ -172,6 +181,9 @@ struct program {
     } *builder;
 
     bool group_reads_domain; /* the group relation reads self or c */
+
+    int kept_lazy[IPA_RQ_SUMS]; /* lazy attribute each kept sum adds up */
+    int nr_kept;
 
     int64_t *const_values; /* by CONST index in the model */
     uint64_t step_limit;

@@ -93,3 +93,29 @@ add_test(NAME e2e.determinism_ipa
                  "-DARGS=--topo;64core.xml;--policy;cfs.ipa;--trace;db.json"
                  -P ${E2E}/determinism.cmake)
 set_tests_properties(e2e.determinism_ipa PROPERTIES LABELS e2e)
+
+# Kept queue sums (ipa_rq_sum) are the walked ones: make.json's threads
+# come and go, so its group sizes change all along; hot-plug moves queues.
+foreach(policy cfs.ipa cfs_cwc.ipa)
+  foreach(mode interpreted compiled)
+    foreach(trace ${traces})
+      add_test(NAME e2e.kept_sums.${policy}.${mode}.${trace}
+               COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM}
+                       -DPOLICY=${CMAKE_SOURCE_DIR}/policies/${policy}
+                       -DMODE=${mode} -DTOPO=64core.xml -DTRACE=${trace}
+                       -DDIR=${SCRATCH}/kept-sums/${policy}.${mode}.${trace}
+                       -P ${E2E}/kept_sums.cmake)
+      set_tests_properties(e2e.kept_sums.${policy}.${mode}.${trace} PROPERTIES
+        LABELS e2e ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+    endforeach()
+    add_test(NAME e2e.kept_sums.${policy}.${mode}.hotplug
+             COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM}
+                     -DPOLICY=${CMAKE_SOURCE_DIR}/policies/${policy}
+                     -DMODE=${mode} -DTOPO=4core.xml
+                     -DTRACE=${E2E}/inputs/hotplug.json
+                     -DDIR=${SCRATCH}/kept-sums/${policy}.${mode}.hotplug
+                     -P ${E2E}/kept_sums.cmake)
+    set_tests_properties(e2e.kept_sums.${policy}.${mode}.hotplug PROPERTIES
+      LABELS e2e ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+  endforeach()
+endforeach()

@@ -177,6 +177,65 @@ static const struct ipa_policy_ops global_ops = {
     .schedule = g_schedule,
 };
 
+/* test_ops, checking at every schedule point that the sums the runtime
+ * keeps (ipa_rq_sum) are the sums of walking the queues. */
+static int sum_checks, sum_mismatches, value_calls;
+static bool sum_misuse;
+
+static int64_t group_share(struct ipa_rt *rt, const struct ipa_thread *t,
+                           void *arg)
+{
+    (void)arg;
+    value_calls++;
+    int g = ipa_thread_group(t);
+    return ipa_thread_weight(t) / (g >= 0 ? ipa_group_size(rt, g) : 1);
+}
+
+static int64_t other_value(struct ipa_rt *rt, const struct ipa_thread *t,
+                           void *arg)
+{
+    (void)rt;
+    (void)t;
+    (void)arg;
+    return 1;
+}
+
+static void s_schedule(struct ipa_rt *rt, struct ipa_core_event *e)
+{
+    for (int i = 0; i < ipa_nr_cores(rt); i++) {
+        struct ipa_rq *rq = ipa_core_rq(rt, ipa_core_at(rt, i), 0);
+        int calls_before = value_calls;
+        int64_t walked = 0;
+        for (struct ipa_thread *t = ipa_rq_first(rq); t;
+             t = ipa_rq_next(rq, t))
+            walked += group_share(rt, t, NULL);
+        value_calls = calls_before;
+        sum_mismatches += ipa_rq_sum(rt, rq, 0, group_share, NULL) != walked;
+        sum_checks++;
+    }
+    if (sum_misuse)
+        ipa_rq_sum(rt, ipa_core_rq(rt, e->target, 0), 0, other_value, NULL);
+    t_schedule(rt, e);
+}
+
+static const struct ipa_policy_ops sum_ops = {
+    .abi = IPA_RUNTIME_ABI,
+    .name = "sums",
+    .core_rqs = rqs,
+    .nr_core_rqs = 1,
+    .init = t_init,
+    .new_prepare = t_prepare,
+    .new_place = t_place,
+    .new_end = t_end,
+    .unblock_prepare = t_prepare,
+    .unblock_place = t_place,
+    .unblock_end = t_end,
+    .tick = t_tick,
+    .block = t_block,
+    .terminate = t_terminate,
+    .schedule = s_schedule,
+};
+
 static const struct ipa_policy_ops *ops_under_test = &test_ops;
 
 /* ---- fixture -------------------------------------------------------------- */
@@ -535,6 +594,54 @@ static void test_global_queue(void **state)
     finish(&r);
 }
 
+/* Kept sums follow threads coming and going and group sizes changing (a
+ * group's thread exits half way), and call the value function only when
+ * they must. */
+static void test_kept_sums(void **state)
+{
+    (void)state;
+    ops_under_test = &sum_ops;
+    round_robin = true;
+    sum_checks = sum_mismatches = value_calls = 0;
+    struct run r;
+    start(&r, "pack:1 core:2 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":["
+          "{\"name\":\"g\",\"count\":6,\"group\":\"a\",\"nice\":-3,"
+          "\"ops\":[{\"repeat\":30,\"ops\":[{\"run\":\"3ms\"},"
+          "{\"sleep\":\"1ms\"}]}]},"
+          "{\"name\":\"short\",\"group\":\"a\",\"attrs\":{\"core\":1},"
+          "\"ops\":[{\"run\":\"20ms\"}]},"
+          "{\"name\":\"solo\",\"count\":3,\"attrs\":{\"core\":1},"
+          "\"ops\":[{\"repeat\":30,\"ops\":[{\"run\":\"2ms\"},"
+          "{\"sleep\":\"500us\"}]}]}]}",
+          20000000);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_DONE);
+    assert_true(sum_checks > 200);
+    assert_int_equal(sum_mismatches, 0);
+    /* walking would call it once per queued thread and check */
+    assert_true(value_calls > 0);
+    assert_true(value_calls < sum_checks);
+    finish(&r);
+}
+
+/* A slot sums one value: another value for it is a policy fault. */
+static void test_kept_sum_slot_misuse(void **state)
+{
+    (void)state;
+    ops_under_test = &sum_ops;
+    sum_misuse = true;
+    struct run r;
+    start(&r, "pack:1 core:1 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":["
+          "{\"name\":\"a\",\"ops\":[{\"run\":\"1ms\"}]}]}",
+          20000000);
+    sum_misuse = false;
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_FAULT);
+    assert_non_null(strstr(ipa_sim_exit_message(r.sim),
+                           "slot 0 already sums another value"));
+    finish(&r);
+}
+
 static void test_histogram(void **state)
 {
     (void)state;
@@ -580,6 +687,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_spawn_and_mutex, setup, teardown),
         cmocka_unit_test_setup_teardown(test_determinism, setup, teardown),
         cmocka_unit_test_setup_teardown(test_global_queue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kept_sums, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kept_sum_slot_misuse, setup,
+                                        teardown),
         cmocka_unit_test(test_histogram),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

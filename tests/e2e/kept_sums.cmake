@@ -1,0 +1,43 @@
+# The queue sums the runtime keeps (ipa_rq_sum) are the sums walking the
+# queue gives. A copy of POLICY whose thread load also reads a plain
+# attribute (always 0) cannot be kept; both must decide event for event
+# alike, in MODE.
+#   cmake -DIPASIM=exe -DPOLICY=path -DMODE=m -DTOPO=t -DTRACE=t -DDIR=scratch
+#         -P kept_sums.cmake
+file(MAKE_DIRECTORY ${DIR})
+file(READ ${POLICY} text)
+set(load "lazy int load = max(weight / group_size, 1);")
+string(FIND "${text}" "${load}" at)
+if(at LESS 0)
+  message(FATAL_ERROR "${POLICY}: no '${load}' to rewrite")
+endif()
+string(REPLACE "${load}" "int walked; // always 0, and not what a kept sum may read
+    lazy int load = max(weight / group_size, 1) + walked;" text "${text}")
+file(WRITE ${DIR}/walked.ipa "${text}")
+
+# The original's sums are kept, the copy's walked.
+foreach(p kept walked)
+  if(p STREQUAL kept)
+    set(src ${POLICY})
+  else()
+    set(src ${DIR}/walked.ipa)
+  endif()
+  execute_process(COMMAND ${IPASIM} compile ${src} -o ${DIR}/${p}.c
+                  RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "compile ${src}: exit ${rc}\n${err}")
+  endif()
+  file(READ ${DIR}/${p}.c c)
+  string(FIND "${c}" "ipa_rq_sum(" uses)
+  if(p STREQUAL kept AND uses LESS 0)
+    message(FATAL_ERROR "${POLICY}: its load sums are not kept")
+  elseif(p STREQUAL walked AND NOT uses LESS 0)
+    message(FATAL_ERROR "${DIR}/walked.ipa: its load sums are kept")
+  endif()
+endforeach()
+
+set(A ${POLICY})
+set(B ${DIR}/walked.ipa)
+set(A_ARGS "--mode ${MODE}")
+set(B_ARGS "--mode ${MODE}")
+include(${CMAKE_CURRENT_LIST_DIR}/same_log.cmake)
