@@ -735,7 +735,7 @@ static void stmt_assign(struct gen *g, const struct xn *s)
     char *val = binary(g, s, s->aux, lhs, "v_");
     line(g, "%s = %s;", lhs, val);
     line(g, "I->epoch++;");
-    if (lv->op == X_PFIELD && g->p->max_keys) /* else nothing is ordered */
+    if (lv->op == X_PFIELD && g->p->rekey_after[lv->a])
         line(g, "rekey(I, THREAD(o_));");
     g->indent--;
     line(g, "}");
@@ -1035,6 +1035,7 @@ static const char prelude[] =
     "    struct ipa_dsl_domains doms;\n"
     "    struct ipa_dsl_span *core_sets, *dom_sets, *grp_sets;\n"
     "    struct ipa_rq **rqs; /* [machine core][NR_RQS]: the partition's */\n"
+    "    void **core_data; /* [machine core]: the partition's */\n"
     "    struct domain_attrs *dom;\n"
     "    struct group_attrs *grp;\n"
     "    /* lazy attributes of cores, domains and groups, valid while the\n"
@@ -1279,7 +1280,10 @@ static void accessors(struct gen *g)
     line(g, "%s", "");
     line(g, "static inline struct core_attrs *C(struct inst *I, int64_t v)");
     line(g, "{");
-    line(g, "    return ipa_core_data(I->rt, (int)v - 1);");
+    line(g, "    /* the partition's from the table, the fault from the runtime */");
+    line(g, "    void *d = v >= 1 && v <= I->nr_machine_cores ? I->core_data[v - 1]");
+    line(g, "                                                 : NULL;");
+    line(g, "    return d ? d : ipa_core_data(I->rt, (int)v - 1);");
     line(g, "}");
     line(g, "%s", "");
     line(g, "static inline struct domain_attrs *D(struct inst *I, int64_t v)");
@@ -1807,6 +1811,7 @@ static const char lifetime[] =
     "    free(I->mine);\n"
     "    free(I->core_sets);\n"
     "    free(I->rqs);\n"
+    "    free(I->core_data);\n"
     "    free(I->dom_sets);\n"
     "    free(I->grp_sets);\n"
     "    free(I->dom);\n"
@@ -1865,10 +1870,13 @@ static void init_fini(struct gen *g)
     line(g, "I->mine = zalloc(I, (size_t)I->nr_machine_cores, sizeof(bool));");
     line(g, "I->rqs = zalloc(I, (size_t)I->nr_machine_cores * NR_RQS, "
             "sizeof *I->rqs);");
+    line(g, "I->core_data = zalloc(I, (size_t)I->nr_machine_cores, "
+            "sizeof *I->core_data);");
     line(g, "for (int i = 0; i < I->nr_cores; i++) {");
     line(g, "    int core = ipa_core_at(rt, i);");
     line(g, "    I->cores_set[i] = core + 1;");
     line(g, "    I->mine[core] = true;");
+    line(g, "    I->core_data[core] = ipa_core_data(rt, core);");
     if (p->nr_rqs)
         line(g, "    for (int k = 0; k < NR_RQS; k++)");
     if (p->nr_rqs)

@@ -754,7 +754,8 @@ static bool stable_value(const struct program *p, const struct xn *x,
 
 static bool stable_lazy(const struct program *p, int lazy, int depth)
 {
-    /* the checker rejects cycles; the bound is for what slips through */
+    /* lazy attributes may read each other in a cycle (a fault when run):
+     * the bound ends the walk */
     return depth < 16 && stable_value(p, p->lazies[lazy].body, 1, depth);
 }
 
@@ -789,6 +790,70 @@ static void mark_kept_sums(struct program *p, struct xn *x)
     mark_kept_sums(p, x->x);
     mark_kept_sums(p, x->y);
     mark_kept_sums(p, x->z);
+}
+
+/* ---- which writes can change order keys (program.h's rekey_after) ------ */
+
+/* Whether key expression @x reads only constants, the thread's own plain
+ * fields (marked in @fields) and attributes that cannot change while it is
+ * queued: what a write to another field leaves as it was. */
+static bool key_inputs(const struct program *p, const struct xn *x,
+                       bool *fields, int depth)
+{
+    switch (x->op) {
+    case X_CONST:
+        return true;
+    case X_LOCAL:
+        return x->a == 0;
+    case X_PFIELD:
+        if (x->x->op != X_LOCAL || x->x->a != 0)
+            return false;
+        fields[x->a] = true;
+        return true;
+    case X_PSYS:
+        /* group_size changes while queued; runtime and last_core as it
+         * moves, after its keys are taken */
+        return (x->a == PS_ID || x->a == PS_WEIGHT || x->a == PS_NICE ||
+                x->a == PS_TGROUP) &&
+               key_inputs(p, x->x, fields, depth);
+    case X_UNARY:
+    case X_VALID:
+    case X_PATTR:
+        return key_inputs(p, x->x, fields, depth);
+    case X_BINARY:
+    case X_AND:
+    case X_OR:
+        return key_inputs(p, x->x, fields, depth) &&
+               key_inputs(p, x->y, fields, depth);
+    case X_LAZY:
+        return depth < 16 && p->lazy_ent[x->a] == IPA_ENT_PROCESS &&
+               key_inputs(p, x->x, fields, depth) &&
+               key_inputs(p, p->lazies[x->a].body, fields, depth + 1);
+    case X_AGG:
+        for (int i = 0; i < x->nv; i++)
+            if (x->v[i]->op != SET_ONE ||
+                !key_inputs(p, x->v[i]->x, fields, depth))
+                return false;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void find_rekey_fields(struct program *p)
+{
+    int n = p->nr_plain[IPA_ENT_PROCESS];
+    p->rekey_after = g_new0(bool, n + 1);
+    for (int i = 0; i < p->nr_states; i++) {
+        const struct order *o = p->states[i].order;
+        for (int k = 0; o && k < o->nr_keys; k++) {
+            if (!key_inputs(p, o->keys[k].body, p->rekey_after, 0)) {
+                for (int f = 0; f < n; f++)
+                    p->rekey_after[f] = true;
+                return;
+            }
+        }
+    }
 }
 
 static void mark_kept_sums_everywhere(struct program *p)
@@ -858,6 +923,7 @@ struct program *ipa_program_compile(const char *path,
     for (int ev = 0; ev < IPA_EV_COUNT; ev++)
         compile_handler(&cc, ev);
     mark_kept_sums_everywhere(p);
+    find_rekey_fields(p);
     g_hash_table_destroy(cc.slots);
     for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
         g_free(cc.slot_of[ent]);
@@ -916,6 +982,7 @@ void ipa_program_free(struct program *p)
     g_free(p->funcs);
     g_free(p->lazies);
     g_free(p->lazy_ent);
+    g_free(p->rekey_after);
     g_free(p->lazy_index);
     g_free(p->const_values);
     g_free(p->path);

@@ -655,7 +655,7 @@ static void exec_assign(struct inst *in, const struct xn *s)
     int64_t *p = slot_addr(in, lv, obj);
     *p = arith(in, s, s->aux, *p, value);
     in->epoch++;
-    if (lv->op == X_PFIELD)
+    if (lv->op == X_PFIELD && in->p->rekey_after[lv->a])
         rekey(in, thread_of(obj));
 }
 

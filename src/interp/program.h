@@ -184,6 +184,10 @@ struct program {
 
     int kept_lazy[IPA_RQ_SUMS]; /* lazy attribute each kept sum adds up */
     int nr_kept;
+    /* [process plain slot]: writing it may change a queued thread's order
+     * keys, so the thread is rekeyed after (all of them when the keys read
+     * more than the thread's own fields and fixed attributes) */
+    bool *rekey_after;
 
     int64_t *const_values; /* by CONST index in the model */
     uint64_t step_limit;
