@@ -60,8 +60,8 @@ static void add_spec(struct ipa_trace *tr, const char *name, int group,
 static struct ipa_trace *generate(int threads)
 {
     struct ipa_trace *tr = ipa_trace_new("bench");
-    int cpu_group = ipa_trace_intern(tr->groups, "cpu");
-    int io_group = ipa_trace_intern(tr->groups, "pingpong");
+    int cpu_group = ipa_trace_intern(tr, tr->groups, "cpu");
+    int io_group = ipa_trace_intern(tr, tr->groups, "pingpong");
     int n_cpu = threads / 2, n_pairs = (threads - n_cpu) / 2;
     for (int i = 0; i < n_cpu; i++) {
         struct ipa_op ops[4] = {op(IPA_OP_LOOP), run_op(2000000, 8000000),
@@ -79,8 +79,8 @@ static struct ipa_trace *generate(int threads)
     for (int i = 0; i < n_pairs; i++) {
         char *ping = g_strdup_printf("ping.%d", i);
         char *pong = g_strdup_printf("pong.%d", i);
-        int a = ipa_trace_intern(tr->channels, ping);
-        int b = ipa_trace_intern(tr->channels, pong);
+        int a = ipa_trace_intern(tr, tr->channels, ping);
+        int b = ipa_trace_intern(tr, tr->channels, pong);
         int64_t zero = 0;
         g_array_append_val(tr->channel_tokens, zero);
         g_array_append_val(tr->channel_tokens, zero);

@@ -47,15 +47,30 @@ struct ipa_trace *ipa_trace_new(const char *name)
     t->groups = g_ptr_array_new_with_free_func(g_free);
     t->attrs = g_ptr_array_new_with_free_func(g_free);
     t->hotplug = g_array_new(false, true, sizeof(struct ipa_hotplug));
+    t->name_index = g_hash_table_new_full(
+        g_direct_hash, g_direct_equal, NULL,
+        (GDestroyNotify)g_hash_table_destroy);
     return t;
 }
 
-int ipa_trace_intern(GPtrArray *names, const char *name)
+int ipa_trace_intern(struct ipa_trace *trace, GPtrArray *names,
+                     const char *name)
 {
-    for (guint i = 0; i < names->len; i++)
-        if (strcmp(g_ptr_array_index(names, i), name) == 0)
-            return (int)i;
-    g_ptr_array_add(names, g_strdup(name));
+    GHashTable *index = g_hash_table_lookup(trace->name_index, names);
+    if (!index) {
+        /* keys are the table's own strings, freed with it */
+        index = g_hash_table_new(g_str_hash, g_str_equal);
+        for (guint i = 0; i < names->len; i++)
+            g_hash_table_insert(index, g_ptr_array_index(names, i),
+                                GINT_TO_POINTER(i + 1));
+        g_hash_table_insert(trace->name_index, names, index);
+    }
+    int at = GPOINTER_TO_INT(g_hash_table_lookup(index, name));
+    if (at)
+        return at - 1;
+    char *copy = g_strdup(name);
+    g_ptr_array_add(names, copy);
+    g_hash_table_insert(index, copy, GINT_TO_POINTER(names->len));
     return (int)names->len - 1;
 }
 
@@ -97,6 +112,7 @@ void ipa_trace_free(struct ipa_trace *trace)
     g_ptr_array_unref(trace->groups);
     g_ptr_array_unref(trace->attrs);
     g_array_unref(trace->hotplug);
+    g_hash_table_destroy(trace->name_index);
     g_free(trace);
 }
 

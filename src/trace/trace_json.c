@@ -418,19 +418,19 @@ static bool parse_op(struct loader *ld, struct json_object *v, int depth,
     case IPA_OP_BROADCAST:
         if (!get_name(ld, x, "a channel name", &name))
             return false;
-        op.obj = ipa_trace_intern(t->channels, name);
+        op.obj = ipa_trace_intern(t, t->channels, name);
         op.count = 1;
         break;
     case IPA_OP_BARRIER:
         if (!get_name(ld, x, "a barrier name", &name))
             return false;
-        op.obj = ipa_trace_intern(t->barriers, name);
+        op.obj = ipa_trace_intern(t, t->barriers, name);
         break;
     case IPA_OP_LOCK:
     case IPA_OP_UNLOCK:
         if (!get_name(ld, x, "a mutex name", &name))
             return false;
-        op.obj = ipa_trace_intern(t->mutexes, name);
+        op.obj = ipa_trace_intern(t, t->mutexes, name);
         break;
     case IPA_OP_SPAWN: {
         if (!get_name(ld, x, "a template name", &name))
@@ -628,7 +628,7 @@ static bool parse_attrs(struct loader *ld, struct json_object *v,
         } else {
             return fail(ld, "expected an integer or a duration like \"10ms\"");
         }
-        s->attr_ids[i] = ipa_trace_intern(ld->trace->attrs, key);
+        s->attr_ids[i] = ipa_trace_intern(ld->trace, ld->trace->attrs, key);
         s->nr_attrs = ++i;
         pop(ld, m);
     }
@@ -727,7 +727,7 @@ static bool parse_thread(struct loader *ld, struct json_object *v,
         m = push_key(ld, "group");
         if (!get_name(ld, x, "a group name", &name))
             goto out;
-        s->group = ipa_trace_intern(ld->trace->groups, name);
+        s->group = ipa_trace_intern(ld->trace, ld->trace->groups, name);
         pop(ld, m);
     }
     if (json_object_object_get_ex(v, "affinity", &x)) {

@@ -62,7 +62,20 @@ void ipa_rb_insert(struct ipa_rb_tree *tree, struct ipa_rb_node *node,
     struct ipa_rb_node *parent = NULL, **link = &tree->root;
     bool leftmost = true, rightmost = true;
 
-    /* ">= 0 goes right" puts a node after its equals: FIFO among ties. */
+    /* ">= 0 goes right" puts a node after its equals: FIFO among ties.
+     * A node going to either end lands where the descent would take it,
+     * without the descent: a FIFO queue, or a woken thread going first,
+     * touches no node on the way (each is in another thread, a cache miss
+     * with many threads). */
+    if (tree->last && cmp(node, tree->last, arg) >= 0) {
+        parent = tree->last;
+        link = &parent->right;
+        leftmost = false;
+    } else if (tree->first && cmp(node, tree->first, arg) < 0) {
+        parent = tree->first;
+        link = &parent->left;
+        rightmost = false;
+    }
     while (*link) {
         parent = *link;
         if (cmp(node, parent, arg) >= 0) {

@@ -46,11 +46,25 @@ static void test_intern(void **state)
     struct ipa_trace *t = ipa_trace_new("gen");
     assert_string_equal(t->name, "gen");
     assert_null(t->path);
-    assert_int_equal(ipa_trace_intern(t->channels, "a"), 0);
-    assert_int_equal(ipa_trace_intern(t->channels, "b"), 1);
-    assert_int_equal(ipa_trace_intern(t->channels, "a"), 0);
+    assert_int_equal(ipa_trace_intern(t, t->channels, "a"), 0);
+    assert_int_equal(ipa_trace_intern(t, t->channels, "b"), 1);
+    assert_int_equal(ipa_trace_intern(t, t->channels, "a"), 0);
     assert_int_equal(t->channels->len, 2);
-    assert_int_equal(ipa_trace_intern(t->groups, "a"), 0);
+    assert_int_equal(ipa_trace_intern(t, t->groups, "a"), 0);
+    /* names already in a table when it is first indexed keep their place */
+    g_ptr_array_add(t->mutexes, g_strdup("m0"));
+    assert_int_equal(ipa_trace_intern(t, t->mutexes, "m1"), 1);
+    assert_int_equal(ipa_trace_intern(t, t->mutexes, "m0"), 0);
+    /* many names: each keeps its index, in the order first seen */
+    for (int i = 0; i < 20000; i++) {
+        char name[16];
+        g_snprintf(name, sizeof name, "c%d", i);
+        assert_int_equal(ipa_trace_intern(t, t->channels, name), i + 2);
+    }
+    assert_int_equal(ipa_trace_intern(t, t->channels, "c777"), 779);
+    assert_string_equal(g_ptr_array_index(t->channels, 779), "c777");
+    assert_int_equal(t->channels->len, 20002);
+    assert_int_equal(t->groups->len, 1);
     ipa_trace_free(t);
     ipa_trace_free(NULL);
 }
