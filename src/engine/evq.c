@@ -11,11 +11,17 @@
 
 #include "util/common.h"
 
+/* (time_ns, seq) as one number: compared without branches. */
+typedef unsigned __int128 evq_key;
+
+static inline evq_key key(const struct ipa_evq_slot *s)
+{
+    return (evq_key)s->time_ns << 64 | s->seq;
+}
+
 static bool before(const struct ipa_evq_slot *a, const struct ipa_evq_slot *b)
 {
-    if (a->time_ns != b->time_ns)
-        return a->time_ns < b->time_ns;
-    return a->seq < b->seq;
+    return key(a) < key(b);
 }
 
 static void place(struct ipa_evq *q, int i, struct ipa_evq_slot slot)
@@ -39,16 +45,23 @@ static void sift_up(struct ipa_evq *q, int i, struct ipa_evq_slot slot)
 
 static void sift_down(struct ipa_evq *q, int i, struct ipa_evq_slot slot)
 {
+    const evq_key k = key(&slot);
+    const int len = q->len;
     for (;;) {
         int first = 4 * i + 1;
-        if (first >= q->len)
+        if (first >= len)
             break;
         int child = first;
-        int end = first + 4 < q->len ? first + 4 : q->len;
-        for (int c = first + 1; c < end; c++)
-            if (before(&q->heap[c], &q->heap[child]))
+        evq_key least = key(&q->heap[first]);
+        int end = first + 4 < len ? first + 4 : len;
+        for (int c = first + 1; c < end; c++) {
+            evq_key kc = key(&q->heap[c]);
+            if (kc < least) {
+                least = kc;
                 child = c;
-        if (!before(&q->heap[child], &slot))
+            }
+        }
+        if (least >= k)
             break;
         place(q, i, q->heap[child]);
         i = child;
