@@ -701,48 +701,64 @@ static void compile_builder(struct cc *cc)
                             ipa_xn_reads_slot(grp, p->builder->c_slot);
 }
 
-/* ---- sums the runtime keeps (program.h's KEPT_SUM) ---------------------- */
+/* ---- values that only fixed inputs decide --------------------------------- */
 
-static bool stable_lazy(const struct program *p, int lazy, int depth);
+/* What reads_fixed() lets an expression of a thread read besides constants
+ * and the thread's fixed system attributes (id, weight, nice, tgroup). */
+struct fixed_inputs {
+    bool group_size; /* kept sums: the runtime recomputes when it changes */
+    bool *fields;    /* order keys: plain thread fields, marked when read;
+                      * NULL: none */
+};
 
-/* Whether @x depends only on what ipa_rq_sum lets a value read: locals in
- * @slots hold such values (slot 0 is the thread). */
-static bool stable_value(const struct program *p, const struct xn *x,
-                         uint64_t slots, int depth)
+/* Whether @x reads nothing else; locals in @slots hold such values (slot
+ * 0 is the thread). */
+static bool reads_fixed(const struct program *p, const struct xn *x,
+                        const struct fixed_inputs *in, uint64_t slots,
+                        int depth)
 {
     switch (x->op) {
     case X_CONST:
         return true;
     case X_LOCAL:
         return x->a < 64 && (slots >> x->a & 1);
+    case X_PFIELD:
+        if (!in->fields || !reads_fixed(p, x->x, in, slots, depth))
+            return false;
+        in->fields[x->a] = true;
+        return true;
     case X_UNARY:
     case X_VALID:
     case X_PATTR:
-        return stable_value(p, x->x, slots, depth);
+        return reads_fixed(p, x->x, in, slots, depth);
     case X_BINARY:
     case X_AND:
     case X_OR:
-        return stable_value(p, x->x, slots, depth) &&
-               stable_value(p, x->y, slots, depth);
+        return reads_fixed(p, x->x, in, slots, depth) &&
+               reads_fixed(p, x->y, in, slots, depth);
     case X_PSYS:
+        /* runtime and last_core change as the thread runs and moves */
         return (x->a == PS_ID || x->a == PS_WEIGHT || x->a == PS_NICE ||
-                x->a == PS_TGROUP || x->a == PS_GROUP_SIZE) &&
-               stable_value(p, x->x, slots, depth);
+                x->a == PS_TGROUP ||
+                (x->a == PS_GROUP_SIZE && in->group_size)) &&
+               reads_fixed(p, x->x, in, slots, depth);
     case X_LAZY:
-        return p->lazy_ent[x->a] == IPA_ENT_PROCESS &&
-               stable_value(p, x->x, slots, depth) &&
-               stable_lazy(p, x->a, depth + 1);
+        /* lazy attributes may read each other in a cycle (a fault when
+         * run): the bound ends the walk */
+        return depth < 16 && p->lazy_ent[x->a] == IPA_ENT_PROCESS &&
+               reads_fixed(p, x->x, in, slots, depth) &&
+               reads_fixed(p, p->lazies[x->a].body, in, 1, depth + 1);
     case X_AGG:
         for (int i = 0; i < x->nv; i++) {
             const struct xn *arg = x->v[i];
             if (arg->op == SET_ONE) {
-                if (!stable_value(p, arg->x, slots, depth))
+                if (!reads_fixed(p, arg->x, in, slots, depth))
                     return false;
             } else if (arg->op != SET_MAP || arg->x->op != SET_ONE ||
                        arg->a >= 64 ||
-                       !stable_value(p, arg->x->x, slots, depth) ||
-                       !stable_value(p, arg->y, slots | 1ull << arg->a,
-                                     depth)) {
+                       !reads_fixed(p, arg->x->x, in, slots, depth) ||
+                       !reads_fixed(p, arg->y, in, slots | 1ull << arg->a,
+                                    depth)) {
                 return false;
             }
         }
@@ -752,12 +768,7 @@ static bool stable_value(const struct program *p, const struct xn *x,
     }
 }
 
-static bool stable_lazy(const struct program *p, int lazy, int depth)
-{
-    /* lazy attributes may read each other in a cycle (a fault when run):
-     * the bound ends the walk */
-    return depth < 16 && stable_value(p, p->lazies[lazy].body, 1, depth);
-}
+/* ---- sums the runtime keeps (program.h's KEPT_SUM) ---------------------- */
 
 /* The kept-sum slot + 1 for sum argument @arg, or KEPT_SUM_NONE. */
 static int kept_sum_slot(struct program *p, const struct xn *arg)
@@ -767,7 +778,10 @@ static int kept_sum_slot(struct program *p, const struct xn *arg)
         arg->y->x->a != arg->a)
         return KEPT_SUM_NONE;
     int lazy = arg->y->a;
-    if (p->lazy_ent[lazy] != IPA_ENT_PROCESS || !stable_lazy(p, lazy, 0))
+    /* what ipa_rq_sum lets a value read */
+    const struct fixed_inputs in = {.group_size = true};
+    if (p->lazy_ent[lazy] != IPA_ENT_PROCESS ||
+        !reads_fixed(p, p->lazies[lazy].body, &in, 1, 0))
         return KEPT_SUM_NONE;
     for (int s = 0; s < p->nr_kept; s++)
         if (p->kept_lazy[s] == lazy)
@@ -794,60 +808,17 @@ static void mark_kept_sums(struct program *p, struct xn *x)
 
 /* ---- which writes can change order keys (program.h's rekey_after) ------ */
 
-/* Whether key expression @x reads only constants, the thread's own plain
- * fields (marked in @fields) and attributes that cannot change while it is
- * queued: what a write to another field leaves as it was. */
-static bool key_inputs(const struct program *p, const struct xn *x,
-                       bool *fields, int depth)
-{
-    switch (x->op) {
-    case X_CONST:
-        return true;
-    case X_LOCAL:
-        return x->a == 0;
-    case X_PFIELD:
-        if (x->x->op != X_LOCAL || x->x->a != 0)
-            return false;
-        fields[x->a] = true;
-        return true;
-    case X_PSYS:
-        /* group_size changes while queued; runtime and last_core as it
-         * moves, after its keys are taken */
-        return (x->a == PS_ID || x->a == PS_WEIGHT || x->a == PS_NICE ||
-                x->a == PS_TGROUP) &&
-               key_inputs(p, x->x, fields, depth);
-    case X_UNARY:
-    case X_VALID:
-    case X_PATTR:
-        return key_inputs(p, x->x, fields, depth);
-    case X_BINARY:
-    case X_AND:
-    case X_OR:
-        return key_inputs(p, x->x, fields, depth) &&
-               key_inputs(p, x->y, fields, depth);
-    case X_LAZY:
-        return depth < 16 && p->lazy_ent[x->a] == IPA_ENT_PROCESS &&
-               key_inputs(p, x->x, fields, depth) &&
-               key_inputs(p, p->lazies[x->a].body, fields, depth + 1);
-    case X_AGG:
-        for (int i = 0; i < x->nv; i++)
-            if (x->v[i]->op != SET_ONE ||
-                !key_inputs(p, x->v[i]->x, fields, depth))
-                return false;
-        return true;
-    default:
-        return false;
-    }
-}
-
 static void find_rekey_fields(struct program *p)
 {
     int n = p->nr_plain[IPA_ENT_PROCESS];
     p->rekey_after = g_new0(bool, n + 1);
+    /* group_size changes while the thread is queued, unseen by its keys;
+     * so does whatever else the keys could read */
+    const struct fixed_inputs in = {.fields = p->rekey_after};
     for (int i = 0; i < p->nr_states; i++) {
         const struct order *o = p->states[i].order;
         for (int k = 0; o && k < o->nr_keys; k++) {
-            if (!key_inputs(p, o->keys[k].body, p->rekey_after, 0)) {
+            if (!reads_fixed(p, o->keys[k].body, &in, 1, 0)) {
                 for (int f = 0; f < n; f++)
                     p->rekey_after[f] = true;
                 return;

@@ -97,9 +97,52 @@ static void t_terminate(struct ipa_rt *rt, struct ipa_process_event *e)
     ipa_change_state(rt, e->target, IPA_STATE_TERMINATED, e->core, NULL);
 }
 
+/* Kept sums under test (test_kept_sums): checked when sums is set. */
+static bool sums, sum_misuse;
+static int sum_checks, sum_mismatches, value_calls;
+
+static int64_t group_share(struct ipa_rt *rt, const struct ipa_thread *t,
+                           void *arg)
+{
+    (void)arg;
+    value_calls++;
+    int g = ipa_thread_group(t);
+    return ipa_thread_weight(t) / (g >= 0 ? ipa_group_size(rt, g) : 1);
+}
+
+static int64_t other_value(struct ipa_rt *rt, const struct ipa_thread *t,
+                           void *arg)
+{
+    (void)rt;
+    (void)t;
+    (void)arg;
+    return 1;
+}
+
+/* At every schedule point: the sums the runtime keeps (ipa_rq_sum) are
+ * the sums of walking the queues. */
+static void check_sums(struct ipa_rt *rt, int core)
+{
+    for (int i = 0; i < ipa_nr_cores(rt); i++) {
+        struct ipa_rq *rq = ipa_core_rq(rt, ipa_core_at(rt, i), 0);
+        int calls_before = value_calls;
+        int64_t walked = 0;
+        for (struct ipa_thread *t = ipa_rq_first(rq); t;
+             t = ipa_rq_next(rq, t))
+            walked += group_share(rt, t, NULL);
+        value_calls = calls_before;
+        sum_mismatches += ipa_rq_sum(rt, rq, 0, group_share, NULL) != walked;
+        sum_checks++;
+    }
+    if (sum_misuse)
+        ipa_rq_sum(rt, ipa_core_rq(rt, core, 0), 0, other_value, NULL);
+}
+
 static void t_schedule(struct ipa_rt *rt, struct ipa_core_event *e)
 {
     note("schedule");
+    if (sums)
+        check_sums(rt, e->target);
     struct ipa_thread *t = ipa_rq_first(ipa_core_rq(rt, e->target, 0));
     if (t)
         ipa_change_state(rt, t, IPA_STATE_RUNNING, e->target, NULL);
@@ -177,65 +220,6 @@ static const struct ipa_policy_ops global_ops = {
     .schedule = g_schedule,
 };
 
-/* test_ops, checking at every schedule point that the sums the runtime
- * keeps (ipa_rq_sum) are the sums of walking the queues. */
-static int sum_checks, sum_mismatches, value_calls;
-static bool sum_misuse;
-
-static int64_t group_share(struct ipa_rt *rt, const struct ipa_thread *t,
-                           void *arg)
-{
-    (void)arg;
-    value_calls++;
-    int g = ipa_thread_group(t);
-    return ipa_thread_weight(t) / (g >= 0 ? ipa_group_size(rt, g) : 1);
-}
-
-static int64_t other_value(struct ipa_rt *rt, const struct ipa_thread *t,
-                           void *arg)
-{
-    (void)rt;
-    (void)t;
-    (void)arg;
-    return 1;
-}
-
-static void s_schedule(struct ipa_rt *rt, struct ipa_core_event *e)
-{
-    for (int i = 0; i < ipa_nr_cores(rt); i++) {
-        struct ipa_rq *rq = ipa_core_rq(rt, ipa_core_at(rt, i), 0);
-        int calls_before = value_calls;
-        int64_t walked = 0;
-        for (struct ipa_thread *t = ipa_rq_first(rq); t;
-             t = ipa_rq_next(rq, t))
-            walked += group_share(rt, t, NULL);
-        value_calls = calls_before;
-        sum_mismatches += ipa_rq_sum(rt, rq, 0, group_share, NULL) != walked;
-        sum_checks++;
-    }
-    if (sum_misuse)
-        ipa_rq_sum(rt, ipa_core_rq(rt, e->target, 0), 0, other_value, NULL);
-    t_schedule(rt, e);
-}
-
-static const struct ipa_policy_ops sum_ops = {
-    .abi = IPA_RUNTIME_ABI,
-    .name = "sums",
-    .core_rqs = rqs,
-    .nr_core_rqs = 1,
-    .init = t_init,
-    .new_prepare = t_prepare,
-    .new_place = t_place,
-    .new_end = t_end,
-    .unblock_prepare = t_prepare,
-    .unblock_place = t_place,
-    .unblock_end = t_end,
-    .tick = t_tick,
-    .block = t_block,
-    .terminate = t_terminate,
-    .schedule = s_schedule,
-};
-
 static const struct ipa_policy_ops *ops_under_test = &test_ops;
 
 /* ---- fixture -------------------------------------------------------------- */
@@ -307,6 +291,7 @@ static int setup(void **state)
     (void)state;
     calls = g_string_new(NULL);
     round_robin = false;
+    sums = sum_misuse = false;
     misbehave = MISBEHAVE_NONE;
     ops_under_test = &test_ops;
     return 0;
@@ -501,6 +486,19 @@ static void test_deadlock_names_threads(void **state)
     finish(&r);
 }
 
+/* One thread running 1ms on @topo makes the policy fault with @message. */
+static void assert_one_thread_faults(const char *topo, const char *message)
+{
+    struct run r;
+    start(&r, topo,
+          "{\"ipasim_trace\":1,\"threads\":["
+          "{\"name\":\"a\",\"ops\":[{\"run\":\"1ms\"}]}]}",
+          20000000);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_FAULT);
+    assert_non_null(strstr(ipa_sim_exit_message(r.sim), message));
+    finish(&r);
+}
+
 static void test_illegal_transition_faults(void **state)
 {
     (void)state;
@@ -524,15 +522,8 @@ static void test_lock_discipline(void **state)
 {
     (void)state;
     misbehave = MISBEHAVE_NOLOCK;
-    struct run r;
-    start(&r, "pack:1 core:2 pu:1",
-          "{\"ipasim_trace\":1,\"threads\":["
-          "{\"name\":\"a\",\"ops\":[{\"run\":\"1ms\"}]}]}",
-          20000000);
-    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_FAULT);
-    assert_non_null(strstr(ipa_sim_exit_message(r.sim),
-                           "onto core 1 without holding its lock"));
-    finish(&r);
+    assert_one_thread_faults("pack:1 core:2 pu:1",
+                             "onto core 1 without holding its lock");
 }
 
 static void test_spawn_and_mutex(void **state)
@@ -600,7 +591,7 @@ static void test_global_queue(void **state)
 static void test_kept_sums(void **state)
 {
     (void)state;
-    ops_under_test = &sum_ops;
+    sums = true;
     round_robin = true;
     sum_checks = sum_mismatches = value_calls = 0;
     struct run r;
@@ -628,18 +619,9 @@ static void test_kept_sums(void **state)
 static void test_kept_sum_slot_misuse(void **state)
 {
     (void)state;
-    ops_under_test = &sum_ops;
-    sum_misuse = true;
-    struct run r;
-    start(&r, "pack:1 core:1 pu:1",
-          "{\"ipasim_trace\":1,\"threads\":["
-          "{\"name\":\"a\",\"ops\":[{\"run\":\"1ms\"}]}]}",
-          20000000);
-    sum_misuse = false;
-    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_FAULT);
-    assert_non_null(strstr(ipa_sim_exit_message(r.sim),
-                           "slot 0 already sums another value"));
-    finish(&r);
+    sums = sum_misuse = true;
+    assert_one_thread_faults("pack:1 core:1 pu:1",
+                             "slot 0 already sums another value");
 }
 
 static void test_histogram(void **state)
