@@ -67,6 +67,111 @@ IPA_API void ipa_dsl_build_domains(struct ipa_rt *rt, const int64_t *cores,
                                    struct ipa_dsl_domains *out);
 IPA_API void ipa_dsl_domains_free(struct ipa_dsl_domains *d);
 
+/* ---- foreach over a run queue --------------------------------------------- */
+
+/*
+ * `foreach (p in q)` visits the threads q held when the loop began, in
+ * their order then, even if the body moves them. Copying the queue first
+ * would cost O(queue) for a loop that stops at its first thread (steal
+ * one), so the walk follows the queue itself, and copies what is left only
+ * when something else is about to change it: until then, the queue's rest
+ * is the copy's. The body may move its own thread out without a copy; if
+ * it moves it within the queue (a key written), the walk skips it later.
+ * Every change to a queue during a handler goes through
+ * ipa_dsl_walks_touch first.
+ */
+struct ipa_dsl_walk {
+    struct ipa_dsl_walk *up; /* the walk this one is nested in */
+    struct ipa_rq *rq;
+    struct ipa_thread *cur, *next; /* next: cur's successor, taken first */
+    struct ipa_thread *skip;       /* a visited thread moved within rq */
+    bool started, copied;
+    size_t base, at, end; /* the copy: walks->copy[at .. end) */
+};
+
+struct ipa_dsl_walks {
+    struct ipa_dsl_walk *top;
+    struct ipa_thread **copy;
+    size_t len, cap;
+};
+
+/* Copies the rest of @w's walk (exported: it allocates). */
+IPA_API void ipa_dsl_walk_copy(struct ipa_dsl_walks *ws,
+                               struct ipa_dsl_walk *w);
+IPA_API void ipa_dsl_walks_free(struct ipa_dsl_walks *ws);
+
+/* A handler starts with no walk (one a fault left behind included). */
+static inline void ipa_dsl_walks_reset(struct ipa_dsl_walks *ws)
+{
+    ws->top = NULL;
+    ws->len = 0;
+}
+
+static inline void ipa_dsl_walk_begin(struct ipa_dsl_walks *ws,
+                                      struct ipa_dsl_walk *w,
+                                      struct ipa_rq *rq)
+{
+    w->up = ws->top;
+    w->rq = rq;
+    w->cur = w->next = w->skip = NULL;
+    w->started = w->copied = false;
+    w->base = w->at = w->end = ws->len;
+    ws->top = w;
+#ifdef IPA_DSL_EAGER_WALKS
+    /* the semantics spelt out: copy first (the tests compare the two) */
+    ipa_dsl_walk_copy(ws, w);
+#endif
+}
+
+/* The next thread of the walk, NULL at its end. */
+static inline struct ipa_thread *ipa_dsl_walk_next(struct ipa_dsl_walks *ws,
+                                                   struct ipa_dsl_walk *w)
+{
+    if (w->copied)
+        return w->at < w->end ? (w->cur = ws->copy[w->at++]) : NULL;
+    struct ipa_thread *t = w->started ? w->next : ipa_rq_first(w->rq);
+    w->started = true;
+    while (t && t == w->skip)
+        t = ipa_rq_next(w->rq, t);
+    if (t)
+        w->next = ipa_rq_next(w->rq, t);
+    return w->cur = t;
+}
+
+/* Ends the innermost walk, @w. Copies are given back with the outermost
+ * (an inner walk's copy may lie below an outer one's). */
+static inline void ipa_dsl_walk_end(struct ipa_dsl_walks *ws,
+                                    struct ipa_dsl_walk *w)
+{
+    ws->top = w->up;
+    if (!ws->top)
+        ws->len = 0;
+    else if (w->copied && w->end == ws->len)
+        ws->len = w->base;
+}
+
+/* @t is about to leave queue @from and join queue @to (either NULL; the
+ * same queue for a thread that changes its place in it). */
+static inline void ipa_dsl_walks_touch(struct ipa_dsl_walks *ws,
+                                       const struct ipa_thread *t,
+                                       const struct ipa_rq *from,
+                                       const struct ipa_rq *to)
+{
+    for (struct ipa_dsl_walk *w = ws->top; w; w = w->up) {
+        if (w->copied || (from != w->rq && to != w->rq))
+            continue;
+        if (t == w->cur) {
+            if (to != w->rq)
+                continue; /* its own thread leaves: the rest is intact */
+            if (!w->skip || w->skip == t) {
+                w->skip = (struct ipa_thread *)t;
+                continue;
+            }
+        }
+        ipa_dsl_walk_copy(ws, w);
+    }
+}
+
 /* ---- locks and moves ----------------------------------------------------- */
 
 /* The cores whose lock one event holds: its own, then those it took. */
@@ -125,11 +230,14 @@ static inline bool ipa_dsl_lock_move(struct ipa_rt *rt,
 
 /* The runtime transition that puts @t into a state of class @cls on
  * @core, in queue @rq (NULL for none): READY from RUNNING is READY_TICK
- * in a tick, a queued thread migrates. */
-static inline void ipa_dsl_change(struct ipa_rt *rt, struct ipa_thread *t,
+ * in a tick, a queued thread migrates. @walks see it first. */
+static inline void ipa_dsl_change(struct ipa_rt *rt,
+                                  struct ipa_dsl_walks *walks,
+                                  struct ipa_thread *t,
                                   enum ipa_dsl_class cls, int core,
                                   struct ipa_rq *rq, bool in_tick)
 {
+    ipa_dsl_walks_touch(walks, t, ipa_thread_rq(t), rq);
     enum ipa_state cur = ipa_thread_state(t);
     switch (cls) {
     case IPA_DSL_RUNNING:
@@ -152,6 +260,14 @@ static inline void ipa_dsl_change(struct ipa_rt *rt, struct ipa_thread *t,
         ipa_change_state(rt, t, IPA_STATE_TERMINATED, core, NULL);
         break;
     }
+}
+
+/* A queued thread whose order keys changed takes its new place. */
+static inline void ipa_dsl_reorder(struct ipa_dsl_walks *walks,
+                                   struct ipa_rq *rq, struct ipa_thread *t)
+{
+    ipa_dsl_walks_touch(walks, t, rq, rq);
+    ipa_rq_reorder(rq, t);
 }
 
 #ifdef __cplusplus

@@ -25,6 +25,7 @@ struct gen {
     const char *c_name;
     int indent;
     int tmp;               /* temporaries' numbering */
+    const char *unit_walk; /* the outermost queue walk open here, if any */
     char **slot;           /* the current unit's locals, by slot */
     bool *sure;            /* ... that never hold none where they are read */
     int nr_slots;
@@ -760,6 +761,29 @@ static void stmt_foreach(struct gen *g, const struct xn *s)
         block_body(g, s->y);
         g->indent--;
         line(g, "}");
+    } else if (s->x->op == SET_STATE && s->x->b >= 0) {
+        /* a run queue: walked in place until something changes it (dsl.h) */
+        char *core = object(g, s->x);
+        char *w = tmp_name(g, "walk"), *t = tmp_name(g, "t");
+        line(g, "struct ipa_dsl_walk %s;", w);
+        line(g, "struct ipa_thread *%s;", t);
+        line(g, "ipa_dsl_walk_begin(&I->walks, &%s, rq_of(I, (int)%s - 1, "
+                "%d));", w, core, s->x->b);
+        line(g, "while ((%s = ipa_dsl_walk_next(&I->walks, &%s))) {", t, w);
+        g->indent++;
+        line(g, "%s = VALUE(%s);", var, t);
+        /* a return inside ends the unit's walks: the outermost says */
+        const char *outer = g->unit_walk;
+        if (!outer)
+            g->unit_walk = w;
+        block_body(g, s->y);
+        g->unit_walk = outer;
+        g->indent--;
+        line(g, "}");
+        line(g, "ipa_dsl_walk_end(&I->walks, &%s);", w);
+        g_free(core);
+        g_free(w);
+        g_free(t);
     } else if (set_is_array(s->x)) {
         /* cores and builder sets never change: walk them in place */
         GString *loop = g_string_new(NULL);
@@ -842,6 +866,8 @@ static void stmt(struct gen *g, const struct xn *s)
             line(g, "(void)(%s);", v);
             g_free(v);
         }
+        if (g->unit_walk)
+            line(g, "ipa_dsl_walk_end(&I->walks, &%s);", g->unit_walk);
         line(g, "goto done;");
         return;
     case S_EXPR:
@@ -1052,6 +1078,7 @@ static const char prelude[] =
     "    bool preparing; /* new/unblock prepare: record the move */\n"
     "    int placed_core, placed_state;\n"
     "    struct ipa_dsl_locks locks;\n"
+    "    struct ipa_dsl_walks walks; /* foreach over run queues */\n"
     "};\n"
     "\n"
     "#define THREAD(v) ((struct ipa_thread *)(intptr_t)(v))\n"
@@ -1452,7 +1479,7 @@ static const char moves[] =
     "        st->keys(I, t);\n"
     "    P(I, VALUE(t))->state_ = state + 1;\n"
     "    I->epoch++;\n"
-    "    ipa_dsl_change(I->rt, t, st->cls, core, rq, I->in_tick);\n"
+    "    ipa_dsl_change(I->rt, &I->walks, t, st->cls, core, rq, I->in_tick);\n"
     "    ipa_dsl_release(I->rt, &I->locks, taken);\n"
     "}\n"
     "\n"
@@ -1464,7 +1491,7 @@ static const char moves[] =
     "    int64_t state = P(I, VALUE(t))->state_;\n"
     "    /* keys that did not change keep the thread's place among equals */\n"
     "    if (rq && state && states[state - 1].keys && states[state - 1].keys(I, t))\n"
-    "        ipa_rq_reorder(rq, t);\n"
+    "        ipa_dsl_reorder(&I->walks, rq, t);\n"
     "}\n"
     "\n";
 
@@ -1643,6 +1670,7 @@ static const char callbacks[] =
     "    I->in_tick = tick;\n"
     "    I->depth = 0;\n"
     "    I->locks.n = 0;\n"
+    "    ipa_dsl_walks_reset(&I->walks);\n"
     "    I->preparing = false;\n"
     "    I->target = NULL;\n"
     "    I->target_core = 0;\n"
@@ -1807,6 +1835,7 @@ static const char lifetime[] =
     "            break;\n"
     "        }\n"
     "    ipa_dsl_domains_free(&I->doms);\n"
+    "    ipa_dsl_walks_free(&I->walks);\n"
     "    free(I->cores_set);\n"
     "    free(I->mine);\n"
     "    free(I->core_sets);\n"

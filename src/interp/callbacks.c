@@ -35,6 +35,7 @@ static void begin(struct inst *in, int ev)
     in->ev = ev;
     in->steps = 0;
     in->top = 0;
+    ipa_dsl_walks_reset(&in->walks);
     in->depth = 0;
     in->fp = in->stack;
     in->locks.n = 0;
@@ -272,6 +273,7 @@ static void inst_free(struct inst *in)
     g_free(in->core_sets);
     g_free(in->dom_data);
     ipa_dsl_domains_free(&in->doms);
+    ipa_dsl_walks_free(&in->walks);
     g_free(in->builder_where);
     g_free(in->dom_sets);
     g_free(in->grp_data);

@@ -571,7 +571,7 @@ void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
         set_keys(in, t, st->order);
     thread_slots(t)[state_slot(in)] = state + 1;
     in->epoch++;
-    ipa_dsl_change(in->rt, t, (enum ipa_dsl_class)st->cls, core, rq,
+    ipa_dsl_change(in->rt, &in->walks, t, (enum ipa_dsl_class)st->cls, core, rq,
                    in->ev == IPA_EV_tick);
     release(in, taken);
 }
@@ -587,7 +587,7 @@ static void rekey(struct inst *in, struct ipa_thread *t)
     /* keys that did not change keep the thread's place among equals */
     const struct order *o = in->p->states[state - 1].order;
     if (o && set_keys(in, t, o))
-        ipa_rq_reorder(rq, t);
+        ipa_dsl_reorder(&in->walks, rq, t);
 }
 
 /* ---- statements -------------------------------------------------------------- */
@@ -624,6 +624,17 @@ static enum flow exec_foreach(struct inst *in, const struct xn *s)
     }
     struct cursor c;
     set_open(in, s->x, &c);
+    if (c.rq && !c.map) {
+        /* a run queue: walked in place until something changes it (dsl.h) */
+        struct ipa_dsl_walk w;
+        struct ipa_thread *t;
+        ipa_dsl_walk_begin(&in->walks, &w, c.rq);
+        while ((t = ipa_dsl_walk_next(&in->walks, &w)) &&
+               loop_body(in, s, (int64_t)(intptr_t)t, &f))
+            ;
+        ipa_dsl_walk_end(&in->walks, &w);
+        return f;
+    }
     if (c.arr && !c.map) {
         /* cores and builder sets never change: walk them in place */
         for (int i = 0; i < c.n && loop_body(in, s, c.arr[i], &f); i++)

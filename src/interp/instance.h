@@ -59,6 +59,7 @@ struct inst {
     bool preparing;      /* new/unblock prepare: record the target's move */
     int placed_core, placed_state;
     struct ipa_dsl_locks locks;
+    struct ipa_dsl_walks walks; /* foreach over run queues */
     int64_t ret;
 
     /* the ipa_rq_sum argument of each kept sum (program.h's KEPT_SUM) */

@@ -208,3 +208,27 @@ void ipa_dsl_domains_free(struct ipa_dsl_domains *d)
     g_free(d->group_cores);
     memset(d, 0, sizeof *d);
 }
+
+void ipa_dsl_walk_copy(struct ipa_dsl_walks *ws, struct ipa_dsl_walk *w)
+{
+    w->base = ws->len;
+    const struct ipa_thread *t = w->started ? w->next : ipa_rq_first(w->rq);
+    for (; t; t = ipa_rq_next(w->rq, t)) {
+        if (t == w->skip)
+            continue;
+        if (ws->len == ws->cap) {
+            ws->cap = ws->cap ? 2 * ws->cap : 64;
+            ws->copy = g_renew(struct ipa_thread *, ws->copy, ws->cap);
+        }
+        ws->copy[ws->len++] = (struct ipa_thread *)t;
+    }
+    w->at = w->base;
+    w->end = ws->len;
+    w->copied = true;
+}
+
+void ipa_dsl_walks_free(struct ipa_dsl_walks *ws)
+{
+    g_free(ws->copy);
+    memset(ws, 0, sizeof *ws);
+}

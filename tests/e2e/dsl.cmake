@@ -2,6 +2,16 @@
 # The matrix in run.cmake runs every policies/*.ipa on every topology and
 # trace; here: what each must show.
 
+# A test that runs a script of tests/e2e with the shared policy cache:
+#   e2e_script(NAME SCRIPT -DVAR=value...)
+function(e2e_script name script)
+  add_test(NAME e2e.${name}
+           COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} ${ARGN}
+                   -P ${E2E}/${script})
+  set_tests_properties(e2e.${name} PROPERTIES LABELS e2e
+    ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+endfunction()
+
 # The Bossa article's RR10 and RR30 patterns.
 foreach(q 10 30)
   add_test(NAME e2e.rr${q}_pattern
@@ -13,13 +23,9 @@ endforeach()
 # fifo.ipa is fifo.c, event for event.
 foreach(topo ${topologies})
   foreach(trace ${traces})
-    add_test(NAME e2e.fifo_ipa_is_fifo_c.${topo}.${trace}
-             COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DA=fifo.c
-                     -DB=fifo.ipa -DTOPO=${topo} -DTRACE=${trace}
-                     -DDIR=${SCRATCH}/fifo-same/${topo}.${trace}
-                     -P ${E2E}/same_log.cmake)
-    set_tests_properties(e2e.fifo_ipa_is_fifo_c.${topo}.${trace} PROPERTIES
-      LABELS e2e ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+    e2e_script(fifo_ipa_is_fifo_c.${topo}.${trace} same_log.cmake
+               -DA=fifo.c -DB=fifo.ipa -DTOPO=${topo} -DTRACE=${trace}
+               -DDIR=${SCRATCH}/fifo-same/${topo}.${trace})
   endforeach()
 endforeach()
 
@@ -34,32 +40,24 @@ foreach(policy ${dsl_policies})
             --trace ${E2E}/inputs/${trace}.json --threads 0)
   endforeach()
 endforeach()
-add_test(NAME e2e.fifo_ipa_is_fifo_c.hotplug
-         COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DA=fifo.c -DB=fifo.ipa
-                 -DTOPO=4core.xml -DTRACE=${E2E}/inputs/hotplug.json
-                 -DDIR=${SCRATCH}/fifo-same/hotplug -P ${E2E}/same_log.cmake)
-set_tests_properties(e2e.fifo_ipa_is_fifo_c.hotplug PROPERTIES LABELS e2e
-  ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+e2e_script(fifo_ipa_is_fifo_c.hotplug same_log.cmake
+           -DA=fifo.c -DB=fifo.ipa -DTOPO=4core.xml
+           -DTRACE=${E2E}/inputs/hotplug.json
+           -DDIR=${SCRATCH}/fifo-same/hotplug)
 
 # cfs.ipa is cfs.c, event for event, on every topology and trace and
 # through a hot-plug (the benchmark compares the two as one policy).
 foreach(topo ${topologies})
   foreach(trace ${traces})
-    add_test(NAME e2e.cfs_ipa_is_cfs_c.${topo}.${trace}
-             COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DA=cfs.c
-                     -DB=cfs.ipa -DTOPO=${topo} -DTRACE=${trace}
-                     -DDIR=${SCRATCH}/cfs-same/${topo}.${trace}
-                     -P ${E2E}/same_log.cmake)
-    set_tests_properties(e2e.cfs_ipa_is_cfs_c.${topo}.${trace} PROPERTIES
-      LABELS e2e ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+    e2e_script(cfs_ipa_is_cfs_c.${topo}.${trace} same_log.cmake
+               -DA=cfs.c -DB=cfs.ipa -DTOPO=${topo} -DTRACE=${trace}
+               -DDIR=${SCRATCH}/cfs-same/${topo}.${trace})
   endforeach()
 endforeach()
-add_test(NAME e2e.cfs_ipa_is_cfs_c.hotplug
-         COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DA=cfs.c -DB=cfs.ipa
-                 -DTOPO=4core.xml -DTRACE=${E2E}/inputs/hotplug.json
-                 -DDIR=${SCRATCH}/cfs-same/hotplug -P ${E2E}/same_log.cmake)
-set_tests_properties(e2e.cfs_ipa_is_cfs_c.hotplug PROPERTIES LABELS e2e
-  ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+e2e_script(cfs_ipa_is_cfs_c.hotplug same_log.cmake
+           -DA=cfs.c -DB=cfs.ipa -DTOPO=4core.xml
+           -DTRACE=${E2E}/inputs/hotplug.json
+           -DDIR=${SCRATCH}/cfs-same/hotplug)
 
 # The Wasted Cores comparison: cfs.ipa keeps Linux's average-load
 # balancing and leaves cores idle on the Group Imbalance workload;
@@ -99,23 +97,27 @@ set_tests_properties(e2e.determinism_ipa PROPERTIES LABELS e2e)
 foreach(policy cfs.ipa cfs_cwc.ipa)
   foreach(mode interpreted compiled)
     foreach(trace ${traces})
-      add_test(NAME e2e.kept_sums.${policy}.${mode}.${trace}
-               COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM}
-                       -DPOLICY=${CMAKE_SOURCE_DIR}/policies/${policy}
-                       -DMODE=${mode} -DTOPO=64core.xml -DTRACE=${trace}
-                       -DDIR=${SCRATCH}/kept-sums/${policy}.${mode}.${trace}
-                       -P ${E2E}/kept_sums.cmake)
-      set_tests_properties(e2e.kept_sums.${policy}.${mode}.${trace} PROPERTIES
-        LABELS e2e ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+      e2e_script(kept_sums.${policy}.${mode}.${trace} kept_sums.cmake
+                 -DPOLICY=${CMAKE_SOURCE_DIR}/policies/${policy} -DMODE=${mode}
+                 -DTOPO=64core.xml -DTRACE=${trace}
+                 -DDIR=${SCRATCH}/kept-sums/${policy}.${mode}.${trace})
     endforeach()
-    add_test(NAME e2e.kept_sums.${policy}.${mode}.hotplug
-             COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM}
-                     -DPOLICY=${CMAKE_SOURCE_DIR}/policies/${policy}
-                     -DMODE=${mode} -DTOPO=4core.xml
-                     -DTRACE=${E2E}/inputs/hotplug.json
-                     -DDIR=${SCRATCH}/kept-sums/${policy}.${mode}.hotplug
-                     -P ${E2E}/kept_sums.cmake)
-    set_tests_properties(e2e.kept_sums.${policy}.${mode}.hotplug PROPERTIES
-      LABELS e2e ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+    e2e_script(kept_sums.${policy}.${mode}.hotplug kept_sums.cmake
+               -DPOLICY=${CMAKE_SOURCE_DIR}/policies/${policy} -DMODE=${mode}
+               -DTOPO=4core.xml -DTRACE=${E2E}/inputs/hotplug.json
+               -DDIR=${SCRATCH}/kept-sums/${policy}.${mode}.hotplug)
   endforeach()
 endforeach()
+
+# foreach over a run queue visits what the queue held when the loop began,
+# whatever the body does to it (walks.cmake).
+foreach(trace db.json lu.json make.json rt.json)
+  foreach(topo 4core.xml 2socket-smt.xml)
+    e2e_script(queue_walks.${topo}.${trace} walks.cmake
+               -DPOLICY=${E2E}/inputs/walks.ipa -DTOPO=${topo} -DTRACE=${trace}
+               -DDIR=${SCRATCH}/walks/${topo}.${trace})
+  endforeach()
+endforeach()
+e2e_script(queue_walks.hotplug walks.cmake
+           -DPOLICY=${E2E}/inputs/walks.ipa -DTOPO=4core.xml
+           -DTRACE=${E2E}/inputs/hotplug.json -DDIR=${SCRATCH}/walks/hotplug)

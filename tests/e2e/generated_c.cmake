@@ -2,12 +2,9 @@
 # .so (instrumented when SANITIZE) with the interpreter's event log.
 #   cmake -DIPASIM=exe -DPOLICY=p.ipa -DCC=cc -DINCLUDE=dir -DSANITIZE=bool
 #         -DDIR=scratch -P generated_c.cmake
+include(${CMAKE_CURRENT_LIST_DIR}/compile.cmake)
 file(MAKE_DIRECTORY ${DIR})
-execute_process(COMMAND ${IPASIM} compile ${POLICY} -o ${DIR}/policy.c
-                RESULT_VARIABLE rc ERROR_VARIABLE err)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "ipasim compile ${POLICY}: exit ${rc}\n${err}")
-endif()
+ipa_compile_policy(${POLICY} ${DIR}/policy.c)
 set(flags -std=c11 -O2 -fPIC -shared -Wall -Wextra -Werror)
 if(SANITIZE)
   list(APPEND flags -fsanitize=address,undefined -fno-sanitize-recover=undefined)

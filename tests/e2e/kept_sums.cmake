@@ -4,6 +4,7 @@
 # alike, in MODE.
 #   cmake -DIPASIM=exe -DPOLICY=path -DMODE=m -DTOPO=t -DTRACE=t -DDIR=scratch
 #         -P kept_sums.cmake
+include(${CMAKE_CURRENT_LIST_DIR}/compile.cmake)
 file(MAKE_DIRECTORY ${DIR})
 file(READ ${POLICY} text)
 set(load "lazy int load = max(weight / group_size, 1);")
@@ -22,11 +23,7 @@ foreach(p kept walked)
   else()
     set(src ${DIR}/walked.ipa)
   endif()
-  execute_process(COMMAND ${IPASIM} compile ${src} -o ${DIR}/${p}.c
-                  RESULT_VARIABLE rc ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "compile ${src}: exit ${rc}\n${err}")
-  endif()
+  ipa_compile_policy(${src} ${DIR}/${p}.c)
   file(READ ${DIR}/${p}.c c)
   string(FIND "${c}" "ipa_rq_sum(" uses)
   if(p STREQUAL kept AND uses LESS 0)
