@@ -237,20 +237,17 @@ static void build_domains(struct inst *in)
         in->core_sets[core * p->nr_sets[IPA_ENT_CORE] +
                       p->builder->core_field] = d->core_domains[core];
     }
-    in->nr_domains = d->nr_domains;
-    in->dom_level = d->level;
-    in->nr_groups = d->nr_groups;
     /* every domain and group has one slot per set attribute; the builder
      * fills the one it names */
     int nds = p->nr_sets[IPA_ENT_DOMAIN], ngs = p->nr_sets[IPA_ENT_GROUP];
     in->dom_sets = g_new0(struct ipa_dsl_span,
-                          (size_t)in->nr_domains * nds + 1);
-    for (int i = 0; i < in->nr_domains; i++)
+                          (size_t)in->doms.nr_domains * nds + 1);
+    for (int i = 0; i < in->doms.nr_domains; i++)
         in->dom_sets[i * nds + p->builder->domain_field] =
             d->domain_groups[i];
     in->grp_sets = g_new0(struct ipa_dsl_span,
-                          (size_t)in->nr_groups * ngs + 1);
-    for (int g = 0; g < in->nr_groups; g++)
+                          (size_t)in->doms.nr_groups * ngs + 1);
+    for (int g = 0; g < in->doms.nr_groups; g++)
         in->grp_sets[g * ngs + p->builder->group_field] = d->group_cores[g];
 }
 
@@ -316,14 +313,14 @@ static int init(struct ipa_rt *rt)
     begin(in, -1);
     if (p->builder)
         build_domains(in);
-    in->dom_data = g_new0(int64_t, (size_t)in->nr_domains *
+    in->dom_data = g_new0(int64_t, (size_t)in->doms.nr_domains *
                                            p->nr_plain[IPA_ENT_DOMAIN] +
                                        1);
-    in->grp_data = g_new0(int64_t, (size_t)in->nr_groups *
+    in->grp_data = g_new0(int64_t, (size_t)in->doms.nr_groups *
                                            p->nr_plain[IPA_ENT_GROUP] +
                                        1);
-    int counts[IPA_ENT_COUNT] = {0, ipa_machine_cores(rt), in->nr_domains,
-                                 in->nr_groups};
+    int counts[IPA_ENT_COUNT] = {0, ipa_machine_cores(rt), in->doms.nr_domains,
+                                 in->doms.nr_groups};
     for (int ent = IPA_ENT_CORE; ent < IPA_ENT_COUNT; ent++)
         if (p->nr_lazy_of[ent])
             in->lazy_cache[ent] = g_new0(struct lazy_cache,
@@ -331,10 +328,10 @@ static int init(struct ipa_rt *rt)
                                              p->nr_lazy_of[ent]);
     in->epoch = 1;
     /* groups first: a domain's initialiser may read its groups */
-    for (int g = 0; g < in->nr_groups; g++)
+    for (int g = 0; g < in->doms.nr_groups; g++)
         run_inits(in, IPA_ENT_GROUP, g + 1,
                   &in->grp_data[g * p->nr_plain[IPA_ENT_GROUP]]);
-    for (int d = 0; d < in->nr_domains; d++)
+    for (int d = 0; d < in->doms.nr_domains; d++)
         run_inits(in, IPA_ENT_DOMAIN, d + 1,
                   &in->dom_data[d * p->nr_plain[IPA_ENT_DOMAIN]]);
     for (int i = 0; i < in->nr_cores; i++) {

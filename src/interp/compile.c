@@ -770,10 +770,11 @@ static bool reads_fixed(const struct program *p, const struct xn *x,
 
 /* ---- sums the runtime keeps (program.h's KEPT_SUM) ---------------------- */
 
-/* The kept-sum slot + 1 for sum argument @arg, or KEPT_SUM_NONE. */
+/* The kept-sum slot + 1 for sum argument @arg (a SET_MAP), or
+ * KEPT_SUM_NONE. */
 static int kept_sum_slot(struct program *p, const struct xn *arg)
 {
-    if (arg->op != SET_MAP || arg->x->op != SET_STATE || arg->x->b < 0 ||
+    if (arg->x->op != SET_STATE || arg->x->b < 0 ||
         arg->y->op != X_LAZY || arg->y->x->op != X_LOCAL ||
         arg->y->x->a != arg->a)
         return KEPT_SUM_NONE;
@@ -796,9 +797,11 @@ static void mark_kept_sums(struct program *p, struct xn *x)
 {
     if (!x)
         return;
+    /* only a map's aux is free: SET_ATTR's names its entity */
     if (x->op == X_AGG && x->aux == AGG_SUM)
         for (int i = 0; i < x->nv; i++)
-            x->v[i]->aux = kept_sum_slot(p, x->v[i]);
+            if (x->v[i]->op == SET_MAP)
+                x->v[i]->aux = kept_sum_slot(p, x->v[i]);
     for (int i = 0; i < x->nv; i++)
         mark_kept_sums(p, x->v[i]);
     mark_kept_sums(p, x->x);

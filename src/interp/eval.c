@@ -491,7 +491,7 @@ static int64_t eval_node(struct inst *in, const struct xn *x)
             ipa_core_rq(in->rt, core, x->b));
     }
     case X_DLEVEL:
-        return in->dom_level[object(in, x, eval(in, x->x)) - 1];
+        return in->doms.level[object(in, x, eval(in, x->x)) - 1];
     case X_LAZY:
         return lazy(in, x, object(in, x, eval(in, x->x)));
     case X_VALID: return eval(in, x->x) != 0;

@@ -25,11 +25,8 @@ struct inst {
     /* what the builder made: set attributes are spans of its pool */
     struct ipa_dsl_domains doms;
     char *builder_where;
-    int nr_domains;
     int64_t *dom_data;     /* [domain][plain slot] */
-    int *dom_level; /* doms.level */
     struct ipa_dsl_span *dom_sets; /* [domain][set slot] */
-    int nr_groups;
     int64_t *grp_data;
     struct ipa_dsl_span *grp_sets;
 
