@@ -224,13 +224,15 @@ IPA_API int ipa_rq_core(const struct ipa_rq *rq);
 /*
  * Sums the runtime keeps per queue, as Linux keeps a run queue's load.
  * ipa_rq_sum returns the sum over @rq's threads of value(t), wrapping as
- * uint64_t. The first call computes it, calling @value for each thread in
- * queue order; later calls follow the threads coming and going and call
- * @value again only after something it may read has changed. So @value
- * may read only the thread's weight, nice value, group, group size and
- * trace attributes, and constants: a group's size changing (a thread of it
- * arriving or exiting) makes every sum be computed again, at its next call.
- * @value must not move threads.
+ * uint64_t. @value may read only the thread's weight, nice value, group,
+ * group size and trace attributes, and constants (not its id): threads
+ * equal in all of these form a class, and the runtime calls @value once
+ * for a class, on any thread of it, and counts each queue's threads by
+ * class. Later calls follow the threads coming and going; a group's size
+ * changing (a thread of it arriving or exiting) makes @value be called
+ * again for each class, at the next call that needs it. So a sum costs
+ * the number of classes in the queue, not of threads. @value must not
+ * move threads.
  *
  * @slot (0 to IPA_RQ_SUMS - 1) names one value (with its @arg) for the
  * whole policy instance; using it for another is a policy fault.

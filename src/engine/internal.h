@@ -36,12 +36,31 @@ enum ev_kind {
 /* Why a blocked thread waits (for deadlock reports). */
 enum wait_kind { WAIT_NONE, WAIT_SLEEP, WAIT_CHANNEL, WAIT_BARRIER, WAIT_MUTEX };
 
+/* A queue's number of threads of one value class (sums.c). */
+struct ipa_class_count {
+    int cls; /* -1: a free slot */
+    int count;
+};
+
+/* A class's value for one ipa_rq_sum slot, valid while version is the
+ * sim's attrs_version. */
+struct ipa_class_value {
+    uint64_t value;
+    uint64_t version; /* 0: never computed */
+};
+
 struct ipa_rq {
     struct ipa_rb_tree tree;
     const struct ipa_rq_desc *desc;
     int core; /* -1 for a global queue */
-    /* ipa_rq_sum: slot s is kept (bit s of sums_kept) while every thread
-     * in the queue holds its value of version sum_version[s] */
+    /* ipa_rq_sum: the queue's threads by class, an open-addressed table
+     * of class_mask + 1 slots, counted from the queue's first sum on
+     * (NULL before); nr_classes counts the slots taken, emptied or not */
+    struct ipa_class_count *classes;
+    unsigned class_mask;
+    int nr_classes;
+    /* slot s is kept (bit s of sums_kept) while every class in the queue
+     * holds its value of version sum_version[s] */
     unsigned sums_kept;
     uint64_t sum_version[IPA_RQ_SUMS];
     uint64_t sum[IPA_RQ_SUMS];
@@ -55,8 +74,7 @@ struct ipa_thread {
     struct ipa_rb_node rb;
     void *data;        /* the policy's slot */
     struct ipa_rt *rt; /* its partition */
-    uint64_t value[IPA_RQ_SUMS];         /* ipa_rq_sum's */
-    uint64_t value_version[IPA_RQ_SUMS]; /* 0: never computed */
+    int sum_class; /* its value class for ipa_rq_sum (sums.c) */
     const struct ipa_thread_spec *spec;
     const uint64_t *affinity; /* cpuset words, NULL = every core */
     int weight, nice, group;
@@ -128,6 +146,7 @@ struct ipa_rt {
     /* what each ipa_rq_sum slot sums, set by its first use */
     ipa_thread_value_fn sum_value[IPA_RQ_SUMS];
     void *sum_arg[IPA_RQ_SUMS];
+    struct ipa_class_value *class_values[IPA_RQ_SUMS]; /* [nr_classes] */
     bool initialised;
 };
 
@@ -174,6 +193,10 @@ struct ipa_sim {
     /* changes with every input ipa_rq_sum values may read (group sizes);
      * starts at 1 */
     uint64_t attrs_version;
+    /* value classes (sums.c): of each spec, and a thread of each */
+    GHashTable *spec_class; /* spec -> class + 1 */
+    int nr_classes;
+    struct ipa_thread **class_rep;
 
     struct channel *channels;
     struct mutex *mutexes;
@@ -210,8 +233,19 @@ struct ipa_sim {
 
 /* runtime.c */
 void ipa_rq_init(struct ipa_rq *rq, const struct ipa_rq_desc *desc, int core);
+void ipa_rq_fini(struct ipa_rq *rq);
 void ipa_rq_insert(struct ipa_rq *rq, struct ipa_thread *t);
 void ipa_rq_remove(struct ipa_rq *rq, struct ipa_thread *t);
+
+/* sums.c: value classes and the sums kept by class */
+/* Gives every spec of the trace its class (before threads are made). */
+void ipa_sums_setup(struct ipa_sim *sim);
+void ipa_sums_fini(struct ipa_sim *sim);
+/* A new thread's class. */
+void ipa_sums_classify(struct ipa_sim *sim, struct ipa_thread *t);
+/* @t joins (@delta 1) or leaves (-1) @rq: its class's count and the
+ * queue's kept sums follow. */
+void ipa_sums_count(struct ipa_rq *rq, const struct ipa_thread *t, int delta);
 /* Moves a thread as the runtime itself (no lock or legality checks). */
 void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
                       enum ipa_state state, int core, struct ipa_rq *rq);

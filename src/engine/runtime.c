@@ -45,28 +45,26 @@ void ipa_rq_init(struct ipa_rq *rq, const struct ipa_rq_desc *desc, int core)
     rq->core = core;
 }
 
+void ipa_rq_fini(struct ipa_rq *rq)
+{
+    g_free(rq->classes);
+    rq->classes = NULL;
+}
+
 void ipa_rq_insert(struct ipa_rq *rq, struct ipa_thread *t)
 {
     ipa_rb_insert(&rq->tree, &t->rb, rq_cmp, rq);
     t->rq = rq;
-    for (unsigned m = rq->sums_kept; m; m &= m - 1) {
-        int s = __builtin_ctz(m);
-        if (t->value_version[s] == rq->sum_version[s]) {
-            rq->sum[s] += t->value[s];
-        } else {
-            /* an older (or no) value: the next ipa_rq_sum recomputes */
-            rq->sum_version[s] = 0;
-            rq->sums_kept &= ~(1u << s);
-        }
-    }
+    if (rq->classes)
+        ipa_sums_count(rq, t, 1);
 }
 
 void ipa_rq_remove(struct ipa_rq *rq, struct ipa_thread *t)
 {
     ipa_rb_remove(&rq->tree, &t->rb);
     t->rq = NULL;
-    for (unsigned m = rq->sums_kept; m; m &= m - 1)
-        rq->sum[__builtin_ctz(m)] -= t->value[__builtin_ctz(m)];
+    if (rq->classes)
+        ipa_sums_count(rq, t, -1);
 }
 
 static struct ipa_thread *node_thread(struct ipa_rb_node *n)
@@ -114,39 +112,9 @@ void ipa_rq_reorder(struct ipa_rq *rq, struct ipa_thread *t)
 {
     if (t->rq != rq)
         return;
-    ipa_rq_remove(rq, t);
-    ipa_rq_insert(rq, t);
-}
-
-int64_t ipa_rq_sum(struct ipa_rt *rt, struct ipa_rq *rq, int slot,
-                   ipa_thread_value_fn value, void *arg)
-{
-    if (slot < 0 || slot >= IPA_RQ_SUMS)
-        ipa_fault(rt, "ipa_rq_sum: no slot %d (slots 0 to %d)", slot,
-                  IPA_RQ_SUMS - 1);
-    if (!rt->sum_value[slot]) {
-        rt->sum_value[slot] = value;
-        rt->sum_arg[slot] = arg;
-    } else if (rt->sum_value[slot] != value || rt->sum_arg[slot] != arg) {
-        ipa_fault(rt, "ipa_rq_sum: slot %d already sums another value", slot);
-    }
-    uint64_t version = rt->sim->attrs_version;
-    if (rq->sum_version[slot] == version)
-        return (int64_t)rq->sum[slot];
-    /* a fault inside value() must not leave a half sum marked kept */
-    rq->sum_version[slot] = 0;
-    rq->sums_kept &= ~(1u << slot);
-    uint64_t sum = 0;
-    for (struct ipa_rb_node *n = rq->tree.first; n; n = ipa_rb_next(n)) {
-        struct ipa_thread *t = IPA_CONTAINER_OF(n, struct ipa_thread, rb);
-        t->value[slot] = (uint64_t)value(rt, t, arg);
-        t->value_version[slot] = version;
-        sum += t->value[slot];
-    }
-    rq->sum[slot] = sum;
-    rq->sum_version[slot] = version;
-    rq->sums_kept |= 1u << slot;
-    return (int64_t)sum;
+    /* the thread stays in the queue: its counts and sums stand */
+    ipa_rb_remove(&rq->tree, &t->rb);
+    ipa_rb_insert(&rq->tree, &t->rb, rq_cmp, rq);
 }
 
 struct ipa_rq *ipa_core_rq(struct ipa_rt *rt, int core, int index)

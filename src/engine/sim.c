@@ -263,6 +263,7 @@ struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
     t->weight = spec->weight;
     t->nice = spec->nice;
     t->group = spec->group;
+    ipa_sums_classify(sim, t);
     t->last_ran_core = -1;
     t->home_node = -1;
     t->rng = splitmix(sim->config.seed ^ splitmix((uint64_t)t->tid + 1)) | 1;
@@ -305,6 +306,7 @@ static void setup_threads(struct ipa_sim *sim)
         sim->barriers[i].parties = g_array_index(tr->barrier_parties, int, i);
     sim->group_live = g_new0(int, tr->groups->len + 1);
     sim->attrs_version = 1;
+    ipa_sums_setup(sim);
     sim->group_latency = g_new0(struct ipa_hist, tr->groups->len + 1);
 
     for (guint i = 0; i < tr->threads->len; i++) {
@@ -608,6 +610,14 @@ void ipa_sim_free(struct ipa_sim *sim)
 {
     if (!sim)
         return;
+    ipa_sums_fini(sim);
+    for (int i = 0; i < sim->nr_cores; i++) {
+        struct ipa_core *c = &sim->cores[i];
+        for (int q = 0; c->rt && q < c->rt->ops->nr_core_rqs; q++)
+            ipa_rq_fini(&c->rqs[q]);
+        g_free(c->rqs);
+        g_free(c->data);
+    }
     for (int p = 0; p < sim->nr_parts; p++) {
         struct ipa_rt *rt = sim->parts[p];
         g_free(rt->name);
@@ -617,14 +627,12 @@ void ipa_sim_free(struct ipa_sim *sim)
         ipa_hier_free(rt->hier);
         g_free(rt->domain_data);
         g_free(rt->policy_data);
+        for (int i = 0; i < rt->ops->nr_global_rqs; i++)
+            ipa_rq_fini(&rt->global_rqs[i]);
         g_free(rt->global_rqs);
         ipa_wc_free(rt->wc);
         g_free(rt->migrations_by_distance);
         g_free(rt);
-    }
-    for (int i = 0; i < sim->nr_cores; i++) {
-        g_free(sim->cores[i].rqs);
-        g_free(sim->cores[i].data);
     }
     g_free(sim->parts);
     g_free(sim->cores);

@@ -704,9 +704,11 @@ static void compile_builder(struct cc *cc)
 /* ---- values that only fixed inputs decide --------------------------------- */
 
 /* What reads_fixed() lets an expression of a thread read besides constants
- * and the thread's fixed system attributes (id, weight, nice, tgroup). */
+ * and the thread's fixed system attributes (weight, nice, tgroup). */
 struct fixed_inputs {
-    bool group_size; /* kept sums: the runtime recomputes when it changes */
+    /* kept sums: group_size, which the runtime follows; not id, which
+     * the threads of a class (runtime.h's ipa_rq_sum) do not share */
+    bool kept_sum;
     bool *fields;    /* order keys: plain thread fields, marked when read;
                       * NULL: none */
 };
@@ -738,9 +740,9 @@ static bool reads_fixed(const struct program *p, const struct xn *x,
                reads_fixed(p, x->y, in, slots, depth);
     case X_PSYS:
         /* runtime and last_core change as the thread runs and moves */
-        return (x->a == PS_ID || x->a == PS_WEIGHT || x->a == PS_NICE ||
-                x->a == PS_TGROUP ||
-                (x->a == PS_GROUP_SIZE && in->group_size)) &&
+        return (x->a == PS_WEIGHT || x->a == PS_NICE || x->a == PS_TGROUP ||
+                (x->a == PS_ID && !in->kept_sum) ||
+                (x->a == PS_GROUP_SIZE && in->kept_sum)) &&
                reads_fixed(p, x->x, in, slots, depth);
     case X_LAZY:
         /* lazy attributes may read each other in a cycle (a fault when
@@ -780,7 +782,7 @@ static int kept_sum_slot(struct program *p, const struct xn *arg)
         return KEPT_SUM_NONE;
     int lazy = arg->y->a;
     /* what ipa_rq_sum lets a value read */
-    const struct fixed_inputs in = {.group_size = true};
+    const struct fixed_inputs in = {.kept_sum = true};
     if (p->lazy_ent[lazy] != IPA_ENT_PROCESS ||
         !reads_fixed(p, p->lazies[lazy].body, &in, 1, 0))
         return KEPT_SUM_NONE;

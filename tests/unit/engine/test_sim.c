@@ -615,6 +615,49 @@ static void test_kept_sums(void **state)
     finish(&r);
 }
 
+/* Threads of one value class (equal weight, nice, group and attributes)
+ * share their value: a queue holding many classes, which come and go
+ * (threads exit, spawned ones arrive), still sums what walking it does,
+ * and a burst of arrivals into one group costs value calls per class,
+ * not per queued thread. */
+static void test_kept_sums_by_class(void **state)
+{
+    (void)state;
+    sums = true;
+    round_robin = true;
+    sum_checks = sum_mismatches = value_calls = 0;
+    GString *json = g_string_new(
+        "{\"ipasim_trace\":1,\"threads\":["
+        "{\"name\":\"burst\",\"count\":300,\"group\":\"a\","
+        "\"ops\":[{\"run\":\"1ms\"},{\"sleep\":\"2ms\"},{\"run\":\"1ms\"}]},"
+        "{\"name\":\"parent\",\"group\":\"b\",\"ops\":[{\"repeat\":6,"
+        "\"ops\":[{\"spawn\":\"child\"},{\"run\":\"700us\"}]}]}");
+    /* twelve classes of their own, exiting at different times */
+    for (int i = 0; i < 12; i++)
+        g_string_append_printf(
+            json,
+            ",{\"name\":\"own%d\",\"group\":\"b\",\"attrs\":{\"k\":%d},"
+            "\"ops\":[{\"repeat\":%d,\"ops\":[{\"run\":\"1ms\"},"
+            "{\"sleep\":\"300us\"}]}]}",
+            i, i, 2 + i);
+    g_string_append(json, "],\"templates\":[{\"name\":\"child\","
+                          "\"group\":\"b\",\"nice\":5,"
+                          "\"ops\":[{\"run\":\"2ms\"}]}]}");
+    struct run r;
+    start(&r, "pack:1 core:2 pu:1", json->str, 20000000);
+    g_string_free(json, TRUE);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_DONE);
+    assert_true(sum_checks > 300);
+    assert_int_equal(sum_mismatches, 0);
+    /* a value is computed at most once per class (15) and group sizes
+     * (each of the 319 threads, all grouped, arrives and exits); walking
+     * the queues would call it for each of the burst's 300 threads at
+     * every sum while they arrive, about 90,000 times */
+    assert_true(value_calls > 0);
+    assert_true(value_calls <= 15 * (2 * 319 + 1));
+    finish(&r);
+}
+
 /* A slot sums one value: another value for it is a policy fault. */
 static void test_kept_sum_slot_misuse(void **state)
 {
@@ -670,6 +713,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_determinism, setup, teardown),
         cmocka_unit_test_setup_teardown(test_global_queue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kept_sums, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kept_sums_by_class, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_kept_sum_slot_misuse, setup,
                                         teardown),
         cmocka_unit_test(test_histogram),
