@@ -1359,8 +1359,9 @@ static void prototypes(struct gen *g)
     line(g, "/* unused by a policy that writes no thread attribute */");
     line(g, "static __attribute__((unused)) void rekey(struct inst *I,");
     line(g, "                                          struct ipa_thread *t);");
-    line(g, "static void move(struct inst *I, struct ipa_thread *t, int core,");
-    line(g, "                 int state, int line, int col);");
+    line(g, "static inline __attribute__((always_inline)) void");
+    line(g, "move(struct inst *I, struct ipa_thread *t, int core, int state,");
+    line(g, "     int line, int col);");
     line(g, "%s", "");
 }
 
@@ -1463,9 +1464,11 @@ static void orders(struct gen *g)
 /* Moves and re-keying, over the state table. */
 static const char moves[] =
     "/* Moves @t into @state of @core, taking the locks it needs (best\n"
-    " * effort: a failed trylock skips the move). */\n"
-    "static void move(struct inst *I, struct ipa_thread *t, int core,\n"
-    "                 int state, int line, int col)\n"
+    " * effort: a failed trylock skips the move). Inlined: every caller\n"
+    " * names its state, so its queue, class and keys fold to constants. */\n"
+    "static inline __attribute__((always_inline)) void\n"
+    "move(struct inst *I, struct ipa_thread *t, int core, int state,\n"
+    "     int line, int col)\n"
     "{\n"
     "    const struct state_desc *st = &states[state];\n"
     "    int taken = 0;\n"
