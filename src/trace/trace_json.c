@@ -390,7 +390,7 @@ static bool parse_op(struct loader *ld, struct json_object *v, int depth,
     struct json_object *x;
     const char *key = NULL, *name = NULL;
     int kind = 0;
-    int64_t n;
+    int64_t n = 0;
 
     if (!json_object_is_type(v, json_type_object))
         return fail(ld, "expected an operation like {\"run\": \"2ms\"}");
@@ -572,7 +572,7 @@ static bool parse_affinity(struct loader *ld, struct json_object *v,
             goto out;
         }
         for (size_t i = 0; i < n; i++) {
-            int64_t c;
+            int64_t c = 0;
             gsize m = push_index(ld, i);
             if (!get_int(ld, json_object_array_get_idx(v, i), 0,
                          MAX_CORE_ID - 1,
@@ -655,7 +655,7 @@ static bool parse_thread(struct loader *ld, struct json_object *v,
     struct json_object *x, *nice = NULL, *weight = NULL;
     GArray *ops = NULL;
     const char *name = NULL;
-    int64_t i64;
+    int64_t i64 = 0;
     gsize m;
     bool ok = false;
 
@@ -922,7 +922,7 @@ static bool parse_name_counts(struct loader *ld, struct json_object *v,
             g_free(dym);
             return false;
         }
-        int64_t x;
+        int64_t x = 0;
         if (chans) {
             if (!get_int(ld, val, 0, INT64_MAX,
                          "a number of tokens: an integer from 0", &x))
@@ -960,7 +960,7 @@ static bool parse_hotplug(struct loader *ld, struct json_object *v)
     for (size_t i = 0; i < n; i++) {
         struct json_object *e = json_object_array_get_idx(v, i), *x;
         struct ipa_hotplug h = {.index = (int)i};
-        int64_t core;
+        int64_t core = 0;
         gsize m2 = push_index(ld, i);
         if (!json_object_is_type(e, json_type_object))
             return fail(ld, "expected an object like {\"at\": \"1s\", "
