@@ -206,10 +206,8 @@ static int64_t group_avg_load(struct ipa_rt *rt,
  * has a thread waiting (the Ipanema talk's is_stealable). */
 static bool group_stealable(struct ipa_rt *rt, const struct ipa_sched_group *g)
 {
-    for (int i = 0; i < g->nr_cores; i++)
-        if (ipa_rq_count(ready(rt, g->cores[i])) > 0)
-            return true;
-    return false;
+    return ipa_cores_next(ipa_waiting_cores(rt), g->mask,
+                          ipa_machine_cores(rt), 0) >= 0;
 }
 
 /* ---- vruntime ------------------------------------------------------------ */
@@ -458,10 +456,11 @@ static bool balance_domain(struct ipa_rt *rt, int self,
     const struct ipa_sched_group *g = &sd->groups[busiest];
     int from = -1;
     int64_t from_load = 0;
-    for (int i = 0; i < g->nr_cores; i++) {
-        int c = g->cores[i];
-        if (ipa_rq_count(ready(rt, c)) == 0)
-            continue;
+    /* only cores with a thread waiting, by id as the group lists them */
+    const uint64_t *waiting = ipa_waiting_cores(rt);
+    int n = ipa_machine_cores(rt);
+    for (int c = ipa_cores_next(waiting, g->mask, n, 0); c >= 0;
+         c = ipa_cores_next(waiting, g->mask, n, c + 1)) {
         int64_t load = core_load(rt, c);
         if (from < 0 || load > from_load) {
             from = c;

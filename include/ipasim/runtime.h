@@ -36,7 +36,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever the ops table or a runtime call changes incompatibly. */
-#define IPA_RUNTIME_ABI 1
+#define IPA_RUNTIME_ABI 2
 
 /*
  * Thread states, as in Ipanema. Legal moves (anything else is a policy
@@ -284,6 +284,31 @@ IPA_API bool ipa_core_idle(struct ipa_rt *rt, int core);
 /* The first idle core of this policy with an id >= @from, or -1: finds
  * idle cores without scanning busy ones. */
 IPA_API int ipa_next_idle_core(struct ipa_rt *rt, int from);
+/* The cores of this policy whose own READY queues hold a thread, as a
+ * bit set (bit c % 64 of word c / 64) of ipa_machine_cores() cores, kept
+ * by the runtime as threads come and go: a balancer finds the cores it
+ * may pull from without scanning the others. Read it; it changes with
+ * every move. */
+IPA_API const uint64_t *ipa_waiting_cores(struct ipa_rt *rt);
+/* The first core with an id >= @from in both sets (@b NULL: in @a) of
+ * @nr_cores cores, or -1. Inline, as a balancer walks ipa_waiting_cores()
+ * within a domain's or group's mask one core at a time:
+ *   for (c = ipa_cores_next(w, sd->mask, n, 0); c >= 0;
+ *        c = ipa_cores_next(w, sd->mask, n, c + 1)) */
+static inline int ipa_cores_next(const uint64_t *a, const uint64_t *b,
+                                 int nr_cores, int from)
+{
+    if (from < 0)
+        from = 0;
+    for (int w = from / 64; w * 64 < nr_cores; w++) {
+        uint64_t bits = a[w] & (b ? b[w] : ~(uint64_t)0);
+        if (w == from / 64)
+            bits &= ~(uint64_t)0 << (from % 64);
+        if (bits)
+            return w * 64 + __builtin_ctzll(bits);
+    }
+    return -1;
+}
 /* When the core last went idle (valid while it is idle). */
 IPA_API uint64_t ipa_core_idle_since_ns(struct ipa_rt *rt, int core);
 IPA_API void *ipa_core_data(struct ipa_rt *rt, int core);
@@ -298,6 +323,9 @@ IPA_API int ipa_nr_distances(struct ipa_rt *rt);
 struct ipa_sched_group {
     int nr_cores;
     const int *cores; /* ascending */
+    /* the same cores as a bit set (bit c % 64 of word c / 64), for
+     * ipa_cores_next */
+    const uint64_t *mask;
 };
 
 /*
@@ -312,6 +340,7 @@ struct ipa_sched_domain {
     int nr_groups;
     const struct ipa_sched_group *groups;
     int local_group; /* index of the group holding the owning core */
+    const uint64_t *mask; /* its cores as a bit set, as a group's */
 };
 
 IPA_API int ipa_nr_levels(struct ipa_rt *rt);

@@ -51,10 +51,22 @@ void ipa_rq_fini(struct ipa_rq *rq)
     rq->classes = NULL;
 }
 
+/* A thread joins (@delta 1) or leaves (-1) a per-core READY queue. */
+static void count_waiting(struct ipa_thread *t, int core, int delta)
+{
+    struct ipa_core *c = &t->rt->sim->cores[core];
+    c->nr_waiting += delta;
+    if (c->nr_waiting == (delta > 0))
+        (delta > 0 ? ipa_cpuset_set : ipa_cpuset_clear)(t->rt->waiting_set,
+                                                         core);
+}
+
 void ipa_rq_insert(struct ipa_rq *rq, struct ipa_thread *t)
 {
     ipa_rb_insert(&rq->tree, &t->rb, rq_cmp, rq);
     t->rq = rq;
+    if (rq->core >= 0 && rq->desc->state == IPA_STATE_READY)
+        count_waiting(t, rq->core, 1);
     if (rq->classes)
         ipa_sums_count(rq, t, 1);
 }
@@ -63,6 +75,8 @@ void ipa_rq_remove(struct ipa_rq *rq, struct ipa_thread *t)
 {
     ipa_rb_remove(&rq->tree, &t->rb);
     t->rq = NULL;
+    if (rq->core >= 0 && rq->desc->state == IPA_STATE_READY)
+        count_waiting(t, rq->core, -1);
     if (rq->classes)
         ipa_sums_count(rq, t, -1);
 }
@@ -487,6 +501,11 @@ int ipa_next_idle_core(struct ipa_rt *rt, int from)
     if (from >= rt->sim->nr_cores)
         return -1;
     return ipa_cpuset_next(rt->idle_set, rt->sim->words, from);
+}
+
+const uint64_t *ipa_waiting_cores(struct ipa_rt *rt)
+{
+    return rt->waiting_set;
 }
 
 uint64_t ipa_core_idle_since_ns(struct ipa_rt *rt, int core)

@@ -188,6 +188,7 @@ bool ipa_sim_add_partition(struct ipa_sim *sim, const char *name,
     rt->cores = (int *)(void *)g_array_free(set, FALSE);
     rt->coreset = g_new0(uint64_t, sim->words);
     rt->idle_set = g_new0(uint64_t, sim->words);
+    rt->waiting_set = g_new0(uint64_t, sim->words);
     for (int i = 0; i < rt->nr_cores; i++)
         ipa_cpuset_set(rt->coreset, rt->cores[i]);
     rt->policy_data = g_malloc0(ops->policy_data_size ? ops->policy_data_size
@@ -624,6 +625,7 @@ void ipa_sim_free(struct ipa_sim *sim)
         g_free(rt->cores);
         g_free(rt->coreset);
         g_free(rt->idle_set);
+        g_free(rt->waiting_set);
         ipa_hier_free(rt->hier);
         g_free(rt->domain_data);
         g_free(rt->policy_data);

@@ -15,6 +15,37 @@
  * enough. Each class's cores and groups are stored once and shared by all
  * its cores; a level-l group points at the level-(l-1) class's cores.
  */
+/* The bit set of a cores array, made once per array: the classes share
+ * theirs, and a group's array is the class's one level down. */
+static const uint64_t *mask_of(struct ipa_hier *h, GHashTable *masks,
+                               const int *cores, int nr_cores, int words)
+{
+    uint64_t *mask = g_hash_table_lookup(masks, cores);
+    if (!mask) {
+        mask = g_new0(uint64_t, words);
+        for (int i = 0; i < nr_cores; i++)
+            ipa_cpuset_set(mask, cores[i]);
+        g_ptr_array_add(h->storage, mask);
+        g_hash_table_insert(masks, (gpointer)cores, mask);
+    }
+    return mask;
+}
+
+static void fill_masks(struct ipa_hier *h, int words)
+{
+    GHashTable *masks = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (size_t i = 0; i < (size_t)h->nr_cores * h->nr_levels; i++) {
+        struct ipa_sched_domain *d = &h->domains[i];
+        d->mask = mask_of(h, masks, d->cores, d->nr_cores, words);
+        /* groups are the hierarchy's own, shared by the class's cores */
+        struct ipa_sched_group *groups = (struct ipa_sched_group *)d->groups;
+        for (int g = 0; g < d->nr_groups; g++)
+            groups[g].mask = mask_of(h, masks, groups[g].cores,
+                                     groups[g].nr_cores, words);
+    }
+    g_hash_table_destroy(masks);
+}
+
 struct ipa_hier *ipa_hier_build(const struct ipa_topo *topo, const int *cores,
                                 int nr_cores)
 {
@@ -141,6 +172,7 @@ struct ipa_hier *ipa_hier_build(const struct ipa_topo *topo, const int *cores,
         }
         nr_prev = nr_cur;
     }
+    fill_masks(h, ipa_cpuset_words(topo->nr_cores));
     g_free(grp_cur);
     g_free(seg_cur);
     g_free(slot);

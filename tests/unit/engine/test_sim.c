@@ -138,11 +138,54 @@ static void check_sums(struct ipa_rt *rt, int core)
         ipa_rq_sum(rt, ipa_core_rq(rt, core, 0), 0, other_value, NULL);
 }
 
+/* Waiting cores under test (test_waiting_cores): checked when set. */
+static bool waiting;
+static int waiting_checks, waiting_seen, waiting_mismatches;
+
+static bool has_waiting(struct ipa_rt *rt, int core)
+{
+    return ipa_rq_count(ipa_core_rq(rt, core, 0)) > 0;
+}
+
+/* The first waiting core >= @from in @mask. */
+static int next_waiting(struct ipa_rt *rt, const uint64_t *mask, int from)
+{
+    return ipa_cores_next(ipa_waiting_cores(rt), mask, ipa_machine_cores(rt),
+                          from);
+}
+
+/* At every schedule point: the runtime's waiting cores are what scanning
+ * the queues finds, over all cores and within each domain's mask. */
+static void check_waiting(struct ipa_rt *rt)
+{
+    int first = -1;
+    for (int i = 0; i < ipa_nr_cores(rt); i++) {
+        int c = ipa_core_at(rt, i);
+        if (first < 0 && has_waiting(rt, c))
+            first = c;
+        waiting_mismatches +=
+            (next_waiting(rt, NULL, c) == c) != has_waiting(rt, c);
+        for (int l = 1; l <= ipa_nr_levels(rt); l++) {
+            const struct ipa_sched_domain *sd = ipa_core_domain(rt, c, l);
+            int want = -1;
+            for (int k = sd->nr_cores - 1; k >= 0; k--)
+                if (has_waiting(rt, sd->cores[k]))
+                    want = sd->cores[k];
+            waiting_mismatches += next_waiting(rt, sd->mask, 0) != want;
+        }
+    }
+    waiting_mismatches += next_waiting(rt, NULL, 0) != first;
+    waiting_seen += first >= 0;
+    waiting_checks++;
+}
+
 static void t_schedule(struct ipa_rt *rt, struct ipa_core_event *e)
 {
     note("schedule");
     if (sums)
         check_sums(rt, e->target);
+    if (waiting)
+        check_waiting(rt);
     struct ipa_thread *t = ipa_rq_first(ipa_core_rq(rt, e->target, 0));
     if (t)
         ipa_change_state(rt, t, IPA_STATE_RUNNING, e->target, NULL);
@@ -292,6 +335,7 @@ static int setup(void **state)
     calls = g_string_new(NULL);
     round_robin = false;
     sums = sum_misuse = false;
+    waiting = false;
     misbehave = MISBEHAVE_NONE;
     ops_under_test = &test_ops;
     return 0;
@@ -658,6 +702,37 @@ static void test_kept_sums_by_class(void **state)
     finish(&r);
 }
 
+/* The runtime knows which cores have threads waiting, machine-wide and
+ * within a domain, as queues fill and drain. */
+static void test_waiting_cores(void **state)
+{
+    (void)state;
+    waiting = true;
+    round_robin = true;
+    waiting_checks = waiting_seen = waiting_mismatches = 0;
+    /* cores 0, 1 and 3 get 3, 1 and 2 threads, core 2 none */
+    static const int per_core[] = {3, 1, 0, 2};
+    GString *json = g_string_new("{\"ipasim_trace\":1,\"threads\":[");
+    for (int c = 0, n = 0; c < 4; c++)
+        for (int k = 0; k < per_core[c]; k++, n++)
+            g_string_append_printf(
+                json,
+                "%s{\"name\":\"t%d\",\"attrs\":{\"core\":%d},"
+                "\"ops\":[{\"repeat\":20,\"ops\":[{\"run\":\"2ms\"},"
+                "{\"sleep\":\"%dus\"}]}]}",
+                n ? "," : "", n, c, 500 + 700 * k);
+    g_string_append(json, "]}");
+    struct run r;
+    start(&r, "pack:2 core:2 pu:1", json->str, 20000000);
+    g_string_free(json, TRUE);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_DONE);
+    assert_true(waiting_checks > 100);
+    /* some checks saw a core waiting, others none */
+    assert_true(waiting_seen > 10 && waiting_seen < waiting_checks);
+    assert_int_equal(waiting_mismatches, 0);
+    finish(&r);
+}
+
 /* A slot sums one value: another value for it is a policy fault. */
 static void test_kept_sum_slot_misuse(void **state)
 {
@@ -715,6 +790,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kept_sums, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kept_sums_by_class, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_waiting_cores, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kept_sum_slot_misuse, setup,
                                         teardown),
         cmocka_unit_test(test_histogram),

@@ -28,6 +28,33 @@ static void assert_valid(const struct ipa_hier *h)
         fail_msg("invalid hierarchy: %s", err->message);
 }
 
+/* @mask holds exactly @cores among the machine's @nr_machine cores. */
+static void assert_mask(const uint64_t *mask, const int *cores, int n,
+                        int nr_machine)
+{
+    assert_non_null(mask);
+    for (int c = 0, i = 0; c < nr_machine; c++) {
+        bool in = i < n && cores[i] == c;
+        assert_int_equal(mask[c / 64] >> (c % 64) & 1, in);
+        i += in;
+    }
+}
+
+/* Every domain's and group's mask is its cores as a bit set (what
+ * ipa_cores_next reads). */
+static void assert_masks(const struct ipa_hier *h, int nr_machine)
+{
+    for (int i = 0; i < h->nr_cores; i++)
+        for (int l = 1; l <= h->nr_levels; l++) {
+            const struct ipa_sched_domain *d =
+                ipa_hier_domain(h, h->cores[i], l);
+            assert_mask(d->mask, d->cores, d->nr_cores, nr_machine);
+            for (int g = 0; g < d->nr_groups; g++)
+                assert_mask(d->groups[g].mask, d->groups[g].cores,
+                            d->groups[g].nr_cores, nr_machine);
+        }
+}
+
 static void assert_cores(const int *cores, int n, const int *want, int nw)
 {
     assert_int_equal(n, nw);
@@ -76,6 +103,7 @@ static void test_full_smt(void **state)
     CORES(&d->groups[1], 8, 9, 10, 11, 12, 13, 14, 15);
     assert_int_equal(d->local_group, 1);
     assert_valid(h);
+    assert_masks(h, t->nr_cores);
     ipa_hier_free(h);
     ipa_topo_free(t);
 }
@@ -104,6 +132,7 @@ static void test_subset(void **state)
     CORES(&d->groups[1], 8);
     assert_int_equal(d->local_group, 1);
     assert_valid(h);
+    assert_masks(h, t->nr_cores);
     ipa_hier_free(h);
 
     const int one[] = {5};
@@ -149,6 +178,7 @@ static void test_shipped(void **state)
         assert_int_equal(top->nr_cores, cases[i].cores);
         assert_int_equal(top->nr_groups, cases[i].top_groups);
         assert_valid(h);
+        assert_masks(h, t->nr_cores);
         ipa_hier_free(h);
 
         /* A partition: every third core. */
@@ -159,6 +189,7 @@ static void test_shipped(void **state)
         assert_valid(h);
         assert_int_equal(ipa_hier_domain(h, 0, h->nr_levels)->nr_cores,
                          (int)sub->len);
+        assert_masks(h, t->nr_cores);
         ipa_hier_free(h);
         g_array_free(sub, TRUE);
         ipa_topo_free(t);
@@ -236,9 +267,11 @@ static struct ipa_hier *hand_built(void)
         c1[1] = base + 1;
         c1[2] = base;
         c1[3] = base + 1;
-        g1[0] = (struct ipa_sched_group){1, &c1[2]};
-        g1[1] = (struct ipa_sched_group){1, &c1[3]};
-        *d1 = (struct ipa_sched_domain){1, 2, c1, 2, g1, i - base};
+        g1[0] = (struct ipa_sched_group){.nr_cores = 1, .cores = &c1[2]};
+        g1[1] = (struct ipa_sched_group){.nr_cores = 1, .cores = &c1[3]};
+        *d1 = (struct ipa_sched_domain){
+            .level = 1, .nr_cores = 2, .cores = c1, .nr_groups = 2,
+            .groups = g1, .local_group = i - base};
         g_ptr_array_add(h->storage, c1);
         g_ptr_array_add(h->storage, g1);
 
@@ -247,9 +280,11 @@ static struct ipa_hier *hand_built(void)
         struct ipa_sched_group *g2 = g_new0(struct ipa_sched_group, 4);
         for (int k = 0; k < 4; k++)
             c2[k] = c2[4 + k] = k;
-        g2[0] = (struct ipa_sched_group){2, &c2[4]};
-        g2[1] = (struct ipa_sched_group){2, &c2[6]};
-        *d2 = (struct ipa_sched_domain){2, 4, c2, 2, g2, i / 2};
+        g2[0] = (struct ipa_sched_group){.nr_cores = 2, .cores = &c2[4]};
+        g2[1] = (struct ipa_sched_group){.nr_cores = 2, .cores = &c2[6]};
+        *d2 = (struct ipa_sched_domain){
+            .level = 2, .nr_cores = 4, .cores = c2, .nr_groups = 2,
+            .groups = g2, .local_group = i / 2};
         g_ptr_array_add(h->storage, c2);
         g_ptr_array_add(h->storage, g2);
     }
@@ -291,7 +326,8 @@ static void test_broken_overlap(void **state)
     int *extra = g_new(int, 3);
     extra[0] = 1, extra[1] = 2, extra[2] = 3;
     g_ptr_array_add(h->storage, extra);
-    mut_groups(d->groups)[1] = (struct ipa_sched_group){3, extra};
+    mut_groups(d->groups)[1] =
+        (struct ipa_sched_group){.nr_cores = 3, .cores = extra};
     assert_invalid(h, "level 2, core 2: groups 0 and 1 both hold core 1");
 }
 
@@ -324,9 +360,9 @@ static void test_broken_group_not_domain(void **state)
     struct ipa_sched_domain *d = &h->domains[3 * 2 + 1];
     struct ipa_sched_group *g = g_new0(struct ipa_sched_group, 3);
     g_ptr_array_add(h->storage, g);
-    g[0] = (struct ipa_sched_group){1, &d->cores[0]};
-    g[1] = (struct ipa_sched_group){1, &d->cores[1]};
-    g[2] = (struct ipa_sched_group){2, &d->cores[2]};
+    g[0] = (struct ipa_sched_group){.nr_cores = 1, .cores = &d->cores[0]};
+    g[1] = (struct ipa_sched_group){.nr_cores = 1, .cores = &d->cores[1]};
+    g[2] = (struct ipa_sched_group){.nr_cores = 2, .cores = &d->cores[2]};
     d->groups = g;
     d->nr_groups = 3;
     d->local_group = 2;
