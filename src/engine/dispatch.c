@@ -225,7 +225,7 @@ void ipa_dispatch_tick(struct ipa_sim *sim, struct ipa_core *c)
     struct ipa_thread *t = c->current;
     if (!t || t->state != IPA_STATE_RUNNING)
         return;
-    ipa_evq_push(&sim->evq, &c->tick, sim->now + sim->tick_ns);
+    ipa_evq_push_lane(&sim->evq, LANE_TICKS, &c->tick, sim->now + sim->tick_ns);
     /* Work that ends at this very instant ends before the tick: a tick
      * must not preempt a thread whose run phase is already done. */
     if (ipa_event_queued(&t->timer) && t->timer.kind == EV_RUN_END &&
@@ -240,7 +240,8 @@ void ipa_dispatch_tick(struct ipa_sim *sim, struct ipa_core *c)
 
 void ipa_dispatch_balance(struct ipa_sim *sim, struct ipa_core *c)
 {
-    ipa_evq_push(&sim->evq, &c->balance, sim->now + sim->config.balance_ns);
+    ipa_evq_push_lane(&sim->evq, LANE_BALANCING, &c->balance,
+                      sim->now + sim->config.balance_ns);
     call_core(sim, "balancing_select", c->rt->ops->balancing_select, c);
 }
 
@@ -290,7 +291,8 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
     c->online = true;
     core_set_idle(sim, c, true);
     call_core(sim, "core_entry", ops->core_entry, c);
-    ipa_evq_push(&sim->evq, &c->balance, sim->now + sim->config.balance_ns);
+    ipa_evq_push_lane(&sim->evq, LANE_BALANCING, &c->balance,
+                      sim->now + sim->config.balance_ns);
     ipa_sim_resched(sim, c->id);
 }
 
@@ -328,8 +330,8 @@ static void start_running(struct ipa_sim *sim, struct ipa_core *c,
     }
     t->work_since_ns = sim->now + cost;
     if (!ipa_event_queued(&c->tick))
-        ipa_evq_push(&sim->evq, &c->tick,
-                     (sim->now / sim->tick_ns + 1) * sim->tick_ns);
+        ipa_evq_push_lane(&sim->evq, LANE_TICKS, &c->tick,
+                          (sim->now / sim->tick_ns + 1) * sim->tick_ns);
     ipa_program_start(sim, t);
 }
 

@@ -1,9 +1,12 @@
 /*
  * evq.c - indexed 4-ary min-heap of events (half the levels of a binary
  * heap, and a node's children share a cache line or two: pops, the
- * engine's most frequent queue operation, touch less memory). Every store into a slot goes
- * through place(), which keeps ev->heap_index right, so remove and move
- * find their event in O(1) and then sift in O(log n).
+ * engine's most frequent queue operation, touch less memory). Every store
+ * into a slot goes through place(), which keeps ev->heap_index right, so
+ * remove and move find their event in O(1) and then sift in O(log n).
+ * Beside it, lanes: doubly linked FIFO lists for streams of events pushed
+ * in time order (ticks, balancing), which then never sift; the earliest
+ * event is the least of the heap's top and the lanes' heads.
  */
 #include "engine/evq.h"
 
@@ -90,6 +93,9 @@ void ipa_evq_init(struct ipa_evq *q, int capacity)
     q->len = 0;
     q->cap = capacity;
     q->next_seq = 0;
+    for (int l = 0; l < IPA_EVQ_LANES; l++)
+        q->lanes[l].head = q->lanes[l].tail = NULL;
+    q->lanes_first = NULL;
 }
 
 /* Leaves still-queued events alone: their owners may already be freed. */
@@ -106,6 +112,41 @@ void ipa_event_init(struct ipa_event *ev, int kind)
     ev->seq = 0;
     ev->heap_index = -1;
     ev->kind = kind;
+    ev->lane_prev = ev->lane_next = NULL;
+}
+
+static bool event_before(const struct ipa_event *a, const struct ipa_event *b)
+{
+    return a->time_ns < b->time_ns ||
+           (a->time_ns == b->time_ns && a->seq < b->seq);
+}
+
+static void find_lanes_first(struct ipa_evq *q)
+{
+    q->lanes_first = NULL;
+    for (int l = 0; l < IPA_EVQ_LANES; l++) {
+        struct ipa_event *h = q->lanes[l].head;
+        if (h && (!q->lanes_first || event_before(h, q->lanes_first)))
+            q->lanes_first = h;
+    }
+}
+
+static void lane_unlink(struct ipa_evq *q, struct ipa_event *ev)
+{
+    struct ipa_evq_lane *lane =
+        &q->lanes[IPA_EVQ_IN_LANE(0) - ev->heap_index];
+    if (ev->lane_prev)
+        ev->lane_prev->lane_next = ev->lane_next;
+    else
+        lane->head = ev->lane_next;
+    if (ev->lane_next)
+        ev->lane_next->lane_prev = ev->lane_prev;
+    else
+        lane->tail = ev->lane_prev;
+    ev->lane_prev = ev->lane_next = NULL;
+    ev->heap_index = -1;
+    if (q->lanes_first == ev)
+        find_lanes_first(q);
 }
 
 /* Catches an event queued in another queue, or a stale index. */
@@ -119,6 +160,8 @@ void ipa_evq_push(struct ipa_evq *q, struct ipa_event *ev, uint64_t time_ns)
 {
     ev->time_ns = time_ns;
     ev->seq = q->next_seq++;
+    if (ev->heap_index < -1)
+        lane_unlink(q, ev);
     if (ipa_event_queued(ev)) {
         assert_in(q, ev);
         fix(q, ev->heap_index, slot_of(ev));
@@ -133,11 +176,39 @@ void ipa_evq_push(struct ipa_evq *q, struct ipa_event *ev, uint64_t time_ns)
     sift_up(q, q->len - 1, slot_of(ev));
 }
 
+void ipa_evq_push_lane(struct ipa_evq *q, int lane, struct ipa_event *ev,
+                       uint64_t time_ns)
+{
+    IPA_ASSERT(lane >= 0 && lane < IPA_EVQ_LANES, "no such event lane");
+    struct ipa_evq_lane *l = &q->lanes[lane];
+    ipa_evq_remove(q, ev);
+    if (l->tail && time_ns < l->tail->time_ns) {
+        ipa_evq_push(q, ev, time_ns);
+        return;
+    }
+    ev->time_ns = time_ns;
+    ev->seq = q->next_seq++;
+    ev->heap_index = IPA_EVQ_IN_LANE(lane);
+    ev->lane_prev = l->tail;
+    ev->lane_next = NULL;
+    if (l->tail) {
+        l->tail->lane_next = ev;
+    } else {
+        l->head = ev;
+        find_lanes_first(q);
+    }
+    l->tail = ev;
+}
+
 void ipa_evq_remove(struct ipa_evq *q, struct ipa_event *ev)
 {
     struct ipa_evq_slot last;
     int i = ev->heap_index;
 
+    if (i < -1) {
+        lane_unlink(q, ev);
+        return;
+    }
     if (!ipa_event_queued(ev))
         return;
     assert_in(q, ev);

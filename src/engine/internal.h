@@ -33,6 +33,10 @@ enum ev_kind {
     EV_HOTPLUG, /* machine: a core goes off- or online */
 };
 
+/* Event queue lanes (evq.h), each pushed in time order: a tick falls on
+ * the first period boundary after now, balancing one interval after now. */
+enum { LANE_TICKS, LANE_BALANCING };
+
 /* Why a blocked thread waits (for deadlock reports). */
 enum wait_kind { WAIT_NONE, WAIT_SLEEP, WAIT_CHANNEL, WAIT_BARRIER, WAIT_MUTEX };
 

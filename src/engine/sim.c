@@ -512,7 +512,7 @@ static void loop(struct ipa_sim *sim)
                                 "%llu ns",
                                 (unsigned long long)sim->nr_events,
                                 (unsigned long long)sim->now));
-        ipa_evq_pop(&sim->evq);
+        ipa_evq_remove(&sim->evq, ev);
         sim->now = ev->time_ns;
         sim->nr_events++;
         handle(sim, ev);

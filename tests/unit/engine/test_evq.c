@@ -199,10 +199,36 @@ static void ref_push(GArray *ref, struct ref_entry e)
     g_array_insert_val(ref, lo, e);
 }
 
+/* Events in the lanes, each lane checked to run in time order and the
+ * earliest head to be the one the queue names. */
+static int lanes_len(const struct ipa_evq *q)
+{
+    int n = 0;
+    const struct ipa_event *first = NULL;
+    for (int l = 0; l < IPA_EVQ_LANES; l++) {
+        const struct ipa_event *h = q->lanes[l].head;
+        if (h && (!first || h->time_ns < first->time_ns ||
+                  (h->time_ns == first->time_ns && h->seq < first->seq)))
+            first = h;
+        const struct ipa_event *prev = NULL;
+        for (const struct ipa_event *e = q->lanes[l].head; e;
+             prev = e, e = e->lane_next, n++) {
+            assert_int_equal(e->heap_index, IPA_EVQ_IN_LANE(l));
+            assert_ptr_equal(e->lane_prev, prev);
+            assert_true(!prev || prev->time_ns <= e->time_ns);
+        }
+        assert_ptr_equal(q->lanes[l].tail, prev);
+    }
+    assert_ptr_equal(q->lanes_first, first);
+    return n;
+}
+
 /*
- * 100,000 random pushes (fresh or moves), removes (queued or not) and pops
+ * 100,000 random pushes (fresh or moves; into the heap, or into a lane in
+ * the lane's time order or out of it), removes (queued or not) and pops
  * over 400 events with times drawn from 64 values, so ties are common;
- * every pop must match the reference, and the heap is walked after each op.
+ * every pop must match the reference, and the heap and lanes are walked
+ * after each op.
  */
 static void test_random_against_reference(void **state)
 {
@@ -211,7 +237,8 @@ static void test_random_against_reference(void **state)
     GArray *ref = g_array_new(FALSE, FALSE, sizeof(struct ref_entry));
     GRand *rnd = g_rand_new_with_seed(42);
     uint64_t ref_seq = 0, now = 0;
-    int pops = 0;
+    int pops = 0, lane_pops = 0;
+    bool *in_lane = g_new0(bool, N);
     struct ipa_evq q;
     (void)state;
 
@@ -225,12 +252,20 @@ static void test_random_against_reference(void **state)
 
         assert_int_equal(ipa_event_queued(e), at >= 0);
         if (r < 50) {
-            struct ref_entry entry = {
-                now + (uint64_t)g_rand_int_range(rnd, 0, 64), ref_seq++, e};
+            /* 0: the heap; 1, 2: a lane a fixed delay on (the lane's
+             * order); 3: a lane at any time (the heap when out of it) */
+            int how = g_rand_int_range(rnd, 0, 4);
+            uint64_t delay = how == 1 ? 10 : how == 2 ? 37
+                             : (uint64_t)g_rand_int_range(rnd, 0, 64);
+            struct ref_entry entry = {now + delay, ref_seq++, e};
             if (at >= 0)
                 g_array_remove_index(ref, (guint)at);
             ref_push(ref, entry);
-            ipa_evq_push(&q, e, entry.time_ns);
+            if (how == 0)
+                ipa_evq_push(&q, e, entry.time_ns);
+            else
+                ipa_evq_push_lane(&q, how == 2, e, entry.time_ns);
+            in_lane[e->kind] = e->heap_index < -1;
         } else if (r < 70) {
             if (at >= 0)
                 g_array_remove_index(ref, (guint)at);
@@ -248,18 +283,21 @@ static void test_random_against_reference(void **state)
                 assert_int_equal(got->heap_index, -1);
                 now = want.time_ns; /* time only moves forward, as in a run */
                 pops++;
+                lane_pops += in_lane[got->kind];
             }
         }
-        assert_int_equal(q.len, (int)ref->len);
+        assert_int_equal(q.len + lanes_len(&q), (int)ref->len);
         assert_heap_ok(&q);
     }
     assert_true(pops > 10000); /* the comparison really happened */
+    assert_true(lane_pops > 3000 && lane_pops < pops - 3000); /* both */
     for (int i = 0; i < N; i++)
         assert_int_equal(ipa_event_queued(&ev[i]), ref_find(ref, &ev[i]) >= 0);
 
     ipa_evq_fini(&q);
     g_rand_free(rnd);
     g_array_free(ref, TRUE);
+    g_free(in_lane);
     g_free(ev);
 }
 
