@@ -88,7 +88,18 @@ void ipa_guard_remove(struct ipa_sim *sim)
     if (sim->config.watchdog_ns) {
         struct itimerval off = {{0, 0}, {0, 0}};
         setitimer(ITIMER_VIRTUAL, &off, NULL);
+        /* A tick raised before the timer stopped may still be pending
+         * (valgrind delivers signals late): take it before the old action,
+         * often "terminate", comes back. */
+        sigset_t vt, old;
+        sigemptyset(&vt);
+        sigaddset(&vt, SIGVTALRM);
+        sigprocmask(SIG_BLOCK, &vt, &old);
+        const struct timespec now = {0, 0};
+        while (sigtimedwait(&vt, NULL, &now) == SIGVTALRM)
+            ;
         sigaction(SIGVTALRM, &saved[4], NULL);
+        sigprocmask(SIG_SETMASK, &old, NULL);
     }
     for (size_t i = 0; i < G_N_ELEMENTS(fatal_signals); i++)
         sigaction(fatal_signals[i], &saved[i], NULL);
