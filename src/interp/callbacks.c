@@ -267,6 +267,7 @@ static void inst_free(struct inst *in)
     g_free(in->attr_ids);
     g_free(in->cores_set);
     g_free(in->mine);
+    g_free(in->rqs);
     g_free(in->core_sets);
     g_free(in->dom_data);
     ipa_dsl_domains_free(&in->doms);
@@ -303,9 +304,14 @@ static int init(struct ipa_rt *rt)
     in->cores_set = g_new(int64_t, in->nr_cores);
     in->nr_machine_cores = ipa_machine_cores(rt);
     in->mine = g_new0(bool, in->nr_machine_cores);
+    in->rqs = g_new0(struct ipa_rq *,
+                     (size_t)in->nr_machine_cores * p->nr_rqs + 1);
     for (int i = 0; i < in->nr_cores; i++) {
-        in->cores_set[i] = enc_core(ipa_core_at(rt, i));
-        in->mine[ipa_core_at(rt, i)] = true;
+        int core = ipa_core_at(rt, i);
+        in->cores_set[i] = enc_core(core);
+        in->mine[core] = true;
+        for (int q = 0; q < p->nr_rqs; q++)
+            in->rqs[core * p->nr_rqs + q] = ipa_core_rq(rt, core, q);
     }
     in->core_sets = g_new0(struct ipa_dsl_span, (size_t)ipa_machine_cores(rt) *
                                                 p->nr_sets[IPA_ENT_CORE] +

@@ -20,6 +20,9 @@ struct inst {
     int nr_cores;
     bool *mine;         /* [machine core]: in the partition */
     int nr_machine_cores;
+    /* [machine core * p->nr_rqs]: the partition's run queues, NULL for
+     * other cores (core_rq() asks the runtime, which names the fault) */
+    struct ipa_rq **rqs;
     struct ipa_dsl_span *core_sets; /* [machine core][set slot] */
 
     /* what the builder made: set attributes are spans of its pool */
