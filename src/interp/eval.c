@@ -622,7 +622,8 @@ static bool loop_body(struct inst *in, const struct xn *s, int64_t v,
     return true;
 }
 
-static enum flow exec_foreach(struct inst *in, const struct xn *s)
+static G_GNUC_NO_INLINE enum flow exec_foreach(struct inst *in,
+                                               const struct xn *s)
 {
     enum flow f = F_NEXT;
     if (s->aux == FOREACH_IDLE_CORES) {
@@ -664,7 +665,7 @@ static enum flow exec_foreach(struct inst *in, const struct xn *s)
     return f;
 }
 
-static void exec_assign(struct inst *in, const struct xn *s)
+static G_GNUC_NO_INLINE void exec_assign(struct inst *in, const struct xn *s)
 {
     const struct xn *lv = s->x;
     int64_t value = eval(in, s->y);
@@ -680,9 +681,25 @@ static void exec_assign(struct inst *in, const struct xn *s)
         rekey(in, thread_of(obj));
 }
 
-/* Not a step: without loops a handler is finite, so loop iterations and
- * selection candidates bound it, and counting every statement cost the
- * interpreter 4% of its time. */
+static G_GNUC_NO_INLINE void exec_move(struct inst *in, const struct xn *s)
+{
+    int64_t t = eval(in, s->x);
+    if (!t)
+        return; /* moving none does nothing */
+    int core = (int)object(in, s->y, eval(in, s->y)) - 1;
+    if (in->preparing) {
+        /* placement: prepare names the core, place moves */
+        in->placed_core = core;
+        in->placed_state = s->a;
+        return;
+    }
+    ipa_interp_move(in, thread_of(t), core, s->a, s->src);
+}
+
+/* The statements' bodies are calls of their own, so that exec, entered
+ * for every statement, saves few registers. Not a step: without loops a
+ * handler is finite, so loop iterations and selection candidates bound
+ * it, and counting every statement cost the interpreter 4% of its time. */
 static enum flow exec(struct inst *in, const struct xn *s)
 {
     switch (s->op) {
@@ -696,20 +713,9 @@ static enum flow exec(struct inst *in, const struct xn *s)
     case S_VAR:
         in->fp[s->a] = s->x ? eval(in, s->x) : 0;
         return F_NEXT;
-    case S_MOVE: {
-        int64_t t = eval(in, s->x);
-        if (!t)
-            return F_NEXT; /* moving none does nothing */
-        int core = (int)object(in, s->y, eval(in, s->y)) - 1;
-        if (in->preparing) {
-            /* placement: prepare names the core, place moves */
-            in->placed_core = core;
-            in->placed_state = s->a;
-            return F_NEXT;
-        }
-        ipa_interp_move(in, thread_of(t), core, s->a, s->src);
+    case S_MOVE:
+        exec_move(in, s);
         return F_NEXT;
-    }
     case S_ASSIGN:
         exec_assign(in, s);
         return F_NEXT;
