@@ -56,9 +56,10 @@ static void count_waiting(struct ipa_thread *t, int core, int delta)
 {
     struct ipa_core *c = &t->rt->sim->cores[core];
     c->nr_waiting += delta;
-    if (c->nr_waiting == (delta > 0))
-        (delta > 0 ? ipa_cpuset_set : ipa_cpuset_clear)(t->rt->waiting_set,
-                                                         core);
+    if (delta > 0 && c->nr_waiting == 1)
+        ipa_cpuset_set(t->rt->waiting_set, core);
+    else if (delta < 0 && c->nr_waiting == 0)
+        ipa_cpuset_clear(t->rt->waiting_set, core);
 }
 
 void ipa_rq_insert(struct ipa_rq *rq, struct ipa_thread *t)
