@@ -121,3 +121,6 @@ endforeach()
 e2e_script(queue_walks.hotplug walks.cmake
            -DPOLICY=${E2E}/inputs/walks.ipa -DTOPO=4core.xml
            -DTRACE=${E2E}/inputs/hotplug.json -DDIR=${SCRATCH}/walks/hotplug)
+
+# The benchmark runs every policy pair and the scale table.
+e2e_script(bench bench.cmake)

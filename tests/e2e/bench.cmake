@@ -1,0 +1,40 @@
+# `ipasim bench` measures what it says: each hand-written policy and its
+# DSL twin, interpreted and compiled, run the same events (the ratios name
+# no differing counts), and --scale prints a row per machine and workload
+# size. Figures are not checked: wall time belongs to benchmarks.
+#   cmake -DIPASIM=exe -P bench.cmake
+function(run_bench out)
+  execute_process(COMMAND ${IPASIM} bench ${ARGN}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE text ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "ipasim bench ${ARGN}: exit ${rc}\n${text}${err}")
+  endif()
+  set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
+function(expect_count text pattern want what)
+  string(REGEX MATCHALL "${pattern}" found "${text}")
+  list(LENGTH found n)
+  if(NOT n EQUAL want)
+    message(FATAL_ERROR "expected ${want} ${what}, found ${n}:\n${text}")
+  endif()
+endfunction()
+
+run_bench(pairs --until 200ms --threads 200 --repeat 2)
+# policy, events, wall s, events/s, ns/event, peak MB
+set(num "[0-9.]+")
+set(row " +[1-9][0-9]* +${num} +${num} +${num} +${num}\n")
+foreach(label "fifo.c" "fifo.ipa interp" "fifo.ipa compiled" "cfs.c"
+              "cfs.ipa interp" "cfs.ipa compiled")
+  string(REPLACE "." "\\." re "${label}")
+  expect_count("${pairs}" "\n${re}${row}" 1 "row for ${label}")
+endforeach()
+expect_count("${pairs}" "compiled / hand-written C: ${num}x the time per event\n"
+             2 "compiled / hand-written ratios")
+expect_count("${pairs}" "interpreted / compiled: ${num}x the time per event\n"
+             2 "interpreted / compiled ratios")
+expect_count("${pairs}" "event counts differ|failed" 0 "failures")
+
+run_bench(scale --scale --scale-events 3000 --repeat 1)
+expect_count("${scale}" "\n +(64|256|1024) +(1000|10000|100000) +3000 +${num}"
+             9 "scale rows")
