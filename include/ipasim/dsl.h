@@ -67,6 +67,23 @@ IPA_API void ipa_dsl_build_domains(struct ipa_rt *rt, const int64_t *cores,
                                    struct ipa_dsl_domains *out);
 IPA_API void ipa_dsl_domains_free(struct ipa_dsl_domains *d);
 
+/* ---- run queues ----------------------------------------------------------- */
+
+/* Run queue @index of @core from a partition's table of @nr_rqs queues per
+ * machine core (NULL for cores not its own), built once in init, so that
+ * moves and queue reads make no call; a core outside the table or the
+ * partition goes to the runtime, which names the fault. */
+static inline struct ipa_rq *ipa_dsl_core_rq(struct ipa_rt *rt,
+                                             struct ipa_rq *const *table,
+                                             int nr_machine_cores, int nr_rqs,
+                                             int core, int index)
+{
+    struct ipa_rq *rq = core >= 0 && core < nr_machine_cores
+                            ? table[core * nr_rqs + index]
+                            : NULL;
+    return rq ? rq : ipa_core_rq(rt, core, index);
+}
+
 /* ---- foreach over a run queue --------------------------------------------- */
 
 /*

@@ -122,7 +122,6 @@ struct ipa_core {
     bool resched; /* in the resched list */
     uint64_t idle_since_ns;
     struct ipa_rq *rqs; /* [ops->nr_core_rqs] */
-    int nr_waiting;     /* threads in its READY queues */
     void *data;
     struct ipa_event tick, balance;
     uint64_t busy_ns, busy_since_ns;
@@ -142,7 +141,7 @@ struct ipa_rt {
     int nr_cores;
     uint64_t *coreset;
     uint64_t *idle_set; /* cores that entered idle */
-    uint64_t *waiting_set; /* cores with nr_waiting > 0 */
+    uint64_t *waiting_set; /* cores whose READY queues are not all empty */
     struct ipa_hier *hier;
     char *domain_data; /* [nr_cores * nr_levels * domain_data_size] */
     struct ipa_rq *global_rqs;

@@ -51,23 +51,29 @@ void ipa_rq_fini(struct ipa_rq *rq)
     rq->classes = NULL;
 }
 
-/* A thread joins (@delta 1) or leaves (-1) a per-core READY queue. */
-static void count_waiting(struct ipa_thread *t, int core, int delta)
+/* Whether @rq's threads make its core one with threads waiting. */
+static bool counts_as_waiting(const struct ipa_rq *rq)
 {
-    struct ipa_core *c = &t->rt->sim->cores[core];
-    c->nr_waiting += delta;
-    if (delta > 0 && c->nr_waiting == 1)
-        ipa_cpuset_set(t->rt->waiting_set, core);
-    else if (delta < 0 && c->nr_waiting == 0)
-        ipa_cpuset_clear(t->rt->waiting_set, core);
+    return rq->core >= 0 && rq->desc->state == IPA_STATE_READY;
+}
+
+/* @rq, a per-core READY queue, has just emptied: its core still has
+ * threads waiting if another of its READY queues holds one. */
+static void queue_emptied(struct ipa_rt *rt, const struct ipa_rq *rq)
+{
+    const struct ipa_core *c = &rt->sim->cores[rq->core];
+    for (int q = 0; q < rt->ops->nr_core_rqs; q++)
+        if (counts_as_waiting(&c->rqs[q]) && c->rqs[q].tree.count)
+            return;
+    ipa_cpuset_clear(rt->waiting_set, rq->core);
 }
 
 void ipa_rq_insert(struct ipa_rq *rq, struct ipa_thread *t)
 {
     ipa_rb_insert(&rq->tree, &t->rb, rq_cmp, rq);
     t->rq = rq;
-    if (rq->core >= 0 && rq->desc->state == IPA_STATE_READY)
-        count_waiting(t, rq->core, 1);
+    if (rq->tree.count == 1 && counts_as_waiting(rq))
+        ipa_cpuset_set(t->rt->waiting_set, rq->core);
     if (rq->classes)
         ipa_sums_count(rq, t, 1);
 }
@@ -76,8 +82,8 @@ void ipa_rq_remove(struct ipa_rq *rq, struct ipa_thread *t)
 {
     ipa_rb_remove(&rq->tree, &t->rb);
     t->rq = NULL;
-    if (rq->core >= 0 && rq->desc->state == IPA_STATE_READY)
-        count_waiting(t, rq->core, -1);
+    if (rq->tree.count == 0 && counts_as_waiting(rq))
+        queue_emptied(t->rt, rq);
     if (rq->classes)
         ipa_sums_count(rq, t, -1);
 }

@@ -44,14 +44,10 @@ static inline __attribute__((always_inline)) void step(struct inst *in,
         too_many_steps(in, x);
 }
 
-/* A core's run queue from the instance's table, without a call; the
- * runtime names the fault of a core outside the partition. */
 static inline struct ipa_rq *core_rq(struct inst *in, int core, int index)
 {
-    struct ipa_rq *rq = core >= 0 && core < in->nr_machine_cores
-                            ? in->rqs[core * in->p->nr_rqs + index]
-                            : NULL;
-    return rq ? rq : ipa_core_rq(in->rt, core, index);
+    return ipa_dsl_core_rq(in->rt, in->rqs, in->nr_machine_cores,
+                           in->p->nr_rqs, core, index);
 }
 
 static struct ipa_thread *thread_of(int64_t v)

@@ -13,6 +13,8 @@
 
 #include <glib.h>
 
+#include <ipasim/runtime.h>
+
 static inline int ipa_cpuset_words(int nr_cores)
 {
     return (nr_cores + 63) / 64;
@@ -50,19 +52,11 @@ static inline int ipa_cpuset_count(const uint64_t *s, int words)
     return n;
 }
 
-/* Next set bit at or after @from, or -1. */
+/* Next set bit at or after @from, or -1: runtime.h's, which policies
+ * walk the runtime's sets with. */
 static inline int ipa_cpuset_next(const uint64_t *s, int words, int from)
 {
-    if (from < 0)
-        from = 0;
-    for (int i = from / 64; i < words; i++) {
-        uint64_t w = s[i];
-        if (i == from / 64)
-            w &= ~UINT64_C(0) << (from % 64);
-        if (w)
-            return i * 64 + __builtin_ctzll(w);
-    }
-    return -1;
+    return ipa_cores_next(s, NULL, words * 64, from);
 }
 
 #define IPA_CPUSET_FOREACH(cpu, s, words)                                      \
