@@ -84,6 +84,70 @@ static inline struct ipa_rq *ipa_dsl_core_rq(struct ipa_rt *rt,
     return rq ? rq : ipa_core_rq(rt, core, index);
 }
 
+/* ---- core sets ------------------------------------------------------------ */
+
+/* The policy's cores and the builder's core sets are arrays of encoded
+ * cores in ascending order. A selection or an `or` that can only keep a
+ * core with threads waiting walks such an array within the runtime's
+ * ipa_waiting_cores() set, and one that keeps the core of a given id
+ * looks it up, instead of testing every core (see the interpreter's
+ * program.h, SET_WAITING and SET_CORE_ID). */
+
+/* The next core of @cores (@n, ascending) from index *@i on that is in
+ * @set, *@i moved past it; 0 when none is left. Past cores not in @set it
+ * costs the set's words up to the next one and a search of @cores, not a
+ * test per core. */
+static inline int64_t ipa_dsl_next_in(const uint64_t *set,
+                                      const int64_t *cores, int n, int *i)
+{
+    while (*i < n) {
+        /* a dense set costs a test per core, a sparse one a word */
+        uint64_t next = (uint64_t)cores[*i] - 1; /* unsigned: shifts */
+        if (set[next / 64] >> (next % 64) & 1)
+            return cores[(*i)++];
+        int c = ipa_cores_next(set, NULL, (int)cores[n - 1], (int)next + 1);
+        if (c < 0 || c + 1 > cores[n - 1]) {
+            *i = n;
+            return 0;
+        }
+        /* ascending and distinct: core c + 1 is at most c + 1 - cores[*i]
+         * places on, exactly there when the run of ids is unbroken */
+        int lo = *i, hi = *i + (int)(c + 1 - cores[*i]);
+        if (hi > n - 1)
+            hi = n - 1;
+        while (lo < hi) {
+            int mid = lo + (hi - lo + 1) / 2;
+            if (cores[mid] > c + 1)
+                hi = mid - 1;
+            else
+                lo = mid;
+        }
+        if (cores[lo] == c + 1) {
+            *i = lo + 1;
+            return c + 1;
+        }
+        *i = lo + 1; /* cores[lo] < c + 1: the next one is past c */
+    }
+    return 0;
+}
+
+/* @core if it is one of @cores (@n, ascending), else 0. */
+static inline int64_t ipa_dsl_find_core(const int64_t *cores, int n,
+                                        int64_t core)
+{
+    int lo = 0, hi = n - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (cores[mid] == core)
+            return core;
+        if (cores[mid] < core)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return 0;
+}
+
 /* ---- foreach over a run queue --------------------------------------------- */
 
 /*

@@ -288,7 +288,7 @@ IPA_API int ipa_next_idle_core(struct ipa_rt *rt, int from);
  * bit set (bit c % 64 of word c / 64) of ipa_machine_cores() cores, kept
  * by the runtime as threads come and go: a balancer finds the cores it
  * may pull from without scanning the others. Read it; it changes with
- * every move. */
+ * every move, at the same address for the whole run. */
 IPA_API const uint64_t *ipa_waiting_cores(struct ipa_rt *rt);
 /* The first core with an id >= @from in both sets (@b NULL: in @a) of
  * @nr_cores cores, or -1. Inline, as a balancer walks ipa_waiting_cores()

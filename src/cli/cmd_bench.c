@@ -142,6 +142,8 @@ static bool run_once(const struct ipa_topo *topo,
             ipa_sim_exit_message(sim))
             g_snprintf(f->message, sizeof f->message, "%s: %s",
                        ipa_sim_exit_name(why), ipa_sim_exit_message(sim));
+        /* a run the policy or the trace broke measures nothing */
+        ok = why != IPA_SIM_FAULT && why != IPA_SIM_TRACE_ERROR;
     } else {
         g_snprintf(f->message, sizeof f->message, "%s", error->message);
         g_error_free(error);

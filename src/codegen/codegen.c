@@ -314,6 +314,32 @@ static const char *const set_table[] = {NULL, "core_sets", "dom_sets",
 static const char *const set_count[] = {NULL, "NR_CORE_SETS",
                                         "NR_DOMAIN_SETS", "NR_GROUP_SETS"};
 
+/* Opens a block in which @arr and @n are a core array's elements and
+ * count (the policy's cores, a builder set); the caller closes it. */
+static bool array_open(struct gen *g, GString *s, const struct xn *set,
+                       char **arr, char **n)
+{
+    if (set->op == SET_CORES) {
+        g_string_append(s, "{ ");
+        *arr = g_strdup("I->cores_set");
+        *n = g_strdup("I->nr_cores");
+        return true;
+    }
+    if (set->aux == IPA_ENT_PROCESS) {
+        fail(g, "a set-valued thread attribute");
+        return false;
+    }
+    char *obj = object(g, set), *sp = tmp_name(g, "span");
+    g_string_append_printf(
+        s, "{ const struct ipa_dsl_span *%s = &I->%s[(%s - 1) * %s + %d]; ",
+        sp, set_table[set->aux], obj, set_count[set->aux], set->a);
+    *arr = g_strdup_printf("(I->doms.pool + %s->off)", sp);
+    *n = g_strdup_printf("%s->n", sp);
+    g_free(obj);
+    g_free(sp);
+    return true;
+}
+
 /* Code that runs @body once per element of @set, the element in @elem
  * (an int64_t declared by the loop). `break` leaves the loop. */
 static void set_loop(struct gen *g, GString *s, const struct xn *set,
@@ -340,30 +366,48 @@ static void set_loop(struct gen *g, GString *s, const struct xn *set,
         g_free(core);
         return;
     }
-    case SET_CORES: {
+    case SET_CORES:
+    case SET_ATTR: {
+        char *arr, *n;
+        if (!array_open(g, s, set, &arr, &n))
+            return;
         char *i = tmp_name(g, "i");
-        g_string_append_printf(s, "for (int %s = 0; %s < I->nr_cores; %s++) "
-                               "{ int64_t %s = I->cores_set[%s]; %s }",
-                               i, i, i, elem, i, body);
+        g_string_append_printf(s, "for (int %s = 0; %s < %s; %s++) { "
+                               "int64_t %s = %s[%s]; %s } }",
+                               i, i, n, i, elem, arr, i, body);
+        g_free(arr);
+        g_free(n);
         g_free(i);
         return;
     }
-    case SET_ATTR: {
-        if (set->aux == IPA_ENT_PROCESS) {
-            fail(g, "a set-valued thread attribute");
+    case SET_WAITING: {
+        /* dsl.h's ipa_dsl_next_in: no test per core */
+        char *arr, *n;
+        if (!array_open(g, s, set->x, &arr, &n))
             return;
-        }
-        char *obj = object(g, set), *sp = tmp_name(g, "span"),
-             *i = tmp_name(g, "i");
+        char *i = tmp_name(g, "i");
         g_string_append_printf(
-            s, "{ const struct ipa_dsl_span *%s = &I->%s[(%s - 1) * %s + %d]; "
-            "for (int %s = 0; %s < %s->n; %s++) { int64_t %s = "
-            "I->doms.pool[%s->off + %s]; %s } }",
-            sp, set_table[set->aux], obj, set_count[set->aux], set->a, i, i,
-            sp, i, elem, sp, i, body);
-        g_free(obj);
-        g_free(sp);
+            s, "for (int %s = 0;;) { int64_t %s = ipa_dsl_next_in("
+            "I->waiting, %s, %s, &%s); if (!%s) break; %s } }",
+            i, elem, arr, n, i, elem, body);
+        g_free(arr);
+        g_free(n);
         g_free(i);
+        return;
+    }
+    case SET_CORE_ID: {
+        char *arr, *n;
+        if (!array_open(g, s, set->x, &arr, &n))
+            return;
+        char *id = expr(g, set->y);
+        /* as the filter would: the id is not evaluated over no core */
+        g_string_append_printf(
+            s, "do { if (!%s) break; int64_t %s = ipa_dsl_find_core(%s, %s, "
+            "(%s) + 1); if (!%s) break; %s } while (0); }",
+            n, elem, arr, n, id, elem, body);
+        g_free(arr);
+        g_free(n);
+        g_free(id);
         return;
     }
     case SET_MAP: {
@@ -390,10 +434,13 @@ static void set_loop(struct gen *g, GString *s, const struct xn *set,
     }
 }
 
-/* Sets that are arrays walked in place (cores, builder sets). */
+/* Sets that are arrays walked in place (cores, builder sets, their
+ * waiting cores: the waiting set is read as the walk goes, so a move in
+ * the body is seen as a test of each core at its turn would see it). */
 static bool set_is_array(const struct xn *set)
 {
-    return set->op == SET_CORES || set->op == SET_ATTR;
+    return set->op == SET_CORES || set->op == SET_ATTR ||
+           set->op == SET_WAITING;
 }
 
 static char *set_size(struct gen *g, const struct xn *set)
@@ -1055,6 +1102,7 @@ static const char prelude[] =
     "    struct inst *next; /* live instances, freed at unload after a fault */\n"
     "    int64_t *cores_set; /* the partition's cores, encoded, ascending */\n"
     "    int nr_cores;\n"
+    "    const uint64_t *waiting; /* ipa_waiting_cores(), fixed for the run */\n"
     "    bool *mine; /* [machine core]: in the partition */\n"
     "    int nr_machine_cores;\n"
     "    int attr_ids[NR_TRACE_ATTRS + 1];\n"
@@ -1893,6 +1941,7 @@ static void init_fini(struct gen *g)
     line(g, "for (int i = 0; i < NR_TRACE_ATTRS; i++)");
     line(g, "    I->attr_ids[i] = ipa_attr_id(rt, trace_attrs[i]);");
     line(g, "I->nr_cores = ipa_nr_cores(rt);");
+    line(g, "I->waiting = ipa_waiting_cores(rt);");
     line(g, "I->nr_machine_cores = ipa_machine_cores(rt);");
     line(g, "I->cores_set = zalloc(I, (size_t)I->nr_cores, sizeof(int64_t));");
     line(g, "I->mine = zalloc(I, (size_t)I->nr_machine_cores, sizeof(bool));");

@@ -115,6 +115,7 @@ static struct xn *field_read(struct cc *cc, struct xn *obj, int ent, int field,
         x = xnew(cc, SET_ATTR, src);
         x->aux = ent;
         x->a = slot;
+        x->b = f->elem;
     } else {
         static const int ops[] = {X_PFIELD, X_CFIELD, X_DFIELD, X_GFIELD};
         x = xnew(cc, ops[ent], src);
@@ -352,17 +353,51 @@ static struct xn *compile_move(struct cc *cc, const struct ipa_node *s)
     return x;
 }
 
+static bool calls(const struct xn *x, void *arg)
+{
+    (void)arg;
+    return x->op == X_CALL;
+}
+
+/* The condition of a foreach body that is one `if` without `else`, after
+ * declarations whose initialisers call nothing: the body does nothing
+ * for an element that fails it. NULL for other bodies. */
+static const struct xn *body_condition(const struct xn *s)
+{
+    const struct xn *body = s->y;
+    if (body->op == S_BLOCK) {
+        if (!body->nv)
+            return NULL;
+        for (int i = 0; i + 1 < body->nv; i++)
+            if (body->v[i]->op != S_VAR ||
+                ipa_xn_find(body->v[i]->x, calls, NULL))
+                return NULL;
+        body = body->v[body->nv - 1];
+    }
+    return body->op == S_IF && !body->z ? body->x : NULL;
+}
+
+/* What local @slot holds when a foreach body's condition runs: the
+ * initialiser of the body's declaration of it, else @x itself. */
+static const struct xn *declared_value(const struct xn *loop,
+                                       const struct xn *x)
+{
+    if (!loop || x->op != X_LOCAL || loop->y->op != S_BLOCK)
+        return x;
+    for (int i = 0; i + 1 < loop->y->nv; i++)
+        if (loop->y->v[i]->a == x->a && loop->y->v[i]->x)
+            return loop->y->v[i]->x;
+    return x;
+}
+
 /* program.h's FOREACH_IDLE_CORES: a busy core skips the whole body. */
 static bool visits_idle_cores_only(const struct xn *s)
 {
     if (s->x->op != SET_CORES)
         return false;
-    const struct xn *body = s->y;
-    if (body->op == S_BLOCK && body->nv == 1)
-        body = body->v[0];
-    if (body->op != S_IF || body->z)
+    const struct xn *c = body_condition(s);
+    if (!c)
         return false;
-    const struct xn *c = body->x;
     while (c->op == X_AND)
         c = c->x;
     return c->op == X_CSYS && c->a == CS_IDLE && c->x->op == X_LOCAL &&
@@ -797,18 +832,111 @@ static int kept_sum_slot(struct program *p, const struct xn *arg)
 
 static void mark_kept_sums(struct program *p, struct xn *x)
 {
-    if (!x)
-        return;
     /* only a map's aux is free: SET_ATTR's names its entity */
     if (x->op == X_AGG && x->aux == AGG_SUM)
         for (int i = 0; i < x->nv; i++)
             if (x->v[i]->op == SET_MAP)
                 x->v[i]->aux = kept_sum_slot(p, x->v[i]);
+}
+
+/* ---- core walks the runtime shortens (program.h's SET_WAITING) --------- */
+
+static bool core_array(const struct xn *set)
+{
+    return set->op == SET_CORES ||
+           (set->op == SET_ATTR && set->b == IPA_MT_CORE);
+}
+
+/* Whether @x true means that core @slot has a thread in a READY queue:
+ * it requires `q.size > 0` (or >= 1, != 0) of one. Lazy attributes are
+ * followed (their self is slot 0), to a bound as they may be cyclic;
+ * so are the locals that foreach body @loop (or NULL) declares. */
+static bool requires_waiting(const struct program *p, const struct xn *x,
+                             int slot, const struct xn *loop, int depth)
+{
+    if (x->op == X_AND)
+        return requires_waiting(p, x->x, slot, loop, depth) ||
+               requires_waiting(p, x->y, slot, loop, depth);
+    if (x->op == X_LAZY)
+        return depth < 16 && x->x->op == X_LOCAL && x->x->a == slot &&
+               p->lazy_ent[x->a] == IPA_ENT_CORE &&
+               requires_waiting(p, p->lazies[x->a].body, 0, NULL, depth + 1);
+    if (x->op != X_BINARY || x->y->op != X_CONST ||
+        !(x->aux == IPA_TOK_GT ? x->y->k >= 0
+          : x->aux == IPA_TOK_GE ? x->y->k >= 1
+          : x->aux == IPA_TOK_NE && x->y->k == 0))
+        return false;
+    const struct xn *size = declared_value(loop, x->x);
+    if (size->op != X_SIZE)
+        return false;
+    const struct xn *q = size->x;
+    return q->op == SET_STATE && q->b >= 0 &&
+           p->rq_descs[q->b].state == IPA_STATE_READY &&
+           q->x->op == X_LOCAL && q->x->a == slot;
+}
+
+/* The y of a filter `id == y` on element @slot, or NULL. */
+static struct xn *id_filter(struct xn *f, int slot)
+{
+    if (!f || f->op != X_BINARY || f->aux != IPA_TOK_EQ)
+        return NULL;
+    for (int side = 0; side < 2; side++) {
+        struct xn *id = side ? f->y : f->x, *y = side ? f->x : f->y;
+        if (id->op == X_CSYS && id->a == CS_ID && id->x->op == X_LOCAL &&
+            id->x->a == slot && !ipa_xn_reads_slot(y, slot) &&
+            !ipa_xn_find(y, calls, NULL))
+            return y;
+    }
+    return NULL;
+}
+
+static struct xn *xcopy(const struct xn *x)
+{
+    if (!x)
+        return NULL;
+    struct xn *c = g_memdup2(x, sizeof *x);
+    c->x = xcopy(x->x);
+    c->y = xcopy(x->y);
+    c->z = xcopy(x->z);
+    c->v = x->nv ? g_new(struct xn *, x->nv) : NULL;
     for (int i = 0; i < x->nv; i++)
-        mark_kept_sums(p, x->v[i]);
-    mark_kept_sums(p, x->x);
-    mark_kept_sums(p, x->y);
-    mark_kept_sums(p, x->z);
+        c->v[i] = xcopy(x->v[i]);
+    return c;
+}
+
+static struct xn *wrap_set(int op, struct xn *set, const struct xn *src)
+{
+    struct xn *w = g_new0(struct xn, 1);
+    w->op = (uint8_t)op;
+    w->type = set->type;
+    w->src = src->src;
+    w->x = set;
+    return w;
+}
+
+static void mark_core_walks(struct program *p, struct xn *x)
+{
+    if (x->op == X_SELECT && core_array(x->x) && x->y) {
+        struct xn *id = id_filter(x->y, x->a);
+        if (id) {
+            /* y is evaluated once, as the filter's copy of it is */
+            x->x = wrap_set(SET_CORE_ID, x->x, x);
+            x->x->y = xcopy(id);
+        } else if (requires_waiting(p, x->y, x->a, NULL, 0)) {
+            x->x = wrap_set(SET_WAITING, x->x, x);
+        }
+    }
+    if (x->op == S_FOREACH && x->aux != FOREACH_IDLE_CORES &&
+        core_array(x->x) && body_condition(x) &&
+        requires_waiting(p, body_condition(x), x->a, x, 0))
+        x->x = wrap_set(SET_WAITING, x->x, x);
+    if (x->op == X_AGG && x->aux == AGG_OR)
+        for (int i = 0; i < x->nv; i++) {
+            struct xn *map = x->v[i];
+            if (map->op == SET_MAP && core_array(map->x) &&
+                requires_waiting(p, map->y, map->a, NULL, 0))
+                map->x = wrap_set(SET_WAITING, map->x, map);
+        }
 }
 
 /* ---- which writes can change order keys (program.h's rekey_after) ------ */
@@ -832,26 +960,43 @@ static void find_rekey_fields(struct program *p)
     }
 }
 
-static void mark_kept_sums_everywhere(struct program *p)
+/* Calls @mark on every node of @x, parents first. */
+static void mark_tree(struct program *p, struct xn *x,
+                      void (*mark)(struct program *p, struct xn *x))
+{
+    if (!x)
+        return;
+    mark(p, x);
+    for (int i = 0; i < x->nv; i++)
+        mark_tree(p, x->v[i], mark);
+    mark_tree(p, x->x, mark);
+    mark_tree(p, x->y, mark);
+    mark_tree(p, x->z, mark);
+}
+
+/* Calls @mark on every node of every unit. */
+static void mark_everywhere(struct program *p,
+                            void (*mark)(struct program *p, struct xn *x))
 {
     for (int ev = 0; ev < IPA_EV_COUNT; ev++)
-        mark_kept_sums(p, p->handlers[ev].body);
+        mark_tree(p, p->handlers[ev].body, mark);
     for (int i = 0; i < p->nr_funcs; i++)
-        mark_kept_sums(p, p->funcs[i].body);
+        mark_tree(p, p->funcs[i].body, mark);
     for (int i = 0; i < p->nr_lazies; i++)
-        mark_kept_sums(p, p->lazies[i].body);
+        mark_tree(p, p->lazies[i].body, mark);
     for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
         for (guint i = 0; i < p->inits[ent]->len; i++)
-            mark_kept_sums(p, g_array_index(p->inits[ent], struct init, i)
-                                  .unit.body);
+            mark_tree(p,
+                      g_array_index(p->inits[ent], struct init, i).unit.body,
+                      mark);
     for (int i = 0; i < p->nr_states; i++)
         for (int k = 0; p->states[i].order && k < p->states[i].order->nr_keys;
              k++)
-            mark_kept_sums(p, p->states[i].order->keys[k].body);
+            mark_tree(p, p->states[i].order->keys[k].body, mark);
     if (p->builder) {
-        mark_kept_sums(p, p->builder->start.body);
-        mark_kept_sums(p, p->builder->domain.body);
-        mark_kept_sums(p, p->builder->group.body);
+        mark_tree(p, p->builder->start.body, mark);
+        mark_tree(p, p->builder->domain.body, mark);
+        mark_tree(p, p->builder->group.body, mark);
     }
 }
 
@@ -898,7 +1043,8 @@ struct program *ipa_program_compile(const char *path,
         compile_func(&cc, &p->funcs[i], g_ptr_array_index(m->funcs, i));
     for (int ev = 0; ev < IPA_EV_COUNT; ev++)
         compile_handler(&cc, ev);
-    mark_kept_sums_everywhere(p);
+    mark_everywhere(p, mark_kept_sums);
+    mark_everywhere(p, mark_core_walks);
     find_rekey_fields(p);
     g_hash_table_destroy(cc.slots);
     for (int ent = 0; ent < IPA_ENT_COUNT; ent++)

@@ -98,6 +98,7 @@ struct cursor {
     struct ipa_thread *t;
     int64_t one; /* SET_ONE, RUNNING: the element, 0 when empty */
     const struct xn *map;
+    const uint64_t *within; /* SET_WAITING: arr's cores in this set only */
 };
 
 static const struct ipa_dsl_span *attr_span(struct inst *in, int ent, int64_t obj,
@@ -142,6 +143,18 @@ static void set_open(struct inst *in, const struct xn *x, struct cursor *c)
         set_open(in, x->x, c);
         c->map = x;
         return;
+    case SET_WAITING:
+        set_open(in, x->x, c);
+        c->within = in->waiting;
+        return;
+    case SET_CORE_ID: {
+        struct cursor all;
+        set_open(in, x->x, &all);
+        /* as the filter would: y is not evaluated over no core */
+        if (all.n)
+            c->one = ipa_dsl_find_core(all.arr, all.n, eval(in, x->y) + 1);
+        return;
+    }
     case SET_ONE:
         c->one = eval(in, x->x);
         return;
@@ -158,6 +171,10 @@ static bool cursor_next(struct inst *in, struct cursor *c, int64_t *out)
             return false;
         v = (int64_t)(intptr_t)c->t;
         c->t = ipa_rq_next(c->rq, c->t);
+    } else if (c->within) {
+        v = ipa_dsl_next_in(c->within, c->arr, c->n, &c->i);
+        if (!v)
+            return false;
     } else if (c->arr) {
         if (c->i >= c->n)
             return false;
@@ -187,9 +204,9 @@ static G_GNUC_NO_INLINE int64_t set_size(struct inst *in,
     }
     struct cursor c;
     set_open(in, x, &c);
-    if (c.arr)
+    if (c.arr && !c.within)
         return c.n;
-    if (!c.rq)
+    if (!c.rq && !c.arr)
         return c.one != 0;
     int64_t n = 0, v;
     while (cursor_next(in, &c, &v))
@@ -643,9 +660,16 @@ static G_GNUC_NO_INLINE enum flow exec_foreach(struct inst *in,
         return f;
     }
     if (c.arr && !c.map) {
-        /* cores and builder sets never change: walk them in place */
-        for (int i = 0; i < c.n && loop_body(in, s, c.arr[i], &f); i++)
-            ;
+        /* cores and builder sets never change: walk them in place (the
+         * waiting set is read as the walk goes, as codegen.c's is) */
+        int64_t v;
+        if (c.within)
+            while ((v = ipa_dsl_next_in(c.within, c.arr, c.n, &c.i)) &&
+                   loop_body(in, s, v, &f))
+                ;
+        else
+            for (int i = 0; i < c.n && loop_body(in, s, c.arr[i], &f); i++)
+                ;
         return f;
     }
     /* walk a snapshot: the body may move the set's threads */

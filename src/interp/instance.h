@@ -18,6 +18,7 @@ struct inst {
 
     int64_t *cores_set; /* the partition's cores, encoded, ascending */
     int nr_cores;
+    const uint64_t *waiting; /* ipa_waiting_cores(), fixed for the run */
     bool *mine;         /* [machine core]: in the partition */
     int nr_machine_cores;
     /* [machine core * p->nr_rqs]: the partition's run queues, NULL for

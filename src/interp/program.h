@@ -58,9 +58,12 @@ enum xop {
     X_CALL,   /* function a, arguments v */
     SET_STATE, /* states a (rq index b, -1: RUNNING) of core x */
     SET_CORES, /* the policy's cores */
-    SET_ATTR,  /* entity x (aux: enum ipa_ment): set attribute slot a */
+    SET_ATTR,  /* entity x (aux: enum ipa_ment): set attribute slot a,
+                * of elements of type b (enum ipa_mtype) */
     SET_MAP,   /* elements of set x, each bound to slot a, mapped by y;
                 * aux: KEPT_SUM slot + 1 (0: none) */
+    SET_WAITING, /* the cores of core array x with threads waiting */
+    SET_CORE_ID, /* the core of core array x whose id is y, if any */
     SET_ONE,   /* x if valid: {x}, else {} */
     S_BLOCK,   /* v */
     S_VAR,     /* slot a = x (or zero) */
@@ -83,6 +86,16 @@ enum agg { AGG_SUM, AGG_COUNT, AGG_OR, AGG_AND, AGG_MIN, AGG_MAX };
  * (`if (c.idle && ...) ...` and nothing else): it may walk the runtime's
  * idle set, in the same ascending order, instead of every core. */
 #define FOREACH_IDLE_CORES 1
+
+/* Core arrays (SET_CORES, a SET_ATTR of cores: ascending) that a
+ * selection, an `or` or a foreach walks only in part, in the same order:
+ * - SET_WAITING: its filter (the `or`'s value, the condition of the one
+ *   `if` that is the foreach's body) is false for a core whose READY
+ *   queues are all empty, as it requires `q.size > 0` of one of them; so
+ *   only the runtime's waiting cores are walked;
+ * - SET_CORE_ID: its filter is `id == y`, y reading neither the element
+ *   nor anything a call could change; so only that core is looked up.
+ * The filter still runs on what is walked. */
 
 /* A sum's argument `q.a` over a core's queue q, where a is a thread lazy
  * attribute that reads only what ipa_rq_sum allows (weight, nice, group,

@@ -25,6 +25,8 @@ struct build {
      * all the cores (then it is on every domain) */
     bool *rel;     /* [dist][i][j] */
     int8_t *equiv; /* [dist]: -1 unknown, 0, 1 */
+    int *first;    /* [dist][i]: i's first related core, -1 for none */
+    int *class_group; /* [i]: group of the class i heads, -1 (scratch) */
 };
 
 static struct ipa_dsl_span pool_add(struct build *bd, const int64_t *v, int n)
@@ -34,41 +36,86 @@ static struct ipa_dsl_span pool_add(struct build *bd, const int64_t *v, int n)
     return s;
 }
 
-static bool related(struct build *bd, int64_t self, int dist, int i, int j)
-{
-    const struct ipa_dsl_builder *b = bd->b;
-    int n = bd->n;
-    if (b->group_reads_self)
-        return b->in_group(b->arg, self, dist, bd->cores[i], bd->cores[j]);
-    bool *rel = &bd->rel[(size_t)dist * n * n];
-    if (bd->equiv[dist] < 0) {
-        for (int x = 0; x < n; x++)
-            for (int y = 0; y < n; y++)
-                rel[x * n + y] = b->in_group(b->arg, self, dist, bd->cores[x],
-                                             bd->cores[y]);
-        /* an equivalence iff "related" is "same first related core" */
-        int *first = g_new(int, n);
-        for (int x = 0; x < n; x++) {
-            first[x] = -1;
-            for (int y = 0; y < n && first[x] < 0; y++)
-                if (rel[x * n + y])
-                    first[x] = y;
-        }
-        bool eq = true;
-        for (int x = 0; x < n && eq; x++)
-            for (int y = 0; y < n && eq; y++)
-                eq = rel[x * n + y] == (first[x] >= 0 && first[x] == first[y]);
-        g_free(first);
-        bd->equiv[dist] = eq;
-    }
-    return rel[i * n + j];
-}
-
 static G_NORETURN void build_fault(struct build *bd, const char *what,
                                    int64_t self, int level)
 {
     ipa_fault(bd->rt, "%s: invalid scheduling domains: %s (core %d, level %d)",
               bd->b->where, what, (int)self - 1, level);
+}
+
+/* Evaluates the group relation without self at @dist once, over all the
+ * cores, and whether it is an equivalence there. */
+static void relation_table(struct build *bd, int64_t self, int dist)
+{
+    const struct ipa_dsl_builder *b = bd->b;
+    int n = bd->n;
+    if (bd->equiv[dist] >= 0)
+        return;
+    bool *rel = &bd->rel[(size_t)dist * n * n];
+    for (int x = 0; x < n; x++)
+        for (int y = 0; y < n; y++)
+            rel[x * n + y] =
+                b->in_group(b->arg, self, dist, bd->cores[x], bd->cores[y]);
+    /* an equivalence iff "related" is "same first related core" */
+    int *first = &bd->first[(size_t)dist * n];
+    for (int x = 0; x < n; x++) {
+        first[x] = -1;
+        for (int y = 0; y < n && first[x] < 0; y++)
+            if (rel[x * n + y])
+                first[x] = y;
+    }
+    bool eq = true;
+    for (int x = 0; x < n && eq; x++)
+        for (int y = 0; y < n && eq; y++)
+            eq = rel[x * n + y] == (first[x] >= 0 && first[x] == first[y]);
+    bd->equiv[dist] = eq;
+}
+
+static bool related(struct build *bd, int64_t self, int dist, int i, int j)
+{
+    const struct ipa_dsl_builder *b = bd->b;
+    if (b->group_reads_self)
+        return b->in_group(b->arg, self, dist, bd->cores[i], bd->cores[j]);
+    relation_table(bd, self, dist);
+    return bd->rel[((size_t)dist * bd->n + i) * bd->n + j];
+}
+
+/* Splits @members into the classes of @dist's relation, known to be an
+ * equivalence: one pass, where the general case takes a pass per group. */
+static int group_by_class(struct build *bd, int64_t self, int dist, int level,
+                          const int *members, int n, int *group_of,
+                          int64_t *groups)
+{
+    const int *first = &bd->first[(size_t)dist * bd->n];
+    int nr_groups = 0;
+    for (int i = 0; i < n; i++) {
+        int head = first[members[i]];
+        if (head < 0)
+            build_fault(bd, "a core is in no group of its domain", self, level);
+        if (bd->class_group[head] < 0)
+            bd->class_group[head] = nr_groups++;
+        group_of[members[i]] = bd->class_group[head];
+    }
+    /* a group's cores are contiguous in the pool, in members' order */
+    int *start = g_new0(int, (size_t)nr_groups + 1);
+    for (int i = 0; i < n; i++)
+        start[group_of[members[i]] + 1]++;
+    for (int g = 0; g < nr_groups; g++)
+        start[g + 1] += start[g];
+    int base = (int)bd->pool->len;
+    g_array_set_size(bd->pool, (guint)(base + n));
+    int64_t *pool = &g_array_index(bd->pool, int64_t, base);
+    for (int g = 0; g < nr_groups; g++) {
+        struct ipa_dsl_span s = {base + start[g], start[g + 1] - start[g]};
+        groups[g] = (int64_t)bd->grp_cores->len + 1;
+        g_array_append_val(bd->grp_cores, s);
+    }
+    for (int i = 0; i < n; i++)
+        pool[start[group_of[members[i]]]++] = bd->cores[members[i]];
+    for (int i = 0; i < n; i++)
+        bd->class_group[first[members[i]]] = -1;
+    g_free(start);
+    return nr_groups;
 }
 
 /* One domain of @self: @members (indices in cores) split into groups. */
@@ -82,7 +129,15 @@ static int64_t make_domain(struct build *bd, int64_t self, int dist,
         group_of[i] = -1;
     int nr_groups = 0;
     int64_t *groups = g_new(int64_t, n);
-    for (int i = 0; i < n; i++) {
+    bool known = false;
+    if (!bd->b->group_reads_self) {
+        relation_table(bd, self, dist);
+        known = bd->equiv[dist] == 1;
+    }
+    if (known)
+        nr_groups = group_by_class(bd, self, dist, level, members, n,
+                                   group_of, groups);
+    for (int i = 0; i < n && !known; i++) {
         int c1 = members[i];
         if (group_of[c1] >= 0)
             continue;
@@ -107,7 +162,6 @@ static int64_t make_domain(struct build *bd, int64_t self, int dist,
         groups[nr_groups++] = gi + 1;
     }
     /* groups are the classes of an equivalence: related iff together */
-    bool known = !bd->b->group_reads_self && bd->equiv[dist] == 1;
     for (int i = 0; i < n && !known; i++)
         for (int j = 0; j < n; j++)
             if (related(bd, self, dist, members[i], members[j]) !=
@@ -131,11 +185,14 @@ void ipa_dsl_build_domains(struct ipa_rt *rt, const int64_t *cores,
                        g_array_new(FALSE, FALSE, sizeof(int)),
                        g_array_new(FALSE, FALSE, sizeof(struct ipa_dsl_span)),
                        g_array_new(FALSE, FALSE, sizeof(struct ipa_dsl_span)),
-                       NULL, NULL};
+                       NULL, NULL, NULL, NULL};
     if (!b->group_reads_self) {
         bd.rel = g_new0(bool, (size_t)(nd + 1) * n * n);
         bd.equiv = g_new(int8_t, nd + 1);
         memset(bd.equiv, -1, (size_t)nd + 1);
+        bd.first = g_new(int, (size_t)(nd + 1) * n);
+        bd.class_group = g_new(int, n);
+        memset(bd.class_group, -1, sizeof(int) * (size_t)n);
     }
     int machine = ipa_machine_cores(rt);
     struct ipa_dsl_span *core_domains =
@@ -192,6 +249,8 @@ void ipa_dsl_build_domains(struct ipa_rt *rt, const int64_t *cores,
         (struct ipa_dsl_span *)(void *)g_array_free(bd.grp_cores, FALSE);
     g_free(bd.rel);
     g_free(bd.equiv);
+    g_free(bd.first);
+    g_free(bd.class_group);
     g_free(members);
     g_free(prev);
     g_free(group_of);

@@ -2,7 +2,7 @@
 # DSL twin, interpreted and compiled, run the same events (the ratios name
 # no differing counts), and --scale prints a row per machine and workload
 # size. Figures are not checked: wall time belongs to benchmarks.
-#   cmake -DIPASIM=exe -P bench.cmake
+#   cmake -DIPASIM=exe -DCRASHING=policy.c -P bench.cmake
 function(run_bench out)
   execute_process(COMMAND ${IPASIM} bench ${ARGN}
                   RESULT_VARIABLE rc OUTPUT_VARIABLE text ERROR_VARIABLE err)
@@ -38,3 +38,12 @@ expect_count("${pairs}" "event counts differ|failed" 0 "failures")
 run_bench(scale --scale --scale-events 3000 --repeat 1)
 expect_count("${scale}" "\n +(64|256|1024) +(1000|10000|100000) +3000 +${num}"
              9 "scale rows")
+
+# A policy that faults measures nothing: its row says failed, and so does
+# the exit code, where a row of its few events would pass for a figure.
+execute_process(COMMAND ${IPASIM} bench --policy ${CRASHING} --until 100ms
+                        --threads 20 --repeat 1
+                RESULT_VARIABLE rc OUTPUT_VARIABLE text ERROR_VARIABLE err)
+if(rc EQUAL 0 OR NOT text MATCHES "failed: fault: ")
+  message(FATAL_ERROR "bench of a faulting policy: exit ${rc}\n${text}${err}")
+endif()

@@ -109,6 +109,30 @@ foreach(policy cfs.ipa cfs_cwc.ipa)
   endforeach()
 endforeach()
 
+# Walks of the waiting cores and lookups by id decide as walks of every
+# core: make.json balances all along, hotplug.json moves queues, and the
+# 1,024-core machine has groups that span several words of a core set.
+# inputs/two_ready.ipa has two READY queues and filters on one of them.
+set(policies cfs.ipa cfs_cwc.ipa fifo.ipa quanta.ipa rr.ipa)
+list(TRANSFORM policies PREPEND ${CMAKE_SOURCE_DIR}/policies/)
+foreach(path ${policies} ${E2E}/inputs/two_ready.ipa)
+  get_filename_component(policy ${path} NAME)
+  foreach(mode interpreted compiled)
+    foreach(run "64core.xml|make.json" "2socket-smt.xml|db.json"
+                "pack:16 core:64 pu:1|lu.json"
+                "4core.xml|${E2E}/inputs/hotplug.json")
+      string(REPLACE "|" ";" run "${run}")
+      list(GET run 0 topo)
+      list(GET run 1 trace)
+      get_filename_component(name ${trace} NAME_WE)
+      e2e_script(core_walks.${policy}.${mode}.${name} core_walks.cmake
+                 -DPOLICY=${path} -DMODE=${mode}
+                 "-DTOPO=${topo}" -DTRACE=${trace}
+                 -DDIR=${SCRATCH}/core-walks/${policy}.${mode}.${name})
+    endforeach()
+  endforeach()
+endforeach()
+
 # foreach over a run queue visits what the queue held when the loop began,
 # whatever the body does to it (walks.cmake).
 foreach(trace db.json lu.json make.json rt.json)
@@ -123,4 +147,4 @@ e2e_script(queue_walks.hotplug walks.cmake
            -DTRACE=${E2E}/inputs/hotplug.json -DDIR=${SCRATCH}/walks/hotplug)
 
 # The benchmark runs every policy pair and the scale table.
-e2e_script(bench bench.cmake)
+e2e_script(bench bench.cmake -DCRASHING=${E2E}/inputs/crash_null.c)
