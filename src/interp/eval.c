@@ -193,15 +193,25 @@ static bool cursor_next(struct inst *in, struct cursor *c, int64_t *out)
     return true;
 }
 
+/* A core's run queue's size (`ready.size`): the common case, inline. */
+static inline bool is_queue(const struct xn *set)
+{
+    return set->op == SET_STATE && set->b >= 0;
+}
+
+static inline int64_t queue_size(struct inst *in, const struct xn *set)
+{
+    int core = (int)object(in, set, eval(in, set->x)) - 1;
+    return ipa_rq_count(core_rq(in, core, set->b));
+}
+
 static G_GNUC_NO_INLINE int64_t set_size(struct inst *in,
                                         const struct xn *x)
 {
     if (x->op == SET_MAP)
         return set_size(in, x->x);
-    if (x->op == SET_STATE && x->b >= 0) {
-        int core = (int)object(in, x, eval(in, x->x)) - 1;
-        return ipa_rq_count(core_rq(in, core, x->b));
-    }
+    if (is_queue(x))
+        return queue_size(in, x);
     struct cursor c;
     set_open(in, x, &c);
     if (c.arr && !c.within)
@@ -339,8 +349,9 @@ static G_GNUC_NO_INLINE int64_t select_one(struct inst *in,
 
 /* ---- expressions ----------------------------------------------------------- */
 
-static int64_t arith(struct inst *in, const struct xn *x, int op, int64_t a,
-                     int64_t b)
+/* Inline: a call per operator would be a good part of evaluating it. */
+static inline __attribute__((always_inline)) int64_t
+arith(struct inst *in, const struct xn *x, int op, int64_t a, int64_t b)
 {
     switch (op) {
     case IPA_TOK_PLUS:
@@ -532,7 +543,8 @@ static int64_t eval_node(struct inst *in, const struct xn *x)
         int64_t v = eval(in, x->x);
         return v && set_has(in, x->y, v);
     }
-    case X_SIZE: return set_size(in, x->x);
+    case X_SIZE:
+        return is_queue(x->x) ? queue_size(in, x->x) : set_size(in, x->x);
     case X_AGG: return aggregate(in, x);
     case X_SELECT: return select_one(in, x);
     case X_CALL:

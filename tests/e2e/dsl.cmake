@@ -111,7 +111,7 @@ endforeach()
 
 # Walks of the waiting cores and lookups by id decide as walks of every
 # core: make.json balances all along, hotplug.json moves queues, and the
-# 1,024-core machine has groups that span several words of a core set.
+# 320-core machine has groups of 80 cores across words of a core set.
 # inputs/two_ready.ipa has two READY queues and filters on one of them.
 set(policies cfs.ipa cfs_cwc.ipa fifo.ipa quanta.ipa rr.ipa)
 list(TRANSFORM policies PREPEND ${CMAKE_SOURCE_DIR}/policies/)
@@ -119,7 +119,7 @@ foreach(path ${policies} ${E2E}/inputs/two_ready.ipa)
   get_filename_component(policy ${path} NAME)
   foreach(mode interpreted compiled)
     foreach(run "64core.xml|make.json" "2socket-smt.xml|db.json"
-                "pack:16 core:64 pu:1|lu.json"
+                "pack:4 core:80 pu:1|lu.json"
                 "4core.xml|${E2E}/inputs/hotplug.json")
       string(REPLACE "|" ";" run "${run}")
       list(GET run 0 topo)
