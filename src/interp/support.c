@@ -27,6 +27,8 @@ struct build {
     int8_t *equiv; /* [dist]: -1 unknown, 0, 1 */
     int *first;    /* [dist][i]: i's first related core, -1 for none */
     int *class_group; /* [i]: group of the class i heads, -1 (scratch) */
+    int *class_size;  /* [dist][i]: cores in the class i heads */
+    struct ipa_dsl_span *class_span; /* [dist][i]: its cores in the pool */
 };
 
 static struct ipa_dsl_span pool_add(struct build *bd, const int64_t *v, int n)
@@ -64,6 +66,9 @@ static void relation_table(struct build *bd, int64_t self, int dist)
             if (rel[x * n + y])
                 first[x] = y;
     }
+    for (int x = 0; x < n; x++)
+        if (first[x] >= 0)
+            bd->class_size[(size_t)dist * n + first[x]]++;
     bool eq = true;
     for (int x = 0; x < n && eq; x++)
         for (int y = 0; y < n && eq; y++)
@@ -81,40 +86,55 @@ static bool related(struct build *bd, int64_t self, int dist, int i, int j)
 }
 
 /* Splits @members into the classes of @dist's relation, known to be an
- * equivalence: one pass, where the general case takes a pass per group. */
+ * equivalence: one pass, where the general case takes a pass per group.
+ * A group that is a whole class shares its cores' pool entries with the
+ * other domains' copies of it (every core's top domain has every group):
+ * the pool grows with the classes, not with cores times groups. */
 static int group_by_class(struct build *bd, int64_t self, int dist, int level,
                           const int *members, int n, int *group_of,
-                          int64_t *groups)
+                          int64_t *groups, int64_t *tmp)
 {
-    const int *first = &bd->first[(size_t)dist * bd->n];
+    size_t row = (size_t)dist * bd->n;
+    const int *first = &bd->first[row];
     int nr_groups = 0;
+    int *head = g_new(int, (size_t)n + 1);
     for (int i = 0; i < n; i++) {
-        int head = first[members[i]];
-        if (head < 0)
+        int h = first[members[i]];
+        if (h < 0)
             build_fault(bd, "a core is in no group of its domain", self, level);
-        if (bd->class_group[head] < 0)
-            bd->class_group[head] = nr_groups++;
-        group_of[members[i]] = bd->class_group[head];
+        if (bd->class_group[h] < 0) {
+            bd->class_group[h] = nr_groups;
+            head[nr_groups++] = h;
+        }
+        group_of[members[i]] = bd->class_group[h];
     }
-    /* a group's cores are contiguous in the pool, in members' order */
+    /* the groups' cores in tmp, group after group, in members' order */
     int *start = g_new0(int, (size_t)nr_groups + 1);
     for (int i = 0; i < n; i++)
         start[group_of[members[i]] + 1]++;
     for (int g = 0; g < nr_groups; g++)
         start[g + 1] += start[g];
-    int base = (int)bd->pool->len;
-    g_array_set_size(bd->pool, (guint)(base + n));
-    int64_t *pool = &g_array_index(bd->pool, int64_t, base);
+    int *fill = g_memdup2(start, sizeof(int) * ((size_t)nr_groups + 1));
+    for (int i = 0; i < n; i++)
+        tmp[fill[group_of[members[i]]]++] = bd->cores[members[i]];
     for (int g = 0; g < nr_groups; g++) {
-        struct ipa_dsl_span s = {base + start[g], start[g + 1] - start[g]};
+        int size = start[g + 1] - start[g];
+        struct ipa_dsl_span *whole = &bd->class_span[row + head[g]];
+        struct ipa_dsl_span s;
+        if (size != bd->class_size[row + head[g]])
+            s = pool_add(bd, tmp + start[g], size);
+        else if (whole->n)
+            s = *whole;
+        else
+            s = *whole = pool_add(bd, tmp + start[g], size);
         groups[g] = (int64_t)bd->grp_cores->len + 1;
         g_array_append_val(bd->grp_cores, s);
     }
-    for (int i = 0; i < n; i++)
-        pool[start[group_of[members[i]]]++] = bd->cores[members[i]];
-    for (int i = 0; i < n; i++)
-        bd->class_group[first[members[i]]] = -1;
+    for (int g = 0; g < nr_groups; g++)
+        bd->class_group[head[g]] = -1;
+    g_free(fill);
     g_free(start);
+    g_free(head);
     return nr_groups;
 }
 
@@ -136,7 +156,7 @@ static int64_t make_domain(struct build *bd, int64_t self, int dist,
     }
     if (known)
         nr_groups = group_by_class(bd, self, dist, level, members, n,
-                                   group_of, groups);
+                                   group_of, groups, tmp);
     for (int i = 0; i < n && !known; i++) {
         int c1 = members[i];
         if (group_of[c1] >= 0)
@@ -185,12 +205,14 @@ void ipa_dsl_build_domains(struct ipa_rt *rt, const int64_t *cores,
                        g_array_new(FALSE, FALSE, sizeof(int)),
                        g_array_new(FALSE, FALSE, sizeof(struct ipa_dsl_span)),
                        g_array_new(FALSE, FALSE, sizeof(struct ipa_dsl_span)),
-                       NULL, NULL, NULL, NULL};
+                       NULL, NULL, NULL, NULL, NULL, NULL};
     if (!b->group_reads_self) {
         bd.rel = g_new0(bool, (size_t)(nd + 1) * n * n);
         bd.equiv = g_new(int8_t, nd + 1);
         memset(bd.equiv, -1, (size_t)nd + 1);
         bd.first = g_new(int, (size_t)(nd + 1) * n);
+        bd.class_size = g_new0(int, (size_t)(nd + 1) * n);
+        bd.class_span = g_new0(struct ipa_dsl_span, (size_t)(nd + 1) * n);
         bd.class_group = g_new(int, n);
         memset(bd.class_group, -1, sizeof(int) * (size_t)n);
     }
@@ -251,6 +273,8 @@ void ipa_dsl_build_domains(struct ipa_rt *rt, const int64_t *cores,
     g_free(bd.equiv);
     g_free(bd.first);
     g_free(bd.class_group);
+    g_free(bd.class_size);
+    g_free(bd.class_span);
     g_free(members);
     g_free(prev);
     g_free(group_of);
