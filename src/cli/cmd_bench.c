@@ -123,6 +123,8 @@ struct figures {
 /* Runs per measurement (--repeat): the fastest is reported, as the
  * others also measure the machine's other work. */
 static int repeats = 3;
+/* --watchdog: CPU time one callback may take (a profiler slows them) */
+static uint64_t watchdog_ns;
 
 /* One run of @setup's policy; false (@f's message set) on failure. */
 static bool run_once(const struct ipa_topo *topo,
@@ -167,6 +169,7 @@ static void measure_child(const struct ipa_topo *topo,
     config.until_ns = until_ns;
     config.max_events = max_events;
     config.stall_ns = 0;
+    config.watchdog_ns = watchdog_ns;
     if (!ipa_setup_policies(&setup, one, &dsl, &error)) {
         g_snprintf(f->message, sizeof f->message, "%s", error->message);
         g_error_free(error);
@@ -342,7 +345,7 @@ static bool bench_scale(const char *spec, bool compiled, uint64_t max_events)
 
 int ipa_cmd_bench(int argc, char **argv)
 {
-    char *topo_arg = NULL, *until = NULL;
+    char *topo_arg = NULL, *until = NULL, *watchdog = NULL;
     char **policies = NULL;
     gint64 threads = 1000, scale_events = 2000000;
     gboolean scale = FALSE;
@@ -369,6 +372,10 @@ int ipa_cmd_bench(int argc, char **argv)
          "events per --scale run (default 2000000)", "N"},
         {"repeat", 0, 0, G_OPTION_ARG_INT, &repeats,
          "runs per measurement, the fastest reported (default 3)", "N"},
+        {"watchdog", 0, 0, G_OPTION_ARG_STRING, &watchdog,
+         "CPU time a callback may take, 0 for no limit (default 2s; raise "
+         "it under valgrind)",
+         "DUR"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
     GOptionContext *ctx = g_option_context_new("- simulated events per second");
@@ -381,11 +388,12 @@ int ipa_cmd_bench(int argc, char **argv)
 
     if (!g_option_context_parse(ctx, &argc, &argv, &error))
         goto out;
-    if (until && !ipa_duration_parse(until, &until_ns)) {
-        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "--until: expected a duration, got '%s'", until);
+    struct ipa_sim_config defaults;
+    ipa_sim_config_defaults(&defaults);
+    watchdog_ns = defaults.watchdog_ns;
+    if (!ipa_setup_duration("--until", until, &until_ns, &error) ||
+        !ipa_setup_duration("--watchdog", watchdog, &watchdog_ns, &error))
         goto out;
-    }
     if (threads < 2 || threads > 1000000) {
         g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
                     "--threads must be between 2 and 1000000");
@@ -443,6 +451,7 @@ out:
     g_option_context_free(ctx);
     g_free(topo_arg);
     g_free(until);
+    g_free(watchdog);
     g_free(mode);
     g_strfreev(policies);
     return code;

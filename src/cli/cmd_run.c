@@ -55,34 +55,26 @@ struct run_options {
 #define ASCII_WIDTH 100
 #define ASCII_COLUMNS 10000
 
-static bool duration_opt(const char *flag, const char *text, uint64_t *out,
-                         GError **error)
-{
-    if (!text)
-        return true;
-    if (ipa_duration_parse(text, out))
-        return true;
-    g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                "%s: expected a duration like '2ms' or '150us', got '%s'",
-                flag, text);
-    return false;
-}
-
 static bool config_from(const struct run_options *o,
                         struct ipa_sim_config *c, GError **error)
 {
     ipa_sim_config_defaults(c);
-    if (!duration_opt("--until", o->until, &c->until_ns, error) ||
-        !duration_opt("--balance-interval", o->balance, &c->balance_ns,
-                      error) ||
-        !duration_opt("--wc-threshold", o->threshold, &c->wc_threshold_ns,
-                      error) ||
-        !duration_opt("--stall-limit", o->stall, &c->stall_ns, error) ||
-        !duration_opt("--watchdog", o->watchdog, &c->watchdog_ns, error) ||
-        !duration_opt("--cs-cost", o->cs_cost, &c->cs_cost_ns, error) ||
-        !duration_opt("--migration-cost", o->migration_cost,
-                      &c->migration_cost_ns, error))
-        return false;
+    const struct {
+        const char *flag, *text;
+        uint64_t *out;
+    } durations[] = {
+        {"--until", o->until, &c->until_ns},
+        {"--balance-interval", o->balance, &c->balance_ns},
+        {"--wc-threshold", o->threshold, &c->wc_threshold_ns},
+        {"--stall-limit", o->stall, &c->stall_ns},
+        {"--watchdog", o->watchdog, &c->watchdog_ns},
+        {"--cs-cost", o->cs_cost, &c->cs_cost_ns},
+        {"--migration-cost", o->migration_cost, &c->migration_cost_ns},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(durations); i++)
+        if (!ipa_setup_duration(durations[i].flag, durations[i].text,
+                                durations[i].out, error))
+            return false;
     const char *bad = NULL;
     if (o->hz < 1 || o->hz > 1000000)
         bad = "--hz must be between 1 and 1000000";
@@ -181,7 +173,8 @@ static int run(struct run_options *o)
     if (o->ascii_unit)
         o->ascii = TRUE;
     if (o->ascii_unit &&
-        (!duration_opt("--ascii-unit", o->ascii_unit, &ascii_unit_ns, &error) ||
+        (!ipa_setup_duration("--ascii-unit", o->ascii_unit, &ascii_unit_ns,
+                             &error) ||
          !ascii_unit_ns)) {
         if (!error)
             g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,

@@ -7,6 +7,7 @@
 #include "topo/topo.h"
 #include "util/common.h"
 #include "util/cpuset.h"
+#include "util/duration.h"
 #include "util/paths.h"
 
 /* "0-31:cfs.c" names cores; a spec whose part before ':' is not a CPU
@@ -126,6 +127,17 @@ bool ipa_setup_topology(const char *arg, struct ipa_topo **out, GError **error)
     bool ok = ipa_topo_load(path ? path : arg, out, error);
     g_free(path);
     return ok;
+}
+
+bool ipa_setup_duration(const char *flag, const char *text, uint64_t *out,
+                        GError **error)
+{
+    if (!text || ipa_duration_parse(text, out))
+        return true;
+    g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                "%s: expected a duration like '2ms' or '150us', got '%s'",
+                flag, text);
+    return false;
 }
 
 bool ipa_setup_mode(const char *mode, bool *compiled, GError **error)

@@ -6,6 +6,7 @@
 #define IPA_CLI_SETUP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <glib.h>
 
@@ -32,6 +33,10 @@ void ipa_setup_fini(struct ipa_setup *setup);
 /* Reads --mode (NULL: the default, interpreted): *@compiled says whether
  * DSL policies run as generated C. */
 bool ipa_setup_mode(const char *mode, bool *compiled, GError **error);
+
+/* Reads duration option @flag's @text (NULL: not given, *@out kept). */
+bool ipa_setup_duration(const char *flag, const char *text, uint64_t *out,
+                        GError **error);
 
 /* Resolves a topology argument: a shipped or existing file, else the
  * string itself (synthetic description or "host"). */

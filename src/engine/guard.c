@@ -14,6 +14,7 @@
 
 #include "engine/internal.h"
 #include "util/common.h"
+#include "util/duration.h"
 
 #define WATCHDOG_PERIOD_MS 250
 
@@ -109,11 +110,19 @@ void ipa_guard_remove(struct ipa_sim *sim)
 char *ipa_guard_message(struct ipa_sim *sim)
 {
     const char *what;
+    char *limit = NULL;
     switch (sim->guard_signal) {
-    case SIGVTALRM:
-        what = "did not return: it ran past the watchdog limit (an endless "
-               "loop?)";
+    case SIGVTALRM: {
+        GString *d = g_string_new(NULL);
+        ipa_duration_format(d, sim->config.watchdog_ns);
+        limit = g_strdup_printf("did not return: it ran past the watchdog "
+                                "limit of %s of CPU time (an endless loop? "
+                                "--watchdog sets the limit)",
+                                d->str);
+        g_string_free(d, TRUE);
+        what = limit;
         break;
+    }
     case SIGFPE:
         what = "crashed with SIGFPE (an arithmetic fault: division by "
                "zero?)";
@@ -141,5 +150,6 @@ char *ipa_guard_message(struct ipa_sim *sim)
         g_string_append_printf(msg, "  core: %d\n", sim->cb_core);
     g_string_append_printf(msg, "  time: %llu ns",
                            (unsigned long long)sim->now);
+    g_free(limit);
     return g_string_free(msg, FALSE);
 }
