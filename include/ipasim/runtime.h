@@ -284,6 +284,9 @@ IPA_API bool ipa_core_idle(struct ipa_rt *rt, int core);
 /* The first idle core of this policy with an id >= @from, or -1: finds
  * idle cores without scanning busy ones. */
 IPA_API int ipa_next_idle_core(struct ipa_rt *rt, int from);
+/* The same idle cores as a bit set (laid out as ipa_waiting_cores()'s),
+ * at the same address for the whole run. */
+IPA_API const uint64_t *ipa_idle_cores(struct ipa_rt *rt);
 /* The cores of this policy whose own READY queues hold a thread, as a
  * bit set (bit c % 64 of word c / 64) of ipa_machine_cores() cores, kept
  * by the runtime as threads come and go: a balancer finds the cores it

@@ -120,11 +120,14 @@ struct figures {
     char message[256];
 };
 
-/* Runs per measurement (--repeat): the fastest is reported, as the
- * others also measure the machine's other work. */
-static int repeats = 3;
-/* --watchdog: CPU time one callback may take (a profiler slows them) */
-static uint64_t watchdog_ns;
+/* How each measurement runs: the simulation's settings (--until or
+ * --scale-events, --watchdog) and --repeat, the runs per measurement of
+ * which the fastest is reported, as the others also measure the
+ * machine's other work. */
+struct runs {
+    struct ipa_sim_config config;
+    int repeats;
+};
 
 /* One run of @setup's policy; false (@f's message set) on failure. */
 static bool run_once(const struct ipa_topo *topo,
@@ -157,29 +160,24 @@ static bool run_once(const struct ipa_topo *topo,
 /* A DSL policy @compiled is generated and built before the clock starts. */
 static void measure_child(const struct ipa_topo *topo,
                           const struct ipa_trace *trace, const char *spec,
-                          bool compiled, uint64_t until_ns,
-                          uint64_t max_events, struct figures *f)
+                          bool compiled, const struct runs *runs,
+                          struct figures *f)
 {
     struct ipa_interp_options dsl = {.compiled = compiled};
     GError *error = NULL;
     struct ipa_setup setup = {0};
     char *one[] = {(char *)spec, NULL};
-    struct ipa_sim_config config;
-    ipa_sim_config_defaults(&config);
-    config.until_ns = until_ns;
-    config.max_events = max_events;
-    config.stall_ns = 0;
-    config.watchdog_ns = watchdog_ns;
+    const struct ipa_sim_config *config = &runs->config;
     if (!ipa_setup_policies(&setup, one, &dsl, &error)) {
         g_snprintf(f->message, sizeof f->message, "%s", error->message);
         g_error_free(error);
         ipa_setup_fini(&setup);
         return;
     }
-    f->ok = run_once(topo, trace, &setup, &config, f);
-    for (int r = 1; f->ok && r < repeats; r++) {
+    f->ok = run_once(topo, trace, &setup, config, f);
+    for (int r = 1; f->ok && r < runs->repeats; r++) {
         struct figures again = {0};
-        if (!run_once(topo, trace, &setup, &config, &again)) {
+        if (!run_once(topo, trace, &setup, config, &again)) {
             *f = again;
         } else if (again.events != f->events) {
             f->ok = false;
@@ -198,8 +196,7 @@ static void measure_child(const struct ipa_topo *topo,
 /* Runs one policy on the workload in a child process. */
 static struct figures measure(const struct ipa_topo *topo,
                               const struct ipa_trace *trace, const char *spec,
-                              bool compiled, uint64_t until_ns,
-                              uint64_t max_events)
+                              bool compiled, const struct runs *runs)
 {
     struct figures f = {0};
     int fd[2];
@@ -211,7 +208,7 @@ static struct figures measure(const struct ipa_topo *topo,
     pid_t pid = fork();
     if (pid == 0) {
         close(fd[0]);
-        measure_child(topo, trace, spec, compiled, until_ns, max_events, &f);
+        measure_child(topo, trace, spec, compiled, runs, &f);
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         f.maxrss_kb = ru.ru_maxrss;
@@ -263,22 +260,19 @@ static void print_ratio(const char *what, const struct figures *a,
 
 /* The same policy by hand in C and in the DSL, interpreted and compiled. */
 static bool bench_pairs(const struct ipa_topo *topo,
-                        const struct ipa_trace *trace, uint64_t until_ns)
+                        const struct ipa_trace *trace, const struct runs *runs)
 {
     static const char *const pairs[][2] = {{"fifo.c", "fifo.ipa"},
                                            {"cfs.c", "cfs.ipa"}};
     bool ok = true;
     for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++) {
-        struct figures c = measure(topo, trace, pairs[i][0], false, until_ns,
-                                   0);
+        struct figures c = measure(topo, trace, pairs[i][0], false, runs);
         print_row(pairs[i][0], &c);
-        struct figures in = measure(topo, trace, pairs[i][1], false,
-                                    until_ns, 0);
+        struct figures in = measure(topo, trace, pairs[i][1], false, runs);
         char *label = g_strdup_printf("%s interp", pairs[i][1]);
         print_row(label, &in);
         g_free(label);
-        struct figures gen = measure(topo, trace, pairs[i][1], true,
-                                     until_ns, 0);
+        struct figures gen = measure(topo, trace, pairs[i][1], true, runs);
         label = g_strdup_printf("%s compiled", pairs[i][1]);
         print_row(label, &gen);
         g_free(label);
@@ -291,8 +285,10 @@ static bool bench_pairs(const struct ipa_topo *topo,
 
 /* Cost per event and memory per thread as the machine and the workload
  * grow: flat rows mean the engine and the policy scale. */
-static bool bench_scale(const char *spec, bool compiled, uint64_t max_events)
+static bool bench_scale(const char *spec, bool compiled,
+                        const struct runs *runs)
 {
+    uint64_t max_events = runs->config.max_events;
     static const int cores[] = {64, 256, 1024};
     static const int threads[] = {1000, 10000, 100000};
     printf("scale: %s, %llu events per run, synthetic machines of 16-core "
@@ -315,7 +311,7 @@ static bool bench_scale(const char *spec, bool compiled, uint64_t max_events)
         struct figures first = {0};
         for (size_t j = 0; j < G_N_ELEMENTS(threads); j++) {
             struct ipa_trace *trace = generate(threads[j]);
-            struct figures f = measure(topo, trace, spec, compiled, 0, max_events);
+            struct figures f = measure(topo, trace, spec, compiled, runs);
             ipa_trace_free(trace);
             if (!f.ok) {
                 printf("%7d %8d failed: %s\n", cores[i], threads[j],
@@ -350,6 +346,10 @@ int ipa_cmd_bench(int argc, char **argv)
     gint64 threads = 1000, scale_events = 2000000;
     gboolean scale = FALSE;
     char *mode = NULL;
+    struct runs runs = {.repeats = 3};
+    ipa_sim_config_defaults(&runs.config);
+    runs.config.until_ns = UINT64_C(10000000000);
+    runs.config.stall_ns = 0;
     GOptionEntry entries[] = {
         {"mode", 0, 0, G_OPTION_ARG_STRING, &mode,
          "how --policy and --scale run DSL policies (default interpreted)",
@@ -370,7 +370,7 @@ int ipa_cmd_bench(int argc, char **argv)
          NULL},
         {"scale-events", 0, 0, G_OPTION_ARG_INT64, &scale_events,
          "events per --scale run (default 2000000)", "N"},
-        {"repeat", 0, 0, G_OPTION_ARG_INT, &repeats,
+        {"repeat", 0, 0, G_OPTION_ARG_INT, &runs.repeats,
          "runs per measurement, the fastest reported (default 3)", "N"},
         {"watchdog", 0, 0, G_OPTION_ARG_STRING, &watchdog,
          "CPU time a callback may take, 0 for no limit (default 2s; raise "
@@ -382,17 +382,15 @@ int ipa_cmd_bench(int argc, char **argv)
     g_option_context_add_main_entries(ctx, entries, NULL);
     GError *error = NULL;
     int code = IPA_EXIT_USAGE;
-    uint64_t until_ns = UINT64_C(10000000000);
     struct ipa_topo *topo = NULL;
     struct ipa_trace *trace = NULL;
 
     if (!g_option_context_parse(ctx, &argc, &argv, &error))
         goto out;
-    struct ipa_sim_config defaults;
-    ipa_sim_config_defaults(&defaults);
-    watchdog_ns = defaults.watchdog_ns;
-    if (!ipa_setup_duration("--until", until, &until_ns, &error) ||
-        !ipa_setup_duration("--watchdog", watchdog, &watchdog_ns, &error))
+    if (!ipa_setup_duration("--until", until, &runs.config.until_ns,
+                            &error) ||
+        !ipa_setup_duration("--watchdog", watchdog, &runs.config.watchdog_ns,
+                            &error))
         goto out;
     if (threads < 2 || threads > 1000000) {
         g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
@@ -402,7 +400,7 @@ int ipa_cmd_bench(int argc, char **argv)
     bool compiled;
     if (!ipa_setup_mode(mode, &compiled, &error))
         goto out;
-    if (repeats < 1 || repeats > 100) {
+    if (runs.repeats < 1 || runs.repeats > 100) {
         g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
                     "--repeat must be between 1 and 100");
         goto out;
@@ -413,8 +411,10 @@ int ipa_cmd_bench(int argc, char **argv)
         goto out;
     }
     if (scale) {
-        code = bench_scale(policies ? policies[0] : "cfs.c", compiled,
-                           (uint64_t)scale_events)
+        /* a count of events, not a time, fixes a scale run */
+        runs.config.until_ns = 0;
+        runs.config.max_events = (uint64_t)scale_events;
+        code = bench_scale(policies ? policies[0] : "cfs.c", compiled, &runs)
                    ? IPA_EXIT_OK
                    : IPA_EXIT_FAIL;
         goto out;
@@ -429,10 +429,10 @@ int ipa_cmd_bench(int argc, char **argv)
            "events/s", "ns/event", "peak MB");
     bool ok = true;
     if (!policies) {
-        ok = bench_pairs(topo, trace, until_ns);
+        ok = bench_pairs(topo, trace, &runs);
     } else {
         for (char **s = policies; *s; s++) {
-            struct figures f = measure(topo, trace, *s, compiled, until_ns, 0);
+            struct figures f = measure(topo, trace, *s, compiled, &runs);
             print_row(*s, &f);
             ok = ok && f.ok;
         }

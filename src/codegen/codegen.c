@@ -380,16 +380,16 @@ static void set_loop(struct gen *g, GString *s, const struct xn *set,
         g_free(i);
         return;
     }
-    case SET_WAITING: {
-        /* dsl.h's ipa_dsl_next_in: no test per core */
+    case SET_WITHIN: {
+        /* dsl.h's ipa_dsl_next_in: no test per core outside the set */
         char *arr, *n;
         if (!array_open(g, s, set->x, &arr, &n))
             return;
         char *i = tmp_name(g, "i");
         g_string_append_printf(
             s, "for (int %s = 0;;) { int64_t %s = ipa_dsl_next_in("
-            "I->waiting, %s, %s, &%s); if (!%s) break; %s } }",
-            i, elem, arr, n, i, elem, body);
+            "I->within[%d], %s, %s, &%s); if (!%s) break; %s } }",
+            i, elem, set->aux, arr, n, i, elem, body);
         g_free(arr);
         g_free(n);
         g_free(i);
@@ -434,13 +434,13 @@ static void set_loop(struct gen *g, GString *s, const struct xn *set,
     }
 }
 
-/* Sets that are arrays walked in place (cores, builder sets, their
- * waiting cores: the waiting set is read as the walk goes, so a move in
- * the body is seen as a test of each core at its turn would see it). */
+/* Sets that are arrays walked in place (cores, builder sets, their cores
+ * in a runtime set: that set is read as the walk goes, so a move in the
+ * body is seen as a test of each core at its turn would see it). */
 static bool set_is_array(const struct xn *set)
 {
     return set->op == SET_CORES || set->op == SET_ATTR ||
-           set->op == SET_WAITING;
+           set->op == SET_WITHIN;
 }
 
 static char *set_size(struct gen *g, const struct xn *set)
@@ -798,17 +798,7 @@ static void stmt_foreach(struct gen *g, const struct xn *s)
     const char *var = g->slot[s->a];
     line(g, "{");
     g->indent++;
-    if (s->aux == FOREACH_IDLE_CORES) {
-        /* the runtime's idle set finds them without scanning busy cores,
-         * in the same ascending order */
-        line(g, "for (int c_ = ipa_next_idle_core(I->rt, 0); c_ >= 0;");
-        line(g, "     c_ = ipa_next_idle_core(I->rt, c_ + 1)) {");
-        g->indent++;
-        line(g, "%s = c_ + 1;", var);
-        block_body(g, s->y);
-        g->indent--;
-        line(g, "}");
-    } else if (s->x->op == SET_STATE && s->x->b >= 0) {
+    if (s->x->op == SET_STATE && s->x->b >= 0) {
         /* a run queue: walked in place until something changes it (dsl.h) */
         char *core = object(g, s->x);
         char *w = tmp_name(g, "walk"), *t = tmp_name(g, "t");
@@ -1102,7 +1092,8 @@ static const char prelude[] =
     "    struct inst *next; /* live instances, freed at unload after a fault */\n"
     "    int64_t *cores_set; /* the partition's cores, encoded, ascending */\n"
     "    int nr_cores;\n"
-    "    const uint64_t *waiting; /* ipa_waiting_cores(), fixed for the run */\n"
+    "    /* the runtime's waiting and idle cores, fixed for the run */\n"
+    "    const uint64_t *within[2];\n"
     "    bool *mine; /* [machine core]: in the partition */\n"
     "    int nr_machine_cores;\n"
     "    int attr_ids[NR_TRACE_ATTRS + 1];\n"
@@ -1941,7 +1932,9 @@ static void init_fini(struct gen *g)
     line(g, "for (int i = 0; i < NR_TRACE_ATTRS; i++)");
     line(g, "    I->attr_ids[i] = ipa_attr_id(rt, trace_attrs[i]);");
     line(g, "I->nr_cores = ipa_nr_cores(rt);");
-    line(g, "I->waiting = ipa_waiting_cores(rt);");
+    G_STATIC_ASSERT(WITHIN_COUNT == 2); /* struct inst's within[] */
+    line(g, "I->within[%d] = ipa_waiting_cores(rt);", WITHIN_WAITING);
+    line(g, "I->within[%d] = ipa_idle_cores(rt);", WITHIN_IDLE);
     line(g, "I->nr_machine_cores = ipa_machine_cores(rt);");
     line(g, "I->cores_set = zalloc(I, (size_t)I->nr_cores, sizeof(int64_t));");
     line(g, "I->mine = zalloc(I, (size_t)I->nr_machine_cores, sizeof(bool));");

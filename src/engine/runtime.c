@@ -510,6 +510,11 @@ int ipa_next_idle_core(struct ipa_rt *rt, int from)
     return ipa_cpuset_next(rt->idle_set, rt->sim->words, from);
 }
 
+const uint64_t *ipa_idle_cores(struct ipa_rt *rt)
+{
+    return rt->idle_set;
+}
+
 const uint64_t *ipa_waiting_cores(struct ipa_rt *rt)
 {
     return rt->waiting_set;

@@ -301,7 +301,8 @@ static int init(struct ipa_rt *rt)
     for (unsigned i = 0; i < p->attr_names->len; i++)
         in->attr_ids[i] = ipa_attr_id(rt, g_ptr_array_index(p->attr_names, i));
     in->nr_cores = ipa_nr_cores(rt);
-    in->waiting = ipa_waiting_cores(rt);
+    in->within[WITHIN_WAITING] = ipa_waiting_cores(rt);
+    in->within[WITHIN_IDLE] = ipa_idle_cores(rt);
     in->cores_set = g_new(int64_t, in->nr_cores);
     in->nr_machine_cores = ipa_machine_cores(rt);
     in->mine = g_new0(bool, in->nr_machine_cores);

@@ -353,57 +353,6 @@ static struct xn *compile_move(struct cc *cc, const struct ipa_node *s)
     return x;
 }
 
-static bool calls(const struct xn *x, void *arg)
-{
-    (void)arg;
-    return x->op == X_CALL;
-}
-
-/* The condition of a foreach body that is one `if` without `else`, after
- * declarations whose initialisers call nothing: the body does nothing
- * for an element that fails it. NULL for other bodies. */
-static const struct xn *body_condition(const struct xn *s)
-{
-    const struct xn *body = s->y;
-    if (body->op == S_BLOCK) {
-        if (!body->nv)
-            return NULL;
-        for (int i = 0; i + 1 < body->nv; i++)
-            if (body->v[i]->op != S_VAR ||
-                ipa_xn_find(body->v[i]->x, calls, NULL))
-                return NULL;
-        body = body->v[body->nv - 1];
-    }
-    return body->op == S_IF && !body->z ? body->x : NULL;
-}
-
-/* What local @slot holds when a foreach body's condition runs: the
- * initialiser of the body's declaration of it, else @x itself. */
-static const struct xn *declared_value(const struct xn *loop,
-                                       const struct xn *x)
-{
-    if (!loop || x->op != X_LOCAL || loop->y->op != S_BLOCK)
-        return x;
-    for (int i = 0; i + 1 < loop->y->nv; i++)
-        if (loop->y->v[i]->a == x->a && loop->y->v[i]->x)
-            return loop->y->v[i]->x;
-    return x;
-}
-
-/* program.h's FOREACH_IDLE_CORES: a busy core skips the whole body. */
-static bool visits_idle_cores_only(const struct xn *s)
-{
-    if (s->x->op != SET_CORES)
-        return false;
-    const struct xn *c = body_condition(s);
-    if (!c)
-        return false;
-    while (c->op == X_AND)
-        c = c->x;
-    return c->op == X_CSYS && c->a == CS_IDLE && c->x->op == X_LOCAL &&
-           c->x->a == s->a;
-}
-
 static struct xn *compile_stmt(struct cc *cc, const struct ipa_node *s)
 {
     struct xn *x;
@@ -448,8 +397,6 @@ static struct xn *compile_stmt(struct cc *cc, const struct ipa_node *s)
         x->x = compile_set(cc, s->b);
         x->a = decl_slot(cc, s->a);
         x->y = compile_stmt(cc, s->c);
-        if (visits_idle_cores_only(x))
-            x->aux = FOREACH_IDLE_CORES;
         return x;
     case IPA_N_BREAK:
         return xnew(cc, S_BREAK, s);
@@ -839,7 +786,7 @@ static void mark_kept_sums(struct program *p, struct xn *x)
                 x->v[i]->aux = kept_sum_slot(p, x->v[i]);
 }
 
-/* ---- core walks the runtime shortens (program.h's SET_WAITING) --------- */
+/* ---- core walks the runtime shortens (program.h's SET_WITHIN) ---------- */
 
 static bool core_array(const struct xn *set)
 {
@@ -847,20 +794,83 @@ static bool core_array(const struct xn *set)
            (set->op == SET_ATTR && set->b == IPA_MT_CORE);
 }
 
-/* Whether @x true means that core @slot has a thread in a READY queue:
- * it requires `q.size > 0` (or >= 1, != 0) of one. Lazy attributes are
- * followed (their self is slot 0), to a bound as they may be cyclic;
- * so are the locals that foreach body @loop (or NULL) declares. */
-static bool requires_waiting(const struct program *p, const struct xn *x,
-                             int slot, const struct xn *loop, int depth)
+static bool calls(const struct xn *x, void *arg)
 {
-    if (x->op == X_AND)
-        return requires_waiting(p, x->x, slot, loop, depth) ||
-               requires_waiting(p, x->y, slot, loop, depth);
+    (void)arg;
+    return x->op == X_CALL;
+}
+
+/* Whether @x, read for element @slot, can neither fault nor do anything
+ * else: then not evaluating it for a core that is skipped changes
+ * nothing. Only what a loop body declares before its test need be. */
+static bool harmless(const struct xn *x, int slot)
+{
+    switch (x->op) {
+    case X_CONST:
+    case X_LOCAL:
+        return true;
+    case X_CSYS:
+        return x->x->op == X_LOCAL && x->x->a == slot;
+    case X_SIZE:
+        return x->x->op == SET_STATE && x->x->b >= 0 &&
+               x->x->x->op == X_LOCAL && x->x->x->a == slot;
+    default:
+        return false;
+    }
+}
+
+/* The condition of foreach @s's body when that body is one `if` without
+ * `else`, after harmless declarations: the body does nothing for an
+ * element that fails it. NULL for other bodies. */
+static const struct xn *body_condition(const struct xn *s)
+{
+    const struct xn *body = s->y;
+    if (body->op == S_BLOCK) {
+        if (!body->nv)
+            return NULL;
+        for (int i = 0; i + 1 < body->nv; i++)
+            if (body->v[i]->op != S_VAR ||
+                (body->v[i]->x && !harmless(body->v[i]->x, s->a)))
+                return NULL;
+        body = body->v[body->nv - 1];
+    }
+    return body->op == S_IF && !body->z ? body->x : NULL;
+}
+
+/* What local @x holds when foreach @loop's condition runs: the
+ * initialiser of the body's declaration of it, else @x itself. */
+static const struct xn *declared_value(const struct xn *loop,
+                                       const struct xn *x)
+{
+    if (!loop || x->op != X_LOCAL || loop->y->op != S_BLOCK)
+        return x;
+    for (int i = 0; i + 1 < loop->y->nv; i++)
+        if (loop->y->v[i]->a == x->a && loop->y->v[i]->x)
+            return loop->y->v[i]->x;
+    return x;
+}
+
+/* Whether @x's first test, false, makes @x false for core @slot: `c.idle`
+ * (WITHIN_IDLE) or `q.size > 0`, `>= 1`, `!= 0` of a READY queue
+ * (WITHIN_WAITING). Lazy attributes are followed (their self is slot 0),
+ * to a bound as they may be cyclic; so are the locals that foreach body
+ * @loop (or NULL) declares. Only the first of an `&&` counts: the ones
+ * after it are not evaluated when it fails, and those before it might
+ * fault on a core that the walk would skip. */
+static bool first_test_in(const struct program *p, const struct xn *x,
+                          int slot, const struct xn *loop, int within,
+                          int depth)
+{
+    while (x->op == X_AND)
+        x = x->x;
     if (x->op == X_LAZY)
         return depth < 16 && x->x->op == X_LOCAL && x->x->a == slot &&
                p->lazy_ent[x->a] == IPA_ENT_CORE &&
-               requires_waiting(p, p->lazies[x->a].body, 0, NULL, depth + 1);
+               first_test_in(p, p->lazies[x->a].body, 0, NULL, within,
+                             depth + 1);
+    if (within == WITHIN_IDLE)
+        return x->op == X_CSYS && x->a == CS_IDLE && x->x->op == X_LOCAL &&
+               x->x->a == slot;
     if (x->op != X_BINARY || x->y->op != X_CONST ||
         !(x->aux == IPA_TOK_GT ? x->y->k >= 0
           : x->aux == IPA_TOK_GE ? x->y->k >= 1
@@ -873,6 +883,27 @@ static bool requires_waiting(const struct program *p, const struct xn *x,
     return q->op == SET_STATE && q->b >= 0 &&
            p->rq_descs[q->b].state == IPA_STATE_READY &&
            q->x->op == X_LOCAL && q->x->a == slot;
+}
+
+/* Wraps core array *@set in the runtime set that @test's first test
+ * limits it to, if any. */
+static void walk_within(const struct program *p, struct xn **set,
+                        const struct xn *test, int slot,
+                        const struct xn *loop)
+{
+    if (!test || !core_array(*set))
+        return;
+    for (int w = 0; w < WITHIN_COUNT; w++)
+        if (first_test_in(p, test, slot, loop, w, 0)) {
+            struct xn *within = g_new0(struct xn, 1);
+            within->op = SET_WITHIN;
+            within->aux = w;
+            within->type = (*set)->type;
+            within->src = (*set)->src;
+            within->x = *set;
+            *set = within;
+            return;
+        }
 }
 
 /* The y of a filter `id == y` on element @slot, or NULL. */
@@ -904,39 +935,29 @@ static struct xn *xcopy(const struct xn *x)
     return c;
 }
 
-static struct xn *wrap_set(int op, struct xn *set, const struct xn *src)
-{
-    struct xn *w = g_new0(struct xn, 1);
-    w->op = (uint8_t)op;
-    w->type = set->type;
-    w->src = src->src;
-    w->x = set;
-    return w;
-}
-
 static void mark_core_walks(struct program *p, struct xn *x)
 {
     if (x->op == X_SELECT && core_array(x->x) && x->y) {
         struct xn *id = id_filter(x->y, x->a);
         if (id) {
             /* y is evaluated once, as the filter's copy of it is */
-            x->x = wrap_set(SET_CORE_ID, x->x, x);
-            x->x->y = xcopy(id);
-        } else if (requires_waiting(p, x->y, x->a, NULL, 0)) {
-            x->x = wrap_set(SET_WAITING, x->x, x);
+            struct xn *one = g_new0(struct xn, 1);
+            one->op = SET_CORE_ID;
+            one->type = x->x->type;
+            one->src = x->x->src;
+            one->x = x->x;
+            one->y = xcopy(id);
+            x->x = one;
+        } else {
+            walk_within(p, &x->x, x->y, x->a, NULL);
         }
     }
-    if (x->op == S_FOREACH && x->aux != FOREACH_IDLE_CORES &&
-        core_array(x->x) && body_condition(x) &&
-        requires_waiting(p, body_condition(x), x->a, x, 0))
-        x->x = wrap_set(SET_WAITING, x->x, x);
+    if (x->op == S_FOREACH)
+        walk_within(p, &x->x, body_condition(x), x->a, x);
     if (x->op == X_AGG && x->aux == AGG_OR)
-        for (int i = 0; i < x->nv; i++) {
-            struct xn *map = x->v[i];
-            if (map->op == SET_MAP && core_array(map->x) &&
-                requires_waiting(p, map->y, map->a, NULL, 0))
-                map->x = wrap_set(SET_WAITING, map->x, map);
-        }
+        for (int i = 0; i < x->nv; i++)
+            if (x->v[i]->op == SET_MAP)
+                walk_within(p, &x->v[i]->x, x->v[i]->y, x->v[i]->a, NULL);
 }
 
 /* ---- which writes can change order keys (program.h's rekey_after) ------ */

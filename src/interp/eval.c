@@ -98,7 +98,7 @@ struct cursor {
     struct ipa_thread *t;
     int64_t one; /* SET_ONE, RUNNING: the element, 0 when empty */
     const struct xn *map;
-    const uint64_t *within; /* SET_WAITING: arr's cores in this set only */
+    const uint64_t *within; /* SET_WITHIN: arr's cores in this set only */
 };
 
 static const struct ipa_dsl_span *attr_span(struct inst *in, int ent, int64_t obj,
@@ -143,9 +143,9 @@ static void set_open(struct inst *in, const struct xn *x, struct cursor *c)
         set_open(in, x->x, c);
         c->map = x;
         return;
-    case SET_WAITING:
+    case SET_WITHIN:
         set_open(in, x->x, c);
-        c->within = in->waiting;
+        c->within = in->within[x->aux];
         return;
     case SET_CORE_ID: {
         struct cursor all;
@@ -651,13 +651,6 @@ static G_GNUC_NO_INLINE enum flow exec_foreach(struct inst *in,
                                                const struct xn *s)
 {
     enum flow f = F_NEXT;
-    if (s->aux == FOREACH_IDLE_CORES) {
-        for (int core = ipa_next_idle_core(in->rt, 0);
-             core >= 0 && loop_body(in, s, core + 1, &f);
-             core = ipa_next_idle_core(in->rt, core + 1))
-            ;
-        return f;
-    }
     struct cursor c;
     set_open(in, s->x, &c);
     if (c.rq && !c.map) {
@@ -672,8 +665,8 @@ static G_GNUC_NO_INLINE enum flow exec_foreach(struct inst *in,
         return f;
     }
     if (c.arr && !c.map) {
-        /* cores and builder sets never change: walk them in place (the
-         * waiting set is read as the walk goes, as codegen.c's is) */
+        /* cores and builder sets never change: walk them in place (a
+         * runtime set is read as the walk goes, as codegen.c's is) */
         int64_t v;
         if (c.within)
             while ((v = ipa_dsl_next_in(c.within, c.arr, c.n, &c.i)) &&

@@ -18,7 +18,8 @@ struct inst {
 
     int64_t *cores_set; /* the partition's cores, encoded, ascending */
     int nr_cores;
-    const uint64_t *waiting; /* ipa_waiting_cores(), fixed for the run */
+    /* [enum within]: the runtime's core sets, fixed for the run */
+    const uint64_t *within[WITHIN_COUNT];
     bool *mine;         /* [machine core]: in the partition */
     int nr_machine_cores;
     /* [machine core * p->nr_rqs]: the partition's run queues, NULL for

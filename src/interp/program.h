@@ -62,7 +62,7 @@ enum xop {
                 * of elements of type b (enum ipa_mtype) */
     SET_MAP,   /* elements of set x, each bound to slot a, mapped by y;
                 * aux: KEPT_SUM slot + 1 (0: none) */
-    SET_WAITING, /* the cores of core array x with threads waiting */
+    SET_WITHIN,  /* the cores of core array x in runtime set aux (WITHIN_*) */
     SET_CORE_ID, /* the core of core array x whose id is y, if any */
     SET_ONE,   /* x if valid: {x}, else {} */
     S_BLOCK,   /* v */
@@ -70,7 +70,7 @@ enum xop {
     S_MOVE,    /* thread x => state a of core y */
     S_ASSIGN,  /* aux: token; lvalue x (X_LOCAL or an X_*FIELD), value y */
     S_IF,      /* x ? y : z */
-    S_FOREACH, /* slot a over set x: body y; aux: FOREACH_IDLE_CORES */
+    S_FOREACH, /* slot a over set x: body y */
     S_BREAK,
     S_CONTINUE,
     S_RETURN, /* x or NULL */
@@ -82,20 +82,18 @@ enum psys { PS_ID, PS_WEIGHT, PS_NICE, PS_RUNTIME, PS_LAST_CORE, PS_TGROUP,
 enum csys { CS_ID, CS_NODE, CS_IDLE, CS_ONLINE, CS_IDLE_SINCE };
 enum agg { AGG_SUM, AGG_COUNT, AGG_OR, AGG_AND, AGG_MIN, AGG_MAX };
 
-/* A foreach over the policy's cores whose body acts on idle cores only
- * (`if (c.idle && ...) ...` and nothing else): it may walk the runtime's
- * idle set, in the same ascending order, instead of every core. */
-#define FOREACH_IDLE_CORES 1
-
 /* Core arrays (SET_CORES, a SET_ATTR of cores: ascending) that a
  * selection, an `or` or a foreach walks only in part, in the same order:
- * - SET_WAITING: its filter (the `or`'s value, the condition of the one
- *   `if` that is the foreach's body) is false for a core whose READY
- *   queues are all empty, as it requires `q.size > 0` of one of them; so
- *   only the runtime's waiting cores are walked;
+ * - SET_WITHIN: its filter (the `or`'s value, the condition of the one
+ *   `if` that is the foreach's body) is false for a core outside one of
+ *   the runtime's core sets, as its first test is `c.idle` (WITHIN_IDLE)
+ *   or `q.size > 0` of one of the core's READY queues (WITHIN_WAITING);
+ *   so only that set's cores are walked, and as the first test decides
+ *   alone for the others, nothing is skipped that could have faulted;
  * - SET_CORE_ID: its filter is `id == y`, y reading neither the element
  *   nor anything a call could change; so only that core is looked up.
  * The filter still runs on what is walked. */
+enum within { WITHIN_WAITING, WITHIN_IDLE, WITHIN_COUNT };
 
 /* A sum's argument `q.a` over a core's queue q, where a is a thread lazy
  * attribute that reads only what ipa_rq_sum allows (weight, nice, group,

@@ -1,8 +1,9 @@
-# Selections and `or`s over cores that can only keep a core with threads
-# waiting walk the runtime's waiting set, and a filter `id == x` looks the
-# core up (program.h's SET_WAITING, SET_CORE_ID). A copy of POLICY whose
-# filters say the same in a form the compiler does not recognise walks
-# every core; both must decide event for event alike, in MODE.
+# Selections, `or`s and loops over cores that can only keep a core with
+# threads waiting, or an idle one, walk that runtime set, and a filter
+# `id == x` looks the core up (program.h's SET_WITHIN, SET_CORE_ID). A
+# copy of POLICY whose filters say the same in a form the compiler does
+# not recognise walks every core; both must decide event for event alike,
+# in MODE.
 #   cmake -DIPASIM=exe -DPOLICY=path -DMODE=m -DTOPO=t -DTRACE=t -DDIR=scratch
 #         -P core_walks.cmake
 include(${CMAKE_CURRENT_LIST_DIR}/compile.cmake)
@@ -13,6 +14,9 @@ file(READ ${POLICY} text)
 string(REGEX REPLACE "([a-z_]+)\\.size (>|>=) ([01])" "\\1.size + 0 \\2 \\3"
        walked "${text}")
 string(REGEX REPLACE "= ([a-z_.]+)\\.size;" "= \\1.size + 0;" walked
+       "${walked}")
+# and a loop's `if (c.idle && ...)` becomes `if (!!c.idle && ...)`
+string(REGEX REPLACE "\\(([a-z_]+)\\.idle &&" "(!!\\1.idle &&" walked
        "${walked}")
 string(FIND "${text}" "id == self.id" lookups)
 string(REPLACE "id == self.id" "id + 0 == self.id" walked "${walked}")
