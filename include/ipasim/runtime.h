@@ -36,7 +36,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever the ops table or a runtime call changes incompatibly. */
-#define IPA_RUNTIME_ABI 2
+#define IPA_RUNTIME_ABI 3
 
 /*
  * Thread states, as in Ipanema. Legal moves (anything else is a policy
@@ -246,25 +246,62 @@ IPA_API int64_t ipa_rq_sum(struct ipa_rt *rt, struct ipa_rq *rq, int slot,
 
 /* ---- threads ------------------------------------------------------------- */
 
+/* The first member of the runtime's thread record, public so that the
+ * reads a policy makes on every event are a load and not a call into the
+ * simulator. Only the runtime writes it; a policy reads it through the
+ * accessors below. Its layout is part of IPA_RUNTIME_ABI. */
+struct ipa_thread_head {
+    void *data;        /* the policy's slot */
+    struct ipa_rq *rq; /* NULL when in no queue */
+    int core;          /* queued on, running on, or last ran on; -1 none */
+    enum ipa_state state;
+    int weight;
+    int group;
+};
+
+static inline const struct ipa_thread_head *
+ipa_thread_head(const struct ipa_thread *t)
+{
+    return (const struct ipa_thread_head *)(const void *)t;
+}
+
 IPA_API int ipa_thread_id(const struct ipa_thread *t);
 IPA_API const char *ipa_thread_name(const struct ipa_thread *t);
-IPA_API enum ipa_state ipa_thread_state(const struct ipa_thread *t);
+static inline enum ipa_state ipa_thread_state(const struct ipa_thread *t)
+{
+    return ipa_thread_head(t)->state;
+}
 /* The core the thread is queued on, runs on, or last ran on; -1 if none. */
-IPA_API int ipa_thread_core(const struct ipa_thread *t);
+static inline int ipa_thread_core(const struct ipa_thread *t)
+{
+    return ipa_thread_head(t)->core;
+}
 /* The run queue the thread is in, NULL if none. */
-IPA_API struct ipa_rq *ipa_thread_rq(const struct ipa_thread *t);
+static inline struct ipa_rq *ipa_thread_rq(const struct ipa_thread *t)
+{
+    return ipa_thread_head(t)->rq;
+}
 /* Load weight (1024 for nice 0, as in Linux) and nice value. */
-IPA_API int ipa_thread_weight(const struct ipa_thread *t);
+static inline int ipa_thread_weight(const struct ipa_thread *t)
+{
+    return ipa_thread_head(t)->weight;
+}
 IPA_API int ipa_thread_nice(const struct ipa_thread *t);
 /* Group (cgroup/autogroup-like label from the trace): an id, -1 for none;
  * ipa_group_size counts the group's live threads. */
-IPA_API int ipa_thread_group(const struct ipa_thread *t);
+static inline int ipa_thread_group(const struct ipa_thread *t)
+{
+    return ipa_thread_head(t)->group;
+}
 IPA_API int ipa_group_size(struct ipa_rt *rt, int group);
 IPA_API bool ipa_thread_allowed(const struct ipa_thread *t, int core);
 /* CPU time consumed so far, in ns. */
 IPA_API uint64_t ipa_thread_runtime_ns(const struct ipa_thread *t);
 /* The policy's slot of ops->thread_data_size bytes, zeroed at creation. */
-IPA_API void *ipa_thread_data(const struct ipa_thread *t) IPA_CONST;
+static inline void *ipa_thread_data(const struct ipa_thread *t)
+{
+    return ipa_thread_head(t)->data;
+}
 /* Free-form trace attributes: resolve a name once (in init), then read.
  * Returns -1 for a name no thread of the trace carries. */
 IPA_API int ipa_attr_id(struct ipa_rt *rt, const char *name);
@@ -364,8 +401,17 @@ IPA_API uint64_t ipa_now_ns(struct ipa_rt *rt);
 IPA_API uint64_t ipa_tick_ns(struct ipa_rt *rt);
 IPA_API uint64_t ipa_balance_interval_ns(struct ipa_rt *rt);
 
+/* The first member of the runtime's policy instance record, public for
+ * the same reason as struct ipa_thread_head, and under the same rules. */
+struct ipa_rt_head {
+    void *policy_data;
+};
+
 /* ops->policy_data_size bytes for this policy instance, zeroed. */
-IPA_API void *ipa_policy_data(struct ipa_rt *rt) IPA_CONST;
+static inline void *ipa_policy_data(struct ipa_rt *rt)
+{
+    return ((const struct ipa_rt_head *)(const void *)rt)->policy_data;
+}
 /* The context an embedder attached the policy with (the DSL interpreter). */
 IPA_API void *ipa_policy_ctx(struct ipa_rt *rt);
 

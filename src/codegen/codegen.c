@@ -30,6 +30,7 @@ struct gen {
     bool *sure;            /* ... that never hold none where they are read */
     int nr_slots;
     bool returns;          /* the unit returns a value */
+    bool target_local;     /* a handler: e.target is read from ev_target_ */
     GError **error;
     bool failed;
     /* names, by slot or index */
@@ -648,7 +649,8 @@ static char *expr(struct gen *g, const struct xn *x)
     switch (x->op) {
     case X_CONST: return constant(x->k);
     case X_LOCAL: return g_strdup(g->slot[x->a]);
-    case X_EV_TARGET: return g_strdup("ev_target(I)");
+    case X_EV_TARGET:
+        return g_strdup(g->target_local ? "ev_target_" : "ev_target(I)");
     case X_EV_CORE: return g_strdup("I->ev_core");
     case X_EV_SOURCE: return g_strdup("I->ev_source");
     case X_NOW: return g_strdup("(int64_t)ipa_now_ns(I->rt)");
@@ -793,6 +795,26 @@ static void stmt_assign(struct gen *g, const struct xn *s)
     g_free(v);
 }
 
+/* A foreach that walks a snapshot of its set in the instance's scratch
+ * stack (neither a run queue, walked in place, nor a fixed array). */
+static bool snapshot_foreach(const struct xn *s)
+{
+    return s->op == S_FOREACH && !(s->x->op == SET_STATE && s->x->b >= 0) &&
+           !set_is_array(s->x);
+}
+
+static bool is_snapshot_foreach(const struct xn *x, void *arg)
+{
+    (void)arg;
+    return snapshot_foreach(x);
+}
+
+static bool reads_target(const struct xn *x, void *arg)
+{
+    (void)arg;
+    return x->op == X_EV_TARGET;
+}
+
 static void stmt_foreach(struct gen *g, const struct xn *s)
 {
     const char *var = g->slot[s->a];
@@ -838,7 +860,8 @@ static void stmt_foreach(struct gen *g, const struct xn *s)
         g_free(e);
         g_free(head);
     } else {
-        /* walk a snapshot: the body may move the set's threads */
+        /* walk a snapshot (snapshot_foreach): the body may move the set's
+         * threads */
         GString *snap = g_string_new(NULL);
         char *e = tmp_name(g, "e");
         char *push = g_strdup_printf("scratch_push(I, %s);", e);
@@ -1010,6 +1033,7 @@ static void expr_unit(struct gen *g, const char *name, const struct unit *u,
     line(g, "{");
     g->indent++;
     char *where = at(u->node);
+    lazy = lazy && g->p->count_depth;
     if (lazy)
         line(g, "enter(I, %s);", where);
     else
@@ -1045,9 +1069,16 @@ static void stmt_unit(struct gen *g, const char *name, const struct unit *u,
     g->indent++;
     if (returns)
         line(g, "int64_t r_ = 0;");
-    line(g, "size_t scratch_ = I->scratch_len;");
+    /* a return from inside a snapshot walk leaves its scratch behind */
+    bool scratch = ipa_xn_find(u->body, is_snapshot_foreach, NULL);
+    if (scratch)
+        line(g, "size_t scratch_ = I->scratch_len;");
     if (u->is_try)
         line(g, "int taken_ = 0;");
+    /* a handler's target is fixed for the event: read once */
+    g->target_local = !params && ipa_xn_find(u->body, reads_target, NULL);
+    if (g->target_local)
+        line(g, "const int64_t ev_target_ = ev_target(I);");
 
     declare_locals(g, u, nr_params);
     if (u->is_try) {
@@ -1067,9 +1098,11 @@ static void stmt_unit(struct gen *g, const char *name, const struct unit *u,
     g->indent++;
     if (u->is_try)
         line(g, "ipa_dsl_release(I->rt, &I->locks, taken_);");
-    line(g, "I->scratch_len = scratch_;");
+    if (scratch)
+        line(g, "I->scratch_len = scratch_;");
     if (returns)
         line(g, "return r_;");
+    g->target_local = false;
     g->indent--;
     line(g, "}");
     line(g, "%s", "");
@@ -1153,7 +1186,7 @@ static const char prelude[] =
     "/* Lazy attributes nested this deep read each other in a cycle. */\n"
     "static inline void enter(struct inst *I, int line, int col)\n"
     "{\n"
-    "    if (__builtin_expect(I->depth >= 256, 0))\n"
+    "    if (__builtin_expect(I->depth >= " G_STRINGIFY(IPA_INTERP_MAX_DEPTH) ", 0))\n"
     "        fault(I, line, col, \"calls nested too deeply (a lazy \"\n"
     "              \"attribute that reads itself?)\");\n"
     "    I->depth++;\n"

@@ -70,12 +70,12 @@ static void call_core(struct ipa_sim *sim, const char *name, core_fn fn,
 static void expect_state(struct ipa_sim *sim, const char *name,
                          struct ipa_thread *t, enum ipa_state want)
 {
-    if (t->state == want)
+    if (t->pub.state == want)
         return;
-    enter_cb(sim, name, t, t->core);
+    enter_cb(sim, name, t, t->pub.core);
     ipa_fault(t->rt, "%s left thread %d in %s instead of %s%s", name, t->tid,
-              ipa_state_name(t->state), ipa_state_name(want),
-              t->state == IPA_STATE_NOT_QUEUED ? " (lost thread)" : "");
+              ipa_state_name(t->pub.state), ipa_state_name(want),
+              t->pub.state == IPA_STATE_NOT_QUEUED ? " (lost thread)" : "");
 }
 
 static bool usable_core(struct ipa_sim *sim, struct ipa_thread *t, int core)
@@ -104,8 +104,8 @@ static int prepare(struct ipa_sim *sim, const char *name, prepare_fn fn,
         leave_cb(sim);
         return core;
     }
-    if (usable_core(sim, t, t->core))
-        return t->core;
+    if (usable_core(sim, t, t->pub.core))
+        return t->pub.core;
     if (usable_core(sim, t, source))
         return source;
     for (int i = 0; i < t->rt->nr_cores; i++)
@@ -148,7 +148,7 @@ static void place(struct ipa_sim *sim, struct ipa_thread *t, int source,
                  core, source);
     expect_state(sim, name, t, IPA_STATE_READY);
     call_process(sim, is_new ? "new_end" : "unblock_end",
-                 is_new ? ops->new_end : ops->unblock_end, t, t->core, source);
+                 is_new ? ops->new_end : ops->unblock_end, t, t->pub.core, source);
 }
 
 /* Tells the observers who woke @t: the thread running on the source core
@@ -176,8 +176,8 @@ void ipa_dispatch_arrive(struct ipa_sim *sim, struct ipa_thread *t,
     t->wake_ns = sim->now;
     t->latency_pending = true;
     sim->state_count[IPA_STATE_NOT_QUEUED]++;
-    if (t->group >= 0) {
-        sim->group_live[t->group]++;
+    if (t->pub.group >= 0) {
+        sim->group_live[t->pub.group]++;
         sim->attrs_version++;
     }
     place(sim, t, source_core, true);
@@ -197,33 +197,33 @@ void ipa_dispatch_wake(struct ipa_sim *sim, struct ipa_thread *t,
 
 void ipa_dispatch_block(struct ipa_sim *sim, struct ipa_thread *t)
 {
-    call_process(sim, "block", t->rt->ops->block, t, t->core, -1);
+    call_process(sim, "block", t->rt->ops->block, t, t->pub.core, -1);
     expect_state(sim, "block", t, IPA_STATE_BLOCKED);
 }
 
 void ipa_dispatch_terminate(struct ipa_sim *sim, struct ipa_thread *t)
 {
-    call_process(sim, "terminate", t->rt->ops->terminate, t, t->core, -1);
+    call_process(sim, "terminate", t->rt->ops->terminate, t, t->pub.core, -1);
     expect_state(sim, "terminate", t, IPA_STATE_TERMINATED);
     t->end_ns = sim->now;
     sim->live--;
     sim->last_exit_ns = sim->now;
-    if (t->group >= 0) {
-        sim->group_live[t->group]--;
+    if (t->pub.group >= 0) {
+        sim->group_live[t->pub.group]--;
         sim->attrs_version++;
     }
 }
 
 bool ipa_dispatch_yield(struct ipa_sim *sim, struct ipa_thread *t)
 {
-    call_process(sim, "yield", t->rt->ops->yield, t, t->core, -1);
-    return t->state == IPA_STATE_RUNNING;
+    call_process(sim, "yield", t->rt->ops->yield, t, t->pub.core, -1);
+    return t->pub.state == IPA_STATE_RUNNING;
 }
 
 void ipa_dispatch_tick(struct ipa_sim *sim, struct ipa_core *c)
 {
     struct ipa_thread *t = c->current;
-    if (!t || t->state != IPA_STATE_RUNNING)
+    if (!t || t->pub.state != IPA_STATE_RUNNING)
         return;
     ipa_evq_push_lane(&sim->evq, LANE_TICKS, &c->tick, sim->now + sim->tick_ns);
     /* Work that ends at this very instant ends before the tick: a tick
@@ -232,7 +232,7 @@ void ipa_dispatch_tick(struct ipa_sim *sim, struct ipa_core *c)
         t->timer.time_ns == sim->now) {
         ipa_evq_remove(&sim->evq, &t->timer);
         ipa_program_advance(sim, t);
-        if (c->current != t || t->state != IPA_STATE_RUNNING)
+        if (c->current != t || t->pub.state != IPA_STATE_RUNNING)
             return;
     }
     call_process(sim, "tick", t->rt->ops->tick, t, c->id, -1);
@@ -267,7 +267,7 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
         sim->hotplugging = true;
         call_core(sim, "core_exit", ops->core_exit, c);
         sim->hotplugging = false;
-        if (c->current && c->current->state == IPA_STATE_RUNNING) {
+        if (c->current && c->current->pub.state == IPA_STATE_RUNNING) {
             enter_cb(sim, "core_exit", c->current, c->id);
             ipa_fault(c->rt, "%s thread %d running on offline core %d",
                       ops->core_exit ? "core_exit left"
@@ -326,7 +326,7 @@ static void start_running(struct ipa_sim *sim, struct ipa_core *c,
         if (lat > t->latency_max_ns)
             t->latency_max_ns = lat;
         ipa_hist_add(&sim->latency, lat);
-        ipa_hist_add(&sim->group_latency[t->group + 1], lat);
+        ipa_hist_add(&sim->group_latency[t->pub.group + 1], lat);
     }
     t->work_since_ns = sim->now + cost;
     if (!ipa_event_queued(&c->tick))
@@ -342,14 +342,14 @@ static void schedule_point(struct ipa_sim *sim, struct ipa_core *c)
     const struct ipa_policy_ops *ops = c->rt->ops;
     for (;;) {
         struct ipa_thread *t = c->current;
-        if (t && t->state == IPA_STATE_READY_TICK) {
+        if (t && t->pub.state == IPA_STATE_READY_TICK) {
             sim->cb = "runtime";
-            ipa_rt_set_state(sim, t, IPA_STATE_READY, t->core, t->tick_rq);
+            ipa_rt_set_state(sim, t, IPA_STATE_READY, t->pub.core, t->tick_rq);
             sim->cb = NULL;
             continue;
         }
         if (t) {
-            IPA_ASSERT(t->state == IPA_STATE_RUNNING, "current not running");
+            IPA_ASSERT(t->pub.state == IPA_STATE_RUNNING, "current not running");
             if (!t->needs_start)
                 return;
             if (c->idle) { /* elected from another core's event */

@@ -145,7 +145,7 @@ char *ipa_guard_message(struct ipa_sim *sim)
     if (sim->cb_thread)
         g_string_append_printf(msg, "  thread: %d (%s), state %s\n",
                                sim->cb_thread->tid, sim->cb_thread->spec->name,
-                               ipa_state_name(sim->cb_thread->state));
+                               ipa_state_name(sim->cb_thread->pub.state));
     if (sim->cb_core >= 0)
         g_string_append_printf(msg, "  core: %d\n", sim->cb_core);
     g_string_append_printf(msg, "  time: %llu ns",

@@ -71,17 +71,16 @@ struct ipa_rq {
 };
 
 struct ipa_thread {
+    /* first: policies read it in place (data, rq, core, state, weight,
+     * group), see runtime.h */
+    struct ipa_thread_head pub;
     int tid;
-    enum ipa_state state;
-    int core;          /* queued on, running on, or last ran on; -1 none */
-    struct ipa_rq *rq; /* NULL when in no queue */
     struct ipa_rb_node rb;
-    void *data;        /* the policy's slot */
     struct ipa_rt *rt; /* its partition */
     int sum_class; /* its value class for ipa_rq_sum (sums.c) */
     const struct ipa_thread_spec *spec;
     const uint64_t *affinity; /* cpuset words, NULL = every core */
-    int weight, nice, group;
+    int nice;
 
     /* program */
     int pc;
@@ -131,12 +130,12 @@ struct ipa_core {
 
 /* One policy instance: a partition of the machine. */
 struct ipa_rt {
+    struct ipa_rt_head pub; /* first: policies read it in place */
     struct ipa_sim *sim;
     int index;
     char *name;
     const struct ipa_policy_ops *ops;
     void *ctx;
-    void *policy_data;
     int *cores;
     int nr_cores;
     uint64_t *coreset;

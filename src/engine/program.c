@@ -71,7 +71,7 @@ static void trace_error(struct ipa_sim *sim, struct ipa_thread *t,
 static uint64_t slowdown_pct(struct ipa_sim *sim, const struct ipa_thread *t)
 {
     if (sim->config.numa_slowdown_pct == 100 ||
-        sim->topo->node[t->core] == t->home_node)
+        sim->topo->node[t->pub.core] == t->home_node)
         return 100;
     return sim->config.numa_slowdown_pct;
 }
@@ -86,7 +86,7 @@ static void arm_run_end(struct ipa_sim *sim, struct ipa_thread *t)
 
 void ipa_sim_stop_running(struct ipa_sim *sim, struct ipa_thread *t)
 {
-    struct ipa_core *c = &sim->cores[t->core];
+    struct ipa_core *c = &sim->cores[t->pub.core];
     t->runtime_ns += sim->now - t->run_since_ns;
     c->busy_ns += sim->now - c->busy_since_ns;
     if (ipa_event_queued(&t->timer)) {
@@ -155,7 +155,7 @@ static bool step(struct ipa_sim *sim, struct ipa_thread *t)
             t->pc = op->jump + 1;
         return true;
     }
-    int self = t->core;
+    int self = t->pub.core;
     switch (op->kind) {
     case IPA_OP_RUN:
         t->run_left_ns = sample(t, &op->dur);
@@ -296,7 +296,7 @@ void ipa_program_advance(struct ipa_sim *sim, struct ipa_thread *t)
     for (int n = 0; n < OPS_IN_A_ROW; n++) {
         if (!step(sim, t))
             return;
-        if (t->state != IPA_STATE_RUNNING)
+        if (t->pub.state != IPA_STATE_RUNNING)
             return; /* a wake-up it caused preempted it */
     }
     trace_error(sim, t, "ran %d operations in a row without using time",

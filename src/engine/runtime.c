@@ -71,7 +71,7 @@ static void queue_emptied(struct ipa_rt *rt, const struct ipa_rq *rq)
 void ipa_rq_insert(struct ipa_rq *rq, struct ipa_thread *t)
 {
     ipa_rb_insert(&rq->tree, &t->rb, rq_cmp, rq);
-    t->rq = rq;
+    t->pub.rq = rq;
     if (rq->tree.count == 1 && counts_as_waiting(rq))
         ipa_cpuset_set(t->rt->waiting_set, rq->core);
     if (rq->classes)
@@ -81,7 +81,7 @@ void ipa_rq_insert(struct ipa_rq *rq, struct ipa_thread *t)
 void ipa_rq_remove(struct ipa_rq *rq, struct ipa_thread *t)
 {
     ipa_rb_remove(&rq->tree, &t->rb);
-    t->rq = NULL;
+    t->pub.rq = NULL;
     if (rq->tree.count == 0 && counts_as_waiting(rq))
         queue_emptied(t->rt, rq);
     if (rq->classes)
@@ -106,7 +106,7 @@ struct ipa_thread *ipa_rq_last(const struct ipa_rq *rq)
 struct ipa_thread *ipa_rq_next(const struct ipa_rq *rq,
                                const struct ipa_thread *t)
 {
-    if (t->rq != rq)
+    if (t->pub.rq != rq)
         return NULL;
     return node_thread(ipa_rb_next(&t->rb));
 }
@@ -114,7 +114,7 @@ struct ipa_thread *ipa_rq_next(const struct ipa_rq *rq,
 struct ipa_thread *ipa_rq_prev(const struct ipa_rq *rq,
                                const struct ipa_thread *t)
 {
-    if (t->rq != rq)
+    if (t->pub.rq != rq)
         return NULL;
     return node_thread(ipa_rb_prev(&t->rb));
 }
@@ -131,7 +131,7 @@ int ipa_rq_core(const struct ipa_rq *rq)
 
 void ipa_rq_reorder(struct ipa_rq *rq, struct ipa_thread *t)
 {
-    if (t->rq != rq)
+    if (t->pub.rq != rq)
         return;
     /* the thread stays in the queue: its counts and sums stand */
     ipa_rb_remove(&rq->tree, &t->rb);
@@ -170,7 +170,7 @@ void ipa_fault(struct ipa_rt *rt, const char *fmt, ...)
     if (sim->cb_thread)
         g_string_append_printf(msg, "  thread: %d (%s), state %s\n",
                                sim->cb_thread->tid, sim->cb_thread->spec->name,
-                               ipa_state_name(sim->cb_thread->state));
+                               ipa_state_name(sim->cb_thread->pub.state));
     if (sim->cb_core >= 0)
         g_string_append_printf(msg, "  core: %d\n", sim->cb_core);
     g_string_append_printf(msg, "  time: %llu ns",
@@ -218,11 +218,11 @@ static void observe_change(struct ipa_sim *sim, const struct ipa_thread *t,
 void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
                       enum ipa_state to, int core, struct ipa_rq *rq)
 {
-    enum ipa_state from = t->state;
-    struct ipa_core *old = t->core >= 0 ? &sim->cores[t->core] : NULL;
+    enum ipa_state from = t->pub.state;
+    struct ipa_core *old = t->pub.core >= 0 ? &sim->cores[t->pub.core] : NULL;
 
-    if (t->rq)
-        ipa_rq_remove(t->rq, t);
+    if (t->pub.rq)
+        ipa_rq_remove(t->pub.rq, t);
     if (from == IPA_STATE_READY) {
         t->wait_ns += sim->now - t->ready_since_ns;
         ipa_wc_thread_waiting(t->rt->wc, t->tid, t->affinity, false);
@@ -238,8 +238,8 @@ void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
 
     sim->state_count[from]--;
     sim->state_count[to]++;
-    t->state = to;
-    t->core = core;
+    t->pub.state = to;
+    t->pub.core = core;
 
     switch (to) {
     case IPA_STATE_READY:
@@ -288,7 +288,7 @@ void ipa_change_state(struct ipa_rt *rt, struct ipa_thread *t,
                       enum ipa_state to, int core, struct ipa_rq *rq)
 {
     struct ipa_sim *sim = rt->sim;
-    enum ipa_state from = t->state;
+    enum ipa_state from = t->pub.state;
 
     if (t->rt != rt)
         ipa_fault(rt, "thread %d belongs to another policy", t->tid);
@@ -298,7 +298,7 @@ void ipa_change_state(struct ipa_rt *rt, struct ipa_thread *t,
         ipa_fault(rt, "illegal transition %s -> %s of thread %d",
                   ipa_state_name(from), ipa_state_name(to), t->tid);
     if (core < 0)
-        core = rq && rq->core >= 0 ? rq->core : t->core;
+        core = rq && rq->core >= 0 ? rq->core : t->pub.core;
     else if (rq && rq->core >= 0 && rq->core != core)
         ipa_fault(rt, "thread %d: run queue of core %d given for core %d",
                   t->tid, rq->core, core);
@@ -328,7 +328,7 @@ void ipa_change_state(struct ipa_rt *rt, struct ipa_thread *t,
         /* core_exit may requeue the running thread on its own core
          * first; the dispatcher checks the queues are empty afterwards */
         bool requeue = sim->hotplugging && from == IPA_STATE_RUNNING &&
-                       to == IPA_STATE_READY && t->core == core;
+                       to == IPA_STATE_READY && t->pub.core == core;
         if (!sim->cores[core].online && !requeue)
             ipa_fault(rt, "thread %d: core %d is offline", t->tid, core);
         if (!ipa_thread_allowed(t, core))
@@ -338,24 +338,24 @@ void ipa_change_state(struct ipa_rt *rt, struct ipa_thread *t,
     if (to == IPA_STATE_RUNNING) {
         /* A thread of a global queue may run anywhere it is allowed; one
          * queued on a core runs there (or migrates first). */
-        if (core != t->core && !(t->rq && t->rq->core < 0))
+        if (core != t->pub.core && !(t->pub.rq && t->pub.rq->core < 0))
             ipa_fault(rt,
                       "thread %d is queued on core %d but elected on core %d "
                       "(migrate it first)",
-                      t->tid, t->core, core);
+                      t->tid, t->pub.core, core);
         if (sim->cores[core].current)
             ipa_fault(rt, "core %d already runs thread %d", core,
                       sim->cores[core].current->tid);
     }
-    if ((to == IPA_STATE_READY_TICK) && core != t->core)
+    if ((to == IPA_STATE_READY_TICK) && core != t->pub.core)
         ipa_fault(rt, "thread %d: READY_TICK keeps the thread on its core",
                   t->tid);
 
     /* Leaving a core's queue or the core itself needs that core's lock;
      * joining one needs the destination's. Global queues need none. */
-    if ((from == IPA_STATE_READY && t->rq && t->rq->core >= 0) ||
+    if ((from == IPA_STATE_READY && t->pub.rq && t->pub.rq->core >= 0) ||
         from == IPA_STATE_RUNNING)
-        need_lock(rt, t, t->core, "off");
+        need_lock(rt, t, t->pub.core, "off");
     if (to == IPA_STATE_RUNNING || (rq && rq->core >= 0))
         need_lock(rt, t, core, "onto");
 
@@ -381,34 +381,9 @@ const char *ipa_thread_name(const struct ipa_thread *t)
     return t->spec->name;
 }
 
-enum ipa_state ipa_thread_state(const struct ipa_thread *t)
-{
-    return t->state;
-}
-
-int ipa_thread_core(const struct ipa_thread *t)
-{
-    return t->core;
-}
-
-struct ipa_rq *ipa_thread_rq(const struct ipa_thread *t)
-{
-    return t->rq;
-}
-
-int ipa_thread_weight(const struct ipa_thread *t)
-{
-    return t->weight;
-}
-
 int ipa_thread_nice(const struct ipa_thread *t)
 {
     return t->nice;
-}
-
-int ipa_thread_group(const struct ipa_thread *t)
-{
-    return t->group;
 }
 
 int ipa_group_size(struct ipa_rt *rt, int group)
@@ -431,14 +406,9 @@ uint64_t ipa_thread_runtime_ns(const struct ipa_thread *t)
 {
     uint64_t r = t->runtime_ns;
     /* an elected thread that has not started yet has no slice running */
-    if (t->state == IPA_STATE_RUNNING && !t->needs_start)
+    if (t->pub.state == IPA_STATE_RUNNING && !t->needs_start)
         r += t->rt->sim->now - t->run_since_ns;
     return r;
-}
-
-void *ipa_thread_data(const struct ipa_thread *t)
-{
-    return t->data;
 }
 
 int ipa_attr_id(struct ipa_rt *rt, const char *name)
@@ -495,7 +465,7 @@ bool ipa_core_online(struct ipa_rt *rt, int core)
 struct ipa_thread *ipa_core_current(struct ipa_rt *rt, int core)
 {
     struct ipa_thread *t = core_of(rt, core)->current;
-    return t && t->state == IPA_STATE_RUNNING ? t : NULL;
+    return t && t->pub.state == IPA_STATE_RUNNING ? t : NULL;
 }
 
 bool ipa_core_idle(struct ipa_rt *rt, int core)
@@ -630,11 +600,6 @@ uint64_t ipa_tick_ns(struct ipa_rt *rt)
 uint64_t ipa_balance_interval_ns(struct ipa_rt *rt)
 {
     return rt->sim->config.balance_ns;
-}
-
-void *ipa_policy_data(struct ipa_rt *rt)
-{
-    return rt->policy_data;
 }
 
 void *ipa_policy_ctx(struct ipa_rt *rt)

@@ -191,7 +191,7 @@ bool ipa_sim_add_partition(struct ipa_sim *sim, const char *name,
     rt->waiting_set = g_new0(uint64_t, sim->words);
     for (int i = 0; i < rt->nr_cores; i++)
         ipa_cpuset_set(rt->coreset, rt->cores[i]);
-    rt->policy_data = g_malloc0(ops->policy_data_size ? ops->policy_data_size
+    rt->pub.policy_data = g_malloc0(ops->policy_data_size ? ops->policy_data_size
                                                       : 1);
     rt->domain_data =
         g_malloc0((size_t)rt->nr_cores * (size_t)rt->hier->nr_levels *
@@ -254,16 +254,16 @@ struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
         t->affinity = aff;
     }
     tail += sizeof(uint64_t) * (size_t)sim->words;
-    t->data = tail;
+    t->pub.data = tail;
 
     t->tid = (int)sim->threads->len;
-    t->state = IPA_STATE_NOT_QUEUED;
-    t->core = -1;
+    t->pub.state = IPA_STATE_NOT_QUEUED;
+    t->pub.core = -1;
     t->rt = rt;
     t->spec = spec;
-    t->weight = spec->weight;
+    t->pub.weight = spec->weight;
     t->nice = spec->nice;
-    t->group = spec->group;
+    t->pub.group = spec->group;
     ipa_sums_classify(sim, t);
     t->last_ran_core = -1;
     t->home_node = -1;
@@ -357,7 +357,7 @@ static struct ipa_thread *find_in_state(struct ipa_sim *sim,
 {
     for (guint i = 0; i < sim->threads->len; i++) {
         struct ipa_thread *t = g_ptr_array_index(sim->threads, i);
-        if (t->started && t->state == state)
+        if (t->started && t->pub.state == state)
             return t;
     }
     return NULL;
@@ -386,7 +386,7 @@ static void check_invariants(struct ipa_sim *sim, const struct ipa_event *ev)
         IPA_ASSERT(t, "state counts out of step");
         sim->cb = event_name(ev->kind);
         sim->cb_thread = t;
-        sim->cb_core = t->core;
+        sim->cb_core = t->pub.core;
         ipa_fault(t->rt, "lost thread: thread %d was left in %s after the %s",
                   t->tid, ipa_state_name(transient[i]), event_name(ev->kind));
     }
@@ -398,7 +398,7 @@ static char *deadlock_message(struct ipa_sim *sim)
     int n = 0;
     for (guint i = 0; i < sim->threads->len; i++) {
         struct ipa_thread *t = g_ptr_array_index(sim->threads, i);
-        if (t->state == IPA_STATE_BLOCKED)
+        if (t->pub.state == IPA_STATE_BLOCKED)
             n++;
     }
     g_string_printf(msg, "deadlock at %llu ns: %d thread%s blocked forever:",
@@ -406,7 +406,7 @@ static char *deadlock_message(struct ipa_sim *sim)
     int shown = 0;
     for (guint i = 0; i < sim->threads->len && shown < 20; i++) {
         struct ipa_thread *t = g_ptr_array_index(sim->threads, i);
-        if (t->state != IPA_STATE_BLOCKED)
+        if (t->pub.state != IPA_STATE_BLOCKED)
             continue;
         char *on = ipa_program_blocked_on(sim, t);
         g_string_append_printf(msg, "%s %s (on %s)", shown ? "," : "",
@@ -446,7 +446,7 @@ static void check_progress(struct ipa_sim *sim)
                             (unsigned long long)(sim->now -
                                                  sim->stall_since_ns),
                             (unsigned long long)sim->stall_since_ns, t->tid,
-                            t->spec->name, t->core, t->rt->name));
+                            t->spec->name, t->pub.core, t->rt->name));
     }
 }
 
@@ -628,7 +628,7 @@ void ipa_sim_free(struct ipa_sim *sim)
         g_free(rt->waiting_set);
         ipa_hier_free(rt->hier);
         g_free(rt->domain_data);
-        g_free(rt->policy_data);
+        g_free(rt->pub.policy_data);
         for (int i = 0; i < rt->ops->nr_global_rqs; i++)
             ipa_rq_fini(&rt->global_rqs[i]);
         g_free(rt->global_rqs);
@@ -692,18 +692,18 @@ void ipa_sim_thread_result(const struct ipa_sim *sim, int tid,
     memset(out, 0, sizeof *out);
     out->tid = t->tid;
     out->name = t->spec->name;
-    out->group = t->group >= 0 ? g_ptr_array_index(sim->trace->groups, t->group)
+    out->group = t->pub.group >= 0 ? g_ptr_array_index(sim->trace->groups, t->pub.group)
                                : NULL;
     out->partition = t->rt->index;
-    out->state = t->state;
+    out->state = t->pub.state;
     out->started = t->started;
     out->start_ns = t->start_ns;
     out->end_ns = t->end_ns;
     out->runtime_ns = t->runtime_ns;
-    if (t->state == IPA_STATE_RUNNING)
+    if (t->pub.state == IPA_STATE_RUNNING)
         out->runtime_ns += sim->now - t->run_since_ns;
     out->wait_ns = t->wait_ns;
-    if (t->state == IPA_STATE_READY)
+    if (t->pub.state == IPA_STATE_READY)
         out->wait_ns += sim->now - t->ready_since_ns;
     out->nr_switches = t->nr_switches;
     out->nr_migrations = t->nr_migrations;
@@ -741,7 +741,7 @@ void ipa_sim_core_result(const struct ipa_sim *sim, int core,
     out->id = c->id;
     out->partition = c->rt ? c->rt->index : -1;
     out->busy_ns = c->busy_ns;
-    if (c->current && c->current->state == IPA_STATE_RUNNING)
+    if (c->current && c->current->pub.state == IPA_STATE_RUNNING)
         out->busy_ns += sim->now - c->busy_since_ns;
     uint64_t span = ipa_sim_makespan_ns(sim);
     out->idle_ns = span > out->busy_ns ? span - out->busy_ns : 0;

@@ -1021,6 +1021,53 @@ static void mark_everywhere(struct program *p,
     }
 }
 
+/* The lazy attributes a lazy attribute reads (it calls no function: the
+ * checker), marked in a row of [nr_lazies]. */
+static bool note_lazy_read(const struct xn *x, void *row)
+{
+    if (x->op == X_LAZY)
+        ((bool *)row)[x->a] = true;
+    return false;
+}
+
+/* Depth-first from lazy @l (color 0 unseen, 1 on the path, 2 done): true
+ * when it comes back to a lazy on the path. */
+static bool lazy_cycle_from(const struct program *p, const bool *edges,
+                            uint8_t *color, int l)
+{
+    color[l] = 1;
+    for (int k = 0; k < p->nr_lazies; k++) {
+        if (!edges[(size_t)l * (size_t)p->nr_lazies + (size_t)k])
+            continue;
+        if (color[k] == 1 ||
+            (color[k] == 0 && lazy_cycle_from(p, edges, color, k)))
+            return true;
+    }
+    color[l] = 2;
+    return false;
+}
+
+/* Calls cannot recurse and lazy attributes call nothing (the checker),
+ * so reads can nest without end only through lazy attributes that read
+ * themselves, directly or through others. Without such a cycle, nesting
+ * is at most one level per lazy attribute, and it is counted only when
+ * that could reach IPA_INTERP_MAX_DEPTH. */
+static void find_lazy_cycles(struct program *p)
+{
+    int n = p->nr_lazies;
+    bool *edges = g_new0(bool, (size_t)n * (size_t)n + 1);
+    for (int l = 0; l < n; l++)
+        ipa_xn_find(p->lazies[l].body, note_lazy_read,
+                    &edges[(size_t)l * (size_t)n]);
+    uint8_t *color = g_new0(uint8_t, n + 1);
+    bool cycle = false;
+    for (int l = 0; l < n && !cycle; l++)
+        cycle = color[l] == 0 && lazy_cycle_from(p, edges, color, l);
+    p->count_depth = cycle || n >= IPA_INTERP_MAX_DEPTH;
+    g_free(color);
+    g_free(edges);
+}
+
 struct program *ipa_program_compile(const char *path,
                                     const struct ipa_check_options *opts,
                                     GError **error)
@@ -1067,6 +1114,7 @@ struct program *ipa_program_compile(const char *path,
     mark_everywhere(p, mark_kept_sums);
     mark_everywhere(p, mark_core_walks);
     find_rekey_fields(p);
+    find_lazy_cycles(p);
     g_hash_table_destroy(cc.slots);
     for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
         g_free(cc.slot_of[ent]);

@@ -440,6 +440,8 @@ static int64_t *slot_addr(struct inst *in, const struct xn *x, int64_t obj)
 static int64_t run_lazy(struct inst *in, int lazy, int64_t self)
 {
     const struct unit *u = &in->p->lazies[lazy];
+    if (!in->p->count_depth)
+        return ipa_interp_run(in, u, &self, 1);
     if (G_UNLIKELY(in->depth >= IPA_INTERP_MAX_DEPTH))
         ipa_interp_fault(in, u->node, "calls nested too deeply (a lazy "
                          "attribute that reads itself?)");

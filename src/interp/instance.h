@@ -71,9 +71,6 @@ struct inst {
     } kept[IPA_RQ_SUMS];
 };
 
-/* Lazy attributes nested this deep read each other in a cycle. */
-#define IPA_INTERP_MAX_DEPTH 256
-
 /* Runs a unit (handler, function, attribute) with @args in its first
  * slots; returns its value (expressions) or the returned value. */
 int64_t ipa_interp_run(struct inst *in, const struct unit *u,

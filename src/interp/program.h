@@ -103,6 +103,9 @@ enum within { WITHIN_WAITING, WITHIN_IDLE, WITHIN_COUNT };
  * the attribute would give, computed in queue order when recomputed. */
 #define KEPT_SUM_NONE 0
 
+/* Lazy attributes nested this deep read each other in a cycle. */
+#define IPA_INTERP_MAX_DEPTH 256
+
 struct xn {
     uint8_t op;   /* enum xop */
     uint8_t type; /* enum ipa_mtype of the value */
@@ -192,6 +195,10 @@ struct program {
     } *builder;
 
     bool group_reads_domain; /* the group relation reads self or c */
+
+    /* a lazy attribute may read itself (through others and calls): reads
+     * count their nesting, to fault past IPA_INTERP_MAX_DEPTH */
+    bool count_depth;
 
     int kept_lazy[IPA_RQ_SUMS]; /* lazy attribute each kept sum adds up */
     int nr_kept;
