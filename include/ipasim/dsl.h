@@ -131,10 +131,16 @@ static inline int64_t ipa_dsl_next_in(const uint64_t *set,
     return 0;
 }
 
-/* @core if it is one of @cores (@n, ascending), else 0. */
+/* @core if it is one of @cores (@n, ascending), else 0. Most sets a
+ * balancer asks are runs of ids, and most do not hold the core: those
+ * two cost a compare each. */
 static inline int64_t ipa_dsl_find_core(const int64_t *cores, int n,
                                         int64_t core)
 {
+    if (n <= 0 || core < cores[0] || core > cores[n - 1])
+        return 0;
+    if (cores[n - 1] - cores[0] == n - 1)
+        return core; /* distinct and ascending: every id in between */
     int lo = 0, hi = n - 1;
     while (lo <= hi) {
         int mid = lo + (hi - lo) / 2;

@@ -424,9 +424,14 @@ static void set_loop(struct gen *g, GString *s, const struct xn *set,
     }
     case SET_ONE: {
         char *v = expr(g, set->x);
-        g_string_append_printf(s, "do { int64_t %s = %s; if (!%s) break; %s "
-                               "} while (0);",
-                               elem, v, elem, body);
+        /* only a none is no element (ipa_xn_entity) */
+        if (ipa_xn_entity(set->x))
+            g_string_append_printf(s, "do { int64_t %s = %s; if (!%s) break; "
+                                   "%s } while (0);",
+                                   elem, v, elem, body);
+        else
+            g_string_append_printf(s, "do { int64_t %s = %s; %s } while (0);",
+                                   elem, v, body);
         g_free(v);
         return;
     }
@@ -507,13 +512,18 @@ static char *aggregate(struct gen *g, const struct xn *x)
     static const char *const step[] = {
         "acc_ = (int64_t)((uint64_t)acc_ + (uint64_t)%s);",
         "(void)%s; acc_++;",
-        "acc_ = acc_ || %s;",
-        "acc_ = acc_ && %s;",
+        "acc_ = acc_ || %s; if (acc_) goto %s;",
+        "acc_ = acc_ && %s; if (!acc_) goto %s;",
         "acc_ = !any_ || %s < acc_ ? %s : acc_;",
         "acc_ = !any_ || %s > acc_ ? %s : acc_;"};
     GString *s = g_string_new(NULL);
-    g_string_append_printf(s, "__extension__({ int64_t acc_ = %d; bool any_ "
-                           "= false; ",
+    /* or() and and() jump out at the value that decides them (eval.c) */
+    bool stops = x->aux == AGG_OR || x->aux == AGG_AND;
+    char *decided = stops ? tmp_name(g, "decided") : NULL;
+    g_string_append(s, "__extension__({ ");
+    if (stops)
+        g_string_append_printf(s, "__label__ %s; ", decided);
+    g_string_append_printf(s, "int64_t acc_ = %d; bool any_ = false; ",
                            x->aux == AGG_AND);
     for (int i = 0; i < x->nv; i++) {
         const struct xn *arg = x->v[i];
@@ -536,7 +546,7 @@ static char *aggregate(struct gen *g, const struct xn *x)
             continue;
         }
         char *e = tmp_name(g, "e");
-        char *one = g_strdup_printf(step[x->aux], e, e);
+        char *one = g_strdup_printf(step[x->aux], e, stops ? decided : e);
         char *body = g_strdup_printf("%s any_ = true;", one);
         set_loop(g, s, x->v[i], e, body);
         g_string_append_c(s, ' ');
@@ -544,7 +554,10 @@ static char *aggregate(struct gen *g, const struct xn *x)
         g_free(one);
         g_free(body);
     }
+    if (stops)
+        g_string_append_printf(s, "%s: ", decided);
     g_string_append(s, "(void)any_; acc_; })");
+    g_free(decided);
     return g_string_free(s, FALSE);
 }
 

@@ -276,6 +276,13 @@ static int64_t kept_sum(struct inst *in, const struct xn *map)
                       kept_value, &in->kept[map->aux - 1]);
 }
 
+/* or() and and() stop at the value that decides them, as || and && do:
+ * what follows is not evaluated. */
+static inline bool decided(int agg, int64_t acc)
+{
+    return (agg == AGG_OR && acc) || (agg == AGG_AND && !acc);
+}
+
 static G_GNUC_NO_INLINE int64_t aggregate(struct inst *in,
                                          const struct xn *x)
 {
@@ -295,9 +302,11 @@ static G_GNUC_NO_INLINE int64_t aggregate(struct inst *in,
         if (arg->op == SET_ONE) {
             /* a plain value (`max(x, 1)`): no cursor; none adds nothing */
             v = eval(in, arg->x);
-            if (v) {
+            if (v || !ipa_xn_entity(arg->x)) {
                 acc = fold(x->aux, acc, any, v);
                 any = true;
+                if (decided(x->aux, acc))
+                    return acc;
             }
             continue;
         }
@@ -306,6 +315,8 @@ static G_GNUC_NO_INLINE int64_t aggregate(struct inst *in,
         while (cursor_next(in, &c, &v)) {
             acc = fold(x->aux, acc, any, v);
             any = true;
+            if (decided(x->aux, acc))
+                return acc;
         }
     }
     return acc;

@@ -64,7 +64,7 @@ enum xop {
                 * aux: KEPT_SUM slot + 1 (0: none) */
     SET_WITHIN,  /* the cores of core array x in runtime set aux (WITHIN_*) */
     SET_CORE_ID, /* the core of core array x whose id is y, if any */
-    SET_ONE,   /* x if valid: {x}, else {} */
+    SET_ONE,   /* {x}; {} when x is none (ipa_xn_entity) */
     S_BLOCK,   /* v */
     S_VAR,     /* slot a = x (or zero) */
     S_MOVE,    /* thread x => state a of core y */
@@ -117,6 +117,16 @@ struct xn {
     int nv;
     const struct ipa_node *src; /* where, for faults */
 };
+
+/* Whether @x's value may be none (0): an entity. A number or a bool that
+ * is 0 is a value like any other (`min(0, x)` is 0, `and(false, x)`
+ * false), so SET_ONE drops only a none. */
+static inline bool ipa_xn_entity(const struct xn *x)
+{
+    return x->type == IPA_MT_CORE || x->type == IPA_MT_PROCESS ||
+           x->type == IPA_MT_GROUP || x->type == IPA_MT_DOMAIN ||
+           x->type == IPA_MT_NONE;
+}
 
 /* A body run with its own frame: handler, function, lazy attribute,
  * initialiser, order key, builder predicate. Slot 0.. are parameters
