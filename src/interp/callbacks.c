@@ -40,8 +40,7 @@ static void begin(struct inst *in, int ev)
     in->fp = in->stack;
     in->locks.n = 0;
     in->preparing = false;
-    in->target = NULL;
-    in->target_core = 0;
+    in->ev_target = 0;
     in->ev_core = 0;
     in->ev_source = 0;
 }
@@ -50,7 +49,7 @@ static void begin_process(struct inst *in, int ev,
                           const struct ipa_process_event *e)
 {
     begin(in, ev);
-    in->target = e->target;
+    in->ev_target = (int64_t)(intptr_t)e->target;
     if (e->core >= 0) {
         in->ev_core = enc_core(e->core);
         in->locks.held[in->locks.n++] = e->core;
@@ -70,7 +69,7 @@ static void core_event(struct ipa_rt *rt, int ev, int core)
 {
     struct inst *in = inst_of(rt);
     begin(in, ev);
-    in->target_core = enc_core(core);
+    in->ev_target = enc_core(core);
     in->locks.held[in->locks.n++] = core;
     run_handler(in, ev);
 }

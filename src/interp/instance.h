@@ -54,8 +54,7 @@ struct inst {
 
     /* the event being handled */
     int ev;
-    struct ipa_thread *target;
-    int64_t target_core; /* core events: the core (encoded) */
+    int64_t ev_target; /* e.target, encoded: the thread, or the core */
     int64_t ev_core;     /* thread events: e.core (encoded) */
     int64_t ev_source;
     bool preparing;      /* new/unblock prepare: record the target's move */
