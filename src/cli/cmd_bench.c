@@ -157,6 +157,28 @@ static bool run_once(const struct ipa_topo *topo,
     return ok;
 }
 
+/* Folds another run of the same measurement into @f: the fastest time
+ * is kept; a run that failed, or that counted other events, fails it. */
+static void keep_fastest(struct figures *f, const struct figures *again)
+{
+    if (!f->ok)
+        return;
+    if (!again->ok) {
+        *f = *again;
+    } else if (again->events != f->events) {
+        f->ok = false;
+        g_snprintf(f->message, sizeof f->message,
+                   "runs of the same workload differ (%llu and %llu events)",
+                   (unsigned long long)f->events,
+                   (unsigned long long)again->events);
+    } else {
+        if (again->wall < f->wall)
+            f->wall = again->wall;
+        if (again->maxrss_kb > f->maxrss_kb)
+            f->maxrss_kb = again->maxrss_kb;
+    }
+}
+
 /* A DSL policy @compiled is generated and built before the clock starts. */
 static void measure_child(const struct ipa_topo *topo,
                           const struct ipa_trace *trace, const char *spec,
@@ -177,18 +199,8 @@ static void measure_child(const struct ipa_topo *topo,
     f->ok = run_once(topo, trace, &setup, config, f);
     for (int r = 1; f->ok && r < runs->repeats; r++) {
         struct figures again = {0};
-        if (!run_once(topo, trace, &setup, config, &again)) {
-            *f = again;
-        } else if (again.events != f->events) {
-            f->ok = false;
-            g_snprintf(f->message, sizeof f->message,
-                       "runs of the same workload differ (%llu and %llu "
-                       "events)",
-                       (unsigned long long)f->events,
-                       (unsigned long long)again.events);
-        } else if (again.wall < f->wall) {
-            f->wall = again.wall;
-        }
+        again.ok = run_once(topo, trace, &setup, config, &again);
+        keep_fastest(f, &again);
     }
     ipa_setup_fini(&setup);
 }
@@ -258,6 +270,42 @@ static void print_ratio(const char *what, const struct figures *a,
                a->events == b->events ? "" : " (event counts differ)");
 }
 
+/* One row of the table: a policy, how DSL ones run, and its figures. */
+struct measurement {
+    const char *spec;
+    bool compiled;
+    char *label;
+    struct figures f;
+};
+
+/* Measures @m (@n) taking turns, one run each per round, so that a slower
+ * spell of the machine weighs on all of them alike rather than on one:
+ * their ratios are what the table is for. Prints their rows. */
+static bool measure_in_turns(const struct ipa_topo *topo,
+                             const struct ipa_trace *trace,
+                             struct measurement *m, size_t n,
+                             const struct runs *runs)
+{
+    struct runs once = *runs;
+    once.repeats = 1;
+    for (int r = 0; r < runs->repeats; r++) {
+        for (size_t k = 0; k < n; k++) {
+            struct figures f =
+                measure(topo, trace, m[k].spec, m[k].compiled, &once);
+            if (r == 0)
+                m[k].f = f;
+            else
+                keep_fastest(&m[k].f, &f);
+        }
+    }
+    bool ok = true;
+    for (size_t k = 0; k < n; k++) {
+        print_row(m[k].label, &m[k].f);
+        ok = ok && m[k].f.ok;
+    }
+    return ok;
+}
+
 /* The same policy by hand in C and in the DSL, interpreted and compiled. */
 static bool bench_pairs(const struct ipa_topo *topo,
                         const struct ipa_trace *trace, const struct runs *runs)
@@ -266,19 +314,17 @@ static bool bench_pairs(const struct ipa_topo *topo,
                                            {"cfs.c", "cfs.ipa"}};
     bool ok = true;
     for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++) {
-        struct figures c = measure(topo, trace, pairs[i][0], false, runs);
-        print_row(pairs[i][0], &c);
-        struct figures in = measure(topo, trace, pairs[i][1], false, runs);
-        char *label = g_strdup_printf("%s interp", pairs[i][1]);
-        print_row(label, &in);
-        g_free(label);
-        struct figures gen = measure(topo, trace, pairs[i][1], true, runs);
-        label = g_strdup_printf("%s compiled", pairs[i][1]);
-        print_row(label, &gen);
-        g_free(label);
-        ok = ok && c.ok && in.ok && gen.ok;
-        print_ratio("compiled / hand-written C", &gen, &c);
-        print_ratio("interpreted / compiled", &in, &gen);
+        struct measurement m[] = {
+            {pairs[i][0], false, g_strdup(pairs[i][0]), {0}},
+            {pairs[i][1], false, g_strdup_printf("%s interp", pairs[i][1]),
+             {0}},
+            {pairs[i][1], true, g_strdup_printf("%s compiled", pairs[i][1]),
+             {0}}};
+        ok = measure_in_turns(topo, trace, m, G_N_ELEMENTS(m), runs) && ok;
+        print_ratio("compiled / hand-written C", &m[2].f, &m[0].f);
+        print_ratio("interpreted / compiled", &m[1].f, &m[2].f);
+        for (size_t k = 0; k < G_N_ELEMENTS(m); k++)
+            g_free(m[k].label);
     }
     return ok;
 }
@@ -431,11 +477,15 @@ int ipa_cmd_bench(int argc, char **argv)
     if (!policies) {
         ok = bench_pairs(topo, trace, &runs);
     } else {
-        for (char **s = policies; *s; s++) {
-            struct figures f = measure(topo, trace, *s, compiled, &runs);
-            print_row(*s, &f);
-            ok = ok && f.ok;
-        }
+        size_t n = g_strv_length(policies);
+        struct measurement *m = g_new0(struct measurement, n);
+        for (size_t k = 0; k < n; k++)
+            m[k] = (struct measurement){policies[k], compiled,
+                                        g_strdup(policies[k]), {0}};
+        ok = measure_in_turns(topo, trace, m, n, &runs);
+        for (size_t k = 0; k < n; k++)
+            g_free(m[k].label);
+        g_free(m);
     }
     code = ok ? IPA_EXIT_OK : IPA_EXIT_FAIL;
 out:
