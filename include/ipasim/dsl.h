@@ -72,16 +72,26 @@ IPA_API void ipa_dsl_domains_free(struct ipa_dsl_domains *d);
 /* Run queue @index of @core from a partition's table of @nr_rqs queues per
  * machine core (NULL for cores not its own), built once in init, so that
  * moves and queue reads make no call; a core outside the table or the
- * partition goes to the runtime, which names the fault. */
+ * partition goes to the runtime, which names the fault (unsigned: a
+ * negative core is outside the table too). */
 static inline struct ipa_rq *ipa_dsl_core_rq(struct ipa_rt *rt,
                                              struct ipa_rq *const *table,
                                              int nr_machine_cores, int nr_rqs,
                                              int core, int index)
 {
-    struct ipa_rq *rq = core >= 0 && core < nr_machine_cores
+    struct ipa_rq *rq = (unsigned)core < (unsigned)nr_machine_cores
                             ? table[core * nr_rqs + index]
                             : NULL;
     return rq ? rq : ipa_core_rq(rt, core, index);
+}
+
+/* @core's data from @table, the partition's by machine core, as
+ * ipa_dsl_core_rq's queues. */
+static inline void *ipa_dsl_core_data(struct ipa_rt *rt, void *const *table,
+                                      int nr_machine_cores, int core)
+{
+    void *d = (unsigned)core < (unsigned)nr_machine_cores ? table[core] : NULL;
+    return d ? d : ipa_core_data(rt, core);
 }
 
 /* ---- core sets ------------------------------------------------------------ */

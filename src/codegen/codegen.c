@@ -1388,10 +1388,8 @@ static void accessors(struct gen *g)
     line(g, "%s", "");
     line(g, "static inline struct core_attrs *C(struct inst *I, int64_t v)");
     line(g, "{");
-    line(g, "    /* the partition's from the table, the fault from the runtime */");
-    line(g, "    void *d = v >= 1 && v <= I->nr_machine_cores ? I->core_data[v - 1]");
-    line(g, "                                                 : NULL;");
-    line(g, "    return d ? d : ipa_core_data(I->rt, (int)v - 1);");
+    line(g, "    return ipa_dsl_core_data(I->rt, I->core_data, "
+            "I->nr_machine_cores, (int)v - 1);");
     line(g, "}");
     line(g, "%s", "");
     line(g, "static inline struct domain_attrs *D(struct inst *I, int64_t v)");

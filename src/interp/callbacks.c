@@ -267,6 +267,7 @@ static void inst_free(struct inst *in)
     g_free(in->cores_set);
     g_free(in->mine);
     g_free(in->rqs);
+    g_free(in->core_data);
     g_free(in->core_sets);
     g_free(in->dom_data);
     ipa_dsl_domains_free(&in->doms);
@@ -307,10 +308,12 @@ static int init(struct ipa_rt *rt)
     in->mine = g_new0(bool, in->nr_machine_cores);
     in->rqs = g_new0(struct ipa_rq *,
                      (size_t)in->nr_machine_cores * p->nr_rqs + 1);
+    in->core_data = g_new0(void *, in->nr_machine_cores);
     for (int i = 0; i < in->nr_cores; i++) {
         int core = ipa_core_at(rt, i);
         in->cores_set[i] = enc_core(core);
         in->mine[core] = true;
+        in->core_data[core] = ipa_core_data(rt, core);
         for (int q = 0; q < p->nr_rqs; q++)
             in->rqs[core * p->nr_rqs + q] = ipa_core_rq(rt, core, q);
     }

@@ -433,19 +433,39 @@ static int64_t csys(struct inst *in, const struct xn *x, int core)
     }
 }
 
-/* Where a plain attribute lives. */
+/* Where a plain attribute lives, by entity. */
+static inline int64_t *pfield(const struct xn *x, int64_t obj)
+{
+    return &thread_slots(thread_of(obj))[x->a];
+}
+
+static inline int64_t *cfield(struct inst *in, const struct xn *x,
+                              int64_t obj)
+{
+    int64_t *d = ipa_dsl_core_data(in->rt, in->core_data,
+                                   in->nr_machine_cores, (int)obj - 1);
+    return &d[x->a];
+}
+
+static inline int64_t *dfield(struct inst *in, const struct xn *x,
+                              int64_t obj)
+{
+    return &in->dom_data[(obj - 1) * in->p->nr_plain[IPA_ENT_DOMAIN] + x->a];
+}
+
+static inline int64_t *gfield(struct inst *in, const struct xn *x,
+                              int64_t obj)
+{
+    return &in->grp_data[(obj - 1) * in->p->nr_plain[IPA_ENT_GROUP] + x->a];
+}
+
 static int64_t *slot_addr(struct inst *in, const struct xn *x, int64_t obj)
 {
     switch (x->op) {
-    case X_PFIELD: return &thread_slots(thread_of(obj))[x->a];
-    case X_CFIELD:
-        return &((int64_t *)ipa_core_data(in->rt, (int)obj - 1))[x->a];
-    case X_DFIELD:
-        return &in->dom_data[(obj - 1) * in->p->nr_plain[IPA_ENT_DOMAIN] +
-                             x->a];
-    case X_GFIELD:
-        return &in->grp_data[(obj - 1) * in->p->nr_plain[IPA_ENT_GROUP] +
-                             x->a];
+    case X_PFIELD: return pfield(x, obj);
+    case X_CFIELD: return cfield(in, x, obj);
+    case X_DFIELD: return dfield(in, x, obj);
+    case X_GFIELD: return gfield(in, x, obj);
     default: IPA_UNREACHABLE();
     }
 }
@@ -540,9 +560,24 @@ static int64_t ev_or(struct inst *in, const struct xn *x)
     return eval(in, x->x) || eval(in, x->y);
 }
 
-static int64_t ev_field(struct inst *in, const struct xn *x)
+static int64_t ev_pfield(struct inst *in, const struct xn *x)
 {
-    return *slot_addr(in, x, object(in, x, eval(in, x->x)));
+    return *pfield(x, object(in, x, eval(in, x->x)));
+}
+
+static int64_t ev_cfield(struct inst *in, const struct xn *x)
+{
+    return *cfield(in, x, object(in, x, eval(in, x->x)));
+}
+
+static int64_t ev_dfield(struct inst *in, const struct xn *x)
+{
+    return *dfield(in, x, object(in, x, eval(in, x->x)));
+}
+
+static int64_t ev_gfield(struct inst *in, const struct xn *x)
+{
+    return *gfield(in, x, object(in, x, eval(in, x->x)));
 }
 
 static int64_t ev_psys(struct inst *in, const struct xn *x)
@@ -625,10 +660,10 @@ static eval_fn *const node_eval[X_CALL + 1] = {
     [X_BINARY] = ev_binary,
     [X_AND] = ev_and,
     [X_OR] = ev_or,
-    [X_PFIELD] = ev_field,
-    [X_CFIELD] = ev_field,
-    [X_DFIELD] = ev_field,
-    [X_GFIELD] = ev_field,
+    [X_PFIELD] = ev_pfield,
+    [X_CFIELD] = ev_cfield,
+    [X_DFIELD] = ev_dfield,
+    [X_GFIELD] = ev_gfield,
     [X_PSYS] = ev_psys,
     [X_PATTR] = ev_pattr,
     [X_CSYS] = ev_csys,

@@ -25,6 +25,7 @@ struct inst {
     /* [machine core * p->nr_rqs]: the partition's run queues, NULL for
      * other cores (core_rq() asks the runtime, which names the fault) */
     struct ipa_rq **rqs;
+    void **core_data; /* [machine core]: the partition's, as rqs */
     struct ipa_dsl_span *core_sets; /* [machine core][set slot] */
 
     /* what the builder made: set attributes are spans of its pool */
