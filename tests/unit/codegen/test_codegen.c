@@ -112,6 +112,25 @@ static void test_deterministic(void **state)
     g_string_free(b, TRUE);
 }
 
+/* Lazy reads count their nesting only where a lazy attribute can read
+ * itself: not in cfs.ipa, whose lazy attributes form no cycle, but in a
+ * cycle reached only after a lazy attribute that reads nothing. */
+static void test_depth_counted_only_for_cycles(void **state)
+{
+    (void)state;
+    GError *error = NULL;
+    GString *plain = generate(POLICIES "cfs.ipa", NULL, 0, &error);
+    GString *cycle = generate(IPASIM_SOURCE_DIR
+                              "/tests/malformed/dsl_run/lazy_set_cycle.ipa",
+                              NULL, 0, &error);
+    assert_non_null(plain);
+    assert_non_null(cycle);
+    assert_null(strstr(plain->str, "enter(I, "));
+    assert_non_null(strstr(cycle->str, "enter(I, "));
+    g_string_free(plain, TRUE);
+    g_string_free(cycle, TRUE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -119,6 +138,7 @@ int main(void)
         cmocka_unit_test(test_line_markers),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_depth_counted_only_for_cycles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
