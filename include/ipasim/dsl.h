@@ -97,11 +97,12 @@ static inline void *ipa_dsl_core_data(struct ipa_rt *rt, void *const *table,
 /* ---- core sets ------------------------------------------------------------ */
 
 /* The policy's cores and the builder's core sets are arrays of encoded
- * cores in ascending order. A selection or an `or` that can only keep a
- * core with threads waiting walks such an array within the runtime's
- * ipa_waiting_cores() set, and one that keeps the core of a given id
- * looks it up, instead of testing every core (see the interpreter's
- * program.h, SET_WAITING and SET_CORE_ID). */
+ * cores in ascending order. A selection, an `or` or a foreach that can
+ * only act on a core with threads waiting (or an idle one) walks such an
+ * array within the runtime's ipa_waiting_cores() (ipa_idle_cores()) set,
+ * and one that keeps the core of a given id looks it up, instead of
+ * testing every core (see the interpreter's program.h, SET_WITHIN and
+ * SET_CORE_ID). */
 
 /* The next core of @cores (@n, ascending) from index *@i on that is in
  * @set, *@i moved past it; 0 when none is left. Past cores not in @set it

@@ -27,12 +27,8 @@ extern "C" {
 
 #if defined(__GNUC__)
 #define IPA_API __attribute__((visibility("default")))
-/* The result depends on the arguments alone, for the life of what they
- * name: a compiler may reuse it across the policy's own stores. */
-#define IPA_CONST __attribute__((const))
 #else
 #define IPA_API
-#define IPA_CONST
 #endif
 
 /* Bumped whenever the ops table or a runtime call changes incompatibly. */

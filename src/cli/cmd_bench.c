@@ -123,7 +123,7 @@ struct figures {
 /* How each measurement runs: the simulation's settings (--until or
  * --scale-events, --watchdog) and --repeat, the runs per measurement of
  * which the fastest is reported, as the others also measure the
- * machine's other work. */
+ * machine's other work (measure_in_turns). */
 struct runs {
     struct ipa_sim_config config;
     int repeats;
@@ -182,14 +182,13 @@ static void keep_fastest(struct figures *f, const struct figures *again)
 /* A DSL policy @compiled is generated and built before the clock starts. */
 static void measure_child(const struct ipa_topo *topo,
                           const struct ipa_trace *trace, const char *spec,
-                          bool compiled, const struct runs *runs,
+                          bool compiled, const struct ipa_sim_config *config,
                           struct figures *f)
 {
     struct ipa_interp_options dsl = {.compiled = compiled};
     GError *error = NULL;
     struct ipa_setup setup = {0};
     char *one[] = {(char *)spec, NULL};
-    const struct ipa_sim_config *config = &runs->config;
     if (!ipa_setup_policies(&setup, one, &dsl, &error)) {
         g_snprintf(f->message, sizeof f->message, "%s", error->message);
         g_error_free(error);
@@ -197,18 +196,14 @@ static void measure_child(const struct ipa_topo *topo,
         return;
     }
     f->ok = run_once(topo, trace, &setup, config, f);
-    for (int r = 1; f->ok && r < runs->repeats; r++) {
-        struct figures again = {0};
-        again.ok = run_once(topo, trace, &setup, config, &again);
-        keep_fastest(f, &again);
-    }
     ipa_setup_fini(&setup);
 }
 
-/* Runs one policy on the workload in a child process. */
+/* Runs one policy once on the workload in a child process. */
 static struct figures measure(const struct ipa_topo *topo,
                               const struct ipa_trace *trace, const char *spec,
-                              bool compiled, const struct runs *runs)
+                              bool compiled,
+                              const struct ipa_sim_config *config)
 {
     struct figures f = {0};
     int fd[2];
@@ -220,7 +215,7 @@ static struct figures measure(const struct ipa_topo *topo,
     pid_t pid = fork();
     if (pid == 0) {
         close(fd[0]);
-        measure_child(topo, trace, spec, compiled, runs, &f);
+        measure_child(topo, trace, spec, compiled, config, &f);
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         f.maxrss_kb = ru.ru_maxrss;
@@ -280,18 +275,16 @@ struct measurement {
 
 /* Measures @m (@n) taking turns, one run each per round, so that a slower
  * spell of the machine weighs on all of them alike rather than on one:
- * their ratios are what the table is for. Prints their rows. */
+ * their ratios are what a table is for. Whether all of them succeeded. */
 static bool measure_in_turns(const struct ipa_topo *topo,
                              const struct ipa_trace *trace,
                              struct measurement *m, size_t n,
                              const struct runs *runs)
 {
-    struct runs once = *runs;
-    once.repeats = 1;
     for (int r = 0; r < runs->repeats; r++) {
         for (size_t k = 0; k < n; k++) {
-            struct figures f =
-                measure(topo, trace, m[k].spec, m[k].compiled, &once);
+            struct figures f = measure(topo, trace, m[k].spec,
+                                       m[k].compiled, &runs->config);
             if (r == 0)
                 m[k].f = f;
             else
@@ -299,11 +292,15 @@ static bool measure_in_turns(const struct ipa_topo *topo,
         }
     }
     bool ok = true;
-    for (size_t k = 0; k < n; k++) {
-        print_row(m[k].label, &m[k].f);
+    for (size_t k = 0; k < n; k++)
         ok = ok && m[k].f.ok;
-    }
     return ok;
+}
+
+static void print_rows(const struct measurement *m, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        print_row(m[k].label, &m[k].f);
 }
 
 /* The same policy by hand in C and in the DSL, interpreted and compiled. */
@@ -321,6 +318,7 @@ static bool bench_pairs(const struct ipa_topo *topo,
             {pairs[i][1], true, g_strdup_printf("%s compiled", pairs[i][1]),
              {0}}};
         ok = measure_in_turns(topo, trace, m, G_N_ELEMENTS(m), runs) && ok;
+        print_rows(m, G_N_ELEMENTS(m));
         print_ratio("compiled / hand-written C", &m[2].f, &m[0].f);
         print_ratio("interpreted / compiled", &m[1].f, &m[2].f);
         for (size_t k = 0; k < G_N_ELEMENTS(m); k++)
@@ -357,8 +355,10 @@ static bool bench_scale(const char *spec, bool compiled,
         struct figures first = {0};
         for (size_t j = 0; j < G_N_ELEMENTS(threads); j++) {
             struct ipa_trace *trace = generate(threads[j]);
-            struct figures f = measure(topo, trace, spec, compiled, runs);
+            struct measurement m = {spec, compiled, NULL, {0}};
+            measure_in_turns(topo, trace, &m, 1, runs);
             ipa_trace_free(trace);
+            const struct figures f = m.f;
             if (!f.ok) {
                 printf("%7d %8d failed: %s\n", cores[i], threads[j],
                        f.message);
@@ -483,6 +483,7 @@ int ipa_cmd_bench(int argc, char **argv)
             m[k] = (struct measurement){policies[k], compiled,
                                         g_strdup(policies[k]), {0}};
         ok = measure_in_turns(topo, trace, m, n, &runs);
+        print_rows(m, n);
         for (size_t k = 0; k < n; k++)
             g_free(m[k].label);
         g_free(m);

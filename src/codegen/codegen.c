@@ -453,7 +453,7 @@ static char *set_size(struct gen *g, const struct xn *set)
 {
     if (set->op == SET_MAP)
         return set_size(g, set->x);
-    if (set->op == SET_STATE && set->b >= 0) {
+    if (ipa_xn_queue(set)) {
         char *core = object(g, set);
         char *r = g_strdup_printf(
             "(int64_t)ipa_rq_count(rq_of(I, (int)%s - 1, %d))",
@@ -812,8 +812,7 @@ static void stmt_assign(struct gen *g, const struct xn *s)
  * stack (neither a run queue, walked in place, nor a fixed array). */
 static bool snapshot_foreach(const struct xn *s)
 {
-    return s->op == S_FOREACH && !(s->x->op == SET_STATE && s->x->b >= 0) &&
-           !set_is_array(s->x);
+    return s->op == S_FOREACH && !ipa_xn_queue(s->x) && !set_is_array(s->x);
 }
 
 static bool is_snapshot_foreach(const struct xn *x, void *arg)
@@ -833,7 +832,7 @@ static void stmt_foreach(struct gen *g, const struct xn *s)
     const char *var = g->slot[s->a];
     line(g, "{");
     g->indent++;
-    if (s->x->op == SET_STATE && s->x->b >= 0) {
+    if (ipa_xn_queue(s->x)) {
         /* a run queue: walked in place until something changes it (dsl.h) */
         char *core = object(g, s->x);
         char *w = tmp_name(g, "walk"), *t = tmp_name(g, "t");

@@ -812,8 +812,8 @@ static bool harmless(const struct xn *x, int slot)
     case X_CSYS:
         return x->x->op == X_LOCAL && x->x->a == slot;
     case X_SIZE:
-        return x->x->op == SET_STATE && x->x->b >= 0 &&
-               x->x->x->op == X_LOCAL && x->x->x->a == slot;
+        return ipa_xn_queue(x->x) && x->x->x->op == X_LOCAL &&
+               x->x->x->a == slot;
     default:
         return false;
     }
@@ -880,7 +880,7 @@ static bool first_test_in(const struct program *p, const struct xn *x,
     if (size->op != X_SIZE)
         return false;
     const struct xn *q = size->x;
-    return q->op == SET_STATE && q->b >= 0 &&
+    return ipa_xn_queue(q) &&
            p->rq_descs[q->b].state == IPA_STATE_READY &&
            q->x->op == X_LOCAL && q->x->a == slot;
 }

@@ -198,11 +198,6 @@ static bool cursor_next(struct inst *in, struct cursor *c, int64_t *out)
 }
 
 /* A core's run queue's size (`ready.size`): the common case, inline. */
-static inline bool is_queue(const struct xn *set)
-{
-    return set->op == SET_STATE && set->b >= 0;
-}
-
 static inline int64_t queue_size(struct inst *in, const struct xn *set)
 {
     int core = (int)object(in, set, eval(in, set->x)) - 1;
@@ -214,7 +209,7 @@ static G_GNUC_NO_INLINE int64_t set_size(struct inst *in,
 {
     if (x->op == SET_MAP)
         return set_size(in, x->x);
-    if (is_queue(x))
+    if (ipa_xn_queue(x))
         return queue_size(in, x);
     struct cursor c;
     set_open(in, x, &c);
@@ -648,7 +643,7 @@ static int64_t ev_in(struct inst *in, const struct xn *x)
 
 static int64_t ev_size(struct inst *in, const struct xn *x)
 {
-    return is_queue(x->x) ? queue_size(in, x->x) : set_size(in, x->x);
+    return ipa_xn_queue(x->x) ? queue_size(in, x->x) : set_size(in, x->x);
 }
 
 /* Constants, locals and the target are read by eval() itself. */

@@ -118,6 +118,13 @@ struct xn {
     const struct ipa_node *src; /* where, for faults */
 };
 
+/* Whether set @x is one of a core's run queues (a READY or BLOCKED state
+ * with a queue; RUNNING is the running thread alone). */
+static inline bool ipa_xn_queue(const struct xn *x)
+{
+    return x->op == SET_STATE && x->b >= 0;
+}
+
 /* Whether @x's value may be none (0): an entity. A number or a bool that
  * is 0 is a value like any other (`min(0, x)` is 0, `and(false, x)`
  * false), so SET_ONE drops only a none. */
@@ -206,8 +213,8 @@ struct program {
 
     bool group_reads_domain; /* the group relation reads self or c */
 
-    /* a lazy attribute may read itself (through others and calls): reads
-     * count their nesting, to fault past IPA_INTERP_MAX_DEPTH */
+    /* a lazy attribute may read itself, through others: reads count
+     * their nesting, to fault past IPA_INTERP_MAX_DEPTH */
     bool count_depth;
 
     int kept_lazy[IPA_RQ_SUMS]; /* lazy attribute each kept sum adds up */
