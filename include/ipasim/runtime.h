@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever the ops table or a runtime call changes incompatibly. */
-#define IPA_RUNTIME_ABI 3
+#define IPA_RUNTIME_ABI 4
 
 /*
  * Thread states, as in Ipanema. Legal moves (anything else is a policy
@@ -253,6 +253,10 @@ struct ipa_thread_head {
     enum ipa_state state;
     int weight;
     int group;
+    /* cores it may run on: the policy's within its affinity, as bits of
+     * machine cores below nr_cores */
+    const uint64_t *allowed;
+    int nr_cores;
 };
 
 static inline const struct ipa_thread_head *
@@ -290,7 +294,13 @@ static inline int ipa_thread_group(const struct ipa_thread *t)
     return ipa_thread_head(t)->group;
 }
 IPA_API int ipa_group_size(struct ipa_rt *rt, int group);
-IPA_API bool ipa_thread_allowed(const struct ipa_thread *t, int core);
+/* Whether @t may run on @core: one of the policy's cores, in its affinity. */
+static inline bool ipa_thread_allowed(const struct ipa_thread *t, int core)
+{
+    const struct ipa_thread_head *h = ipa_thread_head(t);
+    unsigned c = (unsigned)core; /* a negative core is out of range too */
+    return c < (unsigned)h->nr_cores && (h->allowed[c / 64] >> (c % 64) & 1);
+}
 /* CPU time consumed so far, in ns. */
 IPA_API uint64_t ipa_thread_runtime_ns(const struct ipa_thread *t);
 /* The policy's slot of ops->thread_data_size bytes, zeroed at creation. */

@@ -29,8 +29,9 @@ static void enter_cb(struct ipa_sim *sim, const char *name,
 
 static void leave_cb(struct ipa_sim *sim)
 {
-    while (sim->nr_locked)
-        sim->cores[sim->locked[--sim->nr_locked]].locked = false;
+    for (int i = 0; i < sim->nr_locked; i++)
+        sim->cores[sim->locked[i]].locked = false;
+    sim->nr_locked = 0;
     sim->cb = NULL;
     sim->cb_thread = NULL;
     sim->cb_core = -1;
@@ -387,7 +388,9 @@ void ipa_dispatch_resched(struct ipa_sim *sim)
      * queued or processed, so it is never in the ring twice. */
     while (sim->nr_resched) {
         struct ipa_core *c = &sim->cores[sim->resched[sim->resched_head]];
-        sim->resched_head = (sim->resched_head + 1) % sim->nr_cores;
+        /* a wrap, not a %: a division costs tens of cycles */
+        if (++sim->resched_head == sim->nr_cores)
+            sim->resched_head = 0;
         sim->nr_resched--;
         schedule_point(sim, c);
         c->resched = false;
@@ -400,6 +403,7 @@ void ipa_sim_resched(struct ipa_sim *sim, int core)
     if (c->resched)
         return;
     c->resched = true;
-    sim->resched[(sim->resched_head + sim->nr_resched) % sim->nr_cores] = core;
+    int at = sim->resched_head + sim->nr_resched;
+    sim->resched[at < sim->nr_cores ? at : at - sim->nr_cores] = core;
     sim->nr_resched++;
 }

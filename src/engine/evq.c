@@ -46,27 +46,36 @@ static void sift_up(struct ipa_evq *q, int i, struct ipa_evq_slot slot)
     place(q, i, slot);
 }
 
+/* The least of the four children from @first, all present: a fixed
+ * tournament, so the compares do not depend on one another's branches. */
+static inline int least_of_four(const struct ipa_evq_slot *h, int first)
+{
+    int a = key(&h[first + 1]) < key(&h[first]) ? first + 1 : first;
+    int b = key(&h[first + 3]) < key(&h[first + 2]) ? first + 3 : first + 2;
+    return key(&h[b]) < key(&h[a]) ? b : a;
+}
+
 static void sift_down(struct ipa_evq *q, int i, struct ipa_evq_slot slot)
 {
     const evq_key k = key(&slot);
     const int len = q->len;
+    struct ipa_evq_slot *h = q->heap;
     for (;;) {
         int first = 4 * i + 1;
-        if (first >= len)
+        int child;
+        if (first + 4 <= len) {
+            child = least_of_four(h, first);
+        } else if (first < len) {
+            child = first;
+            for (int c = first + 1; c < len; c++)
+                if (key(&h[c]) < key(&h[child]))
+                    child = c;
+        } else {
             break;
-        int child = first;
-        evq_key least = key(&q->heap[first]);
-        int end = first + 4 < len ? first + 4 : len;
-        for (int c = first + 1; c < end; c++) {
-            evq_key kc = key(&q->heap[c]);
-            if (kc < least) {
-                least = kc;
-                child = c;
-            }
         }
-        if (least >= k)
+        if (key(&h[child]) >= k)
             break;
-        place(q, i, q->heap[child]);
+        place(q, i, h[child]);
         i = child;
     }
     place(q, i, slot);
@@ -214,8 +223,11 @@ void ipa_evq_remove(struct ipa_evq *q, struct ipa_event *ev)
     assert_in(q, ev);
     ev->heap_index = -1;
     last = q->heap[--q->len];
-    /* The last event fills the hole; it may belong above or below it. */
-    if (i < q->len)
+    /* The last event fills the hole; it may belong above or below it,
+     * except at the top (every pop), where it can only go down. */
+    if (i == 0 && q->len)
+        sift_down(q, 0, last);
+    else if (i < q->len)
         fix(q, i, last);
 }
 

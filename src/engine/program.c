@@ -78,10 +78,14 @@ static uint64_t slowdown_pct(struct ipa_sim *sim, const struct ipa_thread *t)
 
 static void arm_run_end(struct ipa_sim *sim, struct ipa_thread *t)
 {
-    unsigned __int128 wall =
-        ((unsigned __int128)t->run_left_ns * slowdown_pct(sim, t) + 99) / 100;
+    uint64_t pct = slowdown_pct(sim, t);
+    /* 128-bit division is a library call: not for the common case */
+    uint64_t wall = pct == 100
+                        ? t->run_left_ns
+                        : (uint64_t)(((unsigned __int128)t->run_left_ns * pct +
+                                      99) / 100);
     t->timer.kind = EV_RUN_END;
-    ipa_evq_push(&sim->evq, &t->timer, t->work_since_ns + (uint64_t)wall);
+    ipa_evq_push(&sim->evq, &t->timer, t->work_since_ns + wall);
 }
 
 void ipa_sim_stop_running(struct ipa_sim *sim, struct ipa_thread *t)
@@ -90,10 +94,12 @@ void ipa_sim_stop_running(struct ipa_sim *sim, struct ipa_thread *t)
     t->runtime_ns += sim->now - t->run_since_ns;
     c->busy_ns += sim->now - c->busy_since_ns;
     if (ipa_event_queued(&t->timer)) {
-        uint64_t done = 0;
+        uint64_t done = 0, pct = slowdown_pct(sim, t);
         if (sim->now > t->work_since_ns)
-            done = (uint64_t)((unsigned __int128)(sim->now - t->work_since_ns) *
-                              100 / slowdown_pct(sim, t));
+            done = pct == 100 ? sim->now - t->work_since_ns
+                              : (uint64_t)((unsigned __int128)(sim->now -
+                                                               t->work_since_ns) *
+                                           100 / pct);
         t->run_left_ns -= done < t->run_left_ns ? done : t->run_left_ns;
         ipa_evq_remove(&sim->evq, &t->timer);
     }

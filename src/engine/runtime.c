@@ -181,25 +181,23 @@ void ipa_fault(struct ipa_rt *rt, const char *fmt, ...)
 
 /* ---- moving threads ------------------------------------------------------ */
 
+/* The states each state may move to, as bits: one test per move. */
+#define TO(s) (1u << IPA_STATE_##s)
+static const unsigned legal_moves[IPA_STATE_COUNT] = {
+    [IPA_STATE_NOT_QUEUED] = TO(READY),
+    [IPA_STATE_BLOCKED] = TO(READY),
+    [IPA_STATE_READY] = TO(RUNNING) | TO(MIGRATING),
+    [IPA_STATE_RUNNING] = TO(READY) | TO(READY_TICK) | TO(BLOCKED) |
+                          TO(TERMINATED),
+    [IPA_STATE_READY_TICK] = TO(READY),
+    [IPA_STATE_MIGRATING] = TO(READY),
+    [IPA_STATE_TERMINATED] = 0,
+};
+#undef TO
+
 static bool legal(enum ipa_state from, enum ipa_state to)
 {
-    switch (from) {
-    case IPA_STATE_NOT_QUEUED:
-    case IPA_STATE_BLOCKED:
-        return to == IPA_STATE_READY;
-    case IPA_STATE_READY:
-        return to == IPA_STATE_RUNNING || to == IPA_STATE_MIGRATING;
-    case IPA_STATE_RUNNING:
-        return to == IPA_STATE_READY || to == IPA_STATE_READY_TICK ||
-               to == IPA_STATE_BLOCKED || to == IPA_STATE_TERMINATED;
-    case IPA_STATE_READY_TICK:
-    case IPA_STATE_MIGRATING:
-        return to == IPA_STATE_READY;
-    case IPA_STATE_TERMINATED:
-    case IPA_STATE_COUNT:
-        return false;
-    }
-    return false;
+    return (unsigned)from < IPA_STATE_COUNT && legal_moves[from] >> to & 1;
 }
 
 static void observe_change(struct ipa_sim *sim, const struct ipa_thread *t,
@@ -284,8 +282,11 @@ static void need_lock(struct ipa_rt *rt, struct ipa_thread *t, int core,
                   t->tid, why, core);
 }
 
-void ipa_change_state(struct ipa_rt *rt, struct ipa_thread *t,
-                      enum ipa_state to, int core, struct ipa_rq *rq)
+/* A move move_allowed() turned down: faults naming the first rule it
+ * breaks, in the order the rules are documented. */
+static G_GNUC_NORETURN G_GNUC_NO_INLINE void
+fault_on_move(struct ipa_rt *rt, struct ipa_thread *t, enum ipa_state to,
+              int core, struct ipa_rq *rq)
 {
     struct ipa_sim *sim = rt->sim;
     enum ipa_state from = t->pub.state;
@@ -359,7 +360,71 @@ void ipa_change_state(struct ipa_rt *rt, struct ipa_thread *t,
     if (to == IPA_STATE_RUNNING || (rq && rq->core >= 0))
         need_lock(rt, t, core, "onto");
 
-    ipa_rt_set_state(sim, t, to, core, rq);
+    IPA_UNREACHABLE();
+}
+
+/* Whether the move breaks none of fault_on_move's rules (@core resolved):
+ * the same tests as one chain, without a call, for the path every move
+ * takes. */
+static inline bool move_allowed(struct ipa_rt *rt, struct ipa_thread *t,
+                                enum ipa_state to, int core,
+                                const struct ipa_rq *rq)
+{
+    const struct ipa_sim *sim = rt->sim;
+    enum ipa_state from = t->pub.state;
+    if (t->rt != rt || (unsigned)to >= IPA_STATE_COUNT || !legal(from, to) ||
+        (rq && rq->core >= 0 && rq->core != core))
+        return false;
+    switch (to) {
+    case IPA_STATE_READY:
+    case IPA_STATE_READY_TICK:
+        if (!rq || rq->desc->state != IPA_STATE_READY)
+            return false;
+        break;
+    case IPA_STATE_BLOCKED:
+        if (rq && rq->desc->state != IPA_STATE_BLOCKED)
+            return false;
+        break;
+    default:
+        if (rq)
+            return false;
+    }
+    if (to == IPA_STATE_READY || to == IPA_STATE_RUNNING ||
+        to == IPA_STATE_MIGRATING) {
+        if (!core_of_rt(rt, core))
+            return false;
+        const struct ipa_core *c = &sim->cores[core];
+        if (!c->online && !(sim->hotplugging && from == IPA_STATE_RUNNING &&
+                            to == IPA_STATE_READY && t->pub.core == core))
+            return false;
+        if (!ipa_thread_allowed(t, core))
+            return false;
+        if (to == IPA_STATE_RUNNING &&
+            ((core != t->pub.core && !(t->pub.rq && t->pub.rq->core < 0)) ||
+             c->current))
+            return false;
+    }
+    if (to == IPA_STATE_READY_TICK && core != t->pub.core)
+        return false;
+    if (((from == IPA_STATE_READY && t->pub.rq && t->pub.rq->core >= 0) ||
+         from == IPA_STATE_RUNNING) &&
+        t->pub.core >= 0 && !sim->cores[t->pub.core].locked)
+        return false;
+    if ((to == IPA_STATE_RUNNING || (rq && rq->core >= 0)) && core >= 0 &&
+        !sim->cores[core].locked)
+        return false;
+    return true;
+}
+
+void ipa_change_state(struct ipa_rt *rt, struct ipa_thread *t,
+                      enum ipa_state to, int core, struct ipa_rq *rq)
+{
+    int given = core;
+    if (core < 0)
+        core = rq && rq->core >= 0 ? rq->core : t->pub.core;
+    if (G_UNLIKELY(!move_allowed(rt, t, to, core, rq)))
+        fault_on_move(rt, t, to, given, rq);
+    ipa_rt_set_state(rt->sim, t, to, core, rq);
 }
 
 void ipa_migrate(struct ipa_rt *rt, struct ipa_thread *t, int core,
@@ -391,15 +456,6 @@ int ipa_group_size(struct ipa_rt *rt, int group)
     if (group < 0 || group >= (int)rt->sim->trace->groups->len)
         return 0;
     return rt->sim->group_live[group];
-}
-
-bool ipa_thread_allowed(const struct ipa_thread *t, int core)
-{
-    if (core < 0 || core >= t->rt->sim->nr_cores)
-        return false;
-    if (!ipa_cpuset_test(t->rt->coreset, core))
-        return false;
-    return !t->affinity || ipa_cpuset_test(t->affinity, core);
 }
 
 uint64_t ipa_thread_runtime_ns(const struct ipa_thread *t)

@@ -248,11 +248,16 @@ struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
     tail += sizeof(uint32_t) * (size_t)(spec->loop_depth + 1);
     tail = (char *)(((uintptr_t)tail + 15) & ~(uintptr_t)15);
     if (spec->affinity) {
+        /* within the policy's cores: the monitor and the moves look at
+         * no other core, and the runtime's allowed test is then one bit */
         uint64_t *aff = (uint64_t *)(void *)tail;
         for (int i = 0; i < spec->nr_affinity; i++)
-            ipa_cpuset_set(aff, spec->affinity[i]);
+            if (ipa_cpuset_test(rt->coreset, spec->affinity[i]))
+                ipa_cpuset_set(aff, spec->affinity[i]);
         t->affinity = aff;
     }
+    t->pub.allowed = t->affinity ? t->affinity : rt->coreset;
+    t->pub.nr_cores = sim->nr_cores;
     tail += sizeof(uint64_t) * (size_t)sim->words;
     t->pub.data = tail;
 
