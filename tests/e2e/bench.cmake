@@ -1,7 +1,7 @@
 # `ipasim bench` measures what it says: each hand-written policy and its
 # DSL twin, interpreted and compiled, run the same events (the ratios name
 # no differing counts), and --scale prints a row per machine and workload
-# size. Figures are not checked: wall time belongs to benchmarks.
+# size. Figures are not checked: timings belong to benchmarks.
 #   cmake -DIPASIM=exe -DCRASHING=policy.c -P bench.cmake
 function(run_bench out)
   execute_process(COMMAND ${IPASIM} bench ${ARGN}
@@ -21,9 +21,9 @@ function(expect_count text pattern want what)
 endfunction()
 
 run_bench(pairs --until 200ms --threads 200 --repeat 2)
-# policy, events, wall s, events/s, ns/event, peak MB
+# policy, events, cpu s, wall s, events/s, ns/event, peak MB
 set(num "[0-9.]+")
-set(row " +[1-9][0-9]* +${num} +${num} +${num} +${num}\n")
+set(row " +[1-9][0-9]* +${num} +${num} +${num} +${num} +${num}\n")
 foreach(label "fifo.c" "fifo.ipa interp" "fifo.ipa compiled" "cfs.c"
               "cfs.ipa interp" "cfs.ipa compiled")
   string(REPLACE "." "\\." re "${label}")
