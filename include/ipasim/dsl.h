@@ -54,6 +54,7 @@ struct ipa_dsl_domains {
     int *level;                         /* [domain]: 1 is the smallest */
     struct ipa_dsl_span *core_domains;  /* [machine core] */
     struct ipa_dsl_span *domain_groups; /* [domain] */
+    struct ipa_dsl_span *domain_cores;  /* [domain]: its cores, ascending */
     struct ipa_dsl_span *group_cores;   /* [group] */
 };
 

@@ -2020,9 +2020,14 @@ static void init_fini(struct gen *g)
         line(g, "I->dom_sets = zalloc(I, (size_t)I->doms.nr_domains * "
                 "NR_DOMAIN_SETS + 1,");
         line(g, "                     sizeof(struct ipa_dsl_span));");
-        line(g, "for (int d = 0; d < I->doms.nr_domains; d++)");
+        line(g, "for (int d = 0; d < I->doms.nr_domains; d++) {");
         line(g, "    I->dom_sets[d * NR_DOMAIN_SETS + %d] = "
                 "I->doms.domain_groups[d];", p->builder->domain_field);
+        if (p->builder->domain_cores_field >= 0)
+            line(g, "    I->dom_sets[d * NR_DOMAIN_SETS + %d] = "
+                    "I->doms.domain_cores[d];",
+                 p->builder->domain_cores_field);
+        line(g, "}");
         line(g, "I->grp_sets = zalloc(I, (size_t)I->doms.nr_groups * "
                 "NR_GROUP_SETS + 1,");
         line(g, "                     sizeof(struct ipa_dsl_span));");

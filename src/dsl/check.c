@@ -366,7 +366,14 @@ static const struct {
     {ENT_CORE, "id", T_INT},           {ENT_CORE, "node", T_INT},
     {ENT_CORE, "idle", T_BOOL},        {ENT_CORE, "online", T_BOOL},
     {ENT_CORE, "idle_since", T_TIME},  {ENT_DOMAIN, "level", T_INT},
+    {ENT_DOMAIN, "cores", T_SET}, /* of cores: see system_elem */
 };
+
+/* The element kind of a set-valued system attribute. */
+static int system_elem(const char *name)
+{
+    return !strcmp(name, "cores") ? T_CORE : 0;
+}
 
 static void check_system_attr(struct checker *ck, int ent,
                               const struct ipa_node *f, struct type t)
@@ -376,10 +383,16 @@ static void check_system_attr(struct checker *ck, int ent,
         if (system_attrs[i].ent != ent)
             continue;
         if (!strcmp(system_attrs[i].name, f->name)) {
-            if (t.k != system_attrs[i].kind && t.k != T_ERR)
+            int kind = system_attrs[i].kind;
+            if (t.k == T_ERR)
+                goto out;
+            if (kind == T_SET && (t.k != T_SET || t.elem != system_elem(f->name)))
                 err(ck, f->a->span, "system attribute '%s' of %s is of type "
-                    "'%s'", f->name, ent_names[ent],
-                    kind_name(system_attrs[i].kind));
+                    "'set<%s>'", f->name, ent_names[ent],
+                    kind_name(system_elem(f->name)));
+            else if (kind != T_SET && t.k != kind)
+                err(ck, f->a->span, "system attribute '%s' of %s is of type "
+                    "'%s'", f->name, ent_names[ent], kind_name(kind));
             goto out;
         }
         g_ptr_array_add(cands, (gpointer)system_attrs[i].name);

@@ -241,9 +241,13 @@ static void build_domains(struct inst *in)
     int nds = p->nr_sets[IPA_ENT_DOMAIN], ngs = p->nr_sets[IPA_ENT_GROUP];
     in->dom_sets = g_new0(struct ipa_dsl_span,
                           (size_t)in->doms.nr_domains * nds + 1);
-    for (int i = 0; i < in->doms.nr_domains; i++)
+    for (int i = 0; i < in->doms.nr_domains; i++) {
         in->dom_sets[i * nds + p->builder->domain_field] =
             d->domain_groups[i];
+        if (p->builder->domain_cores_field >= 0)
+            in->dom_sets[i * nds + p->builder->domain_cores_field] =
+                d->domain_cores[i];
+    }
     in->grp_sets = g_new0(struct ipa_dsl_span,
                           (size_t)in->doms.nr_groups * ngs + 1);
     for (int g = 0; g < in->doms.nr_groups; g++)

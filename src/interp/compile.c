@@ -86,7 +86,7 @@ static struct xn *field_read(struct cc *cc, struct xn *obj, int ent, int field,
     if (f->kind == IPA_F_LAZY) {
         x = xnew(cc, X_LAZY, src);
         x->a = slot;
-    } else if (f->kind == IPA_F_SYSTEM) {
+    } else if (f->kind == IPA_F_SYSTEM && f->type != IPA_MT_SET) {
         if (ent == IPA_ENT_PROCESS) {
             int id = name_index(psys_names, G_N_ELEMENTS(psys_names),
                                 f->name);
@@ -221,7 +221,10 @@ static struct xn *compile_set(struct cc *cc, const struct ipa_node *e)
 static struct xn *compile_agg_arg(struct cc *cc, const struct ipa_node *e)
 {
     const struct ipa_mexpr *me = ipa_model_expr(cc->m, e);
-    if (e->kind == IPA_N_MEMBER && me->bind == IPA_B_FIELD) {
+    /* `cores.load` maps the set's elements to a value; `sd.cores`, a
+     * set-valued attribute, is a set of its own */
+    if (e->kind == IPA_N_MEMBER && me->bind == IPA_B_FIELD &&
+        ipa_model_field(cc->m, me->ent, me->field)->type != IPA_MT_SET) {
         struct xn *x = xnew(cc, SET_MAP, e);
         x->x = xnew(cc, SET_ONE, e->a);
         x->x->x = compile_expr(cc, e->a);
@@ -540,8 +543,9 @@ static void lay_out(struct cc *cc)
                 p->lazy_index[p->nr_lazies] = p->nr_lazy_of[ent]++;
                 *slot = p->nr_lazies++;
             }
-            else if (f->kind == IPA_F_PLAIN && f->type == IPA_MT_SET)
-                *slot = p->nr_sets[ent]++;
+            else if (f->type == IPA_MT_SET &&
+                     (f->kind == IPA_F_PLAIN || f->kind == IPA_F_SYSTEM))
+                *slot = p->nr_sets[ent]++; /* a domain's cores: builder's */
             else if (f->kind == IPA_F_PLAIN)
                 *slot = p->nr_plain[ent]++;
             else if (f->kind == IPA_F_SYSTEM && ent == IPA_ENT_PROCESS &&
@@ -664,6 +668,13 @@ static void compile_builder(struct cc *cc)
     p->builder->domain_field = set_field_slot(cc, IPA_ENT_DOMAIN,
                                               d->c->name);
     p->builder->group_field = set_field_slot(cc, IPA_ENT_GROUP, g->d->name);
+    p->builder->domain_cores_field = -1;
+    for (unsigned i = 0; i < cc->m->fields[IPA_ENT_DOMAIN]->len; i++) {
+        const struct ipa_mfield *f =
+            ipa_model_field(cc->m, IPA_ENT_DOMAIN, (int)i);
+        if (f->kind == IPA_F_SYSTEM && f->type == IPA_MT_SET)
+            p->builder->domain_cores_field = cc->slot_of[IPA_ENT_DOMAIN][i];
+    }
     unit_begin(cc, -1);
     p->builder->self_slot = decl_slot(cc, b->a);
     if (lv->b)

@@ -205,6 +205,8 @@ struct program {
         int core_field;   /* set slot of the core's domain set */
         int domain_field; /* set slot of the domain's group set */
         int group_field;  /* set slot of the group's core set */
+        int domain_cores_field; /* of the domain's `system set<core>
+                                 * cores`, -1 when not declared */
         struct unit start;  /* first distance (body NULL: 1) */
         struct unit domain; /* slots: self, dist, c */
         struct unit group;  /* slots: self, dist, c, c1, c2 */

@@ -20,6 +20,10 @@ struct build {
     const int64_t *cores;
     int n;
     GArray *pool, *level, *dom_groups, *grp_cores; /* int64, int, span, span */
+    GArray *dom_cores; /* span */
+    /* a domain's member list (GBytes of indices) -> its cores' span: the
+     * cores of one node share their domains, and every core its top one */
+    GHashTable *core_lists;
     /* without self in it, the group relation depends on dist only:
      * computed once per distance, with whether it is an equivalence on
      * all the cores (then it is on every domain) */
@@ -191,6 +195,18 @@ static int64_t make_domain(struct build *bd, int64_t self, int dist,
     struct ipa_dsl_span s = pool_add(bd, groups, nr_groups);
     g_array_append_val(bd->dom_groups, s);
     g_free(groups);
+    GBytes *key = g_bytes_new(members, sizeof(int) * (size_t)n);
+    const struct ipa_dsl_span *listed = g_hash_table_lookup(bd->core_lists, key);
+    if (listed) {
+        s = *listed;
+        g_bytes_unref(key);
+    } else {
+        for (int i = 0; i < n; i++)
+            tmp[i] = bd->cores[members[i]];
+        s = pool_add(bd, tmp, n);
+        g_hash_table_insert(bd->core_lists, key, g_memdup2(&s, sizeof s));
+    }
+    g_array_append_val(bd->dom_cores, s);
     return d + 1;
 }
 
@@ -205,6 +221,10 @@ void ipa_dsl_build_domains(struct ipa_rt *rt, const int64_t *cores,
                        g_array_new(FALSE, FALSE, sizeof(int)),
                        g_array_new(FALSE, FALSE, sizeof(struct ipa_dsl_span)),
                        g_array_new(FALSE, FALSE, sizeof(struct ipa_dsl_span)),
+                       g_array_new(FALSE, FALSE, sizeof(struct ipa_dsl_span)),
+                       g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                             (GDestroyNotify)g_bytes_unref,
+                                             g_free),
                        NULL, NULL, NULL, NULL, NULL, NULL};
     if (!b->group_reads_self) {
         bd.rel = g_new0(bool, (size_t)(nd + 1) * n * n);
@@ -267,8 +287,11 @@ void ipa_dsl_build_domains(struct ipa_rt *rt, const int64_t *cores,
     out->core_domains = core_domains;
     out->domain_groups =
         (struct ipa_dsl_span *)(void *)g_array_free(bd.dom_groups, FALSE);
+    out->domain_cores =
+        (struct ipa_dsl_span *)(void *)g_array_free(bd.dom_cores, FALSE);
     out->group_cores =
         (struct ipa_dsl_span *)(void *)g_array_free(bd.grp_cores, FALSE);
+    g_hash_table_destroy(bd.core_lists);
     g_free(bd.rel);
     g_free(bd.equiv);
     g_free(bd.first);
@@ -288,6 +311,7 @@ void ipa_dsl_domains_free(struct ipa_dsl_domains *d)
     g_free(d->level);
     g_free(d->core_domains);
     g_free(d->domain_groups);
+    g_free(d->domain_cores);
     g_free(d->group_cores);
     memset(d, 0, sizeof *d);
 }

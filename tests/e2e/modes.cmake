@@ -28,14 +28,19 @@ foreach(policy ${dsl_policies})
   # another tick rate: ticks and time slices interleave otherwise
   same_modes(${policy}.hz250 ${policy} 2socket-smt.xml db.json --hz 250)
 endforeach()
-# or() and and() stop at the value that decides them, and a false or a 0
-# is a value: inputs/short_circuit.ipa faults otherwise
-foreach(run "2socket-smt.xml|db.json" "64core.xml|make.json")
-  string(REPLACE "|" ";" run "${run}")
-  list(GET run 0 topo)
-  list(GET run 1 trace)
-  same_modes(short_circuit.${topo}.${trace}
-             ${CMAKE_SOURCE_DIR}/tests/e2e/inputs/short_circuit.ipa ${topo} ${trace})
+# Inputs that fault unless both modes get them right, each on two
+# machines: short_circuit.ipa (or() and and() stop at the value that
+# decides them, and a false or a 0 is a value) and domain_cores.ipa (a
+# domain's `system set<core> cores` agrees with its groups, walked,
+# counted and searched)
+foreach(input short_circuit domain_cores)
+  foreach(run "2socket-smt.xml|db.json" "64core.xml|make.json")
+    string(REPLACE "|" ";" run "${run}")
+    list(GET run 0 topo)
+    list(GET run 1 trace)
+    same_modes(${input}.${topo}.${trace}
+               ${CMAKE_SOURCE_DIR}/tests/e2e/inputs/${input}.ipa ${topo} ${trace})
+  endforeach()
 endforeach()
 # --param values are baked into the generated C
 same_modes(rr.ipa.quantum30 rr.ipa 1core.xml loops3.json --param quantum=30)
