@@ -357,23 +357,23 @@ static struct type resolve_type(struct checker *ck, const struct ipa_node *t)
 static const struct {
     int ent;
     const char *name;
-    int kind;
+    struct type type;
 } system_attrs[] = {
-    {ENT_PROCESS, "id", T_INT},        {ENT_PROCESS, "weight", T_INT},
-    {ENT_PROCESS, "nice", T_INT},      {ENT_PROCESS, "runtime", T_TIME},
-    {ENT_PROCESS, "last_core", T_CORE}, {ENT_PROCESS, "tgroup", T_INT},
-    {ENT_PROCESS, "group_size", T_INT},
-    {ENT_CORE, "id", T_INT},           {ENT_CORE, "node", T_INT},
-    {ENT_CORE, "idle", T_BOOL},        {ENT_CORE, "online", T_BOOL},
-    {ENT_CORE, "idle_since", T_TIME},  {ENT_DOMAIN, "level", T_INT},
-    {ENT_DOMAIN, "cores", T_SET}, /* of cores: see system_elem */
+    {ENT_PROCESS, "id", {T_INT, 0}},
+    {ENT_PROCESS, "weight", {T_INT, 0}},
+    {ENT_PROCESS, "nice", {T_INT, 0}},
+    {ENT_PROCESS, "runtime", {T_TIME, 0}},
+    {ENT_PROCESS, "last_core", {T_CORE, 0}},
+    {ENT_PROCESS, "tgroup", {T_INT, 0}},
+    {ENT_PROCESS, "group_size", {T_INT, 0}},
+    {ENT_CORE, "id", {T_INT, 0}},
+    {ENT_CORE, "node", {T_INT, 0}},
+    {ENT_CORE, "idle", {T_BOOL, 0}},
+    {ENT_CORE, "online", {T_BOOL, 0}},
+    {ENT_CORE, "idle_since", {T_TIME, 0}},
+    {ENT_DOMAIN, "level", {T_INT, 0}},
+    {ENT_DOMAIN, "cores", {T_SET, T_CORE}},
 };
-
-/* The element kind of a set-valued system attribute. */
-static int system_elem(const char *name)
-{
-    return !strcmp(name, "cores") ? T_CORE : 0;
-}
 
 static void check_system_attr(struct checker *ck, int ent,
                               const struct ipa_node *f, struct type t)
@@ -383,16 +383,13 @@ static void check_system_attr(struct checker *ck, int ent,
         if (system_attrs[i].ent != ent)
             continue;
         if (!strcmp(system_attrs[i].name, f->name)) {
-            int kind = system_attrs[i].kind;
-            if (t.k == T_ERR)
-                goto out;
-            if (kind == T_SET && (t.k != T_SET || t.elem != system_elem(f->name)))
+            struct type want = system_attrs[i].type;
+            char buf[32];
+            if (t.k != T_ERR &&
+                (t.k != want.k || (want.k == T_SET && t.elem != want.elem)))
                 err(ck, f->a->span, "system attribute '%s' of %s is of type "
-                    "'set<%s>'", f->name, ent_names[ent],
-                    kind_name(system_elem(f->name)));
-            else if (kind != T_SET && t.k != kind)
-                err(ck, f->a->span, "system attribute '%s' of %s is of type "
-                    "'%s'", f->name, ent_names[ent], kind_name(kind));
+                    "'%s'", f->name, ent_names[ent],
+                    type_name(want, buf, sizeof buf));
             goto out;
         }
         g_ptr_array_add(cands, (gpointer)system_attrs[i].name);

@@ -27,7 +27,7 @@ static void enter_cb(struct ipa_sim *sim, const char *name,
     }
 }
 
-static void leave_cb(struct ipa_sim *sim)
+void ipa_dispatch_leave_cb(struct ipa_sim *sim)
 {
     for (int i = 0; i < sim->nr_locked; i++)
         sim->cores[sim->locked[i]].locked = false;
@@ -51,7 +51,7 @@ static void call_process(struct ipa_sim *sim, const char *name, process_fn fn,
     ipa_policy_enter(sim, t->rt, name);
     fn(t->rt, &e);
     ipa_policy_leave(sim);
-    leave_cb(sim);
+    ipa_dispatch_leave_cb(sim);
 }
 
 static void call_core(struct ipa_sim *sim, const char *name, core_fn fn,
@@ -64,7 +64,7 @@ static void call_core(struct ipa_sim *sim, const char *name, core_fn fn,
     ipa_policy_enter(sim, c->rt, name);
     fn(c->rt, &e);
     ipa_policy_leave(sim);
-    leave_cb(sim);
+    ipa_dispatch_leave_cb(sim);
 }
 
 /* After a callback: the state the runtime requires of the thread. */
@@ -81,8 +81,8 @@ static void expect_state(struct ipa_sim *sim, const char *name,
 
 static bool usable_core(struct ipa_sim *sim, struct ipa_thread *t, int core)
 {
-    return core >= 0 && core < sim->nr_cores && sim->cores[core].online &&
-           ipa_thread_allowed(t, core);
+    /* allowed: one of the policy's cores, so a valid index */
+    return ipa_thread_allowed(t, core) && sim->cores[core].online;
 }
 
 /* The core a prepare callback chose, or the default when the policy has
@@ -102,7 +102,7 @@ static int prepare(struct ipa_sim *sim, const char *name, prepare_fn fn,
                       "%s chose core %d, which is not an online core of the "
                       "policy in the thread's affinity",
                       name, core);
-        leave_cb(sim);
+        ipa_dispatch_leave_cb(sim);
         return core;
     }
     if (usable_core(sim, t, t->pub.core))

@@ -286,6 +286,9 @@ struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
                                       const struct ipa_thread_spec *spec);
 
 /* dispatch.c: policy callbacks and the runtime's schedule points */
+/* Ends a callback's context: its cores unlocked, no callback named (also
+ * when a run stops inside one). */
+void ipa_dispatch_leave_cb(struct ipa_sim *sim);
 void ipa_dispatch_arrive(struct ipa_sim *sim, struct ipa_thread *t,
                          int source_core);
 void ipa_dispatch_wake(struct ipa_sim *sim, struct ipa_thread *t,

@@ -272,158 +272,156 @@ static bool core_of_rt(struct ipa_rt *rt, int core)
            rt->sim->cores[core].rt == rt;
 }
 
-static void need_lock(struct ipa_rt *rt, struct ipa_thread *t, int core,
-                      const char *why)
-{
-    if (core >= 0 && !rt->sim->cores[core].locked)
-        ipa_fault(rt,
-                  "moving thread %d %s core %d without holding its lock "
-                  "(use ipa_trylock)",
-                  t->tid, why, core);
-}
+/* The rules of a move, in the order they are checked and documented. */
+enum move_rule {
+    MOVE_OK,
+    MOVE_OTHER_POLICY,
+    MOVE_UNKNOWN_STATE,
+    MOVE_ILLEGAL,
+    MOVE_RQ_OF_OTHER_CORE,
+    MOVE_NEEDS_READY_RQ,
+    MOVE_NEEDS_BLOCKED_RQ,
+    MOVE_TAKES_NO_RQ,
+    MOVE_NOT_OUR_CORE,
+    MOVE_OFFLINE,
+    MOVE_AFFINITY,
+    MOVE_NOT_QUEUED_THERE,
+    MOVE_CORE_BUSY,
+    MOVE_TICK_ELSEWHERE,
+    MOVE_LOCK_OFF,
+    MOVE_LOCK_ONTO,
+};
 
-/* A move move_allowed() turned down: faults naming the first rule it
- * breaks, in the order the rules are documented. */
-static G_GNUC_NORETURN G_GNUC_NO_INLINE void
-fault_on_move(struct ipa_rt *rt, struct ipa_thread *t, enum ipa_state to,
-              int core, struct ipa_rq *rq)
+/* The first rule the move of @t to @to on @core (resolved) in @rq
+ * breaks: one chain of tests without a call, as every move takes it. */
+static inline enum move_rule broken_rule(struct ipa_rt *rt,
+                                         const struct ipa_thread *t,
+                                         enum ipa_state to, int core,
+                                         const struct ipa_rq *rq)
 {
-    struct ipa_sim *sim = rt->sim;
+    const struct ipa_sim *sim = rt->sim;
     enum ipa_state from = t->pub.state;
-
     if (t->rt != rt)
-        ipa_fault(rt, "thread %d belongs to another policy", t->tid);
+        return MOVE_OTHER_POLICY;
     if ((unsigned)to >= IPA_STATE_COUNT)
-        ipa_fault(rt, "thread %d: unknown state %d", t->tid, (int)to);
+        return MOVE_UNKNOWN_STATE;
     if (!legal(from, to))
-        ipa_fault(rt, "illegal transition %s -> %s of thread %d",
-                  ipa_state_name(from), ipa_state_name(to), t->tid);
-    if (core < 0)
-        core = rq && rq->core >= 0 ? rq->core : t->pub.core;
-    else if (rq && rq->core >= 0 && rq->core != core)
-        ipa_fault(rt, "thread %d: run queue of core %d given for core %d",
-                  t->tid, rq->core, core);
-
+        return MOVE_ILLEGAL;
+    if (rq && rq->core >= 0 && rq->core != core)
+        return MOVE_RQ_OF_OTHER_CORE;
     switch (to) {
     case IPA_STATE_READY:
     case IPA_STATE_READY_TICK:
         if (!rq || rq->desc->state != IPA_STATE_READY)
-            ipa_fault(rt, "thread %d: %s needs a READY run queue", t->tid,
-                      ipa_state_name(to));
+            return MOVE_NEEDS_READY_RQ;
         break;
     case IPA_STATE_BLOCKED:
         if (rq && rq->desc->state != IPA_STATE_BLOCKED)
-            ipa_fault(rt, "thread %d: BLOCKED needs a BLOCKED queue or none",
-                      t->tid);
+            return MOVE_NEEDS_BLOCKED_RQ;
         break;
     default:
         if (rq)
-            ipa_fault(rt, "thread %d: %s takes no run queue", t->tid,
-                      ipa_state_name(to));
+            return MOVE_TAKES_NO_RQ;
     }
     if (to == IPA_STATE_READY || to == IPA_STATE_RUNNING ||
         to == IPA_STATE_MIGRATING) {
         if (!core_of_rt(rt, core))
-            ipa_fault(rt, "thread %d: core %d is not one of this policy's",
-                      t->tid, core);
+            return MOVE_NOT_OUR_CORE;
+        const struct ipa_core *c = &sim->cores[core];
         /* core_exit may requeue the running thread on its own core
          * first; the dispatcher checks the queues are empty afterwards */
         bool requeue = sim->hotplugging && from == IPA_STATE_RUNNING &&
                        to == IPA_STATE_READY && t->pub.core == core;
-        if (!sim->cores[core].online && !requeue)
-            ipa_fault(rt, "thread %d: core %d is offline", t->tid, core);
+        if (!c->online && !requeue)
+            return MOVE_OFFLINE;
         if (!ipa_thread_allowed(t, core))
-            ipa_fault(rt, "thread %d: core %d is outside its affinity", t->tid,
-                      core);
-    }
-    if (to == IPA_STATE_RUNNING) {
+            return MOVE_AFFINITY;
         /* A thread of a global queue may run anywhere it is allowed; one
          * queued on a core runs there (or migrates first). */
-        if (core != t->pub.core && !(t->pub.rq && t->pub.rq->core < 0))
-            ipa_fault(rt,
-                      "thread %d is queued on core %d but elected on core %d "
-                      "(migrate it first)",
-                      t->tid, t->pub.core, core);
-        if (sim->cores[core].current)
-            ipa_fault(rt, "core %d already runs thread %d", core,
-                      sim->cores[core].current->tid);
-    }
-    if ((to == IPA_STATE_READY_TICK) && core != t->pub.core)
-        ipa_fault(rt, "thread %d: READY_TICK keeps the thread on its core",
-                  t->tid);
-
-    /* Leaving a core's queue or the core itself needs that core's lock;
-     * joining one needs the destination's. Global queues need none. */
-    if ((from == IPA_STATE_READY && t->pub.rq && t->pub.rq->core >= 0) ||
-        from == IPA_STATE_RUNNING)
-        need_lock(rt, t, t->pub.core, "off");
-    if (to == IPA_STATE_RUNNING || (rq && rq->core >= 0))
-        need_lock(rt, t, core, "onto");
-
-    IPA_UNREACHABLE();
-}
-
-/* Whether the move breaks none of fault_on_move's rules (@core resolved):
- * the same tests as one chain, without a call, for the path every move
- * takes. */
-static inline bool move_allowed(struct ipa_rt *rt, struct ipa_thread *t,
-                                enum ipa_state to, int core,
-                                const struct ipa_rq *rq)
-{
-    const struct ipa_sim *sim = rt->sim;
-    enum ipa_state from = t->pub.state;
-    if (t->rt != rt || (unsigned)to >= IPA_STATE_COUNT || !legal(from, to) ||
-        (rq && rq->core >= 0 && rq->core != core))
-        return false;
-    switch (to) {
-    case IPA_STATE_READY:
-    case IPA_STATE_READY_TICK:
-        if (!rq || rq->desc->state != IPA_STATE_READY)
-            return false;
-        break;
-    case IPA_STATE_BLOCKED:
-        if (rq && rq->desc->state != IPA_STATE_BLOCKED)
-            return false;
-        break;
-    default:
-        if (rq)
-            return false;
-    }
-    if (to == IPA_STATE_READY || to == IPA_STATE_RUNNING ||
-        to == IPA_STATE_MIGRATING) {
-        if (!core_of_rt(rt, core))
-            return false;
-        const struct ipa_core *c = &sim->cores[core];
-        if (!c->online && !(sim->hotplugging && from == IPA_STATE_RUNNING &&
-                            to == IPA_STATE_READY && t->pub.core == core))
-            return false;
-        if (!ipa_thread_allowed(t, core))
-            return false;
-        if (to == IPA_STATE_RUNNING &&
-            ((core != t->pub.core && !(t->pub.rq && t->pub.rq->core < 0)) ||
-             c->current))
-            return false;
+        if (to == IPA_STATE_RUNNING && core != t->pub.core &&
+            !(t->pub.rq && t->pub.rq->core < 0))
+            return MOVE_NOT_QUEUED_THERE;
+        if (to == IPA_STATE_RUNNING && c->current)
+            return MOVE_CORE_BUSY;
     }
     if (to == IPA_STATE_READY_TICK && core != t->pub.core)
-        return false;
+        return MOVE_TICK_ELSEWHERE;
+    /* Leaving a core's queue or the core itself needs that core's lock;
+     * joining one needs the destination's. Global queues need none. */
     if (((from == IPA_STATE_READY && t->pub.rq && t->pub.rq->core >= 0) ||
          from == IPA_STATE_RUNNING) &&
         t->pub.core >= 0 && !sim->cores[t->pub.core].locked)
-        return false;
+        return MOVE_LOCK_OFF;
     if ((to == IPA_STATE_RUNNING || (rq && rq->core >= 0)) && core >= 0 &&
         !sim->cores[core].locked)
-        return false;
-    return true;
+        return MOVE_LOCK_ONTO;
+    return MOVE_OK;
+}
+
+static G_GNUC_NORETURN G_GNUC_NO_INLINE void
+fault_on_move(struct ipa_rt *rt, struct ipa_thread *t, enum ipa_state to,
+              int core, const struct ipa_rq *rq, enum move_rule rule)
+{
+    int tid = t->tid;
+    switch (rule) {
+    case MOVE_OTHER_POLICY:
+        ipa_fault(rt, "thread %d belongs to another policy", tid);
+    case MOVE_UNKNOWN_STATE:
+        ipa_fault(rt, "thread %d: unknown state %d", tid, (int)to);
+    case MOVE_ILLEGAL:
+        ipa_fault(rt, "illegal transition %s -> %s of thread %d",
+                  ipa_state_name(t->pub.state), ipa_state_name(to), tid);
+    case MOVE_RQ_OF_OTHER_CORE:
+        ipa_fault(rt, "thread %d: run queue of core %d given for core %d",
+                  tid, rq->core, core);
+    case MOVE_NEEDS_READY_RQ:
+        ipa_fault(rt, "thread %d: %s needs a READY run queue", tid,
+                  ipa_state_name(to));
+    case MOVE_NEEDS_BLOCKED_RQ:
+        ipa_fault(rt, "thread %d: BLOCKED needs a BLOCKED queue or none",
+                  tid);
+    case MOVE_TAKES_NO_RQ:
+        ipa_fault(rt, "thread %d: %s takes no run queue", tid,
+                  ipa_state_name(to));
+    case MOVE_NOT_OUR_CORE:
+        ipa_fault(rt, "thread %d: core %d is not one of this policy's", tid,
+                  core);
+    case MOVE_OFFLINE:
+        ipa_fault(rt, "thread %d: core %d is offline", tid, core);
+    case MOVE_AFFINITY:
+        ipa_fault(rt, "thread %d: core %d is outside its affinity", tid, core);
+    case MOVE_NOT_QUEUED_THERE:
+        ipa_fault(rt,
+                  "thread %d is queued on core %d but elected on core %d "
+                  "(migrate it first)",
+                  tid, t->pub.core, core);
+    case MOVE_CORE_BUSY:
+        ipa_fault(rt, "core %d already runs thread %d", core,
+                  rt->sim->cores[core].current->tid);
+    case MOVE_TICK_ELSEWHERE:
+        ipa_fault(rt, "thread %d: READY_TICK keeps the thread on its core",
+                  tid);
+    case MOVE_LOCK_OFF:
+    case MOVE_LOCK_ONTO:
+        ipa_fault(rt,
+                  "moving thread %d %s core %d without holding its lock "
+                  "(use ipa_trylock)",
+                  tid, rule == MOVE_LOCK_OFF ? "off" : "onto",
+                  rule == MOVE_LOCK_OFF ? t->pub.core : core);
+    case MOVE_OK:
+        break;
+    }
+    IPA_UNREACHABLE();
 }
 
 void ipa_change_state(struct ipa_rt *rt, struct ipa_thread *t,
                       enum ipa_state to, int core, struct ipa_rq *rq)
 {
-    int given = core;
     if (core < 0)
         core = rq && rq->core >= 0 ? rq->core : t->pub.core;
-    if (G_UNLIKELY(!move_allowed(rt, t, to, core, rq)))
-        fault_on_move(rt, t, to, given, rq);
+    enum move_rule rule = broken_rule(rt, t, to, core, rq);
+    if (G_UNLIKELY(rule != MOVE_OK))
+        fault_on_move(rt, t, to, core, rq, rule);
     ipa_rt_set_state(rt->sim, t, to, core, rq);
 }
 

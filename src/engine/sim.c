@@ -585,11 +585,7 @@ bool ipa_sim_run(struct ipa_sim *sim, GError **error)
     sim->in_policy = false;
     /* Stopped: a clean end or a fault. fini only after a clean end, so a
      * faulting policy is not run further. */
-    sim->cb = NULL;
-    sim->cb_thread = NULL;
-    sim->cb_core = -1;
-    while (sim->nr_locked)
-        sim->cores[sim->locked[--sim->nr_locked]].locked = false;
+    ipa_dispatch_leave_cb(sim);
     if (sim->exit != IPA_SIM_FAULT && sigsetjmp(sim->fault_jmp, 1) == 0) {
         for (int p = 0; p < sim->nr_parts; p++)
             if (sim->parts[p]->initialised && sim->parts[p]->ops->fini) {
