@@ -1435,8 +1435,9 @@ static void prototypes(struct gen *g)
         line(g, "static int64_t kept_sum_%d(struct ipa_rt *rt, const struct "
                 "ipa_thread *t, void *arg);", i);
     line(g, "/* unused by a policy that writes no thread attribute */");
-    line(g, "static __attribute__((unused)) void rekey(struct inst *I,");
-    line(g, "                                          struct ipa_thread *t);");
+    line(g, "static __attribute__((unused)) void rekey_queued(struct inst *I,");
+    line(g, "                                struct ipa_thread *t, struct ipa_rq *rq);");
+    line(g, "static inline void rekey(struct inst *I, struct ipa_thread *t);");
     line(g, "static inline __attribute__((always_inline)) void");
     line(g, "move(struct inst *I, struct ipa_thread *t, int core, int state,");
     line(g, "     int line, int col);");
@@ -1444,6 +1445,28 @@ static void prototypes(struct gen *g)
 }
 
 static const char *const self_param[] = {"self"};
+
+/* Whether @x costs no more than a cache lookup: a few reads and
+ * arithmetic, no walk and no call (a lazy it reads has its own cache). */
+static bool cheap_expr(const struct xn *x)
+{
+    if (!x)
+        return true;
+    switch (x->op) {
+    case X_CONST: case X_LOCAL: case X_UNARY: case X_BINARY: case X_AND:
+    case X_OR:
+    case X_PFIELD: case X_PSYS: case X_CFIELD: case X_CSYS: case X_CURRENT:
+    case X_CSTATE1: case X_DFIELD: case X_DLEVEL: case X_GFIELD: case X_LAZY:
+    case X_VALID: case X_SIZE: case SET_STATE:
+        break;
+    default:
+        return false;
+    }
+    for (int i = 0; i < x->nv; i++)
+        if (!cheap_expr(x->v[i]))
+            return false;
+    return cheap_expr(x->x) && cheap_expr(x->y) && cheap_expr(x->z);
+}
 
 static void lazies(struct gen *g)
 {
@@ -1456,8 +1479,9 @@ static void lazies(struct gen *g)
              g->lazy[i]);
         line(g, "{");
         g->indent++;
-        if (ent == IPA_ENT_PROCESS) {
-            /* read about once per event where read at all: not cached */
+        /* a thread's is read about once per event where read at all; a
+         * cheap one costs less to compute than to look up: not cached */
+        if (ent == IPA_ENT_PROCESS || cheap_expr(p->lazies[i].body)) {
             line(g, "return %s(I, self);", eval);
         } else {
             line(g, "struct lazy_cache *c = &I->lazy[%d][(self - 1) * %d "
@@ -1565,14 +1589,22 @@ static const char moves[] =
     "}\n"
     "\n"
     "/* After a thread attribute changed: a queued thread whose keys changed\n"
-    " * takes its new place. */\n"
-    "static void rekey(struct inst *I, struct ipa_thread *t)\n"
+    " * takes its new place. Most writes are to a thread in no queue (the\n"
+    " * running one, one being placed): that test is inline. */\n"
+    "static void rekey_queued(struct inst *I, struct ipa_thread *t,\n"
+    "                         struct ipa_rq *rq)\n"
     "{\n"
-    "    struct ipa_rq *rq = ipa_thread_rq(t);\n"
     "    int64_t state = P(I, VALUE(t))->state_;\n"
     "    /* keys that did not change keep the thread's place among equals */\n"
-    "    if (rq && state && states[state - 1].keys && states[state - 1].keys(I, t))\n"
+    "    if (state && states[state - 1].keys && states[state - 1].keys(I, t))\n"
     "        ipa_dsl_reorder(&I->walks, rq, t);\n"
+    "}\n"
+    "\n"
+    "static inline void rekey(struct inst *I, struct ipa_thread *t)\n"
+    "{\n"
+    "    struct ipa_rq *rq = ipa_thread_rq(t);\n"
+    "    if (rq)\n"
+    "        rekey_queued(I, t, rq);\n"
     "}\n"
     "\n";
 
@@ -1806,21 +1838,37 @@ static const char callbacks[] =
     "        fault(I, line, col, \"'on %s' placed no thread\", event);\n"
     "    return I->placed_core;\n"
     "}\n"
-    "\n"
-    "static void place(struct ipa_rt *rt, struct ipa_process_event *e,\n"
-    "                  int line, int col)\n"
-    "{\n"
-    "    struct inst *I = inst_of(rt);\n"
-    "    int state = I->placed_state;\n"
-    "    begin_process(I, false, e);\n"
-    "    move(I, e->target, e->core, state, line, col);\n"
-    "}\n"
     "\n";
+
+/* place() makes the move prepare recorded. One case per state, so that
+ * each inlined move() folds its state's queue, class and keys, as a move
+ * written in a handler does. */
+static void place_function(struct gen *g)
+{
+    const struct program *p = g->p;
+    line(g, "static void place(struct ipa_rt *rt, struct ipa_process_event *e,");
+    line(g, "                  int line, int col)");
+    line(g, "{");
+    line(g, "    struct inst *I = inst_of(rt);");
+    line(g, "    int state = I->placed_state;");
+    line(g, "    begin_process(I, false, e);");
+    line(g, "    switch (state) {");
+    for (int i = 0; i < p->nr_states; i++) {
+        line(g, "    case STATE_%s:", p->states[i].name);
+        line(g, "        move(I, e->target, e->core, STATE_%s, line, col);",
+             p->states[i].name);
+        line(g, "        break;");
+    }
+    line(g, "    }");
+    line(g, "}");
+    line(g, "%s", "");
+}
 
 static void event_callbacks(struct gen *g)
 {
     const struct program *p = g->p;
     g_string_append(g->out, callbacks);
+    place_function(g);
     static const int placed[] = {IPA_EV_new, IPA_EV_unblock};
     for (int i = 0; i < 2; i++) {
         int ev = placed[i];

@@ -131,10 +131,45 @@ static void test_depth_counted_only_for_cycles(void **state)
     g_string_free(cycle, TRUE);
 }
 
+/* A lazy attribute that costs less than its cache lookup (cfs.ipa's
+ * has_waiting, a queue's size, and counted_load, a product with another
+ * lazy) is computed at each read; one that walks a set (load, avg_load)
+ * keeps its cache. */
+static void test_cheap_lazies_not_cached(void **state)
+{
+    (void)state;
+    GError *error = NULL;
+    GString *c = generate(POLICIES "cfs.ipa", NULL, 0, &error);
+    assert_non_null(c);
+    assert_non_null(strstr(c->str, "    return core_has_waiting_eval(I, self);"));
+    assert_non_null(strstr(c->str, "    return core_counted_load_eval(I, self);"));
+    assert_non_null(strstr(c->str, "c->value = core_load_eval(I, self);"));
+    assert_non_null(strstr(c->str, "c->value = group_avg_load_eval(I, self);"));
+    assert_null(strstr(c->str, "c->value = core_has_waiting_eval(I, self);"));
+    g_string_free(c, TRUE);
+}
+
+/* place() makes prepare's move with the state as a constant, one case
+ * per state, so that the inlined move folds as in a handler. */
+static void test_place_names_its_state(void **state)
+{
+    (void)state;
+    GError *error = NULL;
+    GString *c = generate(POLICIES "cfs.ipa", NULL, 0, &error);
+    assert_non_null(c);
+    assert_non_null(strstr(c->str, "    case STATE_ready:\n"
+                                   "        move(I, e->target, e->core, "
+                                   "STATE_ready, line, col);"));
+    assert_null(strstr(c->str, "move(I, e->target, e->core, state,"));
+    g_string_free(c, TRUE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_header),
+        cmocka_unit_test(test_cheap_lazies_not_cached),
+        cmocka_unit_test(test_place_names_its_state),
         cmocka_unit_test(test_line_markers),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_deterministic),
