@@ -37,6 +37,7 @@ struct gen {
     char **field[IPA_ENT_COUNT]; /* plain attribute slot -> C field */
     char **lazy;                 /* lazy unit -> C function */
     char **func;                 /* function -> C function */
+    bool *moved_to; /* [state]: some move names it; place() has its case */
 };
 
 static const char *const c_keywords[] = {
@@ -760,6 +761,7 @@ static void stmt_move(struct gen *g, const struct xn *s)
     line(g, "if (I->preparing) {");
     line(g, "    I->placed_core = core_;");
     line(g, "    I->placed_state = STATE_%s;", g->p->states[s->a].name);
+    g->moved_to[s->a] = true;
     line(g, "} else {");
     line(g, "    move(I, THREAD(t_), core_, STATE_%s, %s);",
          g->p->states[s->a].name, where);
@@ -1079,6 +1081,7 @@ static void stmt_unit(struct gen *g, const char *name, const struct unit *u,
     line(g, "%s", sig->str);
     line(g, "{");
     g->indent++;
+    line(g, "(void)I; /* a unit may read nothing of it (on tick {}) */");
     if (returns)
         line(g, "int64_t r_ = 0;");
     /* a return from inside a snapshot walk leaves its scratch behind */
@@ -1446,26 +1449,23 @@ static void prototypes(struct gen *g)
 
 static const char *const self_param[] = {"self"};
 
-/* Whether @x costs no more than a cache lookup: a few reads and
- * arithmetic, no walk and no call (a lazy it reads has its own cache). */
-static bool cheap_expr(const struct xn *x)
+/* A node that costs more than a cache lookup: anything but arithmetic
+ * and reads (the runtime's cost about a lookup), such as a walk or a
+ * policy function; a lazy read without a cache of its own (a thread's). */
+static bool costly_node(const struct xn *x, void *arg)
 {
-    if (!x)
-        return true;
+    const struct program *p = arg;
     switch (x->op) {
+    case X_LAZY:
+        return p->lazy_ent[x->a] == IPA_ENT_PROCESS;
     case X_CONST: case X_LOCAL: case X_UNARY: case X_BINARY: case X_AND:
-    case X_OR:
-    case X_PFIELD: case X_PSYS: case X_CFIELD: case X_CSYS: case X_CURRENT:
-    case X_CSTATE1: case X_DFIELD: case X_DLEVEL: case X_GFIELD: case X_LAZY:
-    case X_VALID: case X_SIZE: case SET_STATE:
-        break;
-    default:
+    case X_OR: case X_PFIELD: case X_PSYS: case X_CFIELD: case X_CSYS:
+    case X_CURRENT: case X_CSTATE1: case X_DFIELD: case X_DLEVEL:
+    case X_GFIELD: case X_VALID: case X_SIZE: case SET_STATE:
         return false;
+    default:
+        return true;
     }
-    for (int i = 0; i < x->nv; i++)
-        if (!cheap_expr(x->v[i]))
-            return false;
-    return cheap_expr(x->x) && cheap_expr(x->y) && cheap_expr(x->z);
 }
 
 static void lazies(struct gen *g)
@@ -1481,7 +1481,7 @@ static void lazies(struct gen *g)
         g->indent++;
         /* a thread's is read about once per event where read at all; a
          * cheap one costs less to compute than to look up: not cached */
-        if (ent == IPA_ENT_PROCESS || cheap_expr(p->lazies[i].body)) {
+        if (ent == IPA_ENT_PROCESS || !ipa_xn_find(p->lazies[i].body, costly_node, (void *)p)) {
             line(g, "return %s(I, self);", eval);
         } else {
             line(g, "struct lazy_cache *c = &I->lazy[%d][(self - 1) * %d "
@@ -1840,7 +1840,8 @@ static const char callbacks[] =
     "}\n"
     "\n";
 
-/* place() makes the move prepare recorded. One case per state, so that
+/* place() makes the move prepare recorded. One case per state a move
+ * names (only a move records one; the units are emitted by now), so that
  * each inlined move() folds its state's queue, class and keys, as a move
  * written in a handler does. */
 static void place_function(struct gen *g)
@@ -1854,6 +1855,8 @@ static void place_function(struct gen *g)
     line(g, "    begin_process(I, false, e);");
     line(g, "    switch (state) {");
     for (int i = 0; i < p->nr_states; i++) {
+        if (!g->moved_to[i])
+            continue;
         line(g, "    case STATE_%s:", p->states[i].name);
         line(g, "        move(I, e->target, e->core, STATE_%s, line, col);",
              p->states[i].name);
@@ -2152,6 +2155,7 @@ static void gen_free(struct gen *g)
         g_strfreev(g->field[ent]);
     g_strfreev(g->lazy);
     g_strfreev(g->func);
+    g_free(g->moved_to);
 }
 
 bool ipa_codegen(const char *path, const struct ipa_interp_options *opts,
@@ -2162,7 +2166,8 @@ bool ipa_codegen(const char *path, const struct ipa_interp_options *opts,
     struct program *p = ipa_program_compile(path, &copts, error);
     if (!p)
         return false;
-    struct gen g = {.p = p, .out = out, .c_name = c_name, .error = error};
+    struct gen g = {.p = p, .out = out, .c_name = c_name, .error = error,
+                    .moved_to = g_new0(bool, p->nr_states)};
     name_entities(&g);
     header(&g, opts);
     attr_structs(&g);

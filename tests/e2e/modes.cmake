@@ -81,6 +81,15 @@ foreach(policy ${dsl_policies} ${lab_policies})
                    -P ${E2E}/generated_c.cmake)
   set_tests_properties(e2e.generated_c.${name} PROPERTIES LABELS e2e)
 endforeach()
+# an empty handler (`on tick {}`) reads nothing of its instance: -Wextra
+add_test(NAME e2e.generated_c.empty_handler
+         COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM}
+                 -DPOLICY=${CMAKE_SOURCE_DIR}/tests/golden/check/placement.ipa
+                 -DCC=${CMAKE_C_COMPILER} -DINCLUDE=${CMAKE_SOURCE_DIR}/include
+                 -DSANITIZE=${IPASIM_SANITIZE}
+                 -DDIR=${SCRATCH}/generated/empty_handler
+                 -P ${E2E}/generated_c.cmake)
+set_tests_properties(e2e.generated_c.empty_handler PROPERTIES LABELS e2e)
 
 # Random workloads on random small machines, each library policy in turn:
 # a difference is shrunk to a small reproducer and printed.
