@@ -286,15 +286,6 @@ static char *combine_distance(struct gen *g, const struct xn *x,
     return r;
 }
 
-/* The entity whose plain attribute an X_*FIELD node reads. */
-static int field_entity(int op)
-{
-    return op == X_PFIELD   ? IPA_ENT_PROCESS
-           : op == X_CFIELD ? IPA_ENT_CORE
-           : op == X_DFIELD ? IPA_ENT_DOMAIN
-                            : IPA_ENT_GROUP;
-}
-
 /* OBJ: the entity (of_object) */
 static const char *const psys_c[] = {
     "(int64_t)ipa_thread_id(THREAD(OBJ))",
@@ -691,7 +682,7 @@ static char *expr(struct gen *g, const struct xn *x)
     case X_CFIELD:
     case X_DFIELD:
     case X_GFIELD: {
-        int ent = field_entity(x->op);
+        int ent = ipa_xn_field_entity(x->op);
         return of_object(g, x, "%s(I, OBJ)->%s", entity_accessor[ent],
                          g->field[ent][x->a]);
     }
@@ -788,7 +779,7 @@ static void stmt_assign(struct gen *g, const struct xn *s)
         g_free(v);
         return;
     }
-    int ent = field_entity(lv->op);
+    int ent = ipa_xn_field_entity(lv->op);
     char *o = object(g, lv);
     const char *f = g->field[ent][lv->a];
     /* the value first, then the entity: eval.c's order */
@@ -799,7 +790,8 @@ static void stmt_assign(struct gen *g, const struct xn *s)
     char *lhs = g_strdup_printf("%s(I, o_)->%s", entity_accessor[ent], f);
     char *val = binary(g, s, s->aux, lhs, "v_");
     line(g, "%s = %s;", lhs, val);
-    line(g, "I->epoch++;");
+    if (s->b)
+        line(g, "I->epoch++;");
     if (lv->op == X_PFIELD && g->p->rekey_after[lv->a])
         line(g, "rekey(I, THREAD(o_));");
     g->indent--;

@@ -1079,6 +1079,76 @@ static void find_lazy_cycles(struct program *p)
     g_free(edges);
 }
 
+/* ---- which writes move the epoch (S_ASSIGN's b) ----------------------- */
+
+static bool note_field_read(const struct xn *x, void *arg)
+{
+    struct program *p = arg;
+    if (ipa_xn_field(x->op))
+        p->lazy_reads[ipa_xn_field_entity(x->op)][x->a] = true;
+    return false;
+}
+
+/* A queue read in an order its keys give: what the keys read changes
+ * the value too, through the rekey that follows a write. */
+static void note_queue_order(struct program *p, int state)
+{
+    const struct order *o = p->states[state].order;
+    for (int k = 0; o && k < o->nr_keys; k++)
+        ipa_xn_find(o->keys[k].body, note_field_read, p);
+}
+
+/* Marks what lazy attribute body @x reads. A queue's size, and a sum,
+ * count, min or max over it, are the same in any order; anything else
+ * may see the order (first, a tie in a selection, where a short-cut
+ * `or` stops). Lazy attributes call nothing (the checker). */
+static void note_lazy_reads(struct program *p, const struct xn *x)
+{
+    if (!x)
+        return;
+    if (ipa_xn_field(x->op))
+        p->lazy_reads[ipa_xn_field_entity(x->op)][x->a] = true;
+    if (x->op == SET_STATE)
+        note_queue_order(p, x->a);
+    bool in_any_order = x->op == X_AGG && x->aux != AGG_OR && x->aux != AGG_AND;
+    if (x->op == X_SIZE && x->x->op == SET_STATE) {
+        note_lazy_reads(p, x->x->x);
+        return;
+    }
+    for (int i = 0; i < x->nv; i++) {
+        const struct xn *v = x->v[i];
+        const struct xn *set = v->op == SET_MAP ? v->x : v;
+        if (in_any_order && set->op == SET_STATE) {
+            note_lazy_reads(p, set->x);
+            if (v != set)
+                note_lazy_reads(p, v->y);
+        } else {
+            note_lazy_reads(p, v);
+        }
+    }
+    note_lazy_reads(p, x->x);
+    note_lazy_reads(p, x->y);
+    note_lazy_reads(p, x->z);
+}
+
+static void mark_epoch_write(struct program *p, struct xn *x)
+{
+    if (x->op == S_ASSIGN && ipa_xn_field(x->x->op))
+        x->b = p->lazy_reads[ipa_xn_field_entity(x->x->op)][x->x->a];
+}
+
+/* Lazy caches hold while the epoch stays: a write of a field that no
+ * lazy attribute reads cannot make one stale, so it leaves the epoch
+ * alone (moves and events still move it). */
+static void find_epoch_writes(struct program *p)
+{
+    for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
+        p->lazy_reads[ent] = g_new0(bool, p->nr_plain[ent] + 1);
+    for (int l = 0; l < p->nr_lazies; l++)
+        note_lazy_reads(p, p->lazies[l].body);
+    mark_everywhere(p, mark_epoch_write);
+}
+
 struct program *ipa_program_compile(const char *path,
                                     const struct ipa_check_options *opts,
                                     GError **error)
@@ -1126,6 +1196,7 @@ struct program *ipa_program_compile(const char *path,
     mark_everywhere(p, mark_core_walks);
     find_rekey_fields(p);
     find_lazy_cycles(p);
+    find_epoch_writes(p);
     g_hash_table_destroy(cc.slots);
     for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
         g_free(cc.slot_of[ent]);
@@ -1185,6 +1256,8 @@ void ipa_program_free(struct program *p)
     g_free(p->lazies);
     g_free(p->lazy_ent);
     g_free(p->rekey_after);
+    for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
+        g_free(p->lazy_reads[ent]);
     g_free(p->lazy_index);
     g_free(p->const_values);
     g_free(p->path);

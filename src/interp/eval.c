@@ -823,7 +823,8 @@ static G_GNUC_NO_INLINE void exec_assign(struct inst *in, const struct xn *s)
     int64_t obj = object(in, lv, eval(in, lv->x));
     int64_t *p = slot_addr(in, lv, obj);
     *p = arith(in, s, s->aux, *p, value);
-    in->epoch++;
+    if (s->b)
+        in->epoch++;
     if (lv->op == X_PFIELD && in->p->rekey_after[lv->a])
         rekey(in, thread_of(obj));
 }

@@ -68,7 +68,9 @@ enum xop {
     S_BLOCK,   /* v */
     S_VAR,     /* slot a = x (or zero) */
     S_MOVE,    /* thread x => state a of core y */
-    S_ASSIGN,  /* aux: token; lvalue x (X_LOCAL or an X_*FIELD), value y */
+    S_ASSIGN,  /* aux: token; lvalue x (X_LOCAL or an X_*FIELD), value y;
+                * b: 1 when a lazy attribute may read the field, so the
+                * write moves the epoch (program.lazy_reads) */
     S_IF,      /* x ? y : z */
     S_FOREACH, /* slot a over set x: body y */
     S_BREAK,
@@ -117,6 +119,21 @@ struct xn {
     int nv;
     const struct ipa_node *src; /* where, for faults */
 };
+
+/* Whether @op reads an entity's plain attribute; which entity's. */
+static inline bool ipa_xn_field(int op)
+{
+    return op == X_PFIELD || op == X_CFIELD || op == X_DFIELD ||
+           op == X_GFIELD;
+}
+
+static inline int ipa_xn_field_entity(int op)
+{
+    return op == X_PFIELD   ? IPA_ENT_PROCESS
+           : op == X_CFIELD ? IPA_ENT_CORE
+           : op == X_DFIELD ? IPA_ENT_DOMAIN
+                            : IPA_ENT_GROUP;
+}
 
 /* Whether set @x is one of a core's run queues (a READY or BLOCKED state
  * with a queue; RUNNING is the running thread alone). */
@@ -225,6 +242,10 @@ struct program {
      * keys, so the thread is rekeyed after (all of them when the keys read
      * more than the thread's own fields and fixed attributes) */
     bool *rekey_after;
+    /* [entity][plain slot]: a cached lazy attribute may read it, directly
+     * or through a queue's order; writing any other leaves the caches
+     * valid (S_ASSIGN's b) */
+    bool *lazy_reads[IPA_ENT_COUNT];
 
     int64_t *const_values; /* by CONST index in the model */
     uint64_t step_limit;

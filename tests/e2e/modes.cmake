@@ -32,8 +32,9 @@ endforeach()
 # machines: short_circuit.ipa (or() and and() stop at the value that
 # decides them, and a false or a 0 is a value) and domain_cores.ipa (a
 # domain's `system set<core> cores` agrees with its groups, walked,
-# counted and searched)
-foreach(input short_circuit domain_cores)
+# counted and searched) and lazy_epoch.ipa (a cached lazy attribute is
+# read again after a write of what it reads, or of its queue's order)
+foreach(input short_circuit domain_cores lazy_epoch)
   foreach(run "2socket-smt.xml|db.json" "64core.xml|make.json")
     string(REPLACE "|" ";" run "${run}")
     list(GET run 0 topo)

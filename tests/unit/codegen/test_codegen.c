@@ -149,6 +149,39 @@ static void test_cheap_lazies_not_cached(void **state)
     g_string_free(c, TRUE);
 }
 
+/* Whether the statement after each write @write in @c moves the epoch:
+ * 1 all do, 0 none does, -1 mixed or no such write. */
+static int epoch_after(const char *c, const char *write)
+{
+    int with = 0, without = 0;
+    for (const char *at = strstr(c, write); at; at = strstr(at + 1, write)) {
+        const char *next = at + strlen(write);
+        next += strspn(next, " \n");
+        if (g_str_has_prefix(next, "I->epoch++;"))
+            with++;
+        else
+            without++;
+    }
+    return with && !without ? 1 : without && !with ? 0 : -1;
+}
+
+/* A write moves the epoch (so that cached lazy attributes are computed
+ * again) only when some lazy attribute reads the field: cfs.ipa's lazies
+ * read `up`, not vruntime, accounted, min_vruntime or a domain's wait. */
+static void test_epoch_only_for_lazy_inputs(void **state)
+{
+    (void)state;
+    GError *error = NULL;
+    GString *c = generate(POLICIES "cfs.ipa", NULL, 0, &error);
+    assert_non_null(c);
+    assert_int_equal(epoch_after(c->str, "C(I, o_)->up = v_;"), 1);
+    assert_int_equal(epoch_after(c->str, "->vruntime = add("), 0);
+    assert_int_equal(epoch_after(c->str, "P(I, o_)->accounted = v_;"), 0);
+    assert_int_equal(epoch_after(c->str, "C(I, o_)->min_vruntime = v_;"), 0);
+    assert_int_equal(epoch_after(c->str, "D(I, o_)->wait = "), 0);
+    g_string_free(c, TRUE);
+}
+
 /* place() makes prepare's move with the state as a constant, one case
  * per state, so that the inlined move folds as in a handler. */
 static void test_place_names_its_state(void **state)
@@ -170,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_header),
         cmocka_unit_test(test_cheap_lazies_not_cached),
         cmocka_unit_test(test_place_names_its_state),
+        cmocka_unit_test(test_epoch_only_for_lazy_inputs),
         cmocka_unit_test(test_line_markers),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_deterministic),
