@@ -28,6 +28,7 @@ struct gen {
     const char *unit_walk; /* the outermost queue walk open here, if any */
     char **slot;           /* the current unit's locals, by slot */
     bool *sure;            /* ... that never hold none where they are read */
+    bool *runtime_kept;    /* ... a parameter whose runtime is read once */
     int nr_slots;
     bool returns;          /* the unit returns a value */
     bool target_local;     /* a handler: e.target is read from ev_target_ */
@@ -648,6 +649,19 @@ static char *of_object(struct gen *g, const struct xn *x, const char *fmt,
     return g_string_free(s, FALSE);
 }
 
+/* A kept runtime: read at the first use, the value after. The compiler
+ * folds the flag where the reads are in sequence. */
+static char *kept_runtime(struct gen *g, const struct xn *x)
+{
+    const char *t = g->slot[x->x->a];
+    char *read = of_object(g, x, "%s", psys_c[PS_RUNTIME]);
+    char *r = g_strdup_printf("(has_runtime_%s ? runtime_%s : "
+                              "(has_runtime_%s = true, runtime_%s = %s))",
+                              t, t, t, t, read);
+    g_free(read);
+    return r;
+}
+
 static char *expr(struct gen *g, const struct xn *x)
 {
     char *o, *r;
@@ -686,7 +700,11 @@ static char *expr(struct gen *g, const struct xn *x)
         return of_object(g, x, "%s(I, OBJ)->%s", entity_accessor[ent],
                          g->field[ent][x->a]);
     }
-    case X_PSYS: return of_object(g, x, psys_c[x->a]);
+    case X_PSYS:
+        if (x->a == PS_RUNTIME && x->x->op == X_LOCAL && g->runtime_kept &&
+            g->runtime_kept[x->x->a])
+            return kept_runtime(g, x);
+        return of_object(g, x, psys_c[x->a]);
     case X_PATTR: return of_object(g, x, "trace_attr(I, OBJ, %d)", x->a);
     case X_CSYS: return of_object(g, x, csys_c[x->a]);
     case X_CURRENT:
@@ -1009,6 +1027,46 @@ static void unit_end(struct gen *g)
     g->slot = NULL;
     g_free(g->sure);
     g->sure = NULL;
+    g_free(g->runtime_kept);
+    g->runtime_kept = NULL;
+}
+
+struct runtime_reads {
+    int *reads;     /* [slot] reads of its thread's runtime */
+    bool *assigned; /* [slot] */
+    int nr_params;
+};
+
+static bool count_runtime_read(const struct xn *x, void *arg)
+{
+    struct runtime_reads *rr = arg;
+    if (x->op == X_PSYS && x->a == PS_RUNTIME && x->x->op == X_LOCAL &&
+        x->x->a < rr->nr_params)
+        rr->reads[x->x->a]++;
+    if (x->op == S_ASSIGN && x->x->op == X_LOCAL && x->x->a < rr->nr_params)
+        rr->assigned[x->x->a] = true;
+    return false;
+}
+
+/* A thread's runtime stands still while a callback runs (simulated time
+ * does, and leaving or entering RUNNING accounts at that instant), so a
+ * parameter the unit never assigns has its runtime read once however
+ * often the unit reads it. The interpreter reads it each time: the same
+ * value. */
+static void keep_runtimes(struct gen *g, const struct unit *u, int nr_params)
+{
+    struct runtime_reads rr = {g_new0(int, nr_params + 1),
+                               g_new0(bool, nr_params + 1), nr_params};
+    ipa_xn_find(u->body, count_runtime_read, &rr);
+    g->runtime_kept = g_new0(bool, g->nr_slots + 1);
+    for (int i = 0; i < nr_params; i++) {
+        g->runtime_kept[i] = rr.reads[i] > 1 && !rr.assigned[i];
+        if (g->runtime_kept[i])
+            line(g, "int64_t runtime_%s = 0; bool has_runtime_%s = false;",
+                 g->slot[i], g->slot[i]);
+    }
+    g_free(rr.reads);
+    g_free(rr.assigned);
 }
 
 /* Every slot a local, zeroed as the interpreter's frame; those only ever
@@ -1088,6 +1146,7 @@ static void stmt_unit(struct gen *g, const char *name, const struct unit *u,
         line(g, "const int64_t ev_target_ = ev_target(I);");
 
     declare_locals(g, u, nr_params);
+    keep_runtimes(g, u, nr_params);
     if (u->is_try) {
         line(g, "/* a try function: if a core's lock fails, do nothing */");
         for (int i = 0; i < u->nr_core_params; i++) {

@@ -182,6 +182,24 @@ static void test_epoch_only_for_lazy_inputs(void **state)
     g_string_free(c, TRUE);
 }
 
+/* A parameter's runtime, which stands still while a callback runs, is
+ * read once: cfs.ipa's update_curr(t) reads t.runtime twice, and no other
+ * unit reads a parameter's runtime more than once. */
+static void test_runtime_read_once(void **state)
+{
+    (void)state;
+    GError *error = NULL;
+    GString *c = generate(POLICIES "cfs.ipa", NULL, 0, &error);
+    assert_non_null(c);
+    const char *f = strstr(c->str, "static int64_t fn_update_curr(struct inst "
+                                   "*I, int64_t t_0)\n{");
+    assert_non_null(f);
+    const char *kept = strstr(c->str, "bool has_runtime_");
+    assert_ptr_equal(kept, strstr(f, "bool has_runtime_t_0 = false;"));
+    assert_null(strstr(kept + 1, "bool has_runtime_"));
+    g_string_free(c, TRUE);
+}
+
 /* place() makes prepare's move with the state as a constant, one case
  * per state, so that the inlined move folds as in a handler. */
 static void test_place_names_its_state(void **state)
@@ -204,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_cheap_lazies_not_cached),
         cmocka_unit_test(test_place_names_its_state),
         cmocka_unit_test(test_epoch_only_for_lazy_inputs),
+        cmocka_unit_test(test_runtime_read_once),
         cmocka_unit_test(test_line_markers),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_deterministic),
