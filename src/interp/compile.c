@@ -1079,6 +1079,28 @@ static void find_lazy_cycles(struct program *p)
     g_free(edges);
 }
 
+/* ---- how the interpreter evaluates each node (eval_as) ------------------ */
+
+static void mark_eval_as(struct program *p, struct xn *x)
+{
+    (void)p;
+    x->eval_as = x->op;
+    if (x->op != X_BINARY)
+        return;
+    switch (x->aux) {
+    case IPA_TOK_PLUS: x->eval_as = XE_ADD; break;
+    case IPA_TOK_MINUS: x->eval_as = XE_SUB; break;
+    case IPA_TOK_STAR: x->eval_as = XE_MUL; break;
+    case IPA_TOK_EQ: x->eval_as = XE_EQ; break;
+    case IPA_TOK_NE: x->eval_as = XE_NE; break;
+    case IPA_TOK_LT: x->eval_as = XE_LT; break;
+    case IPA_TOK_LE: x->eval_as = XE_LE; break;
+    case IPA_TOK_GT: x->eval_as = XE_GT; break;
+    case IPA_TOK_GE: x->eval_as = XE_GE; break;
+    default: break;
+    }
+}
+
 /* ---- which writes move the epoch (S_ASSIGN's b) ----------------------- */
 
 static bool note_field_read(const struct xn *x, void *arg)
@@ -1197,6 +1219,7 @@ struct program *ipa_program_compile(const char *path,
     find_rekey_fields(p);
     find_lazy_cycles(p);
     find_epoch_writes(p);
+    mark_everywhere(p, mark_eval_as);
     g_hash_table_destroy(cc.slots);
     for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
         g_free(cc.slot_of[ent]);

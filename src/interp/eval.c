@@ -77,7 +77,7 @@ static int64_t object(struct inst *in, const struct xn *x, int64_t v)
 }
 
 typedef int64_t eval_fn(struct inst *in, const struct xn *x);
-static eval_fn *const node_eval[X_CALL + 1];
+static eval_fn *const node_eval[XE_COUNT];
 
 /* Constants, locals and the event's target are half the nodes: read them
  * without a call. */
@@ -90,7 +90,7 @@ static inline __attribute__((always_inline)) int64_t eval(struct inst *in,
         return x->k;
     if (x->op == X_EV_TARGET)
         return in->ev_target;
-    return node_eval[x->op](in, x);
+    return node_eval[x->eval_as](in, x);
 }
 
 /* ---- sets ------------------------------------------------------------------ */
@@ -545,6 +545,26 @@ static int64_t ev_binary(struct inst *in, const struct xn *x)
     return arith(in, x, x->aux, a, b);
 }
 
+/* The operators that cannot fault, one function each (program.h's XE_*):
+ * left to right too. */
+#define EV_OPERATOR(name, result)                                            \
+    static int64_t name(struct inst *in, const struct xn *x)                 \
+    {                                                                        \
+        int64_t a = eval(in, x->x);                                          \
+        int64_t b = eval(in, x->y);                                          \
+        return result;                                                       \
+    }
+EV_OPERATOR(ev_add, (int64_t)((uint64_t)a + (uint64_t)b))
+EV_OPERATOR(ev_sub, (int64_t)((uint64_t)a - (uint64_t)b))
+EV_OPERATOR(ev_mul, (int64_t)((uint64_t)a * (uint64_t)b))
+EV_OPERATOR(ev_eq, a == b)
+EV_OPERATOR(ev_ne, a != b)
+EV_OPERATOR(ev_lt, a < b)
+EV_OPERATOR(ev_le, a <= b)
+EV_OPERATOR(ev_gt, a > b)
+EV_OPERATOR(ev_ge, a >= b)
+#undef EV_OPERATOR
+
 static int64_t ev_and(struct inst *in, const struct xn *x)
 {
     return eval(in, x->x) && eval(in, x->y);
@@ -647,7 +667,7 @@ static int64_t ev_size(struct inst *in, const struct xn *x)
 }
 
 /* Constants, locals and the target are read by eval() itself. */
-static eval_fn *const node_eval[X_CALL + 1] = {
+static eval_fn *const node_eval[XE_COUNT] = {
     [X_EV_CORE] = ev_ev_core,
     [X_EV_SOURCE] = ev_ev_source,
     [X_NOW] = ev_now,
@@ -674,6 +694,15 @@ static eval_fn *const node_eval[X_CALL + 1] = {
     [X_AGG] = aggregate,
     [X_SELECT] = select_one,
     [X_CALL] = call,
+    [XE_ADD] = ev_add,
+    [XE_SUB] = ev_sub,
+    [XE_MUL] = ev_mul,
+    [XE_EQ] = ev_eq,
+    [XE_NE] = ev_ne,
+    [XE_LT] = ev_lt,
+    [XE_LE] = ev_le,
+    [XE_GT] = ev_gt,
+    [XE_GE] = ev_ge,
 };
 
 /* ---- locks and moves --------------------------------------------------------- */

@@ -79,6 +79,13 @@ enum xop {
     S_EXPR,   /* x */
 };
 
+/* The interpreter's own way to evaluate a binary operator, without a
+ * switch on its token (struct xn's eval_as, eval.c's node_eval): values
+ * after every xop. Division and remainder, which can fault, stay
+ * X_BINARY. */
+enum { XE_ADD = S_EXPR + 1, XE_SUB, XE_MUL, XE_EQ, XE_NE, XE_LT, XE_LE,
+       XE_GT, XE_GE, XE_COUNT };
+
 enum psys { PS_ID, PS_WEIGHT, PS_NICE, PS_RUNTIME, PS_LAST_CORE, PS_TGROUP,
             PS_GROUP_SIZE };
 enum csys { CS_ID, CS_NODE, CS_IDLE, CS_ONLINE, CS_IDLE_SINCE };
@@ -111,6 +118,7 @@ enum within { WITHIN_WAITING, WITHIN_IDLE, WITHIN_COUNT };
 struct xn {
     uint8_t op;   /* enum xop */
     uint8_t type; /* enum ipa_mtype of the value */
+    uint8_t eval_as; /* the interpreter's node function: op, or an XE_* */
     int aux;
     int a, b;
     int64_t k;
