@@ -1128,8 +1128,7 @@ static void note_lazy_reads(struct program *p, const struct xn *x)
 {
     if (!x)
         return;
-    if (ipa_xn_field(x->op))
-        p->lazy_reads[ipa_xn_field_entity(x->op)][x->a] = true;
+    note_field_read(x, p);
     if (x->op == SET_STATE)
         note_queue_order(p, x->a);
     bool in_any_order = x->op == X_AGG && x->aux != AGG_OR && x->aux != AGG_AND;
