@@ -310,6 +310,20 @@ static G_GNUC_NO_INLINE int64_t aggregate(struct inst *in,
             continue;
         }
         struct cursor c;
+        if (arg->op == SET_MAP &&
+            (arg->x->op == SET_CORES || arg->x->op == SET_ATTR)) {
+            /* `sum(cores.load)`: a map over an array, walked in place
+             * without a cursor step per element */
+            set_open(in, arg->x, &c);
+            for (int j = 0; j < c.n; j++) {
+                in->fp[arg->a] = c.arr[j];
+                acc = fold(x->aux, acc, any, eval(in, arg->y));
+                any = true;
+                if (decided(x->aux, acc))
+                    return acc;
+            }
+            continue;
+        }
         set_open(in, arg, &c);
         while (cursor_next(in, &c, &v)) {
             acc = fold(x->aux, acc, any, v);
