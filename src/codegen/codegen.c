@@ -1203,7 +1203,8 @@ static const char prelude[] =
     "    struct domain_attrs *dom;\n"
     "    struct group_attrs *grp;\n"
     "    /* lazy attributes of cores, domains and groups, valid while the\n"
-    "     * epoch (bumped by every event, move and write) stays */\n"
+    "     * epoch (bumped by every event, move and write of what a lazy\n"
+    "     * attribute reads) stays */\n"
     "    struct lazy_cache *lazy[4];\n"
     "    uint64_t epoch;\n"
     "    int depth;\n"
@@ -1406,7 +1407,8 @@ static void attr_structs(struct gen *g)
 {
     line(g, "/* A lazy attribute's value, valid while the instance's epoch "
             "(bumped by");
-    line(g, " * every event, move and attribute write) stays. */");
+    line(g, " * every event, move and write of what a lazy attribute reads) "
+            "stays. */");
     line(g, "struct lazy_cache {");
     line(g, "    int64_t value;");
     line(g, "    uint64_t epoch;");

@@ -37,8 +37,10 @@ struct inst {
     struct ipa_dsl_span *grp_sets;
 
     /* Lazy attributes of cores, domains and groups, cached while nothing
-     * changes: `epoch` moves at every event, move and attribute write,
-     * so a cached value is never stale. [entity][lazy index] */
+     * changes: `epoch` moves at every event and move, and at every write
+     * of a field some lazy attribute may read (compile.c's
+     * find_epoch_writes), so a cached value is never stale.
+     * [entity][lazy index] */
     struct lazy_cache {
         int64_t value;
         uint64_t epoch;
