@@ -794,7 +794,39 @@ static void rekey(struct inst *in, struct ipa_thread *t)
 
 enum flow { F_NEXT, F_BREAK, F_CONTINUE, F_RETURN };
 
-static enum flow exec(struct inst *in, const struct xn *s);
+static void exec_move(struct inst *in, const struct xn *s);
+static void exec_assign(struct inst *in, const struct xn *s);
+static enum flow exec_compound(struct inst *in, const struct xn *s);
+
+/* The statements that always go on to the next, run where exec() is
+ * inlined (a block's loop, an if's branch) without a call: most
+ * statements are these. */
+static inline __attribute__((always_inline)) bool exec_simple(struct inst *in,
+                                                             const struct xn *s)
+{
+    switch (s->op) {
+    case S_VAR:
+        in->fp[s->a] = s->x ? eval(in, s->x) : 0;
+        return true;
+    case S_MOVE:
+        exec_move(in, s);
+        return true;
+    case S_ASSIGN:
+        exec_assign(in, s);
+        return true;
+    case S_EXPR:
+        eval(in, s->x);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static inline __attribute__((always_inline)) enum flow
+exec(struct inst *in, const struct xn *s)
+{
+    return exec_simple(in, s) ? F_NEXT : exec_compound(in, s);
+}
 
 /* Runs a foreach body for one element; false to leave the loop. */
 static bool loop_body(struct inst *in, const struct xn *s, int64_t v,
@@ -887,42 +919,16 @@ static G_GNUC_NO_INLINE void exec_move(struct inst *in, const struct xn *s)
     ipa_interp_move(in, thread_of(t), core, s->a, s->src);
 }
 
-/* The statements' bodies are calls of their own, so that exec, entered
- * for every statement, saves few registers. Not a step: without loops a
- * handler is finite, so loop iterations and selection candidates bound
- * it, and counting every statement cost the interpreter 4% of its time. */
-/* The statements that always go on to the next: a block runs them
- * without a call of exec() each (most of its statements are these). */
-static inline __attribute__((always_inline)) bool exec_simple(struct inst *in,
-                                                             const struct xn *s)
+/* The other statements. Their bodies are calls of their own, so that
+ * this, entered for most statements, saves few registers. Not a step:
+ * without loops a handler is finite, so loop iterations and selection
+ * candidates bound it, and counting every statement cost the interpreter
+ * 4% of its time. */
+static enum flow exec_compound(struct inst *in, const struct xn *s)
 {
-    switch (s->op) {
-    case S_VAR:
-        in->fp[s->a] = s->x ? eval(in, s->x) : 0;
-        return true;
-    case S_MOVE:
-        exec_move(in, s);
-        return true;
-    case S_ASSIGN:
-        exec_assign(in, s);
-        return true;
-    case S_EXPR:
-        eval(in, s->x);
-        return true;
-    default:
-        return false;
-    }
-}
-
-static enum flow exec(struct inst *in, const struct xn *s)
-{
-    if (exec_simple(in, s))
-        return F_NEXT;
     switch (s->op) {
     case S_BLOCK:
         for (int i = 0; i < s->nv; i++) {
-            if (exec_simple(in, s->v[i]))
-                continue;
             enum flow f = exec(in, s->v[i]);
             if (f != F_NEXT)
                 return f;
@@ -965,7 +971,8 @@ int64_t ipa_interp_run(struct inst *in, const struct unit *u,
                          "attribute that reads itself?)");
     int64_t *saved = in->fp;
     in->fp = in->stack + base;
-    /* most units are attributes and keys of a slot or two: no libc call */
+    /* most units are attributes and keys of a slot or two: no libc call
+     * (src/interp/CMakeLists.txt keeps GCC from making these loops one) */
     for (int i = 0; i < nr_args; i++)
         in->fp[i] = args[i];
     for (int i = nr_args; i < u->nr_slots; i++)
