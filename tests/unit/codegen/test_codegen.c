@@ -195,6 +195,7 @@ static void test_runtime_read_once(void **state)
                                    "*I, int64_t t_0)\n{");
     assert_non_null(f);
     const char *kept = strstr(c->str, "bool has_runtime_");
+    assert_non_null(kept);
     assert_ptr_equal(kept, strstr(f, "bool has_runtime_t_0 = false;"));
     assert_null(strstr(kept + 1, "bool has_runtime_"));
     g_string_free(c, TRUE);
