@@ -74,6 +74,8 @@
  *   core's domains, which differs from the runtime's levels on some
  *   partitions (same_level(), alone_first()).
  */
+#include <stddef.h>
+
 #include <ipasim/runtime.h>
 
 #define NICE_0_LOAD 1024
@@ -101,13 +103,13 @@ struct cfs_domain {
 enum { READY_Q };
 enum { LOAD_SUM }; /* the ipa_rq_sum slot of queue loads */
 
-static int cmp_vruntime(const struct ipa_thread *a, const struct ipa_thread *b,
-                        void *arg);
-
 static const struct ipa_rq_desc cfs_rqs[] = {
     [READY_Q] = {.name = "ready",
                  .state = IPA_STATE_READY,
-                 .cmp = cmp_vruntime,
+                 /* lowest vruntime first, ties in order of arrival:
+                  * compared by the runtime, without a call per step */
+                 .nr_keys = 1,
+                 .key_offset = offsetof(struct cfs_thread, vruntime),
                  .shared = true},
 };
 
@@ -124,16 +126,6 @@ static struct cfs_core *core_of(struct ipa_rt *rt, int core)
 static struct ipa_rq *ready(struct ipa_rt *rt, int core)
 {
     return ipa_core_rq(rt, core, READY_Q);
-}
-
-/* Lowest vruntime first; equal ones in order of arrival (the runtime
- * keeps ties FIFO). */
-static int cmp_vruntime(const struct ipa_thread *a, const struct ipa_thread *b,
-                        void *arg)
-{
-    (void)arg;
-    int64_t va = data_of(a)->vruntime, vb = data_of(b)->vruntime;
-    return (va > vb) - (va < vb);
 }
 
 /* @core if it is one of this policy's cores, else -1: a waker or parent

@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever the ops table or a runtime call changes incompatibly. */
-#define IPA_RUNTIME_ABI 4
+#define IPA_RUNTIME_ABI 5
 
 /*
  * Thread states, as in Ipanema. Legal moves (anything else is a policy
@@ -88,6 +88,18 @@ struct ipa_rq_desc {
     ipa_cmp_fn cmp;
     void *cmp_arg;
     bool shared; /* other cores may look into it (and steal under trylock) */
+    /*
+     * Or, instead of cmp, an order by keys: @nr_keys int64_t in the
+     * thread's data from byte @key_offset, compared in turn, each lowest
+     * first unless bit k of @highest is set; ties FIFO. The runtime
+     * compares them itself and keeps the first in the queue, so inserting
+     * into a long queue neither calls the policy nor reads the threads it
+     * passes. As with cmp, call ipa_rq_reorder() after changing the keys
+     * of a queued thread.
+     */
+    int nr_keys;
+    size_t key_offset;
+    unsigned highest;
 };
 
 /* The thread an event is about; @core: see each callback. */

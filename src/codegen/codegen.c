@@ -1596,23 +1596,6 @@ static void orders(struct gen *g)
         line(g, "    return changed;");
         line(g, "}");
         line(g, "%s", "");
-        line(g, "static int cmp_%s(const struct ipa_thread *a, const struct "
-                "ipa_thread *b,", st);
-        line(g, "                  void *arg)");
-        line(g, "{");
-        line(g, "    (void)arg;");
-        line(g, "    const struct thread_attrs *ta = ipa_thread_data(a), *tb "
-                "= ipa_thread_data(b);");
-        for (int k = 0; k < o->nr_keys; k++) {
-            line(g, "    if (ta->order_key_[%d] != tb->order_key_[%d])", k, k);
-            line(g, "        return ta->order_key_[%d] %s tb->order_key_[%d] "
-                    "? -1 : 1; /* %s */",
-                 k, o->highest[k] ? ">" : "<", k,
-                 o->highest[k] ? "highest" : "lowest");
-        }
-        line(g, "    return 0;");
-        line(g, "}");
-        line(g, "%s", "");
     }
 }
 
@@ -1697,14 +1680,20 @@ static void state_table(struct gen *g)
         const struct ipa_rq_desc *d = &p->rq_descs[s->rq];
         GString *n = g_string_new(NULL);
         c_string(n, d->name);
-        char *cmp = s->order && s->rq >= 0
-                        ? g_strdup_printf("cmp_%s", s->name)
-                        : g_strdup("NULL");
-        line(g, "    [%d] = {%s, %s, %s, NULL, %s},", s->rq, n->str,
+        /* ordered by its cached keys, which the runtime compares */
+        char *keys = s->order
+                         ? g_strdup_printf(
+                               ", .nr_keys = %d, .key_offset = offsetof("
+                               "struct thread_attrs, order_key_), "
+                               ".highest = 0x%xu",
+                               d->nr_keys, d->highest)
+                         : g_strdup("");
+        line(g, "    [%d] = {.name = %s, .state = %s, .shared = %s%s},", s->rq,
+             n->str,
              d->state == IPA_STATE_READY ? "IPA_STATE_READY"
                                          : "IPA_STATE_BLOCKED",
-             cmp, d->shared ? "true" : "false");
-        g_free(cmp);
+             d->shared ? "true" : "false", keys);
+        g_free(keys);
         g_string_free(n, TRUE);
     }
     if (!p->nr_rqs)

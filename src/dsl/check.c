@@ -2064,6 +2064,10 @@ static void check_state_orders(struct checker *ck)
     for (unsigned i = 0; i < ck->states->len; i++) {
         const struct ipa_node *order =
             g_array_index(ck->states, struct state, i).node->b;
+        /* the runtime keeps a queue's order in a bit per criterion */
+        if (order && ipa_node_count(order) > IPA_MAX_CRITERIA)
+            err(ck, order->span, "at most %d order criteria",
+                IPA_MAX_CRITERIA);
         for (unsigned j = 0; order && j < ipa_node_count(order); j++) {
             const struct ipa_node *key = ipa_node_at(order, j)->a;
             struct ctx cx = {.event = -1, .entity = -1, .nr_elem = 1};

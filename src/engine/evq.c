@@ -47,12 +47,15 @@ static void sift_up(struct ipa_evq *q, int i, struct ipa_evq_slot slot)
 }
 
 /* The least of the four children from @first, all present: a fixed
- * tournament, so the compares do not depend on one another's branches. */
+ * tournament whose outcomes are added to indices, not branched on. Which
+ * child is least is a coin toss for the branch predictor, and a
+ * mispredicted branch costs more than the compares themselves. */
 static inline int least_of_four(const struct ipa_evq_slot *h, int first)
 {
-    int a = key(&h[first + 1]) < key(&h[first]) ? first + 1 : first;
-    int b = key(&h[first + 3]) < key(&h[first + 2]) ? first + 3 : first + 2;
-    return key(&h[b]) < key(&h[a]) ? b : a;
+    int a = first + (key(&h[first + 1]) < key(&h[first]));
+    int b = first + 2 + (key(&h[first + 3]) < key(&h[first + 2]));
+    int b_less = key(&h[b]) < key(&h[a]);
+    return a + ((b - a) & -b_less);
 }
 
 static void sift_down(struct ipa_evq *q, int i, struct ipa_evq_slot slot)

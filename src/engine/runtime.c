@@ -26,15 +26,51 @@ const char *ipa_state_name(enum ipa_state state)
 
 /* ---- run queues ---------------------------------------------------------- */
 
-static int rq_cmp(const struct ipa_rb_node *a, const struct ipa_rb_node *b,
+static struct ipa_thread *node_thread(const struct ipa_rb_node *n)
+{
+    return n ? IPA_CONTAINER_OF(n, struct ipa_thread, rb) : NULL;
+}
+
+/* A keyed queue's keys in @t's data (ipa_rq_desc.nr_keys). */
+static const int64_t *keys_of(const struct ipa_rq *rq,
+                              const struct ipa_thread *t)
+{
+    return (const int64_t *)(const void *)((const char *)t->pub.data +
+                                           rq->desc->key_offset);
+}
+
+/* The order among threads of equal first keys: the policy's cmp, or the
+ * keys after the first. */
+static int rq_tie(const struct ipa_rb_node *a, const struct ipa_rb_node *b,
                   void *arg)
 {
     const struct ipa_rq *rq = arg;
-    if (!rq->desc->cmp)
-        return 0;
-    return rq->desc->cmp(IPA_CONTAINER_OF(a, struct ipa_thread, rb),
-                         IPA_CONTAINER_OF(b, struct ipa_thread, rb),
-                         rq->desc->cmp_arg);
+    const struct ipa_rq_desc *d = rq->desc;
+    const struct ipa_thread *ta = node_thread(a), *tb = node_thread(b);
+    if (d->cmp)
+        return d->cmp(ta, tb, d->cmp_arg);
+    const int64_t *ka = keys_of(rq, ta), *kb = keys_of(rq, tb);
+    for (int k = 1; k < d->nr_keys; k++)
+        if (ka[k] != kb[k])
+            return (ka[k] < kb[k]) != ((d->highest >> k & 1) != 0) ? -1 : 1;
+    return 0;
+}
+
+/* Where @t goes in @rq: its first key as the tree compares keys, lowest
+ * first (~k reverses int64_t without overflow, for a highest-first key);
+ * 0 for a queue ordered by cmp alone, whose threads then tie on it. */
+static void insert(struct ipa_rq *rq, struct ipa_thread *t)
+{
+    const struct ipa_rq_desc *d = rq->desc;
+    int64_t key = 0;
+    if (d->nr_keys) {
+        key = keys_of(rq, t)[0];
+        if (d->highest & 1)
+            key = ~key;
+    }
+    t->rb.key = key;
+    ipa_rb_insert(&rq->tree, &t->rb,
+                  d->cmp || d->nr_keys > 1 ? rq_tie : NULL, rq);
 }
 
 void ipa_rq_init(struct ipa_rq *rq, const struct ipa_rq_desc *desc, int core)
@@ -70,7 +106,7 @@ static void queue_emptied(struct ipa_rt *rt, const struct ipa_rq *rq)
 
 void ipa_rq_insert(struct ipa_rq *rq, struct ipa_thread *t)
 {
-    ipa_rb_insert(&rq->tree, &t->rb, rq_cmp, rq);
+    insert(rq, t);
     t->pub.rq = rq;
     if (rq->tree.count == 1 && counts_as_waiting(rq))
         ipa_cpuset_set(t->rt->waiting_set, rq->core);
@@ -86,11 +122,6 @@ void ipa_rq_remove(struct ipa_rq *rq, struct ipa_thread *t)
         queue_emptied(t->rt, rq);
     if (rq->classes)
         ipa_sums_count(rq, t, -1);
-}
-
-static struct ipa_thread *node_thread(struct ipa_rb_node *n)
-{
-    return n ? IPA_CONTAINER_OF(n, struct ipa_thread, rb) : NULL;
 }
 
 struct ipa_thread *ipa_rq_first(const struct ipa_rq *rq)
@@ -135,7 +166,7 @@ void ipa_rq_reorder(struct ipa_rq *rq, struct ipa_thread *t)
         return;
     /* the thread stays in the queue: its counts and sums stand */
     ipa_rb_remove(&rq->tree, &t->rb);
-    ipa_rb_insert(&rq->tree, &t->rb, rq_cmp, rq);
+    insert(rq, t);
 }
 
 struct ipa_rq *ipa_core_rq(struct ipa_rt *rt, int core, int index)

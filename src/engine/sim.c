@@ -75,6 +75,35 @@ void ipa_sim_add_observer(struct ipa_sim *sim,
     sim->observers[sim->nr_observers++] = observer;
 }
 
+static bool check_rq_desc(const char *name, const struct ipa_policy_ops *ops,
+                          const struct ipa_rq_desc *d, GError **error)
+{
+    const char *rq = d->name ? d->name : "?";
+    if (d->state != IPA_STATE_READY && d->state != IPA_STATE_BLOCKED) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                    "policy '%s': run queue '%s' must hold READY or BLOCKED "
+                    "threads",
+                    name, rq);
+        return false;
+    }
+    if (!d->nr_keys)
+        return true;
+    /* the keys are read in place: whole, aligned int64_t of the data */
+    size_t room = ops->thread_data_size / sizeof(int64_t);
+    if (d->nr_keys < 0 || d->nr_keys > (int)sizeof d->highest * 8 || d->cmp ||
+        d->key_offset % sizeof(int64_t) ||
+        d->key_offset / sizeof(int64_t) > room ||
+        (size_t)d->nr_keys > room - d->key_offset / sizeof(int64_t)) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                    "policy '%s': run queue '%s' has bad keys (%d at byte "
+                    "%zu of %zu bytes of thread data%s)",
+                    name, rq, d->nr_keys, d->key_offset,
+                    ops->thread_data_size, d->cmp ? ", and a cmp" : "");
+        return false;
+    }
+    return true;
+}
+
 static bool check_ops(const char *name, const struct ipa_policy_ops *ops,
                       GError **error)
 {
@@ -113,14 +142,8 @@ static bool check_ops(const char *name, const struct ipa_policy_ops *ops,
             return false;
         }
         for (int i = 0; i < counts[k]; i++)
-            if (descs[k][i].state != IPA_STATE_READY &&
-                descs[k][i].state != IPA_STATE_BLOCKED) {
-                g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
-                            "policy '%s': run queue '%s' must hold READY or "
-                            "BLOCKED threads",
-                            name, descs[k][i].name ? descs[k][i].name : "?");
+            if (!check_rq_desc(name, ops, &descs[k][i], error))
                 return false;
-            }
     }
     return true;
 }

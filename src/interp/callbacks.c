@@ -386,13 +386,6 @@ bool ipa_interp_load(const char *path, const struct ipa_interp_options *opts,
         (size_t)(p->nr_plain[IPA_ENT_PROCESS] + p->max_keys + 1);
     o->core_data_size = sizeof(int64_t) * (size_t)p->nr_plain[IPA_ENT_CORE];
     o->policy_data_size = sizeof(struct inst *);
-    for (int i = 0; i < p->nr_states; i++) {
-        struct order *ord = p->states[i].order;
-        if (ord && p->states[i].rq >= 0) {
-            p->rq_descs[p->states[i].rq].cmp = ipa_interp_order_cmp;
-            p->rq_descs[p->states[i].rq].cmp_arg = ord;
-        }
-    }
     o->core_rqs = p->rq_descs;
     o->nr_core_rqs = p->nr_rqs;
     o->init = init;
@@ -417,21 +410,6 @@ bool ipa_interp_load(const char *path, const struct ipa_interp_options *opts,
     *ops = o;
     *ctx = p;
     return true;
-}
-
-int ipa_interp_order_cmp(const struct ipa_thread *a, const struct ipa_thread *b,
-                         void *arg)
-{
-    const struct order *o = arg;
-    int base = o->prog->nr_plain[IPA_ENT_PROCESS];
-    const int64_t *ka = (const int64_t *)ipa_thread_data(a) + base;
-    const int64_t *kb = (const int64_t *)ipa_thread_data(b) + base;
-    for (int k = 0; k < o->nr_keys; k++) {
-        if (ka[k] == kb[k])
-            continue;
-        return (ka[k] < kb[k]) != o->highest[k] ? -1 : 1;
-    }
-    return 0;
 }
 
 void ipa_interp_free(void *ctx)

@@ -586,6 +586,11 @@ static void lay_out(struct cc *cc)
         o->keys = g_new0(struct unit, o->nr_keys);
         o->highest = g_new0(bool, o->nr_keys);
         st->order = o;
+        /* the queue is keyed by the thread's cached keys, after its plain
+         * attributes (thread_data_size), which the runtime compares */
+        d->nr_keys = o->nr_keys;
+        d->key_offset =
+            sizeof(int64_t) * (size_t)p->nr_plain[IPA_ENT_PROCESS];
         if (o->nr_keys > p->max_keys)
             p->max_keys = o->nr_keys;
     }
@@ -620,6 +625,8 @@ static void compile_attrs(struct cc *cc)
             o->keys[k].nr_params = 1;
             unit_end(cc, &o->keys[k], compile_expr(cc, crit->a), crit->a);
             o->highest[k] = crit->op == IPA_TOK_HIGHEST;
+            p->rq_descs[p->states[i].rq].highest |= (unsigned)o->highest[k]
+                                                    << k;
         }
     }
 }

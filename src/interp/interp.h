@@ -37,8 +37,4 @@ bool ipa_interp_load(const char *path, const struct ipa_interp_options *opts,
                      GError **error);
 void ipa_interp_free(void *ctx);
 
-/* The run-queue order of a state with `order = {...}`. */
-int ipa_interp_order_cmp(const struct ipa_thread *a, const struct ipa_thread *b,
-                         void *arg);
-
 #endif

@@ -50,6 +50,15 @@ static void rotate_right(struct ipa_rb_tree *tree, struct ipa_rb_node *x)
     x->parent = y;
 }
 
+/* The tree's order: keys, then @cmp among equal keys. */
+static inline int order(const struct ipa_rb_node *a, const struct ipa_rb_node *b,
+                        ipa_rb_cmp_fn cmp, void *arg)
+{
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return cmp ? cmp(a, b, arg) : 0;
+}
+
 void ipa_rb_init(struct ipa_rb_tree *tree)
 {
     tree->root = tree->first = tree->last = NULL;
@@ -67,18 +76,18 @@ void ipa_rb_insert(struct ipa_rb_tree *tree, struct ipa_rb_node *node,
      * without the descent: a FIFO queue, or a woken thread going first,
      * touches no node on the way (each is in another thread, a cache miss
      * with many threads). */
-    if (tree->last && cmp(node, tree->last, arg) >= 0) {
+    if (tree->last && order(node, tree->last, cmp, arg) >= 0) {
         parent = tree->last;
         link = &parent->right;
         leftmost = false;
-    } else if (tree->first && cmp(node, tree->first, arg) < 0) {
+    } else if (tree->first && order(node, tree->first, cmp, arg) < 0) {
         parent = tree->first;
         link = &parent->left;
         rightmost = false;
     }
     while (*link) {
         parent = *link;
-        if (cmp(node, parent, arg) >= 0) {
+        if (order(node, parent, cmp, arg) >= 0) {
             link = &parent->right;
             leftmost = false;
         } else {
@@ -307,7 +316,7 @@ static int check_subtree(const struct ipa_rb_node *n,
     lh = check_subtree(n->left, n, depth + 1, w);
     if (lh < 0)
         return -1;
-    if (w->prev && w->cmp(w->prev, n, w->arg) > 0)
+    if (w->prev && order(w->prev, n, w->cmp, w->arg) > 0)
         return -1;
     if (!w->first)
         w->first = n;

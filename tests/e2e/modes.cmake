@@ -33,8 +33,10 @@ endforeach()
 # decides them, and a false or a 0 is a value) and domain_cores.ipa (a
 # domain's `system set<core> cores` agrees with its groups, walked,
 # counted and searched) and lazy_epoch.ipa (a cached lazy attribute is
-# read again after a write of what it reads, or of its queue's order)
-foreach(input short_circuit domain_cores lazy_epoch)
+# read again after a write of what it reads, or of its queue's order) and
+# queue_order.ipa (a queue keyed highest and lowest first, whose keys
+# change while queued, elects in its order)
+foreach(input short_circuit domain_cores lazy_epoch queue_order)
   foreach(run "2socket-smt.xml|db.json" "64core.xml|make.json")
     string(REPLACE "|" ";" run "${run}")
     list(GET run 0 topo)

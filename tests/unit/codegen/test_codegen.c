@@ -44,6 +44,24 @@ static void test_header(void **state)
     g_string_free(c, TRUE);
 }
 
+/* An ordered queue is declared by its cached keys, which the runtime
+ * compares itself: no comparison function is generated. */
+static void test_queues_keyed(void **state)
+{
+    (void)state;
+    GError *error = NULL;
+    GString *c = generate(POLICIES "cfs.ipa", NULL, 0, &error);
+    assert_non_null(c);
+    assert_non_null(strstr(c->str, "[0] = {.name = \"ready\", .state = "
+                                   "IPA_STATE_READY, .shared = true, "
+                                   ".nr_keys = 1, .key_offset = offsetof("
+                                   "struct thread_attrs, order_key_), "
+                                   ".highest = 0x0u},"));
+    assert_null(strstr(c->str, "cmp_ready"));
+    assert_null(strstr(c->str, ".cmp"));
+    g_string_free(c, TRUE);
+}
+
 /* Each statement is preceded by a #line marker naming its .ipa line,
  * and the generated lines are named again after each unit. */
 static void test_line_markers(void **state)
@@ -225,6 +243,7 @@ int main(void)
         cmocka_unit_test(test_epoch_only_for_lazy_inputs),
         cmocka_unit_test(test_runtime_read_once),
         cmocka_unit_test(test_line_markers),
+        cmocka_unit_test(test_queues_keyed),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_depth_counted_only_for_cycles),

@@ -263,6 +263,49 @@ static const struct ipa_policy_ops global_ops = {
     .schedule = g_schedule,
 };
 
+/* The same policy with a queue the runtime orders by keys in the
+ * thread's data: after an unused word, "prio" lowest first, then "rank"
+ * highest first; ties FIFO. */
+static int rank_attr;
+
+static const struct ipa_rq_desc keyed_rqs[] = {
+    {.name = "ready",
+     .state = IPA_STATE_READY,
+     .nr_keys = 2,
+     .key_offset = sizeof(int64_t),
+     .highest = 2},
+};
+
+static int k_init(struct ipa_rt *rt)
+{
+    rank_attr = ipa_attr_id(rt, "rank");
+    return t_init(rt);
+}
+
+static int k_prepare(struct ipa_rt *rt, struct ipa_process_event *e)
+{
+    int64_t *keys = ipa_thread_data(e->target);
+    keys[1] = ipa_thread_attr(e->target, prio_attr, 0);
+    keys[2] = ipa_thread_attr(e->target, rank_attr, 0);
+    return t_prepare(rt, e);
+}
+
+static const struct ipa_policy_ops keyed_ops = {
+    .abi = IPA_RUNTIME_ABI,
+    .name = "keyed",
+    .thread_data_size = 3 * sizeof(int64_t),
+    .core_rqs = keyed_rqs,
+    .nr_core_rqs = 1,
+    .init = k_init,
+    .new_prepare = k_prepare,
+    .new_place = t_place,
+    .unblock_prepare = k_prepare,
+    .unblock_place = t_place,
+    .block = t_block,
+    .terminate = t_terminate,
+    .schedule = t_schedule,
+};
+
 static const struct ipa_policy_ops *ops_under_test = &test_ops;
 
 /* ---- fixture -------------------------------------------------------------- */
@@ -450,6 +493,74 @@ static void test_order_criterion(void **state)
     assert_int_equal(thread(&r, 3).end_ns, 3000000);
     assert_int_equal(thread(&r, 2).end_ns, 4000000);
     finish(&r);
+}
+
+static void test_order_by_keys(void **state)
+{
+    (void)state;
+    struct run r;
+    ops_under_test = &keyed_ops;
+    /* a runs at once; then prio lowest first, rank highest first among
+     * equal prios, FIFO among equal both: b, d, c, e, f */
+    start(&r, "pack:1 core:1 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":["
+          "{\"name\":\"a\",\"attrs\":{\"prio\":5},\"ops\":[{\"run\":\"1ms\"}]},"
+          "{\"name\":\"b\",\"attrs\":{\"prio\":-1},\"ops\":[{\"run\":\"1ms\"}]},"
+          "{\"name\":\"c\",\"attrs\":{\"prio\":5,\"rank\":9},\"ops\":[{\"run\":\"1ms\"}]},"
+          "{\"name\":\"d\",\"attrs\":{\"prio\":3},\"ops\":[{\"run\":\"1ms\"}]},"
+          "{\"name\":\"e\",\"attrs\":{\"prio\":5,\"rank\":9},\"ops\":[{\"run\":\"1ms\"}]},"
+          "{\"name\":\"f\",\"attrs\":{\"prio\":5,\"rank\":-4},\"ops\":[{\"run\":\"1ms\"}]}"
+          "]}",
+          20000000);
+    static const int order[] = {0, 1, 3, 2, 4, 5};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(thread(&r, order[i]).end_ns, (i + 1) * 1000000);
+    finish(&r);
+}
+
+/* Keys the runtime cannot read safely are refused when the policy is
+ * added, naming the queue. */
+static void test_bad_keys_refused(void **state)
+{
+    (void)state;
+    struct ipa_rq_desc bad = keyed_rqs[0];
+    struct ipa_policy_ops ops = keyed_ops;
+    ops.core_rqs = &bad;
+    struct ipa_topo *topo = NULL;
+    struct ipa_trace *trace = NULL;
+    GError *error = NULL;
+    const char *json = "{\"ipasim_trace\":1,\"threads\":[{\"name\":\"a\","
+                       "\"ops\":[{\"run\":\"1ms\"}]}]}";
+    assert_true(ipa_topo_load("pack:1 core:1 pu:1", &topo, &error));
+    assert_true(ipa_trace_parse_json("t.json", json, strlen(json), &trace,
+                                     &error));
+    struct ipa_sim_config config;
+    ipa_sim_config_defaults(&config);
+    for (int k = 0; k < 4; k++) {
+        bad = keyed_rqs[0];
+        if (k == 0)
+            bad.key_offset = 2 * sizeof(int64_t); /* past the data */
+        else if (k == 1)
+            bad.key_offset = 4; /* not aligned */
+        else if (k == 2)
+            bad.cmp = by_prio; /* both orders */
+        else
+            bad.nr_keys = -1;
+        struct ipa_sim *sim = ipa_sim_new(topo, trace, &config);
+        assert_false(ipa_sim_add_partition(sim, "test", &ops, NULL, NULL, 0,
+                                           &error));
+        assert_non_null(strstr(error->message, "run queue 'ready' has bad keys"));
+        g_clear_error(&error);
+        ipa_sim_free(sim);
+    }
+    /* the table as declared is accepted */
+    bad = keyed_rqs[0];
+    struct ipa_sim *sim = ipa_sim_new(topo, trace, &config);
+    assert_true(ipa_sim_add_partition(sim, "test", &ops, NULL, NULL, 0,
+                                      &error));
+    ipa_sim_free(sim);
+    ipa_trace_free(trace);
+    ipa_topo_free(topo);
 }
 
 static void test_round_robin_ticks(void **state)
@@ -774,6 +885,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_affinity_is_not_a_violation,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_order_criterion, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_order_by_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_keys_refused, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_round_robin_ticks, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_sleep_and_channels, setup,

@@ -1,7 +1,9 @@
 /*
  * test_rbtree.c - the intrusive red-black tree against a sorted reference
  * array: order (FIFO among equal keys), cached ends, count, neighbours, and
- * the red-black rules via ipa_rb_check.
+ * the red-black rules via ipa_rb_check. Most tests order by the compare
+ * function alone (every node key 0); test_node_keys_first orders by node
+ * keys, then the compare function among equal ones.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
@@ -155,7 +158,7 @@ static void build_small(struct ipa_rb_tree *t, struct ref *r, struct item *it,
 static void test_remove_first_last_middle(void **state)
 {
     struct ipa_rb_tree t;
-    struct item it[13];
+    struct item it[13] = {0};
     struct item *v[13];
     struct ref r = {v, 0};
     (void)state;
@@ -197,7 +200,7 @@ static void test_remove_first_last_middle(void **state)
 static void test_next_prev_ends(void **state)
 {
     struct ipa_rb_tree t;
-    struct item it[7];
+    struct item it[7] = {0};
     struct item *v[7];
     struct ref r = {v, 0};
     (void)state;
@@ -214,7 +217,7 @@ static void test_next_prev_ends(void **state)
 static void test_equal_keys_fifo(void **state)
 {
     struct ipa_rb_tree t;
-    struct item it[64];
+    struct item it[64] = {0};
     struct item *v[64];
     struct ref r = {v, 0};
     (void)state;
@@ -282,7 +285,7 @@ static void test_monotonic_inserts_balanced(void **state)
 static void test_check_detects_corruption(void **state)
 {
     struct ipa_rb_tree t;
-    struct item it[15];
+    struct item it[15] = {0};
     struct item *v[15];
     struct ref r = {v, 0};
     struct ipa_rb_node *leaf;
@@ -313,6 +316,68 @@ static void test_check_detects_corruption(void **state)
 
     leaf->parent = t.root == leaf->parent ? NULL : t.root; /* bad parent */
     assert_false(ipa_rb_check(&t, cmp_key, NULL));
+}
+
+/* Stable order of the reference for node keys: node key, then item key,
+ * then insertion (the index), as the tree must give. */
+static int by_node_then_item(const void *pa, const void *pb)
+{
+    const struct item *a = *(const struct item *const *)pa;
+    const struct item *b = *(const struct item *const *)pb;
+    if (a->node.key != b->node.key)
+        return a->node.key < b->node.key ? -1 : 1;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* Node keys order first, including negative and extreme ones; the compare
+ * function only among equal node keys; with no compare function, equal
+ * node keys keep insertion order. */
+static void test_node_keys_first(void **state)
+{
+    enum { N = 2000 };
+    static const int64_t keys[] = {INT64_MIN, -7, 0, 3, INT64_MAX};
+    struct item *it = g_new0(struct item, N);
+    struct item **want = g_new(struct item *, N);
+    GRand *rnd = g_rand_new_with_seed(77);
+    (void)state;
+
+    for (int with_cmp = 0; with_cmp < 2; with_cmp++) {
+        struct ipa_rb_tree t;
+        ipa_rb_init(&t);
+        for (int i = 0; i < N; i++) {
+            it[i].node.key = keys[g_rand_int_range(rnd, 0, 5)];
+            /* without a compare function, item keys must not matter */
+            it[i].key = with_cmp ? g_rand_int_range(rnd, 0, 4) : 0;
+            want[i] = &it[i];
+            ipa_rb_insert(&t, &it[i].node, with_cmp ? cmp_key : NULL, NULL);
+        }
+        /* the reference: insertion order is the index order */
+        qsort(want, N, sizeof *want, by_node_then_item);
+        assert_true(ipa_rb_check(&t, with_cmp ? cmp_key : NULL, NULL));
+        const struct ipa_rb_node *n = t.first;
+        for (int i = 0; i < N; i++, n = ipa_rb_next(n))
+            assert_ptr_equal(n, &want[i]->node);
+        assert_null(n);
+        /* a node whose key goes up leaves its place for the new one */
+        struct item *head = item_of(t.first);
+        ipa_rb_remove(&t, &head->node);
+        head->node.key = INT64_MAX;
+        head->key = with_cmp ? 1000 : 0; /* above every item key */
+        ipa_rb_insert(&t, &head->node, with_cmp ? cmp_key : NULL, NULL);
+        assert_ptr_equal(t.last, &head->node);
+        assert_true(ipa_rb_check(&t, with_cmp ? cmp_key : NULL, NULL));
+        /* the checker reads the node keys too */
+        struct ipa_rb_node *first = t.first;
+        int64_t k = first->key;
+        first->key = INT64_MAX - 1;
+        assert_false(ipa_rb_check(&t, with_cmp ? cmp_key : NULL, NULL));
+        first->key = k;
+    }
+    g_rand_free(rnd);
+    g_free(want);
+    g_free(it);
 }
 
 /*
@@ -379,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_equal_keys_fifo),
         cmocka_unit_test(test_monotonic_inserts_balanced),
         cmocka_unit_test(test_check_detects_corruption),
+        cmocka_unit_test(test_node_keys_first),
         cmocka_unit_test(test_random_against_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
