@@ -346,11 +346,11 @@ static bool bench_pairs(const struct ipa_topo *topo,
 /* Cost per event and memory per thread as the machine and the workload
  * grow: flat rows mean the engine and the policy scale. A cell is two
  * measurements of the same workload: one stopped once every thread has
- * arrived (the first events, all at time 0: placing @threads threads at
- * once), one that goes on for max_events more. Their difference is the
- * steady state, what ns/event reports; the arrival burst, which a trace
- * would spread over its run, is reported per thread beside it instead of
- * being averaged into the events. */
+ * arrived (the first events, all at time 0: making @threads threads and
+ * placing them at once), one that goes on for max_events more. Their
+ * difference is the steady state, what ns/event reports; the start, which
+ * a trace would spread over its run, is reported per thread beside it
+ * instead of being averaged into the events. */
 static bool bench_scale(const char *spec, bool compiled,
                         const struct runs *runs)
 {
@@ -360,8 +360,8 @@ static bool bench_scale(const char *spec, bool compiled,
     printf("scale: %s, %llu events per run after the threads' arrivals, "
            "synthetic machines of 16-core packages\n",
            spec, (unsigned long long)max_events);
-    printf("%7s %8s %12s %10s %14s %11s %12s\n", "cores", "threads",
-           "events", "ns/event", "arrival us", "peak MB", "KB/thread");
+    printf("%7s %8s %12s %10s %16s %11s %12s\n", "cores", "threads",
+           "events", "ns/event", "start us/thread", "peak MB", "KB/thread");
     bool ok = true;
     for (size_t i = 0; i < G_N_ELEMENTS(cores); i++) {
         char *desc = g_strdup_printf("pack:%d core:16 pu:1", cores[i] / 16);
@@ -408,7 +408,7 @@ static bool bench_scale(const char *spec, bool compiled,
             char kb_text[32] = "-";
             if (j > 0)
                 g_snprintf(kb_text, sizeof kb_text, "%.2f", kb);
-            printf("%7d %8d %12llu %10s %14.2f %11.1f %12s\n", cores[i],
+            printf("%7d %8d %12llu %10s %16.2f %11.1f %12s\n", cores[i],
                    threads[j], (unsigned long long)events, ns_text,
                    a->cpu * 1e6 / threads[j],
                    (double)f->maxrss_kb / 1024.0, kb_text);

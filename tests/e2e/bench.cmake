@@ -37,7 +37,7 @@ expect_count("${pairs}" "interpreted / compiled: ${num}x the time per event\n"
 expect_count("${pairs}" "event counts differ|failed" 0 "failures")
 
 run_bench(scale --scale --scale-events 3000 --repeat 1)
-# cores, threads, events after the arrivals, ns/event, arrival us/thread,
+# cores, threads, events after the arrivals, ns/event, start us/thread,
 # peak MB, KB/thread
 expect_count("${scale}" "\n +(64|256|1024) +(1000|10000|100000) +3000 +(-|${num}) +${num} +${num} +-?[0-9.]*"
              9 "scale rows")
