@@ -285,6 +285,7 @@ static void print_ratio(const char *what, const struct figures *a,
 struct measurement {
     const char *spec;
     bool compiled;
+    uint64_t max_events; /* the runs stop after these, 0: the runs' own */
     char *label;
     struct figures f;
 };
@@ -299,8 +300,11 @@ static bool measure_in_turns(const struct ipa_topo *topo,
 {
     for (int r = 0; r < runs->repeats; r++) {
         for (size_t k = 0; k < n; k++) {
+            struct ipa_sim_config config = runs->config;
+            if (m[k].max_events)
+                config.max_events = m[k].max_events;
             struct figures f = measure(topo, trace, m[k].spec,
-                                       m[k].compiled, &runs->config);
+                                       m[k].compiled, &config);
             if (r == 0)
                 m[k].f = f;
             else
@@ -328,11 +332,11 @@ static bool bench_pairs(const struct ipa_topo *topo,
     bool ok = true;
     for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++) {
         struct measurement m[] = {
-            {pairs[i][0], false, g_strdup(pairs[i][0]), {0}},
-            {pairs[i][1], false, g_strdup_printf("%s interp", pairs[i][1]),
-             {0}},
-            {pairs[i][1], true, g_strdup_printf("%s compiled", pairs[i][1]),
-             {0}}};
+            {pairs[i][0], false, 0, g_strdup(pairs[i][0]), {0}},
+            {pairs[i][1], false, 0,
+             g_strdup_printf("%s interp", pairs[i][1]), {0}},
+            {pairs[i][1], true, 0,
+             g_strdup_printf("%s compiled", pairs[i][1]), {0}}};
         ok = measure_in_turns(topo, trace, m, G_N_ELEMENTS(m), runs) && ok;
         print_rows(m, G_N_ELEMENTS(m));
         print_ratio("compiled / hand-written C", &m[2].f, &m[0].f);
@@ -377,13 +381,12 @@ static bool bench_scale(const char *spec, bool compiled,
         struct figures first = {0};
         for (size_t j = 0; j < G_N_ELEMENTS(threads); j++) {
             struct ipa_trace *trace = generate(threads[j]);
-            struct runs arrive = *runs, full = *runs;
-            arrive.config.max_events = (uint64_t)threads[j];
-            full.config.max_events = (uint64_t)threads[j] + max_events;
-            struct measurement m[] = {{spec, compiled, NULL, {0}},
-                                      {spec, compiled, NULL, {0}}};
-            measure_in_turns(topo, trace, &m[0], 1, &arrive);
-            measure_in_turns(topo, trace, &m[1], 1, &full);
+            /* in turns: their difference is the figure */
+            uint64_t arrivals = (uint64_t)threads[j];
+            struct measurement m[] = {
+                {spec, compiled, arrivals, NULL, {0}},
+                {spec, compiled, arrivals + max_events, NULL, {0}}};
+            measure_in_turns(topo, trace, m, G_N_ELEMENTS(m), runs);
             ipa_trace_free(trace);
             const struct figures *a = &m[0].f, *f = &m[1].f;
             if (!a->ok || !f->ok) {
@@ -516,7 +519,7 @@ int ipa_cmd_bench(int argc, char **argv)
         size_t n = g_strv_length(policies);
         struct measurement *m = g_new0(struct measurement, n);
         for (size_t k = 0; k < n; k++)
-            m[k] = (struct measurement){policies[k], compiled,
+            m[k] = (struct measurement){policies[k], compiled, 0,
                                         g_strdup(policies[k]), {0}};
         ok = measure_in_turns(topo, trace, m, n, &runs);
         print_rows(m, n);

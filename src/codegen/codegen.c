@@ -1681,7 +1681,7 @@ static void state_table(struct gen *g)
         GString *n = g_string_new(NULL);
         c_string(n, d->name);
         /* ordered by its cached keys, which the runtime compares */
-        char *keys = s->order
+        char *keys = d->nr_keys
                          ? g_strdup_printf(
                                ", .nr_keys = %d, .key_offset = offsetof("
                                "struct thread_attrs, order_key_), "

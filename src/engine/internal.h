@@ -56,6 +56,7 @@ struct ipa_class_value {
 struct ipa_rq {
     struct ipa_rb_tree tree;
     const struct ipa_rq_desc *desc;
+    ipa_rb_cmp_fn tie; /* the tree's order among equal node keys */
     int core; /* -1 for a global queue */
     /* ipa_rq_sum: the queue's threads by class, an open-addressed table
      * of class_mask + 1 slots, counted from the queue's first sum on

@@ -39,17 +39,22 @@ static const int64_t *keys_of(const struct ipa_rq *rq,
                                            rq->desc->key_offset);
 }
 
-/* The order among threads of equal first keys: the policy's cmp, or the
- * keys after the first. */
-static int rq_tie(const struct ipa_rb_node *a, const struct ipa_rb_node *b,
+/* A queue ordered by the policy's cmp (all node keys 0). */
+static int rq_cmp(const struct ipa_rb_node *a, const struct ipa_rb_node *b,
                   void *arg)
+{
+    const struct ipa_rq_desc *d = ((const struct ipa_rq *)arg)->desc;
+    return d->cmp(node_thread(a), node_thread(b), d->cmp_arg);
+}
+
+/* A keyed queue, among threads of equal first keys: the later keys. */
+static int rq_later_keys(const struct ipa_rb_node *a,
+                         const struct ipa_rb_node *b, void *arg)
 {
     const struct ipa_rq *rq = arg;
     const struct ipa_rq_desc *d = rq->desc;
-    const struct ipa_thread *ta = node_thread(a), *tb = node_thread(b);
-    if (d->cmp)
-        return d->cmp(ta, tb, d->cmp_arg);
-    const int64_t *ka = keys_of(rq, ta), *kb = keys_of(rq, tb);
+    const int64_t *ka = keys_of(rq, node_thread(a));
+    const int64_t *kb = keys_of(rq, node_thread(b));
     for (int k = 1; k < d->nr_keys; k++)
         if (ka[k] != kb[k])
             return (ka[k] < kb[k]) != ((d->highest >> k & 1) != 0) ? -1 : 1;
@@ -69,8 +74,7 @@ static void insert(struct ipa_rq *rq, struct ipa_thread *t)
             key = ~key;
     }
     t->rb.key = key;
-    ipa_rb_insert(&rq->tree, &t->rb,
-                  d->cmp || d->nr_keys > 1 ? rq_tie : NULL, rq);
+    ipa_rb_insert(&rq->tree, &t->rb, rq->tie, rq);
 }
 
 void ipa_rq_init(struct ipa_rq *rq, const struct ipa_rq_desc *desc, int core)
@@ -79,6 +83,8 @@ void ipa_rq_init(struct ipa_rq *rq, const struct ipa_rq_desc *desc, int core)
     ipa_rb_init(&rq->tree);
     rq->desc = desc;
     rq->core = core;
+    /* NULL: the first key (or none) decides, equal ones FIFO */
+    rq->tie = desc->cmp ? rq_cmp : desc->nr_keys > 1 ? rq_later_keys : NULL;
 }
 
 void ipa_rq_fini(struct ipa_rq *rq)

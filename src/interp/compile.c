@@ -580,17 +580,17 @@ static void lay_out(struct cc *cc)
         if (!order || !ipa_node_count(order))
             continue;
         struct order *o = g_new0(struct order, 1);
-        o->prog = p;
-        o->state = i;
         o->nr_keys = (int)ipa_node_count(order);
         o->keys = g_new0(struct unit, o->nr_keys);
-        o->highest = g_new0(bool, o->nr_keys);
         st->order = o;
         /* the queue is keyed by the thread's cached keys, after its plain
          * attributes (thread_data_size), which the runtime compares */
         d->nr_keys = o->nr_keys;
         d->key_offset =
             sizeof(int64_t) * (size_t)p->nr_plain[IPA_ENT_PROCESS];
+        for (int k = 0; k < o->nr_keys; k++)
+            if (ipa_node_at(order, (unsigned)k)->op == IPA_TOK_HIGHEST)
+                d->highest |= 1u << k;
         if (o->nr_keys > p->max_keys)
             p->max_keys = o->nr_keys;
     }
@@ -624,9 +624,6 @@ static void compile_attrs(struct cc *cc)
             cc->elem_slot[cc->nr_elem++] = new_slot(cc);
             o->keys[k].nr_params = 1;
             unit_end(cc, &o->keys[k], compile_expr(cc, crit->a), crit->a);
-            o->highest[k] = crit->op == IPA_TOK_HIGHEST;
-            p->rq_descs[p->states[i].rq].highest |= (unsigned)o->highest[k]
-                                                    << k;
         }
     }
 }
@@ -1268,7 +1265,6 @@ void ipa_program_free(struct program *p)
         for (int k = 0; k < o->nr_keys; k++)
             xfree(o->keys[k].body);
         g_free(o->keys);
-        g_free(o->highest);
         g_free(o);
     }
     if (p->builder) {

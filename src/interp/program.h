@@ -174,12 +174,12 @@ struct unit {
 };
 
 /* A state's run-queue order: keys cached in the thread's data. */
+/* A state's `order = {...}`: the units computing its keys, which the
+ * thread caches and the runtime compares (rq_descs: nr_keys, key_offset,
+ * highest). */
 struct order {
-    struct program *prog;
-    int state;
     int nr_keys;
     struct unit *keys; /* [nr_keys], self = the thread */
-    bool *highest;     /* [nr_keys] */
 };
 
 struct state_info {
