@@ -32,14 +32,14 @@
 
 static struct ipa_op op(enum ipa_op_kind kind)
 {
-    struct ipa_op o = {.kind = kind, .prob_ppm = 1000000};
+    struct ipa_op o = {.kind = (uint8_t)kind, .prob_ppm = 1000000};
     return o;
 }
 
 static struct ipa_op run_op(uint64_t lo, uint64_t hi)
 {
     struct ipa_op o = op(IPA_OP_RUN);
-    o.dur.kind = lo == hi ? IPA_DUR_FIXED : IPA_DUR_UNIFORM;
+    o.dur_kind = lo == hi ? IPA_DUR_FIXED : IPA_DUR_UNIFORM;
     o.dur.a_ns = lo;
     o.dur.b_ns = hi;
     return o;
@@ -69,7 +69,7 @@ static struct ipa_trace *generate(int threads)
                                 op(IPA_OP_SLEEP), op(IPA_OP_END_LOOP)};
         ops[0].count = 1000000;
         ops[0].jump = 3;
-        ops[2].dur.kind = IPA_DUR_UNIFORM;
+        ops[2].dur_kind = IPA_DUR_UNIFORM;
         ops[2].dur.a_ns = 100000;
         ops[2].dur.b_ns = 1000000;
         ops[3].jump = 0;

@@ -71,45 +71,56 @@ struct ipa_rq {
     uint64_t sum[IPA_RQ_SUMS];
 };
 
+/* A thread's record, followed in memory by its loop counters, program,
+ * affinity and policy data (sim.c, ipa_sim_new_thread). The fields are in
+ * the order of how often an event touches them: what a scheduling cycle
+ * (wake, elect, run, block) reads and writes first, in as few cache lines
+ * as they fit, and what only a rare event or the end of the run reads
+ * last. A thread's lines are what the engine misses on most. */
 struct ipa_thread {
     /* first: policies read it in place (data, rq, core, state, weight,
      * group), see runtime.h */
     struct ipa_thread_head pub;
     int tid;
-    struct ipa_rb_node rb;
-    struct ipa_rt *rt; /* its partition */
     int sum_class; /* its value class for ipa_rq_sum (sums.c) */
-    const struct ipa_thread_spec *spec;
+    struct ipa_rt *rt; /* its partition */
+    struct ipa_rb_node rb;
     const uint64_t *affinity; /* cpuset words, NULL = every core */
-    int nice;
 
     /* program */
+    struct ipa_op *ops; /* the spec's program, copied beside the record */
+    uint32_t *loop_left; /* [spec->loop_depth] iterations left */
+    int nr_ops;
     int pc;
     int loop_sp;
-    uint32_t *loop_left;   /* [spec->loop_depth] iterations left */
+    enum wait_kind wait;
+    int wait_obj;
+    int last_ran_core;  /* -1 before its first run */
+    bool started;       /* arrived */
+    bool needs_start;   /* elected; the engine must run its program */
+    bool latency_pending;
+    bool timer_set;     /* timer_next_ns holds a period boundary */
     uint64_t run_left_ns;  /* work left in the current run op */
     uint64_t run_since_ns; /* started running (this slice) */
     uint64_t work_since_ns; /* work progresses from here (after costs) */
-    bool started;       /* arrived */
-    bool needs_start;   /* elected; the engine must run its program */
     struct ipa_event timer; /* EV_ARRIVE, EV_RUN_END or EV_WAKE */
-    enum wait_kind wait;
-    int wait_obj;
     struct ipa_thread *wait_next; /* FIFO of a channel, barrier or mutex */
-    struct ipa_rq *tick_rq;       /* READY_TICK: the queue to join */
     uint64_t rng;
-    uint64_t timer_next_ns; /* TIMER: end of the current period */
-    bool timer_set;         /* timer_next_ns holds a period boundary */
 
-    /* accounting */
-    uint64_t start_ns, end_ns;
+    /* accounting, every cycle */
     uint64_t runtime_ns, wait_ns, ready_since_ns;
     uint64_t wake_ns; /* when it became ready after arriving or waking */
-    bool latency_pending;
-    uint64_t nr_switches, nr_migrations, nr_wakeups;
+    uint64_t nr_switches, nr_wakeups;
     uint64_t latency_max_ns, latency_sum_ns;
-    int last_ran_core; /* -1 before its first run */
+
+    /* rarely */
+    struct ipa_rq *tick_rq;       /* READY_TICK: the queue to join */
+    uint64_t timer_next_ns; /* TIMER: end of the current period */
+    const struct ipa_thread_spec *spec;
+    int nice;
     int home_node;     /* node of its first run */
+    uint64_t nr_migrations;
+    uint64_t start_ns, end_ns;
 };
 
 struct ipa_core {
@@ -184,7 +195,8 @@ struct ipa_sim {
 
     GPtrArray *threads; /* struct ipa_thread *, by tid */
     GPtrArray *chunks;  /* thread storage, allocated in blocks */
-    size_t chunk_used, chunk_size, thread_stride;
+    size_t chunk_used, chunk_size;
+    size_t thread_data_size; /* the largest policy's, in every record */
 
     struct ipa_evq evq;
     struct ipa_event *hotplug; /* [trace->hotplug->len] */

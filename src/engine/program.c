@@ -27,9 +27,10 @@ static uint64_t next_random(struct ipa_thread *t)
     return x * UINT64_C(2685821657736338717);
 }
 
-static uint64_t sample(struct ipa_thread *t, const struct ipa_dur *d)
+static uint64_t sample(struct ipa_thread *t, const struct ipa_op *op)
 {
-    switch (d->kind) {
+    const struct ipa_dur *d = &op->dur;
+    switch ((enum ipa_dur_kind)op->dur_kind) {
     case IPA_DUR_FIXED:
         return d->a_ns;
     case IPA_DUR_UNIFORM:
@@ -150,21 +151,20 @@ static void block_on(struct ipa_sim *sim, struct ipa_thread *t,
  * stops running through it (blocked, yielded away, exited) or needs time. */
 static bool step(struct ipa_sim *sim, struct ipa_thread *t)
 {
-    const struct ipa_thread_spec *s = t->spec;
-    if (t->pc >= s->nr_ops) {
+    if (t->pc >= t->nr_ops) {
         ipa_dispatch_terminate(sim, t);
         return false;
     }
-    const struct ipa_op *op = &s->ops[t->pc++];
+    const struct ipa_op *op = &t->ops[t->pc++];
     if (op->prob_ppm < 1000000 && !happens(t, op)) {
         if (op->kind == IPA_OP_LOOP)
             t->pc = op->jump + 1;
         return true;
     }
     int self = t->pub.core;
-    switch (op->kind) {
+    switch ((enum ipa_op_kind)op->kind) {
     case IPA_OP_RUN:
-        t->run_left_ns = sample(t, &op->dur);
+        t->run_left_ns = sample(t, op);
         if (!t->run_left_ns)
             return true;
         t->work_since_ns = t->work_since_ns > sim->now ? t->work_since_ns
@@ -172,7 +172,7 @@ static bool step(struct ipa_sim *sim, struct ipa_thread *t)
         arm_run_end(sim, t);
         return false;
     case IPA_OP_SLEEP: {
-        uint64_t d = sample(t, &op->dur);
+        uint64_t d = sample(t, op);
         if (!d)
             return true;
         block_on(sim, t, WAIT_SLEEP, 0);
@@ -278,7 +278,7 @@ static bool step(struct ipa_sim *sim, struct ipa_thread *t)
     case IPA_OP_YIELD:
         return ipa_dispatch_yield(sim, t);
     case IPA_OP_EXIT:
-        t->pc = s->nr_ops;
+        t->pc = t->nr_ops;
         ipa_dispatch_terminate(sim, t);
         return false;
     case IPA_OP_LOOP:

@@ -59,7 +59,7 @@ struct ipa_sim *ipa_sim_new(const struct ipa_topo *topo,
         ipa_event_init(&c->balance, EV_BALANCE);
     }
     sim->threads = g_ptr_array_new();
-    sim->chunks = g_ptr_array_new_with_free_func(g_free);
+    sim->chunks = g_ptr_array_new_with_free_func(g_aligned_free);
     sim->locked = g_new(int, sim->nr_cores);
     sim->resched = g_new(int, sim->nr_cores);
     sim->cb_core = -1;
@@ -249,31 +249,62 @@ static uint64_t splitmix(uint64_t x)
     return x ^ (x >> 31);
 }
 
-/* Threads live in blocks so that pointers stay valid while spawns add more;
- * each carries its policy slot, loop counters and affinity words. */
+/* Where the parts of a thread's block lie, from its start. Threads live
+ * in blocks so that pointers stay valid while spawns add more. What a
+ * scheduling cycle reads lies together, in as few cache lines as it fits
+ * (a thread's lines are what the engine misses on most): the record,
+ * its loop counters, its program (a copy of the spec's, not the trace's
+ * scattered allocation), its affinity words and the policy's data. */
+struct thread_layout {
+    size_t loop_left, ops, affinity, data, size;
+};
+
+static size_t round_up(size_t n, size_t to)
+{
+    return (n + to - 1) / to * to;
+}
+
+static struct thread_layout thread_layout(const struct ipa_sim *sim,
+                                          const struct ipa_thread_spec *spec)
+{
+    struct thread_layout l;
+    l.loop_left = sizeof(struct ipa_thread);
+    l.ops = round_up(l.loop_left + sizeof(uint32_t) *
+                                       (size_t)(spec->loop_depth + 1),
+                     _Alignof(struct ipa_op));
+    l.affinity = l.ops + sizeof(struct ipa_op) * (size_t)spec->nr_ops;
+    size_t words = spec->affinity ? (size_t)sim->words : 0;
+    l.data = round_up(l.affinity + sizeof(uint64_t) * words, 16);
+    l.size = round_up(l.data + sim->thread_data_size, 64);
+    return l;
+}
+
 struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
                                       const struct ipa_thread_spec *spec)
 {
-    if (sim->chunk_used + sim->thread_stride > sim->chunk_size ||
-        !sim->chunks->len) {
-        sim->chunk_size = sim->thread_stride * 256;
-        g_ptr_array_add(sim->chunks, g_malloc0(sim->chunk_size));
+    struct thread_layout l = thread_layout(sim, spec);
+    if (sim->chunk_used + l.size > sim->chunk_size || !sim->chunks->len) {
+        /* about 256 threads a chunk, one at least */
+        sim->chunk_size = MAX(l.size * 256, (size_t)1 << 16);
+        g_ptr_array_add(sim->chunks, g_aligned_alloc0(sim->chunk_size, 1, 64));
         sim->chunk_used = 0;
     }
     char *mem = (char *)g_ptr_array_index(sim->chunks, sim->chunks->len - 1) +
                 sim->chunk_used;
-    sim->chunk_used += sim->thread_stride;
+    sim->chunk_used += l.size;
 
     struct ipa_thread *t = (struct ipa_thread *)(void *)mem;
     struct ipa_rt *rt = sim->parts[spec->partition];
-    char *tail = mem + sizeof *t;
-    t->loop_left = (uint32_t *)(void *)tail;
-    tail += sizeof(uint32_t) * (size_t)(spec->loop_depth + 1);
-    tail = (char *)(((uintptr_t)tail + 15) & ~(uintptr_t)15);
+    t->pub.data = mem + l.data;
+    t->ops = (struct ipa_op *)(void *)(mem + l.ops);
+    t->nr_ops = spec->nr_ops;
+    if (spec->nr_ops)
+        memcpy(t->ops, spec->ops, sizeof(struct ipa_op) * (size_t)spec->nr_ops);
+    t->loop_left = (uint32_t *)(void *)(mem + l.loop_left);
     if (spec->affinity) {
         /* within the policy's cores: the monitor and the moves look at
          * no other core, and the runtime's allowed test is then one bit */
-        uint64_t *aff = (uint64_t *)(void *)tail;
+        uint64_t *aff = (uint64_t *)(void *)(mem + l.affinity);
         for (int i = 0; i < spec->nr_affinity; i++)
             if (ipa_cpuset_test(rt->coreset, spec->affinity[i]))
                 ipa_cpuset_set(aff, spec->affinity[i]);
@@ -281,8 +312,6 @@ struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
     }
     t->pub.allowed = t->affinity ? t->affinity : rt->coreset;
     t->pub.nr_cores = sim->nr_cores;
-    tail += sizeof(uint64_t) * (size_t)sim->words;
-    t->pub.data = tail;
 
     t->tid = (int)sim->threads->len;
     t->pub.state = IPA_STATE_NOT_QUEUED;
@@ -302,29 +331,13 @@ struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
     return t;
 }
 
-static int max_loop_depth(GPtrArray *specs)
-{
-    int d = 0;
-    for (guint i = 0; i < specs->len; i++) {
-        const struct ipa_thread_spec *s = g_ptr_array_index(specs, i);
-        if (s->loop_depth > d)
-            d = s->loop_depth;
-    }
-    return d;
-}
-
 static void setup_threads(struct ipa_sim *sim)
 {
     const struct ipa_trace *tr = sim->trace;
-    size_t data = 0;
+    sim->thread_data_size = 0;
     for (int p = 0; p < sim->nr_parts; p++)
-        if (sim->parts[p]->ops->thread_data_size > data)
-            data = sim->parts[p]->ops->thread_data_size;
-    int depth = MAX(max_loop_depth(tr->threads), max_loop_depth(tr->templates));
-    size_t stride = sizeof(struct ipa_thread) +
-                    sizeof(uint32_t) * (size_t)(depth + 1) + 16 +
-                    sizeof(uint64_t) * (size_t)sim->words + data;
-    sim->thread_stride = (stride + 15) & ~(size_t)15;
+        if (sim->parts[p]->ops->thread_data_size > sim->thread_data_size)
+            sim->thread_data_size = sim->parts[p]->ops->thread_data_size;
 
     sim->channels = g_new0(struct channel, tr->channels->len + 1);
     for (guint i = 0; i < tr->channels->len; i++)

@@ -236,12 +236,14 @@ static bool get_fixed_dur(struct loader *ld, struct json_object *v,
 }
 
 /* DUR = fixed | {"uniform": [a, b]} | {"exp": mean} */
-static bool get_dur(struct loader *ld, struct json_object *v, struct ipa_dur *d)
+static bool get_dur(struct loader *ld, struct json_object *v,
+                    struct ipa_op *op)
 {
     static const char *const dists[] = {"uniform", "exp", NULL};
+    struct ipa_dur *d = &op->dur;
     memset(d, 0, sizeof *d);
     if (!json_object_is_type(v, json_type_object)) {
-        d->kind = IPA_DUR_FIXED;
+        op->dur_kind = IPA_DUR_FIXED;
         if (!get_fixed_dur(ld, v, &d->a_ns))
             return false;
         d->b_ns = d->a_ns;
@@ -275,7 +277,7 @@ static bool get_dur(struct loader *ld, struct json_object *v, struct ipa_dur *d)
             g_string_free(b, true);
             return false;
         }
-        d->kind = IPA_DUR_UNIFORM;
+        op->dur_kind = IPA_DUR_UNIFORM;
         pop(ld, m);
     } else {
         json_object_object_get_ex(v, "exp", &e);
@@ -283,7 +285,7 @@ static bool get_dur(struct loader *ld, struct json_object *v, struct ipa_dur *d)
         if (!get_fixed_dur(ld, e, &d->a_ns))
             return false;
         d->b_ns = d->a_ns;
-        d->kind = IPA_DUR_EXP;
+        op->dur_kind = IPA_DUR_EXP;
         pop(ld, m);
     }
     return true;
@@ -397,13 +399,13 @@ static bool parse_op(struct loader *ld, struct json_object *v, int depth,
     if (!op_kind(ld, v, &kind, &key))
         return false;
 
-    struct ipa_op op = {.kind = kind, .obj = -1, .jump = -1, .prob_ppm = PPM};
+    struct ipa_op op = {.kind = (uint8_t)kind, .obj = -1, .prob_ppm = PPM};
     json_object_object_get_ex(v, key, &x);
     gsize m = push_key(ld, key);
     switch (kind) {
     case IPA_OP_RUN:
     case IPA_OP_SLEEP:
-        if (!get_dur(ld, x, &op.dur))
+        if (!get_dur(ld, x, &op))
             return false;
         break;
     case IPA_OP_TIMER:
@@ -481,7 +483,6 @@ static bool parse_op(struct loader *ld, struct json_object *v, int depth,
             return false;
         pop(ld, m);
         struct ipa_op end = {.kind = IPA_OP_END_LOOP,
-                             .obj = -1,
                              .count = (uint32_t)n,
                              .jump = loop_at,
                              .prob_ppm = PPM};
@@ -765,7 +766,7 @@ static bool parse_thread(struct loader *ld, struct json_object *v,
         g_array_index(ops, struct ipa_op, ops->len - 1).kind != IPA_OP_EXIT ||
         g_array_index(ops, struct ipa_op, ops->len - 1).prob_ppm != PPM) {
         struct ipa_op ex = {
-            .kind = IPA_OP_EXIT, .obj = -1, .jump = -1, .prob_ppm = PPM};
+            .kind = IPA_OP_EXIT, .obj = -1, .prob_ppm = PPM};
         g_array_append_val(ops, ex);
     }
     s->nr_ops = (int)ops->len;

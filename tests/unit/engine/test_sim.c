@@ -705,6 +705,52 @@ static void test_spawn_and_mutex(void **state)
     finish(&r);
 }
 
+/* Thread records differ in size with their programs and loop nesting
+ * (each carries a copy of its program): threads of many lengths and
+ * depths, and kids spawned mid-run, each run exactly their own program. */
+static void test_programs_of_any_length(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    GString *json = g_string_new("{\"ipasim_trace\":1,"
+                                 "\"templates\":[{\"name\":\"kid\",\"ops\":["
+                                 "{\"repeat\":3,\"ops\":[{\"run\":\"70us\"},"
+                                 "{\"sleep\":\"10us\"}]}]}],\"threads\":[");
+    uint64_t want[N];
+    for (int i = 0; i < N; i++) {
+        int depth = i % 4, runs = i % 7 + 1;
+        g_string_append_printf(json, "%s{\"name\":\"t%d\",\"ops\":[",
+                               i ? "," : "", i);
+        for (int d = 0; d < depth; d++)
+            g_string_append(json, "{\"repeat\":2,\"ops\":[");
+        for (int k = 0; k < runs; k++)
+            g_string_append_printf(json, "%s{\"run\":\"%dus\"}",
+                                   k ? "," : "", (i + 1) * 10);
+        for (int d = 0; d < depth; d++)
+            g_string_append(json, "]}");
+        if (i % 5 == 0)
+            g_string_append(json, ",{\"spawn\":\"kid\"}");
+        /* the last ops too: a record laid over the end of another's
+         * program changes them */
+        g_string_append_printf(json, ",{\"sleep\":\"5us\"},{\"run\":\"%dus\"}]}",
+                               i + 1);
+        want[i] = (UINT64_C(1) << depth) * (uint64_t)runs *
+                      (uint64_t)(i + 1) * 10000 +
+                  (uint64_t)(i + 1) * 1000;
+    }
+    g_string_append(json, "]}");
+    struct run r;
+    start(&r, "pack:1 core:2 pu:1", json->str, 20000000);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_DONE);
+    assert_int_equal(ipa_sim_nr_threads(r.sim), N + N / 5);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(thread(&r, i).runtime_ns, want[i]);
+    for (int i = N; i < N + N / 5; i++)
+        assert_int_equal(thread(&r, i).runtime_ns, 210000);
+    finish(&r);
+    g_string_free(json, true);
+}
+
 static void test_determinism(void **state)
 {
     (void)state;
@@ -899,6 +945,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_lock_discipline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spawn_and_mutex, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_programs_of_any_length, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_determinism, setup, teardown),
         cmocka_unit_test_setup_teardown(test_global_queue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kept_sums, setup, teardown),
