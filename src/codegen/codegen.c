@@ -833,6 +833,23 @@ static bool is_snapshot_foreach(const struct xn *x, void *arg)
     return snapshot_foreach(x);
 }
 
+static bool is_loop(const struct xn *x, void *arg)
+{
+    (void)arg;
+    return x->op == S_FOREACH || x->op == X_SELECT || x->op == X_AGG;
+}
+
+/* A function without a loop (a foreach, a selection, an aggregate) is
+ * inlined where it is called: it costs less than the call (registers
+ * saved and restored, the context reloaded), and the checker forbids
+ * recursion. */
+static const char *inlined(const struct unit *u)
+{
+    return ipa_xn_find(u->body, is_loop, NULL)
+               ? ""
+               : "inline __attribute__((always_inline)) ";
+}
+
 static bool reads_target(const struct xn *x, void *arg)
 {
     (void)arg;
@@ -1123,7 +1140,8 @@ static void stmt_unit(struct gen *g, const char *name, const struct unit *u,
     unit_begin(g, u, params, nr_params);
     g->returns = returns;
     GString *sig = g_string_new(NULL);
-    g_string_append_printf(sig, "static %s %s(struct inst *I",
+    g_string_append_printf(sig, "static %s%s %s(struct inst *I",
+                           returns ? inlined(u) : "",
                            returns ? "int64_t" : "void", name);
     for (int i = 0; i < nr_params; i++)
         g_string_append_printf(sig, ", int64_t %s", g->slot[i]);
@@ -1474,9 +1492,9 @@ static void prototypes(struct gen *g)
         const struct unit *u = &g->p->funcs[i];
         GString *s = g_string_new(NULL);
         /* a policy may declare what it does not use */
-        g_string_append_printf(s, "static __attribute__((unused)) int64_t "
+        g_string_append_printf(s, "static %s__attribute__((unused)) int64_t "
                                "%s(struct inst *I",
-                               g->func[i]);
+                               inlined(u), g->func[i]);
         for (int k = 0; k < u->nr_params; k++)
             g_string_append(s, ", int64_t");
         g_string_append(s, ");");
@@ -1819,7 +1837,7 @@ static const char callbacks[] =
     "    return core >= 0 && core < I->nr_machine_cores && I->mine[core];\n"
     "}\n"
     "\n"
-    "static void begin(struct inst *I, bool tick)\n"
+    "static inline void begin(struct inst *I, bool tick)\n"
     "{\n"
     "    I->epoch++; /* the world changed since the last event */\n"
     "    I->in_tick = tick;\n"
@@ -1833,8 +1851,8 @@ static const char callbacks[] =
     "    I->ev_source = 0;\n"
     "}\n"
     "\n"
-    "static void begin_process(struct inst *I, bool tick,\n"
-    "                          const struct ipa_process_event *e)\n"
+    "static inline void begin_process(struct inst *I, bool tick,\n"
+    "                                 const struct ipa_process_event *e)\n"
     "{\n"
     "    begin(I, tick);\n"
     "    I->target = e->target;\n"

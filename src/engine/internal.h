@@ -7,6 +7,7 @@
 #define IPA_ENGINE_INTERNAL_H
 
 #include <setjmp.h>
+#include <stdalign.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -78,37 +79,42 @@ struct ipa_rq {
  * as they fit, and what only a rare event or the end of the run reads
  * last. A thread's lines are what the engine misses on most. */
 struct ipa_thread {
-    /* first: policies read it in place (data, rq, core, state, weight,
-     * group), see runtime.h */
+    /* line 0, first: policies read it in place (data, rq, core, state,
+     * weight, group), see runtime.h */
     struct ipa_thread_head pub;
     int tid;
     int sum_class; /* its value class for ipa_rq_sum (sums.c) */
     struct ipa_rt *rt; /* its partition */
+
+    /* line 1: what other threads' queue walks read, and waits */
     struct ipa_rb_node rb;
     const uint64_t *affinity; /* cpuset words, NULL = every core */
+    struct ipa_thread *wait_next; /* FIFO of a channel, barrier or mutex */
+    enum wait_kind wait;
+    int wait_obj;
 
-    /* program */
+    /* line 2: what popping its event and stepping its program read */
+    alignas(64) struct ipa_event timer; /* EV_ARRIVE, EV_RUN_END or EV_WAKE */
     struct ipa_op *ops; /* the spec's program, copied beside the record */
-    uint32_t *loop_left; /* [spec->loop_depth] iterations left */
     int nr_ops;
     int pc;
     int loop_sp;
-    enum wait_kind wait;
-    int wait_obj;
-    int last_ran_core;  /* -1 before its first run */
+    int last_ran_core; /* -1 before its first run */
+
+    /* line 3: running */
+    uint32_t *loop_left; /* [spec->loop_depth] iterations left */
+    uint64_t run_left_ns;  /* work left in the current run op */
+    uint64_t run_since_ns; /* started running (this slice) */
+    uint64_t work_since_ns; /* work progresses from here (after costs) */
+    uint64_t runtime_ns;
+    uint64_t rng;
     bool started;       /* arrived */
     bool needs_start;   /* elected; the engine must run its program */
     bool latency_pending;
     bool timer_set;     /* timer_next_ns holds a period boundary */
-    uint64_t run_left_ns;  /* work left in the current run op */
-    uint64_t run_since_ns; /* started running (this slice) */
-    uint64_t work_since_ns; /* work progresses from here (after costs) */
-    struct ipa_event timer; /* EV_ARRIVE, EV_RUN_END or EV_WAKE */
-    struct ipa_thread *wait_next; /* FIFO of a channel, barrier or mutex */
-    uint64_t rng;
 
-    /* accounting, every cycle */
-    uint64_t runtime_ns, wait_ns, ready_since_ns;
+    /* line 4: accounting, every cycle */
+    uint64_t wait_ns, ready_since_ns;
     uint64_t wake_ns; /* when it became ready after arriving or waking */
     uint64_t nr_switches, nr_wakeups;
     uint64_t latency_max_ns, latency_sum_ns;

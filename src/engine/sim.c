@@ -275,7 +275,10 @@ static struct thread_layout thread_layout(const struct ipa_sim *sim,
     l.affinity = l.ops + sizeof(struct ipa_op) * (size_t)spec->nr_ops;
     size_t words = spec->affinity ? (size_t)sim->words : 0;
     l.data = round_up(l.affinity + sizeof(uint64_t) * words, 16);
-    l.size = round_up(l.data + sim->thread_data_size, 64);
+    /* records start on a cache line: struct ipa_thread groups its fields
+     * by line */
+    l.size = round_up(l.data + sim->thread_data_size,
+                      _Alignof(struct ipa_thread));
     return l;
 }
 
@@ -286,7 +289,9 @@ struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
     if (sim->chunk_used + l.size > sim->chunk_size || !sim->chunks->len) {
         /* about 256 threads a chunk, one at least */
         sim->chunk_size = MAX(l.size * 256, (size_t)1 << 16);
-        g_ptr_array_add(sim->chunks, g_aligned_alloc0(sim->chunk_size, 1, 64));
+        g_ptr_array_add(sim->chunks,
+                        g_aligned_alloc0(sim->chunk_size, 1,
+                                         _Alignof(struct ipa_thread)));
         sim->chunk_used = 0;
     }
     char *mem = (char *)g_ptr_array_index(sim->chunks, sim->chunks->len - 1) +

@@ -200,6 +200,41 @@ static void test_epoch_only_for_lazy_inputs(void **state)
     g_string_free(c, TRUE);
 }
 
+/* A function without a loop is inlined where it is called, prototype and
+ * definition alike; one with a foreach, a selection or an aggregate is
+ * not (cfs.ipa has each kind). */
+static void test_loop_free_functions_inlined(void **state)
+{
+    (void)state;
+    GError *error = NULL;
+    GString *c = generate(POLICIES "cfs.ipa", NULL, 0, &error);
+    assert_non_null(c);
+    static const char *const inlined[] = {"fn_update_curr",
+                                          "fn_placed_vruntime", "fn_new_core"};
+    static const char *const called[] = {"fn_least_loaded", "fn_wake_core",
+                                         "fn_pull", "fn_balance_domain"};
+    for (size_t i = 0; i < G_N_ELEMENTS(inlined); i++) {
+        char *def = g_strdup_printf("static inline __attribute__((always_"
+                                    "inline)) int64_t %s(struct inst *I, ",
+                                    inlined[i]);
+        char *proto = g_strdup_printf("static inline __attribute__((always_"
+                                      "inline)) __attribute__((unused)) "
+                                      "int64_t %s(struct inst *I, ",
+                                      inlined[i]);
+        assert_non_null(strstr(c->str, def));
+        assert_non_null(strstr(c->str, proto));
+        g_free(def);
+        g_free(proto);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(called); i++) {
+        char *def = g_strdup_printf("static int64_t %s(struct inst *I, ",
+                                    called[i]);
+        assert_non_null(strstr(c->str, def));
+        g_free(def);
+    }
+    g_string_free(c, TRUE);
+}
+
 /* A parameter's runtime, which stands still while a callback runs, is
  * read once: cfs.ipa's update_curr(t) reads t.runtime twice, and no other
  * unit reads a parameter's runtime more than once. */
@@ -209,8 +244,8 @@ static void test_runtime_read_once(void **state)
     GError *error = NULL;
     GString *c = generate(POLICIES "cfs.ipa", NULL, 0, &error);
     assert_non_null(c);
-    const char *f = strstr(c->str, "static int64_t fn_update_curr(struct inst "
-                                   "*I, int64_t t_0)\n{");
+    const char *f = strstr(c->str, "int64_t fn_update_curr(struct inst *I, "
+                                   "int64_t t_0)\n{");
     assert_non_null(f);
     const char *kept = strstr(c->str, "bool has_runtime_");
     assert_non_null(kept);
@@ -242,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_place_names_its_state),
         cmocka_unit_test(test_epoch_only_for_lazy_inputs),
         cmocka_unit_test(test_runtime_read_once),
+        cmocka_unit_test(test_loop_free_functions_inlined),
         cmocka_unit_test(test_line_markers),
         cmocka_unit_test(test_queues_keyed),
         cmocka_unit_test(test_errors),
