@@ -11,20 +11,19 @@
 #include "engine/evq.h"
 
 #include <limits.h>
+#include <string.h>
 
 #include "util/common.h"
 
-/* (time_ns, seq) as one number: compared without branches. */
-typedef unsigned __int128 evq_key;
-
-static inline evq_key key(const struct ipa_evq_slot *s)
+/* The order: time, then seq. Two events of the same time are rare
+ * (ticks and balancing, the usual ones, go through lanes), so the branch
+ * that reads their seq is rarely taken and well predicted. */
+static inline bool before(const struct ipa_evq_slot *a,
+                          const struct ipa_evq_slot *b)
 {
-    return (evq_key)s->time_ns << 64 | s->seq;
-}
-
-static bool before(const struct ipa_evq_slot *a, const struct ipa_evq_slot *b)
-{
-    return key(a) < key(b);
+    if (G_UNLIKELY(a->time_ns == b->time_ns))
+        return a->ev->seq < b->ev->seq;
+    return a->time_ns < b->time_ns;
 }
 
 static void place(struct ipa_evq *q, int i, struct ipa_evq_slot slot)
@@ -52,15 +51,14 @@ static void sift_up(struct ipa_evq *q, int i, struct ipa_evq_slot slot)
  * mispredicted branch costs more than the compares themselves. */
 static inline int least_of_four(const struct ipa_evq_slot *h, int first)
 {
-    int a = first + (key(&h[first + 1]) < key(&h[first]));
-    int b = first + 2 + (key(&h[first + 3]) < key(&h[first + 2]));
-    int b_less = key(&h[b]) < key(&h[a]);
+    int a = first + before(&h[first + 1], &h[first]);
+    int b = first + 2 + before(&h[first + 3], &h[first + 2]);
+    int b_less = before(&h[b], &h[a]);
     return a + ((b - a) & -b_less);
 }
 
 static void sift_down(struct ipa_evq *q, int i, struct ipa_evq_slot slot)
 {
-    const evq_key k = key(&slot);
     const int len = q->len;
     struct ipa_evq_slot *h = q->heap;
     for (;;) {
@@ -71,12 +69,12 @@ static void sift_down(struct ipa_evq *q, int i, struct ipa_evq_slot slot)
         } else if (first < len) {
             child = first;
             for (int c = first + 1; c < len; c++)
-                if (key(&h[c]) < key(&h[child]))
+                if (before(&h[c], &h[child]))
                     child = c;
         } else {
             break;
         }
-        if (key(&h[child]) >= k)
+        if (!before(&h[child], &slot))
             break;
         place(q, i, h[child]);
         i = child;
@@ -95,15 +93,33 @@ static void fix(struct ipa_evq *q, int i, struct ipa_evq_slot slot)
 
 static struct ipa_evq_slot slot_of(struct ipa_event *ev)
 {
-    return (struct ipa_evq_slot){ev->time_ns, ev->seq, ev};
+    return (struct ipa_evq_slot){ev->time_ns, ev};
+}
+
+/* Room for @capacity slots, placed so that the children of a node, slots
+ * 4i + 1 to 4i + 4, fill one 64-byte line: slot 0 sits 3 slots into a
+ * line. */
+static void allocate(struct ipa_evq *q, int capacity)
+{
+    enum { LINE = 64, SLOTS_PER_LINE = LINE / sizeof(struct ipa_evq_slot) };
+    void *mem = g_aligned_alloc((size_t)capacity + SLOTS_PER_LINE,
+                                sizeof(struct ipa_evq_slot), LINE);
+    struct ipa_evq_slot *heap = (struct ipa_evq_slot *)mem + SLOTS_PER_LINE - 1;
+    if (q->heap)
+        memcpy(heap, q->heap, sizeof *heap * (size_t)q->len);
+    g_aligned_free(q->heap_mem);
+    q->heap_mem = mem;
+    q->heap = heap;
+    q->cap = capacity;
 }
 
 void ipa_evq_init(struct ipa_evq *q, int capacity)
 {
     IPA_ASSERT(capacity >= 1, "event queue capacity must be positive");
-    q->heap = g_new(struct ipa_evq_slot, capacity);
+    q->heap = NULL;
+    q->heap_mem = NULL;
     q->len = 0;
-    q->cap = capacity;
+    allocate(q, capacity);
     q->next_seq = 0;
     for (int l = 0; l < IPA_EVQ_LANES; l++)
         q->lanes[l].head = q->lanes[l].tail = NULL;
@@ -113,7 +129,8 @@ void ipa_evq_init(struct ipa_evq *q, int capacity)
 /* Leaves still-queued events alone: their owners may already be freed. */
 void ipa_evq_fini(struct ipa_evq *q)
 {
-    g_free(q->heap);
+    g_aligned_free(q->heap_mem);
+    q->heap_mem = NULL;
     q->heap = NULL;
     q->len = q->cap = 0;
 }
@@ -181,8 +198,7 @@ void ipa_evq_push(struct ipa_evq *q, struct ipa_event *ev, uint64_t time_ns)
     }
     if (q->len == q->cap) {
         IPA_ASSERT(q->cap <= INT_MAX / 2, "event queue too large");
-        q->cap *= 2;
-        q->heap = g_renew(struct ipa_evq_slot, q->heap, q->cap);
+        allocate(q, q->cap * 2);
     }
     q->len++;
     sift_up(q, q->len - 1, slot_of(ev));
