@@ -14,6 +14,9 @@
  * threads grow.
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -119,6 +122,7 @@ struct figures {
     double cpu;  /* the run's CPU time: what the rates and ratios divide */
     double wall; /* of the same run */
     long maxrss_kb;
+    size_t sim_bytes; /* the simulation's heap, at the end of its run */
     char message[256];
 };
 
@@ -141,12 +145,27 @@ static double thread_cpu_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Bytes the allocator has handed out and not taken back. What a run
+ * adds to it is what the run holds, whatever pages the process had
+ * before: a forked child inherits its parent's peak, and ru_maxrss would
+ * report that instead (0 where the C library does not tell). */
+static size_t heap_in_use(void)
+{
+#ifdef __GLIBC__
+    struct mallinfo2 mi = mallinfo2();
+    return mi.uordblks + mi.hblkhd;
+#else
+    return 0;
+#endif
+}
+
 /* One run of @setup's policy; false (@f's message set) on failure. */
 static bool run_once(const struct ipa_topo *topo,
                      const struct ipa_trace *trace, struct ipa_setup *setup,
                      const struct ipa_sim_config *config, struct figures *f)
 {
     GError *error = NULL;
+    size_t heap0 = heap_in_use();
     struct ipa_sim *sim = ipa_sim_new(topo, trace, config);
     bool ok = ipa_setup_partitions(setup, sim, &error);
     double cpu0 = thread_cpu_seconds();
@@ -154,6 +173,7 @@ static bool run_once(const struct ipa_topo *topo,
     ok = ok && ipa_sim_run(sim, &error);
     f->wall = (double)(g_get_monotonic_time() - t0) / 1e6;
     f->cpu = thread_cpu_seconds() - cpu0;
+    f->sim_bytes = heap_in_use() - heap0;
     if (ok) {
         f->events = ipa_sim_events(sim);
         enum ipa_sim_exit why = ipa_sim_exit_kind(sim);
@@ -192,6 +212,8 @@ static void keep_fastest(struct figures *f, const struct figures *again)
         }
         if (again->maxrss_kb > f->maxrss_kb)
             f->maxrss_kb = again->maxrss_kb;
+        if (again->sim_bytes > f->sim_bytes)
+            f->sim_bytes = again->sim_bytes;
     }
 }
 
@@ -404,12 +426,14 @@ static bool bench_scale(const char *spec, bool compiled,
             if (events && f->cpu > a->cpu)
                 g_snprintf(ns_text, sizeof ns_text, "%.0f",
                            (f->cpu - a->cpu) * 1e9 / (double)events);
-            /* memory per thread: growth over the smallest workload */
+            /* memory per thread: the simulation's growth over the
+             * smallest workload, per thread added */
             double kb = j == 0 ? 0
-                               : (double)(f->maxrss_kb - first.maxrss_kb) /
-                                     (threads[j] - threads[0]);
+                               : ((double)f->sim_bytes -
+                                  (double)first.sim_bytes) /
+                                     1024.0 / (threads[j] - threads[0]);
             char kb_text[32] = "-";
-            if (j > 0)
+            if (j > 0 && f->sim_bytes && first.sim_bytes)
                 g_snprintf(kb_text, sizeof kb_text, "%.2f", kb);
             printf("%7d %8d %12llu %10s %16.2f %11.1f %12s\n", cores[i],
                    threads[j], (unsigned long long)events, ns_text,

@@ -1,6 +1,6 @@
 /*
  * evq.c - indexed 4-ary min-heap of events (half the levels of a binary
- * heap, and a node's children share a cache line or two: pops, the
+ * heap, and a node's four children share one cache line: pops, the
  * engine's most frequent queue operation, touch less memory). Every store
  * into a slot goes through place(), which keeps ev->heap_index right, so
  * remove and move find their event in O(1) and then sift in O(log n).
