@@ -41,8 +41,10 @@ typedef void (*process_fn)(struct ipa_rt *, struct ipa_process_event *);
 typedef int (*prepare_fn)(struct ipa_rt *, struct ipa_process_event *);
 typedef void (*core_fn)(struct ipa_rt *, struct ipa_core_event *);
 
-static void call_process(struct ipa_sim *sim, const char *name, process_fn fn,
-                         struct ipa_thread *t, int core, int source)
+/* Inlined, as call_core: every event calls the policy through them. */
+static inline __attribute__((always_inline)) void
+call_process(struct ipa_sim *sim, const char *name, process_fn fn,
+             struct ipa_thread *t, int core, int source)
 {
     if (!fn)
         return;
@@ -54,8 +56,9 @@ static void call_process(struct ipa_sim *sim, const char *name, process_fn fn,
     ipa_dispatch_leave_cb(sim);
 }
 
-static void call_core(struct ipa_sim *sim, const char *name, core_fn fn,
-                      struct ipa_core *c)
+static inline __attribute__((always_inline)) void
+call_core(struct ipa_sim *sim, const char *name, core_fn fn,
+          struct ipa_core *c)
 {
     if (!fn)
         return;
@@ -395,15 +398,4 @@ void ipa_dispatch_resched(struct ipa_sim *sim)
         schedule_point(sim, c);
         c->resched = false;
     }
-}
-
-void ipa_sim_resched(struct ipa_sim *sim, int core)
-{
-    struct ipa_core *c = &sim->cores[core];
-    if (c->resched)
-        return;
-    c->resched = true;
-    int at = sim->resched_head + sim->nr_resched;
-    sim->resched[at < sim->nr_cores ? at : at - sim->nr_cores] = core;
-    sim->nr_resched++;
 }

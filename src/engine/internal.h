@@ -257,8 +257,6 @@ struct ipa_sim {
 /* runtime.c */
 void ipa_rq_init(struct ipa_rq *rq, const struct ipa_rq_desc *desc, int core);
 void ipa_rq_fini(struct ipa_rq *rq);
-void ipa_rq_insert(struct ipa_rq *rq, struct ipa_thread *t);
-void ipa_rq_remove(struct ipa_rq *rq, struct ipa_thread *t);
 
 /* sums.c: value classes and the sums kept by class */
 /* Gives every spec of the trace its class (before threads are made). */
@@ -275,8 +273,18 @@ void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
 /* Stops the run: kind, then a message; never returns. */
 G_GNUC_NORETURN void ipa_sim_stop(struct ipa_sim *sim, enum ipa_sim_exit kind,
                                   char *message);
-/* Marks a core for a schedule point once the current event is handled. */
-void ipa_sim_resched(struct ipa_sim *sim, int core);
+/* Marks a core for a schedule point once the current event is handled
+ * (inline: every move marks one or two). */
+static inline void ipa_sim_resched(struct ipa_sim *sim, int core)
+{
+    struct ipa_core *c = &sim->cores[core];
+    if (c->resched)
+        return;
+    c->resched = true;
+    int at = sim->resched_head + sim->nr_resched;
+    sim->resched[at < sim->nr_cores ? at : at - sim->nr_cores] = core;
+    sim->nr_resched++;
+}
 /* A thread stops running on its core (progress and CPU time accounted). */
 void ipa_sim_stop_running(struct ipa_sim *sim, struct ipa_thread *t);
 

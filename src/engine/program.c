@@ -27,7 +27,7 @@ static uint64_t next_random(struct ipa_thread *t)
     return x * UINT64_C(2685821657736338717);
 }
 
-static uint64_t sample(struct ipa_thread *t, const struct ipa_op *op)
+static inline uint64_t sample(struct ipa_thread *t, const struct ipa_op *op)
 {
     const struct ipa_dur *d = &op->dur;
     switch ((enum ipa_dur_kind)op->dur_kind) {
@@ -77,7 +77,7 @@ static uint64_t slowdown_pct(struct ipa_sim *sim, const struct ipa_thread *t)
     return sim->config.numa_slowdown_pct;
 }
 
-static void arm_run_end(struct ipa_sim *sim, struct ipa_thread *t)
+static inline void arm_run_end(struct ipa_sim *sim, struct ipa_thread *t)
 {
     uint64_t pct = slowdown_pct(sim, t);
     /* 128-bit division is a library call: not for the common case */

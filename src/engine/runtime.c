@@ -110,7 +110,7 @@ static void queue_emptied(struct ipa_rt *rt, const struct ipa_rq *rq)
     ipa_cpuset_clear(rt->waiting_set, rq->core);
 }
 
-void ipa_rq_insert(struct ipa_rq *rq, struct ipa_thread *t)
+static inline void rq_insert(struct ipa_rq *rq, struct ipa_thread *t)
 {
     insert(rq, t);
     t->pub.rq = rq;
@@ -120,7 +120,7 @@ void ipa_rq_insert(struct ipa_rq *rq, struct ipa_thread *t)
         ipa_sums_count(rq, t, 1);
 }
 
-void ipa_rq_remove(struct ipa_rq *rq, struct ipa_thread *t)
+static inline void rq_remove(struct ipa_rq *rq, struct ipa_thread *t)
 {
     ipa_rb_remove(&rq->tree, &t->rb);
     t->pub.rq = NULL;
@@ -249,15 +249,17 @@ static void observe_change(struct ipa_sim *sim, const struct ipa_thread *t,
 }
 
 /* The bookkeeping of a move, shared by the policy's moves and the
- * runtime's own (READY_TICK completion, arrival). */
-void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
-                      enum ipa_state to, int core, struct ipa_rq *rq)
+ * runtime's own (READY_TICK completion, arrival); inlined into
+ * ipa_change_state, which every policy move takes. */
+static inline __attribute__((always_inline)) void
+set_state(struct ipa_sim *sim, struct ipa_thread *t, enum ipa_state to,
+          int core, struct ipa_rq *rq)
 {
     enum ipa_state from = t->pub.state;
     struct ipa_core *old = t->pub.core >= 0 ? &sim->cores[t->pub.core] : NULL;
 
     if (t->pub.rq)
-        ipa_rq_remove(t->pub.rq, t);
+        rq_remove(t->pub.rq, t);
     if (from == IPA_STATE_READY) {
         t->wait_ns += sim->now - t->ready_since_ns;
         ipa_wc_thread_waiting(t->rt->wc, t->tid, t->affinity, false);
@@ -278,7 +280,7 @@ void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
 
     switch (to) {
     case IPA_STATE_READY:
-        ipa_rq_insert(rq, t);
+        rq_insert(rq, t);
         t->ready_since_ns = sim->now;
         ipa_wc_thread_waiting(t->rt->wc, t->tid, t->affinity, true);
         if (core >= 0 && !sim->cores[core].current)
@@ -291,7 +293,7 @@ void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
         break;
     case IPA_STATE_BLOCKED:
         if (rq)
-            ipa_rq_insert(rq, t);
+            rq_insert(rq, t);
         break;
     case IPA_STATE_READY_TICK:
         t->tick_rq = rq;
@@ -301,6 +303,12 @@ void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
     }
     if (sim->nr_observers)
         observe_change(sim, t, from, to, core);
+}
+
+void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
+                      enum ipa_state to, int core, struct ipa_rq *rq)
+{
+    set_state(sim, t, to, core, rq);
 }
 
 static bool core_of_rt(struct ipa_rt *rt, int core)
@@ -459,7 +467,7 @@ void ipa_change_state(struct ipa_rt *rt, struct ipa_thread *t,
     enum move_rule rule = broken_rule(rt, t, to, core, rq);
     if (G_UNLIKELY(rule != MOVE_OK))
         fault_on_move(rt, t, to, core, rq, rule);
-    ipa_rt_set_state(rt->sim, t, to, core, rq);
+    set_state(rt->sim, t, to, core, rq);
 }
 
 void ipa_migrate(struct ipa_rt *rt, struct ipa_thread *t, int core,

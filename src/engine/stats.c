@@ -1,16 +1,5 @@
 #include "engine/stats.h"
 
-/* Bucket of @v: exact below 2*SUB, then SUB sub-buckets per power of two. */
-static int bucket_of(uint64_t v)
-{
-    if (v < 2 * IPA_HIST_SUB)
-        return (int)v;
-    int msb = 63 - __builtin_clzll(v);       /* >= 6 */
-    int shift = msb - 5;                     /* keep 6 significant bits */
-    int sub = (int)(v >> shift) - IPA_HIST_SUB; /* 0..31 */
-    return (shift + 1) * IPA_HIST_SUB + sub;
-}
-
 /* Largest value that falls into bucket @b. */
 static uint64_t bucket_top(int b)
 {
@@ -19,15 +8,6 @@ static uint64_t bucket_top(int b)
     int shift = b / IPA_HIST_SUB - 1;
     uint64_t base = (uint64_t)(IPA_HIST_SUB + b % IPA_HIST_SUB) << shift;
     return base + ((UINT64_C(1) << shift) - 1);
-}
-
-void ipa_hist_add(struct ipa_hist *h, uint64_t value)
-{
-    h->count++;
-    h->sum += value;
-    if (value > h->max)
-        h->max = value;
-    h->bins[bucket_of(value)]++;
 }
 
 uint64_t ipa_hist_quantile(const struct ipa_hist *h, double q)

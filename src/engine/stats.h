@@ -17,7 +17,28 @@ struct ipa_hist {
     uint64_t bins[IPA_HIST_BUCKETS];
 };
 
-void ipa_hist_add(struct ipa_hist *h, uint64_t value);
+/* Bucket of @v: exact below 2*SUB, then SUB sub-buckets per power of two. */
+static inline int ipa_hist_bucket(uint64_t v)
+{
+    if (v < 2 * IPA_HIST_SUB)
+        return (int)v;
+    int msb = 63 - __builtin_clzll(v);       /* >= 6 */
+    int shift = msb - 5;                     /* keep 6 significant bits */
+    int sub = (int)(v >> shift) - IPA_HIST_SUB; /* 0..31 */
+    return (shift + 1) * IPA_HIST_SUB + sub;
+}
+
+/* Inline: every thread that starts running after a wake-up records its
+ * latency. */
+static inline void ipa_hist_add(struct ipa_hist *h, uint64_t value)
+{
+    h->count++;
+    h->sum += value;
+    if (value > h->max)
+        h->max = value;
+    h->bins[ipa_hist_bucket(value)]++;
+}
+
 /* The smallest recorded bucket bound below which a fraction @q (0..1) of
  * the values lie; the exact maximum for q = 1; 0 when empty. */
 uint64_t ipa_hist_quantile(const struct ipa_hist *h, double q);
