@@ -1089,6 +1089,14 @@ static void mark_eval_as(struct program *p, struct xn *x)
 {
     (void)p;
     x->eval_as = x->op;
+    /* none counts for nothing in an aggregate: only values that cannot
+     * be none take the short way */
+    if (x->op == X_AGG && (x->aux == AGG_MIN || x->aux == AGG_MAX) &&
+        x->nv == 2 && x->v[0]->op == SET_ONE && x->v[1]->op == SET_ONE &&
+        !ipa_xn_entity(x->v[0]->x) && !ipa_xn_entity(x->v[1]->x)) {
+        x->eval_as = x->aux == AGG_MIN ? XE_MIN2 : XE_MAX2;
+        return;
+    }
     if (x->op != X_BINARY)
         return;
     switch (x->aux) {

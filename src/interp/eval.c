@@ -579,6 +579,22 @@ EV_OPERATOR(ev_gt, a > b)
 EV_OPERATOR(ev_ge, a >= b)
 #undef EV_OPERATOR
 
+/* min and max of two plain values: the first unless the second is
+ * strictly beyond it, as aggregate() folds them, left to right */
+static int64_t ev_min2(struct inst *in, const struct xn *x)
+{
+    int64_t a = eval(in, x->v[0]->x);
+    int64_t b = eval(in, x->v[1]->x);
+    return b < a ? b : a;
+}
+
+static int64_t ev_max2(struct inst *in, const struct xn *x)
+{
+    int64_t a = eval(in, x->v[0]->x);
+    int64_t b = eval(in, x->v[1]->x);
+    return b > a ? b : a;
+}
+
 static int64_t ev_and(struct inst *in, const struct xn *x)
 {
     return eval(in, x->x) && eval(in, x->y);
@@ -717,6 +733,8 @@ static eval_fn *const node_eval[XE_COUNT] = {
     [XE_LE] = ev_le,
     [XE_GT] = ev_gt,
     [XE_GE] = ev_ge,
+    [XE_MIN2] = ev_min2,
+    [XE_MAX2] = ev_max2,
 };
 
 /* ---- locks and moves --------------------------------------------------------- */

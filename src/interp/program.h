@@ -82,9 +82,10 @@ enum xop {
 /* The interpreter's own way to evaluate a binary operator, without a
  * switch on its token (struct xn's eval_as, eval.c's node_eval): values
  * after every xop. Division and remainder, which can fault, stay
- * X_BINARY. */
+ * X_BINARY. XE_MIN2 and XE_MAX2: an X_AGG min or max of two plain
+ * values (`max(weight / group_size, 1)`), without the aggregate's loop. */
 enum { XE_ADD = S_EXPR + 1, XE_SUB, XE_MUL, XE_EQ, XE_NE, XE_LT, XE_LE,
-       XE_GT, XE_GE, XE_COUNT };
+       XE_GT, XE_GE, XE_MIN2, XE_MAX2, XE_COUNT };
 
 enum psys { PS_ID, PS_WEIGHT, PS_NICE, PS_RUNTIME, PS_LAST_CORE, PS_TGROUP,
             PS_GROUP_SIZE };
