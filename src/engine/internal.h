@@ -8,6 +8,7 @@
 
 #include <setjmp.h>
 #include <stdalign.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -101,7 +102,7 @@ struct ipa_thread {
     int loop_sp;
     int last_ran_core; /* -1 before its first run */
 
-    /* line 3: running */
+    /* lines 3 and 4: running and accounting, every cycle */
     uint32_t *loop_left; /* [spec->loop_depth] iterations left */
     uint64_t run_left_ns;  /* work left in the current run op */
     uint64_t run_since_ns; /* started running (this slice) */
@@ -112,8 +113,6 @@ struct ipa_thread {
     bool needs_start;   /* elected; the engine must run its program */
     bool latency_pending;
     bool timer_set;     /* timer_next_ns holds a period boundary */
-
-    /* line 4: accounting, every cycle */
     uint64_t wait_ns, ready_since_ns;
     uint64_t wake_ns; /* when it became ready after arriving or waking */
     uint64_t nr_switches, nr_wakeups;
@@ -128,6 +127,10 @@ struct ipa_thread {
     uint64_t nr_migrations;
     uint64_t start_ns, end_ns;
 };
+/* the lines the comments name: a field added above moves them */
+G_STATIC_ASSERT(offsetof(struct ipa_thread, rb) == 64);
+G_STATIC_ASSERT(offsetof(struct ipa_thread, timer) == 128);
+G_STATIC_ASSERT(offsetof(struct ipa_thread, last_ran_core) < 192);
 
 struct ipa_core {
     int id;

@@ -287,8 +287,10 @@ struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
 {
     struct thread_layout l = thread_layout(sim, spec);
     if (sim->chunk_used + l.size > sim->chunk_size || !sim->chunks->len) {
-        /* about 256 threads a chunk, one at least */
-        sim->chunk_size = MAX(l.size * 256, (size_t)1 << 16);
+        /* a few hundred threads a chunk, or one whose program alone is
+         * larger (a recorded trace's thread may have 100,000 ops): a
+         * multiple of such a block would be memory no thread uses */
+        sim->chunk_size = MAX(l.size, (size_t)256 << 10);
         g_ptr_array_add(sim->chunks,
                         g_aligned_alloc0(sim->chunk_size, 1,
                                          _Alignof(struct ipa_thread)));
