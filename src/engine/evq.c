@@ -97,13 +97,13 @@ static struct ipa_evq_slot slot_of(struct ipa_event *ev)
 }
 
 /* Room for @capacity slots, placed so that the children of a node, slots
- * 4i + 1 to 4i + 4, fill one 64-byte line: slot 0 sits 3 slots into a
+ * 4i + 1 to 4i + 4, fill one cache line: slot 0 sits 3 slots into a
  * line. */
 static void allocate(struct ipa_evq *q, int capacity)
 {
-    enum { LINE = 64, SLOTS_PER_LINE = LINE / sizeof(struct ipa_evq_slot) };
+    enum { SLOTS_PER_LINE = IPA_CACHE_LINE / sizeof(struct ipa_evq_slot) };
     void *mem = g_aligned_alloc((size_t)capacity + SLOTS_PER_LINE,
-                                sizeof(struct ipa_evq_slot), LINE);
+                                sizeof(struct ipa_evq_slot), IPA_CACHE_LINE);
     struct ipa_evq_slot *heap = (struct ipa_evq_slot *)mem + SLOTS_PER_LINE - 1;
     if (q->heap)
         memcpy(heap, q->heap, sizeof *heap * (size_t)q->len);

@@ -23,6 +23,7 @@
 #include "topo/hier.h"
 #include "topo/topo.h"
 #include "trace/trace.h"
+#include "util/common.h"
 #include "util/rbtree.h"
 
 /* Kinds of events in the queue. */
@@ -95,7 +96,7 @@ struct ipa_thread {
     int wait_obj;
 
     /* line 2: what popping its event and stepping its program read */
-    alignas(64) struct ipa_event timer; /* EV_ARRIVE, EV_RUN_END or EV_WAKE */
+    alignas(IPA_CACHE_LINE) struct ipa_event timer; /* EV_ARRIVE, EV_RUN_END or EV_WAKE */
     struct ipa_op *ops; /* the spec's program, copied beside the record */
     int nr_ops;
     int pc;
@@ -128,9 +129,10 @@ struct ipa_thread {
     uint64_t start_ns, end_ns;
 };
 /* the lines the comments name: a field added above moves them */
-G_STATIC_ASSERT(offsetof(struct ipa_thread, rb) == 64);
-G_STATIC_ASSERT(offsetof(struct ipa_thread, timer) == 128);
-G_STATIC_ASSERT(offsetof(struct ipa_thread, last_ran_core) < 192);
+G_STATIC_ASSERT(offsetof(struct ipa_thread, rb) == IPA_CACHE_LINE);
+G_STATIC_ASSERT(offsetof(struct ipa_thread, timer) == 2 * IPA_CACHE_LINE);
+G_STATIC_ASSERT(offsetof(struct ipa_thread, last_ran_core) <
+                3 * IPA_CACHE_LINE);
 
 struct ipa_core {
     int id;

@@ -174,7 +174,6 @@ struct unit {
     const struct ipa_node *node;
 };
 
-/* A state's run-queue order: keys cached in the thread's data. */
 /* A state's `order = {...}`: the units computing its keys, which the
  * thread caches and the runtime compares (rq_descs: nr_keys, key_offset,
  * highest). */

@@ -70,6 +70,7 @@ struct ipa_op {
     };
     uint32_t prob_ppm; /* chance the op happens, in millionths (1000000) */
 };
+G_STATIC_ASSERT(sizeof(struct ipa_op) == 32);
 
 struct ipa_thread_spec {
     char *name;

@@ -27,6 +27,10 @@
         abort();                                                               \
     } while (0)
 
+/* Bytes of a cache line, which the layouts of the engine's hot structures
+ * (thread records, the event heap) are laid out by. */
+#define IPA_CACHE_LINE 64
+
 /* Exit codes, like compilers and linters. */
 enum {
     IPA_EXIT_OK = 0,

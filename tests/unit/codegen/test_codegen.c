@@ -29,6 +29,16 @@ static GString *generate(const char *policy, const char *const *params,
     return c;
 }
 
+/* policies/cfs.ipa as C, which most tests read. */
+static GString *generate_cfs(void)
+{
+    GError *error = NULL;
+    GString *c = generate(POLICIES "cfs.ipa", NULL, 0, &error);
+    if (!c)
+        fail_msg("cfs.ipa: %s", error->message);
+    return c;
+}
+
 /* The header names the source, the version and the parameters. */
 static void test_header(void **state)
 {
@@ -49,9 +59,7 @@ static void test_header(void **state)
 static void test_queues_keyed(void **state)
 {
     (void)state;
-    GError *error = NULL;
-    GString *c = generate(POLICIES "cfs.ipa", NULL, 0, &error);
-    assert_non_null(c);
+    GString *c = generate_cfs();
     assert_non_null(strstr(c->str, "[0] = {.name = \"ready\", .state = "
                                    "IPA_STATE_READY, .shared = true, "
                                    ".nr_keys = 1, .key_offset = offsetof("
@@ -156,9 +164,7 @@ static void test_depth_counted_only_for_cycles(void **state)
 static void test_cheap_lazies_not_cached(void **state)
 {
     (void)state;
-    GError *error = NULL;
-    GString *c = generate(POLICIES "cfs.ipa", NULL, 0, &error);
-    assert_non_null(c);
+    GString *c = generate_cfs();
     assert_non_null(strstr(c->str, "    return core_has_waiting_eval(I, self);"));
     assert_non_null(strstr(c->str, "    return core_counted_load_eval(I, self);"));
     assert_non_null(strstr(c->str, "c->value = core_load_eval(I, self);"));
@@ -189,9 +195,7 @@ static int epoch_after(const char *c, const char *write)
 static void test_epoch_only_for_lazy_inputs(void **state)
 {
     (void)state;
-    GError *error = NULL;
-    GString *c = generate(POLICIES "cfs.ipa", NULL, 0, &error);
-    assert_non_null(c);
+    GString *c = generate_cfs();
     assert_int_equal(epoch_after(c->str, "C(I, o_)->up = v_;"), 1);
     assert_int_equal(epoch_after(c->str, "->vruntime = add("), 0);
     assert_int_equal(epoch_after(c->str, "P(I, o_)->accounted = v_;"), 0);
@@ -206,9 +210,7 @@ static void test_epoch_only_for_lazy_inputs(void **state)
 static void test_loop_free_functions_inlined(void **state)
 {
     (void)state;
-    GError *error = NULL;
-    GString *c = generate(POLICIES "cfs.ipa", NULL, 0, &error);
-    assert_non_null(c);
+    GString *c = generate_cfs();
     static const char *const inlined[] = {"fn_update_curr",
                                           "fn_placed_vruntime", "fn_new_core"};
     static const char *const called[] = {"fn_least_loaded", "fn_wake_core",
@@ -241,9 +243,7 @@ static void test_loop_free_functions_inlined(void **state)
 static void test_runtime_read_once(void **state)
 {
     (void)state;
-    GError *error = NULL;
-    GString *c = generate(POLICIES "cfs.ipa", NULL, 0, &error);
-    assert_non_null(c);
+    GString *c = generate_cfs();
     const char *f = strstr(c->str, "int64_t fn_update_curr(struct inst *I, "
                                    "int64_t t_0)\n{");
     assert_non_null(f);
@@ -259,9 +259,7 @@ static void test_runtime_read_once(void **state)
 static void test_place_names_its_state(void **state)
 {
     (void)state;
-    GError *error = NULL;
-    GString *c = generate(POLICIES "cfs.ipa", NULL, 0, &error);
-    assert_non_null(c);
+    GString *c = generate_cfs();
     assert_non_null(strstr(c->str, "    case STATE_ready:\n"
                                    "        move(I, e->target, e->core, "
                                    "STATE_ready, line, col);"));

@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "engine/evq.h"
+#include "util/common.h"
 
 /* The heap property and every slot's back-index, walked slot by slot. */
 static void assert_heap_ok(const struct ipa_evq *q)
@@ -23,7 +24,7 @@ static void assert_heap_ok(const struct ipa_evq *q)
         assert_int_equal(q->heap[i].time_ns, ev->time_ns);
         /* a node's children share a cache line */
         if (i % 4 == 1)
-            assert_int_equal((uintptr_t)&q->heap[i] % 64, 0);
+            assert_int_equal((uintptr_t)&q->heap[i] % IPA_CACHE_LINE, 0);
         if (i == 0)
             continue;
         up = q->heap[(i - 1) / 4].ev;
