@@ -7,16 +7,19 @@
 #include "util/cpuset.h"
 
 /*
- * Per-thread state, indexed by tid. Lists link by tid (not pointer) so the
- * array can grow with g_renew while threads wait.
+ * The engine reports a thread starting or stopping to wait at every
+ * enqueue and dequeue, so that report touches only bit sets indexed by tid
+ * (12.5 KB each for 100,000 threads: they stay in cache), never a record
+ * per thread whose list neighbours are threads the event did not touch.
+ * Only a waiting thread with a restricted affinity has a record, on the
+ * list measure() walks.
  */
-struct wc_thread {
-    const uint64_t *affinity; /* NULL when the thread may use every core */
-    int prev, next;           /* list of all waiting threads */
-    int rprev, rnext;         /* list of waiting restricted threads */
-    uint32_t member;          /* interval epoch it was recorded in */
-    bool waiting;
-    bool pending; /* started waiting since the last commit, interval open */
+/* thread ids a word of the waiting set's summary covers */
+#define SUMMARY_SPAN (64 * 64)
+
+struct wc_restricted {
+    const uint64_t *affinity;
+    int rprev, rnext;
 };
 
 struct ipa_wc {
@@ -28,11 +31,18 @@ struct ipa_wc {
     int *pending_cores;    /* went idle since the last commit, interval open */
     int nr_pending_cores;
 
-    struct wc_thread *threads;
+    /* by thread id, below cap (a multiple of SUMMARY_SPAN) */
+    int cap;
+    uint64_t *waiting;       /* bit per thread */
+    uint64_t *waiting_summary; /* bit per word of waiting: it is not 0 */
+    uint64_t *restricted_set; /* waiting with a restricted affinity */
+    uint64_t *pending_set;   /* started waiting since the last commit,
+                              * interval open: in pending_threads */
+    struct wc_restricted *restricted; /* valid in restricted_set */
+    uint32_t *member; /* interval epoch it was recorded in */
     int *pending_threads;
     int nr_pending_threads;
-    int cap;
-    int wait_head, restricted_head; /* -1: empty */
+    int restricted_head; /* -1: empty */
     int nr_waiting, nr_restricted;
 
     uint64_t last_ns;
@@ -74,7 +84,7 @@ struct ipa_wc *ipa_wc_new(const int *cores, int nr_cores, int max_core,
     wc->core_member = g_new0(uint32_t, max_core);
     wc->core_pending = g_new0(bool, max_core);
     wc->pending_cores = g_new0(int, max_core);
-    wc->wait_head = wc->restricted_head = -1;
+    wc->restricted_head = -1;
     wc->epoch = 0;
     wc->member_cores = g_array_new(FALSE, FALSE, sizeof(int));
     wc->member_threads = g_array_new(FALSE, FALSE, sizeof(int));
@@ -95,7 +105,12 @@ void ipa_wc_free(struct ipa_wc *wc)
     g_free(wc->core_member);
     g_free(wc->core_pending);
     g_free(wc->pending_cores);
-    g_free(wc->threads);
+    g_free(wc->waiting);
+    g_free(wc->waiting_summary);
+    g_free(wc->restricted_set);
+    g_free(wc->pending_set);
+    g_free(wc->restricted);
+    g_free(wc->member);
     g_free(wc->pending_threads);
     g_array_free(wc->member_cores, TRUE);
     g_array_free(wc->member_threads, TRUE);
@@ -123,19 +138,47 @@ void ipa_wc_core_idle(struct ipa_wc *wc, int core, bool idle)
     }
 }
 
-/* Amortised growth so that @tid indexes the thread arrays. */
+static void *grow_zeroed(void *p, size_t old_n, size_t n, size_t size)
+{
+    char *q = g_realloc_n(p, n, size);
+    memset(q + old_n * size, 0, (n - old_n) * size);
+    return q;
+}
+
+/* Amortised growth so that @tid indexes the thread sets and arrays. */
 static void grow_threads(struct ipa_wc *wc, int tid)
 {
-    int cap = wc->cap ? wc->cap : 16;
+    int cap = wc->cap ? wc->cap : SUMMARY_SPAN;
     while (cap <= tid) {
         IPA_ASSERT(cap <= G_MAXINT / 2, "thread id too large");
         cap *= 2;
     }
-    wc->threads = g_renew(struct wc_thread, wc->threads, cap);
-    memset(wc->threads + wc->cap, 0,
-           (size_t)(cap - wc->cap) * sizeof(struct wc_thread));
-    wc->pending_threads = g_renew(int, wc->pending_threads, cap);
+    size_t old = (size_t)wc->cap, n = (size_t)cap;
+    wc->waiting = grow_zeroed(wc->waiting, old / 64, n / 64, sizeof(uint64_t));
+    wc->waiting_summary =
+        grow_zeroed(wc->waiting_summary, old / SUMMARY_SPAN, n / SUMMARY_SPAN,
+                    sizeof(uint64_t));
+    wc->restricted_set =
+        grow_zeroed(wc->restricted_set, old / 64, n / 64, sizeof(uint64_t));
+    wc->pending_set =
+        grow_zeroed(wc->pending_set, old / 64, n / 64, sizeof(uint64_t));
+    wc->restricted = g_renew(struct wc_restricted, wc->restricted, n);
+    wc->member = grow_zeroed(wc->member, old, n, sizeof(uint32_t));
+    wc->pending_threads = g_renew(int, wc->pending_threads, n);
     wc->cap = cap;
+}
+
+static bool thread_waiting(const struct ipa_wc *wc, int tid)
+{
+    return tid < wc->cap && ipa_cpuset_test(wc->waiting, tid);
+}
+
+/* NULL unless @tid waits with a restricted affinity. */
+static const uint64_t *affinity_of(const struct ipa_wc *wc, int tid)
+{
+    return ipa_cpuset_test(wc->restricted_set, tid)
+               ? wc->restricted[tid].affinity
+               : NULL;
 }
 
 /* Restricted: some watched core is missing from @affinity. */
@@ -155,51 +198,41 @@ void ipa_wc_thread_waiting(struct ipa_wc *wc, int tid, const uint64_t *affinity,
     IPA_ASSERT(!wc->finished, "event after ipa_wc_finish");
     IPA_ASSERT(tid >= 0, "negative thread id");
     if (!waiting) {
-        IPA_ASSERT(tid < wc->cap && wc->threads[tid].waiting,
-                   "thread is not waiting");
-        struct wc_thread *t = &wc->threads[tid];
-        if (t->prev >= 0)
-            wc->threads[t->prev].next = t->next;
-        else
-            wc->wait_head = t->next;
-        if (t->next >= 0)
-            wc->threads[t->next].prev = t->prev;
-        if (t->affinity) {
+        IPA_ASSERT(thread_waiting(wc, tid), "thread is not waiting");
+        ipa_cpuset_clear(wc->waiting, tid);
+        if (!wc->waiting[tid / 64])
+            ipa_cpuset_clear(wc->waiting_summary, tid / 64);
+        if (ipa_cpuset_test(wc->restricted_set, tid)) {
+            struct wc_restricted *t = &wc->restricted[tid];
             if (t->rprev >= 0)
-                wc->threads[t->rprev].rnext = t->rnext;
+                wc->restricted[t->rprev].rnext = t->rnext;
             else
                 wc->restricted_head = t->rnext;
             if (t->rnext >= 0)
-                wc->threads[t->rnext].rprev = t->rprev;
+                wc->restricted[t->rnext].rprev = t->rprev;
+            ipa_cpuset_clear(wc->restricted_set, tid);
             wc->nr_restricted--;
         }
-        t->waiting = false;
-        t->affinity = NULL;
         wc->nr_waiting--;
         return;
     }
     if (tid >= wc->cap)
         grow_threads(wc, tid);
-    struct wc_thread *t = &wc->threads[tid];
-    IPA_ASSERT(!t->waiting, "thread already waiting");
-    t->waiting = true;
-    t->affinity = restricted(wc, affinity) ? affinity : NULL;
-    t->prev = -1;
-    t->next = wc->wait_head;
-    if (wc->wait_head >= 0)
-        wc->threads[wc->wait_head].prev = tid;
-    wc->wait_head = tid;
-    if (t->affinity) {
-        t->rprev = -1;
-        t->rnext = wc->restricted_head;
+    IPA_ASSERT(!thread_waiting(wc, tid), "thread already waiting");
+    ipa_cpuset_set(wc->waiting, tid);
+    ipa_cpuset_set(wc->waiting_summary, tid / 64);
+    if (restricted(wc, affinity)) {
+        wc->restricted[tid] = (struct wc_restricted){
+            .affinity = affinity, .rprev = -1, .rnext = wc->restricted_head};
         if (wc->restricted_head >= 0)
-            wc->threads[wc->restricted_head].rprev = tid;
+            wc->restricted[wc->restricted_head].rprev = tid;
         wc->restricted_head = tid;
+        ipa_cpuset_set(wc->restricted_set, tid);
         wc->nr_restricted++;
     }
     wc->nr_waiting++;
-    if (wc->open && !t->pending) {
-        t->pending = true;
+    if (wc->open && !ipa_cpuset_test(wc->pending_set, tid)) {
+        ipa_cpuset_set(wc->pending_set, tid);
         wc->pending_threads[wc->nr_pending_threads++] = tid;
     }
 }
@@ -222,15 +255,15 @@ static void measure(struct ipa_wc *wc, int *nr_e, int *nr_w)
     *nr_w = unrestricted;
     if (unrestricted) {
         *nr_e = wc->nr_idle;
-        for (int r = wc->restricted_head; r >= 0; r = wc->threads[r].rnext)
-            if (ipa_cpuset_intersects(wc->threads[r].affinity, wc->idle,
+        for (int r = wc->restricted_head; r >= 0; r = wc->restricted[r].rnext)
+            if (ipa_cpuset_intersects(wc->restricted[r].affinity, wc->idle,
                                       wc->words))
                 (*nr_w)++;
         return;
     }
     memset(wc->scratch, 0, (size_t)wc->words * sizeof(uint64_t));
-    for (int r = wc->restricted_head; r >= 0; r = wc->threads[r].rnext) {
-        const uint64_t *a = wc->threads[r].affinity;
+    for (int r = wc->restricted_head; r >= 0; r = wc->restricted[r].rnext) {
+        const uint64_t *a = wc->restricted[r].affinity;
         uint64_t any = 0;
         for (int i = 0; i < wc->words; i++) {
             uint64_t m = a[i] & wc->idle[i];
@@ -253,9 +286,9 @@ static void add_core(struct ipa_wc *wc, int core)
 
 static void add_thread(struct ipa_wc *wc, int tid)
 {
-    if (wc->threads[tid].member == wc->epoch)
+    if (wc->member[tid] == wc->epoch)
         return;
-    wc->threads[tid].member = wc->epoch;
+    wc->member[tid] = wc->epoch;
     g_array_append_val(wc->member_threads, tid);
 }
 
@@ -284,8 +317,7 @@ static void open_interval(struct ipa_wc *wc, uint64_t now_ns)
 {
     if (++wc->epoch == 0) {
         memset(wc->core_member, 0, (size_t)wc->max_core * sizeof(uint32_t));
-        for (int i = 0; i < wc->cap; i++)
-            wc->threads[i].member = 0;
+        memset(wc->member, 0, (size_t)wc->cap * sizeof(uint32_t));
         wc->epoch = 1;
     }
     wc->open = true;
@@ -296,8 +328,13 @@ static void open_interval(struct ipa_wc *wc, uint64_t now_ns)
     bool unrestricted = wc->nr_waiting > wc->nr_restricted;
     if (unrestricted)
         add_all_idle(wc);
-    for (int t = wc->wait_head; t >= 0; t = wc->threads[t].next) {
-        const uint64_t *a = wc->threads[t].affinity;
+    /* the words with a waiting thread, then their threads: about
+     * O(waiting), plus a word per 4,096 threads */
+    IPA_CPUSET_FOREACH(w, wc->waiting_summary, wc->cap / SUMMARY_SPAN)
+    IPA_CPUSET_FOREACH(bit, wc->waiting + w, 1)
+    {
+        int t = w * 64 + bit;
+        const uint64_t *a = affinity_of(wc, t);
         if (!a) {
             add_thread(wc, t);
         } else if (unrestricted) {
@@ -330,8 +367,8 @@ static void track_members(struct ipa_wc *wc)
             continue;
         if (unrestricted)
             add_core(wc, c);
-        for (int r = wc->restricted_head; r >= 0; r = wc->threads[r].rnext) {
-            if (ipa_cpuset_test(wc->threads[r].affinity, c)) {
+        for (int r = wc->restricted_head; r >= 0; r = wc->restricted[r].rnext) {
+            if (ipa_cpuset_test(wc->restricted[r].affinity, c)) {
                 add_thread(wc, r);
                 add_core(wc, c);
             }
@@ -339,9 +376,9 @@ static void track_members(struct ipa_wc *wc)
     }
     for (int i = 0; i < wc->nr_pending_threads; i++) {
         int t = wc->pending_threads[i];
-        const uint64_t *a = wc->threads[t].affinity;
-        if (!wc->threads[t].waiting)
+        if (!thread_waiting(wc, t))
             continue;
+        const uint64_t *a = affinity_of(wc, t);
         if (!a || add_allowed_idle(wc, a))
             add_thread(wc, t);
     }
@@ -413,7 +450,7 @@ void ipa_wc_commit(struct ipa_wc *wc, uint64_t now_ns)
         wc->core_pending[wc->pending_cores[i]] = false;
     wc->nr_pending_cores = 0;
     for (int i = 0; i < wc->nr_pending_threads; i++)
-        wc->threads[wc->pending_threads[i]].pending = false;
+        ipa_cpuset_clear(wc->pending_set, wc->pending_threads[i]);
     wc->nr_pending_threads = 0;
 }
 

@@ -428,7 +428,9 @@ struct world {
 
 static int tid_of(int i)
 {
-    return i * 3 + 1; /* sparse so the tid arrays grow several times */
+    /* sparse, so that the tid arrays grow several times and the waiting
+     * threads span several summary words (4,096 tids each) */
+    return i * 97 + 1;
 }
 
 struct ref {
