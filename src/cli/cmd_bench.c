@@ -173,7 +173,7 @@ static bool run_once(const struct ipa_topo *topo,
     ok = ok && ipa_sim_run(sim, &error);
     f->wall = (double)(g_get_monotonic_time() - t0) / 1e6;
     f->cpu = thread_cpu_seconds() - cpu0;
-    f->sim_bytes = heap_in_use() - heap0;
+    f->sim_bytes = heap_in_use() - heap0 + ipa_sim_mapped_bytes(sim);
     if (ok) {
         f->events = ipa_sim_events(sim);
         enum ipa_sim_exit why = ipa_sim_exit_kind(sim);

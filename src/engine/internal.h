@@ -205,8 +205,9 @@ struct ipa_sim {
     int nr_parts;
 
     GPtrArray *threads; /* struct ipa_thread *, by tid */
-    GPtrArray *chunks;  /* thread storage, allocated in blocks */
+    GArray *chunks;     /* struct chunk: thread storage, in blocks */
     size_t chunk_used, chunk_size;
+    size_t mapped_bytes; /* of chunks mapped outside the C heap */
     size_t thread_data_size; /* the largest policy's, in every record */
 
     struct ipa_evq evq;

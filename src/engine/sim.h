@@ -135,6 +135,9 @@ struct ipa_partition_result {
 uint64_t ipa_sim_now_ns(const struct ipa_sim *sim);
 uint64_t ipa_sim_makespan_ns(const struct ipa_sim *sim);
 uint64_t ipa_sim_events(const struct ipa_sim *sim);
+/* Bytes the simulation maps outside the C heap (large runs' thread
+ * records), which the allocator's statistics do not count. */
+size_t ipa_sim_mapped_bytes(const struct ipa_sim *sim);
 int ipa_sim_nr_threads(const struct ipa_sim *sim);
 void ipa_sim_thread_result(const struct ipa_sim *sim, int tid,
                            struct ipa_thread_result *out);

@@ -751,6 +751,39 @@ static void test_programs_of_any_length(void **state)
     g_string_free(json, true);
 }
 
+/* Thousands of threads fill chunks of doubling size up to 2 MB, which the
+ * engine maps itself (huge pages); a program longer than that gets a mapped
+ * chunk of its own. Every record, program and policy slot stays intact. */
+static void test_mapped_chunks(void **state)
+{
+    (void)state;
+    enum { CROWD = 6000, LONG_OPS = 70000 };
+    GString *json = g_string_new(NULL);
+    g_string_printf(json,
+                    "{\"ipasim_trace\":1,\"threads\":[{\"name\":\"w\","
+                    "\"count\":%d,\"ops\":[{\"run\":\"20us\"},"
+                    "{\"sleep\":\"5us\"},{\"run\":\"30us\"}]},"
+                    "{\"name\":\"long\",\"ops\":[",
+                    CROWD);
+    for (int i = 0; i < LONG_OPS; i++)
+        g_string_append(json, &",{\"run\":\"1us\"}"[i == 0]);
+    g_string_append(json, "]}]}");
+    struct run r;
+    start(&r, "pack:1 core:2 pu:1", json->str, 20000000);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_DONE);
+    assert_int_equal(ipa_sim_nr_threads(r.sim), CROWD + 1);
+    for (int i = 0; i < CROWD; i++)
+        assert_int_equal(thread(&r, i).runtime_ns, 50000);
+    assert_int_equal(thread(&r, CROWD).runtime_ns, LONG_OPS * 1000);
+    /* the crowd's fourth chunk and the long program's own (2.2 MB of ops
+     * round up to 4 MB) */
+    size_t mapped = ipa_sim_mapped_bytes(r.sim);
+    assert_true(mapped >= (size_t)6 << 20);
+    assert_int_equal(mapped % ((size_t)2 << 20), 0);
+    finish(&r);
+    g_string_free(json, true);
+}
+
 static void test_determinism(void **state)
 {
     (void)state;
@@ -947,6 +980,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_spawn_and_mutex, setup, teardown),
         cmocka_unit_test_setup_teardown(test_programs_of_any_length, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_mapped_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_determinism, setup, teardown),
         cmocka_unit_test_setup_teardown(test_global_queue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kept_sums, setup, teardown),
