@@ -350,9 +350,12 @@ IPA_API const uint64_t *ipa_idle_cores(struct ipa_rt *rt);
 IPA_API const uint64_t *ipa_waiting_cores(struct ipa_rt *rt);
 /* The first core with an id >= @from in both sets (@b NULL: in @a) of
  * @nr_cores cores, or -1. Inline, as a balancer walks ipa_waiting_cores()
- * within a domain's or group's mask one core at a time:
- *   for (c = ipa_cores_next(w, sd->mask, n, 0); c >= 0;
- *        c = ipa_cores_next(w, sd->mask, n, c + 1)) */
+ * within a domain's or group's mask one core at a time, from its first
+ * core to one past its last, so that it reads only the words the group
+ * spans (on 1,024 cores, a 16-core group's 1 word instead of 16):
+ *   int end = g->cores[g->nr_cores - 1] + 1;
+ *   for (c = ipa_cores_next(w, g->mask, end, g->cores[0]); c >= 0;
+ *        c = ipa_cores_next(w, g->mask, end, c + 1)) */
 static inline int ipa_cores_next(const uint64_t *a, const uint64_t *b,
                                  int nr_cores, int from)
 {
