@@ -368,12 +368,11 @@ struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
                                       const struct ipa_thread_spec *spec)
 {
     struct thread_layout l = thread_layout(sim, spec);
-    if (sim->chunk_used + l.size > sim->chunk_size || !sim->chunks->len) {
+    if (sim->chunk_used + l.size > sim->chunk_size || !sim->chunks->len)
         add_chunk(sim, next_chunk_size(sim->chunk_size, l.size));
-    }
-    char *mem = g_array_index(sim->chunks, struct chunk, sim->chunks->len - 1)
-                    .mem +
-                sim->chunk_used;
+    const struct chunk *last =
+        &g_array_index(sim->chunks, struct chunk, sim->chunks->len - 1);
+    char *mem = last->mem + sim->chunk_used;
     sim->chunk_used += l.size;
 
     struct ipa_thread *t = (struct ipa_thread *)(void *)mem;

@@ -317,7 +317,8 @@ static void open_interval(struct ipa_wc *wc, uint64_t now_ns)
 {
     if (++wc->epoch == 0) {
         memset(wc->core_member, 0, (size_t)wc->max_core * sizeof(uint32_t));
-        memset(wc->member, 0, (size_t)wc->cap * sizeof(uint32_t));
+        if (wc->cap)
+            memset(wc->member, 0, (size_t)wc->cap * sizeof(uint32_t));
         wc->epoch = 1;
     }
     wc->open = true;
