@@ -315,7 +315,7 @@ static char *map_huge(size_t size)
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
-    char *mem = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
+    char *mem = p + (round_up((uintptr_t)p, HUGE_PAGE) - (uintptr_t)p);
     size_t tail = span - (size_t)(mem - p) - size;
     if (mem > p)
         munmap(p, (size_t)(mem - p));
@@ -332,7 +332,7 @@ static void add_chunk(struct ipa_sim *sim, size_t size)
 {
     struct chunk c = {NULL, size, false};
     if (size >= HUGE_PAGE) {
-        c.size = (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        c.size = round_up(size, HUGE_PAGE);
         c.mem = map_huge(c.size);
         c.mapped = c.mem != NULL;
     }

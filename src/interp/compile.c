@@ -582,6 +582,7 @@ static void lay_out(struct cc *cc)
         struct order *o = g_new0(struct order, 1);
         o->nr_keys = (int)ipa_node_count(order);
         o->keys = g_new0(struct unit, o->nr_keys);
+        o->slot = g_new(int, o->nr_keys);
         st->order = o;
         /* the queue is keyed by the thread's cached keys, after its plain
          * attributes (thread_data_size), which the runtime compares */
@@ -1036,6 +1037,22 @@ static void mark_everywhere(struct program *p,
     }
 }
 
+/* Most order keys are a plain attribute of the queued thread (its
+ * element slot, 0): the interpreter reads those directly. */
+static void find_key_slots(struct program *p)
+{
+    for (int i = 0; i < p->nr_states; i++) {
+        struct order *o = p->states[i].order;
+        for (int k = 0; o && k < o->nr_keys; k++) {
+            const struct xn *b = o->keys[k].body;
+            o->slot[k] = b->op == X_PFIELD && b->x->op == X_LOCAL &&
+                                 b->x->a == 0
+                             ? b->a
+                             : -1;
+        }
+    }
+}
+
 /* The lazy attributes a lazy attribute reads (it calls no function: the
  * checker), marked in a row of [nr_lazies]. */
 static bool note_lazy_read(const struct xn *x, void *row)
@@ -1231,6 +1248,7 @@ struct program *ipa_program_compile(const char *path,
     find_lazy_cycles(p);
     find_epoch_writes(p);
     mark_everywhere(p, mark_eval_as);
+    find_key_slots(p);
     g_hash_table_destroy(cc.slots);
     for (int ent = 0; ent < IPA_ENT_COUNT; ent++)
         g_free(cc.slot_of[ent]);
@@ -1273,6 +1291,7 @@ void ipa_program_free(struct program *p)
         for (int k = 0; k < o->nr_keys; k++)
             xfree(o->keys[k].body);
         g_free(o->keys);
+        g_free(o->slot);
         g_free(o);
     }
     if (p->builder) {

@@ -766,11 +766,8 @@ static bool set_keys(struct inst *in, struct ipa_thread *t,
     int64_t *keys = thread_slots(t) + in->p->nr_plain[IPA_ENT_PROCESS];
     bool changed = false;
     for (int k = 0; k < o->nr_keys; k++) {
-        /* most keys are a plain attribute of the thread: read it without
-         * running a unit */
-        const struct xn *b = o->keys[k].body;
-        int64_t v = b->op == X_PFIELD && b->x->op == X_LOCAL && b->x->a == 0
-                        ? *pfield(b, self)
+        int64_t v = o->slot[k] >= 0
+                        ? thread_slots(t)[o->slot[k]]
                         : ipa_interp_run(in, &o->keys[k], &self, 1);
         changed = changed || v != keys[k];
         keys[k] = v;

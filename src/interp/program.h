@@ -180,6 +180,9 @@ struct unit {
 struct order {
     int nr_keys;
     struct unit *keys; /* [nr_keys], self = the thread */
+    /* [nr_keys]: the thread's plain slot a key reads and nothing else
+     * (`lowest vruntime`), read without running its unit; -1 otherwise */
+    int *slot;
 };
 
 struct state_info {
