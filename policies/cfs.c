@@ -39,7 +39,10 @@
  *
  * Balancing. Periodically (level l of the domain hierarchy every l
  * balancing periods) and when a core is about to go idle, a core walks its
- * scheduling domains from the smallest up. In each domain it compares the
+ * scheduling domains from the smallest up. At the period, only one core
+ * of each group balances a domain, as Linux's should_we_balance has it:
+ * the group's first idle core, or its first core when none is idle; the
+ * others would read the same averages. In each domain it compares the
  * AVERAGE load of its own group with that of the busiest other group that
  * has a waiting thread, and pulls threads from that group's busiest core,
  * about half their load difference, only when the busiest group's average
@@ -55,8 +58,9 @@
  *   waker's node; if there is none it goes back to its previous core,
  *   busy or not, while other nodes may have idle cores. New threads go to
  *   the least loaded core of their parent's node.
- * - Balancing is periodic and rare at the upper levels, so a wrong
- *   placement lasts.
+ * - Balancing is periodic and rare at the upper levels, and done by one
+ *   core of a group, which pulls only for itself: a wrong placement
+ *   lasts.
  *
  * Mirroring the DSL. What makes the two files decide alike:
  * - `foreach (c in cores)` walks cores in ascending id order, as
@@ -437,6 +441,24 @@ static bool domain_waiting(struct ipa_rt *rt, const struct ipa_sched_domain *sd)
                           sd->cores[sd->nr_cores - 1] + 1, sd->cores[0]) >= 0;
 }
 
+/* Linux's should_we_balance: one core per group balances a domain at its
+ * period, for the whole group: the group's first idle core, or its first
+ * online core when none is idle (offline cores are not in the idle set).
+ * The other cores' periodic look would read the same averages again. */
+static bool balances_for_group(struct ipa_rt *rt, int self,
+                               const struct ipa_sched_domain *sd)
+{
+    const struct ipa_sched_group *g = &sd->groups[sd->local_group];
+    int first_idle =
+        ipa_cores_next(ipa_idle_cores(rt), g->mask, group_end(g), g->cores[0]);
+    if (first_idle >= 0)
+        return first_idle == self;
+    for (int i = 0; i < g->nr_cores; i++)
+        if (ipa_core_online(rt, g->cores[i]))
+            return g->cores[i] == self;
+    return false;
+}
+
 /* One balancing step in domain @sd of @self: the busiest group is the
  * other group with the highest average load among those with a waiting
  * thread (the first one on a tie); if its average exceeds the local
@@ -507,7 +529,8 @@ static bool alone_first(struct ipa_rt *rt, int self)
 }
 
 /* Level l (the DSL's number) is balanced every l balancing periods, so
- * the machine-wide level is looked at least often. */
+ * the machine-wide level is looked at least often; by one core of each
+ * group. */
 static void cfs_balancing_select(struct ipa_rt *rt, struct ipa_core_event *e)
 {
     int self = e->target;
@@ -522,7 +545,9 @@ static void cfs_balancing_select(struct ipa_rt *rt, struct ipa_core_event *e)
             continue;
         }
         dd->wait = l - 1;
-        balance_domain(rt, self, ipa_core_domain(rt, self, level));
+        const struct ipa_sched_domain *sd = ipa_core_domain(rt, self, level);
+        if (balances_for_group(rt, self, sd))
+            balance_domain(rt, self, sd);
     }
 }
 

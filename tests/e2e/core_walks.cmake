@@ -15,9 +15,11 @@ string(REGEX REPLACE "([a-z_]+)\\.size (>|>=) ([01])" "\\1.size + 0 \\2 \\3"
        walked "${text}")
 string(REGEX REPLACE "= ([a-z_.]+)\\.size;" "= \\1.size + 0;" walked
        "${walked}")
-# and a loop's `if (c.idle && ...)` becomes `if (!!c.idle && ...)`
+# a loop's `if (c.idle && ...)` becomes `if (!!c.idle && ...)`, and a
+# filter `{ idle }` `{ !!idle }`
 string(REGEX REPLACE "\\(([a-z_]+)\\.idle &&" "(!!\\1.idle &&" walked
        "${walked}")
+string(REPLACE "filter = { idle }" "filter = { !!idle }" walked "${walked}")
 string(FIND "${text}" "id == self.id" lookups)
 string(REPLACE "id == self.id" "id + 0 == self.id" walked "${walked}")
 if(walked STREQUAL text)

@@ -55,3 +55,17 @@ add_test(NAME e2e.cfs_fairness
                  -P ${E2E}/cfs_fairness.cmake)
 set_tests_properties(e2e.cfs_fairness PROPERTIES LABELS e2e
   ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+
+# cfs balances a domain from one core per group (Linux's should_we_balance).
+foreach(pm cfs.c:compiled cfs.ipa:compiled cfs.ipa:interpreted)
+  string(REPLACE ":" ";" pm ${pm})
+  list(GET pm 0 policy)
+  list(GET pm 1 mode)
+  add_test(NAME e2e.one_balancer.${policy}.${mode}
+           COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DPOLICY=${policy} -DMODE=${mode}
+                   -DTRACE=${E2E}/inputs/one_balancer.json
+                   -DLOG=${SCRATCH}/one_balancer.${policy}.${mode}.log
+                   -P ${E2E}/one_balancer.cmake)
+  set_tests_properties(e2e.one_balancer.${policy}.${mode} PROPERTIES LABELS e2e
+    ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+endforeach()
