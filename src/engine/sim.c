@@ -283,6 +283,11 @@ static struct thread_layout thread_layout(const struct ipa_sim *sim,
     l.affinity = l.ops + sizeof(struct ipa_op) * (size_t)spec->nr_ops;
     size_t words = spec->affinity ? (size_t)sim->words : 0;
     l.data = round_up(l.affinity + sizeof(uint64_t) * words, 16);
+    /* the policy's data, read at every event of the thread, within one
+     * cache line when it fits in one */
+    if (sim->thread_data_size <= IPA_CACHE_LINE &&
+        l.data % IPA_CACHE_LINE + sim->thread_data_size > IPA_CACHE_LINE)
+        l.data = round_up(l.data, IPA_CACHE_LINE);
     /* records start on a cache line: struct ipa_thread groups its fields
      * by line */
     l.size = round_up(l.data + sim->thread_data_size,

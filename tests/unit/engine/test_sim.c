@@ -223,6 +223,20 @@ static const struct ipa_policy_ops test_ops = {
     .exit_idle = t_exit_idle,
 };
 
+/* A policy whose thread data (40 bytes) fits in a cache line: the engine
+ * lays it within one, wherever the thread's program ends. */
+enum { DATA_SIZE = 40, LINE = 64 };
+static int placed, straddling;
+
+static void data_place(struct ipa_rt *rt, struct ipa_process_event *e)
+{
+    uintptr_t at = (uintptr_t)ipa_thread_data(e->target);
+    placed++;
+    if (at % LINE + DATA_SIZE > LINE)
+        straddling++;
+    t_place(rt, e);
+}
+
 /* A global queue (EDF-like): any core elects the queue's first thread;
  * balancing on core 0 elects for an idle core 1 from its own event. */
 static const struct ipa_rq_desc global_rqs[] = {
@@ -784,6 +798,36 @@ static void test_mapped_chunks(void **state)
     g_string_free(json, true);
 }
 
+/* Threads whose programs have 1 to 32 ops end their records at every
+ * 16-byte offset of a line; none has its policy data across two lines. */
+static void test_policy_data_within_a_line(void **state)
+{
+    (void)state;
+    enum { N = 32 };
+    GString *json = g_string_new("{\"ipasim_trace\":1,\"threads\":[");
+    for (int i = 0; i < N; i++) {
+        g_string_append_printf(json, "%s{\"name\":\"t%d\",\"ops\":[",
+                               i ? "," : "", i);
+        for (int k = 0; k <= i; k++)
+            g_string_append(json, &",{\"run\":\"10us\"}"[k == 0]);
+        g_string_append(json, "]}");
+    }
+    g_string_append(json, "]}");
+    /* test_ops, with data and a look at where it lies */
+    struct ipa_policy_ops data_ops = test_ops;
+    data_ops.thread_data_size = DATA_SIZE;
+    data_ops.new_place = data_ops.unblock_place = data_place;
+    ops_under_test = &data_ops;
+    placed = straddling = 0;
+    struct run r;
+    start(&r, "pack:1 core:2 pu:1", json->str, 20000000);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_DONE);
+    assert_int_equal(placed, N);
+    assert_int_equal(straddling, 0);
+    finish(&r);
+    g_string_free(json, true);
+}
+
 static void test_determinism(void **state)
 {
     (void)state;
@@ -981,6 +1025,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_programs_of_any_length, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_mapped_chunks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_policy_data_within_a_line, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_determinism, setup, teardown),
         cmocka_unit_test_setup_teardown(test_global_queue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kept_sums, setup, teardown),
