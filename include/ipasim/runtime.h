@@ -315,7 +315,8 @@ static inline bool ipa_thread_allowed(const struct ipa_thread *t, int core)
 }
 /* CPU time consumed so far, in ns. */
 IPA_API uint64_t ipa_thread_runtime_ns(const struct ipa_thread *t);
-/* The policy's slot of ops->thread_data_size bytes, zeroed at creation. */
+/* The policy's slot of ops->thread_data_size bytes, zeroed at creation;
+ * 16-byte aligned, and within one cache line when it fits in one. */
 static inline void *ipa_thread_data(const struct ipa_thread *t)
 {
     return ipa_thread_head(t)->data;
