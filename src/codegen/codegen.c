@@ -32,6 +32,10 @@ struct gen {
     int nr_slots;
     bool returns;          /* the unit returns a value */
     bool target_local;     /* a handler: e.target is read from ev_target_ */
+    /* whether a move records itself for place() (the new and unblock
+     * handlers), is made at once (the other handlers), or asks (-1: a
+     * function, which either may call) */
+    int preparing;
     GError **error;
     bool failed;
     /* names, by slot or index */
@@ -149,6 +153,12 @@ static bool is_call(const struct xn *x, void *arg)
 {
     (void)arg;
     return x->op == X_CALL;
+}
+
+static bool reads_source(const struct xn *x, void *arg)
+{
+    (void)arg;
+    return x->op == X_EV_SOURCE;
 }
 
 static bool has_call(const struct xn *x)
@@ -767,14 +777,28 @@ static void stmt_move(struct gen *g, const struct xn *s)
     line(g, "if (t_) {");
     g->indent++;
     line(g, "int core_ = (int)%s - 1;", nc);
-    line(g, "if (I->preparing) {");
-    line(g, "    I->placed_core = core_;");
-    line(g, "    I->placed_state = STATE_%s;", g->p->states[s->a].name);
-    g->moved_to[s->a] = true;
-    line(g, "} else {");
-    line(g, "    move(I, THREAD(t_), core_, STATE_%s, %s);",
-         g->p->states[s->a].name, where);
-    line(g, "}");
+    const char *state = g->p->states[s->a].name;
+    bool ask = g->preparing < 0;
+    if (ask) {
+        line(g, "if (I->preparing) {");
+        g->indent++;
+    }
+    if (g->preparing != 0) {
+        line(g, "I->placed_core = core_;");
+        line(g, "I->placed_state = STATE_%s;", state);
+        g->moved_to[s->a] = true;
+    }
+    if (ask) {
+        g->indent--;
+        line(g, "} else {");
+        g->indent++;
+    }
+    if (g->preparing != 1)
+        line(g, "move(I, THREAD(t_), core_, STATE_%s, %s);", state, where);
+    if (ask) {
+        g->indent--;
+        line(g, "}");
+    }
     g->indent--;
     line(g, "}");
     g->indent--;
@@ -1771,7 +1795,9 @@ static void handlers(struct gen *g)
         if (!u->body)
             continue;
         char *name = g_strdup_printf("on_%s", ipa_event_name(ev));
+        g->preparing = ev == IPA_EV_new || ev == IPA_EV_unblock;
         stmt_unit(g, name, u, NULL, 0, false);
+        g->preparing = -1;
         g_free(name);
     }
 }
@@ -1851,7 +1877,8 @@ static const char callbacks[] =
     "    I->ev_source = 0;\n"
     "}\n"
     "\n"
-    "static inline void begin_process(struct inst *I, bool tick,\n"
+    "/* @source: whether anything will read e.source (prepare does) */\n"
+    "static inline void begin_process(struct inst *I, bool tick, bool source,\n"
     "                                 const struct ipa_process_event *e)\n"
     "{\n"
     "    begin(I, tick);\n"
@@ -1860,8 +1887,19 @@ static const char callbacks[] =
     "        I->ev_core = e->core + 1;\n"
     "        I->locks.held[I->locks.n++] = e->core;\n"
     "    }\n"
-    "    if (e->source_core >= 0 && in_partition(I, e->source_core))\n"
+    "    if (source && e->source_core >= 0 && in_partition(I, e->source_core))\n"
     "        I->ev_source = e->source_core + 1;\n"
+    "}\n"
+    "\n"
+    "/* place() makes one recorded move on the locked core: what move()\n"
+    " * reads, and nothing of the event a handler would. */\n"
+    "static inline void begin_move(struct inst *I, int core)\n"
+    "{\n"
+    "    I->epoch++;\n"
+    "    I->in_tick = false;\n"
+    "    ipa_dsl_walks_reset(&I->walks);\n"
+    "    I->locks.held[0] = core;\n"
+    "    I->locks.n = 1;\n"
     "}\n"
     "\n"
     "static struct inst *core_event(struct ipa_rt *rt, int core)\n"
@@ -1881,7 +1919,7 @@ static const char callbacks[] =
     "                   int line, int col)\n"
     "{\n"
     "    struct inst *I = inst_of(rt);\n"
-    "    begin_process(I, false, e);\n"
+    "    begin_process(I, false, true, e);\n"
     "    /* no core is locked yet; unqualified states are the thread's core\n"
     "     * for a wake-up, the parent's for a new thread */\n"
     "    int own = wakeup ? ipa_thread_core(e->target) : -1;\n"
@@ -1911,9 +1949,8 @@ static void place_function(struct gen *g)
     line(g, "                  int line, int col)");
     line(g, "{");
     line(g, "    struct inst *I = inst_of(rt);");
-    line(g, "    int state = I->placed_state;");
-    line(g, "    begin_process(I, false, e);");
-    line(g, "    switch (state) {");
+    line(g, "    begin_move(I, e->core);");
+    line(g, "    switch (I->placed_state) {");
     for (int i = 0; i < p->nr_states; i++) {
         if (!g->moved_to[i])
             continue;
@@ -1971,8 +2008,10 @@ static void event_callbacks(struct gen *g)
                 "ipa_process_event *e)", n);
         line(g, "{");
         line(g, "    struct inst *I = inst_of(rt);");
-        line(g, "    begin_process(I, %s, e);",
-             ev == IPA_EV_tick ? "true" : "false");
+        line(g, "    begin_process(I, %s, %s, e);",
+             ev == IPA_EV_tick ? "true" : "false",
+             ipa_xn_find(p->handlers[ev].body, reads_source, NULL) ? "true"
+                                                                  : "false");
         line(g, "    on_%s(I);", n);
         line(g, "}");
         line(g, "%s", "");
@@ -2227,6 +2266,7 @@ bool ipa_codegen(const char *path, const struct ipa_interp_options *opts,
     if (!p)
         return false;
     struct gen g = {.p = p, .out = out, .c_name = c_name, .error = error,
+                    .preparing = -1,
                     .moved_to = g_new0(bool, p->nr_states)};
     name_entities(&g);
     header(&g, opts);
