@@ -134,22 +134,31 @@ G_STATIC_ASSERT(offsetof(struct ipa_thread, timer) == 2 * IPA_CACHE_LINE);
 G_STATIC_ASSERT(offsetof(struct ipa_thread, last_ran_core) <
                 3 * IPA_CACHE_LINE);
 
+/* Cores are an array of whole cache lines: line 0 holds what every event
+ * of the core and a policy's look at it read, line 1 the tick and what
+ * starting and stopping a run count, line 2 the balancing event. */
 struct ipa_core {
     int id;
-    struct ipa_rt *rt; /* NULL when in no partition */
-    struct ipa_thread *current;
     bool online;
     bool idle;    /* entered idle (enter_idle called) */
     bool locked;  /* held by the event being handled */
     bool resched; /* in the resched list */
-    uint64_t idle_since_ns;
+    struct ipa_rt *rt; /* NULL when in no partition */
+    struct ipa_thread *current;
     struct ipa_rq *rqs; /* [ops->nr_core_rqs] */
     void *data;
-    struct ipa_event tick, balance;
-    uint64_t busy_ns, busy_since_ns;
-    uint64_t nr_switches;
     struct ipa_thread *last_thread;
+    uint64_t busy_since_ns;
+    uint64_t idle_since_ns;
+
+    alignas(IPA_CACHE_LINE) struct ipa_event tick;
+    uint64_t busy_ns;
+    uint64_t nr_switches;
+
+    alignas(IPA_CACHE_LINE) struct ipa_event balance;
 };
+G_STATIC_ASSERT(offsetof(struct ipa_core, tick) == IPA_CACHE_LINE);
+G_STATIC_ASSERT(sizeof(struct ipa_core) == 3 * IPA_CACHE_LINE);
 
 /* One policy instance: a partition of the machine. */
 struct ipa_rt {

@@ -58,7 +58,8 @@ struct ipa_sim *ipa_sim_new(const struct ipa_topo *topo,
         sim->tick_ns = 1;
     sim->nr_cores = topo->nr_cores;
     sim->words = ipa_cpuset_words(topo->nr_cores);
-    sim->cores = g_new0(struct ipa_core, sim->nr_cores);
+    sim->cores = g_aligned_alloc0((gsize)sim->nr_cores, sizeof *sim->cores,
+                                  alignof(struct ipa_core));
     for (int i = 0; i < sim->nr_cores; i++) {
         struct ipa_core *c = &sim->cores[i];
         c->id = i;
@@ -761,7 +762,7 @@ void ipa_sim_free(struct ipa_sim *sim)
         g_free(rt);
     }
     g_free(sim->parts);
-    g_free(sim->cores);
+    g_aligned_free(sim->cores);
     g_ptr_array_free(sim->threads, TRUE);
     free_chunks(sim);
     ipa_evq_fini(&sim->evq);
