@@ -43,6 +43,11 @@ struct gen {
     char **lazy;                 /* lazy unit -> C function */
     char **func;                 /* function -> C function */
     bool *moved_to; /* [state]: some move names it; place() has its case */
+    /* [lazy]: its slot among its entity's cached lazies, -1: not cached;
+     * an entity's cache holds only those, so a scan of cores reads one
+     * line per few cores */
+    int *cache_slot;
+    int nr_cached_of[IPA_ENT_COUNT];
 };
 
 static const char *const c_keywords[] = {
@@ -1563,6 +1568,20 @@ static bool costly_node(const struct xn *x, void *arg)
     }
 }
 
+/* Which lazies get a cache: a thread's is read about once per event where
+ * read at all, and a cheap one costs less to compute than to look up. */
+static void plan_lazy_caches(struct gen *g)
+{
+    const struct program *p = g->p;
+    g->cache_slot = g_new(int, p->nr_lazies > 0 ? p->nr_lazies : 1);
+    for (int i = 0; i < p->nr_lazies; i++) {
+        int ent = p->lazy_ent[i];
+        bool cached = ent != IPA_ENT_PROCESS &&
+                      ipa_xn_find(p->lazies[i].body, costly_node, (void *)p);
+        g->cache_slot[i] = cached ? g->nr_cached_of[ent]++ : -1;
+    }
+}
+
 static void lazies(struct gen *g)
 {
     const struct program *p = g->p;
@@ -1574,13 +1593,11 @@ static void lazies(struct gen *g)
              g->lazy[i]);
         line(g, "{");
         g->indent++;
-        /* a thread's is read about once per event where read at all; a
-         * cheap one costs less to compute than to look up: not cached */
-        if (ent == IPA_ENT_PROCESS || !ipa_xn_find(p->lazies[i].body, costly_node, (void *)p)) {
+        if (g->cache_slot[i] < 0) {
             line(g, "return %s(I, self);", eval);
         } else {
             line(g, "struct lazy_cache *c = &I->lazy[%d][(self - 1) * %d "
-                    "+ %d];", ent, p->nr_lazy_of[ent], p->lazy_index[i]);
+                    "+ %d];", ent, g->nr_cached_of[ent], g->cache_slot[i]);
             line(g, "if (c->epoch != I->epoch) {");
             line(g, "    c->value = %s(I, self);", eval);
             line(g, "    c->epoch = I->epoch;");
@@ -2193,9 +2210,9 @@ static void init_fini(struct gen *g)
                                          "I->doms.nr_domains",
                                          "I->doms.nr_groups"};
     for (int ent = IPA_ENT_CORE; ent < IPA_ENT_COUNT; ent++)
-        if (p->nr_lazy_of[ent])
+        if (g->nr_cached_of[ent])
             line(g, "I->lazy[%d] = zalloc(I, (size_t)%s * %d, sizeof(struct "
-                    "lazy_cache));", ent, counts[ent], p->nr_lazy_of[ent]);
+                    "lazy_cache));", ent, counts[ent], g->nr_cached_of[ent]);
     line(g, "I->epoch = 1;");
     line(g, "/* groups first: a domain's initialiser may read its groups */");
     line(g, "for (int k = 0; k < I->doms.nr_groups; k++)");
@@ -2255,6 +2272,7 @@ static void gen_free(struct gen *g)
     g_strfreev(g->lazy);
     g_strfreev(g->func);
     g_free(g->moved_to);
+    g_free(g->cache_slot);
 }
 
 bool ipa_codegen(const char *path, const struct ipa_interp_options *opts,
@@ -2269,6 +2287,7 @@ bool ipa_codegen(const char *path, const struct ipa_interp_options *opts,
                     .preparing = -1,
                     .moved_to = g_new0(bool, p->nr_states)};
     name_entities(&g);
+    plan_lazy_caches(&g);
     header(&g, opts);
     attr_structs(&g);
     g_string_append(out, prelude);
