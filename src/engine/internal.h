@@ -114,18 +114,19 @@ struct ipa_thread {
     bool needs_start;   /* elected; the engine must run its program */
     bool latency_pending;
     bool timer_set;     /* timer_next_ns holds a period boundary */
+    int home_node;      /* node of its first run */
     uint64_t wait_ns, ready_since_ns;
     uint64_t wake_ns; /* when it became ready after arriving or waking */
     uint64_t nr_switches, nr_wakeups;
     uint64_t latency_max_ns, latency_sum_ns;
+    struct ipa_rq *tick_rq; /* READY_TICK: the queue to join */
+    uint64_t nr_migrations;
 
-    /* rarely */
-    struct ipa_rq *tick_rq;       /* READY_TICK: the queue to join */
+    /* rarely: a TIMER op touches this line once per period, where
+     * nr_migrations above is touched at every move to another core */
     uint64_t timer_next_ns; /* TIMER: end of the current period */
     const struct ipa_thread_spec *spec;
     int nice;
-    int home_node;     /* node of its first run */
-    uint64_t nr_migrations;
     uint64_t start_ns, end_ns;
 };
 /* the lines the comments name: a field added above moves them */
@@ -133,6 +134,8 @@ G_STATIC_ASSERT(offsetof(struct ipa_thread, rb) == IPA_CACHE_LINE);
 G_STATIC_ASSERT(offsetof(struct ipa_thread, timer) == 2 * IPA_CACHE_LINE);
 G_STATIC_ASSERT(offsetof(struct ipa_thread, last_ran_core) <
                 3 * IPA_CACHE_LINE);
+G_STATIC_ASSERT(offsetof(struct ipa_thread, nr_migrations) <
+                5 * IPA_CACHE_LINE);
 
 /* Cores are an array of whole cache lines: line 0 holds what every event
  * of the core and a policy's look at it read, line 1 the tick and what
