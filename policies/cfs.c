@@ -198,18 +198,12 @@ static int64_t group_avg_load(struct ipa_rt *rt,
     return sum * AVG_SCALE / (online > 0 ? online : 1);
 }
 
-/* One past the group's last core: walks of its mask stop there, so a
- * group costs the words it spans, not the machine's. */
-static int group_end(const struct ipa_sched_group *g)
-{
-    return g->cores[g->nr_cores - 1] + 1;
-}
-
 /* A group is worth stealing from when one of its cores, online or not,
  * has a thread waiting (the Ipanema talk's is_stealable). */
 static bool group_stealable(struct ipa_rt *rt, const struct ipa_sched_group *g)
 {
-    return ipa_cores_next(ipa_waiting_cores(rt), g->mask, group_end(g),
+    return ipa_cores_next(ipa_waiting_cores(rt), g->mask,
+                          ipa_span_end(g->cores, g->nr_cores),
                           g->cores[0]) >= 0;
 }
 
@@ -438,7 +432,8 @@ static bool pull(struct ipa_rt *rt, int self, int from, int64_t imbalance)
 static bool domain_waiting(struct ipa_rt *rt, const struct ipa_sched_domain *sd)
 {
     return ipa_cores_next(ipa_waiting_cores(rt), sd->mask,
-                          sd->cores[sd->nr_cores - 1] + 1, sd->cores[0]) >= 0;
+                          ipa_span_end(sd->cores, sd->nr_cores),
+                          sd->cores[0]) >= 0;
 }
 
 /* Linux's should_we_balance: one core per group balances a domain at its
@@ -450,7 +445,8 @@ static bool balances_for_group(struct ipa_rt *rt, int self,
 {
     const struct ipa_sched_group *g = &sd->groups[sd->local_group];
     int first_idle =
-        ipa_cores_next(ipa_idle_cores(rt), g->mask, group_end(g), g->cores[0]);
+        ipa_cores_next(ipa_idle_cores(rt), g->mask,
+                       ipa_span_end(g->cores, g->nr_cores), g->cores[0]);
     if (first_idle >= 0)
         return first_idle == self;
     for (int i = 0; i < g->nr_cores; i++)
@@ -490,7 +486,7 @@ static bool balance_domain(struct ipa_rt *rt, int self,
     int64_t from_load = 0;
     /* only cores with a thread waiting, by id as the group lists them */
     const uint64_t *waiting = ipa_waiting_cores(rt);
-    int end = group_end(g);
+    int end = ipa_span_end(g->cores, g->nr_cores);
     for (int c = ipa_cores_next(waiting, g->mask, end, g->cores[0]); c >= 0;
          c = ipa_cores_next(waiting, g->mask, end, c + 1)) {
         int64_t load = core_load(rt, c);

@@ -137,7 +137,7 @@ static int busiest_core(struct ipa_rt *rt, const struct ipa_sched_domain *sd,
     int busiest = -1, most = 0;
     /* a core with none waiting is never the busiest: skip those */
     const uint64_t *waiting = ipa_waiting_cores(rt);
-    int end = sd->cores[sd->nr_cores - 1] + 1;
+    int end = ipa_span_end(sd->cores, sd->nr_cores);
     for (int c = ipa_cores_next(waiting, sd->mask, end, sd->cores[0]); c >= 0;
          c = ipa_cores_next(waiting, sd->mask, end, c + 1)) {
         int queued = ipa_rq_count(ipa_core_rq(rt, c, READY_Q));

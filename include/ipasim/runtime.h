@@ -350,13 +350,8 @@ IPA_API const uint64_t *ipa_idle_cores(struct ipa_rt *rt);
  * every move, at the same address for the whole run. */
 IPA_API const uint64_t *ipa_waiting_cores(struct ipa_rt *rt);
 /* The first core with an id >= @from in both sets (@b NULL: in @a) of
- * @nr_cores cores, or -1. Inline, as a balancer walks ipa_waiting_cores()
- * within a domain's or group's mask one core at a time, from its first
- * core to one past its last, so that it reads only the words the group
- * spans (on 1,024 cores, a 16-core group's 1 word instead of 16):
- *   int end = g->cores[g->nr_cores - 1] + 1;
- *   for (c = ipa_cores_next(w, g->mask, end, g->cores[0]); c >= 0;
- *        c = ipa_cores_next(w, g->mask, end, c + 1)) */
+ * @nr_cores cores, or -1. Inline: a balancer walks a set one core at a
+ * time. */
 static inline int ipa_cores_next(const uint64_t *a, const uint64_t *b,
                                  int nr_cores, int from)
 {
@@ -370,6 +365,17 @@ static inline int ipa_cores_next(const uint64_t *a, const uint64_t *b,
             return w * 64 + __builtin_ctzll(bits);
     }
     return -1;
+}
+/* One past the last of a domain's or group's ascending @cores: a walk of
+ * its mask from cores[0] to there reads only the words it spans (on 1,024
+ * cores, a 16-core group's 1 word instead of 16). A balancer walks
+ * ipa_waiting_cores() in a group so:
+ *   int end = ipa_span_end(g->cores, g->nr_cores);
+ *   for (c = ipa_cores_next(w, g->mask, end, g->cores[0]); c >= 0;
+ *        c = ipa_cores_next(w, g->mask, end, c + 1)) */
+static inline int ipa_span_end(const int *cores, int nr_cores)
+{
+    return cores[nr_cores - 1] + 1;
 }
 /* When the core last went idle (valid while it is idle). */
 IPA_API uint64_t ipa_core_idle_since_ns(struct ipa_rt *rt, int core);

@@ -19,6 +19,11 @@
 #include "interp/program.h"
 #include "util/common.h"
 
+/* A move in the new and unblock handlers, which run only in prepare,
+ * records itself for place(); in the other handlers it is made at once; a
+ * function, which either may call, asks which at run time. */
+enum move_mode { MOVES_ASK, MOVES_MAKE, MOVES_RECORD };
+
 struct gen {
     const struct program *p;
     GString *out;
@@ -32,10 +37,7 @@ struct gen {
     int nr_slots;
     bool returns;          /* the unit returns a value */
     bool target_local;     /* a handler: e.target is read from ev_target_ */
-    /* whether a move records itself for place() (the new and unblock
-     * handlers), is made at once (the other handlers), or asks (-1: a
-     * function, which either may call) */
-    int preparing;
+    enum move_mode moves;  /* how the current unit's moves are made */
     GError **error;
     bool failed;
     /* names, by slot or index */
@@ -783,12 +785,12 @@ static void stmt_move(struct gen *g, const struct xn *s)
     g->indent++;
     line(g, "int core_ = (int)%s - 1;", nc);
     const char *state = g->p->states[s->a].name;
-    bool ask = g->preparing < 0;
+    bool ask = g->moves == MOVES_ASK;
     if (ask) {
         line(g, "if (I->preparing) {");
         g->indent++;
     }
-    if (g->preparing != 0) {
+    if (g->moves != MOVES_MAKE) {
         line(g, "I->placed_core = core_;");
         line(g, "I->placed_state = STATE_%s;", state);
         g->moved_to[s->a] = true;
@@ -798,7 +800,7 @@ static void stmt_move(struct gen *g, const struct xn *s)
         line(g, "} else {");
         g->indent++;
     }
-    if (g->preparing != 1)
+    if (g->moves != MOVES_RECORD)
         line(g, "move(I, THREAD(t_), core_, STATE_%s, %s);", state, where);
     if (ask) {
         g->indent--;
@@ -1812,9 +1814,10 @@ static void handlers(struct gen *g)
         if (!u->body)
             continue;
         char *name = g_strdup_printf("on_%s", ipa_event_name(ev));
-        g->preparing = ev == IPA_EV_new || ev == IPA_EV_unblock;
+        g->moves = ev == IPA_EV_new || ev == IPA_EV_unblock ? MOVES_RECORD
+                                                           : MOVES_MAKE;
         stmt_unit(g, name, u, NULL, 0, false);
-        g->preparing = -1;
+        g->moves = MOVES_ASK;
         g_free(name);
     }
 }
@@ -1880,13 +1883,22 @@ static const char callbacks[] =
     "    return core >= 0 && core < I->nr_machine_cores && I->mine[core];\n"
     "}\n"
     "\n"
+    "/* What a move needs: a new epoch (the world changed since the last\n"
+    " * event), no walk open, no lock held (the caller adds the event's\n"
+    " * core). place() makes its one recorded move with no more. */\n"
+    "static inline void begin_move(struct inst *I, bool tick)\n"
+    "{\n"
+    "    I->epoch++;\n"
+    "    I->in_tick = tick;\n"
+    "    ipa_dsl_walks_reset(&I->walks);\n"
+    "    I->locks.n = 0;\n"
+    "}\n"
+    "\n"
+    "/* ... and what a handler reads of its event, none yet. */\n"
     "static inline void begin(struct inst *I, bool tick)\n"
     "{\n"
-    "    I->epoch++; /* the world changed since the last event */\n"
-    "    I->in_tick = tick;\n"
+    "    begin_move(I, tick);\n"
     "    I->depth = 0;\n"
-    "    I->locks.n = 0;\n"
-    "    ipa_dsl_walks_reset(&I->walks);\n"
     "    I->preparing = false;\n"
     "    I->target = NULL;\n"
     "    I->target_core = 0;\n"
@@ -1908,17 +1920,7 @@ static const char callbacks[] =
     "        I->ev_source = e->source_core + 1;\n"
     "}\n"
     "\n"
-    "/* place() makes one recorded move on the locked core: what move()\n"
-    " * reads, and nothing of the event a handler would. */\n"
-    "static inline void begin_move(struct inst *I, int core)\n"
-    "{\n"
-    "    I->epoch++;\n"
-    "    I->in_tick = false;\n"
-    "    ipa_dsl_walks_reset(&I->walks);\n"
-    "    I->locks.held[0] = core;\n"
-    "    I->locks.n = 1;\n"
-    "}\n"
-    "\n"
+
     "static struct inst *core_event(struct ipa_rt *rt, int core)\n"
     "{\n"
     "    struct inst *I = inst_of(rt);\n"
@@ -1966,7 +1968,8 @@ static void place_function(struct gen *g)
     line(g, "                  int line, int col)");
     line(g, "{");
     line(g, "    struct inst *I = inst_of(rt);");
-    line(g, "    begin_move(I, e->core);");
+    line(g, "    begin_move(I, false);");
+    line(g, "    I->locks.held[I->locks.n++] = e->core;");
     line(g, "    switch (I->placed_state) {");
     for (int i = 0; i < p->nr_states; i++) {
         if (!g->moved_to[i])
@@ -2284,7 +2287,6 @@ bool ipa_codegen(const char *path, const struct ipa_interp_options *opts,
     if (!p)
         return false;
     struct gen g = {.p = p, .out = out, .c_name = c_name, .error = error,
-                    .preparing = -1,
                     .moved_to = g_new0(bool, p->nr_states)};
     name_entities(&g);
     plan_lazy_caches(&g);
