@@ -74,12 +74,36 @@ struct ipa_rq {
     uint64_t sum[IPA_RQ_SUMS];
 };
 
-/* A thread's record, followed in memory by its loop counters, program,
- * affinity and policy data (sim.c, ipa_sim_new_thread). The fields are in
- * the order of how often an event touches them: what a scheduling cycle
- * (wake, elect, run, block) reads and writes first, in as few cache lines
- * as they fit, and what only a rare event or the end of the run reads
- * last. A thread's lines are what the engine misses on most. */
+/* A program as the engine runs it (program.c): each op of the trace's
+ * program is a 16-byte step, and a step that takes a duration (run,
+ * sleep, timer) is followed by its duration in a second slot. Half the
+ * trace's 32 bytes an op for most ops, so the steps of a thread's cycle
+ * lie in one or two cache lines rather than three or four. */
+struct ipa_step {
+    uint8_t kind;     /* enum ipa_op_kind */
+    uint8_t dur_kind; /* enum ipa_dur_kind */
+    uint8_t slots;    /* 2 with a duration, else 1 */
+    uint32_t count;   /* as the op's */
+    union {
+        int obj;
+        int jump; /* LOOP, END_LOOP: the partner's slot */
+    };
+    uint32_t prob_ppm;
+};
+
+union ipa_slot {
+    struct ipa_step step;
+    struct ipa_dur dur; /* of the step before */
+};
+G_STATIC_ASSERT(sizeof(union ipa_slot) == 16);
+
+/* A thread's record, followed in memory by its loop counters, program
+ * (unless an equal one is shared), affinity and policy data (sim.c,
+ * ipa_sim_new_thread). The fields are in the order of how often an event
+ * touches them: what a scheduling cycle (wake, elect, run, block) reads
+ * and writes first, in as few cache lines as they fit, and what only a
+ * rare event or the end of the run reads last. A thread's lines are what
+ * the engine misses on most. */
 struct ipa_thread {
     /* line 0, first: policies read it in place (data, rq, core, state,
      * weight, group), see runtime.h */
@@ -97,30 +121,37 @@ struct ipa_thread {
 
     /* line 2: what popping its event and stepping its program read */
     alignas(IPA_CACHE_LINE) struct ipa_event timer; /* EV_ARRIVE, EV_RUN_END or EV_WAKE */
-    struct ipa_op *ops; /* the spec's program, copied beside the record */
-    int nr_ops;
-    int pc;
+    /* the spec's program (slots): beside this record, or shared with an
+     * earlier thread of an equal one */
+    const union ipa_slot *program;
+    int nr_slots;
+    int pc; /* the next step's slot */
     int loop_sp;
     int last_ran_core; /* -1 before its first run */
 
-    /* lines 3 and 4: running and accounting, every cycle */
-    uint32_t *loop_left; /* [spec->loop_depth] iterations left */
+    /* line 3: running, every run */
     uint64_t run_left_ns;  /* work left in the current run op */
     uint64_t run_since_ns; /* started running (this slice) */
     uint64_t work_since_ns; /* work progresses from here (after costs) */
-    uint64_t runtime_ns;
+    uint64_t latency_max_ns;
     uint64_t rng;
     bool started;       /* arrived */
     bool needs_start;   /* elected; the engine must run its program */
-    bool latency_pending;
     bool timer_set;     /* timer_next_ns holds a period boundary */
     int home_node;      /* node of its first run */
-    uint64_t wait_ns, ready_since_ns;
+    uint64_t wait_ns;
+    uint64_t nr_migrations;
+
+    /* line 4: becoming ready and being elected. A wake-up touches this
+     * line and not line 3 (a policy placing it may read its CPU time):
+     * the woken thread is cold, and waits long enough in its queue to be
+     * cold again when elected. */
+    uint64_t ready_since_ns;
     uint64_t wake_ns; /* when it became ready after arriving or waking */
     uint64_t nr_switches, nr_wakeups;
-    uint64_t latency_max_ns, latency_sum_ns;
+    uint64_t runtime_ns, latency_sum_ns;
     struct ipa_rq *tick_rq; /* READY_TICK: the queue to join */
-    uint64_t nr_migrations;
+    bool latency_pending;
 
     /* rarely: a TIMER op touches this line once per period, where
      * nr_migrations above is touched at every move to another core */
@@ -135,7 +166,16 @@ G_STATIC_ASSERT(offsetof(struct ipa_thread, timer) == 2 * IPA_CACHE_LINE);
 G_STATIC_ASSERT(offsetof(struct ipa_thread, last_ran_core) <
                 3 * IPA_CACHE_LINE);
 G_STATIC_ASSERT(offsetof(struct ipa_thread, nr_migrations) <
+                4 * IPA_CACHE_LINE);
+G_STATIC_ASSERT(offsetof(struct ipa_thread, ready_since_ns) ==
+                4 * IPA_CACHE_LINE);
+G_STATIC_ASSERT(offsetof(struct ipa_thread, latency_pending) <
                 5 * IPA_CACHE_LINE);
+/* Its loop counters ([spec->loop_depth]: iterations left) follow it. */
+static inline uint32_t *ipa_thread_loop_left(struct ipa_thread *t)
+{
+    return (uint32_t *)(void *)(t + 1);
+}
 
 /* Cores are an array of whole cache lines: line 0 holds what every event
  * of the core and a policy's look at it read, line 1 the tick and what
@@ -221,6 +261,9 @@ struct ipa_sim {
     size_t chunk_used, chunk_size;
     size_t mapped_bytes; /* of chunks mapped outside the C heap */
     size_t thread_data_size; /* the largest policy's, in every record */
+    /* spec -> its encoded program, shared by every thread of an equal
+     * one (ipa_program_table_new) */
+    GHashTable *programs;
 
     struct ipa_evq evq;
     struct ipa_event *hotplug; /* [trace->hotplug->len] */
@@ -350,6 +393,13 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
 void ipa_dispatch_resched(struct ipa_sim *sim);
 
 /* program.c: thread programs and the synchronisation they use */
+/* The slots @spec's program takes, and writes them to @out. */
+int ipa_program_slots(const struct ipa_thread_spec *spec);
+void ipa_program_encode(const struct ipa_thread_spec *spec,
+                        union ipa_slot *out);
+/* A table keyed by spec in which specs of equal programs (op by op) are
+ * one key: where a thread finds the encoded program it can share. */
+GHashTable *ipa_program_table_new(void);
 /* Runs @t's program from its pc until it needs time (a run op), blocks or
  * exits. @t is RUNNING with no work left in its current run op. */
 void ipa_program_advance(struct ipa_sim *sim, struct ipa_thread *t);

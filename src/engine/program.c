@@ -27,9 +27,93 @@ static uint64_t next_random(struct ipa_thread *t)
     return x * UINT64_C(2685821657736338717);
 }
 
-static inline uint64_t sample(struct ipa_thread *t, const struct ipa_op *op)
+/* Steps that take a duration, in the slot after theirs. */
+static inline bool takes_duration(enum ipa_op_kind kind)
 {
-    const struct ipa_dur *d = &op->dur;
+    return kind == IPA_OP_RUN || kind == IPA_OP_SLEEP || kind == IPA_OP_TIMER;
+}
+
+int ipa_program_slots(const struct ipa_thread_spec *spec)
+{
+    int n = 0;
+    for (int i = 0; i < spec->nr_ops; i++)
+        n += takes_duration(spec->ops[i].kind) ? 2 : 1;
+    return n;
+}
+
+void ipa_program_encode(const struct ipa_thread_spec *spec,
+                        union ipa_slot *out)
+{
+    int *slot_of = g_new(int, spec->nr_ops + 1);
+    slot_of[0] = 0;
+    for (int i = 0; i < spec->nr_ops; i++)
+        slot_of[i + 1] =
+            slot_of[i] + (takes_duration(spec->ops[i].kind) ? 2 : 1);
+    for (int i = 0; i < spec->nr_ops; i++) {
+        const struct ipa_op *op = &spec->ops[i];
+        union ipa_slot *s = &out[slot_of[i]];
+        s->step = (struct ipa_step){.kind = op->kind,
+                                    .dur_kind = op->dur_kind,
+                                    .slots = (uint8_t)(slot_of[i + 1] -
+                                                       slot_of[i]),
+                                    .count = op->count,
+                                    .obj = op->obj,
+                                    .prob_ppm = op->prob_ppm};
+        if (op->kind == IPA_OP_LOOP || op->kind == IPA_OP_END_LOOP)
+            s->step.jump = slot_of[op->jump];
+        if (takes_duration(op->kind))
+            s[1].dur = op->dur;
+    }
+    g_free(slot_of);
+}
+
+/* Programs equal op by op (a trace's "count" copies, rt-app instances,
+ * generated workloads) are one: with many threads, a program thousands
+ * read stays in the cache, where each thread's own copy would be cold at
+ * each of its steps. Fields, not bytes: ops have padding. */
+static guint program_hash(gconstpointer key)
+{
+    const struct ipa_thread_spec *s = key;
+    uint64_t h = UINT64_C(0xcbf29ce484222325) ^ (uint64_t)s->nr_ops;
+    for (int i = 0; i < s->nr_ops; i++) {
+        const struct ipa_op *op = &s->ops[i];
+        const uint64_t fields[] = {
+            op->dur.a_ns, op->dur.b_ns,
+            (uint64_t)op->kind | (uint64_t)op->dur_kind << 8 |
+                (uint64_t)(uint32_t)op->obj << 32,
+            (uint64_t)op->count | (uint64_t)op->prob_ppm << 32};
+        for (size_t f = 0; f < G_N_ELEMENTS(fields); f++)
+            h = (h ^ fields[f]) * UINT64_C(0x100000001b3);
+    }
+    return (guint)(h ^ h >> 32);
+}
+
+static gboolean program_equal(gconstpointer a, gconstpointer b)
+{
+    const struct ipa_thread_spec *x = a, *y = b;
+    if (x->nr_ops != y->nr_ops)
+        return FALSE;
+    for (int i = 0; i < x->nr_ops; i++) {
+        const struct ipa_op *p = &x->ops[i], *q = &y->ops[i];
+        if (p->dur.a_ns != q->dur.a_ns || p->dur.b_ns != q->dur.b_ns ||
+            p->kind != q->kind || p->dur_kind != q->dur_kind ||
+            p->count != q->count || p->obj != q->obj ||
+            p->prob_ppm != q->prob_ppm)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+GHashTable *ipa_program_table_new(void)
+{
+    return g_hash_table_new(program_hash, program_equal);
+}
+
+/* @step's duration, drawn. */
+static inline uint64_t sample(struct ipa_thread *t, const union ipa_slot *step)
+{
+    const struct ipa_step *op = &step->step;
+    const struct ipa_dur *d = &step[1].dur;
     switch ((enum ipa_dur_kind)op->dur_kind) {
     case IPA_DUR_FIXED:
         return d->a_ns;
@@ -44,7 +128,7 @@ static inline uint64_t sample(struct ipa_thread *t, const struct ipa_op *op)
     IPA_UNREACHABLE();
 }
 
-static bool happens(struct ipa_thread *t, const struct ipa_op *op)
+static bool happens(struct ipa_thread *t, const struct ipa_step *op)
 {
     return op->prob_ppm >= 1000000 || next_random(t) % 1000000 < op->prob_ppm;
 }
@@ -151,11 +235,13 @@ static void block_on(struct ipa_sim *sim, struct ipa_thread *t,
  * stops running through it (blocked, yielded away, exited) or needs time. */
 static bool step(struct ipa_sim *sim, struct ipa_thread *t)
 {
-    if (t->pc >= t->nr_ops) {
+    if (t->pc >= t->nr_slots) {
         ipa_dispatch_terminate(sim, t);
         return false;
     }
-    const struct ipa_op *op = &t->ops[t->pc++];
+    const union ipa_slot *slot = &t->program[t->pc];
+    const struct ipa_step *op = &slot->step;
+    t->pc += op->slots;
     if (op->prob_ppm < 1000000 && !happens(t, op)) {
         if (op->kind == IPA_OP_LOOP)
             t->pc = op->jump + 1;
@@ -164,7 +250,7 @@ static bool step(struct ipa_sim *sim, struct ipa_thread *t)
     int self = t->pub.core;
     switch ((enum ipa_op_kind)op->kind) {
     case IPA_OP_RUN:
-        t->run_left_ns = sample(t, op);
+        t->run_left_ns = sample(t, slot);
         if (!t->run_left_ns)
             return true;
         t->work_since_ns = t->work_since_ns > sim->now ? t->work_since_ns
@@ -172,7 +258,7 @@ static bool step(struct ipa_sim *sim, struct ipa_thread *t)
         arm_run_end(sim, t);
         return false;
     case IPA_OP_SLEEP: {
-        uint64_t d = sample(t, op);
+        uint64_t d = sample(t, slot);
         if (!d)
             return true;
         block_on(sim, t, WAIT_SLEEP, 0);
@@ -189,7 +275,7 @@ static bool step(struct ipa_sim *sim, struct ipa_thread *t)
             t->timer_next_ns = t->start_ns;
             t->timer_set = true;
         }
-        t->timer_next_ns += op->dur.a_ns;
+        t->timer_next_ns += slot[1].dur.a_ns;
         if (t->timer_next_ns <= sim->now) {
             if (!op->count)
                 t->timer_next_ns = sim->now;
@@ -278,14 +364,14 @@ static bool step(struct ipa_sim *sim, struct ipa_thread *t)
     case IPA_OP_YIELD:
         return ipa_dispatch_yield(sim, t);
     case IPA_OP_EXIT:
-        t->pc = t->nr_ops;
+        t->pc = t->nr_slots;
         ipa_dispatch_terminate(sim, t);
         return false;
     case IPA_OP_LOOP:
-        t->loop_left[t->loop_sp++] = op->count;
+        ipa_thread_loop_left(t)[t->loop_sp++] = op->count;
         return true;
     case IPA_OP_END_LOOP:
-        if (--t->loop_left[t->loop_sp - 1] > 0)
+        if (--ipa_thread_loop_left(t)[t->loop_sp - 1] > 0)
             t->pc = op->jump + 1;
         else
             t->loop_sp--;

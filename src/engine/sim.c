@@ -262,10 +262,11 @@ static uint64_t splitmix(uint64_t x)
  * in blocks so that pointers stay valid while spawns add more. What a
  * scheduling cycle reads lies together, in as few cache lines as it fits
  * (a thread's lines are what the engine misses on most): the record,
- * its loop counters, its program (a copy of the spec's, not the trace's
- * scattered allocation), its affinity words and the policy's data. */
+ * its loop counters, its encoded program (program.c; not the trace's
+ * scattered allocation) unless an earlier thread's is the same, its
+ * affinity words and the policy's data. */
 struct thread_layout {
-    size_t loop_left, ops, affinity, data, size;
+    size_t loop_left, program, affinity, data, size;
 };
 
 static size_t round_up(size_t n, size_t to)
@@ -273,15 +274,19 @@ static size_t round_up(size_t n, size_t to)
     return (n + to - 1) / to * to;
 }
 
+/* @own_program: the thread's block holds its program. */
 static struct thread_layout thread_layout(const struct ipa_sim *sim,
-                                          const struct ipa_thread_spec *spec)
+                                          const struct ipa_thread_spec *spec,
+                                          bool own_program)
 {
     struct thread_layout l;
     l.loop_left = sizeof(struct ipa_thread);
-    l.ops = round_up(l.loop_left + sizeof(uint32_t) *
-                                       (size_t)(spec->loop_depth + 1),
-                     _Alignof(struct ipa_op));
-    l.affinity = l.ops + sizeof(struct ipa_op) * (size_t)spec->nr_ops;
+    l.program = round_up(l.loop_left + sizeof(uint32_t) *
+                                           (size_t)(spec->loop_depth + 1),
+                         sizeof(union ipa_slot));
+    l.affinity = l.program + (own_program ? sizeof(union ipa_slot) *
+                                                (size_t)ipa_program_slots(spec)
+                                          : 0);
     size_t words = spec->affinity ? (size_t)sim->words : 0;
     l.data = round_up(l.affinity + sizeof(uint64_t) * words, 16);
     /* the policy's data, read at every event of the thread, within one
@@ -373,7 +378,8 @@ size_t ipa_sim_mapped_bytes(const struct ipa_sim *sim)
 struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
                                       const struct ipa_thread_spec *spec)
 {
-    struct thread_layout l = thread_layout(sim, spec);
+    const union ipa_slot *shared = g_hash_table_lookup(sim->programs, spec);
+    struct thread_layout l = thread_layout(sim, spec, !shared);
     if (sim->chunk_used + l.size > sim->chunk_size || !sim->chunks->len)
         add_chunk(sim, next_chunk_size(sim->chunk_size, l.size));
     const struct chunk *last =
@@ -384,11 +390,15 @@ struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
     struct ipa_thread *t = (struct ipa_thread *)(void *)mem;
     struct ipa_rt *rt = sim->parts[spec->partition];
     t->pub.data = mem + l.data;
-    t->ops = (struct ipa_op *)(void *)(mem + l.ops);
-    t->nr_ops = spec->nr_ops;
-    if (spec->nr_ops)
-        memcpy(t->ops, spec->ops, sizeof(struct ipa_op) * (size_t)spec->nr_ops);
-    t->loop_left = (uint32_t *)(void *)(mem + l.loop_left);
+    t->nr_slots = ipa_program_slots(spec);
+    if (shared) {
+        t->program = shared;
+    } else {
+        union ipa_slot *own = (union ipa_slot *)(void *)(mem + l.program);
+        ipa_program_encode(spec, own);
+        g_hash_table_insert(sim->programs, (gpointer)spec, own);
+        t->program = own;
+    }
     if (spec->affinity) {
         /* within the policy's cores: the monitor and the moves look at
          * no other core, and the runtime's allowed test is then one bit */
@@ -438,6 +448,7 @@ static void setup_threads(struct ipa_sim *sim)
     sim->attrs_version = 1;
     ipa_sums_setup(sim);
     sim->group_latency = g_new0(struct ipa_hist, tr->groups->len + 1);
+    sim->programs = ipa_program_table_new();
 
     for (guint i = 0; i < tr->threads->len; i++) {
         struct ipa_thread *t =
@@ -764,6 +775,8 @@ void ipa_sim_free(struct ipa_sim *sim)
     g_free(sim->parts);
     g_aligned_free(sim->cores);
     g_ptr_array_free(sim->threads, TRUE);
+    if (sim->programs)
+        g_hash_table_destroy(sim->programs);
     free_chunks(sim);
     ipa_evq_fini(&sim->evq);
     g_free(sim->hotplug);

@@ -55,9 +55,8 @@ struct ipa_dur {
     uint64_t a_ns, b_ns;
 };
 
-/* 32 bytes: every step of a thread reads one, and the engine copies each
- * thread's program beside its record, so fewer bytes are fewer cache
- * lines on the engine's hottest path. */
+/* 32 bytes, the trace's form of an op; the engine runs each distinct
+ * program in a denser form (engine/internal.h, struct ipa_step). */
 struct ipa_op {
     struct ipa_dur dur; /* RUN, SLEEP; TIMER: the period (fixed) */
     uint8_t kind;       /* enum ipa_op_kind */

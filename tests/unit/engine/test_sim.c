@@ -720,7 +720,7 @@ static void test_spawn_and_mutex(void **state)
 }
 
 /* Thread records differ in size with their programs and loop nesting
- * (each carries a copy of its program): threads of many lengths and
+ * (each carries a copy of its own program): threads of many lengths and
  * depths, and kids spawned mid-run, each run exactly their own program. */
 static void test_programs_of_any_length(void **state)
 {
@@ -794,6 +794,66 @@ static void test_mapped_chunks(void **state)
     size_t mapped = ipa_sim_mapped_bytes(r.sim);
     assert_true(mapped >= (size_t)6 << 20);
     assert_int_equal(mapped % ((size_t)2 << 20), 0);
+    finish(&r);
+    g_string_free(json, true);
+}
+
+/* The engine runs programs in slots of two sizes (timed ops take two):
+ * loops over ops of both sizes, nested, repeat exactly their bodies. */
+static void test_loops_over_steps_of_both_sizes(void **state)
+{
+    (void)state;
+    struct run r;
+    start(&r, "pack:1 core:2 pu:1",
+          "{\"ipasim_trace\":1,\"threads\":[{\"name\":\"t\",\"ops\":["
+          "{\"repeat\":3,\"ops\":[{\"yield\":true},{\"run\":\"10us\"},"
+          "{\"repeat\":2,\"ops\":[{\"signal\":\"c\"},{\"sleep\":\"5us\"},"
+          "{\"run\":\"1us\"}]},{\"yield\":true}]},{\"run\":\"7us\"}]}]}",
+          20000000);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_DONE);
+    assert_int_equal(thread(&r, 0).runtime_ns, 3 * (10000 + 2 * 1000) + 7000);
+    assert_int_equal(thread(&r, 0).nr_wakeups, 3 * 2);
+    finish(&r);
+}
+
+/* Threads of equal programs share one copy: 1,000 threads of 100 ops
+ * would need 3.2 MB of copies, and so mapped chunks; shared, their records
+ * fit in the heap's. Each still keeps its own loop counters, and programs
+ * that differ in one field (a count, a duration, a kind) keep their own. */
+static void test_equal_programs_shared(void **state)
+{
+    (void)state;
+    enum { CROWD = 1000, OPS = 100 };
+    GString *json = g_string_new(NULL);
+    g_string_printf(json, "{\"ipasim_trace\":1,\"threads\":["
+                          "{\"name\":\"crowd\",\"count\":%d,\"ops\":[",
+                    CROWD);
+    for (int i = 0; i < OPS; i++)
+        g_string_append(json, &",{\"run\":\"1us\"}"[i == 0]);
+    g_string_append(
+        json, "]},"
+              "{\"name\":\"two\",\"ops\":[{\"repeat\":2,\"ops\":["
+              "{\"run\":\"10us\"}]}]},"
+              "{\"name\":\"three\",\"ops\":[{\"repeat\":3,\"ops\":["
+              "{\"run\":\"10us\"}]}]},"
+              "{\"name\":\"longer\",\"ops\":[{\"repeat\":2,\"ops\":["
+              "{\"run\":\"20us\"}]}]},"
+              "{\"name\":\"sleeper\",\"ops\":[{\"repeat\":2,\"ops\":["
+              "{\"sleep\":\"10us\"}]}]},"
+              "{\"name\":\"two_again\",\"ops\":[{\"repeat\":2,\"ops\":["
+              "{\"run\":\"10us\"}]}]}]}");
+    struct run r;
+    start(&r, "pack:1 core:2 pu:1", json->str, 1000000000);
+    assert_int_equal(ipa_sim_exit_kind(r.sim), IPA_SIM_DONE);
+    assert_int_equal(ipa_sim_nr_threads(r.sim), CROWD + 5);
+    assert_int_equal(ipa_sim_mapped_bytes(r.sim), 0);
+    for (int i = 0; i < CROWD; i++)
+        assert_int_equal(thread(&r, i).runtime_ns, OPS * 1000);
+    assert_int_equal(thread(&r, CROWD).runtime_ns, 20000);
+    assert_int_equal(thread(&r, CROWD + 1).runtime_ns, 30000);
+    assert_int_equal(thread(&r, CROWD + 2).runtime_ns, 40000);
+    assert_int_equal(thread(&r, CROWD + 3).runtime_ns, 0);
+    assert_int_equal(thread(&r, CROWD + 4).runtime_ns, 20000);
     finish(&r);
     g_string_free(json, true);
 }
@@ -1025,6 +1085,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_programs_of_any_length, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_mapped_chunks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_loops_over_steps_of_both_sizes,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_equal_programs_shared, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_policy_data_within_a_line, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_determinism, setup, teardown),
