@@ -76,9 +76,9 @@ struct ipa_rq {
 
 /* A program as the engine runs it (program.c): each op of the trace's
  * program is a 16-byte step, and a step that takes a duration (run,
- * sleep, timer) is followed by its duration in a second slot. Half the
- * trace's 32 bytes an op for most ops, so the steps of a thread's cycle
- * lie in one or two cache lines rather than three or four. */
+ * sleep, timer) is followed by its duration in a second slot. Most ops
+ * take half the trace's 32 bytes, so the steps of a thread's cycle lie
+ * in one or two cache lines rather than three or four. */
 struct ipa_step {
     uint8_t kind;     /* enum ipa_op_kind */
     uint8_t dur_kind; /* enum ipa_dur_kind */

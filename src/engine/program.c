@@ -27,17 +27,19 @@ static uint64_t next_random(struct ipa_thread *t)
     return x * UINT64_C(2685821657736338717);
 }
 
-/* Steps that take a duration, in the slot after theirs. */
-static inline bool takes_duration(enum ipa_op_kind kind)
+/* Its step, then its duration for the ops that take one. */
+static int op_slots(const struct ipa_op *op)
 {
-    return kind == IPA_OP_RUN || kind == IPA_OP_SLEEP || kind == IPA_OP_TIMER;
+    bool timed = op->kind == IPA_OP_RUN || op->kind == IPA_OP_SLEEP ||
+                 op->kind == IPA_OP_TIMER;
+    return timed ? 2 : 1;
 }
 
 int ipa_program_slots(const struct ipa_thread_spec *spec)
 {
     int n = 0;
     for (int i = 0; i < spec->nr_ops; i++)
-        n += takes_duration(spec->ops[i].kind) ? 2 : 1;
+        n += op_slots(&spec->ops[i]);
     return n;
 }
 
@@ -47,21 +49,19 @@ void ipa_program_encode(const struct ipa_thread_spec *spec,
     int *slot_of = g_new(int, spec->nr_ops + 1);
     slot_of[0] = 0;
     for (int i = 0; i < spec->nr_ops; i++)
-        slot_of[i + 1] =
-            slot_of[i] + (takes_duration(spec->ops[i].kind) ? 2 : 1);
+        slot_of[i + 1] = slot_of[i] + op_slots(&spec->ops[i]);
     for (int i = 0; i < spec->nr_ops; i++) {
         const struct ipa_op *op = &spec->ops[i];
         union ipa_slot *s = &out[slot_of[i]];
         s->step = (struct ipa_step){.kind = op->kind,
                                     .dur_kind = op->dur_kind,
-                                    .slots = (uint8_t)(slot_of[i + 1] -
-                                                       slot_of[i]),
+                                    .slots = (uint8_t)op_slots(op),
                                     .count = op->count,
                                     .obj = op->obj,
                                     .prob_ppm = op->prob_ppm};
         if (op->kind == IPA_OP_LOOP || op->kind == IPA_OP_END_LOOP)
             s->step.jump = slot_of[op->jump];
-        if (takes_duration(op->kind))
+        if (s->step.slots == 2)
             s[1].dur = op->dur;
     }
     g_free(slot_of);
