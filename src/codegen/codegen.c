@@ -774,6 +774,20 @@ static void sub_block(struct gen *g, const struct xn *s)
     g->indent--;
 }
 
+/* A move recorded for place(), which makes it (new and unblock). */
+static void record_move(struct gen *g, int state)
+{
+    line(g, "I->placed_core = core_;");
+    line(g, "I->placed_state = STATE_%s;", g->p->states[state].name);
+    g->moved_to[state] = true;
+}
+
+static void make_move(struct gen *g, int state, const char *where)
+{
+    line(g, "move(I, THREAD(t_), core_, STATE_%s, %s);",
+         g->p->states[state].name, where);
+}
+
 static void stmt_move(struct gen *g, const struct xn *s)
 {
     char *t = expr(g, s->x), *core = expr(g, s->y);
@@ -784,27 +798,24 @@ static void stmt_move(struct gen *g, const struct xn *s)
     line(g, "if (t_) {");
     g->indent++;
     line(g, "int core_ = (int)%s - 1;", nc);
-    const char *state = g->p->states[s->a].name;
-    bool ask = g->moves == MOVES_ASK;
-    if (ask) {
+    switch (g->moves) {
+    case MOVES_RECORD:
+        record_move(g, s->a);
+        break;
+    case MOVES_MAKE:
+        make_move(g, s->a, where);
+        break;
+    case MOVES_ASK:
         line(g, "if (I->preparing) {");
         g->indent++;
-    }
-    if (g->moves != MOVES_MAKE) {
-        line(g, "I->placed_core = core_;");
-        line(g, "I->placed_state = STATE_%s;", state);
-        g->moved_to[s->a] = true;
-    }
-    if (ask) {
+        record_move(g, s->a);
         g->indent--;
         line(g, "} else {");
         g->indent++;
-    }
-    if (g->moves != MOVES_RECORD)
-        line(g, "move(I, THREAD(t_), core_, STATE_%s, %s);", state, where);
-    if (ask) {
+        make_move(g, s->a, where);
         g->indent--;
         line(g, "}");
+        break;
     }
     g->indent--;
     line(g, "}");
@@ -1920,7 +1931,6 @@ static const char callbacks[] =
     "        I->ev_source = e->source_core + 1;\n"
     "}\n"
     "\n"
-
     "static struct inst *core_event(struct ipa_rt *rt, int core)\n"
     "{\n"
     "    struct inst *I = inst_of(rt);\n"

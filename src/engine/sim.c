@@ -274,19 +274,17 @@ static size_t round_up(size_t n, size_t to)
     return (n + to - 1) / to * to;
 }
 
-/* @own_program: the thread's block holds its program. */
+/* @own_slots: of the program the thread's block holds (0: shared). */
 static struct thread_layout thread_layout(const struct ipa_sim *sim,
                                           const struct ipa_thread_spec *spec,
-                                          bool own_program)
+                                          int own_slots)
 {
     struct thread_layout l;
     l.loop_left = sizeof(struct ipa_thread);
     l.program = round_up(l.loop_left + sizeof(uint32_t) *
                                            (size_t)(spec->loop_depth + 1),
                          sizeof(union ipa_slot));
-    l.affinity = l.program + (own_program ? sizeof(union ipa_slot) *
-                                                (size_t)ipa_program_slots(spec)
-                                          : 0);
+    l.affinity = l.program + sizeof(union ipa_slot) * (size_t)own_slots;
     size_t words = spec->affinity ? (size_t)sim->words : 0;
     l.data = round_up(l.affinity + sizeof(uint64_t) * words, 16);
     /* the policy's data, read at every event of the thread, within one
@@ -379,7 +377,8 @@ struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
                                       const struct ipa_thread_spec *spec)
 {
     const union ipa_slot *shared = g_hash_table_lookup(sim->programs, spec);
-    struct thread_layout l = thread_layout(sim, spec, !shared);
+    int slots = ipa_program_slots(spec);
+    struct thread_layout l = thread_layout(sim, spec, shared ? 0 : slots);
     if (sim->chunk_used + l.size > sim->chunk_size || !sim->chunks->len)
         add_chunk(sim, next_chunk_size(sim->chunk_size, l.size));
     const struct chunk *last =
@@ -390,7 +389,7 @@ struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
     struct ipa_thread *t = (struct ipa_thread *)(void *)mem;
     struct ipa_rt *rt = sim->parts[spec->partition];
     t->pub.data = mem + l.data;
-    t->nr_slots = ipa_program_slots(spec);
+    t->nr_slots = slots;
     if (shared) {
         t->program = shared;
     } else {
