@@ -45,7 +45,7 @@ function(expect_figures dir)
   endforeach()
 endfunction()
 
-# The names must reach the scripts, else this test proves nothing.
+# The names must reach the scripts, else this test proves nothing...
 function(expect_in file what)
   file(READ "${file}" text)
   string(FIND "${text}" "${what}" at)
@@ -66,8 +66,9 @@ foreach(kind threads groups)
   expect_in("${DIR}/${kind}/timeline.gp" "touch canary-backquote`")
   list(APPEND reports "${report}")
 endforeach()
-expect_in("${DIR}/groups/latency.gp" "touch canary-backquote`")
+# ... and the figures, as text.
+expect_in("${DIR}/groups/latency.svg" "touch canary-backquote`")
 run(${IPASIM} compare --plot "${DIR}/compare" ${reports})
 expect_figures("${DIR}/compare" compare)
-expect_in("${DIR}/compare/compare.gp" "touch canary-file2)")
+expect_in("${DIR}/compare/compare.svg" "touch canary-file2)")
 
