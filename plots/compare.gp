@@ -1,6 +1,7 @@
 # ipasim compare: one bar chart per metric, one bar per report.
-# ipasim sets above: name, data (one block per metric: "report" value),
-# nmetrics, nruns, titles[] (the metrics' names and units).
+# ipasim sets above: name, data (one block per metric: report number,
+# value), nmetrics, nruns, titles[] (the metrics' names and units),
+# labels[] (the reports' names).
 set style fill solid 0.85 noborder
 set boxwidth 0.7
 set xrange [-0.6:nruns - 0.4]
@@ -20,7 +21,7 @@ do for [fmt in "png svg"] {
     set multiplot layout 2, (nmetrics + 1) / 2
     do for [m = 1:nmetrics] {
         set title titles[m]
-        plot data index (m - 1) using 0:2:($0 + 1):xtic(1) \
+        plot data index (m - 1) using 0:2:($0 + 1):xtic(labels[int($1)]) \
                  with boxes lc variable, \
              data index (m - 1) using 0:2:(sprintf("%.6g", $2)) \
                  with labels offset 0, 0.7

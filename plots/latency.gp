@@ -1,7 +1,7 @@
 # Wake-up latency CDF per thread group: the fraction of wake-ups (and
 # arrivals) that ran within a given latency. ipasim sets above: name,
-# title, data (one block per group: its name, then latency_us fraction),
-# ngroups. Zero latencies are drawn at 0.001 us (1 ns) on the log axis.
+# title, data (one block per group: latency_us fraction), ngroups,
+# group_names[]. Zero latencies are drawn at 0.001 us (1 ns) on the log axis.
 set logscale x
 set xlabel "wake-up latency (us, log scale; zero drawn at 0.001)"
 set ylabel "fraction of wake-ups"
@@ -17,6 +17,6 @@ do for [fmt in "png svg"] {
     }
     set output name . "." . fmt
     plot for [i = 0:ngroups - 1] data index i using 1:2 with steps lw 2 \
-        title columnheader(1)
+        title group_names[i + 1]
     set output
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs one libFuzzer harness for a while: scripts/fuzz.sh NAME SECONDS
 # NAME is one of tests/fuzz/seeds.txt (trace_json, rtapp, ftrace, topology,
-# scenario, dsl). Builds it first (clang, -DIPASIM_FUZZ=ON) in
+# scenario, dsl, plot). Builds it first (clang, -DIPASIM_FUZZ=ON) in
 # $IPASIM_FUZZ_BUILD (default build-fuzz/ in the checkout). New inputs go to
 # BUILD/fuzz/corpus-NAME/, crashes to BUILD/fuzz/crashes-NAME/; copy a crash
 # into tests/fuzz/regressions/NAME/ once fixed (docs/robustness.md).

@@ -308,24 +308,28 @@ bool ipa_compare_plot(const struct ipa_compare_run *runs, int nr_runs,
         ipa_plot_dir_fini(&dir);
         return false;
     }
-    GString *d = g_string_new("# one block per metric: report value\n");
+    GString *d = g_string_new("# one block per metric: report number, value\n");
     GString *vars = g_string_new(NULL);
     g_string_append_printf(vars,
                            "data = \"compare.dat\"\nnmetrics = %d\n"
-                           "nruns = %d\narray titles[%d]\n",
-                           IPA_CMP_COUNT, nr_runs, IPA_CMP_COUNT);
+                           "nruns = %d\narray titles[%d]\narray labels[%d]\n",
+                           IPA_CMP_COUNT, nr_runs, IPA_CMP_COUNT, nr_runs);
+    /* The reports' names are read from the command line, so they stay in
+     * the script's quoted strings, out of the data (viz.h). */
+    for (int i = 0; i < nr_runs; i++) {
+        char *label = ipa_plot_quote(runs[i].label);
+        g_string_append_printf(vars, "labels[%d] = %s\n", i + 1, label);
+        g_free(label);
+    }
     for (int m = 0; m < IPA_CMP_COUNT; m++) {
         char *t = metric_title(m);
         char *q = ipa_plot_quote(t);
         g_string_append_printf(vars, "titles[%d] = %s\n", m + 1, q);
         g_free(q);
         g_free(t);
-        for (int i = 0; i < nr_runs; i++) {
-            char *label = ipa_plot_quote(runs[i].label);
-            g_string_append_printf(d, "%s %.9g\n", label,
+        for (int i = 0; i < nr_runs; i++)
+            g_string_append_printf(d, "%d %.9g\n", i + 1,
                                    runs[i].value[m] / metrics[m].div);
-            g_free(label);
-        }
         g_string_append(d, "\n\n");
     }
     bool ok =

@@ -130,11 +130,13 @@ bool ipa_plot_dir_script(struct ipa_plot_dir *dir, const char *template_name,
                     path, e->message);
         g_error_free(e);
     } else {
+        char *name = ipa_plot_quote(base);
         char *script = g_strdup_printf(
             "# Written by ipasim from plots/%s: the settings below name this\n"
             "# figure's data; restyle freely and rerun 'gnuplot %s.gp'.\n"
-            "name = \"%s\"\n%s\n%s",
-            template_name, base, base, vars, text);
+            "name = %s\n%s\n%s",
+            template_name, base, name, vars, text);
+        g_free(name);
         char *file = g_strdup_printf("%s.gp", base);
         ok = ipa_plot_dir_write(dir, file, script, error);
         if (ok)
@@ -218,14 +220,25 @@ void ipa_plot_dir_fini(struct ipa_plot_dir *dir)
 
 char *ipa_plot_quote(const char *s)
 {
-    GString *q = g_string_new("\"");
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            g_string_append_c(q, '\\');
-        if ((unsigned char)*s >= ' ')
-            g_string_append_c(q, *s);
+    /* Single quotes: gnuplot substitutes neither backquotes nor macros in
+     * them and reads no escapes. Its scanner takes a doubled quote only
+     * after another character (''' is '' and a stray '), so each quote is
+     * a constant "'" joined on instead. A line ends a command even inside
+     * a string, so control characters go, as does invalid UTF-8, which the
+     * SVG would carry. */
+    char *valid = g_utf8_make_valid(s, -1);
+    GString *q = g_string_new("'");
+    for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (g_unichar_iscntrl(c))
+            g_string_append_unichar(q, 0xfffd);
+        else if (c == '\'')
+            g_string_append(q, "' . \"'\" . '");
+        else
+            g_string_append_len(q, p, g_utf8_next_char(p) - p);
     }
-    g_string_append_c(q, '"');
+    g_string_append_c(q, '\'');
+    g_free(valid);
     return g_string_free(q, FALSE);
 }
 
@@ -298,7 +311,7 @@ static void choose_colours(struct figure_ctx *f)
                            names->len, MAX(names->len, 1), MAX(names->len, 1));
     if (!names->len) /* gnuplot reads the titles of an empty loop too */
         g_string_append(f->keys,
-                        "key_names[1] = \"\"; key_colors[1] = \"#000000\"\n");
+                        "key_names[1] = ''; key_colors[1] = \"#000000\"\n");
     for (guint i = 0; i < names->len; i++)
         g_string_append_printf(f->keys,
                                "key_names[%u] = %s; key_colors[%u] = \"%s\"\n",
@@ -433,12 +446,16 @@ static bool rqheat(struct ipa_plot_dir *dir, const struct figure_ctx *f,
     return ok;
 }
 
-/* One block per group: its name, then (latency in us, fraction of
- * wake-ups at most that late) from the run's histograms. */
-static void cdf_block(GString *d, const char *name, const struct ipa_hist *h)
+/* One block per group: (latency in us, fraction of wake-ups at most that
+ * late) from the run's histograms; the group's name goes to the script's
+ * @names, as the data files hold no text read from an input. */
+static void cdf_block(GString *d, GString *names, int *blocks, const char *name,
+                      const struct ipa_hist *h)
 {
     char *q = ipa_plot_quote(name);
-    g_string_append_printf(d, "%s\n", q);
+    ++*blocks;
+    g_string_append_printf(d, "# group %d\n", *blocks);
+    g_string_append_printf(names, "group_names[%d] = %s\n", *blocks, q);
     g_free(q);
     for (int i = 0; i <= 1000; i++) {
         double frac = i / 1000.0;
@@ -454,26 +471,24 @@ static bool latency(struct ipa_plot_dir *dir, const struct figure_ctx *f,
 {
     const struct ipa_trace *trace = ipa_sim_trace(f->sim);
     GString *d = g_string_new("# per group: latency_us fraction\n");
+    GString *names = g_string_new(NULL);
     int blocks = 0;
     for (int g = 0; g < (int)trace->groups->len; g++) {
         const struct ipa_hist *h = ipa_sim_group_latency(f->sim, g);
-        if (h->count) {
-            cdf_block(d, g_ptr_array_index(trace->groups, g), h);
-            blocks++;
-        }
+        if (h->count)
+            cdf_block(d, names, &blocks, g_ptr_array_index(trace->groups, g),
+                      h);
     }
     const struct ipa_hist *none = ipa_sim_group_latency(f->sim, -1);
-    if (trace->groups->len && none->count) {
-        cdf_block(d, "(no group)", none);
-        blocks++;
-    }
-    if (!blocks) {
-        cdf_block(d, "all threads", ipa_sim_latency(f->sim));
-        blocks++;
-    }
+    if (trace->groups->len && none->count)
+        cdf_block(d, names, &blocks, "(no group)", none);
+    if (!blocks)
+        cdf_block(d, names, &blocks, "all threads", ipa_sim_latency(f->sim));
     char *common = common_vars(f);
-    char *vars = g_strdup_printf("%sdata = \"latency.dat\"\nngroups = %d\n",
-                                 common, blocks);
+    char *vars = g_strdup_printf("%sdata = \"latency.dat\"\nngroups = %d\n"
+                                 "array group_names[%d]\n%s",
+                                 common, blocks, blocks, names->str);
+    g_string_free(names, TRUE);
     bool ok = ipa_plot_dir_write(dir, "latency.dat", d->str, error) &&
               ipa_plot_dir_script(dir, "latency.gp", "latency", vars, error);
     g_free(vars);

@@ -44,7 +44,13 @@ bool ipa_plot_dir_script(struct ipa_plot_dir *dir, const char *template_name,
 bool ipa_plot_dir_commit(struct ipa_plot_dir *dir, GError **error);
 /* Removes the temporary directory (after an error, or after commit). */
 void ipa_plot_dir_fini(struct ipa_plot_dir *dir);
-/* Quotes @s as a gnuplot string constant (new string). */
+/* Quotes @s as a gnuplot string expression (new string) that gnuplot
+ * cannot execute: single-quoted strings (no backquote or macro
+ * substitution, no escapes) holding no quote, joined by "'" for each
+ * quote; control characters and invalid UTF-8 become U+FFFD. Every text read
+ * from an input (names of threads, groups, files, policies) reaches a script
+ * only through it, and the data files hold numbers only (docs/robustness.md).
+ */
 char *ipa_plot_quote(const char *s);
 
 /* The run's figures into @dir (opened before the run, so that a bad

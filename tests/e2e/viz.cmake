@@ -100,3 +100,9 @@ foreach(file det.trace.json det/timeline.dat det/rqheat.dat det/latency.dat)
   set_tests_properties(e2e.viz.deterministic.${name} PROPERTIES LABELS e2e
                        FIXTURES_REQUIRED viz_det)
 endforeach()
+
+# Thread, group and file names that try to run commands in gnuplot: none
+# runs, and every figure is still drawn.
+ipa_e2e(viz.plot_hostile_names 0 -DIPASIM=${IPASIM}
+        -DINPUTS=${CMAKE_CURRENT_SOURCE_DIR}/e2e/inputs
+        -DDIR=${VIZ}/hostile -P ${E2E}/plot_hostile.cmake)

@@ -127,8 +127,8 @@ static void test_files(void **state)
     g_free(fl);
     char *gp = slurp(out, "timeline.gp");
     assert_non_null(strstr(gp, "data = \"timeline.dat\"\n"));
-    assert_non_null(strstr(gp, "title = \"tiny on t, two.json\"\n"));
-    assert_non_null(strstr(gp, "key_names[2] = \"beta\""));
+    assert_non_null(strstr(gp, "title = 'tiny on t, two.json'\n"));
+    assert_non_null(strstr(gp, "key_names[2] = 'beta'"));
     assert_non_null(strstr(gp, "set output name . \".\" . fmt"));
     g_free(gp);
     char *util = slurp(out, "util.dat");
@@ -165,11 +165,83 @@ static void test_foreign_directory(void **state)
     g_free(mine);
 }
 
+/* gnuplot's scanner takes a doubled quote only after another character,
+ * and a line ends a command even inside a string: each quote is "'"
+ * joined on, control characters and invalid UTF-8 become U+FFFD
+ * (docs/robustness.md; the e2e test viz.plot_hostile_names runs gnuplot). */
+static void test_quote(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"", "''"},
+        {"plain", "'plain'"},
+        {"a`touch x`b $(y) @m \\ \"z\"", "'a`touch x`b $(y) @m \\ \"z\"'"},
+        {"it's", "'it' . \"'\" . 's'"},
+        {"''", "'' . \"'\" . '' . \"'\" . ''"},
+        {"a\n!touch x\r\t", "'a\xef\xbf\xbd!touch x\xef\xbf\xbd\xef\xbf\xbd'"},
+        {"\xff\xc3", "'\xef\xbf\xbd\xef\xbf\xbd'"},
+        {"\xc3\xa9t\xc3\xa9 \xc2\x85", "'\xc3\xa9t\xc3\xa9 \xef\xbf\xbd'"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *q = ipa_plot_quote(cases[i].in);
+        assert_string_equal(q, cases[i].out);
+        g_free(q);
+    }
+}
+
+/* Names read from the trace reach the scripts only quoted, and the data
+ * files not at all. */
+static void test_hostile_names(void **state)
+{
+    (void)state;
+    static const char trace[] =
+        "{\"ipasim_trace\": 1, \"threads\": ["
+        "{\"name\": \"a`touch x`\\n!touch y\", \"group\": \"g'; system('z\","
+        " \"ops\": [{\"run\": \"3ms\"}]},"
+        "{\"name\": \"b\", \"ops\": [{\"run\": \"3ms\"}]}]}";
+    struct tiny_run r;
+    assert_true(tiny_start(&r, "pack:1 core:2 pu:1", trace, 1));
+    struct ipa_report_info info = {
+        .topology = "t", .trace = "it's.json", .policies = "tiny"};
+    char *out = g_build_filename(base, "hostile", NULL);
+    struct ipa_plot_dir dir;
+    GError *error = NULL;
+    if (!ipa_plot_dir_open(&dir, out, &error) ||
+        !ipa_report_plot(r.sim, r.rec, &info, &dir, &error))
+        fail_msg("%s", error->message);
+    ipa_plot_dir_fini(&dir);
+    tiny_finish(&r);
+    char *gp = slurp(out, "timeline.gp");
+    assert_non_null(strstr(gp, "title = 'tiny on t, it' . \"'\" . 's.json'\n"));
+    assert_non_null(
+        strstr(gp, "key_names[1] = 'g' . \"'\" . '; system(' . \"'\" . 'z'; "));
+    assert_null(strstr(gp, "\n!touch"));
+    g_free(gp);
+    gp = slurp(out, "latency.gp");
+    assert_non_null(strstr(
+        gp, "group_names[1] = 'g' . \"'\" . '; system(' . \"'\" . 'z'\n"));
+    assert_non_null(strstr(gp, "group_names[2] = '(no group)'\n"));
+    g_free(gp);
+    static const char *const data[] = {"timeline.dat", "timeline-flagged.dat",
+                                       "rqheat.dat", "latency.dat", "util.dat"};
+    for (size_t i = 0; i < G_N_ELEMENTS(data); i++) {
+        char *text = slurp(out, data[i]);
+        assert_null(strpbrk(text, "`'\"$"));
+        assert_null(strstr(text, "system"));
+        g_free(text);
+    }
+    g_free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_files),
         cmocka_unit_test(test_foreign_directory),
+        cmocka_unit_test(test_quote),
+        cmocka_unit_test(test_hostile_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
