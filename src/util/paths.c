@@ -5,18 +5,24 @@
 
 #include <glib.h>
 
-/* Installed when the running executable sits in the install bindir. */
-static gboolean running_installed(void)
+/* The installed tree beside the running executable (bindir/../share/ipasim
+ * by default), or NULL when the executable does not sit in one: a build
+ * tree. Found from the executable's own path, not the configure-time
+ * prefix, so an installed tree may be moved. */
+static char *installed_path(const char *from_bin)
 {
     char *exe = g_file_read_link("/proc/self/exe", NULL);
-    gboolean installed = FALSE;
-    if (exe) {
-        char *dir = g_path_get_dirname(exe);
-        installed = g_strcmp0(dir, IPASIM_INSTALL_BIN_DIR) == 0;
-        g_free(dir);
-        g_free(exe);
-    }
-    return installed;
+    if (!exe)
+        return NULL;
+    char *bin = g_path_get_dirname(exe);
+    char *data = g_build_filename(bin, IPASIM_BIN_TO_DATA, "policies", NULL);
+    char *path = NULL;
+    if (g_file_test(data, G_FILE_TEST_IS_DIR))
+        path = g_canonicalize_filename(from_bin, bin);
+    g_free(data);
+    g_free(bin);
+    g_free(exe);
+    return path;
 }
 
 char *ipa_data_dir(void)
@@ -24,8 +30,8 @@ char *ipa_data_dir(void)
     const char *env = g_getenv("IPASIM_DATA_DIR");
     if (env && *env)
         return g_strdup(env);
-    return g_strdup(running_installed() ? IPASIM_INSTALL_DATA_DIR
-                                        : IPASIM_SOURCE_DIR);
+    char *installed = installed_path(IPASIM_BIN_TO_DATA);
+    return installed ? installed : g_strdup(IPASIM_SOURCE_DIR);
 }
 
 char *ipa_runtime_include_dir(void)
@@ -33,8 +39,8 @@ char *ipa_runtime_include_dir(void)
     const char *env = g_getenv("IPASIM_INCLUDE_DIR");
     if (env && *env)
         return g_strdup(env);
-    return g_strdup(running_installed() ? IPASIM_INSTALL_INCLUDE_DIR
-                                        : IPASIM_SOURCE_DIR "/include");
+    char *installed = installed_path(IPASIM_BIN_TO_INCLUDE);
+    return installed ? installed : g_strdup(IPASIM_SOURCE_DIR "/include");
 }
 
 char *ipa_find_shipped(const char *name, const char *folder)

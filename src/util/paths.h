@@ -2,7 +2,9 @@
  * paths.h - where ipasim finds its own files: the shipped examples
  * (policies/, topologies/, traces/) and the runtime headers that C policies
  * compile against. From a build tree they come from the source tree; once
- * installed, from the install prefix. IPASIM_DATA_DIR and
+ * installed, from the prefix the executable sits in, wherever that was
+ * moved (PREFIX/bin/ipasim reads PREFIX/share/ipasim and PREFIX/include).
+ * IPASIM_DATA_DIR and
  * IPASIM_INCLUDE_DIR in the environment override both.
  */
 #ifndef IPA_UTIL_PATHS_H
