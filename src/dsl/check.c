@@ -6,6 +6,7 @@
 
 #include "dsl/parser.h"
 #include "util/common.h"
+#include "util/suggest.h"
 
 /* ---- events -------------------------------------------------------------- */
 
