@@ -418,8 +418,13 @@ static bool parse_op(struct loader *ld, struct json_object *v, int depth,
             return fail(ld, "expected true");
         break;
     case IPA_OP_LOOP: {
-        if (!get_int(ld, x, 1, UINT32_MAX,
-                     "a repeat count: an integer from 1 to 4294967295", &n))
+        if (json_object_is_type(x, json_type_string) &&
+            !strcmp(json_object_get_string(x), "forever"))
+            n = IPA_REPEAT_FOREVER;
+        else if (!get_int(ld, x, 1, UINT32_MAX,
+                          "a repeat count: an integer from 1 to 4294967295, "
+                          "or \"forever\"",
+                          &n))
             return false;
         pop(ld, m);
         if (depth + 1 > MAX_REPEAT_DEPTH)
