@@ -53,9 +53,11 @@ int ipa_cmd_compile(int argc, char **argv)
         fputs(help_fmt, stderr);
         goto done;
     }
-    char *path = ipa_find_shipped(policy, "policies");
+    GError *error = NULL;
+    char *path = ipa_find_shipped(policy, "policy", "policies", &error);
     if (!path) {
-        fprintf(stderr, "ipasim compile: policy '%s': no such file\n", policy);
+        fprintf(stderr, "ipasim compile: %s\n", error->message);
+        g_error_free(error);
         goto done;
     }
     struct ipa_interp_options opts = {
@@ -63,7 +65,6 @@ int ipa_cmd_compile(int argc, char **argv)
         .nr_params = (int)params->len,
     };
     GString *c = g_string_new(NULL);
-    GError *error = NULL;
     if (!ipa_codegen(path, &opts, out ? out : "<stdout>", c, &error)) {
         fprintf(stderr, "ipasim compile: %s\n", error->message);
         rc = error->code == IPA_ERROR_POLICY ? IPA_EXIT_FAIL : IPA_EXIT_USAGE;

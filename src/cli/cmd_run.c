@@ -183,13 +183,9 @@ static int run(struct run_options *o)
     }
     if (!ipa_setup_topology(o->topo, &topo, &error))
         goto out;
-    trace_path = ipa_find_shipped(o->trace, "traces");
-    if (!trace_path) {
-        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "trace '%s': no such file (nor in the shipped traces/)",
-                    o->trace);
+    trace_path = ipa_find_shipped(o->trace, "trace", "traces", &error);
+    if (!trace_path)
         goto out;
-    }
     if (!ipa_trace_load(trace_path, &trace, &error))
         goto out;
     if (o->step_limit < 0) {

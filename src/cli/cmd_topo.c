@@ -5,10 +5,10 @@
 #include <glib.h>
 
 #include "cli/commands.h"
+#include "cli/setup.h"
 #include "topo/hier.h"
 #include "topo/topo.h"
 #include "util/common.h"
-#include "util/paths.h"
 
 static const char help_fmt[] =
     "Usage: ipasim topo [--json] TOPOLOGY\n"
@@ -60,13 +60,10 @@ int ipa_cmd_topo(int argc, char **argv)
     if (!spec)
         return usage_error("missing TOPOLOGY");
 
-    /* A shipped file name resolves to topologies/; the rest goes to hwloc
-     * as given (synthetic, host, or a path whose error names it). */
-    char *path = ipa_find_shipped(spec, "topologies");
     struct ipa_topo *topo = NULL;
     GError *err = NULL;
     int rc = IPA_EXIT_OK;
-    if (!ipa_topo_load(path ? path : spec, &topo, &err)) {
+    if (!ipa_setup_topology(spec, &topo, &err)) {
         fprintf(stderr, "ipasim topo: error: %s\n", err->message);
         rc = IPA_EXIT_USAGE;
         goto out;
@@ -84,6 +81,5 @@ int ipa_cmd_topo(int argc, char **argv)
 out:
     g_clear_error(&err);
     ipa_topo_free(topo);
-    g_free(path);
     return rc;
 }

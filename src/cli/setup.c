@@ -52,12 +52,8 @@ bool ipa_setup_policies(struct ipa_setup *setup, char **specs,
             return false;
         }
         g_ptr_array_add(setup->cores, cores);
-        char *path = ipa_find_shipped(file, "policies");
+        char *path = ipa_find_shipped(file, "policy", "policies", error);
         if (!path) {
-            g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                        "policy '%s': no such file (nor in the shipped "
-                        "policies/)",
-                        file);
             g_free(file);
             g_string_free(label, TRUE);
             return false;
@@ -115,14 +111,10 @@ void ipa_setup_fini(struct ipa_setup *setup)
 bool ipa_setup_topology(const char *arg, struct ipa_topo **out, GError **error)
 {
     char *path = NULL;
-    if (g_str_has_suffix(arg, ".xml") || strchr(arg, '/'))
-        path = ipa_find_shipped(arg, "topologies");
-    if (!path && (g_str_has_suffix(arg, ".xml") || strchr(arg, '/'))) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "topology '%s': no such file (nor in the shipped "
-                    "topologies/)",
-                    arg);
-        return false;
+    if (g_str_has_suffix(arg, ".xml") || strchr(arg, '/')) {
+        path = ipa_find_shipped(arg, "topology", "topologies", error);
+        if (!path)
+            return false;
     }
     bool ok = ipa_topo_load(path ? path : arg, out, error);
     g_free(path);

@@ -6,6 +6,7 @@
 
 #include "dsl/parser.h"
 #include "util/common.h"
+#include "util/suggest.h"
 
 /* ---- events -------------------------------------------------------------- */
 
@@ -2283,7 +2284,8 @@ static void check_consts(struct checker *ck)
 }
 
 /* --param NAME=VALUE: the constant must exist and the value parse as its
- * type (int: an integer; time: an integer with a unit; bool: true/false). */
+ * type (int: an integer; time: an integer with a unit, never a bare one;
+ * bool: true/false). */
 static void check_params(struct checker *ck,
                          const struct ipa_check_options *opts)
 {
@@ -2326,15 +2328,22 @@ static void check_params(struct checker *ck,
             ipa_lex_init(&lx, vs, &counter, NULL);
             struct ipa_token tk = ipa_lex_next(&lx);
             struct ipa_token end = ipa_lex_next(&lx);
+            /* A bare number for a time would silently be nanoseconds:
+             * quantum=30 meant as 30ms preempts at every tick. */
             ok = devnull && end.kind == IPA_TOK_EOF && !counter.errors &&
-                 (tk.kind == IPA_TOK_INT ||
-                  (tk.kind == IPA_TOK_TIME && t.k == T_TIME));
+                 tk.kind == (t.k == T_TIME ? IPA_TOK_TIME : IPA_TOK_INT);
             parsed = tk.value;
             if (devnull)
                 fclose(devnull);
             ipa_source_free(vs);
         }
-        if (!ok)
+        if (!ok && t.k == T_TIME && strspn(value, "0123456789") == strlen(value) &&
+            *value)
+            err(ck, name_span(c),
+                "--param %s=%s: a time needs a unit (ns, us, ms, s): "
+                "%s=%sms, say",
+                name, value, name, value);
+        else if (!ok)
             err(ck, name_span(c), "--param %s=%s: '%s' is not a valid %s%s",
                 name, value, value, kind_name(t.k),
                 t.k == T_TIME ? " (an integer with a unit: ns, us, ms, s)"

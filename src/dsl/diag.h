@@ -87,7 +87,5 @@ void ipa_diag_report(struct ipa_diag_sink *sink, enum ipa_severity sev,
 /* Prints @diag in gcc's layout. */
 void ipa_diag_print(FILE *out, const struct ipa_diag *diag);
 
-/* Levenshtein distance, for "did you mean" notes. */
-int ipa_edit_distance(const char *a, const char *b);
 
 #endif

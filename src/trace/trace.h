@@ -57,11 +57,16 @@ struct ipa_dur {
 
 /* 32 bytes, the trace's form of an op; the engine runs each distinct
  * program in a denser form (engine/internal.h, struct ipa_step). */
+/* "repeat": "forever" (rt-app's "loop": -1): so many iterations that only
+ * the run's end (the trace's until, --until, --max-events) stops them. */
+#define IPA_REPEAT_FOREVER UINT32_MAX
+
 struct ipa_op {
     struct ipa_dur dur; /* RUN, SLEEP; TIMER: the period (fixed) */
     uint8_t kind;       /* enum ipa_op_kind */
     uint8_t dur_kind;   /* enum ipa_dur_kind */
-    uint32_t count;     /* SIGNAL tokens; LOOP iterations (0 = forever);
+    uint32_t count;     /* SIGNAL tokens; LOOP iterations
+                           (IPA_REPEAT_FOREVER: until the run stops);
                            TIMER: 1 absolute, 0 relative (see program.c) */
     union {
         int obj;  /* channel, barrier, mutex or template index, else -1 */

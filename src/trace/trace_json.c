@@ -18,6 +18,7 @@
 #include <json-c/json.h>
 
 #include "util/common.h"
+#include "util/suggest.h"
 #include "util/cpuset.h"
 #include "util/duration.h"
 
@@ -90,55 +91,11 @@ static void pop(struct loader *ld, gsize mark)
     g_string_truncate(ld->path, mark);
 }
 
-/* Optimal string alignment distance (edits and swaps), for did-you-mean. */
-static int edit_distance(const char *a, const char *b)
-{
-    size_t n = strlen(a), m = strlen(b);
-    if (n > 32 || m > 32)
-        return INT_MAX;
-    int d[33][33];
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = (int)i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = (int)j;
-    for (size_t i = 1; i <= n; i++) {
-        for (size_t j = 1; j <= m; j++) {
-            int cost = a[i - 1] != b[j - 1];
-            int v = MIN(d[i - 1][j] + 1, d[i][j - 1] + 1);
-            v = MIN(v, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                v = MIN(v, d[i - 2][j - 2] + 1);
-            d[i][j] = v;
-        }
-    }
-    return d[n][m];
-}
-
-/* The closest of @candidates (NULL-terminated, or @n of them when @n >= 0)
- * to @word, if close enough to be a likely typo. */
-static const char *suggest(const char *word, const char *const *candidates,
-                           int n)
-{
-    const char *best = NULL;
-    int best_d = INT_MAX;
-    for (int i = 0; n >= 0 ? i < n : candidates[i] != NULL; i++) {
-        if (!candidates[i])
-            continue;
-        int d = edit_distance(word, candidates[i]);
-        int longest = (int)MAX(strlen(word), strlen(candidates[i]));
-        if (d < best_d && d <= 2 && 2 * d <= longest) {
-            best = candidates[i];
-            best_d = d;
-        }
-    }
-    return best;
-}
-
 /* " (did you mean 'x'?)" or "" */
 static char *did_you_mean(const char *word, const char *const *candidates,
                           int n)
 {
-    const char *s = suggest(word, candidates, n);
+    const char *s = ipa_suggest(word, candidates, n);
     return s ? g_strdup_printf(" (did you mean '%s'?)", s) : g_strdup("");
 }
 
@@ -165,7 +122,7 @@ static bool check_keys(struct loader *ld, struct json_object *obj,
             known = strcmp(key, allowed[i]) == 0;
         if (known)
             continue;
-        const char *s = suggest(key, allowed, -1);
+        const char *s = ipa_suggest(key, allowed, -1);
         if (s)
             return fail(ld, "unknown key '%s' (did you mean '%s'?)", key, s);
         char *all = join_words(allowed);
@@ -461,8 +418,13 @@ static bool parse_op(struct loader *ld, struct json_object *v, int depth,
             return fail(ld, "expected true");
         break;
     case IPA_OP_LOOP: {
-        if (!get_int(ld, x, 1, UINT32_MAX,
-                     "a repeat count: an integer from 1 to 4294967295", &n))
+        if (json_object_is_type(x, json_type_string) &&
+            !strcmp(json_object_get_string(x), "forever"))
+            n = IPA_REPEAT_FOREVER;
+        else if (!get_int(ld, x, 1, UINT32_MAX,
+                          "a repeat count: an integer from 1 to 4294967295, "
+                          "or \"forever\"",
+                          &n))
             return false;
         pop(ld, m);
         if (depth + 1 > MAX_REPEAT_DEPTH)

@@ -16,10 +16,10 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "trace/trace.h"
 #include "util/common.h"
 
 #define MAX_DEPTH 64
-#define FOREVER UINT32_MAX          /* "loop": -1, cut by "until" */
 #define DEFAULT_UNTIL_NS 10000000000 /* forever without a global duration */
 
 /* ------------------------------------------------------------------ */
@@ -446,7 +446,9 @@ static void add_loop(struct json_object *ops, struct json_object *body,
         return;
     }
     struct json_object *op = json_object_new_object();
-    json_object_object_add(op, "repeat", json_object_new_int64(count));
+    json_object_object_add(op, "repeat",
+                           count == IPA_REPEAT_FOREVER ? json_object_new_string("forever")
+                                            : json_object_new_int64(count));
     json_object_object_add(op, "ops", body);
     json_object_array_add(ops, op);
 }
@@ -698,7 +700,7 @@ static bool get_loop(struct conv *cv, struct rnode *v, uint32_t *out)
         return false;
     if (n < 0) {
         cv->forever = true;
-        *out = FOREVER;
+        *out = IPA_REPEAT_FOREVER;
     } else {
         *out = (uint32_t)n;
     }
@@ -833,7 +835,7 @@ static bool events(struct conv *cv, struct task *t, struct rnode *obj,
 static bool task_program(struct conv *cv, struct task *t)
 {
     struct rnode *obj = t->node, *x;
-    uint32_t loop = FOREVER;
+    uint32_t loop = IPA_REPEAT_FOREVER;
     struct json_object *body = json_object_new_array();
     gsize m;
 

@@ -69,3 +69,9 @@ foreach(pm cfs.c:compiled cfs.ipa:compiled cfs.ipa:interpreted)
   set_tests_properties(e2e.one_balancer.${policy}.${mode} PROPERTIES LABELS e2e
     ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
 endforeach()
+
+# `ipasim list` names every shipped policy, topology and trace, each with a
+# description taken from the file itself.
+add_test(NAME e2e.list COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM}
+         "-DFILES=${policies};${topologies};${traces}" -P ${E2E}/list_check.cmake)
+set_tests_properties(e2e.list PROPERTIES LABELS e2e)

@@ -115,16 +115,6 @@ static void test_positions(void **state)
     ipa_source_free(src);
 }
 
-static void test_edit_distance(void **state)
-{
-    (void)state;
-    assert_int_equal(ipa_edit_distance("quanta", "quanta"), 0);
-    assert_int_equal(ipa_edit_distance("guanta", "quanta"), 1);
-    assert_int_equal(ipa_edit_distance("vruntme", "vruntime"), 1);
-    assert_int_equal(ipa_edit_distance("", "abc"), 3);
-    assert_int_equal(ipa_edit_distance("kitten", "sitting"), 3);
-}
-
 static void test_unreadable(void **state)
 {
     (void)state;
@@ -144,7 +134,6 @@ int main(void)
         cmocka_unit_test(test_long_line_not_echoed),
         cmocka_unit_test(test_error_cap),
         cmocka_unit_test(test_positions),
-        cmocka_unit_test(test_edit_distance),
         cmocka_unit_test(test_unreadable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -187,6 +187,17 @@ static void test_basic(void **state)
     ipa_trace_free(t);
 }
 
+/* rt-app's "loop": -1 reads back from a native trace as such. */
+static void test_repeat_forever(void **state)
+{
+    (void)state;
+    struct ipa_trace *t = load_ok(GOOD_DIR "/repeat_forever.json");
+    struct ipa_thread_spec *x = g_ptr_array_index(t->threads, 0);
+    assert_int_equal(x->ops[0].kind, IPA_OP_LOOP);
+    assert_int_equal(x->ops[0].count, IPA_REPEAT_FOREVER);
+    ipa_trace_free(t);
+}
+
 static void test_minimal(void **state)
 {
     (void)state;
@@ -547,6 +558,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_basic),
         cmocka_unit_test(test_minimal),
+        cmocka_unit_test(test_repeat_forever),
         cmocka_unit_test(test_parse_inline),
         cmocka_unit_test(test_prob_and_durations),
         cmocka_unit_test(test_bad_corpus),

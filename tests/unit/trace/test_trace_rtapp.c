@@ -176,7 +176,7 @@ static void test_properties_and_warnings(void **state)
           " {\"name\": \"nice\", \"nice\": -5, \"ops\": [{\"run\": \"1ms\"}]},"
           " {\"name\": \"io\", \"ops\": [{\"run\": \"1ms\"}]},"
           " {\"name\": \"ph\", \"affinity\": [0, 2], \"ops\": [{\"repeat\": "
-          "4294967295, \"ops\": [{\"run\": \"1ms\"}, {\"run\": \"2ms\"}]}]}]}",
+          "\"forever\", \"ops\": [{\"run\": \"1ms\"}, {\"run\": \"2ms\"}]}]}]}",
           warnings);
 }
 
