@@ -18,6 +18,7 @@
 #include "report/recorder.h"
 #include "util/common.h"
 #include "util/duration.h"
+#include "util/printable.h"
 
 static const char labels[] =
     "123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -102,7 +103,9 @@ void ipa_report_ascii(const struct ipa_sim *sim, const struct ipa_recorder *rec,
             continue;
         struct ipa_thread_result r;
         ipa_sim_thread_result(sim, t, &r);
-        fprintf(out, "%s%c %s", sep, label[t], r.name);
+        char *name = ipa_printable(r.name);
+        fprintf(out, "%s%c %s", sep, label[t], name);
+        g_free(name);
         sep = ", ";
     }
     fputc('\n', out);

@@ -9,6 +9,7 @@
 #include "trace/trace.h"
 #include "util/cpuset.h"
 #include "util/duration.h"
+#include "util/printable.h"
 
 /* A duration in the short human form, in a rotating static buffer so a
  * printf can take several. */
@@ -53,12 +54,14 @@ static void print_threads(const struct ipa_sim *sim,
     for (int i = 0; i < n; i++) {
         struct ipa_thread_result r;
         ipa_sim_thread_result(sim, i, &r);
+        char *name = ipa_printable(r.name);
         fprintf(out, "  %-4d %-20.20s %-10s %10s %10s %8llu %10s %8llu %6llu\n",
-                r.tid, r.name, r.started ? ipa_state_name(r.state) : "PENDING",
+                r.tid, name, r.started ? ipa_state_name(r.state) : "PENDING",
                 dur(r.runtime_ns), dur(r.wait_ns),
                 (unsigned long long)r.nr_wakeups, dur(r.latency_max_ns),
                 (unsigned long long)r.nr_switches,
                 (unsigned long long)r.nr_migrations);
+        g_free(name);
     }
 }
 
@@ -129,7 +132,9 @@ static void print_interval(const struct ipa_sim *sim,
     for (int i = 0; i < shown; i++) {
         struct ipa_thread_result r;
         ipa_sim_thread_result(sim, iv->threads[i], &r);
-        fprintf(out, "%s %s", i ? "," : "", r.name);
+        char *name = ipa_printable(r.name);
+        fprintf(out, "%s %s", i ? "," : "", name);
+        g_free(name);
     }
     if (shown < iv->nr_threads)
         fprintf(out, " and %d more", iv->nr_threads - shown);
@@ -144,8 +149,10 @@ static void print_wc(const struct ipa_sim *sim, FILE *out)
         GString *cores = g_string_new(NULL);
         ipa_cpulist_format(cores, pr.cores, pr.nr_cores);
         const struct ipa_wc_result *wc = pr.wc;
-        fprintf(out, "\nwork conservation (%s on cores %s):\n", pr.name,
+        char *name = ipa_printable(pr.name);
+        fprintf(out, "\nwork conservation (%s on cores %s):\n", name,
                 cores->str);
+        g_free(name);
         g_string_free(cores, TRUE);
         fprintf(out,
                 "  violations: %llu, longest %s, wasted core-time %s; "
@@ -169,8 +176,14 @@ void ipa_report_text(const struct ipa_sim *sim,
 {
     const struct ipa_topo *topo = ipa_sim_topo(sim);
     enum ipa_sim_exit kind = ipa_sim_exit_kind(sim);
+    char *policies = ipa_printable(info->policies);
+    char *topology = ipa_printable(info->topology);
+    char *trace_name = ipa_printable(info->trace);
     fprintf(out, "ipasim %s: %s on %s (%d cores), trace %s\n", IPASIM_VERSION,
-            info->policies, info->topology, topo->nr_cores, info->trace);
+            policies, topology, topo->nr_cores, trace_name);
+    g_free(policies);
+    g_free(topology);
+    g_free(trace_name);
     fprintf(out, "run: %s at %s simulated, makespan %s, %llu events",
             ipa_sim_exit_name(kind), dur(ipa_sim_now_ns(sim)),
             dur(ipa_sim_makespan_ns(sim)),

@@ -106,3 +106,10 @@ endforeach()
 ipa_e2e(viz.plot_hostile_names 0 -DIPASIM=${IPASIM}
         -DINPUTS=${CMAKE_CURRENT_SOURCE_DIR}/e2e/inputs
         -DDIR=${VIZ}/hostile -P ${E2E}/plot_hostile.cmake)
+
+# Names that hold terminal escape sequences are printed escaped.
+add_test(NAME e2e.viz.terminal_escapes
+         COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM}
+                 -DTRACE=${E2E}/inputs/terminal_escape.json -P ${E2E}/terminal_check.cmake)
+set_tests_properties(e2e.viz.terminal_escapes PROPERTIES LABELS e2e
+  ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
