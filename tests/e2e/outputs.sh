@@ -35,8 +35,10 @@ log_perfetto_planted_symlinks)
     echo precious >victim
     sh -c 'ln -s victim .out.log.$$.tmp && ln -s victim .out.trace.json.$$.tmp &&
            exec "$0" "$@" --log out.log --perfetto out.trace.json' \
-        "$ipasim" $small 2>err.txt || fail "exit $?: $(cat err.txt)"
+        "$ipasim" $small 2>err.txt
+    code=$?
     [ "$(cat victim)" = precious ] || fail "the victim was overwritten"
+    [ "$code" = 0 ] || fail "exit $code: $(cat err.txt)"
     [ -s out.log ] && [ -s out.trace.json ] || fail "outputs missing"
     rm -f .out.log.*.tmp .out.trace.json.*.tmp
     no_temporary
@@ -45,8 +47,10 @@ plot_planted_symlink)
     # ipasim once cleared .NAME.PID.tmp before use, through a symlink.
     mkdir victim && echo precious >victim/data.txt
     sh -c 'ln -s victim .plots.$$.tmp && exec "$0" "$@" --plot plots' \
-        "$ipasim" $small 2>err.txt || fail "exit $?: $(cat err.txt)"
+        "$ipasim" $small 2>err.txt
+    code=$?
     [ -f victim/data.txt ] || fail "the victim directory lost its file"
+    [ "$code" = 0 ] || fail "exit $code: $(cat err.txt)"
     [ -s plots/timeline.gp ] || fail "plots/timeline.gp missing"
     rm -f .plots.*.tmp
     no_temporary
