@@ -127,11 +127,16 @@ bool ipa_plot_dir_open(struct ipa_plot_dir *dir, const char *path,
         dir->previous = read_marker(path, &dir->unlisted);
         tmp = g_build_filename(path, MARKER ".XXXXXX", NULL);
     } else {
-        char *parent = g_path_get_dirname(path);
-        char *base = g_path_get_basename(path);
+        /* "plots/" names plots, not a folder inside it */
+        char *name = g_strdup(path);
+        for (size_t n = strlen(name); n > 1 && name[n - 1] == '/'; n--)
+            name[n - 1] = '\0';
+        char *parent = g_path_get_dirname(name);
+        char *base = g_path_get_basename(name);
         tmp = g_strdup_printf("%s/.%s.XXXXXX", parent, base);
         g_free(parent);
         g_free(base);
+        g_free(name);
     }
     /* A fresh name, created exclusively: nothing planted there is used.
      * 0777 less the umask, as mkdir gives, since it becomes @path. */

@@ -18,8 +18,7 @@ static void set_write_error(GError **error, const char *path, int err)
                     path, g_strerror(err));
 }
 
-bool ipa_outfile_open(struct ipa_outfile *o, const char *path,
-                      GError **error)
+bool ipa_outfile_open(struct ipa_outfile *o, const char *path, GError **error)
 {
     *o = (struct ipa_outfile){0};
     struct stat st;
@@ -148,7 +147,8 @@ bool ipa_check_outputs(const struct ipa_named_file *outputs, int nr_outputs,
     static const struct ipa_named_file none = {NULL, NULL};
     int n = nr_outputs + nr_inputs;
     struct file_id *ids = g_new0(struct file_id, n);
-    const struct ipa_named_file **named = g_new(const struct ipa_named_file *, n);
+    const struct ipa_named_file **named =
+        g_new(const struct ipa_named_file *, n);
     for (int i = 0; i < n; i++) {
         named[i] = i < nr_outputs ? &outputs[i] : &inputs[i - nr_outputs];
         if (named[i]->path)

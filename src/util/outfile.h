@@ -28,8 +28,7 @@ struct ipa_outfile {
  * will replace, or 0666 less the umask for a new file. False (with
  * *error, "cannot write PATH: why") when @path is a directory or its
  * directory does not take new files. */
-bool ipa_outfile_open(struct ipa_outfile *o, const char *path,
-                      GError **error);
+bool ipa_outfile_open(struct ipa_outfile *o, const char *path, GError **error);
 /* Closes the file and renames it over its name; on any error (a write
  * that failed earlier included) removes it instead and returns false
  * with *error. Frees @o in both cases. */
