@@ -34,6 +34,10 @@ static const char help_fmt[] =
     "a run without them pays nothing); --ascii prints the timeline after\n"
     "the summary, or alone with --quiet.\n"
     "\n"
+    "Output files appear whole or not at all, and --plot replaces only the\n"
+    "files it wrote; an output that names an input or another output is\n"
+    "refused before the run (docs/robustness.md, \"Output files\").\n"
+    "\n"
     "Exit status: 0 ok; 1 a policy fault or stall, or flagged intervals\n"
     "with --fail-on-wc; 2 bad usage or unreadable input.";
 
