@@ -268,6 +268,33 @@ static void test_name_in_the_way(void **state)
     g_free(mine);
 }
 
+/* A plot directory of an ipasim whose marker had no list: the names ipasim
+ * writes are replaced, nothing else is touched. */
+static void test_marker_without_list(void **state)
+{
+    (void)state;
+    char *old = in(base, "old");
+    g_mkdir(old, 0755);
+    put(old, ".ipasim-plot", "written by ipasim --plot\n");
+    put(old, "a.dat", "earlier\n");
+    put(old, "gone.png", "earlier\n");
+    put(old, "notes.txt", "mine\n");
+    GError *error = NULL;
+    const char *names[] = {"a.dat", NULL};
+    if (!plot(old, names, "now\n", &error))
+        fail_msg("%s", error->message);
+    char *a = slurp(old, "a.dat");
+    assert_string_equal(a, "now\n");
+    g_free(a);
+    assert_true(exists(old, "gone.png"));
+    assert_true(exists(old, "notes.txt"));
+    char *marker = slurp(old, ".ipasim-plot");
+    assert_non_null(strstr(marker, "\na.dat\n"));
+    g_free(marker);
+    remove_tree(old);
+    g_free(old);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -276,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_only_listed_files_go),
         cmocka_unit_test(test_existing_directories),
         cmocka_unit_test(test_name_in_the_way),
+        cmocka_unit_test(test_marker_without_list),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
