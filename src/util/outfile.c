@@ -42,7 +42,7 @@ bool ipa_outfile_open(struct ipa_outfile *o, const char *path, GError **error)
     }
     /* Like an editor saving a file: a replaced file's permissions stay. */
     if (replaces && S_ISREG(st.st_mode))
-        (void)fchmod(fd, st.st_mode & 07777);
+        (void)fchmod(fd, st.st_mode & 0777);
     o->f = fdopen(fd, "w");
     IPA_ASSERT(o->f, "fdopen of a fresh descriptor");
     o->path = g_strdup(path);
