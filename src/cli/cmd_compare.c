@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "report/viz.h"
 #include "util/common.h"
+#include "util/outfile.h"
 
 static const char help_fmt[] =
     "Prints the key metrics of JSON reports written by 'ipasim run --json'\n"
@@ -52,6 +53,19 @@ int ipa_cmd_compare(int argc, char **argv)
                         "usage: ipasim compare [--plot DIR] A.json B.json "
                         "...\n");
         goto out;
+    }
+    if (plot) {
+        const struct ipa_named_file output = {"--plot", plot};
+        struct ipa_named_file *inputs = g_new(struct ipa_named_file, n);
+        for (int i = 0; i < n; i++)
+            inputs[i] = (struct ipa_named_file){"a report", files[i]};
+        bool apart = ipa_check_outputs(&output, 1, inputs, n, &error);
+        g_free(inputs);
+        if (!apart) {
+            fprintf(stderr, "ipasim compare: error: %s\n", error->message);
+            g_clear_error(&error);
+            goto out;
+        }
     }
     runs = g_new0(struct ipa_compare_run, n);
     bool ok = true;

@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "codegen/codegen.h"
 #include "util/common.h"
+#include "util/outfile.h"
 #include "util/paths.h"
 
 static const char help_fmt[] =
@@ -65,16 +66,20 @@ int ipa_cmd_compile(int argc, char **argv)
         .nr_params = (int)params->len,
     };
     GString *c = g_string_new(NULL);
-    if (!ipa_codegen(path, &opts, out ? out : "<stdout>", c, &error)) {
+    const struct ipa_named_file output = {"-o", out};
+    const struct ipa_named_file input = {"the policy", path};
+    if (!ipa_check_outputs(&output, 1, &input, 1, &error)) {
+        fprintf(stderr, "ipasim compile: %s\n", error->message);
+        g_error_free(error);
+    } else if (!ipa_codegen(path, &opts, out ? out : "<stdout>", c, &error)) {
         fprintf(stderr, "ipasim compile: %s\n", error->message);
         rc = error->code == IPA_ERROR_POLICY ? IPA_EXIT_FAIL : IPA_EXIT_USAGE;
         g_error_free(error);
     } else if (!out) {
         fwrite(c->str, 1, c->len, stdout);
         rc = IPA_EXIT_OK;
-    } else if (!g_file_set_contents(out, c->str, (gssize)c->len, &error)) {
-        fprintf(stderr, "ipasim compile: cannot write '%s': %s\n", out,
-                error->message);
+    } else if (!ipa_write_file(out, c->str, c->len, &error)) {
+        fprintf(stderr, "ipasim compile: %s\n", error->message);
         g_error_free(error);
     } else {
         rc = IPA_EXIT_OK;

@@ -6,6 +6,7 @@
 #include "trace/import.h"
 #include "trace/trace.h"
 #include "util/common.h"
+#include "util/outfile.h"
 
 static const char help_fmt[] =
     "usage: ipasim convert IN [-o OUT.json]\n"
@@ -30,7 +31,10 @@ static int convert(const char *in, const char *out)
     int rc = IPA_EXIT_USAGE;
 
     ipa_import_init(&im);
-    if (!ipa_trace_read_file(in, &text, &error) ||
+    const struct ipa_named_file output = {"-o", out};
+    const struct ipa_named_file input = {"the input", in};
+    if (!ipa_check_outputs(&output, 1, &input, 1, &error) ||
+        !ipa_trace_read_file(in, &text, &error) ||
         !ipa_trace_import(in, text->str, text->len, &im, &error))
         goto out;
     for (guint i = 0; i < im.warnings->len; i++)
@@ -45,8 +49,7 @@ static int convert(const char *in, const char *out)
         goto out;
     if (!out) {
         fputs(json, stdout);
-    } else if (!g_file_set_contents(out, json, (gssize)strlen(json),
-                                    &error)) {
+    } else if (!ipa_write_file(out, json, strlen(json), &error)) {
         goto out;
     }
     rc = IPA_EXIT_OK;

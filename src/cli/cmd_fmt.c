@@ -7,6 +7,7 @@
 #include "dsl/fmt.h"
 #include "dsl/parser.h"
 #include "util/common.h"
+#include "util/outfile.h"
 
 static const char help_fmt[] =
     "usage: ipasim fmt [-w] POLICY.ipa...\n"
@@ -44,8 +45,7 @@ static int fmt_one(const char *path, bool write)
         fwrite(text->str, 1, text->len, stdout);
     } else if (text->len != src->len ||
                memcmp(text->str, src->text, text->len) != 0) {
-        if (!g_file_set_contents(path, text->str, (gssize)text->len,
-                                 &error)) {
+        if (!ipa_write_file(path, text->str, text->len, &error)) {
             fprintf(stderr, "ipasim fmt: %s\n", error->message);
             g_error_free(error);
             rc = IPA_EXIT_USAGE;

@@ -1,14 +1,13 @@
 /*
  * cmd_run.c - `ipasim run`: simulate a policy on a topology and a trace.
  */
-#include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/setup.h"
 #include "engine/sim.h"
 #include "interp/interp.h"
+#include "policy/loader.h"
 #include "report/recorder.h"
 #include "report/report.h"
 #include "report/viz.h"
@@ -16,6 +15,7 @@
 #include "trace/trace.h"
 #include "util/common.h"
 #include "util/duration.h"
+#include "util/outfile.h"
 #include "util/paths.h"
 
 static const char help_fmt[] =
@@ -33,6 +33,10 @@ static const char help_fmt[] =
     "--plot, --perfetto and --ascii record the run as it goes (only then:\n"
     "a run without them pays nothing); --ascii prints the timeline after\n"
     "the summary, or alone with --quiet.\n"
+    "\n"
+    "Output files appear whole or not at all, and --plot replaces only the\n"
+    "files it wrote; an output that names an input or another output is\n"
+    "refused before the run (docs/robustness.md, \"Output files\").\n"
     "\n"
     "Exit status: 0 ok; 1 a policy fault or stall, or flagged intervals\n"
     "with --fail-on-wc; 2 bad usage or unreadable input.";
@@ -100,47 +104,32 @@ static bool config_from(const struct run_options *o,
     return true;
 }
 
-/* The log is written to a temporary file beside its name and renamed
- * once the run has ended: the file is complete or absent. */
-struct out_file {
-    char *path, *tmp;
-    FILE *f;
-};
-
-static bool out_open(struct out_file *o, const char *path, GError **error)
+/* Refuses, before anything is simulated, outputs that would overwrite an
+ * input or each other. */
+static bool check_outputs(const struct run_options *o,
+                          const struct ipa_setup *setup, GError **error)
 {
-    o->path = g_strdup(path);
-    char *dir = g_path_get_dirname(path);
-    char *base = g_path_get_basename(path);
-    o->tmp = g_strdup_printf("%s/.%s.%d.tmp", dir, base, (int)getpid());
-    g_free(dir);
-    g_free(base);
-    o->f = fopen(o->tmp, "w");
-    if (!o->f) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "cannot write %s: %s",
-                    path, g_strerror(errno));
-        return false;
+    const struct ipa_named_file outputs[] = {
+        {"--json", o->json},
+        {"--log", o->log},
+        {"--perfetto", o->perfetto},
+        {"--plot", o->plot},
+    };
+    GArray *inputs = g_array_new(FALSE, FALSE, sizeof(struct ipa_named_file));
+    const struct ipa_named_file trace = {"the trace", o->trace};
+    const struct ipa_named_file topo = {"the topology", o->topo};
+    g_array_append_val(inputs, trace);
+    g_array_append_val(inputs, topo);
+    for (guint i = 0; i < setup->policies->len; i++) {
+        const struct ipa_policy *p = g_ptr_array_index(setup->policies, i);
+        const struct ipa_named_file policy = {"a policy", p->path};
+        g_array_append_val(inputs, policy);
     }
-    return true;
-}
-
-static bool out_close(struct out_file *o, bool keep, GError **error)
-{
-    bool ok = true;
-    if (o->f) {
-        ok = fclose(o->f) == 0;
-        o->f = NULL;
-        if (ok && keep && rename(o->tmp, o->path) != 0)
-            ok = false;
-        if (!ok || !keep)
-            unlink(o->tmp);
-        if (!ok && error && !*error)
-            g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                        "cannot write %s: %s", o->path, g_strerror(errno));
-    }
-    g_free(o->path);
-    g_free(o->tmp);
-    o->path = o->tmp = NULL;
+    bool ok = ipa_check_outputs(outputs, G_N_ELEMENTS(outputs),
+                                (const struct ipa_named_file *)(void *)
+                                    inputs->data,
+                                (int)inputs->len, error);
+    g_array_free(inputs, TRUE);
     return ok;
 }
 
@@ -160,7 +149,7 @@ static int run(struct run_options *o)
     struct ipa_trace *trace = NULL;
     struct ipa_sim *sim = NULL;
     struct ipa_setup setup = {0};
-    struct out_file log = {0}, perfetto = {0};
+    struct ipa_outfile log = {0}, perfetto = {0};
     struct ipa_plot_dir plot = {0};
     struct ipa_recorder *rec = NULL;
     uint64_t ascii_unit_ns = 0;
@@ -200,11 +189,12 @@ static int run(struct run_options *o)
         (const char *const *)o->params,
         o->params ? (int)g_strv_length(o->params) : 0,
         (uint64_t)o->step_limit, compiled};
-    if (!ipa_setup_policies(&setup, o->policies, &dsl, &error))
+    if (!ipa_setup_policies(&setup, o->policies, &dsl, &error) ||
+        !check_outputs(o, &setup, &error))
         goto out;
-    if (o->log && !out_open(&log, o->log, &error))
+    if (o->log && !ipa_outfile_open(&log, o->log, &error))
         goto out;
-    if (o->perfetto && !out_open(&perfetto, o->perfetto, &error))
+    if (o->perfetto && !ipa_outfile_open(&perfetto, o->perfetto, &error))
         goto out;
     if (o->plot && !ipa_plot_dir_open(&plot, o->plot, &error))
         goto out;
@@ -228,7 +218,7 @@ static int run(struct run_options *o)
     if (!ipa_sim_run(sim, &error))
         goto out;
     double wall = (double)(g_get_monotonic_time() - t0) / 1e6;
-    if (!out_close(&log, true, &error))
+    if (log.f && !ipa_outfile_commit(&log, &error))
         goto out;
     if (rec)
         ipa_recorder_finish(rec, ipa_sim_now_ns(sim));
@@ -259,7 +249,7 @@ static int run(struct run_options *o)
             g_string_free(at, TRUE);
         }
         ipa_report_perfetto(sim, rec, perfetto.f);
-        json_ok = out_close(&perfetto, true, &error);
+        json_ok = ipa_outfile_commit(&perfetto, &error);
     }
     if (json_ok && o->plot)
         json_ok = ipa_report_plot(sim, rec, &info, &plot, &error);
@@ -298,8 +288,8 @@ static int run(struct run_options *o)
         }
     }
 out:
-    out_close(&log, false, NULL);
-    out_close(&perfetto, false, NULL);
+    ipa_outfile_discard(&log);
+    ipa_outfile_discard(&perfetto);
     ipa_plot_dir_fini(&plot);
     ipa_recorder_free(rec);
     if (error)

@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "scenario/scenario.h"
 #include "util/common.h"
+#include "util/outfile.h"
 
 static const char help_fmt[] =
     "usage: ipasim test [-j N] [--junit FILE] [--timeout SECONDS] "
@@ -312,6 +313,39 @@ static bool parse_count(const char *flag, const char *text, int lo, int hi,
     return true;
 }
 
+/* Refuses a --junit FILE that is one of the scenarios or of their
+ * inputs, before anything runs. */
+static bool check_junit(const char *junit, GPtrArray *files,
+                        GPtrArray *scenarios, GError **error)
+{
+    GArray *inputs = g_array_new(FALSE, FALSE, sizeof(struct ipa_named_file));
+    for (guint i = 0; i < files->len; i++) {
+        const struct ipa_named_file f = {"a scenario",
+                                         g_ptr_array_index(files, i)};
+        g_array_append_val(inputs, f);
+    }
+    for (guint i = 0; i < scenarios->len; i++) {
+        const struct ipa_scenario *sc = g_ptr_array_index(scenarios, i);
+        const struct ipa_named_file trace = {"a scenario's trace", sc->trace};
+        const struct ipa_named_file topo = {"a scenario's topology",
+                                            sc->topology};
+        g_array_append_val(inputs, trace);
+        g_array_append_val(inputs, topo);
+        for (guint r = 0; r < sc->runs->len; r++) {
+            const struct ipa_scenario_run *run = g_ptr_array_index(sc->runs, r);
+            const struct ipa_named_file policy = {"a scenario's policy",
+                                                  run->arg};
+            g_array_append_val(inputs, policy);
+        }
+    }
+    const struct ipa_named_file output = {"--junit", junit};
+    bool ok = ipa_check_outputs(
+        &output, 1, (const struct ipa_named_file *)(void *)inputs->data,
+        (int)inputs->len, error);
+    g_array_free(inputs, TRUE);
+    return ok;
+}
+
 int ipa_cmd_test(int argc, char **argv)
 {
     struct tester t = {.max_jobs = (int)g_get_num_processors(),
@@ -374,6 +408,10 @@ int ipa_cmd_test(int argc, char **argv)
             goto out;
         }
         g_ptr_array_add(t.scenarios, sc);
+    }
+    if (junit && !check_junit(junit, files, t.scenarios, &error)) {
+        fprintf(stderr, "ipasim test: error: %s\n", error->message);
+        goto out;
     }
     t.exe = g_file_read_link("/proc/self/exe", &error);
     t.tmpdir = t.exe ? g_dir_make_tmp("ipasim-test-XXXXXX", &error) : NULL;

@@ -26,8 +26,7 @@ struct ipa_report_info {
  * by domain level, utilisation, and the work-conservation section. */
 void ipa_report_text(const struct ipa_sim *sim,
                      const struct ipa_report_info *info, FILE *out);
-/* The JSON report, written atomically to @path (temporary file, then
- * rename), without wall-clock figures so that runs compare byte for
+/* The JSON report, written to @path by ipa_write_file, without wall-clock figures so that runs compare byte for
  * byte. */
 bool ipa_report_json(const struct ipa_sim *sim,
                      const struct ipa_report_info *info, const char *path,

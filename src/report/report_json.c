@@ -3,6 +3,8 @@
  * Holds no wall-clock figure: two runs with the same inputs and seed give
  * the same bytes.
  */
+#include <string.h>
+
 #include <json-c/json.h>
 
 #include "engine/sim.h"
@@ -10,6 +12,7 @@
 #include "topo/topo.h"
 #include "trace/trace.h"
 #include "util/common.h"
+#include "util/outfile.h"
 
 static json_object *u64(uint64_t v)
 {
@@ -198,13 +201,7 @@ bool ipa_report_json(const struct ipa_sim *sim,
     const char *text = json_object_to_json_string_ext(
         root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
                   JSON_C_TO_STRING_NOSLASHESCAPE);
-    GError *e = NULL;
-    bool ok = g_file_set_contents(path, text, -1, &e);
-    if (!ok) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "cannot write the JSON report: %s", e->message);
-        g_error_free(e);
-    }
+    bool ok = ipa_write_file(path, text, strlen(text), error);
     json_object_put(root);
     return ok;
 }

@@ -6,8 +6,12 @@
  */
 #include "report/viz.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -19,10 +23,17 @@
 #include "trace/trace.h"
 #include "util/common.h"
 #include "util/duration.h"
+#include "util/outfile.h"
 #include "util/paths.h"
 
-/* Marks a directory as ipasim's, so that a later --plot may replace it. */
+/* Marks a directory as ipasim's and lists the files ipasim wrote there:
+ * only those are replaced or removed by a later --plot. */
 #define MARKER ".ipasim-plot"
+#define MARKER_HEADER                                                          \
+    "written by ipasim --plot: the files below are its own, replaced or\n"     \
+    "removed by the next --plot here; other files are left alone\n"
+/* The marker of ipasim before the list, which owned the names it writes. */
+#define MARKER_UNLISTED "written by ipasim --plot\n"
 
 /* Categorical colours without red, which marks violations. */
 static const char *const palette[] = {
@@ -42,62 +53,102 @@ static void set_io_error(GError **error, const char *what, const char *path)
                 g_strerror(errno));
 }
 
-/* Removes the plain files of @path, then @path itself. */
-static void remove_dir(const char *path)
+/* Removes the temporary directory @path and what it holds: ipasim's files
+ * and gnuplot's. unlinkat removes a symlink, never what it points to. */
+static void remove_tmp_dir(const char *path)
 {
-    GDir *d = g_dir_open(path, 0, NULL);
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     if (d) {
-        const char *name;
-        while ((name = g_dir_read_name(d))) {
-            char *f = g_build_filename(path, name, NULL);
-            g_unlink(f);
-            g_free(f);
-        }
-        g_dir_close(d);
+        struct dirent *e;
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+                unlinkat(fd, e->d_name, 0);
+        closedir(d);
+    } else if (fd >= 0) {
+        close(fd);
     }
     g_rmdir(path);
+}
+
+/* A name a marker may list: a file right in the directory. */
+static bool plain_name(const char *name)
+{
+    return *name && !strchr(name, '/') && strcmp(name, ".") &&
+           strcmp(name, "..") && strcmp(name, MARKER);
+}
+
+/* The files the marker of @path lists (NULL when @path has no marker:
+ * not an ipasim plot directory); *@unlisted when it is the old marker. */
+static GPtrArray *read_marker(const char *path, bool *unlisted)
+{
+    char *marker = g_build_filename(path, MARKER, NULL);
+    char *text = NULL;
+    GStatBuf st;
+    GPtrArray *names = NULL;
+    *unlisted = false;
+    if (g_lstat(marker, &st) == 0 && S_ISREG(st.st_mode) &&
+        g_file_get_contents(marker, &text, NULL, NULL)) {
+        names = g_ptr_array_new_with_free_func(g_free);
+        *unlisted = strcmp(text, MARKER_UNLISTED) == 0;
+        char **lines = g_strsplit(text, "\n", -1);
+        for (char **l = lines; *l; l++)
+            if (l - lines >= 2 && plain_name(*l))
+                g_ptr_array_add(names, g_strdup(*l));
+        g_strfreev(lines);
+    }
+    g_free(text);
+    g_free(marker);
+    return names;
+}
+
+static bool has_name(const GPtrArray *names, const char *name)
+{
+    for (guint i = 0; names && i < names->len; i++)
+        if (!strcmp(g_ptr_array_index(names, i), name))
+            return true;
+    return false;
 }
 
 bool ipa_plot_dir_open(struct ipa_plot_dir *dir, const char *path,
                        GError **error)
 {
     *dir = (struct ipa_plot_dir){0};
+    char *tmp = NULL;
     if (g_file_test(path, G_FILE_TEST_EXISTS)) {
         if (!g_file_test(path, G_FILE_TEST_IS_DIR)) {
             g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
                         "%s: exists and is not a directory", path);
             return false;
         }
-        char *marker = g_build_filename(path, MARKER, NULL);
-        bool ours = g_file_test(marker, G_FILE_TEST_EXISTS);
-        g_free(marker);
-        GDir *d = g_dir_open(path, 0, NULL);
-        bool empty = d && !g_dir_read_name(d);
-        if (d)
-            g_dir_close(d);
-        if (!ours && !empty) {
-            g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                        "%s: exists and is not an ipasim plot directory "
-                        "(remove it or choose another name)",
-                        path);
-            return false;
-        }
+        /* The files go in one by one beside the user's, which keep their
+         * directory, its mode and whatever else it holds. */
+        dir->existed = true;
+        dir->previous = read_marker(path, &dir->unlisted);
+        tmp = g_build_filename(path, MARKER ".XXXXXX", NULL);
+    } else {
+        /* "plots/" names plots, not a folder inside it */
+        char *name = g_strdup(path);
+        for (size_t n = strlen(name); n > 1 && name[n - 1] == '/'; n--)
+            name[n - 1] = '\0';
+        char *parent = g_path_get_dirname(name);
+        char *base = g_path_get_basename(name);
+        tmp = g_strdup_printf("%s/.%s.XXXXXX", parent, base);
+        g_free(parent);
+        g_free(base);
+        g_free(name);
     }
-    char *parent = g_path_get_dirname(path);
-    char *base = g_path_get_basename(path);
-    dir->path = g_strdup(path);
-    dir->tmp = g_strdup_printf("%s/.%s.%d.tmp", parent, base, (int)getpid());
-    dir->scripts = g_ptr_array_new_with_free_func(g_free);
-    g_free(parent);
-    g_free(base);
-    remove_dir(dir->tmp); /* a leftover of a crashed run with our pid */
-    if (g_mkdir(dir->tmp, 0755) != 0) {
-        set_io_error(error, "cannot create", path);
-        g_free(dir->tmp);
-        dir->tmp = NULL;
+    /* A fresh name, created exclusively: nothing planted there is used.
+     * 0777 less the umask, as mkdir gives, since it becomes @path. */
+    if (!g_mkdtemp_full(tmp, 0777)) {
+        set_io_error(error, "cannot write", path);
+        g_free(tmp);
         return false;
     }
-    return ipa_plot_dir_write(dir, MARKER, "written by ipasim --plot\n", error);
+    dir->path = g_strdup(path);
+    dir->tmp = tmp;
+    dir->scripts = g_ptr_array_new_with_free_func(g_free);
+    return true;
 }
 
 bool ipa_plot_dir_write(struct ipa_plot_dir *dir, const char *name,
@@ -105,12 +156,9 @@ bool ipa_plot_dir_write(struct ipa_plot_dir *dir, const char *name,
 {
     char *path = g_build_filename(dir->tmp, name, NULL);
     GError *e = NULL;
-    bool ok = g_file_set_contents(path, text, -1, &e);
-    if (!ok) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "cannot write %s/%s: %s",
-                    dir->path, name, e->message);
-        g_error_free(e);
-    }
+    bool ok = ipa_write_file(path, text, strlen(text), &e);
+    if (!ok)
+        g_propagate_prefixed_error(error, e, "%s: ", dir->path);
     g_free(path);
     return ok;
 }
@@ -183,38 +231,138 @@ static void render(struct ipa_plot_dir *dir)
     g_free(gnuplot);
 }
 
+static int cmp_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The files written in the temporary directory, gnuplot's included. */
+static GPtrArray *written_names(const struct ipa_plot_dir *dir)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    GDir *d = g_dir_open(dir->tmp, 0, NULL);
+    const char *name;
+    while (d && (name = g_dir_read_name(d)))
+        if (plain_name(name))
+            g_ptr_array_add(names, g_strdup(name));
+    if (d)
+        g_dir_close(d);
+    g_ptr_array_sort(names, cmp_names);
+    return names;
+}
+
+static char *marker_text(const GPtrArray *a, const GPtrArray *b)
+{
+    GString *t = g_string_new(MARKER_HEADER);
+    for (guint i = 0; a && i < a->len; i++)
+        g_string_append_printf(t, "%s\n", (char *)g_ptr_array_index(a, i));
+    for (guint i = 0; b && i < b->len; i++)
+        if (!has_name(a, g_ptr_array_index(b, i)))
+            g_string_append_printf(t, "%s\n", (char *)g_ptr_array_index(b, i));
+    return g_string_free(t, FALSE);
+}
+
+static bool write_marker(const char *dir, const GPtrArray *a,
+                         const GPtrArray *b, GError **error)
+{
+    char *path = g_build_filename(dir, MARKER, NULL);
+    char *text = marker_text(a, b);
+    bool ok = ipa_write_file(path, text, strlen(text), error);
+    g_free(text);
+    g_free(path);
+    return ok;
+}
+
+/* A new directory appears whole, under its name or not at all. */
+static bool commit_new(struct ipa_plot_dir *dir, const GPtrArray *names,
+                       GError **error)
+{
+    if (!write_marker(dir->tmp, names, NULL, error))
+        return false;
+    /* NOREPLACE: a directory made meanwhile at @path is not replaced. */
+    int rc = renameat2(AT_FDCWD, dir->tmp, AT_FDCWD, dir->path,
+                       RENAME_NOREPLACE);
+    if (rc != 0 && (errno == EINVAL || errno == ENOSYS))
+        rc = g_rename(dir->tmp, dir->path);
+    if (rc != 0) {
+        set_io_error(error, "cannot write", dir->path);
+        return false;
+    }
+    g_free(dir->tmp);
+    dir->tmp = NULL;
+    return true;
+}
+
+/* Into an existing directory: each file replaces its earlier version
+ * atomically; the marker lists every file that may be ipasim's at each
+ * step, so an interrupted commit still leaves the user's files known. */
+static bool commit_into(struct ipa_plot_dir *dir, const GPtrArray *names,
+                        GError **error)
+{
+    bool ok = false;
+    int dfd = open(dir->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int tfd = open(dir->tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0 || tfd < 0) {
+        set_io_error(error, "cannot write", dir->path);
+        goto out;
+    }
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        struct stat st;
+        if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        bool ours = dir->unlisted || has_name(dir->previous, name);
+        if (!ours || S_ISDIR(st.st_mode)) {
+            g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                        "%s/%s exists and was not written by ipasim --plot "
+                        "(move it away or choose another directory)",
+                        dir->path, name);
+            goto out;
+        }
+    }
+    if (!write_marker(dir->path, dir->previous, names, error))
+        goto out;
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        if (renameat(tfd, name, dfd, name) != 0) {
+            set_io_error(error, "cannot write", dir->path);
+            goto out;
+        }
+    }
+    for (guint i = 0; dir->previous && i < dir->previous->len; i++) {
+        const char *name = g_ptr_array_index(dir->previous, i);
+        if (!has_name(names, name))
+            unlinkat(dfd, name, 0); /* a directory there stays */
+    }
+    ok = write_marker(dir->path, names, NULL, error);
+out:
+    if (dfd >= 0)
+        close(dfd);
+    if (tfd >= 0)
+        close(tfd);
+    return ok;
+}
+
 bool ipa_plot_dir_commit(struct ipa_plot_dir *dir, GError **error)
 {
     render(dir);
-    char *old = NULL;
-    if (g_file_test(dir->path, G_FILE_TEST_IS_DIR)) {
-        old = g_strdup_printf("%s.%d.old", dir->tmp, (int)getpid());
-        if (g_rename(dir->path, old) != 0) {
-            set_io_error(error, "cannot replace", dir->path);
-            g_free(old);
-            return false;
-        }
-    }
-    bool ok = g_rename(dir->tmp, dir->path) == 0;
-    if (!ok) {
-        set_io_error(error, "cannot write", dir->path);
-        if (old)
-            g_rename(old, dir->path);
-    } else if (old) {
-        remove_dir(old);
-    }
-    g_free(old);
+    GPtrArray *names = written_names(dir);
+    bool ok = dir->existed ? commit_into(dir, names, error)
+                           : commit_new(dir, names, error);
+    g_ptr_array_unref(names);
     return ok;
 }
 
 void ipa_plot_dir_fini(struct ipa_plot_dir *dir)
 {
-    if (dir->tmp && g_file_test(dir->tmp, G_FILE_TEST_IS_DIR))
-        remove_dir(dir->tmp);
+    if (dir->tmp)
+        remove_tmp_dir(dir->tmp);
     g_free(dir->path);
     g_free(dir->tmp);
     if (dir->scripts)
         g_ptr_array_free(dir->scripts, TRUE);
+    if (dir->previous)
+        g_ptr_array_unref(dir->previous);
     *dir = (struct ipa_plot_dir){0};
 }
 

@@ -20,16 +20,23 @@ struct ipa_report_info;
 
 /* ---- gnuplot output directories (report_plot.c) ------------------------ */
 
-/* A plot directory being written: files go to a temporary directory
- * beside @path, renamed to @path by ipa_plot_dir_commit, so the directory
- * is complete or absent. */
+/* A plot directory being written (docs/robustness.md, "Output files").
+ * Files go to a fresh temporary directory (mkdtemp): beside @path, renamed
+ * to @path on commit when @path is new, so that it appears whole; inside
+ * @path when it exists, each file then moved over its earlier version.
+ * The marker file lists the files ipasim wrote: only those are replaced
+ * or removed by a later --plot, and a user's directory keeps its mode and
+ * its other files. */
 struct ipa_plot_dir {
     char *path, *tmp;
-    GPtrArray *scripts; /* file names of the scripts to render */
+    bool existed;        /* @path is a directory already */
+    bool unlisted;       /* its marker predates the list: our names are ours */
+    GPtrArray *previous; /* char *: the files its marker lists, or NULL */
+    GPtrArray *scripts;  /* file names of the scripts to render */
 };
 
-/* False (with *error) when @path exists and is neither an empty directory
- * nor an earlier ipasim plot directory (which is replaced on commit). */
+/* Creates the temporary directory. False (with *error) when @path exists
+ * and is not a directory, or the temporary directory cannot be made. */
 bool ipa_plot_dir_open(struct ipa_plot_dir *dir, const char *path,
                        GError **error);
 /* Writes @name in the directory. */
@@ -40,7 +47,8 @@ bool ipa_plot_dir_write(struct ipa_plot_dir *dir, const char *name,
 bool ipa_plot_dir_script(struct ipa_plot_dir *dir, const char *template_name,
                          const char *base, const char *vars, GError **error);
 /* Renders every script with gnuplot when it is in PATH (else says so on
- * stderr), then moves the directory into place. */
+ * stderr), then moves the files into place. False (nothing moved) when a
+ * file of that name that the marker does not list is in the way. */
 bool ipa_plot_dir_commit(struct ipa_plot_dir *dir, GError **error);
 /* Removes the temporary directory (after an error, or after commit). */
 void ipa_plot_dir_fini(struct ipa_plot_dir *dir);

@@ -15,6 +15,7 @@
 
 #include "util/common.h"
 #include "util/duration.h"
+#include "util/outfile.h"
 
 const char *const ipa_metric_names[IPA_METRIC_COUNT] = {
 #define IPA_METRIC_NAME(name, word) [IPA_METRIC_##name] = word,
@@ -910,13 +911,7 @@ bool ipa_junit_write(const char *path, GPtrArray *names,
         g_free(first);
     }
     g_string_append(x, "  </testsuite>\n</testsuites>\n");
-    GError *e = NULL;
-    bool ok = g_file_set_contents(path, x->str, (gssize)x->len, &e);
-    if (!ok) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "--junit: %s",
-                    e->message);
-        g_error_free(e);
-    }
+    bool ok = ipa_write_file(path, x->str, x->len, error);
     g_string_free(x, true);
     return ok;
 }
