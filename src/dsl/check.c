@@ -2677,8 +2677,8 @@ bool ipa_check_model(const struct ipa_ast *ast,
     /* the parser bounds nesting; a tree built otherwise could overflow
      * the stack of every recursive pass from here on */
     if (ipa_node_height(root) > IPA_AST_MAX_HEIGHT) {
-        err(&ck, root->span, "the policy nests more than %d levels deep",
-            IPA_AST_MAX_HEIGHT);
+        err(&ck, (struct ipa_span){ck.src, 0, 0},
+            "the policy nests more than %d levels deep", IPA_AST_MAX_HEIGHT);
         goto out;
     }
 
