@@ -62,7 +62,52 @@ const char *ipa_ast_intern(struct ipa_ast *ast, const char *s, size_t n)
     return g_string_chunk_insert_len(ast->strings, s, (gssize)n);
 }
 
-bool ipa_node_equal(const struct ipa_node *a, const struct ipa_node *b)
+/* Child @i of @n: a..d, then its list (NULL where there is none). */
+static const struct ipa_node *child_at(const struct ipa_node *n, unsigned i)
+{
+    switch (i) {
+    case 0: return n->a;
+    case 1: return n->b;
+    case 2: return n->c;
+    case 3: return n->d;
+    default: return ipa_node_at(n, i - 4);
+    }
+}
+
+static unsigned nr_children(const struct ipa_node *n)
+{
+    return 4 + ipa_node_count(n);
+}
+
+struct walk_item {
+    const struct ipa_node *a, *b;
+    int depth;
+};
+
+/* Both walks below keep their own stack: a tree deeper than the parser
+ * allows must not overflow the C stack before a pass can refuse it. */
+int ipa_node_height(const struct ipa_node *root)
+{
+    int height = 0;
+    GArray *stack = g_array_new(FALSE, FALSE, sizeof(struct walk_item));
+    struct walk_item top = {root, NULL, 1};
+    if (root)
+        g_array_append_val(stack, top);
+    while (stack->len) {
+        top = g_array_index(stack, struct walk_item, stack->len - 1);
+        g_array_set_size(stack, stack->len - 1);
+        height = MAX(height, top.depth);
+        for (unsigned i = 0; i < nr_children(top.a); i++) {
+            struct walk_item item = {child_at(top.a, i), NULL, top.depth + 1};
+            if (item.a)
+                g_array_append_val(stack, item);
+        }
+    }
+    g_array_free(stack, TRUE);
+    return height;
+}
+
+static bool same_node(const struct ipa_node *a, const struct ipa_node *b)
 {
     if (!a || !b)
         return a == b;
@@ -72,16 +117,28 @@ bool ipa_node_equal(const struct ipa_node *a, const struct ipa_node *b)
         return false;
     if (a->name && strcmp(a->name, b->name) != 0)
         return false;
-    if (!ipa_node_equal(a->a, b->a) || !ipa_node_equal(a->b, b->b) ||
-        !ipa_node_equal(a->c, b->c) || !ipa_node_equal(a->d, b->d))
-        return false;
-    if (ipa_node_count(a) != ipa_node_count(b))
-        return false;
-    for (unsigned i = 0; i < ipa_node_count(a); i++) {
-        if (!ipa_node_equal(ipa_node_at(a, i), ipa_node_at(b, i)))
-            return false;
+    return ipa_node_count(a) == ipa_node_count(b);
+}
+
+bool ipa_node_equal(const struct ipa_node *a, const struct ipa_node *b)
+{
+    bool equal = true;
+    GArray *stack = g_array_new(FALSE, FALSE, sizeof(struct walk_item));
+    struct walk_item top = {a, b, 0};
+    g_array_append_val(stack, top);
+    while (equal && stack->len) {
+        top = g_array_index(stack, struct walk_item, stack->len - 1);
+        g_array_set_size(stack, stack->len - 1);
+        equal = same_node(top.a, top.b);
+        if (!equal || !top.a)
+            continue;
+        for (unsigned i = 0; i < nr_children(top.a); i++) {
+            struct walk_item item = {child_at(top.a, i), child_at(top.b, i), 0};
+            g_array_append_val(stack, item);
+        }
     }
-    return true;
+    g_array_free(stack, TRUE);
+    return equal;
 }
 
 struct ipa_span ipa_span_join(struct ipa_span a, struct ipa_span b)

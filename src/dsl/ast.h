@@ -68,10 +68,22 @@ enum ipa_node_kind {
         IPA_N_COUNT
 };
 
+/*
+ * How deep the parser lets a policy nest: expressions (a chain `a + b + c`
+ * is as deep as it is long, so is `x.f.f.f`), types and statements. Every
+ * later pass (checker, interpreter, generator, printer) walks the tree by
+ * recursion; this bound keeps their stack use to a few hundred frames.
+ */
+#define IPA_AST_MAX_NESTING 200
+/* The height of any tree the parser accepts stays under this: statements
+ * and expressions nest up to IPA_AST_MAX_NESTING each, plus declarations. */
+#define IPA_AST_MAX_HEIGHT (4 * IPA_AST_MAX_NESTING)
+
 struct ipa_node {
     enum ipa_node_kind kind;
     struct ipa_span span;
     int op;
+    int height; /* 1 + the tallest child's, set by the parser */
     int64_t ival;
     const char *name; /* owned by the arena */
     struct ipa_span name_span; /* where the name is written */
@@ -104,6 +116,9 @@ static inline struct ipa_node *ipa_node_at(const struct ipa_node *n,
 }
 
 const char *ipa_node_kind_name(enum ipa_node_kind kind);
+/* The height of the tree under @n (a leaf is 1), without recursion, so
+ * that a pass can refuse a tree the parser did not bound. */
+int ipa_node_height(const struct ipa_node *n);
 /* Structural equality ignoring spans (the fmt round-trip test). */
 bool ipa_node_equal(const struct ipa_node *a, const struct ipa_node *b);
 /* A span from the start of @a to the end of @b. */

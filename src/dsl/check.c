@@ -202,6 +202,8 @@ struct checker {
     const struct ipa_node *on_nodes[IPA_EV_COUNT];
     const struct ipa_node *handler_nodes[IPA_EV_COUNT];
     GHashTable *param_values; /* const name -> int64_t * */
+    GHashTable *valid_consts; /* CONST nodes check_consts accepted */
+    GHashTable *folded;       /* const name -> struct folded * */
     const struct ipa_node *builder;
     GHashTable *vals; /* expression node -> struct val * */
 };
@@ -2279,6 +2281,8 @@ static void check_consts(struct checker *ck)
             err(ck, c->b->span, "constant '%s' is a '%s', but its value is a "
                 "'%s'", c->name, type_name(t, ta, sizeof ta),
                 type_name(v.t, tb, sizeof tb));
+        else
+            g_hash_table_add(ck->valid_consts, (gpointer)c);
         g_array_free(cx.locals, TRUE);
     }
 }
@@ -2352,6 +2356,135 @@ static void check_params(struct checker *ck,
             g_hash_table_insert(ck->param_values, (gpointer)c->name,
                                 g_memdup2(&parsed, sizeof parsed));
         g_free(name);
+    }
+}
+
+/* ---- constant folding ---------------------------------------------------- */
+
+/* A constant's value, folded once. */
+struct folded {
+    bool busy, ok;
+    int64_t value;
+    const char *param; /* the --param it depends on, or NULL */
+};
+
+static bool fold_const(struct checker *ck, const struct ipa_node *c,
+                       struct folded **out);
+
+/* What the interpreter computes for @e, with what would fault a run (a
+ * division by zero, an overflow) reported as an error of constant @c at
+ * the same spot a run's fault names. */
+static bool fold(struct checker *ck, const struct ipa_node *c,
+                 const struct ipa_node *e, int64_t *v, const char **param)
+{
+    int64_t a, b = 0;
+    const char *fault = NULL;
+    switch (e->kind) {
+    case IPA_N_INT_LIT:
+    case IPA_N_TIME_LIT:
+    case IPA_N_BOOL_LIT:
+        *v = e->ival;
+        return true;
+    case IPA_N_IDENT: {
+        struct folded *f;
+        if (!fold_const(ck, g_hash_table_lookup(ck->consts, e->name), &f))
+            return false;
+        *v = f->value;
+        if (!*param)
+            *param = f->param;
+        return true;
+    }
+    case IPA_N_UNARY:
+        if (!fold(ck, c, e->a, &a, param))
+            return false;
+        if (e->op == IPA_TOK_BANG)
+            *v = !a;
+        else if (__builtin_sub_overflow((int64_t)0, a, v))
+            fault = "integer overflow";
+        break;
+    case IPA_N_BINARY:
+        if (!fold(ck, c, e->a, &a, param) || !fold(ck, c, e->b, &b, param))
+            return false;
+        switch (e->op) {
+        case IPA_TOK_PLUS:
+            if (__builtin_add_overflow(a, b, v))
+                fault = "integer overflow";
+            break;
+        case IPA_TOK_MINUS:
+            if (__builtin_sub_overflow(a, b, v))
+                fault = "integer overflow";
+            break;
+        case IPA_TOK_STAR:
+            if (__builtin_mul_overflow(a, b, v))
+                fault = "integer overflow";
+            break;
+        case IPA_TOK_SLASH:
+        case IPA_TOK_PERCENT:
+            fault = ipa_division_fault(e->op == IPA_TOK_SLASH, a, b);
+            if (!fault)
+                *v = e->op == IPA_TOK_SLASH ? a / b : a % b;
+            break;
+        case IPA_TOK_EQ: *v = a == b; break;
+        case IPA_TOK_NE: *v = a != b; break;
+        case IPA_TOK_LT: *v = a < b; break;
+        case IPA_TOK_LE: *v = a <= b; break;
+        case IPA_TOK_GT: *v = a > b; break;
+        case IPA_TOK_GE: *v = a >= b; break;
+        case IPA_TOK_AND: *v = a && b; break;
+        case IPA_TOK_OR: *v = a || b; break;
+        default: IPA_UNREACHABLE();
+        }
+        break;
+    default:
+        IPA_UNREACHABLE();
+    }
+    if (!fault)
+        return true;
+    if (*param)
+        err(ck, e->span, "%s in constant '%s' with --param %s=%" G_GINT64_FORMAT,
+            fault, c->name, *param,
+            *(const int64_t *)g_hash_table_lookup(ck->param_values, *param));
+    else
+        err(ck, e->span, "%s in constant '%s'", fault, c->name);
+    return false;
+}
+
+/* Folds constant @c once (a --param sets it instead); false if it failed
+ * here or in check_consts. */
+static bool fold_const(struct checker *ck, const struct ipa_node *c,
+                       struct folded **out)
+{
+    struct folded *f = g_hash_table_lookup(ck->folded, c->name);
+    if (f) {
+        *out = f;
+        return f->ok && !f->busy;
+    }
+    f = g_new0(struct folded, 1);
+    g_hash_table_insert(ck->folded, (gpointer)c->name, f);
+    *out = f;
+    const int64_t *over = g_hash_table_lookup(ck->param_values, c->name);
+    if (over) {
+        f->ok = true;
+        f->value = *over;
+        f->param = c->name;
+        return true;
+    }
+    if (!ck->valid_consts || !g_hash_table_contains(ck->valid_consts, c))
+        return false;
+    f->busy = true;
+    f->ok = fold(ck, c, c->b, &f->value, &f->param);
+    f->busy = false;
+    return f->ok;
+}
+
+static void fold_consts(struct checker *ck)
+{
+    const struct ipa_node *root = ck->ast->root;
+    for (unsigned i = 0; i < ipa_node_count(root); i++) {
+        const struct ipa_node *c = ipa_node_at(root, i);
+        struct folded *f;
+        if (c->kind == IPA_N_CONST)
+            fold_const(ck, c, &f);
     }
 }
 
@@ -2463,6 +2596,12 @@ static struct ipa_model *export_model(struct checker *ck)
         else if (d->kind == IPA_N_FUNC)
             g_ptr_array_add(m->funcs, (gpointer)d);
     }
+    m->const_values = g_new0(int64_t, m->consts->len + 1);
+    for (unsigned i = 0; i < m->consts->len; i++) {
+        const struct ipa_node *c = g_ptr_array_index(m->consts, i);
+        const struct folded *f = g_hash_table_lookup(ck->folded, c->name);
+        m->const_values[i] = f->value;
+    }
     m->params = ck->param_values;
     ck->param_values = NULL;
     memcpy(m->on, ck->on_nodes, sizeof m->on);
@@ -2490,6 +2629,7 @@ void ipa_model_free(struct ipa_model *m)
         g_array_free(m->fields[ent], TRUE);
     g_array_free(m->states, TRUE);
     g_ptr_array_free(m->consts, TRUE);
+    g_free(m->const_values);
     g_ptr_array_free(m->funcs, TRUE);
     g_hash_table_destroy(m->params);
     g_hash_table_destroy(m->exprs);
@@ -2540,7 +2680,16 @@ bool ipa_check_model(const struct ipa_ast *ast,
                                     g_free);
     ck.param_values = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                             g_free);
+    ck.valid_consts = g_hash_table_new(g_direct_hash, g_direct_equal);
+    ck.folded = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     const struct ipa_node *root = ast->root;
+    /* the parser bounds nesting; a tree built otherwise could overflow
+     * the stack of every recursive pass from here on */
+    if (ipa_node_height(root) > IPA_AST_MAX_HEIGHT) {
+        err(&ck, (struct ipa_span){ck.src, 0, 0},
+            "the policy nests more than %d levels deep", IPA_AST_MAX_HEIGHT);
+        goto out;
+    }
 
     /* declarations first: handlers may use what is declared after them */
     for (unsigned i = 0; i < ipa_node_count(root); i++) {
@@ -2584,6 +2733,7 @@ bool ipa_check_model(const struct ipa_ast *ast,
             "a core may declare at most 32 states");
     check_consts(&ck);
     check_params(&ck, opts);
+    fold_consts(&ck);
     for (int ent = 0; ent < ENT_COUNT; ent++)
         check_entity_inits(&ck, ent);
     check_state_orders(&ck);
@@ -2609,6 +2759,7 @@ bool ipa_check_model(const struct ipa_ast *ast,
     }
     g_ptr_array_free(stack, TRUE);
     check_required(&ck);
+out:;
     bool passed = sink->errors == errors0;
     if (out)
         *out = passed ? export_model(&ck) : NULL;
@@ -2625,5 +2776,7 @@ bool ipa_check_model(const struct ipa_ast *ast,
     g_hash_table_destroy(ck.reported);
     if (ck.param_values)
         g_hash_table_destroy(ck.param_values);
+    g_hash_table_destroy(ck.valid_consts);
+    g_hash_table_destroy(ck.folded);
     return passed;
 }

@@ -489,6 +489,9 @@ void ipa_fmt_print(const struct ipa_ast *ast, const struct ipa_source *src,
 {
     struct printer pr = {out, src, ast->comments, 0, 0};
     const struct ipa_node *root = ast->root;
+    /* the printer recurses: it takes the parser's trees, which are bounded */
+    IPA_ASSERT(ipa_node_height(root) <= IPA_AST_MAX_HEIGHT,
+               "a tree nested deeper than the parser allows");
     for (unsigned i = 0; i < ipa_node_count(root); i++) {
         const struct ipa_node *d = ipa_node_at(root, i);
         /* a run of constants stays together, as written */

@@ -84,6 +84,7 @@ struct ipa_model {
     const struct ipa_node *entity[IPA_ENT_COUNT];
     const struct ipa_node *builder; /* BUILDER or NULL */
     GPtrArray *consts;              /* CONST nodes, in order */
+    int64_t *const_values;          /* their values, --param applied */
     GHashTable *params;   /* const name -> int64_t * (--param values) */
     GPtrArray *funcs;     /* FUNC nodes */
     const struct ipa_node *on[IPA_EV_COUNT];       /* ON or NULL */
@@ -104,5 +105,17 @@ const struct ipa_mexpr *ipa_model_expr(const struct ipa_model *m,
 const struct ipa_mfield *ipa_model_field(const struct ipa_model *m, int ent,
                                          int field);
 const struct ipa_mstate *ipa_model_state(const struct ipa_model *m, int i);
+
+/* The fault of `a / b` (@div) or `a % b`, or NULL if there is none: a run
+ * faults where C would be undefined, and the checker folds constants the
+ * same way. */
+static inline const char *ipa_division_fault(bool div, int64_t a, int64_t b)
+{
+    if (b == 0)
+        return div ? "division by zero" : "remainder by zero";
+    if (b == -1 && a == INT64_MIN)
+        return div ? "division overflow" : "remainder overflow";
+    return NULL;
+}
 
 #endif

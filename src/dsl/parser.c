@@ -4,8 +4,6 @@
 
 #include "util/common.h"
 
-#define MAX_DEPTH 200
-
 struct parser {
     struct ipa_lexer lx;
     struct ipa_ast *ast;
@@ -137,15 +135,33 @@ static bool expect_close(struct parser *p, enum ipa_tok k,
 static struct ipa_node *node(struct parser *p, enum ipa_node_kind kind,
                              struct ipa_span sp)
 {
-    return ipa_ast_node(p->ast, kind, sp);
+    struct ipa_node *n = ipa_ast_node(p->ast, kind, sp);
+    n->height = 1;
+    return n;
 }
 
-/* Extends @n's span to the end of the previous token. */
+/* Extends @n's span to the end of the previous token, and its height to
+ * its children's. */
 static struct ipa_node *finish(struct parser *p, struct ipa_node *n)
 {
     if (p->prev.span.off + p->prev.span.len >= n->span.off)
         n->span = ipa_span_join(n->span, p->prev.span);
+    int height = 0;
+    struct ipa_node *fixed[] = {n->a, n->b, n->c, n->d};
+    for (size_t i = 0; i < G_N_ELEMENTS(fixed); i++)
+        if (fixed[i])
+            height = MAX(height, fixed[i]->height);
+    for (unsigned i = 0; i < ipa_node_count(n); i++)
+        height = MAX(height, ipa_node_at(n, i)->height);
+    n->height = height + 1;
     return n;
+}
+
+/* Reports nesting past IPA_AST_MAX_NESTING at @sp; @what nests. */
+static void too_deep(struct parser *p, struct ipa_span sp, const char *what)
+{
+    error_at(p, sp, "%s nested too deeply (more than %d levels)", what,
+             IPA_AST_MAX_NESTING);
 }
 
 static const char *tok_name(struct parser *p, const struct ipa_token *t)
@@ -231,6 +247,15 @@ static bool at_decl_start(const struct parser *p)
 static struct ipa_node *parse_type(struct parser *p)
 {
     struct ipa_node *t = node(p, IPA_N_TYPE, p->cur.span);
+    if (p->depth >= IPA_AST_MAX_NESTING) {
+        /* skip the rest: its '>'s would each be an error of their own */
+        too_deep(p, p->cur.span, "type");
+        while (is_type_start(p->cur.kind) || check(p, IPA_TOK_LT) ||
+               check(p, IPA_TOK_GT))
+            advance(p);
+        t->op = IPA_TOK_INT_TYPE;
+        return t;
+    }
     if (!is_type_start(p->cur.kind)) {
         char found[64];
         describe_cur(p, found, sizeof found);
@@ -242,7 +267,9 @@ static struct ipa_node *parse_type(struct parser *p)
     advance(p);
     if (t->op == IPA_TOK_SET) {
         expect(p, IPA_TOK_LT, "after 'set'");
+        p->depth++;
         t->a = parse_type(p);
+        p->depth--;
         expect(p, IPA_TOK_GT, "to close 'set<'");
     }
     return finish(p, t);
@@ -425,10 +452,23 @@ static struct ipa_node *error_expr(struct parser *p)
     return n;
 }
 
+/* A chain `a + b + c ...` or `x.f.f ...` nests in the tree, not in the
+ * parser's recursion: bound the tree as deep parentheses are bounded. */
+static struct ipa_node *bounded(struct parser *p, struct ipa_node *e)
+{
+    if (e->height <= IPA_AST_MAX_NESTING)
+        return e;
+    too_deep(p, e->kind == IPA_N_BINARY || e->kind == IPA_N_MEMBER
+                    ? e->name_span
+                    : e->span,
+             "expression");
+    return error_expr(p);
+}
+
 static struct ipa_node *parse_prec(struct parser *p, enum ipa_prec prec)
 {
-    if (p->depth >= MAX_DEPTH) {
-        error_at(p, p->cur.span, "expression nested too deeply");
+    if (p->depth >= IPA_AST_MAX_NESTING) {
+        too_deep(p, p->cur.span, "expression");
         return error_expr(p);
     }
     prefix_fn pre = rules[p->cur.kind].prefix;
@@ -440,10 +480,10 @@ static struct ipa_node *parse_prec(struct parser *p, enum ipa_prec prec)
     }
     p->depth++;
     advance(p);
-    struct ipa_node *left = pre(p);
+    struct ipa_node *left = bounded(p, pre(p));
     while (rules[p->cur.kind].infix && prec <= rules[p->cur.kind].prec) {
         advance(p);
-        left = rules[p->prev.kind].infix(p, left);
+        left = bounded(p, rules[p->prev.kind].infix(p, left));
     }
     p->depth--;
     return left;
@@ -578,8 +618,8 @@ static struct ipa_node *parse_stmt(struct parser *p)
 {
     struct ipa_token t = p->cur;
     struct ipa_node *n;
-    if (p->depth >= MAX_DEPTH) {
-        error_at(p, t.span, "statements nested too deeply");
+    if (p->depth >= IPA_AST_MAX_NESTING) {
+        too_deep(p, t.span, "statements");
         return node(p, IPA_N_BLOCK, t.span);
     }
     switch (t.kind) {

@@ -469,56 +469,6 @@ static void compile_handler(struct cc *cc, int ev)
     unit_end(cc, &cc->p->handlers[ev], compile_block(cc, on->a), on);
 }
 
-/* Constants, with --param overrides, evaluated in declaration order
- * (the checker guarantees they are built from literals and constants). */
-static int64_t const_eval(struct program *p, const struct ipa_model *m,
-                          const struct ipa_node *e)
-{
-    switch (e->kind) {
-    case IPA_N_INT_LIT:
-    case IPA_N_TIME_LIT:
-    case IPA_N_BOOL_LIT:
-        return e->ival;
-    case IPA_N_IDENT:
-        for (unsigned i = 0; i < m->consts->len; i++) {
-            const struct ipa_node *c = g_ptr_array_index(m->consts, i);
-            if (!strcmp(c->name, e->name))
-                return p->const_values[i];
-        }
-        IPA_UNREACHABLE();
-    case IPA_N_UNARY: {
-        int64_t v = const_eval(p, m, e->a);
-        return e->op == IPA_TOK_BANG ? !v : (int64_t)(0 - (uint64_t)v);
-    }
-    case IPA_N_BINARY: {
-        uint64_t a = (uint64_t)const_eval(p, m, e->a);
-        uint64_t b = (uint64_t)const_eval(p, m, e->b);
-        switch (e->op) {
-        case IPA_TOK_PLUS: return (int64_t)(a + b);
-        case IPA_TOK_MINUS: return (int64_t)(a - b);
-        case IPA_TOK_STAR: return (int64_t)(a * b);
-        case IPA_TOK_SLASH:
-            return b && !((int64_t)a == INT64_MIN && (int64_t)b == -1)
-                       ? (int64_t)a / (int64_t)b
-                       : 0;
-        case IPA_TOK_PERCENT:
-            return b && (int64_t)b != -1 ? (int64_t)a % (int64_t)b : 0;
-        case IPA_TOK_EQ: return a == b;
-        case IPA_TOK_NE: return a != b;
-        case IPA_TOK_LT: return (int64_t)a < (int64_t)b;
-        case IPA_TOK_LE: return (int64_t)a <= (int64_t)b;
-        case IPA_TOK_GT: return (int64_t)a > (int64_t)b;
-        case IPA_TOK_GE: return (int64_t)a >= (int64_t)b;
-        case IPA_TOK_AND: return a && b;
-        case IPA_TOK_OR: return a || b;
-        default: IPA_UNREACHABLE();
-        }
-    }
-    default:
-        IPA_UNREACHABLE();
-    }
-}
-
 /* Slots for every attribute, states as run queues, and their orders. */
 static void lay_out(struct cc *cc)
 {
@@ -1225,12 +1175,8 @@ struct program *ipa_program_compile(const char *path,
     p->src = src;
     p->ast = ast;
     p->model = m;
-    p->const_values = g_new0(int64_t, m->consts->len + 1);
-    for (unsigned i = 0; i < m->consts->len; i++) {
-        const struct ipa_node *c = g_ptr_array_index(m->consts, i);
-        const int64_t *over = g_hash_table_lookup(m->params, c->name);
-        p->const_values[i] = over ? *over : const_eval(p, m, c->b);
-    }
+    p->const_values = g_memdup2(m->const_values,
+                                sizeof(int64_t) * (m->consts->len + 1));
     struct cc cc = {.p = p, .m = m};
     cc.slots = g_hash_table_new(g_direct_hash, g_direct_equal);
     lay_out(&cc);

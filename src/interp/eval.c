@@ -392,11 +392,10 @@ arith(struct inst *in, const struct xn *x, int op, int64_t a, int64_t b)
     case IPA_TOK_PERCENT:
     case IPA_TOK_PERCENT_ASSIGN: {
         bool div = op == IPA_TOK_SLASH || op == IPA_TOK_SLASH_ASSIGN;
-        if (G_UNLIKELY(b == 0))
-            ipa_interp_fault(in, x->src, "%s by zero",
-                             div ? "division" : "remainder");
-        if (G_UNLIKELY(b == -1))
-            return div ? (int64_t)(0 - (uint64_t)a) : 0;
+        /* INT64_MIN / -1 traps in C as / 0 does: both fault */
+        if (G_UNLIKELY(b == 0 || (b == -1 && a == INT64_MIN)))
+            ipa_interp_fault(in, x->src, "%s",
+                             ipa_division_fault(div, a, b));
         return div ? a / b : a % b;
     }
     case IPA_TOK_EQ: return a == b;

@@ -148,3 +148,14 @@ e2e_script(queue_walks.hotplug walks.cmake
 
 # The benchmark runs every policy pair and the scale table.
 e2e_script(bench bench.cmake -DCRASHING=${E2E}/inputs/crash_null.c)
+
+# Nesting tens of thousands deep (a chain `x + x + ...` is as deep as it is
+# long) is refused by the parser with the line, by every command, instead
+# of overflowing the stack of a later pass (docs/robustness.md).
+foreach(shape sum and field type)
+  foreach(cmd check compile fmt run)
+    e2e_script(deep_policy.${shape}.${cmd} deep_policy.cmake
+               -DPOLICY=${CMAKE_SOURCE_DIR}/policies/fifo.ipa -DSHAPE=${shape}
+               -DCMD=${cmd} -DDIR=${SCRATCH}/deep-policy)
+  endforeach()
+endforeach()

@@ -193,6 +193,51 @@ static void test_params(void **state)
     ipa_source_free(src);
 }
 
+/* A chain of @n unary minuses over the literal @leaf, built without the
+ * parser (as a fuzz harness or an embedding program could). */
+static struct ipa_node *minus_chain(struct ipa_ast *ast, struct ipa_span sp,
+                                    int n, int64_t leaf)
+{
+    struct ipa_node *e = ipa_ast_node(ast, IPA_N_INT_LIT, sp);
+    e->ival = leaf;
+    for (int i = 0; i < n; i++) {
+        struct ipa_node *u = ipa_ast_node(ast, IPA_N_UNARY, sp);
+        u->op = IPA_TOK_MINUS;
+        u->a = e;
+        e = u;
+    }
+    return e;
+}
+
+/* Trees deeper than the parser allows are walked without recursion where
+ * they can be, and refused by the checker, not a stack overflow. */
+static void test_deep_tree_built_by_hand(void **state)
+{
+    (void)state;
+    struct ipa_source *src;
+    struct ipa_diag_sink sink;
+    struct capture c;
+    char *text = g_strconcat("const int q = 1;\n", small, NULL);
+    struct ipa_ast *ast = parse(text, &src, &sink, &c);
+    assert_int_equal(sink.errors, 0);
+    struct ipa_node *q = ipa_node_at(ast->root, 0);
+    assert_int_equal(q->kind, IPA_N_CONST);
+    enum { DEEP = 200000 };
+    q->b = minus_chain(ast, q->b->span, DEEP, 1);
+    assert_int_equal(ipa_node_height(q->b), DEEP + 1);
+    struct ipa_node *same = minus_chain(ast, q->b->span, DEEP, 1);
+    struct ipa_node *other = minus_chain(ast, q->b->span, DEEP, 2);
+    assert_true(ipa_node_equal(q->b, same));
+    assert_false(ipa_node_equal(q->b, other));
+    assert_false(ipa_check(ast, NULL, &sink));
+    assert_non_null(strstr(c.all->str, "1:1 error: the policy nests more "
+                                       "than 800 levels deep"));
+    g_free(text);
+    g_string_free(c.all, TRUE);
+    ipa_ast_free(ast);
+    ipa_source_free(src);
+}
+
 static void test_events_table(void **state)
 {
     (void)state;
@@ -210,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_fmt_parentheses_and_comments),
         cmocka_unit_test(test_params),
         cmocka_unit_test(test_events_table),
+        cmocka_unit_test(test_deep_tree_built_by_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
