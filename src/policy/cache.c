@@ -354,6 +354,14 @@ int ipa_cache_entry_seal(const struct ipa_cache *cache, const char *tmp_name,
                     cache->path, damage ? damage : "vanished");
         goto fail;
     }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_size == 0) {
+        /* the compiler wrote elsewhere: the directory was moved */
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "the compiler wrote nothing into the policy cache %s",
+                    cache->path);
+        goto fail;
+    }
     /* the linker made it executable for all; only its owner may write it */
     fchmod(fd, 0700);
     hex = hash_fd(fd);

@@ -219,6 +219,22 @@ static void *map_object(const struct object *obj)
     return dlopen(fd_path, RTLD_NOW | RTLD_LOCAL);
 }
 
+/* Closes the descriptor an object was mapped through, unless the
+ * dynamic loader still answers to its name: an object loaded twice keeps
+ * the second name as an alias until it is unloaded, and that number,
+ * reused, would name it for the next policy. Such a number stays taken. */
+static void release_object(int fd)
+{
+    char fd_path[40];
+    snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", fd);
+    void *still = dlopen(fd_path, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
+    if (still) {
+        dlclose(still);
+        return;
+    }
+    close(fd);
+}
+
 /* Compiles (or finds) C policy @c_path, for policy @path, and maps it;
  * an entry of the cache that passes its hash check but still cannot be
  * mapped is rebuilt once. *object_fd gets the descriptor to hold. */
@@ -348,7 +364,7 @@ bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
                     path);
         dlclose(dl);
         if (object_fd >= 0)
-            close(object_fd);
+            release_object(object_fd);
         return false;
     }
     struct ipa_policy *p = g_new0(struct ipa_policy, 1);
@@ -368,7 +384,7 @@ void ipa_policy_free(struct ipa_policy *p)
     if (p->dl)
         dlclose(p->dl);
     if (p->object_fd >= 0)
-        close(p->object_fd);
+        release_object(p->object_fd);
     if (!p->dl)
         ipa_interp_free(p->ctx);
     g_free(p->path);

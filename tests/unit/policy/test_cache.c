@@ -258,6 +258,68 @@ static void test_unloadable_entry_is_rebuilt(void **state)
     g_free(path);
 }
 
+/* A policy loaded twice at once, one of them freed, then another policy:
+ * the second is what runs, although the dynamic loader still knows the
+ * first under the freed load's descriptor name. */
+static void test_reused_descriptor_names_the_new_object(void **state)
+{
+    (void)state;
+    char *a = write_policy("a.c", "A");
+    char *b = write_policy("b.c", "B");
+    g_free(compile(b));
+    struct ipa_policy *first = NULL, *second = NULL, *third = NULL;
+    GError *error = NULL;
+    assert_true(ipa_policy_load(a, NULL, &first, &error));
+    assert_true(ipa_policy_load(a, NULL, &second, &error));
+    ipa_policy_free(second);
+    assert_true(ipa_policy_load(b, NULL, &third, &error));
+    assert_string_equal(third->ops->name, "B");
+    assert_string_equal(first->ops->name, "A");
+    ipa_policy_free(third);
+    ipa_policy_free(first);
+    g_free(a);
+    g_free(b);
+}
+
+/* A compiler that writes nothing where it was told (as when the cache
+ * directory was moved away meanwhile) leaves no entry behind. */
+static void test_missing_output_is_not_stored(void **state)
+{
+    (void)state;
+    char *real_cc = g_find_program_in_path("cc");
+    assert_non_null(real_cc);
+    char *script = g_strdup_printf(
+        "#!/bin/sh\n"
+        "case \"$*\" in *-E*|--version) exec '%s' \"$@\";; esac\n"
+        "exit 0\n",
+        real_cc);
+    char *lazy = write_file("lazy-cc", script);
+    assert_int_equal(chmod(lazy, 0700), 0);
+    char *saved_cc = g_strdup(g_getenv("CC"));
+    g_setenv("CC", lazy, TRUE);
+    char *path = write_policy("p.c", "P");
+    struct ipa_policy *p = NULL;
+    GError *error = NULL;
+    assert_false(ipa_policy_load(path, NULL, &p, &error));
+    assert_non_null(strstr(error->message, "the compiler wrote nothing"));
+    g_clear_error(&error);
+    if (saved_cc)
+        g_setenv("CC", saved_cc, TRUE);
+    else
+        g_unsetenv("CC");
+    char *cache = in_tmp("cache");
+    GDir *d = g_dir_open(cache, 0, NULL);
+    assert_non_null(d);
+    assert_null(g_dir_read_name(d));
+    g_dir_close(d);
+    g_free(cache);
+    g_free(path);
+    g_free(saved_cc);
+    g_free(lazy);
+    g_free(script);
+    g_free(real_cc);
+}
+
 /* The key covers the flags, the compiler's identity and the version
  * string besides the source. */
 static void test_key_covers_flags_and_compiler(void **state)
@@ -487,6 +549,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_damaged_entries_are_rebuilt,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_unloadable_entry_is_rebuilt,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_reused_descriptor_names_the_new_object, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_output_is_not_stored,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_key_covers_flags_and_compiler,
                                         setup, teardown),
