@@ -375,16 +375,16 @@ int ipa_cache_entry_seal(const struct ipa_cache *cache, const char *tmp_name,
     sum_tmp = write_exclusive(cache, sum_name, line, strlen(line), error);
     if (!sum_tmp)
         goto fail;
-    /* the object first: a reader between the renames sees a sum that
-     * does not match, and rebuilds */
+    /* the sum first: a run between the renames finds no object and
+     * compiles its own, silently, where the other order would show it an
+     * object without its sum (a note, when the first runs race) */
+    if (!rename_into_place(cache, sum_tmp, sum_name, error))
+        goto fail;
     if (!rename_into_place(cache, tmp_name, name, error)) {
-        unlinkat(cache->fd, sum_tmp, 0);
-        tmp_name = NULL;
+        tmp_name = NULL; /* removed by the failed rename */
         goto fail;
     }
     tmp_name = NULL;
-    if (!rename_into_place(cache, sum_tmp, sum_name, error))
-        goto fail;
     goto out;
 fail:
     if (tmp_name)
