@@ -1,25 +1,21 @@
 #include "policy/loader.h"
 
 #include <dlfcn.h>
-#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "codegen/codegen.h"
+#include "policy/cache.h"
 #include "util/common.h"
 #include "util/paths.h"
 
 /* How every C policy is compiled; part of the cache key. */
 static const char *const cflags[] = {"-std=c11", "-O2",   "-fPIC",
                                      "-shared",  "-Wall", "-Wextra"};
-
-static char *cache_dir(void)
-{
-    const char *env = g_getenv("IPASIM_CACHE_DIR");
-    if (env && *env)
-        return g_strdup(env);
-    return g_build_filename(g_get_user_cache_dir(), "ipasim", NULL);
-}
 
 static const char *compiler(void)
 {
@@ -49,86 +45,226 @@ static bool run_cc(const char *path, char **argv, char **out, char **err,
     return true;
 }
 
-char *ipa_policy_compile_c(const char *path, GError **error)
+/* What names the compiler in a key: the file it resolves to, that file's
+ * identity, and the version it reports, so that a compiler upgraded or
+ * swapped under the same name (another cc first in PATH) gets new
+ * entries. */
+static char *compiler_identity(void)
+{
+    GString *id = g_string_new(compiler());
+    char *found = g_find_program_in_path(compiler());
+    char *real = found ? realpath(found, NULL) : NULL;
+    struct stat st;
+    g_string_append_printf(id, "\n%s\n", real ? real : "");
+    if (real && stat(real, &st) == 0)
+        g_string_append_printf(id, "%llu %llu %lld.%09ld\n",
+                               (unsigned long long)st.st_dev,
+                               (unsigned long long)st.st_ino,
+                               (long long)st.st_mtim.tv_sec,
+                               st.st_mtim.tv_nsec);
+    char *argv[] = {(char *)compiler(), "--version", NULL};
+    char *version = NULL;
+    if (g_spawn_sync(NULL, argv, NULL,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                     NULL, &version, NULL, NULL, NULL) &&
+        version)
+        g_string_append(id, version);
+    g_free(version);
+    free(real);
+    g_free(found);
+    return g_string_free(id, FALSE);
+}
+
+/* The cache key of a compiled policy, in hex: everything the object
+ * depends on. @source is the policy as the compiler sees it, preprocessed,
+ * so it holds the runtime headers and every other file it includes. */
+static char *entry_key(const char *compiler_id, const char *const *flags,
+                       size_t nr_flags, const char *source)
+{
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    const char *parts[] = {"ipasim policy cache 2", IPASIM_VERSION,
+                           compiler_id};
+    for (size_t i = 0; i < G_N_ELEMENTS(parts); i++)
+        g_checksum_update(sum, (const guchar *)parts[i],
+                          (gssize)strlen(parts[i]) + 1);
+    for (size_t i = 0; i < nr_flags; i++)
+        g_checksum_update(sum, (const guchar *)flags[i],
+                          (gssize)strlen(flags[i]) + 1);
+    g_checksum_update(sum, (const guchar *)source, (gssize)strlen(source));
+    char *key = g_strdup(g_checksum_get_string(sum));
+    g_checksum_free(sum);
+    return key;
+}
+
+/* A compiled C policy, opened from the cache with its bytes checked. */
+struct object {
+    char *path; /* in the cache, for messages */
+    int fd;     /* the checked bytes: what is mapped */
+    bool built; /* compiled by this call rather than found */
+};
+
+static void object_fini(struct object *obj)
+{
+    if (obj->fd >= 0)
+        close(obj->fd);
+    obj->fd = -1;
+    g_free(obj->path);
+    obj->path = NULL;
+}
+
+/* Finds C policy @path's object in the cache, checked against its
+ * recorded hash, or compiles it there (always when @rebuild). A damaged
+ * entry is noted on stderr and replaced. */
+static bool compile_c(const char *path, bool rebuild, struct object *obj,
+                      GError **error)
 {
     char *inc = ipa_runtime_include_dir();
     char *iflag = g_strconcat("-I", inc, NULL);
-    char *dir = NULL, *so = NULL, *tmp = NULL, *pre = NULL, *out = NULL,
-         *err = NULL;
+    char *pre = NULL, *out = NULL, *err = NULL, *cc_id = NULL, *key = NULL,
+         *name = NULL, *tmp = NULL, *tmp_path = NULL, *damage = NULL;
+    const struct ipa_cache *cache = NULL;
+    bool ok = false;
+    *obj = (struct object){.fd = -1};
 
     if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
                     "policy '%s': no such file", path);
-        goto fail;
+        goto out;
     }
-    /* The key is the source as the compiler sees it (preprocessed: the
-     * runtime header and anything else it includes), plus the version,
-     * the compiler and its flags: a stale object is never used. */
+    cache = ipa_cache_open(error);
+    if (!cache)
+        goto out;
     char *pre_argv[] = {(char *)compiler(), "-E", "-P", "-std=c11", iflag,
                         (char *)path, NULL};
     if (!run_cc(path, pre_argv, &pre, &err, error))
-        goto fail;
-    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-    const char *parts[] = {IPASIM_VERSION, compiler()};
-    for (size_t i = 0; i < G_N_ELEMENTS(parts); i++)
-        g_checksum_update(sum, (const guchar *)parts[i],
-                          (gssize)strlen(parts[i]) + 1);
-    for (size_t i = 0; i < G_N_ELEMENTS(cflags); i++)
-        g_checksum_update(sum, (const guchar *)cflags[i],
-                          (gssize)strlen(cflags[i]) + 1);
-    g_checksum_update(sum, (const guchar *)pre, (gssize)strlen(pre));
-    dir = cache_dir();
-    so = g_strdup_printf("%s/%s.so", dir, g_checksum_get_string(sum));
-    g_checksum_free(sum);
-    if (g_file_test(so, G_FILE_TEST_IS_REGULAR))
-        goto done;
-
-    if (g_mkdir_with_parents(dir, 0755) != 0) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "cannot create the policy cache %s: %s", dir,
-                    g_strerror(errno));
-        goto fail;
+        goto out;
+    cc_id = compiler_identity();
+    key = entry_key(cc_id, cflags, G_N_ELEMENTS(cflags), pre);
+    name = g_strconcat(key, ".so", NULL);
+    obj->path = g_build_filename(cache->path, name, NULL);
+    if (!rebuild) {
+        obj->fd = ipa_cache_entry_open(cache, name, &damage);
+        if (obj->fd >= 0) {
+            ok = true;
+            goto out;
+        }
+        if (damage)
+            fprintf(stderr,
+                    "ipasim: note: policy cache %s: %s; rebuilding it\n",
+                    cache->path, damage);
     }
-    /* Compile beside the final name, then rename: a cache entry is
-     * complete or absent, even with several ipasim runs at once. */
-    tmp = g_strdup_printf("%s.%d.tmp", so, (int)getpid());
+
+    tmp = ipa_cache_reserve(cache, name, error);
+    if (!tmp)
+        goto out;
+    tmp_path = g_build_filename(cache->path, tmp, NULL);
     GPtrArray *argv = g_ptr_array_new();
     g_ptr_array_add(argv, (char *)compiler());
     for (size_t i = 0; i < G_N_ELEMENTS(cflags); i++)
         g_ptr_array_add(argv, (char *)cflags[i]);
-    char *tail[] = {iflag, (char *)path, "-o", tmp, NULL};
+    char *tail[] = {iflag, (char *)path, "-o", tmp_path, NULL};
     for (size_t i = 0; i < G_N_ELEMENTS(tail); i++)
         g_ptr_array_add(argv, tail[i]);
     g_free(err);
     err = NULL;
-    bool ok = run_cc(path, (char **)argv->pdata, &out, &err, error);
+    bool compiled = run_cc(path, (char **)argv->pdata, &out, &err, error);
     g_ptr_array_free(argv, TRUE);
-    if (!ok) {
-        unlink(tmp);
-        goto fail;
+    if (!compiled) {
+        unlinkat(cache->fd, tmp, 0);
+        goto out;
     }
     if (err && *err)
         fputs(err, stderr); /* warnings: shown, not fatal */
-    if (rename(tmp, so) != 0) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "cannot store the compiled policy %s: %s", so,
-                    g_strerror(errno));
-        unlink(tmp);
-        goto fail;
-    }
-    goto done;
-fail:
-    g_free(so);
-    so = NULL;
-done:
+    obj->fd = ipa_cache_entry_seal(cache, tmp, name, error);
+    obj->built = true;
+    ok = obj->fd >= 0;
+out:
+    if (!ok)
+        object_fini(obj);
     g_free(inc);
     g_free(iflag);
-    g_free(dir);
-    g_free(tmp);
     g_free(pre);
     g_free(out);
     g_free(err);
+    g_free(cc_id);
+    g_free(key);
+    g_free(name);
+    g_free(tmp);
+    g_free(tmp_path);
+    g_free(damage);
+    return ok;
+}
+
+char *ipa_policy_compile_c(const char *path, GError **error)
+{
+    struct object obj;
+    if (!compile_c(path, false, &obj, error))
+        return NULL;
+    char *so = g_strdup(obj.path);
+    object_fini(&obj);
     return so;
+}
+
+/* Maps the object whose bytes were checked through the descriptor that
+ * was read, so that a file swapped in after the check is not what gets
+ * loaded (without /proc, by its path). The descriptor stays open while
+ * the object is loaded: dlopen knows objects by name, and a reused
+ * number would name another object. */
+static void *map_object(const struct object *obj)
+{
+    char fd_path[40];
+    snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", obj->fd);
+    if (access(fd_path, F_OK) != 0)
+        return dlopen(obj->path, RTLD_NOW | RTLD_LOCAL);
+    return dlopen(fd_path, RTLD_NOW | RTLD_LOCAL);
+}
+
+/* Closes the descriptor an object was mapped through, unless the
+ * dynamic loader still answers to its name: an object loaded twice keeps
+ * the second name as an alias until it is unloaded, and that number,
+ * reused, would name it for the next policy. Such a number stays taken. */
+static void release_object(int fd)
+{
+    char fd_path[40];
+    snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", fd);
+    void *still = dlopen(fd_path, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
+    if (still) {
+        dlclose(still);
+        return;
+    }
+    close(fd);
+}
+
+/* Compiles (or finds) C policy @c_path, for policy @path, and maps it;
+ * an entry of the cache that passes its hash check but still cannot be
+ * mapped is rebuilt once. *object_fd gets the descriptor to hold. */
+static void *load_c(const char *path, const char *c_path, int *object_fd,
+                    GError **error)
+{
+    struct object obj;
+    if (!compile_c(c_path, false, &obj, error))
+        return NULL;
+    void *dl = map_object(&obj);
+    if (!dl && !obj.built) {
+        fprintf(stderr,
+                "ipasim: note: policy cache entry %s cannot be loaded (%s); "
+                "rebuilding it\n",
+                obj.path, dlerror());
+        object_fini(&obj);
+        if (!compile_c(c_path, true, &obj, error))
+            return NULL;
+        dl = map_object(&obj);
+    }
+    if (!dl) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "policy '%s': cannot load: %s", path, dlerror());
+        object_fini(&obj);
+        return NULL;
+    }
+    *object_fd = obj.fd;
+    obj.fd = -1;
+    object_fini(&obj);
+    return dl;
 }
 
 /* The C of a DSL policy, generated at every load (milliseconds) into the
@@ -136,10 +272,13 @@ done:
  * policy nor a change of the generator is hidden; its name (known before
  * the C is, for the #line markers) stands for the policy, its parameters
  * and the ipasim version. The compiled object's own key is the
- * preprocessed C (ipa_policy_compile_c). */
+ * preprocessed C (compile_c). */
 static char *generate_c(const char *path, const struct ipa_interp_options *dsl,
                         GError **error)
 {
+    const struct ipa_cache *cache = ipa_cache_open(error);
+    if (!cache)
+        return NULL;
     GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
     g_checksum_update(sum, (const guchar *)IPASIM_VERSION,
                       sizeof IPASIM_VERSION);
@@ -147,10 +286,10 @@ static char *generate_c(const char *path, const struct ipa_interp_options *dsl,
     for (int i = 0; i < dsl->nr_params; i++)
         g_checksum_update(sum, (const guchar *)dsl->params[i],
                           (gssize)strlen(dsl->params[i]) + 1);
-    char *dir = cache_dir();
     char *base = g_path_get_basename(path);
-    char *c = g_strdup_printf("%s/%.16s-%s.c", dir, g_checksum_get_string(sum),
-                              base);
+    char *name = g_strdup_printf("%.16s-%s.c", g_checksum_get_string(sum),
+                                 base);
+    char *c = g_build_filename(cache->path, name, NULL);
     g_checksum_free(sum);
     g_free(base);
     GString *code = g_string_new(NULL);
@@ -159,15 +298,10 @@ static char *generate_c(const char *path, const struct ipa_interp_options *dsl,
     gsize old_len = 0;
     if (ok && !(g_file_get_contents(c, &old, &old_len, NULL) &&
                 old_len == code->len && !memcmp(old, code->str, old_len)))
-        ok = g_mkdir_with_parents(dir, 0755) == 0 &&
-             g_file_set_contents(c, code->str, (gssize)code->len, NULL);
+        ok = ipa_cache_write(cache, name, code->str, code->len, error);
     g_free(old);
-    if (!ok && error && !*error)
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "cannot write the generated C of '%s' into the policy "
-                    "cache %s", path, dir);
     g_string_free(code, TRUE);
-    g_free(dir);
+    g_free(name);
     if (!ok) {
         g_free(c);
         return NULL;
@@ -178,14 +312,15 @@ static char *generate_c(const char *path, const struct ipa_interp_options *dsl,
 bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
                      struct ipa_policy **out_policy, GError **error)
 {
-    char *so = NULL;
+    void *dl = NULL;
+    int object_fd = -1;
     if (g_str_has_suffix(path, ".ipa") && dsl && dsl->compiled) {
         char *c = generate_c(path, dsl, error);
         if (!c)
             return false;
-        so = ipa_policy_compile_c(c, error);
+        dl = load_c(path, c, &object_fd, error);
         g_free(c);
-        if (!so)
+        if (!dl)
             return false;
     } else if (g_str_has_suffix(path, ".ipa")) {
         const struct ipa_policy_ops *ops;
@@ -197,34 +332,30 @@ bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
         p->name = g_path_get_basename(path);
         p->ops = ops;
         p->ctx = ctx;
+        p->object_fd = -1;
         *out_policy = p;
         return true;
     }
     else if (g_str_has_suffix(path, ".c")) {
-        so = ipa_policy_compile_c(path, error);
-        if (!so)
+        dl = load_c(path, path, &object_fd, error);
+        if (!dl)
             return false;
     } else if (g_str_has_suffix(path, ".so")) {
-        so = g_strdup(path);
-        if (!strchr(so, '/')) {
-            /* dlopen searches the library path for bare names */
-            char *abs = g_build_filename(".", so, NULL);
-            g_free(so);
-            so = abs;
+        /* dlopen searches the library path for bare names */
+        char *so = strchr(path, '/') ? g_strdup(path)
+                                     : g_build_filename(".", path, NULL);
+        dl = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+        g_free(so);
+        if (!dl) {
+            g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                        "policy '%s': cannot load: %s", path, dlerror());
+            return false;
         }
     } else {
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
                     "policy '%s': expected a .ipa, .c or .so file", path);
         return false;
     }
-    void *dl = dlopen(so, RTLD_NOW | RTLD_LOCAL);
-    if (!dl) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "policy '%s': cannot load: %s", path, dlerror());
-        g_free(so);
-        return false;
-    }
-    g_free(so);
     const struct ipa_policy_ops *ops = dlsym(dl, "ipa_policy");
     if (!ops) {
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
@@ -232,6 +363,8 @@ bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
                     "IPA_POLICY_DEFINE)",
                     path);
         dlclose(dl);
+        if (object_fd >= 0)
+            release_object(object_fd);
         return false;
     }
     struct ipa_policy *p = g_new0(struct ipa_policy, 1);
@@ -239,6 +372,7 @@ bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
     p->name = g_path_get_basename(path);
     p->ops = ops;
     p->dl = dl;
+    p->object_fd = object_fd;
     *out_policy = p;
     return true;
 }
@@ -249,7 +383,9 @@ void ipa_policy_free(struct ipa_policy *p)
         return;
     if (p->dl)
         dlclose(p->dl);
-    else
+    if (p->object_fd >= 0)
+        release_object(p->object_fd);
+    if (!p->dl)
         ipa_interp_free(p->ctx);
     g_free(p->path);
     g_free(p->name);

@@ -2,11 +2,12 @@
  * loader.h - turning a policy file into an ops table.
  *
  * A .c file is compiled with the system C compiler against the runtime
- * headers into a cached shared object and loaded with dlopen; a .so is
- * loaded as it is. The cache key covers the preprocessed source (so the
- * runtime header and every file the policy includes), the ipasim version,
- * the compiler and its flags, so a stale object is never used. The cache lives in $IPASIM_CACHE_DIR, else
- * $XDG_CACHE_HOME/ipasim, else ~/.cache/ipasim.
+ * headers into the policy cache (policy/cache.h) and loaded with dlopen
+ * from the very bytes whose hash was checked; a .so is loaded as it is.
+ * An entry's key covers the preprocessed source (so the runtime header and
+ * every file the policy includes), the ipasim version, the compiler (the
+ * file it resolves to and the version it reports) and its flags, so a
+ * stale object is never used; a damaged one is rebuilt.
  */
 #ifndef IPA_POLICY_LOADER_H
 #define IPA_POLICY_LOADER_H
@@ -25,6 +26,7 @@ struct ipa_policy {
     const struct ipa_policy_ops *ops;
     void *ctx; /* for policies that need a context (the DSL) */
     void *dl;
+    int object_fd; /* the checked object dl maps, held open; -1 if none */
 };
 
 /* Loads @path (already resolved): a DSL policy (.ipa, interpreted, with
@@ -34,8 +36,8 @@ struct ipa_policy {
  * failing its checks (diagnostics on stderr). */
 bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
                      struct ipa_policy **out, GError **error);
-/* Compiles a C policy into the cache (or finds it there); returns the
- * shared object's path. */
+/* Compiles a C policy into the cache (or finds its entry there, checked);
+ * returns the shared object's path in the cache. */
 char *ipa_policy_compile_c(const char *path, GError **error);
 void ipa_policy_free(struct ipa_policy *policy);
 
