@@ -179,6 +179,8 @@ void ipa_dispatch_arrive(struct ipa_sim *sim, struct ipa_thread *t,
     t->start_ns = sim->now;
     t->wake_ns = sim->now;
     t->latency_pending = true;
+    if (t->has_jobs)
+        ipa_jobs_release(sim, t, sim->now);
     sim->state_count[IPA_STATE_NOT_QUEUED]++;
     if (t->pub.group >= 0) {
         sim->group_live[t->pub.group]++;
@@ -196,17 +198,23 @@ void ipa_dispatch_wake(struct ipa_sim *sim, struct ipa_thread *t,
     t->nr_wakeups++;
     t->wake_ns = sim->now;
     t->latency_pending = true;
+    if (t->has_jobs)
+        ipa_jobs_release(sim, t, sim->now);
     place(sim, t, source_core, false);
 }
 
 void ipa_dispatch_block(struct ipa_sim *sim, struct ipa_thread *t)
 {
+    if (t->has_jobs)
+        ipa_jobs_end(sim, t);
     call_process(sim, "block", t->rt->ops->block, t, t->pub.core, -1);
     expect_state(sim, "block", t, IPA_STATE_BLOCKED);
 }
 
 void ipa_dispatch_terminate(struct ipa_sim *sim, struct ipa_thread *t)
 {
+    if (t->has_jobs)
+        ipa_jobs_end(sim, t);
     call_process(sim, "terminate", t->rt->ops->terminate, t, t->pub.core, -1);
     expect_state(sim, "terminate", t, IPA_STATE_TERMINATED);
     t->end_ns = sim->now;
