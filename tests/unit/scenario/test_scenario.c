@@ -124,7 +124,8 @@ static void test_errors(void **state)
               "/nowhere/s.json: expect.speed_max: unknown expectation "
               "(expected exit, no_flagged, METRIC_max or METRIC_min with "
               "METRIC one of makespan, latency_p99, latency_max, "
-              "latency_mean, wasted, flagged, or relative)");
+              "latency_mean, wasted, flagged, jobs, deadline_misses, "
+              "response_p99, response_max, tardiness, or relative)");
     parse_bad(HEAD "\"policies\": [\"p.c\", \"p.c\"]}",
               "/nowhere/s.json: policies[1]: policy 'p.c' is listed twice");
     parse_bad(HEAD "\"policies\": [\"p.c\"], \"expect\": {\"relative\": "
