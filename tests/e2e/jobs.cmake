@@ -21,7 +21,7 @@ function(ipa_json_figures name)
 endfunction()
 
 # inputs/jobs.json under fifo.c on one core, by hand: a runs 0-4ms, b 4-8ms
-# (deadline 6ms: 2ms late); again from 10ms and 20ms (batch, without
+# (3ms then 1ms; deadline 6ms: 2ms late); again from 10ms and 20ms (batch, without
 # deadline or period, runs at 40ms). The wake-ups at 30ms only exit: no job.
 set(JOBS_ARGS --topo;1core.xml;--policy;fifo.c;--trace;${E2E}/inputs/jobs.json)
 ipa_json_figures(jobs.by_hand ARGS ${JOBS_ARGS} CHECKS
@@ -37,8 +37,8 @@ ipa_json_figures(jobs.by_hand ARGS ${JOBS_ARGS} CHECKS
   threads.1.jobs.missed=3 threads.1.jobs.response_mean_ns=8000000
   threads.1.jobs.tardiness_max_ns=2000000
   threads.2.jobs=NOTFOUND)
-# --deadline-miss abort: b is dropped at 6ms after 2ms of work and waits
-# for its next period.
+# --deadline-miss abort: b is dropped at 6ms, 2ms into its first run op;
+# it skips its second and waits for its next period (2ms of CPU a period).
 ipa_json_figures(jobs.abort ARGS ${JOBS_ARGS};--deadline-miss;abort CHECKS
   threads.1.jobs.released=3 threads.1.jobs.completed=0
   threads.1.jobs.missed=3 threads.1.jobs.aborted=3
