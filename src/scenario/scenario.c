@@ -362,6 +362,7 @@ static bool parse_options(struct reader *rd, struct json_object *v)
         {"numa_slowdown", "--numa-slowdown", 'i'},
         {"trylock_fail", "--trylock-fail", 'f'},
         {"mode", "--mode", 'm'},
+        {"deadline_miss", "--deadline-miss", 'a'},
     };
     gsize m = push(rd, "options");
     if (!json_object_is_type(v, json_type_object))
@@ -389,6 +390,13 @@ static bool parse_options(struct reader *rd, struct json_object *v)
             if (strcmp(mode, "interpreted") && strcmp(mode, "compiled"))
                 return fail(rd, "expected \"interpreted\" or \"compiled\"");
             text = g_strdup(mode);
+        } else if (opts[k].type == 'a') {
+            const char *how = json_object_is_type(val, json_type_string)
+                                  ? json_object_get_string(val)
+                                  : "";
+            if (strcmp(how, "continue") && strcmp(how, "abort"))
+                return fail(rd, "expected \"continue\" or \"abort\"");
+            text = g_strdup(how);
         } else if (opts[k].type == 'i') {
             if (!json_object_is_type(val, json_type_int) ||
                 json_object_get_int64(val) < 0)

@@ -116,3 +116,5 @@ ipa_e2e(convert_taskset_bad 2 "-DERR=^ipasim convert: error: ${E2E}/inputs/bad_t
         ${IPASIM} convert ${E2E}/inputs/bad_taskset.csv)
 ipa_e2e(convert_horizon_not_taskset 2 "-DERR=--horizon applies to task-set CSV input only" -P ${E2E}/expect.cmake --
         ${IPASIM} convert ${E2E}/inputs/jobs.json --horizon 1s)
+ipa_e2e(jobs.scenario_abort 0 "-DOUT=1 passed, 0 failed" -P ${E2E}/expect.cmake --
+        ${IPASIM} test ${E2E}/inputs/jobs_abort_scenario.json)
