@@ -348,21 +348,22 @@ static bool parse_options(struct reader *rd, struct json_object *v)
 {
     static const struct {
         const char *key, *flag;
-        char type; /* i integer, d duration, f fraction, m DSL mode */
+        char type; /* i integer, d duration, f fraction, s one of choices */
+        const char *choices[2];
     } opts[] = {
-        {"hz", "--hz", 'i'},
-        {"seed", "--seed", 'i'},
-        {"until", "--until", 'd'},
-        {"max_events", "--max-events", 'i'},
-        {"wc_threshold", "--wc-threshold", 'd'},
-        {"balance_interval", "--balance-interval", 'd'},
-        {"stall_limit", "--stall-limit", 'd'},
-        {"cs_cost", "--cs-cost", 'd'},
-        {"migration_cost", "--migration-cost", 'd'},
-        {"numa_slowdown", "--numa-slowdown", 'i'},
-        {"trylock_fail", "--trylock-fail", 'f'},
-        {"mode", "--mode", 'm'},
-        {"deadline_miss", "--deadline-miss", 'a'},
+        {"hz", "--hz", 'i', {NULL, NULL}},
+        {"seed", "--seed", 'i', {NULL, NULL}},
+        {"until", "--until", 'd', {NULL, NULL}},
+        {"max_events", "--max-events", 'i', {NULL, NULL}},
+        {"wc_threshold", "--wc-threshold", 'd', {NULL, NULL}},
+        {"balance_interval", "--balance-interval", 'd', {NULL, NULL}},
+        {"stall_limit", "--stall-limit", 'd', {NULL, NULL}},
+        {"cs_cost", "--cs-cost", 'd', {NULL, NULL}},
+        {"migration_cost", "--migration-cost", 'd', {NULL, NULL}},
+        {"numa_slowdown", "--numa-slowdown", 'i', {NULL, NULL}},
+        {"trylock_fail", "--trylock-fail", 'f', {NULL, NULL}},
+        {"mode", "--mode", 's', {"interpreted", "compiled"}},
+        {"deadline_miss", "--deadline-miss", 's', {"continue", "abort"}},
     };
     gsize m = push(rd, "options");
     if (!json_object_is_type(v, json_type_object))
@@ -383,20 +384,15 @@ static bool parse_options(struct reader *rd, struct json_object *v)
             return false;
         }
         char *text = NULL;
-        if (opts[k].type == 'm') {
-            const char *mode = json_object_is_type(val, json_type_string)
-                                ? json_object_get_string(val)
-                                : "";
-            if (strcmp(mode, "interpreted") && strcmp(mode, "compiled"))
-                return fail(rd, "expected \"interpreted\" or \"compiled\"");
-            text = g_strdup(mode);
-        } else if (opts[k].type == 'a') {
-            const char *how = json_object_is_type(val, json_type_string)
-                                  ? json_object_get_string(val)
-                                  : "";
-            if (strcmp(how, "continue") && strcmp(how, "abort"))
-                return fail(rd, "expected \"continue\" or \"abort\"");
-            text = g_strdup(how);
+        if (opts[k].type == 's') {
+            const char *const *choices = opts[k].choices;
+            const char *word = json_object_is_type(val, json_type_string)
+                                   ? json_object_get_string(val)
+                                   : "";
+            if (strcmp(word, choices[0]) && strcmp(word, choices[1]))
+                return fail(rd, "expected \"%s\" or \"%s\"", choices[0],
+                            choices[1]);
+            text = g_strdup(word);
         } else if (opts[k].type == 'i') {
             if (!json_object_is_type(val, json_type_int) ||
                 json_object_get_int64(val) < 0)
