@@ -13,9 +13,12 @@
 #include "util/common.h"
 
 /* UUniFast-discard draws a whole set again when a task's utilisation
- * exceeds 1; past this many draws the parameters are refused (the
- * probability of a valid draw falls fast as the total nears the count). */
-#define MAX_DRAWS 1000000
+ * exceeds 1; it gives up after drawing this many values in all (the odds
+ * of a valid set fall fast as the total nears the task count). */
+#define MAX_DRAWN_VALUES 100000000
+
+/* RandFixedSum's tables take n^2 doubles each. */
+#define MAX_RANDFIXEDSUM_TASKS 2000
 
 #define CSV_HEADER "id,period_ms,wcet_us"
 
@@ -31,17 +34,17 @@ static void uunifast(GRand *rng, int n, double total, double *out)
     out[n - 1] = left;
 }
 
-void ipa_taskset_uunifast(GRand *rng, int n, double total, double *out)
+bool ipa_taskset_uunifast(GRand *rng, int n, double total, double *out)
 {
-    for (int draw = 0; draw < MAX_DRAWS; draw++) {
+    for (int draw = 0; draw < MAX(100, MAX_DRAWN_VALUES / n); draw++) {
         uunifast(rng, n, total, out);
         bool ok = true;
         for (int i = 0; i < n && ok; i++)
             ok = out[i] <= 1.0;
         if (ok)
-            return;
+            return true;
     }
-    IPA_UNREACHABLE(); /* callers check the odds first (generate) */
+    return false;
 }
 
 /* Shuffles @x (Fisher-Yates). */
@@ -143,6 +146,10 @@ GArray *ipa_taskset_generate(const struct ipa_taskset_params *p,
              p->utilisation > 0.9 * p->nr_tasks)
         bad = "UUniFast-discard needs a total utilisation of at most 0.9 "
               "x the task count (use --method randfixedsum)";
+    else if (p->method == IPA_TASKSET_RANDFIXEDSUM &&
+             p->nr_tasks > MAX_RANDFIXEDSUM_TASKS)
+        bad = "RandFixedSum draws at most 2000 tasks (its tables grow as "
+              "the square of the count; use --method uunifast)";
     if (bad) {
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s", bad);
         return NULL;
@@ -156,10 +163,18 @@ GArray *ipa_taskset_generate(const struct ipa_taskset_params *p,
     guint32 seed[2] = {(guint32)p->seed, (guint32)(p->seed >> 32)};
     GRand *rng = g_rand_new_with_seed_array(seed, 2);
     double *u = g_new(double, p->nr_tasks);
-    if (p->method == IPA_TASKSET_UUNIFAST)
-        ipa_taskset_uunifast(rng, p->nr_tasks, p->utilisation, u);
-    else
+    if (p->method == IPA_TASKSET_RANDFIXEDSUM) {
         ipa_taskset_randfixedsum(rng, p->nr_tasks, p->utilisation, u);
+    } else if (!ipa_taskset_uunifast(rng, p->nr_tasks, p->utilisation, u)) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "UUniFast-discard found no set with every task's "
+                    "utilisation at most 1 in %d draws (use --method "
+                    "randfixedsum)",
+                    MAX(100, MAX_DRAWN_VALUES / p->nr_tasks));
+        g_free(u);
+        g_rand_free(rng);
+        return NULL;
+    }
     GArray *tasks = g_array_sized_new(FALSE, TRUE, sizeof(struct ipa_task),
                                       (guint)p->nr_tasks);
     for (int i = 0; i < p->nr_tasks; i++) {

@@ -40,8 +40,9 @@ struct ipa_taskset_params {
     bool constrained; /* deadline uniform in [wcet, period], else = period */
 };
 
-/* Draws @n utilisations in [0, 1] summing to @total (0 < total <= n). */
-void ipa_taskset_uunifast(GRand *rng, int n, double total, double *out);
+/* Draws @n utilisations in [0, 1] summing to @total (0 < total <= n);
+ * UUniFast-discard may give up (false) when valid draws are too rare. */
+bool ipa_taskset_uunifast(GRand *rng, int n, double total, double *out);
 void ipa_taskset_randfixedsum(GRand *rng, int n, double total, double *out);
 
 /* A random task set: GArray of struct ipa_task (free with

@@ -35,6 +35,7 @@ ipa_json_figures(jobs.by_hand ARGS ${JOBS_ARGS} CHECKS
   threads.0.jobs.lateness_max_ns=-6000000 threads.0.jobs.tardiness_max_ns=0
   threads.1.jobs.relative_deadline_ns=6000000 threads.1.jobs.completed=3
   threads.1.jobs.missed=3 threads.1.jobs.response_mean_ns=8000000
+  threads.1.jobs.response_p99_ns=8000000
   threads.1.jobs.tardiness_max_ns=2000000
   threads.2.jobs=NOTFOUND)
 # --deadline-miss abort: b is dropped at 6ms, 2ms into its first run op;

@@ -18,6 +18,11 @@
 
 typedef void (*draw_fn)(GRand *rng, int n, double total, double *out);
 
+static void uunifast(GRand *rng, int n, double total, double *out)
+{
+    assert_true(ipa_taskset_uunifast(rng, n, total, out));
+}
+
 /* Draws of 3 values summing to @total must be uniform over the slice
  * {x in [0,1]^3 : sum = total}: P(x1 < @below) must be @p. Sum 1.5: a
  * hexagon, x1's density 0.5 + x on [0, 0.5] and 1.5 - x on [0.5, 1] (over
@@ -51,7 +56,7 @@ static void check_uniform_slice(draw_fn draw)
 static void test_uunifast_uniform(void **state)
 {
     (void)state;
-    check_uniform_slice(ipa_taskset_uunifast);
+    check_uniform_slice(uunifast);
 }
 
 static void test_randfixedsum_uniform(void **state)
@@ -153,6 +158,11 @@ static void test_generate_refuses(void **state)
     GArray *tasks = ipa_taskset_generate(&p, &error);
     assert_non_null(tasks);
     ipa_taskset_free(tasks);
+    p.nr_tasks = 3000; /* its tables would take 2 x 72 MB */
+    p.utilisation = 8;
+    assert_null(ipa_taskset_generate(&p, &error));
+    assert_non_null(strstr(error->message, "at most 2000 tasks"));
+    g_clear_error(&error);
 }
 
 static void csv_bad(const char *text, const char *message)
