@@ -6,22 +6,27 @@
 #include "trace/import.h"
 #include "trace/trace.h"
 #include "util/common.h"
+#include "util/duration.h"
 #include "util/outfile.h"
 
 static const char help_fmt[] =
-    "usage: ipasim convert IN [-o OUT.json]\n"
+    "usage: ipasim convert IN [-o OUT.json] [--horizon DUR]\n"
     "\n"
     "Writes IN, an rt-app workload file, trace-cmd report or perf script\n"
-    "text (or a native trace), as a native JSON trace\n"
-    "(docs/trace-format.md): on standard output, or atomically into OUT.\n"
-    "What cannot be modelled is named in warnings on stderr.\n"
+    "text, a task-set CSV (id,period_ms,wcet_us) or a native trace, as a\n"
+    "native JSON trace (docs/trace-format.md): on standard output, or\n"
+    "atomically into OUT. What cannot be modelled is named in warnings on\n"
+    "stderr.\n"
     "\n"
-    "  -o FILE    write the trace there\n"
-    "  -h, --help this help\n"
+    "  -o FILE        write the trace there\n"
+    "  --horizon DUR  a task set's tasks run their jobs up to DUR\n"
+    "                 (default 1s; only for task-set CSV input)\n"
+    "  -h, --help     this help\n"
     "\n"
     "Exit status: 0 ok, 2 bad usage or unreadable input.\n";
 
-static int convert(const char *in, const char *out)
+/* @horizon_ns: 0 when --horizon was not given. */
+static int convert(const char *in, const char *out, uint64_t horizon_ns)
 {
     GString *text = NULL;
     GError *error = NULL;
@@ -34,8 +39,20 @@ static int convert(const char *in, const char *out)
     const struct ipa_named_file output = {"-o", out};
     const struct ipa_named_file input = {"the input", in};
     if (!ipa_check_outputs(&output, 1, &input, 1, &error) ||
-        !ipa_trace_read_file(in, &text, &error) ||
-        !ipa_trace_import(in, text->str, text->len, &im, &error))
+        !ipa_trace_read_file(in, &text, &error))
+        goto out;
+    bool taskset = ipa_trace_detect(text->str, text->len) ==
+                   IPA_TRACE_FMT_TASKSET;
+    if (horizon_ns && !taskset) {
+        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "%s: --horizon applies to task-set CSV input only", in);
+        goto out;
+    }
+    if (!(taskset ? ipa_trace_import_taskset(
+                        in, text->str, text->len,
+                        horizon_ns ? horizon_ns : IPA_TASKSET_HORIZON_NS, &im,
+                        &error)
+                  : ipa_trace_import(in, text->str, text->len, &im, &error)))
         goto out;
     for (guint i = 0; i < im.warnings->len; i++)
         fprintf(stderr, "ipasim convert: warning: %s\n",
@@ -69,6 +86,7 @@ out:
 int ipa_cmd_convert(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL;
+    uint64_t horizon_ns = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -82,6 +100,15 @@ int ipa_cmd_convert(int argc, char **argv)
                 return IPA_EXIT_USAGE;
             }
             out = argv[i];
+        } else if (!strcmp(a, "--horizon")) {
+            if (++i >= argc || !ipa_duration_parse(argv[i], &horizon_ns) ||
+                !horizon_ns) {
+                fprintf(stderr,
+                        "ipasim convert: error: --horizon needs a positive "
+                        "duration like \"2s\"\n%s",
+                        help_fmt);
+                return IPA_EXIT_USAGE;
+            }
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "ipasim convert: error: unknown option '%s'\n%s",
                     a, help_fmt);
@@ -99,5 +126,5 @@ int ipa_cmd_convert(int argc, char **argv)
         fputs(help_fmt, stderr);
         return IPA_EXIT_USAGE;
     }
-    return convert(in, out);
+    return convert(in, out, horizon_ns);
 }

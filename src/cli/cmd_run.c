@@ -45,7 +45,7 @@ struct run_options {
     char *topo, *trace, *json, *log, *plot, *perfetto, *ascii_unit;
     char **policies, **params;
     char *until, *balance, *threshold, *stall, *cs_cost, *migration_cost;
-    char *watchdog, *mode;
+    char *watchdog, *mode, *deadline_miss;
     gint64 seed, hz, max_events, numa_slowdown, threads, step_limit;
     double trylock_fail;
     gboolean fail_on_wc, quiet, ascii;
@@ -92,6 +92,9 @@ static bool config_from(const struct run_options *o,
         bad = "--numa-slowdown is a percentage from 100 to 1000";
     else if (o->trylock_fail < 0 || o->trylock_fail > 1)
         bad = "--trylock-fail is a probability from 0 to 1";
+    else if (o->deadline_miss && strcmp(o->deadline_miss, "continue") &&
+             strcmp(o->deadline_miss, "abort"))
+        bad = "--deadline-miss is 'continue' or 'abort'";
     if (bad) {
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s", bad);
         return false;
@@ -101,6 +104,8 @@ static bool config_from(const struct run_options *o,
     c->max_events = (uint64_t)o->max_events;
     c->numa_slowdown_pct = (uint32_t)o->numa_slowdown;
     c->trylock_fail_ppm = (uint32_t)(o->trylock_fail * 1e6);
+    c->abort_late_jobs =
+        o->deadline_miss && !strcmp(o->deadline_miss, "abort");
     return true;
 }
 
@@ -371,6 +376,10 @@ int ipa_cmd_run(int argc, char **argv)
          "PCT"},
         {"trylock-fail", 0, 0, G_OPTION_ARG_DOUBLE, &o.trylock_fail,
          "probability that a remote trylock fails (default 0)", "P"},
+        {"deadline-miss", 0, 0, G_OPTION_ARG_STRING, &o.deadline_miss,
+         "a job unfinished at its deadline goes on (the default) or is "
+         "dropped, its thread skipping to its next activation",
+         "continue|abort"},
         {"threads", 0, 0, G_OPTION_ARG_INT64, &o.threads,
          "list threads one by one in the summary up to N (default 64)", "N"},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
@@ -419,6 +428,7 @@ int ipa_cmd_run(int argc, char **argv)
     g_free(o.stall);
     g_free(o.watchdog);
     g_free(o.mode);
+    g_free(o.deadline_miss);
     g_free(o.cs_cost);
     g_free(o.migration_cost);
     return code;

@@ -170,6 +170,16 @@ static void observe_wakeup(struct ipa_sim *sim, struct ipa_thread *t,
     }
 }
 
+/* place() for a thread with jobs: its activation releases one. Apart,
+ * so that the common path's place() stays a tail call. */
+static G_GNUC_NO_INLINE void place_job(struct ipa_sim *sim,
+                                       struct ipa_thread *t, int source,
+                                       bool is_new)
+{
+    ipa_jobs_release(sim, t, sim->now);
+    place(sim, t, source, is_new);
+}
+
 void ipa_dispatch_arrive(struct ipa_sim *sim, struct ipa_thread *t,
                          int source_core)
 {
@@ -184,7 +194,10 @@ void ipa_dispatch_arrive(struct ipa_sim *sim, struct ipa_thread *t,
         sim->group_live[t->pub.group]++;
         sim->attrs_version++;
     }
-    place(sim, t, source_core, true);
+    if (G_UNLIKELY(t->has_jobs))
+        place_job(sim, t, source_core, true);
+    else
+        place(sim, t, source_core, true);
 }
 
 void ipa_dispatch_wake(struct ipa_sim *sim, struct ipa_thread *t,
@@ -196,17 +209,24 @@ void ipa_dispatch_wake(struct ipa_sim *sim, struct ipa_thread *t,
     t->nr_wakeups++;
     t->wake_ns = sim->now;
     t->latency_pending = true;
-    place(sim, t, source_core, false);
+    if (G_UNLIKELY(t->has_jobs))
+        place_job(sim, t, source_core, false);
+    else
+        place(sim, t, source_core, false);
 }
 
 void ipa_dispatch_block(struct ipa_sim *sim, struct ipa_thread *t)
 {
+    if (G_UNLIKELY(t->has_jobs))
+        ipa_jobs_end(sim, t);
     call_process(sim, "block", t->rt->ops->block, t, t->pub.core, -1);
     expect_state(sim, "block", t, IPA_STATE_BLOCKED);
 }
 
 void ipa_dispatch_terminate(struct ipa_sim *sim, struct ipa_thread *t)
 {
+    if (G_UNLIKELY(t->has_jobs))
+        ipa_jobs_end(sim, t);
     call_process(sim, "terminate", t->rt->ops->terminate, t, t->pub.core, -1);
     expect_state(sim, "terminate", t, IPA_STATE_TERMINATED);
     t->end_ns = sim->now;

@@ -34,6 +34,7 @@ enum ev_kind {
     EV_TICK,    /* core */
     EV_BALANCE, /* core */
     EV_HOTPLUG, /* machine: a core goes off- or online */
+    EV_DEADLINE, /* thread: its job's deadline (--deadline-miss abort) */
 };
 
 /* Event queue lanes (evq.h), each pushed in time order: a tick falls on
@@ -97,6 +98,23 @@ union ipa_slot {
 };
 G_STATIC_ASSERT(sizeof(union ipa_slot) == 16);
 
+/* job_flags: the current job ran some work; it was dropped at its
+ * deadline and the thread skips its run ops until the job's end. */
+enum { JOB_WORKED = 1, JOB_SKIP = 2 };
+
+/* A real-time thread's jobs (jobs.c): only threads with a deadline or
+ * period have one, so other threads pay a flag test per activation. */
+struct ipa_jobs {
+    struct ipa_event deadline; /* EV_DEADLINE, with --deadline-miss abort */
+    struct ipa_thread *thread;
+    uint64_t relative_ns;      /* the deadline attribute, else the period */
+    uint64_t release_ns, deadline_ns; /* of the current job */
+    bool open;                 /* released, neither ended nor dropped */
+    uint64_t released, completed, missed, aborted;
+    int64_t lateness_max_ns;   /* over completed jobs */
+    struct ipa_sparse_hist response;
+};
+
 /* A thread's record, followed in memory by its loop counters, program
  * (unless an equal one is shared), affinity and policy data (sim.c,
  * ipa_sim_new_thread). The fields are in the order of how often an event
@@ -138,6 +156,7 @@ struct ipa_thread {
     bool started;       /* arrived */
     bool needs_start;   /* elected; the engine must run its program */
     bool timer_set;     /* timer_next_ns holds a period boundary */
+    uint8_t job_flags;  /* JOB_WORKED, JOB_SKIP (jobs.c) */
     int home_node;      /* node of its first run */
     uint64_t wait_ns;
     uint64_t nr_migrations;
@@ -152,6 +171,7 @@ struct ipa_thread {
     uint64_t runtime_ns, latency_sum_ns;
     struct ipa_rq *tick_rq; /* READY_TICK: the queue to join */
     bool latency_pending;
+    bool has_jobs; /* a deadline or period: jobs are counted (jobs.c) */
 
     /* rarely: a TIMER op touches this line once per period, where
      * nr_migrations above is touched at every move to another core */
@@ -159,6 +179,7 @@ struct ipa_thread {
     const struct ipa_thread_spec *spec;
     int nice;
     uint64_t start_ns, end_ns;
+    struct ipa_jobs *jobs; /* when has_jobs */
 };
 /* the lines the comments name: a field added above moves them */
 G_STATIC_ASSERT(offsetof(struct ipa_thread, rb) == IPA_CACHE_LINE);
@@ -169,8 +190,8 @@ G_STATIC_ASSERT(offsetof(struct ipa_thread, nr_migrations) <
                 4 * IPA_CACHE_LINE);
 G_STATIC_ASSERT(offsetof(struct ipa_thread, ready_since_ns) ==
                 4 * IPA_CACHE_LINE);
-G_STATIC_ASSERT(offsetof(struct ipa_thread, latency_pending) <
-                5 * IPA_CACHE_LINE);
+G_STATIC_ASSERT(offsetof(struct ipa_thread, has_jobs) < 5 * IPA_CACHE_LINE);
+G_STATIC_ASSERT(offsetof(struct ipa_thread, job_flags) < 4 * IPA_CACHE_LINE);
 /* Its loop counters ([spec->loop_depth]: iterations left) follow it. */
 static inline uint32_t *ipa_thread_loop_left(struct ipa_thread *t)
 {
@@ -313,6 +334,9 @@ struct ipa_sim {
 
     struct ipa_hist latency;
     struct ipa_hist *group_latency; /* [groups + 1], index group + 1 */
+
+    int attr_deadline, attr_period; /* trace attribute ids, -1: none */
+    GPtrArray *jobs; /* struct ipa_jobs *, of every real-time thread */
 };
 
 /* runtime.c */
@@ -391,6 +415,19 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
                           bool online);
 /* Runs every pending schedule point until no core needs one. */
 void ipa_dispatch_resched(struct ipa_sim *sim);
+
+/* jobs.c: real-time jobs, from activation to block or exit */
+void ipa_jobs_setup(struct ipa_sim *sim);
+void ipa_jobs_fini(struct ipa_sim *sim);
+/* Gives @t its jobs record if its spec has a deadline or period. */
+void ipa_jobs_attach(struct ipa_sim *sim, struct ipa_thread *t);
+/* Callers test t->has_jobs first. A job of @t is released at
+ * @release_ns; the current one ends (blocked or exited) now. */
+void ipa_jobs_release(struct ipa_sim *sim, struct ipa_thread *t,
+                      uint64_t release_ns);
+void ipa_jobs_end(struct ipa_sim *sim, struct ipa_thread *t);
+/* EV_DEADLINE: the job is still unfinished at its deadline: dropped. */
+void ipa_jobs_deadline(struct ipa_sim *sim, struct ipa_event *ev);
 
 /* program.c: thread programs and the synchronisation they use */
 /* The slots @spec's program takes, and writes them to @out. */

@@ -253,6 +253,13 @@ static bool step(struct ipa_sim *sim, struct ipa_thread *t)
         t->run_left_ns = sample(t, slot);
         if (!t->run_left_ns)
             return true;
+        if (G_UNLIKELY(t->has_jobs)) {
+            if (t->job_flags & JOB_SKIP) { /* the job was dropped */
+                t->run_left_ns = 0;
+                return true;
+            }
+            t->job_flags |= JOB_WORKED;
+        }
         t->work_since_ns = t->work_since_ns > sim->now ? t->work_since_ns
                                                        : sim->now;
         arm_run_end(sim, t);
@@ -279,6 +286,11 @@ static bool step(struct ipa_sim *sim, struct ipa_thread *t)
         if (t->timer_next_ns <= sim->now) {
             if (!op->count)
                 t->timer_next_ns = sim->now;
+            /* an overrun period's end is the next job's release */
+            if (G_UNLIKELY(t->has_jobs)) {
+                ipa_jobs_end(sim, t);
+                ipa_jobs_release(sim, t, t->timer_next_ns);
+            }
             return true;
         }
         block_on(sim, t, WAIT_SLEEP, 0);

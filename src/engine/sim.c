@@ -419,6 +419,7 @@ struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
     t->nice = spec->nice;
     t->pub.group = spec->group;
     ipa_sums_classify(sim, t);
+    ipa_jobs_attach(sim, t);
     t->last_ran_core = -1;
     t->home_node = -1;
     t->rng = splitmix(sim->config.seed ^ splitmix((uint64_t)t->tid + 1)) | 1;
@@ -446,6 +447,7 @@ static void setup_threads(struct ipa_sim *sim)
     sim->group_live = g_new0(int, tr->groups->len + 1);
     sim->attrs_version = 1;
     ipa_sums_setup(sim);
+    ipa_jobs_setup(sim);
     sim->group_latency = g_new0(struct ipa_hist, tr->groups->len + 1);
     sim->programs = ipa_program_table_new();
 
@@ -508,6 +510,7 @@ static const char *event_name(int kind)
         [EV_ARRIVE] = "arrival",   [EV_RUN_END] = "end of run phase",
         [EV_WAKE] = "timer wake-up", [EV_TICK] = "tick",
         [EV_BALANCE] = "balancing",  [EV_HOTPLUG] = "hot-plug",
+        [EV_DEADLINE] = "job deadline",
     };
     return names[kind];
 }
@@ -615,6 +618,9 @@ static void handle(struct ipa_sim *sim, struct ipa_event *ev)
     case EV_BALANCE:
         ipa_dispatch_balance(sim,
                              IPA_CONTAINER_OF(ev, struct ipa_core, balance));
+        break;
+    case EV_DEADLINE:
+        ipa_jobs_deadline(sim, ev);
         break;
     case EV_HOTPLUG: {
         const struct ipa_hotplug *h = &g_array_index(
@@ -747,6 +753,7 @@ void ipa_sim_free(struct ipa_sim *sim)
     if (!sim)
         return;
     ipa_sums_fini(sim);
+    ipa_jobs_fini(sim);
     for (int i = 0; i < sim->nr_cores; i++) {
         struct ipa_core *c = &sim->cores[i];
         for (int q = 0; c->rt && q < c->rt->ops->nr_core_rqs; q++)

@@ -41,6 +41,8 @@ struct ipa_sim_config {
     uint32_t trylock_fail_ppm;   /* injected trylock failures (millionths) */
     uint64_t watchdog_ns;        /* CPU time one policy callback may take
                                     before it is ended as a fault; 0: none */
+    bool abort_late_jobs;        /* --deadline-miss abort: a job unfinished
+                                    at its deadline is dropped */
 };
 
 /*
@@ -151,6 +153,28 @@ void ipa_sim_partition_result(const struct ipa_sim *sim, int part,
 const struct ipa_hist *ipa_sim_latency(const struct ipa_sim *sim);
 const struct ipa_hist *ipa_sim_group_latency(const struct ipa_sim *sim,
                                              int group);
+/* Real-time figures (jobs.c; docs/report-format.md): a job is one
+ * activation of a thread with a deadline or period attribute, up to its
+ * next block or exit. Jobs still open at the end count as released and,
+ * once past their deadline, as missed. */
+struct ipa_job_result {
+    uint64_t relative_deadline_ns; /* a thread's; 0 for a sum */
+    uint64_t released, completed, missed, aborted;
+    uint64_t response_mean_ns, response_p99_ns, response_max_ns;
+    bool has_lateness;       /* some job completed: lateness is known */
+    int64_t lateness_max_ns; /* completion - deadline, the largest */
+    uint64_t tardiness_max_ns; /* the same, 0 when no job was late */
+};
+
+#define IPA_SIM_ALL_GROUPS (-2)
+
+/* Thread @tid's jobs; false for a thread without deadline or period. */
+bool ipa_sim_thread_jobs(const struct ipa_sim *sim, int tid,
+                         struct ipa_job_result *out);
+/* The jobs of @group's real-time threads (-1: of no group,
+ * IPA_SIM_ALL_GROUPS: all); false when it has none. */
+bool ipa_sim_group_jobs(const struct ipa_sim *sim, int group,
+                        struct ipa_job_result *out);
 const struct ipa_topo *ipa_sim_topo(const struct ipa_sim *sim);
 const struct ipa_trace *ipa_sim_trace(const struct ipa_sim *sim);
 

@@ -1,5 +1,7 @@
 #include "engine/stats.h"
 
+#include <glib.h>
+
 /* Largest value that falls into bucket @b. */
 static uint64_t bucket_top(int b)
 {
@@ -28,4 +30,35 @@ uint64_t ipa_hist_quantile(const struct ipa_hist *h, double q)
         }
     }
     return h->max;
+}
+
+void ipa_sparse_hist_add(struct ipa_sparse_hist *h, uint64_t value)
+{
+    h->count++;
+    h->sum += value;
+    if (value > h->max)
+        h->max = value;
+    int b = ipa_hist_bucket(value);
+    uint32_t **row = &h->rows[b / IPA_HIST_SUB];
+    if (!*row)
+        *row = g_new0(uint32_t, IPA_HIST_SUB);
+    (*row)[b % IPA_HIST_SUB]++;
+}
+
+void ipa_sparse_hist_merge(struct ipa_hist *to,
+                           const struct ipa_sparse_hist *from)
+{
+    to->count += from->count;
+    to->sum += from->sum;
+    if (from->max > to->max)
+        to->max = from->max;
+    for (int r = 0; r < IPA_HIST_BUCKETS / IPA_HIST_SUB; r++)
+        for (int i = 0; from->rows[r] && i < IPA_HIST_SUB; i++)
+            to->bins[r * IPA_HIST_SUB + i] += from->rows[r][i];
+}
+
+void ipa_sparse_hist_fini(struct ipa_sparse_hist *h)
+{
+    for (int r = 0; r < IPA_HIST_BUCKETS / IPA_HIST_SUB; r++)
+        g_free(h->rows[r]);
 }

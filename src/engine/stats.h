@@ -39,6 +39,21 @@ static inline void ipa_hist_add(struct ipa_hist *h, uint64_t value)
     h->bins[ipa_hist_bucket(value)]++;
 }
 
+/* The same buckets for one thread's figures: a row of IPA_HIST_SUB
+ * counters per power of two, allocated when a value first falls in it.
+ * A thread's values span a few powers of two, so it holds a few hundred
+ * bytes where a struct ipa_hist takes 16 KB. */
+struct ipa_sparse_hist {
+    uint64_t count, sum, max;
+    uint32_t *rows[IPA_HIST_BUCKETS / IPA_HIST_SUB];
+};
+
+void ipa_sparse_hist_add(struct ipa_sparse_hist *h, uint64_t value);
+/* Adds @from's values into @to. */
+void ipa_sparse_hist_merge(struct ipa_hist *to,
+                           const struct ipa_sparse_hist *from);
+void ipa_sparse_hist_fini(struct ipa_sparse_hist *h);
+
 /* The smallest recorded bucket bound below which a fraction @q (0..1) of
  * the values lie; the exact maximum for q = 1; 0 when empty. */
 uint64_t ipa_hist_quantile(const struct ipa_hist *h, double q);

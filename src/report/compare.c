@@ -134,6 +134,15 @@ static bool fill(json_object *root, const char *file,
         util += busy + idle > 0 ? busy / (busy + idle) : 0;
     }
     v[IPA_CMP_UTIL] = n ? util / (double)n : 0;
+    run->has_jobs = json_object_object_get_ex(root, "jobs", NULL);
+    if (run->has_jobs &&
+        (!number_at(root, file, "jobs.released", &v[IPA_CMP_JOBS], error) ||
+         !number_at(root, file, "jobs.missed", &v[IPA_CMP_MISSED], error) ||
+         !number_at(root, file, "jobs.response_p99_ns", &v[IPA_CMP_RESP_P99],
+                    error) ||
+         !number_at(root, file, "jobs.tardiness_max_ns", &v[IPA_CMP_TARDINESS],
+                    error)))
+        return false;
     run->policy = string_at(root, "policy");
     run->topology = string_at(root, "topology");
     run->trace = string_at(root, "trace");
@@ -205,6 +214,15 @@ void ipa_compare_run_fini(struct ipa_compare_run *run)
     *run = (struct ipa_compare_run){0};
 }
 
+/* The metrics shown: the real-time ones only when some report has them. */
+static int shown_metrics(const struct ipa_compare_run *runs, int nr_runs)
+{
+    for (int i = 0; i < nr_runs; i++)
+        if (runs[i].has_jobs)
+            return IPA_CMP_COUNT;
+    return IPA_CMP_JOBS;
+}
+
 static char *format_value(int m, double raw)
 {
     double v = raw / metrics[m].div;
@@ -243,7 +261,7 @@ void ipa_compare_table(const struct ipa_compare_run *runs, int nr_runs,
     enum { HEAD = 4 };
     static const char *const heads[HEAD] = {"report", "policy", "topology",
                                             "trace"};
-    int rows = HEAD + IPA_CMP_COUNT;
+    int rows = HEAD + shown_metrics(runs, nr_runs);
     char **title = g_new0(char *, rows);
     char **value = g_new0(char *, (size_t)rows *nr_runs);
     char **change = g_new0(char *, (size_t)rows *nr_runs);
@@ -308,12 +326,13 @@ bool ipa_compare_plot(const struct ipa_compare_run *runs, int nr_runs,
         ipa_plot_dir_fini(&dir);
         return false;
     }
+    int nr_metrics = shown_metrics(runs, nr_runs);
     GString *d = g_string_new("# one block per metric: report number, value\n");
     GString *vars = g_string_new(NULL);
     g_string_append_printf(vars,
                            "data = \"compare.dat\"\nnmetrics = %d\n"
                            "nruns = %d\narray titles[%d]\narray labels[%d]\n",
-                           IPA_CMP_COUNT, nr_runs, IPA_CMP_COUNT, nr_runs);
+                           nr_metrics, nr_runs, nr_metrics, nr_runs);
     /* The reports' names are read from the command line, so they stay in
      * the script's quoted strings, out of the data (viz.h). */
     for (int i = 0; i < nr_runs; i++) {
@@ -321,7 +340,7 @@ bool ipa_compare_plot(const struct ipa_compare_run *runs, int nr_runs,
         g_string_append_printf(vars, "labels[%d] = %s\n", i + 1, label);
         g_free(label);
     }
-    for (int m = 0; m < IPA_CMP_COUNT; m++) {
+    for (int m = 0; m < nr_metrics; m++) {
         char *t = metric_title(m);
         char *q = ipa_plot_quote(t);
         g_string_append_printf(vars, "titles[%d] = %s\n", m + 1, q);

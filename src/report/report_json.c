@@ -38,6 +38,44 @@ static json_object *latency(const struct ipa_hist *h)
     return o;
 }
 
+/* Real-time figures; lateness is null while no job has completed. */
+static json_object *jobs(const struct ipa_job_result *r)
+{
+    json_object *o = json_object_new_object();
+    if (r->relative_deadline_ns)
+        json_object_object_add(o, "relative_deadline_ns",
+                               u64(r->relative_deadline_ns));
+    json_object_object_add(o, "released", u64(r->released));
+    json_object_object_add(o, "completed", u64(r->completed));
+    json_object_object_add(o, "missed", u64(r->missed));
+    json_object_object_add(o, "aborted", u64(r->aborted));
+    json_object_object_add(o, "response_mean_ns", u64(r->response_mean_ns));
+    json_object_object_add(o, "response_p99_ns", u64(r->response_p99_ns));
+    json_object_object_add(o, "response_max_ns", u64(r->response_max_ns));
+    json_object_object_add(o, "lateness_max_ns",
+                           r->has_lateness
+                               ? json_object_new_int64(r->lateness_max_ns)
+                               : NULL);
+    json_object_object_add(o, "tardiness_max_ns", u64(r->tardiness_max_ns));
+    return o;
+}
+
+/* "jobs" and "jobs_by_group", when some thread has a deadline or period. */
+static void add_jobs(const struct ipa_sim *sim, json_object *root)
+{
+    struct ipa_job_result r;
+    if (!ipa_sim_group_jobs(sim, IPA_SIM_ALL_GROUPS, &r))
+        return;
+    json_object_object_add(root, "jobs", jobs(&r));
+    const struct ipa_trace *trace = ipa_sim_trace(sim);
+    json_object *groups = json_object_new_object();
+    for (guint g = 0; g < trace->groups->len; g++)
+        if (ipa_sim_group_jobs(sim, (int)g, &r))
+            json_object_object_add(groups, g_ptr_array_index(trace->groups, g),
+                                   jobs(&r));
+    json_object_object_add(root, "jobs_by_group", groups);
+}
+
 static json_object *threads(const struct ipa_sim *sim)
 {
     int n = ipa_sim_nr_threads(sim);
@@ -67,6 +105,9 @@ static json_object *threads(const struct ipa_sim *sim)
         json_object_object_add(
             o, "latency_mean_ns",
             u64(arrivals ? r.latency_sum_ns / arrivals : 0));
+        struct ipa_job_result jr;
+        if (ipa_sim_thread_jobs(sim, i, &jr))
+            json_object_object_add(o, "jobs", jobs(&jr));
         if (r.blocked_on && r.state == IPA_STATE_BLOCKED)
             json_object_object_add(o, "blocked_on",
                                    json_object_new_string(r.blocked_on));
@@ -194,6 +235,7 @@ bool ipa_report_json(const struct ipa_sim *sim,
         json_object_object_add(groups, g_ptr_array_index(trace->groups, g),
                                latency(ipa_sim_group_latency(sim, (int)g)));
     json_object_object_add(root, "latency_by_group", groups);
+    add_jobs(sim, root);
     json_object_object_add(root, "threads", threads(sim));
     json_object_object_add(root, "cores", cores(sim));
     add_work_conservation(sim, root);

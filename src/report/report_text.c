@@ -65,6 +65,69 @@ static void print_threads(const struct ipa_sim *sim,
     }
 }
 
+/* A signed duration: lateness is negative for a job done early. */
+static const char *signed_dur(int64_t ns)
+{
+    static char bufs[4][40];
+    static int next;
+    char *b = bufs[next++ % 4];
+    uint64_t mag = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+    g_snprintf(b, sizeof bufs[0], "%s%s", ns < 0 ? "-" : "", dur(mag));
+    return b;
+}
+
+static void print_job_line(const struct ipa_job_result *r, FILE *out)
+{
+    fprintf(out,
+            "%llu released, %llu completed, %llu missed (%llu aborted); "
+            "response mean %s, p99 %s, max %s; lateness max %s, tardiness "
+            "max %s\n",
+            (unsigned long long)r->released, (unsigned long long)r->completed,
+            (unsigned long long)r->missed, (unsigned long long)r->aborted,
+            dur(r->response_mean_ns), dur(r->response_p99_ns),
+            dur(r->response_max_ns),
+            r->has_lateness ? signed_dur(r->lateness_max_ns) : "none",
+            dur(r->tardiness_max_ns));
+}
+
+/* Threads with a deadline or period: their jobs, in total, per group and
+ * one by one (as many as the thread list shows). */
+static void print_jobs(const struct ipa_sim *sim,
+                       const struct ipa_report_info *info, FILE *out)
+{
+    struct ipa_job_result r;
+    if (!ipa_sim_group_jobs(sim, IPA_SIM_ALL_GROUPS, &r))
+        return;
+    fprintf(out, "real-time jobs: ");
+    print_job_line(&r, out);
+    const struct ipa_trace *trace = ipa_sim_trace(sim);
+    for (guint g = 0; g < trace->groups->len; g++)
+        if (ipa_sim_group_jobs(sim, (int)g, &r)) {
+            fprintf(out, "  group %-12s ",
+                    (const char *)g_ptr_array_index(trace->groups, g));
+            print_job_line(&r, out);
+        }
+    int n = ipa_sim_nr_threads(sim);
+    if (n > info->max_threads)
+        return;
+    fprintf(out, "  %-4s %-20s %8s %8s %6s %6s %10s %10s %10s %10s\n", "tid",
+            "name", "released", "done", "missed", "abort", "resp mean",
+            "resp p99", "resp max", "tardiness");
+    for (int i = 0; i < n; i++) {
+        if (!ipa_sim_thread_jobs(sim, i, &r))
+            continue;
+        struct ipa_thread_result t;
+        ipa_sim_thread_result(sim, i, &t);
+        fprintf(out, "  %-4d %-20.20s %8llu %8llu %6llu %6llu %10s %10s %10s "
+                     "%10s\n",
+                i, t.name, (unsigned long long)r.released,
+                (unsigned long long)r.completed, (unsigned long long)r.missed,
+                (unsigned long long)r.aborted, dur(r.response_mean_ns),
+                dur(r.response_p99_ns), dur(r.response_max_ns),
+                dur(r.tardiness_max_ns));
+    }
+}
+
 static void print_cores(const struct ipa_sim *sim, FILE *out)
 {
     uint64_t span = ipa_sim_makespan_ns(sim);
@@ -212,6 +275,7 @@ void ipa_report_text(const struct ipa_sim *sim,
                     dur(ipa_hist_quantile(gh, 0.99)), dur(gh->max),
                     (unsigned long long)gh->count);
     }
+    print_jobs(sim, info, out);
     print_migrations(sim, out);
     print_cores(sim, out);
     print_wc(sim, out);

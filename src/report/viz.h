@@ -97,7 +97,14 @@ void ipa_report_ascii(const struct ipa_sim *sim, const struct ipa_recorder *rec,
     X(P99, "lat_p99", "latency p99", 1e3, "us")                                \
     X(LMAX, "lat_max", "latency max", 1e3, "us")                               \
     X(MIGRATIONS, "migrations", "migrations", 1, "")                           \
-    X(UTIL, "util", "mean utilisation", 0.01, "%")
+    X(UTIL, "util", "mean utilisation", 0.01, "%")                            \
+    X(JOBS, "jobs", "jobs released", 1, "")                                    \
+    X(MISSED, "missed", "deadline misses", 1, "")                              \
+    X(RESP_P99, "resp_p99", "response p99", 1e3, "us")                         \
+    X(TARDINESS, "tardiness", "tardiness max", 1e3, "us")
+
+/* The metrics from IPA_CMP_JOBS on are real-time figures: shown only when
+ * some report has them ("jobs"). */
 
 enum ipa_compare_metric {
 #define IPA_CMP_ENUM(id, key, title, div, unit) IPA_CMP_##id,
@@ -111,6 +118,7 @@ struct ipa_compare_run {
     char *label; /* file name without .json */
     char *policy, *topology, *trace;
     double value[IPA_CMP_COUNT]; /* raw: ns, counts, fraction 0..1 */
+    bool has_jobs; /* the report has real-time figures */
 };
 
 /* Reads a JSON report (--json); errors are "FILE: reason". */

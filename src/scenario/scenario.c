@@ -127,6 +127,15 @@ static char *resolve(struct reader *rd, const char *name)
     return g_strdup(name);
 }
 
+/* "makespan, latency_p99, ..., tardiness" for messages. */
+static char *metric_list(void)
+{
+    GString *s = g_string_new(NULL);
+    for (int m = 0; m < IPA_METRIC_COUNT; m++)
+        g_string_append_printf(s, "%s%s", m ? ", " : "", ipa_metric_names[m]);
+    return g_string_free(s, FALSE);
+}
+
 static int metric_of(const char *word)
 {
     for (int m = 0; m < IPA_METRIC_COUNT; m++)
@@ -151,10 +160,12 @@ static bool parse_expect(struct reader *rd, struct json_object *v,
         g_free(word);
         if (metric >= 0 && (!strcmp(us, "_max") || !strcmp(us, "_min"))) {
             uint64_t x;
-            if (metric == IPA_METRIC_FLAGGED) {
+            if (ipa_metric_is_count(metric)) {
                 if (!json_object_is_type(val, json_type_int) ||
                     json_object_get_int64(val) < 0)
-                    return fail(rd, "expected a number of intervals from 0");
+                    return fail(rd, "expected a number of %s from 0",
+                                metric == IPA_METRIC_FLAGGED ? "intervals"
+                                                             : "jobs");
                 x = (uint64_t)json_object_get_int64(val);
             } else if (!get_dur(rd, val, &x)) {
                 return false;
@@ -203,12 +214,13 @@ static bool parse_expect(struct reader *rd, struct json_object *v,
         } else if (!strcmp(key, "relative") && top) {
             /* read once the runs are known */
         } else {
-            return fail(rd,
-                        "unknown expectation (expected exit, no_flagged, "
-                        "METRIC_max or METRIC_min with METRIC one of "
-                        "makespan, latency_p99, latency_max, latency_mean, "
-                        "wasted, flagged%s)",
-                        top ? ", or relative" : "");
+            char *list = metric_list();
+            fail(rd,
+                 "unknown expectation (expected exit, no_flagged, "
+                 "METRIC_max or METRIC_min with METRIC one of %s%s)",
+                 list, top ? ", or relative" : "");
+            g_free(list);
+            return false;
         }
         pop(rd, m);
     }
@@ -264,9 +276,12 @@ static bool parse_relative(struct reader *rd, struct json_object *v)
         int metric = json_object_is_type(x, json_type_string)
                          ? metric_of(json_object_get_string(x))
                          : -1;
-        if (metric < 0)
-            return fail(rd, "expected one of makespan, latency_p99, "
-                            "latency_max, latency_mean, wasted, flagged");
+        if (metric < 0) {
+            char *list = metric_list();
+            fail(rd, "expected one of %s", list);
+            g_free(list);
+            return false;
+        }
         rel.metric = metric;
         pop(rd, m3);
         if (json_object_object_get_ex(e, "at_least", &x)) {
@@ -280,11 +295,13 @@ static bool parse_relative(struct reader *rd, struct json_object *v)
                 rel.pct = g_ascii_strtod(t, &end);
                 if (end != t + n - 1 || !(rel.pct >= 0 && rel.pct <= 1000))
                     return fail(rd, "expected a percentage like \"10%%\"");
-            } else if (metric == IPA_METRIC_FLAGGED) {
+            } else if (ipa_metric_is_count(metric)) {
                 if (!json_object_is_type(x, json_type_int) ||
                     json_object_get_int64(x) < 0)
                     return fail(rd, "expected a percentage like \"10%%\" or "
-                                    "a number of intervals");
+                                    "a number of %s",
+                                metric == IPA_METRIC_FLAGGED ? "intervals"
+                                                             : "jobs");
                 rel.percent = false;
                 rel.margin = (uint64_t)json_object_get_int64(x);
             } else {
@@ -332,20 +349,22 @@ static bool parse_options(struct reader *rd, struct json_object *v)
 {
     static const struct {
         const char *key, *flag;
-        char type; /* i integer, d duration, f fraction, m DSL mode */
+        char type; /* i integer, d duration, f fraction, s one of choices */
+        const char *choices[2];
     } opts[] = {
-        {"hz", "--hz", 'i'},
-        {"seed", "--seed", 'i'},
-        {"until", "--until", 'd'},
-        {"max_events", "--max-events", 'i'},
-        {"wc_threshold", "--wc-threshold", 'd'},
-        {"balance_interval", "--balance-interval", 'd'},
-        {"stall_limit", "--stall-limit", 'd'},
-        {"cs_cost", "--cs-cost", 'd'},
-        {"migration_cost", "--migration-cost", 'd'},
-        {"numa_slowdown", "--numa-slowdown", 'i'},
-        {"trylock_fail", "--trylock-fail", 'f'},
-        {"mode", "--mode", 'm'},
+        {"hz", "--hz", 'i', {NULL, NULL}},
+        {"seed", "--seed", 'i', {NULL, NULL}},
+        {"until", "--until", 'd', {NULL, NULL}},
+        {"max_events", "--max-events", 'i', {NULL, NULL}},
+        {"wc_threshold", "--wc-threshold", 'd', {NULL, NULL}},
+        {"balance_interval", "--balance-interval", 'd', {NULL, NULL}},
+        {"stall_limit", "--stall-limit", 'd', {NULL, NULL}},
+        {"cs_cost", "--cs-cost", 'd', {NULL, NULL}},
+        {"migration_cost", "--migration-cost", 'd', {NULL, NULL}},
+        {"numa_slowdown", "--numa-slowdown", 'i', {NULL, NULL}},
+        {"trylock_fail", "--trylock-fail", 'f', {NULL, NULL}},
+        {"mode", "--mode", 's', {"interpreted", "compiled"}},
+        {"deadline_miss", "--deadline-miss", 's', {"continue", "abort"}},
     };
     gsize m = push(rd, "options");
     if (!json_object_is_type(v, json_type_object))
@@ -366,13 +385,15 @@ static bool parse_options(struct reader *rd, struct json_object *v)
             return false;
         }
         char *text = NULL;
-        if (opts[k].type == 'm') {
-            const char *mode = json_object_is_type(val, json_type_string)
-                                ? json_object_get_string(val)
-                                : "";
-            if (strcmp(mode, "interpreted") && strcmp(mode, "compiled"))
-                return fail(rd, "expected \"interpreted\" or \"compiled\"");
-            text = g_strdup(mode);
+        if (opts[k].type == 's') {
+            const char *const *choices = opts[k].choices;
+            const char *word = json_object_is_type(val, json_type_string)
+                                   ? json_object_get_string(val)
+                                   : "";
+            if (strcmp(word, choices[0]) && strcmp(word, choices[1]))
+                return fail(rd, "expected \"%s\" or \"%s\"", choices[0],
+                            choices[1]);
+            text = g_strdup(word);
         } else if (opts[k].type == 'i') {
             if (!json_object_is_type(val, json_type_int) ||
                 json_object_get_int64(val) < 0)
@@ -738,6 +759,17 @@ bool ipa_run_report_read(const char *path, struct ipa_run_report *out,
               get_u64(lat, "max_ns", &out->value[IPA_METRIC_LATENCY_MAX]) &&
               get_u64(lat, "mean_ns", &out->value[IPA_METRIC_LATENCY_MEAN]) &&
               get_u64(wc, "wasted_core_ns", &out->value[IPA_METRIC_WASTED]);
+    struct json_object *jobs;
+    if (ok && json_object_object_get_ex(root, "jobs", &jobs))
+        ok = get_u64(jobs, "released", &out->value[IPA_METRIC_JOBS]) &&
+             get_u64(jobs, "missed",
+                     &out->value[IPA_METRIC_DEADLINE_MISSES]) &&
+             get_u64(jobs, "response_p99_ns",
+                     &out->value[IPA_METRIC_RESPONSE_P99]) &&
+             get_u64(jobs, "response_max_ns",
+                     &out->value[IPA_METRIC_RESPONSE_MAX]) &&
+             get_u64(jobs, "tardiness_max_ns",
+                     &out->value[IPA_METRIC_TARDINESS]);
     if (ok) {
         out->exit = g_strdup(json_object_get_string(x));
         out->value[IPA_METRIC_FLAGGED] = json_object_array_length(fl);
@@ -761,7 +793,7 @@ void ipa_run_report_fini(struct ipa_run_report *r)
 
 static void format_metric(GString *out, enum ipa_metric m, uint64_t v)
 {
-    if (m == IPA_METRIC_FLAGGED)
+    if (ipa_metric_is_count(m))
         g_string_append_printf(out, "%" PRIu64, v);
     else
         ipa_duration_format(out, v);

@@ -19,14 +19,21 @@
 
 #define IPA_NO_BOUND UINT64_MAX
 
-/* Report figures an expectation can bound; lower is better for all. */
+/* Report figures an expectation can bound; lower is better for all but
+ * jobs. flagged, jobs and deadline_misses are counts, the rest durations;
+ * the real-time ones (jobs on) are 0 in a report without "jobs". */
 #define IPA_SCENARIO_METRICS(X)                                                \
     X(MAKESPAN, "makespan")                                                    \
     X(LATENCY_P99, "latency_p99")                                              \
     X(LATENCY_MAX, "latency_max")                                              \
     X(LATENCY_MEAN, "latency_mean")                                            \
     X(WASTED, "wasted")                                                        \
-    X(FLAGGED, "flagged")
+    X(FLAGGED, "flagged")                                                      \
+    X(JOBS, "jobs")                                                            \
+    X(DEADLINE_MISSES, "deadline_misses")                                      \
+    X(RESPONSE_P99, "response_p99")                                            \
+    X(RESPONSE_MAX, "response_max")                                            \
+    X(TARDINESS, "tardiness")
 
 enum ipa_metric {
 #define IPA_METRIC_ENUM(name, word) IPA_METRIC_##name,
@@ -36,6 +43,13 @@ enum ipa_metric {
 };
 
 extern const char *const ipa_metric_names[IPA_METRIC_COUNT];
+
+/* Is metric @m a count (else a duration in ns)? */
+static inline bool ipa_metric_is_count(int m)
+{
+    return m == IPA_METRIC_FLAGGED || m == IPA_METRIC_JOBS ||
+           m == IPA_METRIC_DEADLINE_MISSES;
+}
 
 /* Bounds on one run's report; absent bounds are IPA_NO_BOUND (max) or 0
  * (min). */

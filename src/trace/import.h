@@ -23,7 +23,11 @@ enum ipa_trace_format {
     IPA_TRACE_FMT_NATIVE, /* docs/trace-format.md */
     IPA_TRACE_FMT_RTAPP,  /* rt-app workload file */
     IPA_TRACE_FMT_FTRACE, /* trace-cmd report or perf script text */
+    IPA_TRACE_FMT_TASKSET, /* periodic task set CSV (trace/taskset.h) */
 };
+
+/* The horizon of a task set read by --trace (convert takes --horizon). */
+#define IPA_TASKSET_HORIZON_NS UINT64_C(1000000000)
 
 /* What an import produced. */
 struct ipa_import {
@@ -35,7 +39,8 @@ struct ipa_import {
 void ipa_import_init(struct ipa_import *im);
 void ipa_import_fini(struct ipa_import *im);
 
-/* Guesses the format from the text: a JSON-like object with a "tasks" key
+/* Guesses the format from the text: a first line
+ * "id,period_ms,wcet_us" is a task set; a JSON-like object with a "tasks" key
  * and no "ipasim_trace" key is rt-app; text whose first event line looks
  * like trace-cmd or perf output is a kernel trace; text opening with
  * an unterminated comment is rt-app (only it allows comments: its reader
@@ -51,7 +56,13 @@ bool ipa_trace_import_rtapp(const char *path, const char *text, size_t len,
 /* trace-cmd report / perf script text with sched_* events. */
 bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
                              struct ipa_import *im, GError **error);
-/* Any format, chosen by ipa_trace_detect(); a native trace is parsed and
+/* A task set CSV, its tasks released at 0 and repeating up to
+ * @horizon_ns. */
+bool ipa_trace_import_taskset(const char *path, const char *text, size_t len,
+                              uint64_t horizon_ns, struct ipa_import *im,
+                              GError **error);
+/* Any format, chosen by ipa_trace_detect() (a task set up to
+ * IPA_TASKSET_HORIZON_NS); a native trace is parsed and
  * checked, and its tree returned as it is. */
 bool ipa_trace_import(const char *path, const char *text, size_t len,
                       struct ipa_import *im, GError **error);

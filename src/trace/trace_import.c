@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "trace/taskset.h"
 #include "trace/trace.h"
 #include "util/common.h"
+#include "util/duration.h"
 
 #define INLINE_WIDTH 76
 
@@ -39,6 +41,8 @@ const char *ipa_trace_format_name(enum ipa_trace_format format)
         return "rt-app";
     case IPA_TRACE_FMT_FTRACE:
         return "ftrace";
+    case IPA_TRACE_FMT_TASKSET:
+        return "taskset";
     }
     IPA_UNREACHABLE();
 }
@@ -63,6 +67,8 @@ static bool event_line(const char *line, const char *end)
 
 enum ipa_trace_format ipa_trace_detect(const char *text, size_t len)
 {
+    if (ipa_taskset_detect(text, len))
+        return IPA_TRACE_FMT_TASKSET;
     size_t i = 0;
     /* skip white space and comments to the first significant character */
     for (;;) {
@@ -133,6 +139,9 @@ bool ipa_trace_import(const char *path, const char *text, size_t len,
         return ipa_trace_import_rtapp(path, text, len, im, error);
     case IPA_TRACE_FMT_FTRACE:
         return ipa_trace_import_ftrace(path, text, len, im, error);
+    case IPA_TRACE_FMT_TASKSET:
+        return ipa_trace_import_taskset(path, text, len,
+                                        IPA_TASKSET_HORIZON_NS, im, error);
     case IPA_TRACE_FMT_NATIVE:
         break;
     }
@@ -144,6 +153,30 @@ bool ipa_trace_import(const char *path, const char *text, size_t len,
     im->root = json_tokener_parse_ex(tok, text, (int)len);
     json_tokener_free(tok);
     IPA_ASSERT(im->root, "json-c refused what it just parsed");
+    return true;
+}
+
+bool ipa_trace_import_taskset(const char *path, const char *text, size_t len,
+                              uint64_t horizon_ns, struct ipa_import *im,
+                              GError **error)
+{
+    GArray *tasks = ipa_taskset_parse_csv(path, text, len, error);
+    if (!tasks)
+        return false;
+    char *base = g_path_get_basename(path);
+    GString *horizon = g_string_new(NULL);
+    ipa_duration_format(horizon, horizon_ns);
+    char *description = g_strdup_printf(
+        "%u periodic tasks from %s, released at 0, up to %s", tasks->len,
+        base, horizon->str);
+    char *dot = strrchr(base, '.');
+    if (dot && dot != base)
+        *dot = '\0';
+    im->root = ipa_taskset_trace(tasks, horizon_ns, base, description);
+    g_free(description);
+    g_string_free(horizon, TRUE);
+    g_free(base);
+    ipa_taskset_free(tasks);
     return true;
 }
 

@@ -1,7 +1,7 @@
 # The malformed-input corpus (docs/robustness.md): one test per
 # tests/malformed/KIND/NAME.err, label malformed. NAME.err holds lines that
 # must each appear in stderr; the input is NAME.xml, NAME.synth (a synthetic
-# topology string), NAME.json, NAME.txt or NAME.ipa (a policy) beside it;
+# topology string), NAME.json, NAME.txt, NAME.csv or NAME.ipa (a policy) beside it;
 # NAME.args (one argument a line) replaces the kind's default command line;
 # NAME.code the expected exit status (default 2; 1 for policy). See
 # malformed_check.cmake.

@@ -124,7 +124,8 @@ static void test_errors(void **state)
               "/nowhere/s.json: expect.speed_max: unknown expectation "
               "(expected exit, no_flagged, METRIC_max or METRIC_min with "
               "METRIC one of makespan, latency_p99, latency_max, "
-              "latency_mean, wasted, flagged, or relative)");
+              "latency_mean, wasted, flagged, jobs, deadline_misses, "
+              "response_p99, response_max, tardiness, or relative)");
     parse_bad(HEAD "\"policies\": [\"p.c\", \"p.c\"]}",
               "/nowhere/s.json: policies[1]: policy 'p.c' is listed twice");
     parse_bad(HEAD "\"policies\": [\"p.c\"], \"expect\": {\"relative\": "
@@ -140,7 +141,7 @@ static void test_errors(void **state)
               "/nowhere/s.json: options.hertz: unknown option (expected one "
               "of hz, seed, until, max_events, wc_threshold, "
               "balance_interval, stall_limit, cs_cost, migration_cost, "
-              "numa_slowdown, trylock_fail, mode)");
+              "numa_slowdown, trylock_fail, mode, deadline_miss)");
     parse_bad(HEAD "\"policy\": \"p.ipa\", \"params\": {\"k\": [1]}}",
               "/nowhere/s.json: params.k: expected an integer, a boolean or "
               "a duration string like \"10ms\"");
