@@ -63,6 +63,7 @@ bool ipa_setup_policies(struct ipa_setup *setup, char **specs,
             return false;
         }
         struct ipa_policy *p = NULL;
+        ipa_sim_watch_policy((int)setup->policies->len);
         bool ok = ipa_policy_load(path, dsl, &p, error);
         g_free(path);
         g_free(file);
@@ -75,6 +76,25 @@ bool ipa_setup_policies(struct ipa_setup *setup, char **specs,
     }
     setup->label = g_string_free(label, FALSE);
     return true;
+}
+
+char **ipa_setup_policy_names(char **specs)
+{
+    GPtrArray *names = g_ptr_array_new();
+    for (char **s = specs; s && *s; s++) {
+        GArray *cores = NULL;
+        char *file = NULL;
+        if (split_spec(*s, &cores, &file, NULL)) {
+            g_ptr_array_add(names, g_path_get_basename(file));
+            if (cores)
+                g_array_free(cores, TRUE);
+            g_free(file);
+        } else {
+            g_ptr_array_add(names, g_strdup(*s));
+        }
+    }
+    g_ptr_array_add(names, NULL);
+    return (char **)g_ptr_array_free(names, FALSE);
 }
 
 bool ipa_setup_partitions(struct ipa_setup *setup, struct ipa_sim *sim,

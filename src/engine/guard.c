@@ -4,13 +4,20 @@
  * While a run is in progress, SIGSEGV, SIGBUS, SIGFPE and SIGILL raised
  * inside a policy callback end the run with a policy fault instead of
  * killing the process (on an alternate stack, so that a runaway recursion
- * is caught too). A CPU-time interval timer checks that the callback being
- * run changes: one that runs for longer than the watchdog limit is ended
- * the same way. Nothing here costs anything per callback but two stores.
+ * is caught too). A wall-clock interval timer checks that the callback
+ * being run changes: one that runs for longer than the watchdog limit
+ * (looping, sleeping, waiting) is ended the same way. Under a supervising
+ * parent (cli/supervise.c) the parent keeps that clock and asks with
+ * SIGALRM; what this process cannot survive (exit, abort, blocked signals,
+ * memory) the parent reports. Per callback this costs a few stores into
+ * struct ipa_sim_watch (internal.h, ipa_policy_enter).
  */
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "engine/internal.h"
 #include "util/common.h"
@@ -25,30 +32,70 @@ static uint64_t strikes;
 static stack_t alt_stack;
 static struct sigaction saved[5];
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+/* Shared with a supervising parent, which then keeps the watchdog. */
+static struct ipa_sim_watch *shared_watch;
+
+void ipa_sim_watch_set(struct ipa_sim_watch *watch)
+{
+    shared_watch = watch;
+}
+
+struct ipa_sim_watch *ipa_guard_shared_watch(void)
+{
+    return shared_watch;
+}
+
+void ipa_sim_watch_policy(int index)
+{
+    if (shared_watch)
+        shared_watch->part = index;
+}
+
+void ipa_sim_watch_load(bool on)
+{
+    struct ipa_sim_watch *w = shared_watch;
+    if (!w)
+        return;
+    if (on) {
+        w->cb = "load";
+        w->tid = w->core = -1;
+        w->seq++;
+    }
+    w->in_policy = on;
+}
 
 /* Ends the run from a signal handler: only async-signal-safe work before
  * the jump; the message is formatted once back in ipa_sim_run. */
 static void stop_from_signal(struct ipa_sim *sim, int sig)
 {
     sim->guard_signal = sig;
+    sim->watch->faulted = true;
     siglongjmp(sim->fault_jmp, 1);
 }
 
 static void on_fatal(int sig)
 {
     struct ipa_sim *sim = guarded;
-    if (sim && sim->in_policy)
+    if (sim && sim->watch->in_policy)
         stop_from_signal(sim, sig);
     /* Not the policy's fault: die as the signal would have. */
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
+/* A supervisor asks once its wall-clock watchdog has run out on call
+ * stop_seq; the run's own timer counts strikes of the same call. */
 static void on_watchdog(int sig)
 {
     struct ipa_sim *sim = guarded;
-    if (!sim || !sim->in_policy || sim->cb_seq != watched_seq) {
-        watched_seq = sim ? sim->cb_seq : 0;
+    struct ipa_sim_watch *w = sim ? sim->watch : NULL;
+    if (w && w == shared_watch) {
+        if (w->in_policy && w->seq == w->stop_seq)
+            stop_from_signal(sim, sig);
+        return;
+    }
+    if (!w || !w->in_policy || w->seq != watched_seq) {
+        watched_seq = w ? w->seq : 0;
         strikes = 0;
         return;
     }
@@ -77,10 +124,11 @@ void ipa_guard_install(struct ipa_sim *sim)
     if (sim->config.watchdog_ns) {
         sa.sa_handler = on_watchdog;
         sa.sa_flags = SA_ONSTACK | SA_RESTART;
-        sigaction(SIGVTALRM, &sa, &saved[4]);
+        sigaction(SIGALRM, &sa, &saved[4]);
         struct itimerval it = {{0, WATCHDOG_PERIOD_MS * 1000},
                                {0, WATCHDOG_PERIOD_MS * 1000}};
-        setitimer(ITIMER_VIRTUAL, &it, NULL);
+        if (sim->watch != shared_watch)
+            setitimer(ITIMER_REAL, &it, NULL);
     }
 }
 
@@ -88,18 +136,20 @@ void ipa_guard_remove(struct ipa_sim *sim)
 {
     if (sim->config.watchdog_ns) {
         struct itimerval off = {{0, 0}, {0, 0}};
-        setitimer(ITIMER_VIRTUAL, &off, NULL);
+        if (sim->watch != shared_watch)
+            setitimer(ITIMER_REAL, &off, NULL);
         /* A tick raised before the timer stopped may still be pending
-         * (valgrind delivers signals late): take it before the old action,
-         * often "terminate", comes back. */
-        sigset_t vt, old;
-        sigemptyset(&vt);
-        sigaddset(&vt, SIGVTALRM);
-        sigprocmask(SIG_BLOCK, &vt, &old);
+         * (valgrind delivers signals late; a supervisor's request may
+         * cross the callback's return): take it before the old action,
+         * "terminate", comes back. */
+        sigset_t alrm, old;
+        sigemptyset(&alrm);
+        sigaddset(&alrm, SIGALRM);
+        sigprocmask(SIG_BLOCK, &alrm, &old);
         const struct timespec now = {0, 0};
-        while (sigtimedwait(&vt, NULL, &now) == SIGVTALRM)
+        while (sigtimedwait(&alrm, NULL, &now) == SIGALRM)
             ;
-        sigaction(SIGVTALRM, &saved[4], NULL);
+        sigaction(SIGALRM, &saved[4], NULL);
         sigprocmask(SIG_SETMASK, &old, NULL);
     }
     for (size_t i = 0; i < G_N_ELEMENTS(fatal_signals); i++)
@@ -107,17 +157,43 @@ void ipa_guard_remove(struct ipa_sim *sim)
     guarded = NULL;
 }
 
+/* A crash where the address space is nearly all spent is most likely a
+ * failed allocation (--max-memory sets RLIMIT_AS): say so. */
+static void append_memory_hint(GString *msg)
+{
+    struct rlimit lim;
+    unsigned long long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f)
+        return;
+    bool read = fscanf(f, "%llu", &pages) == 1;
+    fclose(f);
+    if (!read || getrlimit(RLIMIT_AS, &lim) != 0 ||
+        lim.rlim_cur == RLIM_INFINITY)
+        return;
+    unsigned long long used = pages * (unsigned long long)getpagesize();
+    if (used >= lim.rlim_cur / 10 * 9)
+        g_string_append_printf(msg,
+                               " (the process had used %llu MiB of its "
+                               "%llu MiB address space: an allocation the "
+                               "policy did not check? --max-memory sets "
+                               "the limit)",
+                               used >> 20,
+                               (unsigned long long)lim.rlim_cur >> 20);
+}
+
 char *ipa_guard_message(struct ipa_sim *sim)
 {
     const char *what;
     char *limit = NULL;
     switch (sim->guard_signal) {
-    case SIGVTALRM: {
+    case SIGALRM: {
         GString *d = g_string_new(NULL);
         ipa_duration_format(d, sim->config.watchdog_ns);
         limit = g_strdup_printf("did not return: it ran past the watchdog "
-                                "limit of %s of CPU time (an endless loop? "
-                                "--watchdog sets the limit)",
+                                "limit of %s of wall-clock time (an endless "
+                                "loop, or a sleep? --watchdog sets the "
+                                "limit)",
                                 d->str);
         g_string_free(d, TRUE);
         what = limit;
@@ -139,8 +215,11 @@ char *ipa_guard_message(struct ipa_sim *sim)
     }
     GString *msg = g_string_new(NULL);
     struct ipa_rt *rt = sim->cb_rt;
-    g_string_append_printf(msg, "policy fault in %s: callback %s %s\n",
+    g_string_append_printf(msg, "policy fault in %s: callback %s %s",
                            rt ? rt->name : "?", sim->cb ? sim->cb : "?", what);
+    if (sim->guard_signal != SIGALRM)
+        append_memory_hint(msg);
+    g_string_append_c(msg, '\n');
     g_string_append_printf(msg, "  event: %s\n", sim->cb ? sim->cb : "none");
     if (sim->cb_thread)
         g_string_append_printf(msg, "  thread: %d (%s), state %s\n",

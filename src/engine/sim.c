@@ -29,7 +29,7 @@ void ipa_sim_config_defaults(struct ipa_sim_config *c)
     c->wc_threshold_ns = 20000000; /* 20 ms: five balancing periods */
     c->seed = 1;
     c->stall_ns = UINT64_C(5000000000); /* 5 s */
-    c->watchdog_ns = UINT64_C(2000000000); /* 2 s of CPU in one callback */
+    c->watchdog_ns = UINT64_C(2000000000); /* 2 s in one callback */
     c->numa_slowdown_pct = 100;
 }
 
@@ -72,6 +72,9 @@ struct ipa_sim *ipa_sim_new(const struct ipa_topo *topo,
     sim->locked = g_new(int, sim->nr_cores);
     sim->resched = g_new(int, sim->nr_cores);
     sim->cb_core = -1;
+    sim->watch = ipa_guard_shared_watch();
+    if (!sim->watch)
+        sim->watch = &sim->own_watch;
     sim->lock_rng = config->seed * UINT64_C(0x9e3779b97f4a7c15) | 1;
     return sim;
 }
@@ -716,7 +719,7 @@ bool ipa_sim_run(struct ipa_sim *sim, GError **error)
         g_free(sim->exit_message);
         sim->exit_message = ipa_guard_message(sim);
     }
-    sim->in_policy = false;
+    sim->watch->in_policy = false;
     /* Stopped: a clean end or a fault. fini only after a clean end, so a
      * faulting policy is not run further. */
     ipa_dispatch_leave_cb(sim);
@@ -734,7 +737,7 @@ bool ipa_sim_run(struct ipa_sim *sim, GError **error)
         sim->exit_message = ipa_guard_message(sim);
     }
     ipa_guard_remove(sim);
-    sim->in_policy = false;
+    sim->watch->in_policy = false;
     sim->cb = NULL;
     sim->running = false;
     for (int p = 0; p < sim->nr_parts; p++)

@@ -39,9 +39,39 @@ struct ipa_sim_config {
     uint32_t numa_slowdown_pct;  /* work runs this much slower (%) off the
                                     thread's home node; 100 = no effect */
     uint32_t trylock_fail_ppm;   /* injected trylock failures (millionths) */
-    uint64_t watchdog_ns;        /* CPU time one policy callback may take
-                                    before it is ended as a fault; 0: none */
+    uint64_t watchdog_ns;        /* wall-clock time one policy callback may
+                                    take before it is ended as a fault;
+                                    0: none */
 };
+
+/*
+ * Where the policy code being run is published, for a process that
+ * supervises this one (cli/supervise.c): a page it shares with its parent,
+ * written with plain stores as callbacks are entered, so that the parent
+ * can name the policy, callback, thread, core and time of a process that
+ * a policy took down, and end a callback that does not return. @cb points
+ * into the ipasim binary, at the same address in both processes.
+ */
+struct ipa_sim_watch {
+    volatile uint64_t seq;    /* policy calls entered so far */
+    volatile int in_policy;   /* policy code is running */
+    volatile int part;        /* whose: the partition (--policy) index */
+    const char *volatile cb;  /* the callback, or "load" (constructors) */
+    volatile int tid, core;   /* the callback's thread and core, or -1 */
+    volatile uint64_t now_ns; /* simulated time */
+    volatile uint64_t stop_seq; /* the parent asks to end this call */
+    volatile int faulted;     /* the guard stopped the run (guard.c) */
+    volatile int finished;    /* the run's command returned (supervise.c) */
+};
+
+/* From now on, every run publishes to @watch (shared with a supervising
+ * parent, whose watchdog then replaces the run's own timer), and policy
+ * loading marks its constructors (ipa_sim_watch_load). */
+void ipa_sim_watch_set(struct ipa_sim_watch *watch);
+/* Policy @index (its --policy position) is loaded next. */
+void ipa_sim_watch_policy(int index);
+/* A policy's own code runs at load (@on: dlopen runs its constructors). */
+void ipa_sim_watch_load(bool on);
 
 /*
  * Watching a run: the event log, timelines, plots and exports are

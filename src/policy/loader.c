@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "codegen/codegen.h"
+#include "engine/sim.h"
 #include "util/common.h"
 #include "util/paths.h"
 
@@ -175,6 +176,49 @@ static char *generate_c(const char *path, const struct ipa_interp_options *dsl,
     return c;
 }
 
+/* The sizes a policy declares are multiplied and added by the engine
+ * (sim.c: per thread, core, domain slot; run queue tables): an absurd one
+ * would wrap a size_t sum into an undersized record, or crash the
+ * allocator. Bounds far above any policy's need, checked at load. */
+static bool check_sizes(const char *path, const struct ipa_policy_ops *ops,
+                        GError **error)
+{
+    const struct {
+        const char *name;
+        size_t value;
+    } sizes[] = {
+        {"thread_data_size", ops->thread_data_size},
+        {"core_data_size", ops->core_data_size},
+        {"domain_data_size", ops->domain_data_size},
+        {"policy_data_size", ops->policy_data_size},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++)
+        if (sizes[i].value > IPA_POLICY_MAX_DATA_SIZE) {
+            g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                        "policy '%s': %s is %zu bytes; at most %zu are "
+                        "allowed",
+                        path, sizes[i].name, sizes[i].value,
+                        (size_t)IPA_POLICY_MAX_DATA_SIZE);
+            return false;
+        }
+    const struct {
+        const char *name;
+        int value;
+    } counts[] = {
+        {"nr_core_rqs", ops->nr_core_rqs},
+        {"nr_global_rqs", ops->nr_global_rqs},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(counts); i++)
+        if (counts[i].value < 0 || counts[i].value > IPA_POLICY_MAX_RQS) {
+            g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                        "policy '%s': %s is %d; it must be from 0 to %d",
+                        path, counts[i].name, counts[i].value,
+                        IPA_POLICY_MAX_RQS);
+            return false;
+        }
+    return true;
+}
+
 bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
                      struct ipa_policy **out_policy, GError **error)
 {
@@ -217,7 +261,10 @@ bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
                     "policy '%s': expected a .ipa, .c or .so file", path);
         return false;
     }
+    /* dlopen runs the policy's constructors: a supervisor watches them */
+    ipa_sim_watch_load(true);
     void *dl = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    ipa_sim_watch_load(false);
     if (!dl) {
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
                     "policy '%s': cannot load: %s", path, dlerror());
@@ -231,6 +278,10 @@ bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
                     "policy '%s' defines no 'ipa_policy' (use "
                     "IPA_POLICY_DEFINE)",
                     path);
+        dlclose(dl);
+        return false;
+    }
+    if (!check_sizes(path, ops, error)) {
         dlclose(dl);
         return false;
     }
