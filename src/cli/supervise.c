@@ -138,16 +138,19 @@ static const char *signal_name(int sig)
 
 /* What the child's end says, in the words of the guard's messages. */
 static char *what_happened(const struct ipa_supervisor *sup,
-                           const struct ipa_report_fault *f, int sig)
+                           const struct ipa_report_fault *f, int sig,
+                           bool unanswered)
 {
     GString *d = g_string_new(NULL);
     if (!strcmp(f->cause, "watchdog")) {
         ipa_duration_format(d, sup->watchdog_ns);
         char *s = g_strdup_printf(
             "did not return: it ran past the watchdog limit of %s of "
-            "wall-clock time and did not answer the watchdog (signals "
-            "blocked?); --watchdog sets the limit",
-            d->str);
+            "wall-clock time%s; --watchdog sets the limit",
+            d->str,
+            unanswered ? " and did not answer the watchdog (signals "
+                         "blocked?)"
+                       : "");
         g_string_free(d, TRUE);
         return s;
     }
@@ -175,10 +178,11 @@ static char *what_happened(const struct ipa_supervisor *sup,
 }
 
 static void describe(const struct ipa_supervisor *sup,
-                     struct ipa_supervise_fault *fault, int sig)
+                     struct ipa_supervise_fault *fault, int sig,
+                     bool unanswered)
 {
     struct ipa_report_fault *f = &fault->where;
-    char *what = what_happened(sup, f, sig);
+    char *what = what_happened(sup, f, sig, unanswered);
     GString *msg = g_string_new(NULL);
     if (!f->policy) {
         g_string_append_printf(msg,
@@ -218,6 +222,7 @@ int ipa_supervise_wait(struct ipa_supervisor *sup, char *const *policies,
 {
     struct ipa_sim_watch *w = sup->watch;
     const char *cause = NULL;
+    bool unanswered = false;
     uint64_t seen_seq = 0;
     gint64 since = g_get_monotonic_time(), asked = 0, faulted = 0;
     int status = 0;
@@ -239,6 +244,7 @@ int ipa_supervise_wait(struct ipa_supervisor *sup, char *const *policies,
                 asked = now;
             } else if (now - asked >= ANSWER_MS * 1000) {
                 cause = "watchdog";
+                unanswered = true;
                 kill(sup->pid, SIGKILL);
             }
         }
@@ -282,7 +288,7 @@ int ipa_supervise_wait(struct ipa_supervisor *sup, char *const *policies,
         f->core = w->core;
         f->time_ns = w->now_ns;
     }
-    describe(sup, fault, sig);
+    describe(sup, fault, sig, unanswered);
     return -1;
 }
 
