@@ -54,7 +54,7 @@ bool ipa_supervise_wanted(char *const *specs)
 
 bool ipa_supervise_fork(struct ipa_supervisor *sup, GError **error)
 {
-    sup->watch = mmap(NULL, sizeof *sup->watch, PROT_READ | PROT_WRITE,
+    sup->watch = mmap(NULL, ipa_sim_watch_size(), PROT_READ | PROT_WRITE,
                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (sup->watch == MAP_FAILED) {
         sup->watch = NULL;
@@ -63,7 +63,6 @@ bool ipa_supervise_fork(struct ipa_supervisor *sup, GError **error)
                     g_strerror(errno));
         return false;
     }
-    sup->watch->tid = sup->watch->core = -1;
     fflush(NULL); /* what is buffered is written once, not by both */
     pid_t parent = getpid();
     sup->pid = fork();
@@ -199,12 +198,15 @@ static void describe(const struct ipa_supervisor *sup,
     } else {
         g_string_append_printf(msg,
                                "policy fault in %s: the simulation %s after "
-                               "its callback %s returned (did it write "
-                               "memory it does not own, past its thread "
-                               "data?)",
-                               f->policy, what, f->callback);
+                               "a callback of the policy returned (did it "
+                               "write memory it does not own, past its "
+                               "thread data?)",
+                               f->policy, what);
     }
-    if (f->policy && strcmp(f->callback, "load")) {
+    if (f->policy && !f->in_callback)
+        g_string_append_printf(msg, "\n  time: %llu ns",
+                               (unsigned long long)f->time_ns);
+    else if (f->policy && strcmp(f->callback, "load")) {
         g_string_append_printf(msg, "\n  event: %s", f->callback);
         if (f->thread >= 0)
             g_string_append_printf(msg, "\n  thread: %d", f->thread);
@@ -231,8 +233,10 @@ int ipa_supervise_wait(struct ipa_supervisor *sup, char *const *policies,
         if (r == sup->pid || (r < 0 && errno != EINTR))
             break;
         gint64 now = g_get_monotonic_time();
-        uint64_t seq = w->seq;
-        if (seq != seen_seq || !w->in_policy) {
+        struct ipa_sim_watch_view v;
+        ipa_sim_watch_read(w, &v);
+        uint64_t seq = v.seq;
+        if (seq != seen_seq || !v.in_policy) {
             seen_seq = seq;
             since = now;
             asked = 0;
@@ -278,15 +282,16 @@ int ipa_supervise_wait(struct ipa_supervisor *sup, char *const *policies,
         f->cause = "exit";
         f->exit_status = WEXITSTATUS(status);
     }
-    f->thread = f->core = -1;
-    if (w->seq) {
+    struct ipa_sim_watch_view v;
+    ipa_sim_watch_read(w, &v);
+    f->thread = v.tid;
+    f->core = v.core;
+    if (v.part >= 0) {
         int n = (int)g_strv_length((char **)policies);
-        f->policy = w->part >= 0 && w->part < n ? policies[w->part] : "?";
-        f->callback = w->cb ? w->cb : "?";
-        f->in_callback = w->in_policy;
-        f->thread = w->tid;
-        f->core = w->core;
-        f->time_ns = w->now_ns;
+        f->policy = v.part < n ? policies[v.part] : "?";
+        f->callback = v.in_policy ? v.cb : NULL;
+        f->in_callback = v.in_policy && v.cb;
+        f->time_ns = v.now_ns;
     }
     describe(sup, fault, sig, unanswered);
     return -1;
@@ -295,6 +300,6 @@ int ipa_supervise_wait(struct ipa_supervisor *sup, char *const *policies,
 void ipa_supervise_fini(struct ipa_supervisor *sup)
 {
     if (sup->watch)
-        munmap(sup->watch, sizeof *sup->watch);
+        munmap(sup->watch, ipa_sim_watch_size());
     sup->watch = NULL;
 }

@@ -9,10 +9,12 @@
  * (looping, sleeping, waiting) is ended the same way. Under a supervising
  * parent (cli/supervise.c) the parent keeps that clock and asks with
  * SIGALRM; what this process cannot survive (exit, abort, blocked signals,
- * memory) the parent reports. Per callback this costs a few stores into
- * struct ipa_sim_watch (internal.h, ipa_policy_enter).
+ * memory) the parent reports, from the run's own fields: the run lies in
+ * the page it shares (struct ipa_sim_watch). Per callback this costs a
+ * few stores.
  */
 #include <signal.h>
+#include <stdalign.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -35,33 +37,76 @@ static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
 /* Shared with a supervising parent, which then keeps the watchdog. */
 static struct ipa_sim_watch *shared_watch;
 
+/* Where the run lies in the page: after the header, aligned for it. */
+#define PLACED_SIM_OFFSET                                                     \
+    ((sizeof(struct ipa_sim_watch) + alignof(struct ipa_sim) - 1) /           \
+     alignof(struct ipa_sim) * alignof(struct ipa_sim))
+
+size_t ipa_sim_watch_size(void)
+{
+    return PLACED_SIM_OFFSET + sizeof(struct ipa_sim);
+}
+
 void ipa_sim_watch_set(struct ipa_sim_watch *watch)
 {
     shared_watch = watch;
 }
 
-struct ipa_sim_watch *ipa_guard_shared_watch(void)
+struct ipa_sim *ipa_guard_place_sim(void)
 {
-    return shared_watch;
+    if (!shared_watch || shared_watch->sim)
+        return NULL;
+    struct ipa_sim *sim =
+        (struct ipa_sim *)(void *)((char *)shared_watch + PLACED_SIM_OFFSET);
+    memset(sim, 0, sizeof *sim);
+    shared_watch->sim = sim;
+    return sim;
+}
+
+bool ipa_guard_placed(const struct ipa_sim *sim)
+{
+    return shared_watch && sim == shared_watch->sim;
 }
 
 void ipa_sim_watch_policy(int index)
 {
     if (shared_watch)
-        shared_watch->part = index;
+        shared_watch->load_part = index;
 }
 
 void ipa_sim_watch_load(bool on)
 {
-    struct ipa_sim_watch *w = shared_watch;
-    if (!w)
+    if (!shared_watch)
         return;
-    if (on) {
-        w->cb = "load";
-        w->tid = w->core = -1;
-        w->seq++;
+    if (on)
+        shared_watch->load_seq++;
+    shared_watch->loading = on;
+}
+
+/* Loads all come before the run: once it has entered a callback, that is
+ * the latest policy code. */
+void ipa_sim_watch_read(const struct ipa_sim_watch *w,
+                        struct ipa_sim_watch_view *v)
+{
+    const struct ipa_sim *sim = w->sim;
+    uint64_t calls = sim ? sim->cb_seq : 0;
+    v->seq = w->load_seq + calls;
+    v->tid = v->core = -1;
+    v->now_ns = 0;
+    if (!calls) {
+        v->in_policy = w->loading;
+        v->part = w->load_seq ? w->load_part : -1;
+        v->cb = w->load_seq ? "load" : NULL;
+        return;
     }
-    w->in_policy = on;
+    v->in_policy = sim->in_policy;
+    v->part = sim->cb_part;
+    v->cb = sim->cb;
+    v->now_ns = sim->now;
+    if (v->cb) {
+        v->tid = sim->cb_tid;
+        v->core = sim->cb_core;
+    }
 }
 
 /* Ends the run from a signal handler: only async-signal-safe work before
@@ -69,14 +114,15 @@ void ipa_sim_watch_load(bool on)
 static void stop_from_signal(struct ipa_sim *sim, int sig)
 {
     sim->guard_signal = sig;
-    sim->watch->faulted = true;
+    if (shared_watch)
+        shared_watch->faulted = true;
     siglongjmp(sim->fault_jmp, 1);
 }
 
 static void on_fatal(int sig)
 {
     struct ipa_sim *sim = guarded;
-    if (sim && sim->watch->in_policy)
+    if (sim && sim->in_policy)
         stop_from_signal(sim, sig);
     /* Not the policy's fault: die as the signal would have. */
     signal(sig, SIG_DFL);
@@ -88,14 +134,14 @@ static void on_fatal(int sig)
 static void on_watchdog(int sig)
 {
     struct ipa_sim *sim = guarded;
-    struct ipa_sim_watch *w = sim ? sim->watch : NULL;
-    if (w && w == shared_watch) {
-        if (w->in_policy && w->seq == w->stop_seq)
+    if (sim && ipa_guard_placed(sim)) {
+        if (sim->in_policy &&
+            shared_watch->load_seq + sim->cb_seq == shared_watch->stop_seq)
             stop_from_signal(sim, sig);
         return;
     }
-    if (!w || !w->in_policy || w->seq != watched_seq) {
-        watched_seq = w ? w->seq : 0;
+    if (!sim || !sim->in_policy || sim->cb_seq != watched_seq) {
+        watched_seq = sim ? sim->cb_seq : 0;
         strikes = 0;
         return;
     }
@@ -127,7 +173,7 @@ void ipa_guard_install(struct ipa_sim *sim)
         sigaction(SIGALRM, &sa, &saved[4]);
         struct itimerval it = {{0, WATCHDOG_PERIOD_MS * 1000},
                                {0, WATCHDOG_PERIOD_MS * 1000}};
-        if (sim->watch != shared_watch)
+        if (!ipa_guard_placed(sim))
             setitimer(ITIMER_REAL, &it, NULL);
     }
 }
@@ -136,7 +182,7 @@ void ipa_guard_remove(struct ipa_sim *sim)
 {
     if (sim->config.watchdog_ns) {
         struct itimerval off = {{0, 0}, {0, 0}};
-        if (sim->watch != shared_watch)
+        if (!ipa_guard_placed(sim))
             setitimer(ITIMER_REAL, &off, NULL);
         /* A tick raised before the timer stopped may still be pending
          * (valgrind delivers signals late; a supervisor's request may
@@ -214,7 +260,7 @@ char *ipa_guard_message(struct ipa_sim *sim)
         break;
     }
     GString *msg = g_string_new(NULL);
-    struct ipa_rt *rt = sim->cb_rt;
+    struct ipa_rt *rt = sim->cb_seq ? sim->parts[sim->cb_part] : NULL;
     g_string_append_printf(msg, "policy fault in %s: callback %s %s",
                            rt ? rt->name : "?", sim->cb ? sim->cb : "?", what);
     if (sim->guard_signal != SIGALRM)

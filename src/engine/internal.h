@@ -300,9 +300,10 @@ struct ipa_sim {
     int cb_core;
 
     sigjmp_buf fault_jmp;
-    struct ipa_sim_watch *watch; /* the callback being run (guard.c) */
-    struct ipa_sim_watch own_watch; /* unless a supervisor shares one */
-    struct ipa_rt *cb_rt;     /* whose callback */
+    volatile bool in_policy;  /* a policy callback is running (guard.c) */
+    volatile uint64_t cb_seq; /* callbacks entered so far */
+    int cb_part;              /* whose callback: the partition's index */
+    int cb_tid;               /* cb_thread's id, -1 for none */
     volatile int guard_signal; /* the signal that ended the run, or 0 */
     bool running;
     enum ipa_sim_exit exit;
@@ -349,33 +350,30 @@ static inline void ipa_sim_resched(struct ipa_sim *sim, int core)
 /* A thread stops running on its core (progress and CPU time accounted). */
 void ipa_sim_stop_running(struct ipa_sim *sim, struct ipa_thread *t);
 
-/* Marks the start and end of a policy callback (for the guard, and for
- * a supervising process: the context a dead process can no longer
- * tell). */
+/* Marks the start and end of a policy callback, for the guard and for a
+ * supervising process, which reads these fields (and cb, cb_tid, cb_core,
+ * now) where the run lies in a page it shares (ipa_sim_watch_read). */
 static inline void ipa_policy_enter(struct ipa_sim *sim, struct ipa_rt *rt,
                                     const char *name)
 {
-    struct ipa_sim_watch *w = sim->watch;
     sim->cb = name;
-    sim->cb_rt = rt;
-    w->cb = name;
-    w->part = rt->index;
-    w->tid = sim->cb_thread ? sim->cb_thread->tid : -1;
-    w->core = sim->cb_core;
-    w->now_ns = sim->now;
-    w->seq++;
-    w->in_policy = true;
+    sim->cb_part = rt->index;
+    sim->cb_seq++;
+    sim->in_policy = true;
 }
 
 static inline void ipa_policy_leave(struct ipa_sim *sim)
 {
-    sim->watch->in_policy = false;
+    sim->in_policy = false;
 }
 
 /* guard.c: policy crashes and endless callbacks end the run cleanly */
 void ipa_guard_install(struct ipa_sim *sim);
-/* The page shared with a supervising parent (ipa_sim_watch_set), or NULL */
-struct ipa_sim_watch *ipa_guard_shared_watch(void);
+/* A zeroed run in the page shared with a supervising parent
+ * (ipa_sim_watch_set), or NULL: none, or taken. */
+struct ipa_sim *ipa_guard_place_sim(void);
+/* Whether @sim lies in that page (not to be freed). */
+bool ipa_guard_placed(const struct ipa_sim *sim);
 void ipa_guard_remove(struct ipa_sim *sim);
 char *ipa_guard_message(struct ipa_sim *sim);
 

@@ -49,7 +49,9 @@ struct ipa_sim *ipa_sim_new(const struct ipa_topo *topo,
                             const struct ipa_trace *trace,
                             const struct ipa_sim_config *config)
 {
-    struct ipa_sim *sim = g_new0(struct ipa_sim, 1);
+    struct ipa_sim *sim = ipa_guard_place_sim();
+    if (!sim)
+        sim = g_new0(struct ipa_sim, 1);
     sim->config = *config;
     sim->topo = topo;
     sim->trace = trace;
@@ -72,9 +74,7 @@ struct ipa_sim *ipa_sim_new(const struct ipa_topo *topo,
     sim->locked = g_new(int, sim->nr_cores);
     sim->resched = g_new(int, sim->nr_cores);
     sim->cb_core = -1;
-    sim->watch = ipa_guard_shared_watch();
-    if (!sim->watch)
-        sim->watch = &sim->own_watch;
+    sim->cb_tid = -1;
     sim->lock_rng = config->seed * UINT64_C(0x9e3779b97f4a7c15) | 1;
     return sim;
 }
@@ -719,7 +719,7 @@ bool ipa_sim_run(struct ipa_sim *sim, GError **error)
         g_free(sim->exit_message);
         sim->exit_message = ipa_guard_message(sim);
     }
-    sim->watch->in_policy = false;
+    sim->in_policy = false;
     /* Stopped: a clean end or a fault. fini only after a clean end, so a
      * faulting policy is not run further. */
     ipa_dispatch_leave_cb(sim);
@@ -737,7 +737,7 @@ bool ipa_sim_run(struct ipa_sim *sim, GError **error)
         sim->exit_message = ipa_guard_message(sim);
     }
     ipa_guard_remove(sim);
-    sim->watch->in_policy = false;
+    sim->in_policy = false;
     sim->cb = NULL;
     sim->running = false;
     for (int p = 0; p < sim->nr_parts; p++)
@@ -790,7 +790,8 @@ void ipa_sim_free(struct ipa_sim *sim)
     g_free(sim->locked);
     g_free(sim->resched);
     g_free(sim->exit_message);
-    g_free(sim);
+    if (!ipa_guard_placed(sim))
+        g_free(sim);
 }
 
 /* ---- results ------------------------------------------------------------- */

@@ -45,33 +45,48 @@ struct ipa_sim_config {
 };
 
 /*
- * Where the policy code being run is published, for a process that
- * supervises this one (cli/supervise.c): a page it shares with its parent,
- * written with plain stores as callbacks are entered, so that the parent
- * can name the policy, callback, thread, core and time of a process that
- * a policy took down, and end a callback that does not return. @cb points
- * into the ipasim binary, at the same address in both processes.
+ * What a supervising process (cli/supervise.c) sees of this one: a page
+ * mapped shared before the fork, in which the child's run itself lies
+ * (ipa_sim_new places it there), so that the fields the engine keeps of
+ * the callback being run (its name, partition, thread, core, the time)
+ * cost no store more to publish. The parent reads them with
+ * ipa_sim_watch_read; @load_* mark policy code run at load (dlopen runs
+ * constructors).
  */
 struct ipa_sim_watch {
-    volatile uint64_t seq;    /* policy calls entered so far */
-    volatile int in_policy;   /* policy code is running */
-    volatile int part;        /* whose: the partition (--policy) index */
-    const char *volatile cb;  /* the callback, or "load" (constructors) */
-    volatile int tid, core;   /* the callback's thread and core, or -1 */
-    volatile uint64_t now_ns; /* simulated time */
+    volatile uint64_t load_seq; /* policy loads begun */
+    volatile int loading;       /* a policy's constructors are running */
+    volatile int load_part;     /* which (its --policy index) */
     volatile uint64_t stop_seq; /* the parent asks to end this call */
-    volatile int faulted;     /* the guard stopped the run (guard.c) */
-    volatile int finished;    /* the run's command returned (supervise.c) */
+    volatile int faulted;       /* the guard stopped the run (guard.c) */
+    volatile int finished;      /* the command returned (supervise.c) */
+    struct ipa_sim *volatile sim; /* the run placed in the page, or NULL */
 };
 
-/* From now on, every run publishes to @watch (shared with a supervising
- * parent, whose watchdog then replaces the run's own timer), and policy
- * loading marks its constructors (ipa_sim_watch_load). */
+/* The policy code a supervised process runs or last ran. */
+struct ipa_sim_watch_view {
+    uint64_t seq;    /* policy calls (loads, callbacks) begun so far */
+    bool in_policy;  /* policy code is running */
+    int part;        /* whose: the partition (--policy) index; -1: none */
+    const char *cb;  /* the callback, "load", or NULL once it returned */
+    int tid, core;   /* the callback's thread and core, or -1 */
+    uint64_t now_ns; /* simulated time */
+};
+
+/* Bytes to map for a watch page, the run it holds included. */
+size_t ipa_sim_watch_size(void);
+/* From now on, the next run is placed in @watch (mapped shared, zeroed,
+ * ipa_sim_watch_size() bytes), whose parent then keeps the watchdog, and
+ * policy loading is marked there. */
 void ipa_sim_watch_set(struct ipa_sim_watch *watch);
 /* Policy @index (its --policy position) is loaded next. */
 void ipa_sim_watch_policy(int index);
 /* A policy's own code runs at load (@on: dlopen runs its constructors). */
 void ipa_sim_watch_load(bool on);
+/* Reads @watch (in the parent: @cb points into the ipasim binary, at the
+ * same address in both processes). */
+void ipa_sim_watch_read(const struct ipa_sim_watch *watch,
+                        struct ipa_sim_watch_view *view);
 
 /*
  * Watching a run: the event log, timelines, plots and exports are
