@@ -126,8 +126,16 @@ void ipa_setup_fini(struct ipa_setup *setup)
                 g_array_free(g_ptr_array_index(setup->cores, i), TRUE);
     if (setup->cores)
         g_ptr_array_free(setup->cores, TRUE);
-    if (setup->policies)
+    /* policy by policy: a supervisor names the one whose destructors
+     * run */
+    for (guint i = 0; setup->policies && i < setup->policies->len; i++) {
+        ipa_sim_watch_policy((int)i);
+        ipa_policy_free(g_ptr_array_index(setup->policies, i));
+    }
+    if (setup->policies) {
+        g_ptr_array_set_free_func(setup->policies, NULL);
         g_ptr_array_free(setup->policies, TRUE);
+    }
     g_free(setup->label);
     memset(setup, 0, sizeof *setup);
 }

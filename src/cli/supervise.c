@@ -182,19 +182,24 @@ static void describe(const struct ipa_supervisor *sup,
 {
     struct ipa_report_fault *f = &fault->where;
     char *what = what_happened(sup, f, sig, unanswered);
+    bool outside = f->callback && (!strcmp(f->callback, "load") ||
+                                   !strcmp(f->callback, "unload"));
     GString *msg = g_string_new(NULL);
     if (!f->policy) {
         g_string_append_printf(msg,
                                "policy fault: the simulation %s before any "
                                "policy code ran",
                                what);
-    } else if (f->in_callback) {
-        g_string_append_printf(msg, "policy fault in %s: %s%s %s", f->policy,
-                               !strcmp(f->callback, "load") ? "" : "callback ",
+    } else if (f->in_callback && outside) {
+        g_string_append_printf(msg, "policy fault in %s: its code run at %s %s",
+                               f->policy,
                                !strcmp(f->callback, "load")
-                                   ? "its code run at load (a constructor)"
-                                   : f->callback,
+                                   ? "load (a constructor)"
+                                   : "unload (a destructor)",
                                what);
+    } else if (f->in_callback) {
+        g_string_append_printf(msg, "policy fault in %s: callback %s %s",
+                               f->policy, f->callback, what);
     } else {
         g_string_append_printf(msg,
                                "policy fault in %s: the simulation %s after "
@@ -206,7 +211,7 @@ static void describe(const struct ipa_supervisor *sup,
     if (f->policy && !f->in_callback)
         g_string_append_printf(msg, "\n  time: %llu ns",
                                (unsigned long long)f->time_ns);
-    else if (f->policy && strcmp(f->callback, "load")) {
+    else if (f->policy && !outside) {
         g_string_append_printf(msg, "\n  event: %s", f->callback);
         if (f->thread >= 0)
             g_string_append_printf(msg, "\n  thread: %d", f->thread);

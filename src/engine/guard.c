@@ -74,17 +74,17 @@ void ipa_sim_watch_policy(int index)
         shared_watch->load_part = index;
 }
 
-void ipa_sim_watch_load(bool on)
+void ipa_sim_watch_outside(const char *what)
 {
     if (!shared_watch)
         return;
-    if (on)
+    if (what)
         shared_watch->load_seq++;
-    shared_watch->loading = on;
+    shared_watch->loading = what;
 }
 
-/* Loads all come before the run: once it has entered a callback, that is
- * the latest policy code. */
+/* Loads all come before the run and unloads after it: else, once the run
+ * has entered a callback, that is the latest policy code. */
 void ipa_sim_watch_read(const struct ipa_sim_watch *w,
                         struct ipa_sim_watch_view *v)
 {
@@ -92,11 +92,11 @@ void ipa_sim_watch_read(const struct ipa_sim_watch *w,
     uint64_t calls = sim ? sim->cb_seq : 0;
     v->seq = w->load_seq + calls;
     v->tid = v->core = -1;
-    v->now_ns = 0;
-    if (!calls) {
+    v->now_ns = sim ? sim->now : 0;
+    if (w->loading || !calls) {
         v->in_policy = w->loading;
         v->part = w->load_seq ? w->load_part : -1;
-        v->cb = w->load_seq ? "load" : NULL;
+        v->cb = w->loading;
         return;
     }
     v->in_policy = sim->in_policy;

@@ -50,13 +50,14 @@ struct ipa_sim_config {
  * (ipa_sim_new places it there), so that the fields the engine keeps of
  * the callback being run (its name, partition, thread, core, the time)
  * cost no store more to publish. The parent reads them with
- * ipa_sim_watch_read; @load_* mark policy code run at load (dlopen runs
- * constructors).
+ * ipa_sim_watch_read; @load_* and @loading mark policy code run outside
+ * callbacks (constructors and destructors).
  */
 struct ipa_sim_watch {
-    volatile uint64_t load_seq; /* policy loads begun */
-    volatile int loading;       /* a policy's constructors are running */
-    volatile int load_part;     /* which (its --policy index) */
+    volatile uint64_t load_seq; /* policy code run outside callbacks */
+    const char *volatile loading; /* "load" (constructors), "unload"
+                                     (destructors) running, or NULL */
+    volatile int load_part;     /* whose (its --policy index) */
     volatile uint64_t stop_seq; /* the parent asks to end this call */
     volatile int faulted;       /* the guard stopped the run (guard.c) */
     volatile int finished;      /* the command returned (supervise.c) */
@@ -68,7 +69,8 @@ struct ipa_sim_watch_view {
     uint64_t seq;    /* policy calls (loads, callbacks) begun so far */
     bool in_policy;  /* policy code is running */
     int part;        /* whose: the partition (--policy) index; -1: none */
-    const char *cb;  /* the callback, "load", or NULL once it returned */
+    const char *cb;  /* the callback, "load", "unload", or NULL once it
+                        returned */
     int tid, core;   /* the callback's thread and core, or -1 */
     uint64_t now_ns; /* simulated time */
 };
@@ -81,8 +83,10 @@ size_t ipa_sim_watch_size(void);
 void ipa_sim_watch_set(struct ipa_sim_watch *watch);
 /* Policy @index (its --policy position) is loaded next. */
 void ipa_sim_watch_policy(int index);
-/* A policy's own code runs at load (@on: dlopen runs its constructors). */
-void ipa_sim_watch_load(bool on);
+/* A policy's own code runs outside callbacks: @what is "load" (dlopen
+ * runs its constructors) or "unload" (dlclose, its destructors); NULL
+ * once it has returned. */
+void ipa_sim_watch_outside(const char *what);
 /* Reads @watch (in the parent: @cb points into the ipasim binary, at the
  * same address in both processes). */
 void ipa_sim_watch_read(const struct ipa_sim_watch *watch,

@@ -262,9 +262,9 @@ bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
         return false;
     }
     /* dlopen runs the policy's constructors: a supervisor watches them */
-    ipa_sim_watch_load(true);
+    ipa_sim_watch_outside("load");
     void *dl = dlopen(so, RTLD_NOW | RTLD_LOCAL);
-    ipa_sim_watch_load(false);
+    ipa_sim_watch_outside(NULL);
     if (!dl) {
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
                     "policy '%s': cannot load: %s", path, dlerror());
@@ -298,9 +298,11 @@ void ipa_policy_free(struct ipa_policy *p)
 {
     if (!p)
         return;
-    if (p->dl)
+    if (p->dl) {
+        ipa_sim_watch_outside("unload"); /* its destructors run */
         dlclose(p->dl);
-    else
+        ipa_sim_watch_outside(NULL);
+    } else
         ipa_interp_free(p->ctx);
     g_free(p->path);
     g_free(p->name);

@@ -39,7 +39,8 @@ struct ipa_report_fault {
     const char *signal;   /* "SIGABRT", for the cause "signal" */
     int exit_status;      /* for the cause "exit" */
     const char *policy;   /* the policy whose code ran last */
-    const char *callback; /* ... and its callback ("load": constructors) */
+    const char *callback; /* ... and its callback ("load", "unload":
+                             constructors, destructors) */
     bool in_callback;     /* false: the callback had returned */
     int thread, core;
     uint64_t time_ns;

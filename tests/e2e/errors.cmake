@@ -134,6 +134,9 @@ ipa_e2e(native_ctor 1 "-DERR=policy fault in crash_ctor.c: its code run at load 
         --json ${SCRATCH}/native_ctor.json)
 ipa_e2e(native_ctor_spin 1 "-DERR=policy fault in crash_ctor_spin.c: its code run at load \\(a constructor\\) did not return: it ran past the watchdog limit of 1s"
         -P ${E2E}/expect.cmake -- ${N} --policy ${IN}/crash_ctor_spin.c)
+# ... and destructors, after the run, when dlclose unloads it.
+ipa_e2e(native_dtor_spin 1 "-DERR=policy fault in crash_dtor_spin.c: its code run at unload \\(a destructor\\) did not return: it ran past the watchdog limit of 1s"
+        -P ${E2E}/expect.cmake -- ${N} --policy ${IN}/crash_dtor_spin.c)
 # Sizes the engine multiplies and adds are bounded at load.
 ipa_e2e(native_data_size 1 "-DERR=crash_data_size.c': thread_data_size is 18446744073709551608 bytes; at most 1048576 are allowed"
         -P ${E2E}/expect.cmake -- ${N} --policy ${IN}/crash_data_size.c)

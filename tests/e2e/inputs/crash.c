@@ -75,6 +75,14 @@ static void misbehave(struct ipa_thread *t)
 #endif
 }
 
+#ifdef CRASH_DTOR_SPIN
+__attribute__((destructor)) static void at_unload(void)
+{
+    for (;;)
+        zero++;
+}
+#endif
+
 #if defined(CRASH_CTOR) || defined(CRASH_CTOR_SPIN)
 __attribute__((constructor)) static void at_load(void)
 {
