@@ -15,6 +15,7 @@
 
 #include "util/common.h"
 #include "util/duration.h"
+#include "util/size.h"
 
 /* How often the parent looks at the child: the resolution of the
  * watchdog and the memory bound's overshoot (about what the child can
@@ -153,12 +154,16 @@ static char *what_happened(const struct ipa_supervisor *sup,
         g_string_free(d, TRUE);
         return s;
     }
+    if (!strcmp(f->cause, "memory")) {
+        ipa_size_format(d, sup->max_memory);
+        char *s = g_strdup_printf("used more than %s of memory (allocating "
+                                  "without end?); --max-memory sets the "
+                                  "limit",
+                                  d->str);
+        g_string_free(d, TRUE);
+        return s;
+    }
     g_string_free(d, TRUE);
-    if (!strcmp(f->cause, "memory"))
-        return g_strdup_printf(
-            "used more than %llu MiB of memory (allocating without end?); "
-            "--max-memory sets the limit",
-            (unsigned long long)(sup->max_memory >> 20));
     if (!strcmp(f->cause, "exit"))
         return g_strdup_printf(
             "ended the process with exit status %d (exit() or _exit() in "

@@ -9,7 +9,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 /* Parses @text into bytes. False for anything else or for overflow. */
 bool ipa_size_parse(const char *text, uint64_t *out_bytes);
+/* Appends a short human form, rounded down: "96 MiB", "1.5 GiB", "64 KiB",
+ * "100 bytes". */
+void ipa_size_format(GString *out, uint64_t bytes);
 
 #endif
