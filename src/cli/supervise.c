@@ -53,6 +53,18 @@ bool ipa_supervise_wanted(char *const *specs)
     return false;
 }
 
+/* exit() called by policy code: nothing of the run is to be saved, and
+ * handlers registered earlier (LeakSanitizer's check, which can take
+ * seconds) must not hold the process past the watchdog, whose stop
+ * request would then land in them. */
+static void on_child_exit(int status, void *arg)
+{
+    struct ipa_sim_watch_view v;
+    ipa_sim_watch_read(arg, &v);
+    if (v.in_policy)
+        _exit(status);
+}
+
 bool ipa_supervise_fork(struct ipa_supervisor *sup, GError **error)
 {
     sup->watch = mmap(NULL, ipa_sim_watch_size(), PROT_READ | PROT_WRITE,
@@ -82,6 +94,7 @@ bool ipa_supervise_fork(struct ipa_supervisor *sup, GError **error)
 #endif
         (void)parent;
         ipa_sim_watch_set(sup->watch);
+        on_exit(on_child_exit, sup->watch);
     }
     return true;
 }
@@ -250,7 +263,7 @@ int ipa_supervise_wait(struct ipa_supervisor *sup, char *const *policies,
             seen_seq = seq;
             since = now;
             asked = 0;
-        } else if (sup->watchdog_ns && !cause &&
+        } else if (sup->watchdog_ns && !cause && !faulted &&
                    (uint64_t)(now - since) * 1000 >= sup->watchdog_ns) {
             if (!asked) {
                 w->stop_seq = seq;
@@ -262,7 +275,7 @@ int ipa_supervise_wait(struct ipa_supervisor *sup, char *const *policies,
                 kill(sup->pid, SIGKILL);
             }
         }
-        if (!faulted && w->faulted)
+        if (!faulted && (w->faulted || w->dying))
             faulted = now;
         if (!cause && faulted && now - faulted >= REPORT_MS * 1000) {
             cause = "watchdog";
@@ -309,7 +322,8 @@ int ipa_supervise_wait(struct ipa_supervisor *sup, char *const *policies,
 
 void ipa_supervise_fini(struct ipa_supervisor *sup)
 {
-    if (sup->watch)
+    /* the child's page stays: its exit handler reads it */
+    if (sup->watch && sup->pid > 0)
         munmap(sup->watch, ipa_sim_watch_size());
     sup->watch = NULL;
 }

@@ -47,9 +47,40 @@ size_t ipa_sim_watch_size(void)
     return PLACED_SIM_OFFSET + sizeof(struct ipa_sim);
 }
 
+/* AddressSanitizer's, present only in sanitized builds: whether it is
+ * reporting an error, after which it ends the process. */
+extern int __asan_report_present(void) __attribute__((weak));
+
+/* Symbolising a sanitizer's report can take seconds, which a stop
+ * request must not cut short: the parent is told to let it die. */
+static bool sanitizer_reporting(void)
+{
+    if (!__asan_report_present || !__asan_report_present())
+        return false;
+    if (shared_watch)
+        shared_watch->dying = true;
+    return true;
+}
+
+/* A supervisor's stop request outside a run (a constructor that does not
+ * return) ends the process, as SIGALRM would. */
+static void on_stop_outside_run(int sig)
+{
+    if (sanitizer_reporting())
+        return;
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 void ipa_sim_watch_set(struct ipa_sim_watch *watch)
 {
     shared_watch = watch;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = watch ? on_stop_outside_run : SIG_DFL;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
 }
 
 struct ipa_sim *ipa_guard_place_sim(void)
@@ -135,6 +166,8 @@ static void on_watchdog(int sig)
 {
     struct ipa_sim *sim = guarded;
     if (sim && ipa_guard_placed(sim)) {
+        if (sanitizer_reporting())
+            return;
         if (sim->in_policy &&
             shared_watch->load_seq + sim->cb_seq == shared_watch->stop_seq)
             stop_from_signal(sim, sig);

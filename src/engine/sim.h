@@ -60,6 +60,7 @@ struct ipa_sim_watch {
     volatile int load_part;     /* whose (its --policy index) */
     volatile uint64_t stop_seq; /* the parent asks to end this call */
     volatile int faulted;       /* the guard stopped the run (guard.c) */
+    volatile int dying;         /* a sanitizer is reporting, then exits */
     volatile int finished;      /* the command returned (supervise.c) */
     struct ipa_sim *volatile sim; /* the run placed in the page, or NULL */
 };

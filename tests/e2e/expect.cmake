@@ -19,7 +19,10 @@ endforeach()
 if(DEFINED JSON_FILE)
   file(REMOVE "${JSON_FILE}")
 endif()
-if(DEFINED NO_GLOB) # what an earlier run left is not this run's
+if(DEFINED NO_FILE) # what an earlier run left is not this run's
+  file(REMOVE "${NO_FILE}")
+endif()
+if(DEFINED NO_GLOB)
   file(GLOB stale "${NO_GLOB}")
   if(stale)
     file(REMOVE ${stale})
