@@ -482,8 +482,8 @@ int ipa_cmd_bench(int argc, char **argv)
         {"repeat", 0, 0, G_OPTION_ARG_INT, &runs.repeats,
          "runs per measurement, the fastest reported (default 3)", "N"},
         {"watchdog", 0, 0, G_OPTION_ARG_STRING, &watchdog,
-         "CPU time a callback may take, 0 for no limit (default 2s; raise "
-         "it under valgrind)",
+         "wall-clock time a callback may take, 0 for no limit (default 2s; "
+         "raise it under valgrind)",
          "DUR"},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/setup.h"
+#include "cli/supervise.h"
 #include "engine/sim.h"
 #include "interp/interp.h"
 #include "policy/loader.h"
@@ -17,6 +18,7 @@
 #include "util/duration.h"
 #include "util/outfile.h"
 #include "util/paths.h"
+#include "util/size.h"
 
 static const char help_fmt[] =
     "Simulates POLICY on TOPOLOGY replaying TRACE, and reports where cores\n"
@@ -37,6 +39,9 @@ static const char help_fmt[] =
     "Output files appear whole or not at all, and --plot replaces only the\n"
     "files it wrote; an output that names an input or another output is\n"
     "refused before the run (docs/robustness.md, \"Output files\").\n"
+    "A run with a C or .so policy is supervised by a parent process:\n"
+    "whatever the policy does (exit, abort, hang, memory), the run ends\n"
+    "with exit status 1 and a message (docs/robustness.md).\n"
     "\n"
     "Exit status: 0 ok; 1 a policy fault or stall, or flagged intervals\n"
     "with --fail-on-wc; 2 bad usage or unreadable input.";
@@ -45,7 +50,7 @@ struct run_options {
     char *topo, *trace, *json, *log, *plot, *perfetto, *ascii_unit;
     char **policies, **params;
     char *until, *balance, *threshold, *stall, *cs_cost, *migration_cost;
-    char *watchdog, *mode, *deadline_miss;
+    char *watchdog, *mode, *deadline_miss, *max_memory;
     gint64 seed, hz, max_events, numa_slowdown, threads, step_limit;
     double trylock_fail;
     gboolean fail_on_wc, quiet, ascii;
@@ -111,8 +116,7 @@ static bool config_from(const struct run_options *o,
 
 /* Refuses, before anything is simulated, outputs that would overwrite an
  * input or each other. */
-static bool check_outputs(const struct run_options *o,
-                          const struct ipa_setup *setup, GError **error)
+static bool check_outputs(const struct run_options *o, GError **error)
 {
     const struct ipa_named_file outputs[] = {
         {"--json", o->json},
@@ -125,9 +129,9 @@ static bool check_outputs(const struct run_options *o,
     const struct ipa_named_file topo = {"the topology", o->topo};
     g_array_append_val(inputs, trace);
     g_array_append_val(inputs, topo);
-    for (guint i = 0; i < setup->policies->len; i++) {
-        const struct ipa_policy *p = g_ptr_array_index(setup->policies, i);
-        const struct ipa_named_file policy = {"a policy", p->path};
+    char **policies = ipa_setup_policy_paths(o->policies);
+    for (char **p = policies; *p; p++) {
+        const struct ipa_named_file policy = {"a policy", *p};
         g_array_append_val(inputs, policy);
     }
     bool ok = ipa_check_outputs(outputs, G_N_ELEMENTS(outputs),
@@ -135,7 +139,44 @@ static bool check_outputs(const struct run_options *o,
                                     inputs->data,
                                 (int)inputs->len, error);
     g_array_free(inputs, TRUE);
+    g_strfreev(policies);
     return ok;
+}
+
+/* The parent's side of a supervised run (cli/supervise.h): the child's
+ * exit status when it ended as a command does; else the fault is
+ * reported here, with the JSON report when one was asked for. */
+static int supervise(struct ipa_supervisor *sup, const struct run_options *o,
+                     const struct ipa_topo *topo)
+{
+    char **names = ipa_setup_policy_names(o->policies);
+    struct ipa_supervise_fault fault;
+    int code = ipa_supervise_wait(sup, names, &fault);
+    if (code >= 0) {
+        g_strfreev(names);
+        return code;
+    }
+    fprintf(stderr, "ipasim: %s\n", fault.message);
+    code = IPA_EXIT_FAIL;
+    if (o->json) {
+        char *topo_name = g_path_get_basename(o->topo);
+        char *trace_name = g_path_get_basename(o->trace);
+        char *label = g_strjoinv(" ", o->policies);
+        struct ipa_report_info info = {
+            .topology = topo_name, .trace = trace_name, .policies = label};
+        GError *error = NULL;
+        if (!ipa_report_json_fault(&info, topo->nr_cores, fault.message,
+                                   &fault.where, o->json, &error)) {
+            fprintf(stderr, "ipasim: error: %s\n", error->message);
+            g_error_free(error);
+        }
+        g_free(topo_name);
+        g_free(trace_name);
+        g_free(label);
+    }
+    g_free(fault.message);
+    g_strfreev(names);
+    return code;
 }
 
 static int fail(GError *error)
@@ -160,6 +201,7 @@ static int run(struct run_options *o)
     uint64_t ascii_unit_ns = 0;
     char *trace_path = NULL;
     int code = IPA_EXIT_USAGE;
+    struct ipa_supervisor sup = {.pid = -1};
 
     if (!config_from(o, &config, &error))
         goto out;
@@ -194,15 +236,37 @@ static int run(struct run_options *o)
         (const char *const *)o->params,
         o->params ? (int)g_strv_length(o->params) : 0,
         (uint64_t)o->step_limit, compiled};
-    if (!ipa_setup_policies(&setup, o->policies, &dsl, &error) ||
-        !check_outputs(o, &setup, &error))
+    sup.watchdog_ns = config.watchdog_ns;
+    sup.max_memory = ipa_supervise_default_memory();
+    if (o->max_memory && !ipa_size_parse(o->max_memory, &sup.max_memory)) {
+        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "--max-memory: expected a size like '512M' or '4G', "
+                    "got '%s'",
+                    o->max_memory);
         goto out;
+    }
+    if (!check_outputs(o, &error))
+        goto out;
+    /* Outputs are opened before the policies are loaded, so that the
+     * supervisor holds them too: it removes what a dead child left. */
     if (o->log && !ipa_outfile_open(&log, o->log, &error))
         goto out;
     if (o->perfetto && !ipa_outfile_open(&perfetto, o->perfetto, &error))
         goto out;
     if (o->plot && !ipa_plot_dir_open(&plot, o->plot, &error))
         goto out;
+    if (ipa_supervise_wanted(o->policies)) {
+        if (!ipa_supervise_fork(&sup, &error))
+            goto out;
+        if (sup.pid > 0) {
+            code = supervise(&sup, o, topo);
+            goto out;
+        }
+    }
+    if (!ipa_setup_policies(&setup, o->policies, &dsl, &error))
+        goto out;
+    if (sup.pid == 0)
+        ipa_supervise_child_limit(&sup);
     sim = ipa_sim_new(topo, trace, &config);
     struct ipa_sim_observer log_observer, rec_observer;
     if (log.f) {
@@ -306,6 +370,9 @@ out:
     if (topo)
         ipa_topo_free(topo);
     g_free(trace_path);
+    if (sup.pid == 0)
+        ipa_supervise_child_done(&sup);
+    ipa_supervise_fini(&sup);
     return code;
 }
 
@@ -363,9 +430,13 @@ int ipa_cmd_run(int argc, char **argv)
          "(default 5s; 0 disables)",
          "DUR"},
         {"watchdog", 0, 0, G_OPTION_ARG_STRING, &o.watchdog,
-         "fault when one policy callback runs this long (CPU time; default "
-         "2s; 0 disables)",
+         "fault when one policy callback runs this long (wall-clock time; "
+         "default 2s; 0 disables)",
          "DUR"},
+        {"max-memory", 0, 0, G_OPTION_ARG_STRING, &o.max_memory,
+         "fault when a run with a C or .so policy uses more memory "
+         "(default half the machine's; 0 disables)",
+         "SIZE"},
         {"cs-cost", 0, 0, G_OPTION_ARG_STRING, &o.cs_cost,
          "cost of a context switch (default 0)", "DUR"},
         {"migration-cost", 0, 0, G_OPTION_ARG_STRING, &o.migration_cost,
@@ -427,6 +498,7 @@ int ipa_cmd_run(int argc, char **argv)
     g_free(o.threshold);
     g_free(o.stall);
     g_free(o.watchdog);
+    g_free(o.max_memory);
     g_free(o.mode);
     g_free(o.deadline_miss);
     g_free(o.cs_cost);

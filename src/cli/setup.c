@@ -59,6 +59,7 @@ bool ipa_setup_policies(struct ipa_setup *setup, char **specs,
             return false;
         }
         struct ipa_policy *p = NULL;
+        ipa_sim_watch_policy((int)setup->policies->len);
         bool ok = ipa_policy_load(path, dsl, &p, error);
         g_free(path);
         g_free(file);
@@ -71,6 +72,41 @@ bool ipa_setup_policies(struct ipa_setup *setup, char **specs,
     }
     setup->label = g_string_free(label, FALSE);
     return true;
+}
+
+/* Each spec's policy file: its base name, or (@resolve) where
+ * ipa_find_shipped finds it, else as given. */
+static char **policy_files(char **specs, bool resolve)
+{
+    GPtrArray *files = g_ptr_array_new();
+    for (char **s = specs; s && *s; s++) {
+        GArray *cores = NULL;
+        char *file = NULL;
+        if (!split_spec(*s, &cores, &file, NULL)) {
+            g_ptr_array_add(files, g_strdup(*s));
+            continue;
+        }
+        char *path = resolve ? ipa_find_shipped(file, "policy", "policies", NULL)
+                             : NULL;
+        g_ptr_array_add(files, path   ? path
+                               : resolve ? g_strdup(file)
+                                         : g_path_get_basename(file));
+        if (cores)
+            g_array_free(cores, TRUE);
+        g_free(file);
+    }
+    g_ptr_array_add(files, NULL);
+    return (char **)g_ptr_array_free(files, FALSE);
+}
+
+char **ipa_setup_policy_names(char **specs)
+{
+    return policy_files(specs, false);
+}
+
+char **ipa_setup_policy_paths(char **specs)
+{
+    return policy_files(specs, true);
 }
 
 bool ipa_setup_partitions(struct ipa_setup *setup, struct ipa_sim *sim,
@@ -102,8 +138,16 @@ void ipa_setup_fini(struct ipa_setup *setup)
                 g_array_free(g_ptr_array_index(setup->cores, i), TRUE);
     if (setup->cores)
         g_ptr_array_free(setup->cores, TRUE);
-    if (setup->policies)
+    /* policy by policy: a supervisor names the one whose destructors
+     * run */
+    for (guint i = 0; setup->policies && i < setup->policies->len; i++) {
+        ipa_sim_watch_policy((int)i);
+        ipa_policy_free(g_ptr_array_index(setup->policies, i));
+    }
+    if (setup->policies) {
+        g_ptr_array_set_free_func(setup->policies, NULL);
         g_ptr_array_free(setup->policies, TRUE);
+    }
     g_free(setup->label);
     memset(setup, 0, sizeof *setup);
 }

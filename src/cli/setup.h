@@ -25,6 +25,12 @@ struct ipa_setup {
  * DSL policies (NULL for none). */
 bool ipa_setup_policies(struct ipa_setup *setup, char **specs,
                         const struct ipa_interp_options *dsl, GError **error);
+/* The names the loaded policies of @specs will have (the file name
+ * without its folder), by partition index; g_strfreev() them. */
+char **ipa_setup_policy_names(char **specs);
+/* The policy files of --policy specs, resolved as ipa_setup_policies
+ * would, without loading them (NULL-terminated, g_strfreev). */
+char **ipa_setup_policy_paths(char **specs);
 /* Adds the loaded policies to @sim as partitions, in order. */
 bool ipa_setup_partitions(struct ipa_setup *setup, struct ipa_sim *sim,
                           GError **error);

@@ -20,6 +20,7 @@ static void enter_cb(struct ipa_sim *sim, const char *name,
 {
     sim->cb = name;
     sim->cb_thread = t;
+    sim->cb_tid = t ? t->tid : -1;
     sim->cb_core = core;
     if (core >= 0) {
         sim->cores[core].locked = true;

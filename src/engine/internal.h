@@ -323,7 +323,8 @@ struct ipa_sim {
     sigjmp_buf fault_jmp;
     volatile bool in_policy;  /* a policy callback is running (guard.c) */
     volatile uint64_t cb_seq; /* callbacks entered so far */
-    struct ipa_rt *cb_rt;     /* whose callback */
+    int cb_part;              /* whose callback: the partition's index */
+    int cb_tid;               /* cb_thread's id, -1 for none */
     volatile int guard_signal; /* the signal that ended the run, or 0 */
     bool running;
     enum ipa_sim_exit exit;
@@ -373,12 +374,14 @@ static inline void ipa_sim_resched(struct ipa_sim *sim, int core)
 /* A thread stops running on its core (progress and CPU time accounted). */
 void ipa_sim_stop_running(struct ipa_sim *sim, struct ipa_thread *t);
 
-/* Marks the start and end of a policy callback (for the guard). */
+/* Marks the start and end of a policy callback, for the guard and for a
+ * supervising process, which reads these fields (and cb, cb_tid, cb_core,
+ * now) where the run lies in a page it shares (ipa_sim_watch_read). */
 static inline void ipa_policy_enter(struct ipa_sim *sim, struct ipa_rt *rt,
                                     const char *name)
 {
     sim->cb = name;
-    sim->cb_rt = rt;
+    sim->cb_part = rt->index;
     sim->cb_seq++;
     sim->in_policy = true;
 }
@@ -390,6 +393,11 @@ static inline void ipa_policy_leave(struct ipa_sim *sim)
 
 /* guard.c: policy crashes and endless callbacks end the run cleanly */
 void ipa_guard_install(struct ipa_sim *sim);
+/* A zeroed run in the page shared with a supervising parent
+ * (ipa_sim_watch_set), or NULL: none, or taken. */
+struct ipa_sim *ipa_guard_place_sim(void);
+/* Whether @sim lies in that page (not to be freed). */
+bool ipa_guard_placed(const struct ipa_sim *sim);
 void ipa_guard_remove(struct ipa_sim *sim);
 char *ipa_guard_message(struct ipa_sim *sim);
 

@@ -29,7 +29,7 @@ void ipa_sim_config_defaults(struct ipa_sim_config *c)
     c->wc_threshold_ns = 20000000; /* 20 ms: five balancing periods */
     c->seed = 1;
     c->stall_ns = UINT64_C(5000000000); /* 5 s */
-    c->watchdog_ns = UINT64_C(2000000000); /* 2 s of CPU in one callback */
+    c->watchdog_ns = UINT64_C(2000000000); /* 2 s in one callback */
     c->numa_slowdown_pct = 100;
 }
 
@@ -49,7 +49,9 @@ struct ipa_sim *ipa_sim_new(const struct ipa_topo *topo,
                             const struct ipa_trace *trace,
                             const struct ipa_sim_config *config)
 {
-    struct ipa_sim *sim = g_new0(struct ipa_sim, 1);
+    struct ipa_sim *sim = ipa_guard_place_sim();
+    if (!sim)
+        sim = g_new0(struct ipa_sim, 1);
     sim->config = *config;
     sim->topo = topo;
     sim->trace = trace;
@@ -72,6 +74,7 @@ struct ipa_sim *ipa_sim_new(const struct ipa_topo *topo,
     sim->locked = g_new(int, sim->nr_cores);
     sim->resched = g_new(int, sim->nr_cores);
     sim->cb_core = -1;
+    sim->cb_tid = -1;
     sim->lock_rng = config->seed * UINT64_C(0x9e3779b97f4a7c15) | 1;
     return sim;
 }
@@ -794,7 +797,8 @@ void ipa_sim_free(struct ipa_sim *sim)
     g_free(sim->locked);
     g_free(sim->resched);
     g_free(sim->exit_message);
-    g_free(sim);
+    if (!ipa_guard_placed(sim))
+        g_free(sim);
 }
 
 /* ---- results ------------------------------------------------------------- */

@@ -39,11 +39,61 @@ struct ipa_sim_config {
     uint32_t numa_slowdown_pct;  /* work runs this much slower (%) off the
                                     thread's home node; 100 = no effect */
     uint32_t trylock_fail_ppm;   /* injected trylock failures (millionths) */
-    uint64_t watchdog_ns;        /* CPU time one policy callback may take
-                                    before it is ended as a fault; 0: none */
+    uint64_t watchdog_ns;        /* wall-clock time one policy callback may
+                                    take before it is ended as a fault;
+                                    0: none */
     bool abort_late_jobs;        /* --deadline-miss abort: a job unfinished
                                     at its deadline is dropped */
 };
+
+/*
+ * What a supervising process (cli/supervise.c) sees of this one: a page
+ * mapped shared before the fork, in which the child's run itself lies
+ * (ipa_sim_new places it there), so that the fields the engine keeps of
+ * the callback being run (its name, partition, thread, core, the time)
+ * cost no store more to publish. The parent reads them with
+ * ipa_sim_watch_read; @load_* and @loading mark policy code run outside
+ * callbacks (constructors and destructors).
+ */
+struct ipa_sim_watch {
+    volatile uint64_t load_seq; /* policy code run outside callbacks */
+    const char *volatile loading; /* "load" (constructors), "unload"
+                                     (destructors) running, or NULL */
+    volatile int load_part;     /* whose (its --policy index) */
+    volatile uint64_t stop_seq; /* the parent asks to end this call */
+    volatile int faulted;       /* the guard stopped the run (guard.c) */
+    volatile int dying;         /* a sanitizer is reporting, then exits */
+    volatile int finished;      /* the command returned (supervise.c) */
+    struct ipa_sim *volatile sim; /* the run placed in the page, or NULL */
+};
+
+/* The policy code a supervised process runs or last ran. */
+struct ipa_sim_watch_view {
+    uint64_t seq;    /* policy calls (loads, callbacks) begun so far */
+    bool in_policy;  /* policy code is running */
+    int part;        /* whose: the partition (--policy) index; -1: none */
+    const char *cb;  /* the callback, "load", "unload", or NULL once it
+                        returned */
+    int tid, core;   /* the callback's thread and core, or -1 */
+    uint64_t now_ns; /* simulated time */
+};
+
+/* Bytes to map for a watch page, the run it holds included. */
+size_t ipa_sim_watch_size(void);
+/* From now on, the next run is placed in @watch (mapped shared, zeroed,
+ * ipa_sim_watch_size() bytes), whose parent then keeps the watchdog, and
+ * policy loading is marked there. */
+void ipa_sim_watch_set(struct ipa_sim_watch *watch);
+/* Policy @index (its --policy position) is loaded next. */
+void ipa_sim_watch_policy(int index);
+/* A policy's own code runs outside callbacks: @what is "load" (dlopen
+ * runs its constructors) or "unload" (dlclose, its destructors); NULL
+ * once it has returned. */
+void ipa_sim_watch_outside(const char *what);
+/* Reads @watch (in the parent: @cb points into the ipasim binary, at the
+ * same address in both processes). */
+void ipa_sim_watch_read(const struct ipa_sim_watch *watch,
+                        struct ipa_sim_watch_view *view);
 
 /*
  * Watching a run: the event log, timelines, plots and exports are

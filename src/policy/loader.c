@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "codegen/codegen.h"
+#include "engine/sim.h"
 #include "policy/cache.h"
 #include "util/common.h"
 #include "util/paths.h"
@@ -205,6 +206,15 @@ char *ipa_policy_compile_c(const char *path, GError **error)
     return so;
 }
 
+/* dlopen runs the policy's constructors: a supervisor watches them. */
+static void *watched_dlopen(const char *name)
+{
+    ipa_sim_watch_outside("load");
+    void *dl = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    ipa_sim_watch_outside(NULL);
+    return dl;
+}
+
 /* Maps the object whose bytes were checked through the descriptor that
  * was read, so that a file swapped in after the check is not what gets
  * loaded (without /proc, by its path). The descriptor stays open while
@@ -214,9 +224,7 @@ static void *map_object(const struct object *obj)
 {
     char fd_path[40];
     snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", obj->fd);
-    if (access(fd_path, F_OK) != 0)
-        return dlopen(obj->path, RTLD_NOW | RTLD_LOCAL);
-    return dlopen(fd_path, RTLD_NOW | RTLD_LOCAL);
+    return watched_dlopen(access(fd_path, F_OK) != 0 ? obj->path : fd_path);
 }
 
 /* Closes the descriptor an object was mapped through, unless the
@@ -309,6 +317,49 @@ static char *generate_c(const char *path, const struct ipa_interp_options *dsl,
     return c;
 }
 
+/* The sizes a policy declares are multiplied and added by the engine
+ * (sim.c: per thread, core, domain slot; run queue tables): an absurd one
+ * would wrap a size_t sum into an undersized record, or crash the
+ * allocator. Bounds far above any policy's need, checked at load. */
+static bool check_sizes(const char *path, const struct ipa_policy_ops *ops,
+                        GError **error)
+{
+    const struct {
+        const char *name;
+        size_t value;
+    } sizes[] = {
+        {"thread_data_size", ops->thread_data_size},
+        {"core_data_size", ops->core_data_size},
+        {"domain_data_size", ops->domain_data_size},
+        {"policy_data_size", ops->policy_data_size},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++)
+        if (sizes[i].value > IPA_POLICY_MAX_DATA_SIZE) {
+            g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                        "policy '%s': %s is %zu bytes; at most %zu are "
+                        "allowed",
+                        path, sizes[i].name, sizes[i].value,
+                        (size_t)IPA_POLICY_MAX_DATA_SIZE);
+            return false;
+        }
+    const struct {
+        const char *name;
+        int value;
+    } counts[] = {
+        {"nr_core_rqs", ops->nr_core_rqs},
+        {"nr_global_rqs", ops->nr_global_rqs},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(counts); i++)
+        if (counts[i].value < 0 || counts[i].value > IPA_POLICY_MAX_RQS) {
+            g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                        "policy '%s': %s is %d; it must be from 0 to %d",
+                        path, counts[i].name, counts[i].value,
+                        IPA_POLICY_MAX_RQS);
+            return false;
+        }
+    return true;
+}
+
 bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
                      struct ipa_policy **out_policy, GError **error)
 {
@@ -344,7 +395,7 @@ bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
         /* dlopen searches the library path for bare names */
         char *so = strchr(path, '/') ? g_strdup(path)
                                      : g_build_filename(".", path, NULL);
-        dl = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+        dl = watched_dlopen(so);
         g_free(so);
         if (!dl) {
             g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
@@ -367,6 +418,12 @@ bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
             release_object(object_fd);
         return false;
     }
+    if (!check_sizes(path, ops, error)) {
+        dlclose(dl);
+        if (object_fd >= 0)
+            release_object(object_fd);
+        return false;
+    }
     struct ipa_policy *p = g_new0(struct ipa_policy, 1);
     p->path = g_strdup(path);
     p->name = g_path_get_basename(path);
@@ -381,12 +438,15 @@ void ipa_policy_free(struct ipa_policy *p)
 {
     if (!p)
         return;
-    if (p->dl)
+    if (p->dl) {
+        ipa_sim_watch_outside("unload"); /* its destructors run */
         dlclose(p->dl);
+        ipa_sim_watch_outside(NULL);
+    } else {
+        ipa_interp_free(p->ctx);
+    }
     if (p->object_fd >= 0)
         release_object(p->object_fd);
-    if (!p->dl)
-        ipa_interp_free(p->ctx);
     g_free(p->path);
     g_free(p->name);
     g_free(p);

@@ -20,6 +20,11 @@
 
 #include "interp/interp.h"
 
+/* What a policy may declare (checked at load, docs/runtime-api.md): each
+ * *_data_size, and run queues of each kind. */
+#define IPA_POLICY_MAX_DATA_SIZE ((size_t)1 << 20)
+#define IPA_POLICY_MAX_RQS 64
+
 struct ipa_policy {
     char *path;
     char *name; /* file name without folder, for reports */

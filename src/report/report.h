@@ -31,6 +31,26 @@ void ipa_report_text(const struct ipa_sim *sim,
 bool ipa_report_json(const struct ipa_sim *sim,
                      const struct ipa_report_info *info, const char *path,
                      GError **error);
+/* Where a policy took the simulation's process down, as the process
+ * supervising it saw (cli/supervise.c); NULL or -1 where unknown. */
+struct ipa_report_fault {
+    const char *cause;    /* "exit", "signal", "watchdog", "memory" */
+    const char *signal;   /* "SIGABRT", for the cause "signal" */
+    int exit_status;      /* for the cause "exit" */
+    const char *policy;   /* the policy whose code ran last */
+    const char *callback; /* ... and its callback ("load", "unload":
+                             constructors, destructors) */
+    bool in_callback;     /* false: the callback had returned */
+    int thread, core;
+    uint64_t time_ns;
+};
+/* The JSON report of such a run, written atomically to @path: what the
+ * supervisor knows (no figures: they died with the process), "exit":
+ * "fault", @message and a "fault" object (docs/report-format.md). */
+bool ipa_report_json_fault(const struct ipa_report_info *info, int nr_cores,
+                           const char *message,
+                           const struct ipa_report_fault *fault,
+                           const char *path, GError **error);
 /* Fills @observer so that it writes the event log to @out. */
 void ipa_report_log_observer(struct ipa_sim_observer *observer, FILE *out);
 /* Number of flagged work-conservation intervals over all partitions. */

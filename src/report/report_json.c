@@ -208,19 +208,37 @@ static void add_work_conservation(const struct ipa_sim *sim, json_object *root)
     json_object_object_add(root, "migrations_by_level", migr);
 }
 
-bool ipa_report_json(const struct ipa_sim *sim,
-                     const struct ipa_report_info *info, const char *path,
-                     GError **error)
+/* What every report starts with. */
+static json_object *header(const struct ipa_report_info *info, int nr_cores)
 {
-    const struct ipa_topo *topo = ipa_sim_topo(sim);
-    const struct ipa_trace *trace = ipa_sim_trace(sim);
     json_object *root = json_object_new_object();
     json_object_object_add(root, "ipasim_report", json_object_new_int(1));
     json_object_object_add(root, "version", json_object_new_string(IPASIM_VERSION));
     json_object_object_add(root, "topology", json_object_new_string(info->topology));
     json_object_object_add(root, "trace", json_object_new_string(info->trace));
     json_object_object_add(root, "policy", json_object_new_string(info->policies));
-    json_object_object_add(root, "nr_cores", json_object_new_int(topo->nr_cores));
+    json_object_object_add(root, "nr_cores", json_object_new_int(nr_cores));
+    return root;
+}
+
+/* Writes @root (and frees it) atomically: a temporary file renamed. */
+static bool write_report(json_object *root, const char *path, GError **error)
+{
+    const char *text = json_object_to_json_string_ext(
+        root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                  JSON_C_TO_STRING_NOSLASHESCAPE);
+    bool ok = ipa_write_file(path, text, strlen(text), error);
+    json_object_put(root);
+    return ok;
+}
+
+bool ipa_report_json(const struct ipa_sim *sim,
+                     const struct ipa_report_info *info, const char *path,
+                     GError **error)
+{
+    const struct ipa_topo *topo = ipa_sim_topo(sim);
+    const struct ipa_trace *trace = ipa_sim_trace(sim);
+    json_object *root = header(info, topo->nr_cores);
     enum ipa_sim_exit kind = ipa_sim_exit_kind(sim);
     json_object_object_add(root, "exit", json_object_new_string(ipa_sim_exit_name(kind)));
     if (ipa_sim_exit_message(sim))
@@ -240,10 +258,41 @@ bool ipa_report_json(const struct ipa_sim *sim,
     json_object_object_add(root, "cores", cores(sim));
     add_work_conservation(sim, root);
 
-    const char *text = json_object_to_json_string_ext(
-        root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                  JSON_C_TO_STRING_NOSLASHESCAPE);
-    bool ok = ipa_write_file(path, text, strlen(text), error);
-    json_object_put(root);
-    return ok;
+    return write_report(root, path, error);
+}
+
+static json_object *string_or_null(const char *s)
+{
+    return s ? json_object_new_string(s) : NULL;
+}
+
+bool ipa_report_json_fault(const struct ipa_report_info *info, int nr_cores,
+                           const char *message,
+                           const struct ipa_report_fault *fault,
+                           const char *path, GError **error)
+{
+    json_object *root = header(info, nr_cores);
+    json_object_object_add(root, "exit", json_object_new_string("fault"));
+    json_object_object_add(root, "exit_message", json_object_new_string(message));
+    json_object_object_add(root, "simulated_ns", u64(fault->time_ns));
+    json_object *f = json_object_new_object();
+    json_object_object_add(f, "cause", json_object_new_string(fault->cause));
+    if (fault->signal)
+        json_object_object_add(f, "signal", json_object_new_string(fault->signal));
+    if (!strcmp(fault->cause, "exit"))
+        json_object_object_add(f, "exit_status",
+                               json_object_new_int(fault->exit_status));
+    json_object_object_add(f, "policy", string_or_null(fault->policy));
+    json_object_object_add(f, "callback", string_or_null(fault->callback));
+    json_object_object_add(f, "in_callback",
+                           json_object_new_boolean(fault->in_callback));
+    json_object_object_add(f, "thread", fault->thread >= 0
+                                            ? json_object_new_int(fault->thread)
+                                            : NULL);
+    json_object_object_add(f, "core", fault->core >= 0
+                                          ? json_object_new_int(fault->core)
+                                          : NULL);
+    json_object_object_add(f, "time_ns", u64(fault->time_ns));
+    json_object_object_add(root, "fault", f);
+    return write_report(root, path, error);
 }

@@ -748,7 +748,14 @@ bool ipa_run_report_read(const char *path, struct ipa_run_report *out,
                     json_util_get_last_err());
         return false;
     }
-    bool ok = json_object_object_get_ex(root, "exit", &x) &&
+    /* A report the supervisor wrote for a policy that took the run's
+     * process down has its exit and message and no figures (they died
+     * with the process): zeros, which only an exit of "fault" passes. */
+    bool supervised = json_object_object_get_ex(root, "fault", &fl) &&
+                      json_object_object_get_ex(root, "exit", &x) &&
+                      json_object_is_type(x, json_type_string);
+    bool ok = supervised ||
+              (json_object_object_get_ex(root, "exit", &x) &&
               json_object_is_type(x, json_type_string) &&
               json_object_object_get_ex(root, "latency", &lat) &&
               json_object_object_get_ex(root, "work_conservation", &wc) &&
@@ -758,9 +765,9 @@ bool ipa_run_report_read(const char *path, struct ipa_run_report *out,
               get_u64(lat, "p99_ns", &out->value[IPA_METRIC_LATENCY_P99]) &&
               get_u64(lat, "max_ns", &out->value[IPA_METRIC_LATENCY_MAX]) &&
               get_u64(lat, "mean_ns", &out->value[IPA_METRIC_LATENCY_MEAN]) &&
-              get_u64(wc, "wasted_core_ns", &out->value[IPA_METRIC_WASTED]);
+              get_u64(wc, "wasted_core_ns", &out->value[IPA_METRIC_WASTED]));
     struct json_object *jobs;
-    if (ok && json_object_object_get_ex(root, "jobs", &jobs))
+    if (ok && !supervised && json_object_object_get_ex(root, "jobs", &jobs))
         ok = get_u64(jobs, "released", &out->value[IPA_METRIC_JOBS]) &&
              get_u64(jobs, "missed",
                      &out->value[IPA_METRIC_DEADLINE_MISSES]) &&
@@ -772,7 +779,8 @@ bool ipa_run_report_read(const char *path, struct ipa_run_report *out,
                      &out->value[IPA_METRIC_TARDINESS]);
     if (ok) {
         out->exit = g_strdup(json_object_get_string(x));
-        out->value[IPA_METRIC_FLAGGED] = json_object_array_length(fl);
+        if (!supervised)
+            out->value[IPA_METRIC_FLAGGED] = json_object_array_length(fl);
         if (json_object_object_get_ex(root, "exit_message", &x) &&
             json_object_is_type(x, json_type_string))
             out->exit_message = g_strdup(json_object_get_string(x));

@@ -13,50 +13,61 @@ static const struct {
     {"min", UINT64_C(60000000000)},
 };
 
-bool ipa_duration_parse(const char *text, uint64_t *out_ns)
+const char *ipa_decimal_parse(const char *text, struct ipa_decimal *d)
 {
     const char *p = text;
-    uint64_t whole = 0, frac = 0, frac_div = 1;
     bool digits = false;
-
+    *d = (struct ipa_decimal){0, 0, 1};
     while (*p >= '0' && *p <= '9') {
-        if (whole > UINT64_MAX / 10 - 10)
-            return false;
-        whole = whole * 10 + (uint64_t)(*p - '0');
+        if (d->whole > UINT64_MAX / 10 - 10)
+            return NULL;
+        d->whole = d->whole * 10 + (uint64_t)(*p - '0');
         p++;
         digits = true;
     }
     if (*p == '.') {
         p++;
         while (*p >= '0' && *p <= '9') {
-            if (frac_div < UINT64_C(1000000000000)) {
-                frac = frac * 10 + (uint64_t)(*p - '0');
-                frac_div *= 10;
+            if (d->frac_div < UINT64_C(1000000000000)) {
+                d->frac = d->frac * 10 + (uint64_t)(*p - '0');
+                d->frac_div *= 10;
             }
             p++;
             digits = true;
         }
     }
-    if (!digits)
+    return digits ? p : NULL;
+}
+
+bool ipa_decimal_scale(const struct ipa_decimal *d, uint64_t unit,
+                       uint64_t *out)
+{
+    if (d->whole > UINT64_MAX / unit)
+        return false;
+    uint64_t part =
+        (uint64_t)((unsigned __int128)d->frac * unit / d->frac_div); /* < unit */
+    if (d->whole * unit > UINT64_MAX - part)
+        return false;
+    *out = d->whole * unit + part;
+    return true;
+}
+
+bool ipa_duration_parse(const char *text, uint64_t *out_ns)
+{
+    struct ipa_decimal d;
+    const char *p = ipa_decimal_parse(text, &d);
+    if (!p)
         return false;
     if (!*p) {
-        if (frac_div != 1)
+        if (d.frac_div != 1)
             return false; /* fractions of a nanosecond */
-        *out_ns = whole;
+        *out_ns = d.whole;
         return true;
     }
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         if (strcmp(p, units[i].suffix) != 0)
             continue;
-        uint64_t u = units[i].ns;
-        if (whole > UINT64_MAX / u)
-            return false;
-        uint64_t part =
-            (uint64_t)((unsigned __int128)frac * u / frac_div); /* < u */
-        if (whole * u > UINT64_MAX - part)
-            return false;
-        *out_ns = whole * u + part;
-        return true;
+        return ipa_decimal_scale(&d, units[i].ns, out_ns);
     }
     return false;
 }

@@ -10,6 +10,18 @@
 
 #include <glib.h>
 
+/* A decimal number as users write one before a unit: "12", "1.5" (the
+ * fraction kept to 12 digits). */
+struct ipa_decimal {
+    uint64_t whole, frac, frac_div;
+};
+/* Reads one at the start of @text; returns what follows it, or NULL when
+ * there is none or it overflows. */
+const char *ipa_decimal_parse(const char *text, struct ipa_decimal *out);
+/* *@out = @d times @unit; false on overflow. */
+bool ipa_decimal_scale(const struct ipa_decimal *d, uint64_t unit,
+                       uint64_t *out);
+
 /* Parses @text into ns. Units: ns, us, ms, s (and min); a fraction is
  * allowed before a unit. False for anything else or for overflow. */
 bool ipa_duration_parse(const char *text, uint64_t *out_ns);

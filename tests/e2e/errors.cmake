@@ -63,3 +63,84 @@ foreach(policy fifo.c pinned.c cfs.c)
 endforeach()
 ipa_e2e(hotplug_no_core_exit 1 "-DERR=the policy has no core_exit to move thread 2 running on offline core 2.*time: 5000000 ns" -P ${E2E}/expect.cmake --
         ${IPASIM} --topo 4core.xml --policy ${IN}/no_core_exit.c --trace ${IN}/hotplug_cpu.json --quiet)
+
+# Whatever a native policy does, the run ends with exit 1 and a message
+# naming the policy (and the callback, thread, core and time where known),
+# within the watchdog and memory bounds; --json still gets a report with
+# "exit": "fault"; no partial output is left (cli/supervise.c). Under a
+# sanitizer, a double free or a crash its handler sees is its report and
+# exit status 1 instead of SIGABRT or SIGSEGV: both are accepted.
+set(N ${IPASIM} --topo 1core.xml --trace loops3.json --quiet --watchdog 1s)
+set(AT "\n  event: tick\n  thread: 0.*\n  core: 0\n  time: 1000000 ns")
+set(DOWN "took the process down with")
+set(SAN_EXIT "ended the process with exit status 1")
+foreach(case exit _exit abort double_free sleep blocked alloc segv_reset)
+  set(pol crash_${case}.c)
+  set(at "${AT}")
+  set(watchdog 1s)
+  # a process that died leaves no log; a run the guard ended keeps its
+  # complete log (docs/robustness.md)
+  set(no_log -DNO_FILE=${SCRATCH}/native_${case}.log)
+  if(case STREQUAL "exit")
+    set(what "ended the process with exit status 0 \\(exit\\(\\) or _exit\\(\\)")
+    set(json "\"cause\": \"exit\",\n    \"exit_status\": 0")
+  elseif(case STREQUAL "_exit")
+    set(what "ended the process with exit status 3")
+    set(json "\"cause\": \"exit\",\n    \"exit_status\": 3")
+  elseif(case STREQUAL "abort")
+    set(what "${DOWN} SIGABRT")
+    set(json "\"cause\": \"signal\",\n    \"signal\": \"SIGABRT\"")
+  elseif(case STREQUAL "double_free")
+    set(what "(${DOWN} SIGABRT|${SAN_EXIT})")
+    set(json "\"cause\": \"(signal|exit)\"")
+  elseif(case STREQUAL "sleep")
+    # the guard ends it inside the child: the full report of the run
+    set(what "did not return: it ran past the watchdog limit of 1s of wall-clock time")
+    set(json "\"latency_by_group\"")
+    set(no_log "")
+  elseif(case STREQUAL "blocked")
+    set(what "did not return: it ran past the watchdog limit of 1s of wall-clock time and did not answer the watchdog")
+    set(json "\"cause\": \"watchdog\"")
+  elseif(case STREQUAL "alloc")
+    # the address-space limit fails its malloc (the guard names the
+    # limit), or under ASan the supervisor sees the resident size
+    set(what ".*(96 MiB address space|used more than 96 MiB of memory)")
+    set(json "")
+    set(watchdog 60s) # the memory bound ends it, the watchdog must not
+    set(no_log "")
+  elseif(case STREQUAL "segv_reset")
+    set(what "(${DOWN} SIGSEGV|${SAN_EXIT})")
+    set(json "\"cause\": \"(signal|exit)\"")
+  endif()
+  ipa_e2e(native_${case} 1 "-DERR=policy fault in ${pol}: callback tick ${what}.*${at}"
+          ${no_log} "-DNO_GLOB=${SCRATCH}/.native_${case}.log*"
+          -DJSON_FILE=${SCRATCH}/native_${case}.json "-DJSON=\"exit\": \"fault\".*${json}"
+          -P ${E2E}/expect.cmake --
+          ${N} --watchdog ${watchdog} --policy ${IN}/${pol} --max-memory 96M --log ${SCRATCH}/native_${case}.log
+          --json ${SCRATCH}/native_${case}.json)
+endforeach()
+# Writing past its thread data breaks the engine's records: whichever
+# notices, the policy is named.
+ipa_e2e(native_overrun 1 "-DERR=policy fault in crash_overrun.c: "
+        -DJSON_FILE=${SCRATCH}/native_overrun.json "-DJSON=\"exit\": \"fault\""
+        -P ${E2E}/expect.cmake --
+        ${N} --policy ${IN}/crash_overrun.c --json ${SCRATCH}/native_overrun.json)
+# Constructors run at load, before any callback: the supervisor names the
+# policy, also as the second of two partitions.
+ipa_e2e(native_ctor 1 "-DERR=policy fault in crash_ctor.c: its code run at load \\(a constructor\\) (${DOWN} SIGSEGV|${SAN_EXIT})"
+        -DJSON_FILE=${SCRATCH}/native_ctor.json "-DJSON=\"exit\": \"fault\".*\"callback\": \"load\""
+        -P ${E2E}/expect.cmake --
+        ${IPASIM} --topo 4core.xml --policy 0-1:fifo.c --policy 2-3:${IN}/crash_ctor.c --trace loops3.json --quiet
+        --json ${SCRATCH}/native_ctor.json)
+ipa_e2e(native_ctor_spin 1 "-DERR=policy fault in crash_ctor_spin.c: its code run at load \\(a constructor\\) did not return: it ran past the watchdog limit of 1s"
+        -P ${E2E}/expect.cmake -- ${N} --policy ${IN}/crash_ctor_spin.c)
+# ... and destructors, after the run, when dlclose unloads it.
+ipa_e2e(native_dtor_spin 1 "-DERR=policy fault in crash_dtor_spin.c: its code run at unload \\(a destructor\\) did not return: it ran past the watchdog limit of 1s"
+        -P ${E2E}/expect.cmake -- ${N} --policy ${IN}/crash_dtor_spin.c)
+# Sizes the engine multiplies and adds are bounded at load.
+ipa_e2e(native_data_size 1 "-DERR=crash_data_size.c': thread_data_size is 18446744073709551608 bytes; at most 1048576 are allowed"
+        -P ${E2E}/expect.cmake -- ${N} --policy ${IN}/crash_data_size.c)
+ipa_e2e(native_nr_rqs 1 "-DERR=crash_nr_rqs.c': nr_core_rqs is 2147483647; it must be from 0 to 64"
+        -P ${E2E}/expect.cmake -- ${N} --policy ${IN}/crash_nr_rqs.c)
+ipa_e2e(native_max_memory_flag 2 "-DERR=--max-memory: expected a size like '512M' or '4G', got '12Q'"
+        -P ${E2E}/expect.cmake -- ${N} --policy fifo.c --max-memory 12Q)

@@ -1,8 +1,11 @@
 # Runs one command and checks its exit code and output.
 #   cmake -DCODE=N [-DOUT=regex] [-DERR=regex] [-DNOT_OUT=regex]
-#         [-DNO_FILE=path] -P expect.cmake -- command args...
+#         [-DNO_FILE=path] [-DNO_GLOB=pattern] [-DJSON_FILE=path -DJSON=regex]
+#         -P expect.cmake -- command args...
 # Arguments after "--" form the command. OUT/ERR are regular expressions
-# the standard output/error must match; NO_FILE must not exist afterwards.
+# the standard output/error must match; NO_FILE must not exist afterwards,
+# nor anything matching NO_GLOB; JSON_FILE (removed first) must then hold
+# text matching JSON.
 set(cmd "")
 set(seen FALSE)
 math(EXPR last "${CMAKE_ARGC} - 1")
@@ -13,6 +16,18 @@ foreach(i RANGE 0 ${last})
     set(seen TRUE)
   endif()
 endforeach()
+if(DEFINED JSON_FILE)
+  file(REMOVE "${JSON_FILE}")
+endif()
+if(DEFINED NO_FILE) # what an earlier run left is not this run's
+  file(REMOVE "${NO_FILE}")
+endif()
+if(DEFINED NO_GLOB)
+  file(GLOB stale "${NO_GLOB}")
+  if(stale)
+    file(REMOVE ${stale})
+  endif()
+endif()
 execute_process(COMMAND ${cmd} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT "${code}" STREQUAL "${CODE}")
   message(FATAL_ERROR "exit code ${code}, expected ${CODE}\n--- stdout:\n${out}\n--- stderr:\n${err}")
@@ -28,4 +43,19 @@ if(DEFINED ERR AND NOT err MATCHES "${ERR}")
 endif()
 if(DEFINED NO_FILE AND EXISTS "${NO_FILE}")
   message(FATAL_ERROR "${NO_FILE} was left behind")
+endif()
+if(DEFINED NO_GLOB)
+  file(GLOB left "${NO_GLOB}")
+  if(left)
+    message(FATAL_ERROR "left behind: ${left}")
+  endif()
+endif()
+if(DEFINED JSON_FILE)
+  if(NOT EXISTS "${JSON_FILE}")
+    message(FATAL_ERROR "${JSON_FILE} was not written")
+  endif()
+  file(READ "${JSON_FILE}" json)
+  if(NOT json MATCHES "${JSON}")
+    message(FATAL_ERROR "${JSON_FILE} does not match '${JSON}':\n${json}")
+  endif()
 endif()

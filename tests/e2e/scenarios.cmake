@@ -37,8 +37,10 @@ foreach(bug group-imbalance group-construction overload-on-wakeup missing-domain
   ipa_e2e(wasted_cores_lab.${bug}.fixed 0 "-DOUT=violations: [0-9]+, longest [^,]+, wasted core-time [0-9.a-z]+. 0 flagged" -P ${E2E}/expect.cmake --
           ${IPASIM} --topo ${topo} --policy ${LAB}/${bug}/fixed.ipa --trace ${LAB}/${bug}/${trace} ${opts})
 endforeach()
-# Failing scenarios: an expectation, a policy fault, a run that dies.
-ipa_e2e(scenarios_fail 1 "-DOUT=^FAIL pinned-must-not-waste: pinned.c: [0-9]+ flagged intervals, expected none\nFAIL fault-and-crash: crash.c: ipasim run crashed \\(signal 9, Killed\\); ../illegal_move.c: the run ended in 'fault' \\(policy fault in illegal_move.c: illegal transition RUNNING -> MIGRATING[^\n]*\\), expected done or until\nPASS fifo-passes\n1 passed, 2 failed\n$" -P ${E2E}/expect.cmake --
+# Failing scenarios: an expectation, a policy fault, a policy that kills
+# its process (the supervisor reports it as a fault, in a report the
+# tester reads).
+ipa_e2e(scenarios_fail 1 "-DOUT=^FAIL pinned-must-not-waste: pinned.c: [0-9]+ flagged intervals, expected none\nFAIL fault-and-crash: ../illegal_move.c: the run ended in 'fault' \\(policy fault in illegal_move.c: illegal transition RUNNING -> MIGRATING[^\n]*\\), expected done or until; crash.c: the run ended in 'fault' \\(policy fault in crash.c: callback schedule took the process down with SIGKILL[^\n]*\\), expected done or until\nPASS fifo-passes\n1 passed, 2 failed\n$" -P ${E2E}/expect.cmake --
         ${IPASIM} test -j 2 ${SCN})
 ipa_e2e(scenarios_junit_fail 1 "-DOUT=FAIL pinned-must-not-waste.*<testsuites tests=\"1\" failures=\"1\">.*<failure message=\"pinned.c: [0-9]+ flagged intervals, expected none\">" -P ${E2E}/expect.cmake --
         sh -c "\"$1\" test \"$2\" --junit \"$3\"

@@ -1,6 +1,6 @@
 /* Kills the process that runs it (as the OOM killer would; a fault inside
- * a callback is caught by the engine), to check that `ipasim test`
- * survives its runs. */
+ * a callback is caught by the engine), to check that `ipasim test` gets
+ * the supervisor's fault report of such a run. */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
 #include <unistd.h>

@@ -1,0 +1,3 @@
+/* crash.c, allocating without end in tick */
+#define CRASH_ALLOC
+#include "crash.c"

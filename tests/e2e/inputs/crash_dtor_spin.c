@@ -1,0 +1,3 @@
+/* crash.c, spinning in a destructor, at unload */
+#define CRASH_DTOR_SPIN
+#include "crash.c"

@@ -1,0 +1,3 @@
+/* crash.c, sleeping in tick */
+#define CRASH_SLEEP
+#include "crash.c"
