@@ -90,12 +90,15 @@ static void test_trace_cmd(void **state)
         "  {\"wait\": \"b-11>a-10\"}, {\"run\": \"3ms\"}]},"
         " {\"name\": \"b-11\", \"start\": \"1010us\", \"nice\": 5, \"ops\": ["
         "  {\"run\": \"1ms\"}, {\"signal\": \"b-11>a-10\"}, {\"run\": \"1ms\"},"
-        "  {\"spawn\": \"b-12\"}, {\"run\": \"1ms\"}]}],"
+        "  {\"spawn\": \"b-12\"}, {\"run\": \"1010us\"}]}],"
         " \"templates\": [{\"name\": \"b-12\", \"ops\": [{\"run\": \"2ms\"}]}]}",
         "tc.txt: imported 2 threads and 1 forked templates from 12 events; "
         "dropped: 3 idle-task switches, 0 migrations (placement is the "
         "policy's), 0 redundant wake-ups, 1 unknown events (print 1), 1 "
-        "blocks still open at the end, 1 lines not understood");
+        "blocks still open at the end, 1 lines not understood; CPU time "
+        "from switches only, 0.000 ms of it before CPUs' first switches "
+        "(from the recording's start) and 2.000 ms after their last (to its "
+        "end)");
 }
 
 static void test_perf_script(void **state)
@@ -134,7 +137,10 @@ static void test_perf_script(void **state)
         "p.txt: imported 2 threads and 0 forked templates from 9 events; "
         "dropped: 2 idle-task switches, 1 migrations (placement is the "
         "policy's), 1 redundant wake-ups, 1 unknown events "
-        "(sched_stat_runtime 1), 1 blocks still open at the end");
+        "(sched_stat_runtime 1), 1 blocks still open at the end; CPU time "
+        "from switches only, 0.000 ms of it before CPUs' first switches "
+        "(from the recording's start) and 1.000 ms after their last (to its "
+        "end)");
 }
 
 /* A sleep ended from the idle task (a timer) replays as a sleep. */
@@ -160,7 +166,10 @@ static void test_timer_wakeup_is_sleep(void **state)
                  "s.txt: imported 1 threads and 0 forked templates from 4 "
                  "events; dropped: 3 idle-task switches, 0 migrations "
                  "(placement is the policy's), 0 redundant wake-ups, 0 "
-                 "unknown events, 0 blocks still open at the end");
+                 "unknown events, 0 blocks still open at the end; CPU time "
+                 "from switches only, 0.000 ms of it before CPUs' first "
+                 "switches (from the recording's start) and 0.000 ms after "
+                 "their last (to its end)");
 }
 
 static void test_errors(void **state)
