@@ -172,6 +172,186 @@ static void test_timer_wakeup_is_sleep(void **state)
                  "their last (to its end)");
 }
 
+/* Imports @text, which must succeed, into @im. */
+static void import_ok(const char *name, const char *text,
+                      struct ipa_import *im)
+{
+    GError *error = NULL;
+    ipa_import_init(im);
+    if (!ipa_trace_import_ftrace(name, text, strlen(text), im, &error))
+        fail_msg("%s", error->message);
+}
+
+/* The thread or template @name of an imported trace, NULL if none. */
+static struct json_object *thread_named(struct json_object *root,
+                                        const char *name)
+{
+    static const char *const lists[] = {"threads", "templates"};
+    for (size_t l = 0; l < G_N_ELEMENTS(lists); l++) {
+        struct json_object *arr;
+        if (!json_object_object_get_ex(root, lists[l], &arr))
+            continue;
+        for (size_t i = 0; i < json_object_array_length(arr); i++) {
+            struct json_object *t = json_object_array_get_idx(arr, i), *n;
+            json_object_object_get_ex(t, "name", &n);
+            if (!strcmp(json_object_get_string(n), name))
+                return t;
+        }
+    }
+    return NULL;
+}
+
+/* The sum of a thread's runs in microseconds ("Nus", "Nms" or ns). */
+static long run_us(struct json_object *root, const char *name)
+{
+    struct json_object *t = thread_named(root, name), *ops;
+    assert_non_null(t);
+    json_object_object_get_ex(t, "ops", &ops);
+    long us = 0;
+    for (size_t i = 0; i < json_object_array_length(ops); i++) {
+        struct json_object *run;
+        if (!json_object_object_get_ex(json_object_array_get_idx(ops, i),
+                                       "run", &run))
+            continue;
+        const char *v = json_object_get_string(run);
+        char *end;
+        long n = strtol(v, &end, 10);
+        us += !strcmp(end, "ms") ? n * 1000 : !strcmp(end, "us") ? n : n / 1000;
+    }
+    return us;
+}
+
+static bool summary_says(const struct ipa_import *im, const char *what)
+{
+    if (!strstr(im->summary, what))
+        fail_msg("summary lacks \"%s\": %s", what, im->summary);
+    return true;
+}
+
+/* trace-cmd report lines of the Juno recording (CPU 2), with a lost-events
+ * record inserted: sh's run ends at the CPU's last event before the gap
+ * (182 us, not the 219 us its switches would give without the record). */
+static void test_lost_events_end_the_run(void **state)
+{
+    (void)state;
+    static const char head[] =
+        "          <idle>-0     [002]    76.211513: sched_wakeup:          comm=sh pid=1642 prio=120 success=1 target_cpu=2\n"
+        "          <idle>-0     [002]    76.211523: sched_switch:          prev_comm=swapper/2 prev_pid=0 prev_prio=120 prev_state=0 next_comm=sh next_pid=1642 next_prio=120\n"
+        "              sh-1642  [002]    76.211696: sched_wakeup:          comm=kworker/u12:1 pid=46 prio=120 success=1 target_cpu=2\n"
+        "              sh-1642  [002]    76.211701: sched_switch:          prev_comm=sh prev_pid=1642 prev_prio=120 prev_state=4096 next_comm=kworker/u12:1 next_pid=46 next_prio=120\n"
+        "   kworker/u12:1-46    [002]    76.211715: sched_switch:          prev_comm=kworker/u12:1 prev_pid=46 prev_prio=120 prev_state=1 next_comm=sh next_pid=1642 next_prio=120\n";
+    static const char tail[] =
+        "              sh-1642  [002]    76.211752: sched_wakeup:          comm=kworker/u12:1 pid=46 prio=120 success=1 target_cpu=2\n"
+        "              sh-1642  [002]    76.211756: sched_switch:          prev_comm=sh prev_pid=1642 prev_prio=120 prev_state=4096 next_comm=kworker/u12:1 next_pid=46 next_prio=120\n"
+        "   kworker/u12:1-46    [002]    76.211762: sched_switch:          prev_comm=kworker/u12:1 prev_pid=46 prev_prio=120 prev_state=1 next_comm=sh next_pid=1642 next_prio=120\n";
+    struct ipa_import im;
+    char *whole = g_strconcat(head, tail, NULL);
+    import_ok("j.txt", whole, &im);
+    assert_int_equal(run_us(im.root, "sh-1642"), 178 + 41);
+    assert_int_equal(im.warnings->len, 0);
+    ipa_import_fini(&im);
+    char *lost = g_strconcat(head, "CPU:2 [LOST 120 EVENTS]\n", tail, NULL);
+    import_ok("j.txt", lost, &im);
+    assert_int_equal(run_us(im.root, "sh-1642"), 178 + 4);
+    assert_int_equal(run_us(im.root, "kworker/u12:1-46"), 14 + 6);
+    summary_says(&im, "gaps: 1 LOST records (120 events)");
+    summary_says(&im, "0.037 ms of CPU time counted to no task");
+    assert_int_equal(im.warnings->len, 1);
+    assert_string_equal(g_ptr_array_index(im.warnings, 0),
+                        "j.txt:6: CPU 2: events lost; the run there ends at "
+                        "the CPU's last event (76.211715 s)");
+    ipa_import_fini(&im);
+    g_free(lost);
+    g_free(whole);
+}
+
+/* perf script lines of the tar-gzip recording: tokio-rt-worker is switched
+ * in, and the next event on that CPU ran in gzip (the switches between were
+ * not recorded). The worker gets no CPU time it was not seen to have;
+ * gzip runs from the event that shows it. The recording ends with perf
+ * switched in on CPU 1 while the model has it on CPU 0. */
+static void test_inconsistent_switches(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "            gzip  4400 [000]  2363.936025:       sched:sched_waking: comm=tokio-rt-worker pid=92 prio=110 target_cpu=000\n"
+        "            gzip  4400 [000]  2363.936034: sched:sched_stat_runtime: comm=gzip pid=4400 runtime=2154892 [ns]\n"
+        "            gzip  4400 [000]  2363.936036:       sched:sched_switch: prev_comm=gzip prev_pid=4400 prev_prio=120 prev_state=R ==> next_comm=tokio-rt-worker next_pid=92 next_prio=110\n"
+        "            gzip  4400 [000]  2363.936475:       sched:sched_waking: comm=tar pid=4399 prio=120 target_cpu=001\n"
+        "            gzip  4400 [000]  2363.936476: sched:sched_stat_runtime: comm=gzip pid=4402 runtime=246130 [ns]\n"
+        "         swapper     0 [000]  2366.409955:       sched:sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=perf next_pid=4396 next_prio=120\n"
+        "         swapper     0 [001]  2366.410006:       sched:sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=perf next_pid=4396 next_prio=120\n";
+    struct ipa_import im;
+    import_ok("tg.txt", text, &im);
+    assert_int_equal(run_us(im.root, "tokio-rt-worker-92"), 0);
+    /* 11 us from the start to the switch, then from the event that shows
+     * it to the CPU's last event before the idle task's switch-out, which
+     * says the CPU was idle (another gap) */
+    assert_int_equal(run_us(im.root, "gzip-4400"), 11 + 1);
+    assert_int_equal(run_us(im.root, "perf-4396"), 0);
+    summary_says(&im, "1 events of a task not switched in there, 1 switch-ins "
+                      "of a task running elsewhere, 1 switch-outs of a task "
+                      "not running there");
+    assert_int_equal(im.warnings->len, 3);
+    ipa_import_fini(&im);
+}
+
+/* An event older than its CPU's last one is dropped and ends the run. */
+static void test_out_of_order(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "          <idle>-0     [002]    76.211523: sched_switch:          prev_comm=swapper/2 prev_pid=0 prev_prio=120 prev_state=0 next_comm=sh next_pid=1642 next_prio=120\n"
+        "              sh-1642  [002]    76.211701: sched_switch:          prev_comm=sh prev_pid=1642 prev_prio=120 prev_state=4096 next_comm=kworker/u12:1 next_pid=46 next_prio=120\n"
+        "              sh-1642  [002]    76.211696: sched_wakeup:          comm=kworker/u12:1 pid=46 prio=120 success=1 target_cpu=2\n"
+        "   kworker/u12:1-46    [002]    76.211715: sched_switch:          prev_comm=kworker/u12:1 prev_pid=46 prev_prio=120 prev_state=1 next_comm=sh next_pid=1642 next_prio=120\n";
+    struct ipa_import im;
+    import_ok("o.txt", text, &im);
+    assert_int_equal(run_us(im.root, "sh-1642"), 178);
+    /* kworker's run ended at the CPU's last event before the gap, and the
+     * CPU is its again from its switch-out */
+    assert_int_equal(run_us(im.root, "kworker/u12:1-46"), 0);
+    summary_says(&im, "1 events out of order");
+    ipa_import_fini(&im);
+}
+
+/* perf script lines of a shell worker's last moments: sha256sum exits,
+ * is preempted by rcu_preempt, runs again, wakes its parent wl.sh and
+ * switches out dead. All of it is sha256sum-9851's (no second thread),
+ * and its signal is what the parent waits for. */
+static void test_exit_keeps_the_thread(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "           wl.sh  9844 [000]   297.050915:       sched:sched_switch: prev_comm=wl.sh prev_pid=9844 prev_prio=120 prev_state=S ==> next_comm=sha256sum next_pid=9848 next_prio=120\n"
+        "           wl.sh  9842 [000]   297.051792:       sched:sched_switch: prev_comm=wl.sh prev_pid=9842 prev_prio=120 prev_state=D ==> next_comm=sha256sum next_pid=9851 next_prio=120\n"
+        "       sha256sum  9851 [000]   297.051874:       sched:sched_switch: prev_comm=sha256sum prev_pid=9851 prev_prio=120 prev_state=R ==> next_comm=wl.sh next_pid=9842 next_prio=120\n"
+        "           wl.sh  9842 [000]   297.051882:       sched:sched_switch: prev_comm=wl.sh prev_pid=9842 prev_prio=120 prev_state=S ==> next_comm=sha256sum next_pid=9851 next_prio=120\n"
+        "       sha256sum  9851 [000]   297.052420: sched:sched_process_exit: comm=sha256sum pid=9851 prio=120 group_dead=true\n"
+        "       sha256sum  9851 [000]   297.052530:       sched:sched_waking: comm=rcu_preempt pid=15 prio=120 target_cpu=000\n"
+        "       sha256sum  9851 [000]   297.052544:       sched:sched_switch: prev_comm=sha256sum prev_pid=9851 prev_prio=120 prev_state=R+ ==> next_comm=rcu_preempt next_pid=15 next_prio=120\n"
+        "     rcu_preempt    15 [000]   297.052554:       sched:sched_switch: prev_comm=rcu_preempt prev_pid=15 prev_prio=120 prev_state=I ==> next_comm=sha256sum next_pid=9851 next_prio=120\n"
+        "       sha256sum  9851 [000]   297.052587:       sched:sched_waking: comm=wl.sh pid=9844 prio=120 target_cpu=000\n"
+        "       sha256sum  9851 [000]   297.052597:       sched:sched_switch: prev_comm=sha256sum prev_pid=9851 prev_prio=120 prev_state=Z ==> next_comm=wl.sh next_pid=9844 next_prio=120\n";
+    struct ipa_import im;
+    import_ok("x.txt", text, &im);
+    assert_null(thread_named(im.root, "sha256sum-9851#2"));
+    /* 82 + 662 + 43 us: before the exit and after it */
+    assert_int_equal(run_us(im.root, "sha256sum-9851"), 787);
+    struct json_object *parent = thread_named(im.root, "wl.sh-9844"), *ops;
+    assert_non_null(parent);
+    json_object_object_get_ex(parent, "ops", &ops);
+    assert_string_equal(json_object_to_json_string(ops),
+                        "[ { \"wait\": \"sha256sum-9851>wl.sh-9844\" } ]");
+    struct json_object *child = thread_named(im.root, "sha256sum-9851");
+    json_object_object_get_ex(child, "ops", &ops);
+    assert_string_equal(json_object_to_json_string(ops),
+                        "[ { \"run\": \"777us\" }, { \"signal\": "
+                        "\"sha256sum-9851>wl.sh-9844\" }, { \"run\": "
+                        "\"10us\" } ]");
+    ipa_import_fini(&im);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -245,6 +425,10 @@ int main(void)
         cmocka_unit_test(test_trace_cmd),
         cmocka_unit_test(test_perf_script),
         cmocka_unit_test(test_timer_wakeup_is_sleep),
+        cmocka_unit_test(test_lost_events_end_the_run),
+        cmocka_unit_test(test_inconsistent_switches),
+        cmocka_unit_test(test_out_of_order),
+        cmocka_unit_test(test_exit_keeps_the_thread),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_shared_data),
     };
