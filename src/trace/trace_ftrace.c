@@ -1,8 +1,10 @@
 /*
  * trace_ftrace.c - recorded kernel scheduler traces into native traces.
  *
- * Reads the text of `trace-cmd report` ("comm-pid [cpu] ts: event: ...")
- * and `perf script` ("comm pid [cpu] ts: sched:event: ..."). From
+ * Reads the text of `trace-cmd report` ("comm-pid [cpu] ts: event: ...",
+ * raw fields or its sched plugin's form), the kernel's trace/trace_pipe
+ * (flags before ts; also inside systrace HTML) and `perf script` ("comm
+ * pid [cpu] ts: sched:event: ..."). From
  * sched_switch, sched_waking/sched_wakeup(_new), sched_process_fork/exit it
  * rebuilds what each thread did: CPU time between blocking points (run),
  * blocking ended by another thread's wake-up (a wait on a channel that the
@@ -10,6 +12,11 @@
  * idle task or an interrupt (a sleep of the recorded length), and forks
  * (spawn of a template). Placement, migrations and queueing are left out:
  * they are what the replaying policy decides.
+ *
+ * CPU time comes from switches only, followed per CPU (struct fcpu); every
+ * event says which task its CPU runs, so lost or inconsistent events show
+ * as gaps, where a run ends at the CPU's last event before the gap
+ * (docs/trace-format.md, "CPU time" and "Gaps").
  */
 #include "trace/import.h"
 
@@ -53,8 +60,14 @@ struct fcpu {
 };
 
 /* Kinds of gap in a recording: each ends the run there. */
-enum gap_kind { GAP_LOST, GAP_OTHER_TASK, GAP_TWICE, GAP_NOT_RUNNING,
-                GAP_OUT_OF_ORDER, NR_GAPS };
+enum gap_kind {
+    GAP_LOST,
+    GAP_OTHER_TASK,
+    GAP_TWICE,
+    GAP_NOT_RUNNING,
+    GAP_OUT_OF_ORDER,
+    NR_GAPS
+};
 
 struct reader {
     const char *file;
@@ -71,6 +84,9 @@ struct reader {
     long events, idle, migrations, unparsed, header, dropped_wakeups,
         open_blocks, rt_threads, not_woken;
     long lineno;
+    long pretty;          /* events in trace-cmd's plugin form */
+    const char *form;     /* the program that printed the text */
+    bool html;            /* the text is a systrace page */
     long gaps[NR_GAPS];
     long lost_events;     /* as the LOST records count them */
     uint64_t gap_ns;      /* CPU time the gaps left to no task */
@@ -89,6 +105,8 @@ struct line {
     uint64_t ts_ns;
     char event[64];
     const char *fields; /* NUL-terminated copy of the rest */
+    const char *after_cpu; /* what follows "[CPU]": flags or the time */
+    bool subsystem;        /* the event was named "sched:sched_switch:" */
 };
 
 static bool parse_ts(const char *s, const char *e, uint64_t *out)
@@ -174,6 +192,8 @@ static bool parse_line(char *s, struct line *l)
     char *ee = p - 1, *es = ee;
     while (es > ev && es[-1] != ':')
         es--;
+    l->subsystem = es > ev;
+    l->after_cpu = rest;
     if (ee == es || ee - es >= (long)sizeof l->event)
         return false;
     memcpy(l->event, es, (size_t)(ee - es));
@@ -214,6 +234,78 @@ static char *comm_field(const char *f, const char *key, const char *next)
     const char *e = strstr(v, pat);
     g_free(pat);
     return e ? g_strndup(v, (size_t)(e - v)) : NULL;
+}
+
+/* "COMM:PID [PRIO]" at the end of [@s, @e): trace-cmd's sched plugin
+ * form of a task (libtraceevent plugin_sched_switch.c). Comms may hold ':'
+ * and spaces, so the pid is after the last ':' before the priority. */
+static bool pretty_task(const char *s, const char *e, GString *out,
+                        const char *prefix)
+{
+    while (e > s && e[-1] == ' ')
+        e--;
+    const char *prio = NULL;
+    if (e > s && e[-1] == ']') {
+        const char *b = e - 1;
+        while (b > s && b[-1] != '[')
+            b--;
+        if (b == s || b - 1 == s || b[-2] != ' ')
+            return false;
+        prio = b;
+        e = b - 2;
+    }
+    const char *colon = e;
+    while (colon > s && colon[-1] != ':')
+        colon--;
+    if (colon == s || colon == e)
+        return false;
+    for (const char *d = colon; d < e; d++)
+        if (!g_ascii_isdigit(*d) && *d != '-')
+            return false;
+    g_string_append_printf(out, "%scomm=%.*s %spid=%.*s", prefix,
+                           (int)(colon - 1 - s), s, prefix, (int)(e - colon),
+                           colon);
+    if (prio)
+        g_string_append_printf(out, " %sprio=%d", prefix, atoi(prio));
+    return true;
+}
+
+/* trace-cmd report without -R prints sched_switch as "PREV:PID [PRIO]
+ * STATE ==> NEXT:PID [PRIO]" and sched_wakeup(_new) as "COMM:PID [PRIO]
+ * [success=N] CPU:NNN"; rewritten as the raw form's key=value fields.
+ * NULL when @f is not that form. */
+static char *pretty_fields(const char *event, const char *f)
+{
+    GString *out = g_string_new(NULL);
+    const char *arrow = strstr(f, " ==> ");
+    if (!strcmp(event, "sched_switch") && arrow) {
+        const char *st = arrow;
+        while (st > f && st[-1] != ' ')
+            st--;
+        if (st > f && pretty_task(f, st, out, "prev_")) {
+            g_string_append_printf(out, " prev_state=%.*s ",
+                                   (int)(arrow - st), st);
+            if (pretty_task(arrow + 5, f + strlen(f), out, "next_"))
+                return g_string_free(out, false);
+        }
+    } else if (!strcmp(event, "sched_wakeup") ||
+               !strcmp(event, "sched_wakeup_new") ||
+               !strcmp(event, "sched_waking")) {
+        const char *e = f + strlen(f);
+        const char *cpu = strstr(f, " CPU:");
+        const char *success = strstr(f, " success=");
+        if (cpu)
+            e = cpu;
+        if (success && success < e)
+            e = success;
+        if (pretty_task(f, e, out, "")) {
+            if (success)
+                g_string_append_printf(out, " success=%d", atoi(success + 9));
+            return g_string_free(out, false);
+        }
+    }
+    g_string_free(out, true);
+    return NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -641,6 +733,25 @@ static bool lost_line(struct reader *r, const char *s)
     return true;
 }
 
+/* Which program printed the first event line: perf script names the
+ * subsystem ("sched:sched_switch:") and separates comm and pid by spaces;
+ * the kernel's own trace and trace_pipe (and systrace, which embeds them)
+ * print the irq/preempt flags ("d..3") between the CPU and the time;
+ * trace-cmd report prints neither. */
+static void note_form(struct reader *r, const struct line *l)
+{
+    if (r->form)
+        return;
+    const char *t = l->after_cpu + strspn(l->after_cpu, " ");
+    if (l->subsystem)
+        r->form = "perf script";
+    else if (!g_ascii_isdigit(*t))
+        r->form = r->html ? "systrace HTML (kernel trace text)"
+                          : "kernel trace/trace_pipe text";
+    else
+        r->form = "trace-cmd report";
+}
+
 static void one_line(struct reader *r, char *s)
 {
     struct line l;
@@ -672,8 +783,15 @@ static void one_line(struct reader *r, char *s)
     if (at > r->now)
         r->now = at;
     r->events++;
+    note_form(r, &l);
+    char *raw = NULL;
+    if (!strstr(l.fields, "pid=") && (raw = pretty_fields(l.event, l.fields))) {
+        l.fields = raw;
+        r->pretty++;
+    }
     if (!strcmp(l.event, "sched_switch")) {
         ev_switch(r, &l);
+        g_free(raw);
         return;
     }
     struct fthread *current =
@@ -699,6 +817,7 @@ static void one_line(struct reader *r, char *s)
             g_hash_table_insert(r->unknown, g_strdup(l.event),
                                 GINT_TO_POINTER(GPOINTER_TO_INT(n) + 1));
     }
+    g_free(raw);
 }
 
 /* ------------------------------------------------------------------ */
@@ -755,11 +874,14 @@ static char *summary(struct reader *r, int nr_threads, int nr_templates)
 {
     GString *s = g_string_new(NULL);
     g_string_append_printf(s,
-                           "%s: imported %d threads and %d forked templates "
+                           "%s: %s%s: imported %d threads and %d forked "
+                           "templates "
                            "from %ld events; dropped: %ld idle-task switches, "
                            "%ld migrations (placement is the policy's), %ld "
                            "redundant wake-ups",
-                           r->file, nr_threads, nr_templates, r->events,
+                           r->file, r->form,
+                           r->pretty ? ", sched plugin form" : "", nr_threads,
+                           nr_templates, r->events,
                            r->idle, r->migrations, r->dropped_wakeups);
     GPtrArray *names = g_ptr_array_new();
     GHashTableIter it;
@@ -834,6 +956,8 @@ bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
     r.chan_idx = g_hash_table_new(g_str_hash, g_str_equal);
     r.cpus = g_array_new(false, true, sizeof(struct fcpu));
     r.warnings = im->warnings;
+    r.html = g_strstr_len(text, (gssize)MIN(len, 4096), "<html") ||
+             g_strstr_len(text, (gssize)MIN(len, 4096), "<!DOCTYPE html");
     r.unknown = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     bool ok = false;
 

@@ -92,7 +92,7 @@ static void test_trace_cmd(void **state)
         "  {\"run\": \"1ms\"}, {\"signal\": \"b-11>a-10\"}, {\"run\": \"1ms\"},"
         "  {\"spawn\": \"b-12\"}, {\"run\": \"1010us\"}]}],"
         " \"templates\": [{\"name\": \"b-12\", \"ops\": [{\"run\": \"2ms\"}]}]}",
-        "tc.txt: imported 2 threads and 1 forked templates from 12 events; "
+        "tc.txt: trace-cmd report: imported 2 threads and 1 forked templates from 12 events; "
         "dropped: 3 idle-task switches, 0 migrations (placement is the "
         "policy's), 0 redundant wake-ups, 1 unknown events (print 1), 1 "
         "blocks still open at the end, 1 lines not understood; CPU time "
@@ -134,7 +134,7 @@ static void test_perf_script(void **state)
         "  {\"run\": \"2ms\"}]},"
         " {\"name\": \"worker-200\", \"ops\": [{\"run\": \"500us\"},"
         "  {\"signal\": \"worker-200>perf-100\"}, {\"run\": \"1500us\"}]}]}",
-        "p.txt: imported 2 threads and 0 forked templates from 9 events; "
+        "p.txt: perf script: imported 2 threads and 0 forked templates from 9 events; "
         "dropped: 2 idle-task switches, 1 migrations (placement is the "
         "policy's), 1 redundant wake-ups, 1 unknown events "
         "(sched_stat_runtime 1), 1 blocks still open at the end; CPU time "
@@ -163,7 +163,7 @@ static void test_timer_wakeup_is_sleep(void **state)
                  "{\"ipasim_trace\": 1, \"name\": \"s\", \"threads\": ["
                  " {\"name\": \"a-7\", \"ops\": [{\"sleep\": \"4ms\"},"
                  "  {\"run\": \"1ms\"}]}]}",
-                 "s.txt: imported 1 threads and 0 forked templates from 4 "
+                 "s.txt: trace-cmd report: imported 1 threads and 0 forked templates from 4 "
                  "events; dropped: 3 idle-task switches, 0 migrations "
                  "(placement is the policy's), 0 redundant wake-ups, 0 "
                  "unknown events, 0 blocks still open at the end; CPU time "
@@ -352,6 +352,46 @@ static void test_exit_keeps_the_thread(void **state)
     ipa_import_fini(&im);
 }
 
+/* The Juno recording's trace-cmd report -R lines, and the same records as
+ * trace-cmd report prints them with its sched plugin (libtraceevent
+ * plugin_sched_switch.c: "PREV:PID [PRIO] STATE ==> NEXT:PID [PRIO]", the
+ * state's letters from "SDTtZXxW" or R; wake-ups "COMM:PID [PRIO]
+ * success=N CPU:NNN"), import to the same trace. */
+static void test_trace_cmd_plugin_form(void **state)
+{
+    (void)state;
+    static const char raw[] =
+        "          <idle>-0     [002]    76.211513: sched_wakeup:          comm=sh pid=1642 prio=120 success=1 target_cpu=2\n"
+        "          <idle>-0     [002]    76.211523: sched_switch:          prev_comm=swapper/2 prev_pid=0 prev_prio=120 prev_state=0 next_comm=sh next_pid=1642 next_prio=120\n"
+        "              sh-1642  [002]    76.211696: sched_wakeup:          comm=kworker/u12:1 pid=46 prio=120 success=1 target_cpu=2\n"
+        "              sh-1642  [002]    76.211701: sched_switch:          prev_comm=sh prev_pid=1642 prev_prio=120 prev_state=4096 next_comm=kworker/u12:1 next_pid=46 next_prio=120\n"
+        "          <idle>-0     [001]    76.211715: sched_wakeup:          comm=sshd pid=1639 prio=120 success=1 target_cpu=1\n"
+        "   kworker/u12:1-46    [002]    76.211715: sched_switch:          prev_comm=kworker/u12:1 prev_pid=46 prev_prio=120 prev_state=1 next_comm=sh next_pid=1642 next_prio=120\n"
+        "          <idle>-0     [001]    76.211718: sched_switch:          prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=0 next_comm=sshd next_pid=1639 next_prio=120\n"
+        "              sh-1642  [002]    76.211752: sched_wakeup:          comm=kworker/u12:1 pid=46 prio=120 success=1 target_cpu=2\n"
+        "              sh-1642  [002]    76.211756: sched_switch:          prev_comm=sh prev_pid=1642 prev_prio=120 prev_state=4096 next_comm=kworker/u12:1 next_pid=46 next_prio=120\n";
+    static const char pretty[] =
+        "          <idle>-0     [002]    76.211513: sched_wakeup:          sh:1642 [120] success=1 CPU:002\n"
+        "          <idle>-0     [002]    76.211523: sched_switch:          swapper/2:0 [120] R ==> sh:1642 [120]\n"
+        "              sh-1642  [002]    76.211696: sched_wakeup:          kworker/u12:1:46 [120] success=1 CPU:002\n"
+        "              sh-1642  [002]    76.211701: sched_switch:          sh:1642 [120] R ==> kworker/u12:1:46 [120]\n"
+        "          <idle>-0     [001]    76.211715: sched_wakeup:          sshd:1639 [120] success=1 CPU:001\n"
+        "   kworker/u12:1-46    [002]    76.211715: sched_switch:          kworker/u12:1:46 [120] S ==> sh:1642 [120]\n"
+        "          <idle>-0     [001]    76.211718: sched_switch:          swapper/1:0 [120] R ==> sshd:1639 [120]\n"
+        "              sh-1642  [002]    76.211752: sched_wakeup:          kworker/u12:1:46 [120] success=1 CPU:002\n"
+        "              sh-1642  [002]    76.211756: sched_switch:          sh:1642 [120] R ==> kworker/u12:1:46 [120]\n";
+    struct ipa_import a, b;
+    import_ok("j.txt", raw, &a);
+    import_ok("j.txt", pretty, &b);
+    assert_true(json_object_equal(a.root, b.root));
+    assert_non_null(thread_named(b.root, "kworker/u12:1-46"));
+    assert_int_equal(run_us(b.root, "sh-1642"), 178 + 41);
+    summary_says(&a, "j.txt: trace-cmd report: imported");
+    summary_says(&b, "j.txt: trace-cmd report, sched plugin form: imported");
+    ipa_import_fini(&a);
+    ipa_import_fini(&b);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -429,6 +469,7 @@ int main(void)
         cmocka_unit_test(test_inconsistent_switches),
         cmocka_unit_test(test_out_of_order),
         cmocka_unit_test(test_exit_keeps_the_thread),
+        cmocka_unit_test(test_trace_cmd_plugin_form),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_shared_data),
     };
