@@ -30,6 +30,7 @@ import tempfile
 
 HEAD = re.compile(r'^\s*(.*?)[ -](\d+)\s+\[(\d+)\]\s.*?(\d+)\.(\d+):\s+(\S+):'
                   r'(?:\s+(.*))?$')
+# trace-cmd's lost-events line; perf's names its CPU like an event line
 LOST_TC = re.compile(r'^\s*CPU:(\d+) \[LOST')
 
 
@@ -46,8 +47,10 @@ def recorded_cpu_time(lines):
 
     for line in lines:
         m = LOST_TC.match(line)
-        if m or 'PERF_RECORD_LOST' in line:
-            cpu = int(m.group(1)) if m else None
+        if not m and 'PERF_RECORD_LOST' in line:
+            m = re.search(r' \[(\d+)\] ', line) or re.match(r'()', line)
+        if m:
+            cpu = int(m.group(1)) if m.group(1) else None
             for c in ([cpu] if cpu is not None else list(cpu_task)):
                 if c in cpu_last:
                     stop(c, cpu_last[c])
