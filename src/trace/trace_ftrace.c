@@ -57,6 +57,7 @@ struct fcpu {
     bool from_start;  /* cur has run since the recording's start */
     int cur;          /* thread index, CPU_IDLE or CPU_UNKNOWN (after a gap) */
     uint64_t last_ns; /* its last event: the last moment cur was seen */
+    uint64_t last_at; /* that event's own time, before clamping to now */
 };
 
 /* Kinds of gap in a recording: each ends the run there. */
@@ -774,10 +775,11 @@ static void one_line(struct reader *r, char *s)
     }
     uint64_t at = l.ts_ns > r->t0 ? l.ts_ns - r->t0 : 0;
     struct fcpu *c = cpu_at(r, l.cpu);
-    if (c->seen && at < c->last_ns) {
+    if (c->seen && at < c->last_at) {
         gap(r, l.cpu, GAP_OUT_OF_ORDER, NULL);
         return;
     }
+    c->last_at = at;
     /* CPUs interleave: a line older than another CPU's counts from the
      * latest moment seen, so durations never run backwards */
     if (at > r->now)
