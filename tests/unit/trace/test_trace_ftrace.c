@@ -432,6 +432,30 @@ static void test_perf_lost_record(void **state)
     g_free(whole);
 }
 
+/* The kernel's own trace text (here from trappy's systrace page: irq and
+ * preempt flags between the CPU and the time) is read and named; inside
+ * an HTML page it is named systrace. */
+static void test_kernel_trace_text(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "           <...>-10144 [007] dn.4  7480.992787: sched_wakeup: comm=kworker/7:0 pid=9996 prio=120 success=1 target_cpu=007\n"
+        "           <...>-10144 [007] d..3  7480.992816: sched_switch: prev_comm=sh prev_pid=10144 prev_prio=120 prev_state=R+ ==> next_comm=kworker/7:0 next_pid=9996 next_prio=120\n"
+        "           <...>-9996  [007] d..3  7480.992862: sched_switch: prev_comm=kworker/7:0 prev_pid=9996 prev_prio=120 prev_state=S ==> next_comm=sh next_pid=10144 next_prio=120\n"
+        "            adbd-315   [002] dn.4  7480.993239: sched_wakeup: comm=kworker/2:1 pid=5748 prio=120 success=1 target_cpu=002\n";
+    struct ipa_import im;
+    import_ok("k.txt", text, &im);
+    summary_says(&im, "k.txt: kernel trace/trace_pipe text: imported");
+    assert_int_equal(run_us(im.root, "kworker/7:0-9996"), 46);
+    ipa_import_fini(&im);
+    char *page = g_strconcat("<!DOCTYPE html>\n<html>\n", text,
+                             "</html>\n", NULL);
+    import_ok("k.html", page, &im);
+    summary_says(&im, "k.html: systrace HTML (kernel trace text): imported");
+    ipa_import_fini(&im);
+    g_free(page);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -511,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_exit_keeps_the_thread),
         cmocka_unit_test(test_trace_cmd_plugin_form),
         cmocka_unit_test(test_perf_lost_record),
+        cmocka_unit_test(test_kernel_trace_text),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_shared_data),
     };
