@@ -1,6 +1,7 @@
 /*
  * import.h - reading foreign workload formats: rt-app workload files and
- * kernel scheduler traces (trace-cmd report, perf script text).
+ * kernel scheduler traces (trace-cmd report in raw or plugin form, the
+ * kernel's trace/trace_pipe text and systrace HTML, perf script text).
  *
  * An importer does not build the model itself: it writes a native trace
  * (docs/trace-format.md) as a json-c tree, which the native loader then

@@ -1,8 +1,10 @@
 /*
  * trace_ftrace.c - recorded kernel scheduler traces into native traces.
  *
- * Reads the text of `trace-cmd report` ("comm-pid [cpu] ts: event: ...")
- * and `perf script` ("comm pid [cpu] ts: sched:event: ..."). From
+ * Reads the text of `trace-cmd report` ("comm-pid [cpu] ts: event: ...",
+ * raw fields or its sched plugin's form), the kernel's trace/trace_pipe
+ * (flags before ts; also inside systrace HTML) and `perf script` ("comm
+ * pid [cpu] ts: sched:event: ..."). From
  * sched_switch, sched_waking/sched_wakeup(_new), sched_process_fork/exit it
  * rebuilds what each thread did: CPU time between blocking points (run),
  * blocking ended by another thread's wake-up (a wait on a channel that the
@@ -10,6 +12,11 @@
  * idle task or an interrupt (a sleep of the recorded length), and forks
  * (spawn of a template). Placement, migrations and queueing are left out:
  * they are what the replaying policy decides.
+ *
+ * CPU time comes from switches only, followed per CPU (struct fcpu); every
+ * event says which task its CPU runs, so lost or inconsistent events show
+ * as gaps, where a run ends at the CPU's last event before the gap
+ * (docs/trace-format.md, "CPU time" and "Gaps").
  */
 #include "trace/import.h"
 
@@ -37,7 +44,30 @@ struct fthread {
     enum fstate state;
     uint64_t since_ns; /* running since, or blocked since */
     uint64_t acc_ns;   /* CPU time not yet written as a run */
+    int cpu;           /* the CPU it runs on in the recording, -1 if none */
+    bool exiting;      /* past sched_process_exit: runs until switched out */
     GArray *ops;       /* struct fop */
+};
+
+/* What a CPU runs, as far as the recording says. */
+enum { CPU_IDLE = -1, CPU_UNKNOWN = -2 };
+
+struct fcpu {
+    bool seen;        /* has had an event */
+    bool from_start;  /* cur has run since the recording's start */
+    int cur;          /* thread index, CPU_IDLE or CPU_UNKNOWN (after a gap) */
+    uint64_t last_ns; /* its last event: the last moment cur was seen */
+    uint64_t last_at; /* that event's own time, before clamping to now */
+};
+
+/* Kinds of gap in a recording: each ends the run there. */
+enum gap_kind {
+    GAP_LOST,
+    GAP_OTHER_TASK,
+    GAP_TWICE,
+    GAP_NOT_RUNNING,
+    GAP_OUT_OF_ORDER,
+    NR_GAPS
 };
 
 struct reader {
@@ -47,13 +77,23 @@ struct reader {
     GHashTable *names;    /* thread names in use */
     GPtrArray *channels;  /* char *, "waker>wakee" */
     GHashTable *chan_idx; /* name -> index + 1 */
-    GArray *cpu_since;    /* uint64_t per CPU: its last switch */
+    GArray *cpus;         /* struct fcpu */
     GHashTable *unknown;  /* event name -> count */
     uint64_t t0, now;
     bool have_t0;
     long other_events; /* of kinds the importer does not model */
     long events, idle, migrations, unparsed, header, dropped_wakeups,
         open_blocks, rt_threads, not_woken;
+    long lineno;
+    long pretty;          /* events in trace-cmd's plugin form */
+    const char *form;     /* the program that printed the text */
+    bool html;            /* the text is a systrace page */
+    long gaps[NR_GAPS];
+    long lost_events;     /* as the LOST records count them */
+    uint64_t gap_ns;      /* CPU time the gaps left to no task */
+    uint64_t head_ns;     /* counted before CPUs' first switches */
+    uint64_t tail_ns;     /* counted after CPUs' last switches */
+    GPtrArray *warnings;  /* the import's: the first gaps of each kind */
 };
 
 /* ------------------------------------------------------------------ */
@@ -66,6 +106,8 @@ struct line {
     uint64_t ts_ns;
     char event[64];
     const char *fields; /* NUL-terminated copy of the rest */
+    const char *after_cpu; /* what follows "[CPU]": flags or the time */
+    bool subsystem;        /* the event was named "sched:sched_switch:" */
 };
 
 static bool parse_ts(const char *s, const char *e, uint64_t *out)
@@ -151,6 +193,8 @@ static bool parse_line(char *s, struct line *l)
     char *ee = p - 1, *es = ee;
     while (es > ev && es[-1] != ':')
         es--;
+    l->subsystem = es > ev;
+    l->after_cpu = rest;
     if (ee == es || ee - es >= (long)sizeof l->event)
         return false;
     memcpy(l->event, es, (size_t)(ee - es));
@@ -193,6 +237,78 @@ static char *comm_field(const char *f, const char *key, const char *next)
     return e ? g_strndup(v, (size_t)(e - v)) : NULL;
 }
 
+/* "COMM:PID [PRIO]" at the end of [@s, @e): trace-cmd's sched plugin
+ * form of a task (libtraceevent plugin_sched_switch.c). Comms may hold ':'
+ * and spaces, so the pid is after the last ':' before the priority. */
+static bool pretty_task(const char *s, const char *e, GString *out,
+                        const char *prefix)
+{
+    while (e > s && e[-1] == ' ')
+        e--;
+    const char *prio = NULL;
+    if (e > s && e[-1] == ']') {
+        const char *b = e - 1;
+        while (b > s && b[-1] != '[')
+            b--;
+        if (b == s || b - 1 == s || b[-2] != ' ')
+            return false;
+        prio = b;
+        e = b - 2;
+    }
+    const char *colon = e;
+    while (colon > s && colon[-1] != ':')
+        colon--;
+    if (colon == s || colon == e)
+        return false;
+    for (const char *d = colon; d < e; d++)
+        if (!g_ascii_isdigit(*d) && *d != '-')
+            return false;
+    g_string_append_printf(out, "%scomm=%.*s %spid=%.*s", prefix,
+                           (int)(colon - 1 - s), s, prefix, (int)(e - colon),
+                           colon);
+    if (prio)
+        g_string_append_printf(out, " %sprio=%d", prefix, atoi(prio));
+    return true;
+}
+
+/* trace-cmd report without -R prints sched_switch as "PREV:PID [PRIO]
+ * STATE ==> NEXT:PID [PRIO]" and sched_wakeup(_new) as "COMM:PID [PRIO]
+ * [success=N] CPU:NNN"; rewritten as the raw form's key=value fields.
+ * NULL when @f is not that form. */
+static char *pretty_fields(const char *event, const char *f)
+{
+    GString *out = g_string_new(NULL);
+    const char *arrow = strstr(f, " ==> ");
+    if (!strcmp(event, "sched_switch") && arrow) {
+        const char *st = arrow;
+        while (st > f && st[-1] != ' ')
+            st--;
+        if (st > f && pretty_task(f, st, out, "prev_")) {
+            g_string_append_printf(out, " prev_state=%.*s ",
+                                   (int)(arrow - st), st);
+            if (pretty_task(arrow + 5, f + strlen(f), out, "next_"))
+                return g_string_free(out, false);
+        }
+    } else if (!strcmp(event, "sched_wakeup") ||
+               !strcmp(event, "sched_wakeup_new") ||
+               !strcmp(event, "sched_waking")) {
+        const char *e = f + strlen(f);
+        const char *cpu = strstr(f, " CPU:");
+        const char *success = strstr(f, " success=");
+        if (cpu)
+            e = cpu;
+        if (success && success < e)
+            e = success;
+        if (pretty_task(f, e, out, "")) {
+            if (success)
+                g_string_append_printf(out, " success=%d", atoi(success + 9));
+            return g_string_free(out, false);
+        }
+    }
+    g_string_free(out, true);
+    return NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* Threads */
 
@@ -213,6 +329,7 @@ static struct fthread *new_thread(struct reader *r, int pid, const char *comm,
     struct fthread *t = g_new0(struct fthread, 1);
     t->pid = pid;
     t->prio = -1;
+    t->cpu = -1;
     t->ops = g_array_new(false, false, sizeof(struct fop));
     char *base = g_strdup_printf("%.*s-%d", comm_len, comm, pid);
     t->name = g_strdup(base);
@@ -263,24 +380,139 @@ static void start(struct fthread *t, enum fstate state, uint64_t at)
     t->since_ns = at;
 }
 
-/* @t is the task running on @cpu now: make it so in the model. */
-static void on_cpu(struct reader *r, struct fthread *t, int cpu)
+static struct fcpu *cpu_at(struct reader *r, int cpu)
 {
+    if ((guint)cpu >= r->cpus->len)
+        g_array_set_size(r->cpus, (guint)cpu + 1);
+    return &g_array_index(r->cpus, struct fcpu, cpu);
+}
+
+/* Seconds as the recording prints them, to find the line again. */
+static char *stamp(struct reader *r, uint64_t ns)
+{
+    uint64_t abs = r->t0 + ns;
+    return g_strdup_printf("%" PRIu64 ".%06" PRIu64, abs / 1000000000,
+                           abs % 1000000000 / 1000);
+}
+
+/* The run of @c's task ends at @at: its CPU time so far is counted. */
+static void run_ends(struct reader *r, struct fcpu *c, uint64_t at)
+{
+    if (c->cur >= 0) {
+        struct fthread *t = nth(r, c->cur);
+        uint64_t ran = at > t->since_ns ? at - t->since_ns : 0;
+        t->acc_ns += ran;
+        if (c->from_start)
+            r->head_ns += ran;
+        t->since_ns = at;
+        t->cpu = -1;
+        if (t->state == S_RUNNING)
+            t->state = S_RUNNABLE;
+    }
+    c->from_start = false;
+}
+
+/* A gap on @cpu: what ran there since its last event is unknown, so its
+ * task's run ends at that event, never later; the CPU runs nobody until
+ * an event says who runs there. The first few of each kind are named in
+ * a warning, all are counted in the summary. */
+static void gap(struct reader *r, int cpu, enum gap_kind kind,
+                const char *what)
+{
+    static const char *const repair[NR_GAPS] = {
+        [GAP_LOST] = "events lost",
+        [GAP_OTHER_TASK] = "an event of a task not switched in there",
+        [GAP_TWICE] = "a task switched in while running on another CPU",
+        [GAP_NOT_RUNNING] = "a task switched out while not running there",
+        [GAP_OUT_OF_ORDER] = "an event older than the CPU's last one "
+                             "(dropped)",
+    };
+    struct fcpu *c = cpu_at(r, cpu);
+    if (r->gaps[kind]++ < 3) {
+        char *last = stamp(r, c->last_ns);
+        g_ptr_array_add(r->warnings,
+                        g_strdup_printf("%s:%ld: CPU %d: %s%s%s; the run "
+                                        "there ends at the CPU's last event "
+                                        "(%s s)",
+                                        r->file, r->lineno, cpu, repair[kind],
+                                        what ? ": " : "", what ? what : "",
+                                        last));
+        g_free(last);
+    }
+    if (c->cur != CPU_UNKNOWN) {
+        run_ends(r, c, c->last_ns);
+        c->cur = CPU_UNKNOWN;
+    }
+}
+
+static int index_in(struct reader *r, struct fthread *t)
+{
+    return t ? index_of(r, t->pid) : CPU_IDLE;
+}
+
+/* @t (NULL: the idle task) runs on @cpu from @at. */
+static void runs_on(struct reader *r, int cpu, struct fthread *t,
+                    uint64_t at)
+{
+    struct fcpu *c = cpu_at(r, cpu);
+    if (t && t->cpu >= 0 && t->cpu != cpu) {
+        int other = t->cpu;
+        char *since = stamp(r, t->since_ns);
+        char *what = g_strdup_printf("%s, on CPU %d since %s s, is now on "
+                                     "CPU %d",
+                                     t->name, other, since, cpu);
+        gap(r, other, GAP_TWICE, what);
+        g_free(what);
+        g_free(since);
+    }
+    c->cur = index_in(r, t);
+    if (!t)
+        return;
     if (t->state == S_NEW) {
-        uint64_t since = (guint)cpu < r->cpu_since->len
-                             ? g_array_index(r->cpu_since, uint64_t, cpu)
-                             : 0;
-        start(t, S_RUNNING, since);
+        start(t, S_RUNNING, at);
     } else if (t->state == S_BLOCKED) {
         /* woken and switched in without events we could see */
         r->not_woken++;
-        add_fop(t, F_SLEEP, r->now - t->since_ns, 0);
-        t->state = S_RUNNING;
-        t->since_ns = r->now;
-    } else if (t->state == S_RUNNABLE) {
-        t->state = S_RUNNING;
-        t->since_ns = r->now;
+        add_fop(t, F_SLEEP, at > t->since_ns ? at - t->since_ns : 0, 0);
     }
+    t->state = S_RUNNING;
+    t->since_ns = at;
+    t->cpu = cpu;
+}
+
+/* The event on @l's CPU ran in the context of @pid: that is the CPU's
+ * task. When the model has another task there, events were lost: its run
+ * ends at the CPU's previous event and @pid's begins now. A CPU's first
+ * event names the task that ran there since the recording began. */
+static struct fthread *current_is(struct reader *r, const struct line *l,
+                                  int pid, const char *comm, int comm_len,
+                                  enum gap_kind kind)
+{
+    struct fcpu *c = cpu_at(r, l->cpu);
+    struct fthread *t = NULL;
+    if (c->seen && c->cur >= 0 && nth(r, c->cur)->pid == pid)
+        t = nth(r, c->cur);
+    else if (pid)
+        t = thread_of(r, pid, comm, comm_len);
+    if (!c->seen) {
+        c->seen = true;
+        bool from_start = t && t->state == S_NEW;
+        runs_on(r, l->cpu, t, from_start ? 0 : r->now);
+        c->from_start = from_start;
+    } else if (c->cur != index_in(r, t)) {
+        if (c->cur != CPU_UNKNOWN) {
+            char *what = g_strdup_printf(
+                "%s where %s was switched in",
+                t ? t->name : "the idle task",
+                c->cur >= 0 ? nth(r, c->cur)->name : "the idle task");
+            gap(r, l->cpu, kind, what);
+            g_free(what);
+        }
+        r->gap_ns += r->now - c->last_ns;
+        runs_on(r, l->cpu, t, r->now);
+    }
+    c->last_ns = r->now;
+    return t;
 }
 
 /* Writes the CPU time so far as a run. */
@@ -288,7 +520,7 @@ static void flush_run(struct reader *r, struct fthread *t)
 {
     if (t->state == S_DEAD)
         return;
-    if (t->state == S_RUNNING) {
+    if (t->cpu >= 0) {
         t->acc_ns += r->now - t->since_ns;
         t->since_ns = r->now;
     }
@@ -350,45 +582,37 @@ static void ev_switch(struct reader *r, const struct line *l)
     }
     if (!prev_pid || !next_pid)
         r->idle++;
-    if (prev_pid) {
-        char *c = comm_field(l->fields, "prev_comm", "prev_pid");
-        struct fthread *p =
-            current_of(r, prev_pid, c ? c : "?", c ? (int)strlen(c) : 1);
-        g_free(c);
+    char *c = comm_field(l->fields, "prev_comm", "prev_pid");
+    struct fthread *p = current_is(r, l, prev_pid, c ? c : "?",
+                                   c ? (int)strlen(c) : 1, GAP_NOT_RUNNING);
+    g_free(c);
+    run_ends(r, cpu_at(r, l->cpu), r->now);
+    if (p) {
         note_prio(p, l->fields, "prev_prio");
-        on_cpu(r, p, l->cpu);
-    }
-    if (prev_pid && nth(r, index_of(r, prev_pid))->state != S_DEAD) {
-        struct fthread *p = nth(r, index_of(r, prev_pid));
         enum fstate s = switched_out_state(field(l->fields, "prev_state"));
-        p->acc_ns += r->now - p->since_ns;
-        p->since_ns = r->now;
-        if (s == S_RUNNABLE) {
-            p->state = S_RUNNABLE;
-        } else {
+        /* after sched_process_exit, blocking is the end */
+        if (p->exiting && s == S_BLOCKED)
+            s = S_DEAD;
+        if (s != S_RUNNABLE) {
             flush_run(r, p);
             p->state = s;
             p->since_ns = r->now;
         }
     }
+    struct fthread *n = NULL;
     if (next_pid) {
-        char *c = comm_field(l->fields, "next_comm", "next_pid");
-        struct fthread *n =
-            thread_of(r, next_pid, c ? c : "?", c ? (int)strlen(c) : 1);
+        c = comm_field(l->fields, "next_comm", "next_pid");
+        n = thread_of(r, next_pid, c ? c : "?", c ? (int)strlen(c) : 1);
         g_free(c);
         note_prio(n, l->fields, "next_prio");
-        if (n->state == S_NEW)
-            start(n, S_RUNNING, r->now);
-        else
-            on_cpu(r, n, l->cpu);
     }
-    if ((guint)l->cpu >= r->cpu_since->len)
-        g_array_set_size(r->cpu_since, (guint)l->cpu + 1);
-    g_array_index(r->cpu_since, uint64_t, l->cpu) = r->now;
+    runs_on(r, l->cpu, n, r->now);
 }
 
-/* sched_waking, sched_wakeup, sched_wakeup_new, in the waker's context. */
-static void ev_wakeup(struct reader *r, const struct line *l, bool is_new)
+/* sched_waking, sched_wakeup, sched_wakeup_new, in the waker's context
+ * (@current: the task the event ran in, NULL for the idle task). */
+static void ev_wakeup(struct reader *r, const struct line *l,
+                      struct fthread *current, bool is_new)
 {
     int pid, success;
     if (!int_field(l->fields, "pid", &pid)) {
@@ -415,12 +639,8 @@ static void ev_wakeup(struct reader *r, const struct line *l, bool is_new)
             r->dropped_wakeups++; /* already awake: waking then wakeup */
         return;
     }
-    struct fthread *waker =
-        l->pid && l->pid != pid
-            ? current_of(r, l->pid, l->comm, l->comm_len)
-            : NULL;
+    struct fthread *waker = current != w ? current : NULL;
     if (waker) {
-        on_cpu(r, waker, l->cpu);
         flush_run(r, waker);
         int ch = channel(r, waker, w);
         add_fop(waker, F_SIGNAL, 0, ch);
@@ -432,7 +652,8 @@ static void ev_wakeup(struct reader *r, const struct line *l, bool is_new)
     w->since_ns = r->now;
 }
 
-static void ev_fork(struct reader *r, const struct line *l)
+static void ev_fork(struct reader *r, const struct line *l,
+                    struct fthread *current)
 {
     int parent_pid, child_pid;
     if (!int_field(l->fields, "child_pid", &child_pid)) {
@@ -442,7 +663,10 @@ static void ev_fork(struct reader *r, const struct line *l)
     if (!int_field(l->fields, "pid", &parent_pid))
         parent_pid = l->pid;
     struct fthread *parent =
-        parent_pid ? current_of(r, parent_pid, l->comm, l->comm_len) : NULL;
+        current && current->pid == parent_pid
+            ? current
+            : parent_pid ? current_of(r, parent_pid, l->comm, l->comm_len)
+                         : NULL;
     char *c = comm_field(l->fields, "child_comm", "child_pid");
     int old = index_of(r, child_pid);
     if (old >= 0 && nth(r, old)->state != S_DEAD)
@@ -452,30 +676,89 @@ static void ev_fork(struct reader *r, const struct line *l)
     g_free(c);
     start(child, S_RUNNABLE, r->now);
     if (parent) {
-        on_cpu(r, parent, l->cpu);
         flush_run(r, parent);
         child->is_template = true;
         add_fop(parent, F_SPAWN, 0, (int)r->threads->len - 1);
     }
 }
 
+/* The exiting thread still runs (and wakes its parent) until its last
+ * switch-out, which ends it. */
 static void ev_exit(struct reader *r, const struct line *l)
 {
     int pid;
     if (!int_field(l->fields, "pid", &pid))
         pid = l->pid;
     int i = index_of(r, pid);
-    if (!pid || i < 0)
+    if (pid && i >= 0)
+        nth(r, i)->exiting = true;
+}
+
+/* "CPU:2 [LOST 120 EVENTS]" (trace-cmd), "... PERF_RECORD_LOST ..."
+ * (perf script --show-lost-events): every CPU named, or all. */
+static bool lost_line(struct reader *r, const char *s)
+{
+    const char *f = s + strspn(s, " \t");
+    int cpu = -1;
+    long n = 0;
+    if (g_str_has_prefix(f, "CPU:") && strstr(f, "[LOST")) {
+        cpu = atoi(f + 4);
+        const char *v = strstr(f, "[LOST") + 5;
+        n = strtol(v, NULL, 10);
+    } else if (strstr(f, "PERF_RECORD_LOST")) {
+        const char *b = strstr(f, " [");
+        if (b && g_ascii_isdigit(b[2]))
+            cpu = atoi(b + 2);
+        const char *v = strstr(f, "lost");
+        if (v)
+            n = strtol(v + 4, NULL, 10);
+    } else {
+        return false;
+    }
+    if (cpu > 99999)
+        return false;
+    r->lost_events += n;
+    for (int i = cpu < 0 ? 0 : cpu;
+         i <= (cpu < 0 ? (int)r->cpus->len - 1 : cpu); i++) {
+        struct fcpu *c = cpu_at(r, i);
+        if (!c->seen) {
+            /* nothing known there yet: not even what ran from the start */
+            c->seen = true;
+            c->cur = CPU_UNKNOWN;
+            c->last_ns = r->now;
+            r->gaps[GAP_LOST]++;
+        } else {
+            gap(r, i, GAP_LOST, NULL);
+        }
+    }
+    return true;
+}
+
+/* Which program printed the first event line: perf script names the
+ * subsystem ("sched:sched_switch:") and separates comm and pid by spaces;
+ * the kernel's own trace and trace_pipe (and systrace, which embeds them)
+ * print the irq/preempt flags ("d..3") between the CPU and the time;
+ * trace-cmd report prints neither. */
+static void note_form(struct reader *r, const struct line *l)
+{
+    if (r->form)
         return;
-    struct fthread *t = nth(r, i);
-    if (t->state == S_RUNNING || t->state == S_RUNNABLE)
-        flush_run(r, t);
-    t->state = S_DEAD;
+    const char *t = l->after_cpu + strspn(l->after_cpu, " ");
+    if (l->subsystem)
+        r->form = "perf script";
+    else if (!g_ascii_isdigit(*t))
+        r->form = r->html ? "systrace HTML (kernel trace text)"
+                          : "kernel trace/trace_pipe text";
+    else
+        r->form = "trace-cmd report";
 }
 
 static void one_line(struct reader *r, char *s)
 {
     struct line l;
+    r->lineno++;
+    if (lost_line(r, s))
+        return;
     if (!parse_line(s, &l)) {
         /* before the first event: "version = 6", "CPU 3 is empty", perf's
          * "# ..." header */
@@ -490,20 +773,38 @@ static void one_line(struct reader *r, char *s)
         r->t0 = l.ts_ns;
         r->have_t0 = true;
     }
-    /* text traces are sorted; clamp the odd out-of-order line */
-    uint64_t now = l.ts_ns > r->t0 ? l.ts_ns - r->t0 : 0;
-    if (now > r->now)
-        r->now = now;
+    uint64_t at = l.ts_ns > r->t0 ? l.ts_ns - r->t0 : 0;
+    struct fcpu *c = cpu_at(r, l.cpu);
+    if (c->seen && at < c->last_at) {
+        gap(r, l.cpu, GAP_OUT_OF_ORDER, NULL);
+        return;
+    }
+    c->last_at = at;
+    /* CPUs interleave: a line older than another CPU's counts from the
+     * latest moment seen, so durations never run backwards */
+    if (at > r->now)
+        r->now = at;
     r->events++;
+    note_form(r, &l);
+    char *raw = NULL;
+    if (!strstr(l.fields, "pid=") && (raw = pretty_fields(l.event, l.fields))) {
+        l.fields = raw;
+        r->pretty++;
+    }
     if (!strcmp(l.event, "sched_switch")) {
         ev_switch(r, &l);
-    } else if (!strcmp(l.event, "sched_waking") ||
-               !strcmp(l.event, "sched_wakeup")) {
-        ev_wakeup(r, &l, false);
+        g_free(raw);
+        return;
+    }
+    struct fthread *current =
+        current_is(r, &l, l.pid, l.comm, l.comm_len, GAP_OTHER_TASK);
+    if (!strcmp(l.event, "sched_waking") ||
+        !strcmp(l.event, "sched_wakeup")) {
+        ev_wakeup(r, &l, current, false);
     } else if (!strcmp(l.event, "sched_wakeup_new")) {
-        ev_wakeup(r, &l, true);
+        ev_wakeup(r, &l, current, true);
     } else if (!strcmp(l.event, "sched_process_fork")) {
-        ev_fork(r, &l);
+        ev_fork(r, &l, current);
     } else if (!strcmp(l.event, "sched_process_exit")) {
         ev_exit(r, &l);
     } else if (!strcmp(l.event, "sched_migrate_task")) {
@@ -518,6 +819,7 @@ static void one_line(struct reader *r, char *s)
             g_hash_table_insert(r->unknown, g_strdup(l.event),
                                 GINT_TO_POINTER(GPOINTER_TO_INT(n) + 1));
     }
+    g_free(raw);
 }
 
 /* ------------------------------------------------------------------ */
@@ -574,11 +876,14 @@ static char *summary(struct reader *r, int nr_threads, int nr_templates)
 {
     GString *s = g_string_new(NULL);
     g_string_append_printf(s,
-                           "%s: imported %d threads and %d forked templates "
+                           "%s: %s%s: imported %d threads and %d forked "
+                           "templates "
                            "from %ld events; dropped: %ld idle-task switches, "
                            "%ld migrations (placement is the policy's), %ld "
                            "redundant wake-ups",
-                           r->file, nr_threads, nr_templates, r->events,
+                           r->file, r->form,
+                           r->pretty ? ", sched plugin form" : "", nr_threads,
+                           nr_templates, r->events,
                            r->idle, r->migrations, r->dropped_wakeups);
     GPtrArray *names = g_ptr_array_new();
     GHashTableIter it;
@@ -612,6 +917,26 @@ static char *summary(struct reader *r, int nr_threads, int nr_templates)
                                r->rt_threads);
     if (r->unparsed)
         g_string_append_printf(s, ", %ld lines not understood", r->unparsed);
+    g_string_append_printf(s,
+                           "; CPU time from switches only, %.3f ms of it "
+                           "before CPUs' first switches (from the "
+                           "recording's start) and %.3f ms after their last "
+                           "(to its end)",
+                           r->head_ns / 1e6, r->tail_ns / 1e6);
+    long nr_gaps = 0;
+    for (int k = 0; k < NR_GAPS; k++)
+        nr_gaps += r->gaps[k];
+    if (nr_gaps)
+        g_string_append_printf(
+            s,
+            "; gaps: %ld LOST records (%ld events), %ld events of a task "
+            "not switched in there, %ld switch-ins of a task running "
+            "elsewhere, %ld switch-outs of a task not running there, %ld "
+            "events out of order: each run ends at the CPU's last event "
+            "before its gap, %.3f ms of CPU time counted to no task",
+            r->gaps[GAP_LOST], r->lost_events, r->gaps[GAP_OTHER_TASK],
+            r->gaps[GAP_TWICE], r->gaps[GAP_NOT_RUNNING],
+            r->gaps[GAP_OUT_OF_ORDER], r->gap_ns / 1e6);
     return g_string_free(s, false);
 }
 
@@ -631,7 +956,10 @@ bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
     r.names = g_hash_table_new(g_str_hash, g_str_equal);
     r.channels = g_ptr_array_new_with_free_func(g_free);
     r.chan_idx = g_hash_table_new(g_str_hash, g_str_equal);
-    r.cpu_since = g_array_new(false, true, sizeof(uint64_t));
+    r.cpus = g_array_new(false, true, sizeof(struct fcpu));
+    r.warnings = im->warnings;
+    r.html = g_strstr_len(text, (gssize)MIN(len, 4096), "<html") ||
+             g_strstr_len(text, (gssize)MIN(len, 4096), "<!DOCTYPE html");
     r.unknown = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     bool ok = false;
 
@@ -652,6 +980,16 @@ bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
                     "report or perf script text with sched_switch lines)",
                     path);
         goto out;
+    }
+    /* the task a CPU's last switch put there ran to the recording's end */
+    for (guint i = 0; i < r.cpus->len; i++) {
+        struct fcpu *c = &g_array_index(r.cpus, struct fcpu, i);
+        if (c->seen && c->cur >= 0) {
+            uint64_t since = nth(&r, c->cur)->since_ns;
+            if (!c->from_start)
+                r.tail_ns += r.now - since;
+            run_ends(&r, c, r.now);
+        }
     }
     for (guint i = 0; i < r.threads->len; i++) {
         struct fthread *t = nth(&r, (int)i);
@@ -700,7 +1038,7 @@ out:
     g_hash_table_unref(r.names);
     g_hash_table_unref(r.chan_idx);
     g_ptr_array_unref(r.channels);
-    g_array_unref(r.cpu_since);
+    g_array_unref(r.cpus);
     g_hash_table_unref(r.unknown);
     return ok;
 }
