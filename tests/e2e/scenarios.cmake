@@ -19,22 +19,22 @@ foreach(bug group-imbalance group-construction overload-on-wakeup missing-domain
   set(topo ${LAB_NUMA2})
   if(bug STREQUAL "group-imbalance")
     set(trace make.json)
-    set(flag "1 flagged[^\n]*\n    0ns\\.\\.79ms \\(79ms\\): idle cores 4-7. waiting threads job")
+    set(flag "1 flagged[^\n]*\n  verdict: not work-conserving: 1 interval of at least 20ms flagged, the longest 79ms; wasted 29\\.5% of 8 cores x 101ms \\(see docs/monitor.md\\)\n    0ns\\.\\.79ms \\(79ms\\): idle cores 4-7. waiting threads job \\(tid 2\\), job \\(tid 3\\),")
   elseif(bug STREQUAL "group-construction")
     set(topo ${LAB_NUMA4})
     set(trace pinned.json)
-    set(flag "1 flagged[^\n]*\n    0ns\\.\\.79ms \\(79ms\\): idle cores 6-7. waiting threads worker")
+    set(flag "1 flagged[^\n]*\n  verdict: not work-conserving: 1 interval of at least 20ms flagged, the longest 79ms; wasted 24\\.7% of 8 cores x 80ms \\(see docs/monitor.md\\)\n    0ns\\.\\.79ms \\(79ms\\): idle cores 6-7. waiting threads worker \\(tid 1\\), worker \\(tid 2\\),")
   elseif(bug STREQUAL "overload-on-wakeup")
     set(opts --balance-interval 100ms)
     set(trace wakeups.json)
-    set(flag "4 flagged[^\n]*\n    5ms\\.\\.30ms \\(25ms\\): idle cores 4-7. waiting threads dispatcher, worker")
+    set(flag "4 flagged[^\n]*\n  verdict: not work-conserving: 4 intervals of at least 20ms flagged, the longest 25ms; wasted 19\\.9% of 8 cores x 251ms \\(see docs/monitor.md\\)\n    5ms\\.\\.30ms \\(25ms\\): idle cores 4-7. waiting threads dispatcher \\(tid 0\\), worker \\(tid 5\\),")
   else()
     set(trace hotplug.json)
-    set(flag "1 flagged[^\n]*\n    10ms\\.\\.89ms \\(79ms\\): idle cores 4-7. waiting threads worker")
+    set(flag "1 flagged[^\n]*\n  verdict: not work-conserving: 1 interval of at least 20ms flagged, the longest 79ms; wasted 43\\.9% of 8 cores x 90ms \\(see docs/monitor.md\\)\n    10ms\\.\\.89ms \\(79ms\\): idle cores 4-7. waiting threads worker \\(tid 1\\), worker \\(tid 2\\),")
   endif()
   ipa_e2e(wasted_cores_lab.${bug}.buggy 0 "-DOUT=${flag}" -P ${E2E}/expect.cmake --
           ${IPASIM} --topo ${topo} --policy ${LAB}/${bug}/buggy.ipa --trace ${LAB}/${bug}/${trace} ${opts})
-  ipa_e2e(wasted_cores_lab.${bug}.fixed 0 "-DOUT=violations: [0-9]+, longest [^,]+, wasted core-time [0-9.a-z]+. 0 flagged" -P ${E2E}/expect.cmake --
+  ipa_e2e(wasted_cores_lab.${bug}.fixed 0 "-DOUT=violations: [0-9]+, longest [^,]+, wasted core-time [0-9.a-z]+. 0 flagged[^\n]*\n  verdict: (work-conserving|no interval reached the 20ms threshold)" -P ${E2E}/expect.cmake --
           ${IPASIM} --topo ${topo} --policy ${LAB}/${bug}/fixed.ipa --trace ${LAB}/${bug}/${trace} ${opts})
 endforeach()
 # Failing scenarios: an expectation, a policy fault, a run that dies.
