@@ -38,6 +38,14 @@ bool ipa_setup_mode(const char *mode, bool *compiled, GError **error);
 bool ipa_setup_duration(const char *flag, const char *text, uint64_t *out,
                         GError **error);
 
+/* The file a policy spec ("[CPULIST:]FILE") names, found as
+ * ipa_setup_policies would (new string), or NULL with *error. */
+char *ipa_setup_policy_file(const char *spec, GError **error);
+/* The file a topology argument names (*@path, new string), or *@path NULL
+ * for a synthetic description or "host"; false with *error when it names
+ * a file that is not there. */
+bool ipa_setup_topology_file(const char *arg, char **path, GError **error);
+
 /* Resolves a topology argument: a shipped or existing file, else the
  * string itself (synthetic description or "host"). */
 bool ipa_setup_topology(const char *arg, struct ipa_topo **out,

@@ -4,8 +4,8 @@ set(SCN ${E2E}/inputs/scenarios)
 set(SHARED ${CMAKE_SOURCE_DIR}/../shared/data)
 
 # Every scenario in tests/scenarios passes, and the JUnit report says so.
-ipa_e2e(scenarios 0 "-DOUT=PASS cfs-group-imbalance\nPASS dsl-compiled-group-imbalance\nPASS fifo-db-no-waste\nPASS make-fifo-beats-pinned\nPASS pinned-db-flags\nPASS rtapp-periodic\n6 passed, 0 failed\n.*<testcase classname=\"ipasim\" name=\"fifo-db-no-waste\"" -P ${E2E}/expect.cmake --
-        sh -c "\"$1\" test \"$2\" --junit \"$3\" && cat \"$3\"" sh ${IPASIM} ${CMAKE_SOURCE_DIR}/tests/scenarios ${SCRATCH}/scenarios.xml)
+ipa_e2e(scenarios 0 "-DOUT=PASS cfs-group-imbalance\nPASS dsl-compiled-group-imbalance\nPASS fifo-db-no-waste\nPASS make-fifo-beats-pinned\nPASS pinned-db-flags\nPASS rtapp-periodic\n6 passed, 0 failed\n.*<testcase classname=\"tests.scenarios.fifo_db_no_waste\" name=\"fifo-db-no-waste\"" -P ${E2E}/expect.cmake --
+        sh -c "cd \"$2\" && \"$1\" test tests/scenarios --junit \"$3\" && cat \"$3\"" sh ${IPASIM} ${CMAKE_SOURCE_DIR} ${SCRATCH}/scenarios.xml)
 # The Wasted Cores lab: each bug's buggy variant is caught, its fix is not.
 ipa_e2e(wasted_cores_lab 0 "-DOUT=PASS wasted-cores-group-construction\nPASS wasted-cores-group-imbalance\nPASS wasted-cores-missing-domains\nPASS wasted-cores-overload-on-wakeup\n4 passed, 0 failed\n$" -P ${E2E}/expect.cmake --
         ${IPASIM} test ${CMAKE_SOURCE_DIR}/docs/labs/wasted-cores)
@@ -52,6 +52,13 @@ ipa_e2e(scenarios_syntax 2 "-DERR=^ipasim test: error: ${SCN}/bad/syntax.json:4:
         ${IPASIM} test ${SCN}/bad/syntax.json)
 ipa_e2e(scenarios_missing 2 "-DERR=ipasim test: error: Failed to open file .*nope.json" -P ${E2E}/expect.cmake --
         ${IPASIM} test ${SCN}/nope.json)
+# Everything is checked before the first run (issue 28.7): a scenario
+# whose policy is missing, even after a good one, and an unwritable
+# --junit stop `ipasim test` before anything runs.
+ipa_e2e(scenarios_inputs_first 2 "-DNOT_OUT=PASS|passed" "-DERR=^ipasim test: error: [^\n]*missing_policy.json: policy 'nosuch.ipa': no such file" -P ${E2E}/expect.cmake --
+        ${IPASIM} test ${SCN}/3_fifo_passes.json ${CMAKE_SOURCE_DIR}/tests/malformed/scenario/missing_policy.json)
+ipa_e2e(scenarios_junit_first 2 "-DNOT_OUT=PASS|passed" "-DERR=^ipasim test: error: cannot write [^\n]*nodir/j.xml" -DNO_FILE=${SCRATCH}/nodir/j.xml -P ${E2E}/expect.cmake --
+        ${IPASIM} test ${SCN}/3_fifo_passes.json --junit ${SCRATCH}/nodir/j.xml)
 ipa_e2e(scenarios_usage 2 "-DERR=usage: ipasim test" -P ${E2E}/expect.cmake -- ${IPASIM} test)
 
 # convert: rt-app in, a native trace out that runs as it is.
