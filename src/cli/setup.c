@@ -162,3 +162,18 @@ bool ipa_setup_mode(const char *mode, bool *compiled, GError **error)
     }
     return true;
 }
+
+void ipa_cli_print_help(GOptionContext *ctx, const char *usage, FILE *out)
+{
+    char *help = g_option_context_get_help(ctx, TRUE, NULL);
+    /* glib's text opens with "Usage:\n  NAME [OPTION...] ...\n\n": the
+     * rest (summary, options, description) is kept as it is */
+    const char *rest = strstr(help, "\n\n");
+    rest = rest ? rest + 2 : help;
+    GString *text = g_string_new(rest);
+    g_string_replace(text, "Application Options:\n", "options:\n", 1);
+    g_string_replace(text, "\nOptions:\n", "\noptions:\n", 1);
+    fprintf(out, "%s\n\n%s", usage, text->str);
+    g_string_free(text, TRUE);
+    g_free(help);
+}

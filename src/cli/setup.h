@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <glib.h>
 
@@ -45,6 +46,12 @@ char *ipa_setup_policy_file(const char *spec, GError **error);
  * for a synthetic description or "host"; false with *error when it names
  * a file that is not there. */
 bool ipa_setup_topology_file(const char *arg, char **path, GError **error);
+
+/* Prints @ctx's help (its summary, description and options) under
+ * @usage ("usage: ipasim run ..."), the first line every command's help
+ * starts with, in place of glib's "Usage: run [OPTION...]". @ctx must have
+ * its own help disabled, and a --help entry that calls this. */
+void ipa_cli_print_help(GOptionContext *ctx, const char *usage, FILE *out);
 
 /* Resolves a topology argument: a shipped or existing file, else the
  * string itself (synthetic description or "host"). */

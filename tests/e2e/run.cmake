@@ -87,3 +87,12 @@ endforeach()
 add_test(NAME e2e.list COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM}
          "-DFILES=${policies};${topologies};${traces}" -P ${E2E}/list_check.cmake)
 set_tests_properties(e2e.list PROPERTIES LABELS e2e)
+
+# The help names every command, policy kind and trace format (issue 28.2).
+add_test(NAME e2e.help_truthful
+         COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DSRC=${CMAKE_SOURCE_DIR}
+                 -P ${E2E}/help_check.cmake)
+set_tests_properties(e2e.help_truthful PROPERTIES LABELS e2e)
+# bench --help explains its columns.
+ipa_e2e(bench_help_columns 0 "-DOUT=^usage: ipasim bench .*Columns:\n  policy .*  events .*  cpu s .*  wall s .*  events/s .*  ns/event .*  peak MB .*start us/thread.*KB/thread" -P ${E2E}/expect.cmake --
+        ${IPASIM} bench --help)
