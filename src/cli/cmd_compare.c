@@ -7,9 +7,13 @@
 #include <glib.h>
 
 #include "cli/commands.h"
+#include "cli/setup.h"
 #include "report/viz.h"
 #include "util/common.h"
 #include "util/outfile.h"
+
+static const char compare_usage[] =
+    "usage: ipasim compare [--plot DIR] A.json B.json ...";
 
 static const char help_fmt[] =
     "Prints the key metrics of JSON reports written by 'ipasim run --json'\n"
@@ -23,18 +27,20 @@ int ipa_cmd_compare(int argc, char **argv)
 {
     char *plot = NULL;
     char **files = NULL;
+    gboolean help = FALSE;
     GOptionEntry entries[] = {
         {"plot", 0, 0, G_OPTION_ARG_FILENAME, &plot,
          "also write bar charts (gnuplot scripts, data, PNG, SVG) to DIR",
          "DIR"},
+        {"help", 'h', 0, G_OPTION_ARG_NONE, &help, "this help", NULL},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL,
          NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    GOptionContext *ctx =
-        g_option_context_new("A.json B.json ... - compare run reports");
+    GOptionContext *ctx = g_option_context_new(NULL);
     g_option_context_set_summary(ctx, help_fmt);
     g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_help_enabled(ctx, FALSE);
     GError *error = NULL;
     int code = IPA_EXIT_USAGE;
     int n = 0;
@@ -47,11 +53,15 @@ int ipa_cmd_compare(int argc, char **argv)
         g_clear_error(&error);
         goto out;
     }
+    if (help) {
+        ipa_cli_print_help(ctx, compare_usage, stdout);
+        code = IPA_EXIT_OK;
+        goto out;
+    }
     n = files ? (int)g_strv_length(files) : 0;
     if (!n) {
-        fprintf(stderr, "ipasim compare: error: no reports given\n"
-                        "usage: ipasim compare [--plot DIR] A.json B.json "
-                        "...\n");
+        fprintf(stderr, "ipasim compare: error: no reports given\n%s\n",
+                compare_usage);
         goto out;
     }
     if (plot) {

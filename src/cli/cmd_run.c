@@ -20,6 +20,10 @@
 #include "util/paths.h"
 #include "util/size.h"
 
+static const char run_usage[] =
+    "usage: ipasim [run] --topo TOPOLOGY --policy POLICY --trace TRACE "
+    "[options]";
+
 static const char help_fmt[] =
     "Simulates POLICY on TOPOLOGY replaying TRACE, and reports where cores\n"
     "were wasted. Bare file names are also looked up in the shipped\n"
@@ -27,10 +31,20 @@ static const char help_fmt[] =
     "\n"
     "  TOPOLOGY  an hwloc XML file, an hwloc synthetic description\n"
     "            (\"pack:2 core:8 pu:2\"), or 'host'\n"
-    "  POLICY    a C policy (.c, compiled and cached) or a shared object\n"
-    "            (.so); 'CPULIST:POLICY' runs it on those cores only, and\n"
+    "  POLICY    an Ipanema DSL policy (.ipa, docs/language.md), run\n"
+    "            interpreted or, with --mode=compiled, compiled to C; a C\n"
+    "            policy (.c, docs/runtime-api.md, compiled and cached); or\n"
+    "            a shared object (.so) built against the runtime API.\n"
+    "            'CPULIST:POLICY' runs it on those cores only, and\n"
     "            --policy may repeat to partition the machine\n"
-    "  TRACE     a JSON trace (docs/trace-format.md)\n"
+    "  TRACE     told apart by content: a native JSON trace\n"
+    "            (docs/trace-format.md); an rt-app workload file (JSON);\n"
+    "            a kernel trace with sched_* events: the text of\n"
+    "            'trace-cmd report' (with or without -R), trace_pipe,\n"
+    "            a systrace HTML page, or 'perf script'; or a periodic\n"
+    "            task-set CSV (id,period_ms,wcet_us, jobs up to 1s).\n"
+    "            'ipasim convert' writes all but the first as native\n"
+    "            traces\n"
     "\n"
     "--plot, --perfetto and --ascii record the run as it goes (only then:\n"
     "a run without them pays nothing); --ascii prints the timeline after\n"
@@ -378,6 +392,7 @@ out:
 
 int ipa_cmd_run(int argc, char **argv)
 {
+    gboolean help = FALSE;
     struct run_options o = {
         .seed = 1, .hz = 1000, .numa_slowdown = 100, .threads = 64,
     };
@@ -455,12 +470,13 @@ int ipa_cmd_run(int argc, char **argv)
          "list threads one by one in the summary up to N (default 64)", "N"},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
          "print no summary", NULL},
+        {"help", 'h', 0, G_OPTION_ARG_NONE, &help, "this help", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    GOptionContext *ctx = g_option_context_new("- simulate a scheduling policy");
+    GOptionContext *ctx = g_option_context_new(NULL);
     g_option_context_set_summary(ctx, help_fmt);
     g_option_context_add_main_entries(ctx, entries, NULL);
-    g_option_context_set_help_enabled(ctx, TRUE);
+    g_option_context_set_help_enabled(ctx, FALSE);
     GError *error = NULL;
     int code;
     if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
@@ -468,6 +484,9 @@ int ipa_cmd_run(int argc, char **argv)
                 error->message);
         g_error_free(error);
         code = IPA_EXIT_USAGE;
+    } else if (help) {
+        ipa_cli_print_help(ctx, run_usage, stdout);
+        code = IPA_EXIT_OK;
     } else if (argc > 1) {
         fprintf(stderr,
                 "ipasim: error: unexpected argument '%s'\nTry 'ipasim "
@@ -477,8 +496,7 @@ int ipa_cmd_run(int argc, char **argv)
     } else if (!o.topo || !o.policies || !o.trace) {
         fprintf(stderr,
                 "ipasim: error: --topo, --policy and --trace are required\n"
-                "usage: ipasim --topo TOPOLOGY --policy POLICY --trace TRACE "
-                "[options]\nTry 'ipasim --help'.\n");
+                "%s\nTry 'ipasim --help'.\n", run_usage);
         code = IPA_EXIT_USAGE;
     } else {
         code = run(&o);

@@ -17,9 +17,11 @@
 #include <glib/gstdio.h>
 
 #include "cli/commands.h"
+#include "cli/setup.h"
 #include "scenario/scenario.h"
 #include "util/common.h"
 #include "util/outfile.h"
+#include "util/paths.h"
 
 static const char help_fmt[] =
     "usage: ipasim test [-j N] [--junit FILE] [--timeout SECONDS] "
@@ -194,7 +196,7 @@ static void progress(struct tester *t, int done, int total)
     fflush(stdout);
 }
 
-static int run_all(struct tester *t, const char *junit)
+static int run_all(struct tester *t, struct ipa_outfile *junit)
 {
     int nsc = (int)t->scenarios->len, total = (int)t->jobs->len;
     int next = 0, running = 0, finished = 0, printed = 0, passed = 0;
@@ -279,18 +281,13 @@ static int run_all(struct tester *t, const char *junit)
     if (passed < nsc)
         rc = IPA_EXIT_FAIL;
     if (junit) {
-        GPtrArray *names = g_ptr_array_new();
-        for (int s = 0; s < nsc; s++)
-            g_ptr_array_add(names, ((struct ipa_scenario *)g_ptr_array_index(
-                                        t->scenarios, s))
-                                       ->name);
         GError *error = NULL;
-        if (!ipa_junit_write(junit, names, fail, secs, &error)) {
+        ipa_junit_print(junit->f, t->scenarios, fail, secs);
+        if (!ipa_outfile_commit(junit, &error)) {
             fprintf(stderr, "ipasim test: error: %s\n", error->message);
             g_error_free(error);
             rc = IPA_EXIT_USAGE;
         }
-        g_ptr_array_unref(names);
     }
     for (int s = 0; s < nsc; s++)
         g_free(fail[s]);
@@ -311,6 +308,32 @@ static bool parse_count(const char *flag, const char *text, int lo, int hi,
     }
     *out = (int)v;
     return true;
+}
+
+/* A policy, trace or topology that is not there fails the scenario's
+ * validation, before anything runs, rather than its run later: the
+ * names are found as `ipasim run` will find them. */
+static bool check_inputs(const struct ipa_scenario *sc, GError **error)
+{
+    GError *why = NULL;
+    char *path = NULL;
+    if (ipa_setup_topology_file(sc->topology, &path, &why)) {
+        g_free(path);
+        path = ipa_find_shipped(sc->trace, "trace", "traces", &why);
+    }
+    for (guint r = 0; path && r < sc->runs->len; r++) {
+        const struct ipa_scenario_run *run = g_ptr_array_index(sc->runs, r);
+        g_free(path);
+        path = ipa_setup_policy_file(run->arg, &why);
+    }
+    if (!why) {
+        g_free(path);
+        return true;
+    }
+    g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s: %s", sc->path,
+                why->message);
+    g_error_free(why);
+    return false;
 }
 
 /* Refuses a --junit FILE that is one of the scenarios or of their
@@ -352,6 +375,7 @@ int ipa_cmd_test(int argc, char **argv)
                        .timeout_s = 600};
     GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
     const char *junit = NULL;
+    struct ipa_outfile junit_out = {0};
     GError *error = NULL;
     int rc = IPA_EXIT_USAGE;
 
@@ -409,7 +433,14 @@ int ipa_cmd_test(int argc, char **argv)
         }
         g_ptr_array_add(t.scenarios, sc);
     }
-    if (junit && !check_junit(junit, files, t.scenarios, &error)) {
+    for (guint i = 0; i < t.scenarios->len; i++)
+        if (!check_inputs(g_ptr_array_index(t.scenarios, i), &error)) {
+            fprintf(stderr, "ipasim test: error: %s\n", error->message);
+            goto out;
+        }
+    /* An unwritable --junit is found now, not after every run. */
+    if (junit && (!check_junit(junit, files, t.scenarios, &error) ||
+                  !ipa_outfile_open(&junit_out, junit, &error))) {
         fprintf(stderr, "ipasim test: error: %s\n", error->message);
         goto out;
     }
@@ -431,8 +462,9 @@ int ipa_cmd_test(int argc, char **argv)
         }
     }
     t.tty = isatty(STDOUT_FILENO);
-    rc = run_all(&t, junit);
+    rc = run_all(&t, junit ? &junit_out : NULL);
 out:
+    ipa_outfile_discard(&junit_out);
     if (error)
         g_error_free(error);
     for (guint k = 0; k < t.jobs->len; k++) {

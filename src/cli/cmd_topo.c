@@ -11,7 +11,7 @@
 #include "util/common.h"
 
 static const char help_fmt[] =
-    "Usage: ipasim topo [--json] TOPOLOGY\n"
+    "usage: ipasim topo [--json] TOPOLOGY\n"
     "\n"
     "Print a topology's distances and the scheduling-domain hierarchy\n"
     "ipasim builds from them, and check the hierarchy.\n"

@@ -152,14 +152,33 @@ void ipa_setup_fini(struct ipa_setup *setup)
     memset(setup, 0, sizeof *setup);
 }
 
+char *ipa_setup_policy_file(const char *spec, GError **error)
+{
+    GArray *cores;
+    char *file;
+    if (!split_spec(spec, &cores, &file, error))
+        return NULL;
+    if (cores)
+        g_array_free(cores, TRUE);
+    char *path = ipa_find_shipped(file, "policy", "policies", error);
+    g_free(file);
+    return path;
+}
+
+bool ipa_setup_topology_file(const char *arg, char **path, GError **error)
+{
+    *path = NULL;
+    if (!g_str_has_suffix(arg, ".xml") && !strchr(arg, '/'))
+        return true;
+    *path = ipa_find_shipped(arg, "topology", "topologies", error);
+    return *path != NULL;
+}
+
 bool ipa_setup_topology(const char *arg, struct ipa_topo **out, GError **error)
 {
     char *path = NULL;
-    if (g_str_has_suffix(arg, ".xml") || strchr(arg, '/')) {
-        path = ipa_find_shipped(arg, "topology", "topologies", error);
-        if (!path)
-            return false;
-    }
+    if (!ipa_setup_topology_file(arg, &path, error))
+        return false;
     bool ok = ipa_topo_load(path ? path : arg, out, error);
     g_free(path);
     return ok;
@@ -186,4 +205,19 @@ bool ipa_setup_mode(const char *mode, bool *compiled, GError **error)
         return false;
     }
     return true;
+}
+
+void ipa_cli_print_help(GOptionContext *ctx, const char *usage, FILE *out)
+{
+    char *help = g_option_context_get_help(ctx, TRUE, NULL);
+    /* glib's text opens with "Usage:\n  NAME [OPTION...] ...\n\n": the
+     * rest (summary, options, description) is kept as it is */
+    const char *rest = strstr(help, "\n\n");
+    rest = rest ? rest + 2 : help;
+    GString *text = g_string_new(rest);
+    g_string_replace(text, "Application Options:\n", "options:\n", 1);
+    g_string_replace(text, "\nOptions:\n", "\noptions:\n", 1);
+    fprintf(out, "%s\n\n%s", usage, text->str);
+    g_string_free(text, TRUE);
+    g_free(help);
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <glib.h>
 
@@ -43,6 +44,20 @@ bool ipa_setup_mode(const char *mode, bool *compiled, GError **error);
 /* Reads duration option @flag's @text (NULL: not given, *@out kept). */
 bool ipa_setup_duration(const char *flag, const char *text, uint64_t *out,
                         GError **error);
+
+/* The file a policy spec ("[CPULIST:]FILE") names, found as
+ * ipa_setup_policies would (new string), or NULL with *error. */
+char *ipa_setup_policy_file(const char *spec, GError **error);
+/* The file a topology argument names (*@path, new string), or *@path NULL
+ * for a synthetic description or "host"; false with *error when it names
+ * a file that is not there. */
+bool ipa_setup_topology_file(const char *arg, char **path, GError **error);
+
+/* Prints @ctx's help (its summary, description and options) under
+ * @usage ("usage: ipasim run ..."), the first line every command's help
+ * starts with, in place of glib's "Usage: run [OPTION...]". @ctx must have
+ * its own help disabled, and a --help entry that calls this. */
+void ipa_cli_print_help(GOptionContext *ctx, const char *usage, FILE *out);
 
 /* Resolves a topology argument: a shipped or existing file, else the
  * string itself (synthetic description or "host"). */

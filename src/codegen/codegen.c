@@ -181,10 +181,11 @@ static bool sure(const struct gen *g, const struct xn *n)
            (n->op == X_LOCAL && n->a < g->nr_slots && g->sure[n->a]);
 }
 
-/* The entity @v (the value of @n), or a fault naming what was none
- * (eval.c's object()). */
-static char *need(struct gen *g, const struct xn *x, const struct xn *n,
-                  const char *v)
+/* The entity @v (the value of @n), or a fault naming what was none and,
+ * @writing, that the statement assigned a field of it (eval.c's
+ * object_for()). */
+static char *need_for(struct gen *g, const struct xn *x, const struct xn *n,
+                      const char *v, bool writing)
 {
     if (n && sure(g, n))
         return g_strdup(v);
@@ -193,7 +194,8 @@ static char *need(struct gen *g, const struct xn *x, const struct xn *n,
                            : NULL;
     char *where = at(x->src);
     GString *s = g_string_new(NULL);
-    g_string_append_printf(s, "need(I, %s, %s, ", v, where);
+    g_string_append_printf(s, "%s(I, %s, %s, ", writing ? "need_write" : "need",
+                           v, where);
     if (what)
         c_string(s, what);
     else
@@ -203,13 +205,24 @@ static char *need(struct gen *g, const struct xn *x, const struct xn *n,
     return g_string_free(s, FALSE);
 }
 
-/* need() of the entity operand x->x. */
-static char *object(struct gen *g, const struct xn *x)
+static char *need(struct gen *g, const struct xn *x, const struct xn *n,
+                  const char *v)
+{
+    return need_for(g, x, n, v, false);
+}
+
+/* need() of the entity operand x->x (@writing: a field of it is assigned). */
+static char *object_for(struct gen *g, const struct xn *x, bool writing)
 {
     char *v = expr(g, x->x);
-    char *r = need(g, x, x->x, v);
+    char *r = need_for(g, x, x->x, v, writing);
     g_free(v);
     return r;
+}
+
+static char *object(struct gen *g, const struct xn *x)
+{
+    return object_for(g, x, false);
 }
 
 static char *constant(int64_t k)
@@ -840,7 +853,7 @@ static void stmt_assign(struct gen *g, const struct xn *s)
         return;
     }
     int ent = ipa_xn_field_entity(lv->op);
-    char *o = object(g, lv);
+    char *o = object_for(g, lv, true);
     const char *f = g->field[ent][lv->a];
     /* the value first, then the entity: eval.c's order */
     line(g, "{");
@@ -1296,18 +1309,32 @@ static const char prelude[] =
     "    ipa_fault(I->rt, \"%s:%d:%d: %s\", SOURCE, line, col, what);\n"
     "}\n"
     "\n"
-    "/* The entity an access reads, or a fault naming what was none. */\n"
-    "static inline int64_t need(struct inst *I, int64_t v, int line, int col,\n"
-    "                           const char *what)\n"
+    "/* The entity an access reads (or assigns a field of), or a fault\n"
+    " * naming what was none and what the statement did with it. */\n"
+    "static inline int64_t need_as(struct inst *I, int64_t v, int line,\n"
+    "                              int col, const char *what,\n"
+    "                              const char *verb)\n"
     "{\n"
     "    if (__builtin_expect(!v, 0)) {\n"
     "        if (what)\n"
-    "            fault(I, line, col, \"reading '%s' of none (test it with \"\n"
-    "                  \"valid() first)\", what);\n"
+    "            fault(I, line, col, \"%s '%s' of none (test it with \"\n"
+    "                  \"valid() first)\", verb, what);\n"
     "        fault(I, line, col, \"using none where a value is needed (test \"\n"
     "              \"it with valid() first)\");\n"
     "    }\n"
     "    return v;\n"
+    "}\n"
+    "\n"
+    "static inline int64_t need(struct inst *I, int64_t v, int line, int col,\n"
+    "                           const char *what)\n"
+    "{\n"
+    "    return need_as(I, v, line, col, what, \"reading\");\n"
+    "}\n"
+    "\n"
+    "static inline __attribute__((unused)) int64_t\n"
+    "need_write(struct inst *I, int64_t v, int line, int col, const char *what)\n"
+    "{\n"
+    "    return need_as(I, v, line, col, what, \"writing\");\n"
     "}\n"
     "\n"
     "/* Lazy attributes nested this deep read each other in a cycle. */\n"

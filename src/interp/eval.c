@@ -60,20 +60,28 @@ static int64_t *thread_slots(struct ipa_thread *t)
     return ipa_thread_data(t);
 }
 
-/* The entity an access reads, or a fault naming what was none. */
-static int64_t object(struct inst *in, const struct xn *x, int64_t v)
+/* The entity an access reads (or, @writing, assigns a field of), or a
+ * fault naming what was none and what the statement did with it. */
+static int64_t object_for(struct inst *in, const struct xn *x, int64_t v,
+                          bool writing)
 {
     if (G_UNLIKELY(!v)) {
         const char *what = x->src && x->src->kind == IPA_N_MEMBER
                                ? x->src->name
                                : NULL;
         if (what)
-            ipa_interp_fault(in, x->src, "reading '%s' of none (test it "
-                             "with valid() first)", what);
+            ipa_interp_fault(in, x->src, "%s '%s' of none (test it "
+                             "with valid() first)",
+                             writing ? "writing" : "reading", what);
         ipa_interp_fault(in, x->src, "using none where a value is needed "
                          "(test it with valid() first)");
     }
     return v;
+}
+
+static inline int64_t object(struct inst *in, const struct xn *x, int64_t v)
+{
+    return object_for(in, x, v, false);
 }
 
 typedef int64_t eval_fn(struct inst *in, const struct xn *x);
@@ -914,7 +922,7 @@ static G_GNUC_NO_INLINE void exec_assign(struct inst *in, const struct xn *s)
         in->fp[lv->a] = arith(in, s, s->aux, in->fp[lv->a], value);
         return;
     }
-    int64_t obj = object(in, lv, eval(in, lv->x));
+    int64_t obj = object_for(in, lv, eval(in, lv->x), true);
     int64_t *p = slot_addr(in, lv, obj);
     *p = arith(in, s, s->aux, *p, value);
     if (s->b)

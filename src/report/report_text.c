@@ -40,14 +40,14 @@ static void print_threads(const struct ipa_sim *sim,
                           const struct ipa_report_info *info, FILE *out)
 {
     int n = ipa_sim_nr_threads(sim);
-    fprintf(out, "\nthreads: %d\n", n);
     if (n > info->max_threads) {
         fprintf(out,
-                "  (%d threads: per-thread figures are in the JSON report; "
-                "--threads N lists more here)\n",
+                "\nthreads: %d (per-thread figures are in the JSON report; "
+                "--threads N lists up to N here)\n",
                 n);
         return;
     }
+    fprintf(out, "\nthreads: %d\n", n);
     fprintf(out, "  %-4s %-20s %-10s %10s %10s %8s %10s %8s %6s\n", "tid",
             "name", "state", "cpu", "wait", "wakeups", "lat max", "switches",
             "migr");
@@ -181,6 +181,17 @@ static void print_migrations(const struct ipa_sim *sim, FILE *out)
                 (unsigned long long)m);
     }
     fprintf(out, " (total %llu)\n", (unsigned long long)total);
+    /* The names are terse ("numa:16"); a reader should not need
+     * docs/topologies.md to know what a level is. */
+    GString *legend = g_string_new("  (");
+    for (int d = 1; d < topo->nr_distances; d++) {
+        g_string_append_printf(legend, "%s%s: ", d > 1 ? "; " : "",
+                               topo->distance_names[d]);
+        ipa_topo_distance_meaning(legend, topo->distance_names[d]);
+    }
+    if (topo->nr_distances > 1)
+        fprintf(out, "%s)\n", legend->str);
+    g_string_free(legend, TRUE);
 }
 
 static void print_interval(const struct ipa_sim *sim,
@@ -196,12 +207,45 @@ static void print_interval(const struct ipa_sim *sim,
         struct ipa_thread_result r;
         ipa_sim_thread_result(sim, iv->threads[i], &r);
         char *name = ipa_printable(r.name);
-        fprintf(out, "%s %s", i ? "," : "", name);
+        /* Threads of one program often share a name: the id tells them
+         * apart and finds them in the JSON report and the log. */
+        fprintf(out, "%s %s (tid %d)", i ? "," : "", name, r.tid);
         g_free(name);
     }
     if (shown < iv->nr_threads)
         fprintf(out, " and %d more", iv->nr_threads - shown);
     fputc('\n', out);
+}
+
+/* One line a reader can act on: is the policy work-conserving, and how
+ * much of the machine did it waste (the terms are docs/monitor.md's). */
+static void print_verdict(const struct ipa_wc_result *wc, int nr_cores,
+                          uint64_t makespan_ns, FILE *out)
+{
+    fprintf(out, "  verdict: ");
+    if (!wc->violations) {
+        fprintf(out, "work-conserving: no core sat idle while a thread waited");
+    } else {
+        if (wc->flagged->len)
+            fprintf(out,
+                    "not work-conserving: %u interval%s of at least %s "
+                    "flagged, the longest %s",
+                    wc->flagged->len, wc->flagged->len == 1 ? "" : "s",
+                    dur(wc->threshold_ns), dur(wc->longest_ns));
+        else
+            fprintf(out,
+                    "no interval reached the %s threshold (the longest %s)",
+                    dur(wc->threshold_ns), dur(wc->longest_ns));
+        double capacity = (double)nr_cores * (double)makespan_ns;
+        double share = capacity > 0
+                           ? 100 * (double)wc->wasted_core_ns / capacity
+                           : 0;
+        fprintf(out, "; wasted %s%.1f%% of %d core%s x %s",
+                share > 0 && share < 0.05 ? "<" : "",
+                share > 0 && share < 0.05 ? 0.1 : share, nr_cores,
+                nr_cores == 1 ? "" : "s", dur(makespan_ns));
+    }
+    fprintf(out, " (see docs/monitor.md)\n");
 }
 
 static void print_wc(const struct ipa_sim *sim, FILE *out)
@@ -223,6 +267,7 @@ static void print_wc(const struct ipa_sim *sim, FILE *out)
                 (unsigned long long)wc->violations, dur(wc->longest_ns),
                 dur(wc->wasted_core_ns), wc->flagged->len,
                 dur(wc->threshold_ns));
+        print_verdict(wc, pr.nr_cores, ipa_sim_makespan_ns(sim), out);
         guint shown = wc->flagged->len < 20 ? wc->flagged->len : 20;
         for (guint i = 0; i < shown; i++)
             print_interval(sim,
@@ -255,8 +300,11 @@ void ipa_report_text(const struct ipa_sim *sim,
         fprintf(out, ", %.3fs wall (%.2fM events/s)", info->wall_seconds,
                 (double)ipa_sim_events(sim) / info->wall_seconds / 1e6);
     fputc('\n', out);
+    /* The message itself goes to standard error (cmd_run), where a fault
+     * belongs; printing it here too showed it twice on a terminal. */
     if (ipa_sim_exit_message(sim))
-        fprintf(out, "%s\n", ipa_sim_exit_message(sim));
+        fprintf(out, "  (the reason is on standard error, and is exit_message "
+                     "in --json)\n");
 
     print_threads(sim, info, out);
     const struct ipa_hist *h = ipa_sim_latency(sim);

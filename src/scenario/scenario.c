@@ -15,7 +15,7 @@
 
 #include "util/common.h"
 #include "util/duration.h"
-#include "util/outfile.h"
+#include "util/suggest.h"
 
 const char *const ipa_metric_names[IPA_METRIC_COUNT] = {
 #define IPA_METRIC_NAME(name, word) [IPA_METRIC_##name] = word,
@@ -78,6 +78,10 @@ static bool check_keys(struct reader *rd, struct json_object *obj,
         bool known = false;
         for (int i = 0; allowed[i] && !known; i++)
             known = !strcmp(key, allowed[i]);
+        const char *close = known ? NULL : ipa_suggest(key, allowed, -1);
+        if (close)
+            return fail(rd, "unknown key '%s' (did you mean '%s'?)", key,
+                        close);
         if (!known) {
             GString *all = g_string_new(NULL);
             for (int i = 0; allowed[i]; i++)
@@ -142,6 +146,26 @@ static int metric_of(const char *word)
         if (!strcmp(word, ipa_metric_names[m]))
             return m;
     return -1;
+}
+
+/* The expectation key closest to the unknown @key, or NULL. */
+static const char *suggest_expectation(const char *key, bool top)
+{
+    static char names[2 * IPA_METRIC_COUNT][32];
+    const char *keys[2 * IPA_METRIC_COUNT + 3];
+    int n = 0;
+    for (int m = 0; m < IPA_METRIC_COUNT; m++)
+        for (int k = 0; k < 2; k++) {
+            g_snprintf(names[n], sizeof names[n], "%s%s", ipa_metric_names[m],
+                       k ? "_min" : "_max");
+            keys[n] = names[n];
+            n++;
+        }
+    keys[n++] = "exit";
+    keys[n++] = "no_flagged";
+    if (top)
+        keys[n++] = "relative";
+    return ipa_suggest(key, keys, n);
 }
 
 /* expect keys: METRIC_max, METRIC_min, no_flagged, exit, relative */
@@ -214,6 +238,11 @@ static bool parse_expect(struct reader *rd, struct json_object *v,
         } else if (!strcmp(key, "relative") && top) {
             /* read once the runs are known */
         } else {
+            const char *close = suggest_expectation(key, top);
+            if (close)
+                return fail(rd, "unknown expectation '%s' (did you mean "
+                                "'%s'?)",
+                            key, close);
             char *list = metric_list();
             fail(rd,
                  "unknown expectation (expected exit, no_flagged, "
@@ -376,6 +405,14 @@ static bool parse_options(struct reader *rd, struct json_object *v)
         while (k < G_N_ELEMENTS(opts) && strcmp(opts[k].key, key))
             k++;
         if (k == G_N_ELEMENTS(opts)) {
+            const char *keys[G_N_ELEMENTS(opts)];
+            for (size_t j = 0; j < G_N_ELEMENTS(opts); j++)
+                keys[j] = opts[j].key;
+            const char *close =
+                ipa_suggest(key, keys, (int)G_N_ELEMENTS(opts));
+            if (close)
+                return fail(rd, "unknown option '%s' (did you mean '%s'?)",
+                            key, close);
             GString *all = g_string_new(NULL);
             for (size_t j = 0; j < G_N_ELEMENTS(opts); j++)
                 g_string_append_printf(all, "%s%s", j ? ", " : "",
@@ -916,14 +953,33 @@ static void xml_escape(GString *out, const char *s)
     g_free(e);
 }
 
-bool ipa_junit_write(const char *path, GPtrArray *names,
-                     char *const *failures, const double *seconds,
-                     GError **error)
+/* The JUnit classname of a scenario: its path as given, less ".json",
+ * dotted ("tests/scenarios/fifo.json" -> "tests.scenarios.fifo"), so a
+ * CI page groups scenarios by folder and tells same-named ones apart. */
+static void junit_classname(GString *out, const char *path)
+{
+    char **parts = g_strsplit(path, "/", -1);
+    bool first = true;
+    for (char **p = parts; *p; p++) {
+        if (!**p || !strcmp(*p, "."))
+            continue;
+        if (!p[1] && g_str_has_suffix(*p, ".json"))
+            (*p)[strlen(*p) - strlen(".json")] = 0;
+        if (!first)
+            g_string_append_c(out, '.');
+        xml_escape(out, *p);
+        first = false;
+    }
+    g_strfreev(parts);
+}
+
+void ipa_junit_print(FILE *out, GPtrArray *scenarios, char *const *failures,
+                     const double *seconds)
 {
     GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     int failed = 0;
     double total = 0;
-    for (guint i = 0; i < names->len; i++) {
+    for (guint i = 0; i < scenarios->len; i++) {
         failed += failures[i] != NULL;
         total += seconds[i];
     }
@@ -931,10 +987,14 @@ bool ipa_junit_write(const char *path, GPtrArray *names,
                            "<testsuites tests=\"%u\" failures=\"%d\">\n"
                            "  <testsuite name=\"ipasim\" tests=\"%u\" "
                            "failures=\"%d\" errors=\"0\" time=\"%.3f\">\n",
-                           names->len, failed, names->len, failed, total);
-    for (guint i = 0; i < names->len; i++) {
-        g_string_append(x, "    <testcase classname=\"ipasim\" name=\"");
-        xml_escape(x, g_ptr_array_index(names, i));
+                           scenarios->len, failed, scenarios->len, failed,
+                           total);
+    for (guint i = 0; i < scenarios->len; i++) {
+        const struct ipa_scenario *sc = g_ptr_array_index(scenarios, i);
+        g_string_append(x, "    <testcase classname=\"");
+        junit_classname(x, sc->path);
+        g_string_append(x, "\" name=\"");
+        xml_escape(x, sc->name);
         g_string_append_printf(x, "\" time=\"%.3f\"", seconds[i]);
         if (!failures[i]) {
             g_string_append(x, "/>\n");
@@ -951,7 +1011,6 @@ bool ipa_junit_write(const char *path, GPtrArray *names,
         g_free(first);
     }
     g_string_append(x, "  </testsuite>\n</testsuites>\n");
-    bool ok = ipa_write_file(path, x->str, x->len, error);
+    fwrite(x->str, 1, x->len, out);
     g_string_free(x, true);
-    return ok;
 }

@@ -12,6 +12,7 @@
 #define IPA_SCENARIO_SCENARIO_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -121,10 +122,12 @@ void ipa_run_report_fini(struct ipa_run_report *r);
 char *ipa_scenario_judge(const struct ipa_scenario *sc,
                          const struct ipa_run_report *reports);
 
-/* Writes a JUnit XML report atomically: one testcase per scenario,
- * @failures[i] NULL for a pass; @seconds[i] wall-clock time. */
-bool ipa_junit_write(const char *path, GPtrArray *names,
-                     char *const *failures, const double *seconds,
-                     GError **error);
+/* Prints a JUnit XML report of @scenarios (struct ipa_scenario *): one
+ * testcase per scenario, named by its name, its classname its path dotted
+ * ("tests.scenarios.fifo"); @failures[i] NULL for a pass; @seconds[i]
+ * wall-clock time. The caller writes @out as an outfile (util/outfile.h),
+ * opened before the runs so that an unwritable path fails first. */
+void ipa_junit_print(FILE *out, GPtrArray *scenarios, char *const *failures,
+                     const double *seconds);
 
 #endif

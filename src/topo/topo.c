@@ -906,6 +906,27 @@ bool ipa_topo_load_xml_buffer(const char *name, const char *xml, size_t len,
     return build(name, h, out, error);
 }
 
+void ipa_topo_distance_meaning(GString *out, const char *name)
+{
+    /* The names are those compute_distances() gives (label_of and the NUMA
+     * ranks), so the cases here follow docs/topologies.md's table. */
+    if (!strcmp(name, "core"))
+        g_string_append(out, "the same core");
+    else if (!strcmp(name, "smt"))
+        g_string_append(out, "hardware threads of one core");
+    else if (!strcmp(name, "node"))
+        g_string_append(out, "the same NUMA node");
+    else if (!strcmp(name, "machine"))
+        g_string_append(out, "only the machine in common");
+    else if (g_str_has_prefix(name, "numa:"))
+        g_string_append_printf(out, "NUMA nodes at distance %s",
+                               name + strlen("numa:"));
+    else if (name[0] == 'L' && g_ascii_isdigit(name[1]))
+        g_string_append_printf(out, "a shared %s cache", name);
+    else
+        g_string_append_printf(out, "the same %s", name);
+}
+
 void ipa_topo_free(struct ipa_topo *topo)
 {
     if (!topo)

@@ -45,6 +45,9 @@ bool ipa_topo_load(const char *spec, struct ipa_topo **out, GError **error);
 bool ipa_topo_load_xml_buffer(const char *name, const char *xml, size_t len,
                               struct ipa_topo **out, GError **error);
 void ipa_topo_free(struct ipa_topo *topo);
+/* Appends what two cores at the distance named @name have in common
+ * ("share an L2 cache", "NUMA nodes at distance 16"), for legends. */
+void ipa_topo_distance_meaning(GString *out, const char *name);
 
 static inline int ipa_topo_distance(const struct ipa_topo *t, int a, int b)
 {

@@ -30,6 +30,18 @@ endforeach()
 # The Quick start's run, and what the monitor must catch.
 ipa_e2e(quickstart 0 "-DOUT=work conservation.*violations" -P ${E2E}/expect.cmake --
         ${IPASIM} --topo 64core.xml --policy cfs.ipa --trace db.json)
+# The summary explains itself (issue 28.4): threads said once, a legend for
+# the domain levels, a verdict with the share of the machine wasted, and
+# waiting threads told apart by id.
+ipa_e2e(summary_readable 0 "-DOUT=\nthreads: 303 \\(per-thread figures are in the JSON report[^\n]*\nwake-up.*migrations by domain level: L2 [0-9]+ node [0-9]+ numa:16 [0-9]+ numa:22 [0-9]+ \\(total [0-9]+\\)\n  \\(L2: a shared L2 cache; node: the same NUMA node; numa:16: NUMA nodes at distance 16; numa:22: NUMA nodes at distance 22\\)\n.*  verdict: not work-conserving: 1 interval of at least 20ms flagged, the longest 70\\.892ms; wasted 0\\.7% of 64 cores x 2s \\(see docs/monitor.md\\)\n    0ns\\.\\.70\\.892ms \\(70\\.892ms\\): idle cores 0-63; waiting threads make \\(tid 0\\), job \\(tid 3\\), job \\(tid 4\\)" -P ${E2E}/expect.cmake --
+        ${IPASIM} --topo 64core.xml --policy cfs.ipa --trace make.json)
+ipa_e2e(summary_verdict_conserving 0 "-DOUT=  verdict: work-conserving: no core sat idle while a thread waited \\(see docs/monitor.md\\)" -P ${E2E}/expect.cmake --
+        ${IPASIM} --topo 64core.xml --policy cfs_cwc.ipa --trace make.json)
+ipa_e2e(summary_verdict_below_threshold 0 "-DOUT=  verdict: no interval reached the 1s threshold \\(the longest 70\\.892ms\\); wasted 0\\.7% of 64 cores x 2s" -P ${E2E}/expect.cmake --
+        ${IPASIM} --topo 64core.xml --policy cfs.ipa --trace make.json --wc-threshold 1s)
+# A fault is told once, on standard error, not again in the summary.
+ipa_e2e(fault_told_once 1 "-DOUT=run: fault at [^\n]*\n  \\(the reason is on standard error" "-DNOT_OUT=policy fault in" "-DERR=policy fault in" -P ${E2E}/expect.cmake --
+        ${IPASIM} --topo 1core.xml --policy ${CMAKE_SOURCE_DIR}/tests/malformed/dsl_run/none_write.ipa --trace loops3.json)
 ipa_e2e(fifo_no_flag 0 "-DOUT=0 flagged" -P ${E2E}/expect.cmake --
         ${IPASIM} --topo 64core.xml --policy fifo.c --trace db.json --fail-on-wc)
 ipa_e2e(pinned_flags 1 "-DOUT=[1-9][0-9]* flagged.*idle cores" "-DERR=flagged \\(--fail-on-wc\\)" -P ${E2E}/expect.cmake --
@@ -75,3 +87,12 @@ endforeach()
 add_test(NAME e2e.list COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM}
          "-DFILES=${policies};${topologies};${traces}" -P ${E2E}/list_check.cmake)
 set_tests_properties(e2e.list PROPERTIES LABELS e2e)
+
+# The help names every command, policy kind and trace format (issue 28.2).
+add_test(NAME e2e.help_truthful
+         COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DSRC=${CMAKE_SOURCE_DIR}
+                 -P ${E2E}/help_check.cmake)
+set_tests_properties(e2e.help_truthful PROPERTIES LABELS e2e)
+# bench --help explains its columns.
+ipa_e2e(bench_help_columns 0 "-DOUT=^usage: ipasim bench .*Columns:\n  policy .*  events .*  cpu s .*  wall s .*  events/s .*  ns/event .*  peak MB .*start us/thread.*KB/thread" -P ${E2E}/expect.cmake --
+        ${IPASIM} bench --help)

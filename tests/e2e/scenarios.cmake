@@ -4,8 +4,8 @@ set(SCN ${E2E}/inputs/scenarios)
 set(SHARED ${CMAKE_SOURCE_DIR}/../shared/data)
 
 # Every scenario in tests/scenarios passes, and the JUnit report says so.
-ipa_e2e(scenarios 0 "-DOUT=PASS cfs-group-imbalance\nPASS dsl-compiled-group-imbalance\nPASS fifo-db-no-waste\nPASS make-fifo-beats-pinned\nPASS pinned-db-flags\nPASS rtapp-periodic\n6 passed, 0 failed\n.*<testcase classname=\"ipasim\" name=\"fifo-db-no-waste\"" -P ${E2E}/expect.cmake --
-        sh -c "\"$1\" test \"$2\" --junit \"$3\" && cat \"$3\"" sh ${IPASIM} ${CMAKE_SOURCE_DIR}/tests/scenarios ${SCRATCH}/scenarios.xml)
+ipa_e2e(scenarios 0 "-DOUT=PASS cfs-group-imbalance\nPASS dsl-compiled-group-imbalance\nPASS fifo-db-no-waste\nPASS make-fifo-beats-pinned\nPASS pinned-db-flags\nPASS rtapp-periodic\n6 passed, 0 failed\n.*<testcase classname=\"tests.scenarios.fifo_db_no_waste\" name=\"fifo-db-no-waste\"" -P ${E2E}/expect.cmake --
+        sh -c "cd \"$2\" && \"$1\" test tests/scenarios --junit \"$3\" && cat \"$3\"" sh ${IPASIM} ${CMAKE_SOURCE_DIR} ${SCRATCH}/scenarios.xml)
 # The Wasted Cores lab: each bug's buggy variant is caught, its fix is not.
 ipa_e2e(wasted_cores_lab 0 "-DOUT=PASS wasted-cores-group-construction\nPASS wasted-cores-group-imbalance\nPASS wasted-cores-missing-domains\nPASS wasted-cores-overload-on-wakeup\n4 passed, 0 failed\n$" -P ${E2E}/expect.cmake --
         ${IPASIM} test ${CMAKE_SOURCE_DIR}/docs/labs/wasted-cores)
@@ -19,22 +19,22 @@ foreach(bug group-imbalance group-construction overload-on-wakeup missing-domain
   set(topo ${LAB_NUMA2})
   if(bug STREQUAL "group-imbalance")
     set(trace make.json)
-    set(flag "1 flagged[^\n]*\n    0ns\\.\\.79ms \\(79ms\\): idle cores 4-7. waiting threads job")
+    set(flag "1 flagged[^\n]*\n  verdict: not work-conserving: 1 interval of at least 20ms flagged, the longest 79ms; wasted 29\\.5% of 8 cores x 101ms \\(see docs/monitor.md\\)\n    0ns\\.\\.79ms \\(79ms\\): idle cores 4-7. waiting threads job \\(tid 2\\), job \\(tid 3\\),")
   elseif(bug STREQUAL "group-construction")
     set(topo ${LAB_NUMA4})
     set(trace pinned.json)
-    set(flag "1 flagged[^\n]*\n    0ns\\.\\.79ms \\(79ms\\): idle cores 6-7. waiting threads worker")
+    set(flag "1 flagged[^\n]*\n  verdict: not work-conserving: 1 interval of at least 20ms flagged, the longest 79ms; wasted 24\\.7% of 8 cores x 80ms \\(see docs/monitor.md\\)\n    0ns\\.\\.79ms \\(79ms\\): idle cores 6-7. waiting threads worker \\(tid 1\\), worker \\(tid 2\\),")
   elseif(bug STREQUAL "overload-on-wakeup")
     set(opts --balance-interval 100ms)
     set(trace wakeups.json)
-    set(flag "4 flagged[^\n]*\n    5ms\\.\\.30ms \\(25ms\\): idle cores 4-7. waiting threads dispatcher, worker")
+    set(flag "4 flagged[^\n]*\n  verdict: not work-conserving: 4 intervals of at least 20ms flagged, the longest 25ms; wasted 19\\.9% of 8 cores x 251ms \\(see docs/monitor.md\\)\n    5ms\\.\\.30ms \\(25ms\\): idle cores 4-7. waiting threads dispatcher \\(tid 0\\), worker \\(tid 5\\),")
   else()
     set(trace hotplug.json)
-    set(flag "1 flagged[^\n]*\n    10ms\\.\\.89ms \\(79ms\\): idle cores 4-7. waiting threads worker")
+    set(flag "1 flagged[^\n]*\n  verdict: not work-conserving: 1 interval of at least 20ms flagged, the longest 79ms; wasted 43\\.9% of 8 cores x 90ms \\(see docs/monitor.md\\)\n    10ms\\.\\.89ms \\(79ms\\): idle cores 4-7. waiting threads worker \\(tid 1\\), worker \\(tid 2\\),")
   endif()
   ipa_e2e(wasted_cores_lab.${bug}.buggy 0 "-DOUT=${flag}" -P ${E2E}/expect.cmake --
           ${IPASIM} --topo ${topo} --policy ${LAB}/${bug}/buggy.ipa --trace ${LAB}/${bug}/${trace} ${opts})
-  ipa_e2e(wasted_cores_lab.${bug}.fixed 0 "-DOUT=violations: [0-9]+, longest [^,]+, wasted core-time [0-9.a-z]+. 0 flagged" -P ${E2E}/expect.cmake --
+  ipa_e2e(wasted_cores_lab.${bug}.fixed 0 "-DOUT=violations: [0-9]+, longest [^,]+, wasted core-time [0-9.a-z]+. 0 flagged[^\n]*\n  verdict: (work-conserving|no interval reached the 20ms threshold)" -P ${E2E}/expect.cmake --
           ${IPASIM} --topo ${topo} --policy ${LAB}/${bug}/fixed.ipa --trace ${LAB}/${bug}/${trace} ${opts})
 endforeach()
 # Failing scenarios: an expectation, a policy fault, a policy that kills
@@ -54,6 +54,13 @@ ipa_e2e(scenarios_syntax 2 "-DERR=^ipasim test: error: ${SCN}/bad/syntax.json:4:
         ${IPASIM} test ${SCN}/bad/syntax.json)
 ipa_e2e(scenarios_missing 2 "-DERR=ipasim test: error: Failed to open file .*nope.json" -P ${E2E}/expect.cmake --
         ${IPASIM} test ${SCN}/nope.json)
+# Everything is checked before the first run (issue 28.7): a scenario
+# whose policy is missing, even after a good one, and an unwritable
+# --junit stop `ipasim test` before anything runs.
+ipa_e2e(scenarios_inputs_first 2 "-DNOT_OUT=PASS|passed" "-DERR=^ipasim test: error: [^\n]*missing_policy.json: policy 'nosuch.ipa': no such file" -P ${E2E}/expect.cmake --
+        ${IPASIM} test ${SCN}/3_fifo_passes.json ${CMAKE_SOURCE_DIR}/tests/malformed/scenario/missing_policy.json)
+ipa_e2e(scenarios_junit_first 2 "-DNOT_OUT=PASS|passed" "-DERR=^ipasim test: error: cannot write [^\n]*nodir/j.xml" -DNO_FILE=${SCRATCH}/nodir/j.xml -P ${E2E}/expect.cmake --
+        ${IPASIM} test ${SCN}/3_fifo_passes.json --junit ${SCRATCH}/nodir/j.xml)
 ipa_e2e(scenarios_usage 2 "-DERR=usage: ipasim test" -P ${E2E}/expect.cmake -- ${IPASIM} test)
 
 # convert: rt-app in, a native trace out that runs as it is.

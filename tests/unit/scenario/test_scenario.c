@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -111,7 +112,10 @@ static void test_errors(void **state)
               "/nowhere/s.json: missing \"ipasim_scenario\": 1 (is this a "
               "scenario?)");
     parse_bad(HEAD "\"policy\": \"p.c\", \"expct\": {}}",
-              "/nowhere/s.json: unknown key 'expct' (expected one of "
+              "/nowhere/s.json: unknown key 'expct' (did you mean "
+              "'expect'?)");
+    parse_bad(HEAD "\"policy\": \"p.c\", \"outcome\": {}}",
+              "/nowhere/s.json: unknown key 'outcome' (expected one of "
               "ipasim_scenario, name, description, topology, trace, policy, "
               "policies, params, options, expect)");
     parse_bad(HEAD "\"policy\": \"p.c\", \"policies\": [\"q.c\"]}",
@@ -126,6 +130,21 @@ static void test_errors(void **state)
               "METRIC one of makespan, latency_p99, latency_max, "
               "latency_mean, wasted, flagged, jobs, deadline_misses, "
               "response_p99, response_max, tardiness, or relative)");
+    /* a typo gets the key it was meant to be (issue 28.7) */
+    parse_bad(HEAD "\"policy\": \"p.c\", \"expect\": {\"no_flaged\": "
+                   "true}}",
+              "/nowhere/s.json: expect.no_flaged: unknown expectation "
+              "'no_flaged' (did you mean 'no_flagged'?)");
+    parse_bad(HEAD "\"policy\": \"p.c\", \"expect\": {\"makespan_mx\": "
+                   "\"1s\"}}",
+              "/nowhere/s.json: expect.makespan_mx: unknown expectation "
+              "'makespan_mx' (did you mean 'makespan_max'?)");
+    parse_bad(HEAD "\"policy\": \"p.c\", \"expect\": {\"relativ\": []}}",
+              "/nowhere/s.json: expect.relativ: unknown expectation "
+              "'relativ' (did you mean 'relative'?)");
+    parse_bad(HEAD "\"policy\": \"p.c\", \"options\": {\"sed\": 1}}",
+              "/nowhere/s.json: options.sed: unknown option 'sed' (did you "
+              "mean 'seed'?)");
     parse_bad(HEAD "\"policies\": [\"p.c\", \"p.c\"]}",
               "/nowhere/s.json: policies[1]: policy 'p.c' is listed twice");
     parse_bad(HEAD "\"policies\": [\"p.c\"], \"expect\": {\"relative\": "
@@ -249,30 +268,37 @@ static void test_report_and_junit(void **state)
     assert_false(ipa_run_report_read(rep, &r, &error));
     g_clear_error(&error);
 
-    GPtrArray *names = g_ptr_array_new();
-    g_ptr_array_add(names, "ok");
-    g_ptr_array_add(names, "a<b");
     char *fails[2] = {NULL, "x: bad & worse\ny: more"};
     double secs[2] = {0.5, 1.25};
-    assert_true(ipa_junit_write(xml, names, fails, secs, &error));
+    /* classnames come from the scenarios' paths, "." and ".json" left out */
+    struct ipa_scenario ok = {.path = "./tests/scenarios/ok.json",
+                              .name = "ok"};
+    struct ipa_scenario lt = {.path = "/abs/dir//a<b.json", .name = "a<b"};
+    GPtrArray *scenarios = g_ptr_array_new();
+    g_ptr_array_add(scenarios, &ok);
+    g_ptr_array_add(scenarios, &lt);
     char *text = NULL;
-    assert_true(g_file_get_contents(xml, &text, NULL, NULL));
+    size_t text_len = 0;
+    FILE *out = open_memstream(&text, &text_len);
+    assert_non_null(out);
+    ipa_junit_print(out, scenarios, fails, secs);
+    assert_int_equal(fclose(out), 0);
+    g_ptr_array_unref(scenarios);
     assert_string_equal(
         text, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
               "<testsuites tests=\"2\" failures=\"1\">\n"
               "  <testsuite name=\"ipasim\" tests=\"2\" failures=\"1\" "
               "errors=\"0\" time=\"1.750\">\n"
-              "    <testcase classname=\"ipasim\" name=\"ok\" "
+              "    <testcase classname=\"tests.scenarios.ok\" name=\"ok\" "
               "time=\"0.500\"/>\n"
-              "    <testcase classname=\"ipasim\" name=\"a&lt;b\" "
+              "    <testcase classname=\"abs.dir.a&lt;b\" name=\"a&lt;b\" "
               "time=\"1.250\">\n"
               "      <failure message=\"x: bad &amp; worse\">x: bad &amp; "
               "worse\ny: more</failure>\n"
               "    </testcase>\n"
               "  </testsuite>\n"
               "</testsuites>\n");
-    g_free(text);
-    g_ptr_array_unref(names);
+    free(text);
     g_unlink(rep);
     g_unlink(xml);
     g_rmdir(dir);
