@@ -3,12 +3,14 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/setup.h"
 #include "trace/import.h"
 #include "trace/trace.h"
 #include "util/common.h"
+#include "util/input.h"
 
 static const char help_fmt[] =
-    "usage: ipasim convert IN [-o OUT.json]\n"
+    "usage: ipasim convert IN [-o OUT.json] [--max-input-size SIZE]\n"
     "\n"
     "Writes IN, an rt-app workload file, trace-cmd report or perf script\n"
     "text (or a native trace), as a native JSON trace\n"
@@ -16,13 +18,17 @@ static const char help_fmt[] =
     "What cannot be modelled is named in warnings on stderr.\n"
     "\n"
     "  -o FILE    write the trace there\n"
+    "  --max-input-size SIZE\n"
+    "             largest IN read (default 256M for kernel trace text,\n"
+    "             64M for JSON, 16M for rt-app files)\n"
     "  -h, --help this help\n"
     "\n"
     "Exit status: 0 ok, 2 bad usage or unreadable input.\n";
 
 static int convert(const char *in, const char *out)
 {
-    GString *text = NULL;
+    char *text = NULL;
+    size_t len = 0;
     GError *error = NULL;
     struct ipa_import im;
     struct ipa_trace *check = NULL;
@@ -30,8 +36,8 @@ static int convert(const char *in, const char *out)
     int rc = IPA_EXIT_USAGE;
 
     ipa_import_init(&im);
-    if (!ipa_trace_read_file(in, &text, &error) ||
-        !ipa_trace_import(in, text->str, text->len, &im, &error))
+    if (!ipa_input_read("trace", in, IPA_INPUT_TRACE, &text, &len, &error) ||
+        !ipa_trace_import(in, text, len, &im, &error))
         goto out;
     for (guint i = 0; i < im.warnings->len; i++)
         fprintf(stderr, "ipasim convert: warning: %s\n",
@@ -57,8 +63,7 @@ out:
     }
     ipa_trace_free(check);
     g_free(json);
-    if (text)
-        g_string_free(text, true);
+    g_free(text);
     ipa_import_fini(&im);
     return rc;
 }
@@ -71,6 +76,17 @@ int ipa_cmd_convert(int argc, char **argv)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(help_fmt, stdout);
             return IPA_EXIT_OK;
+        }
+        if (!strcmp(a, "--max-input-size")) {
+            GError *error = NULL;
+            if (++i >= argc || !ipa_setup_max_input(argv[i], &error)) {
+                fprintf(stderr, "ipasim convert: error: %s\n%s",
+                        error ? error->message : "--max-input-size needs a size",
+                        help_fmt);
+                g_clear_error(&error);
+                return IPA_EXIT_USAGE;
+            }
+            continue;
         }
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             if (++i >= argc) {

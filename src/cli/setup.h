@@ -38,6 +38,10 @@ bool ipa_setup_mode(const char *mode, bool *compiled, GError **error);
 bool ipa_setup_duration(const char *flag, const char *text, uint64_t *out,
                         GError **error);
 
+/* Reads --max-input-size's @text (NULL: not given): the cap of every
+ * input file from now on (util/input.h). */
+bool ipa_setup_max_input(const char *text, GError **error);
+
 /* Resolves a topology argument: a shipped or existing file, else the
  * string itself (synthetic description or "host"). */
 bool ipa_setup_topology(const char *arg, struct ipa_topo **out,
