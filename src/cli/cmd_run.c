@@ -452,5 +452,6 @@ int ipa_cmd_run(int argc, char **argv)
     g_free(o.mode);
     g_free(o.cs_cost);
     g_free(o.migration_cost);
+    g_free(o.max_input);
     return code;
 }

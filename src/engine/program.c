@@ -385,26 +385,28 @@ static bool step(struct ipa_sim *sim, struct ipa_thread *t)
 }
 
 /* Up to 8 threads that started running or were woken at this instant,
- * @t first: those a zero-time loop goes round. Once, at the stop. */
+ * @t first: those a zero-time loop goes round. Once, at the stop; into
+ * @out, as the stop jumps out and would leak an allocation. */
 static void name_looping_threads(struct ipa_sim *sim, struct ipa_thread *t,
-                                 GString *out)
+                                 char *out, size_t size)
 {
-    g_string_append_printf(out, "thread %d (%s)", t->tid, t->spec->name);
+    size_t len = (size_t)g_snprintf(out, size, "thread %d (%s)", t->tid,
+                                    t->spec->name);
     int named = 1, more = 0;
     for (guint i = 0; i < sim->threads->len; i++) {
         const struct ipa_thread *o = g_ptr_array_index(sim->threads, i);
         if (o == t || !o->started ||
             (o->run_since_ns != sim->now && o->wake_ns != sim->now))
             continue;
-        if (named < 8)
-            g_string_append_printf(out, ", thread %d (%s)", o->tid,
-                                   o->spec->name);
+        if (named++ < 8 && len < size)
+            len += (size_t)g_snprintf(out + len, size - len,
+                                      ", thread %d (%s)", o->tid,
+                                      o->spec->name);
         else
             more++;
-        named++;
     }
-    if (more)
-        g_string_append_printf(out, " and %d more", more);
+    if (more && len < size)
+        g_snprintf(out + len, size - len, " and %d more", more);
 }
 
 /* Threads ran event_ops_limit operations in one event, so without
@@ -414,22 +416,21 @@ G_GNUC_NORETURN static void zero_time_loop(struct ipa_sim *sim,
                                            struct ipa_thread *t)
 {
     uint64_t ops = sim->event_ops - 1;
-    GString *who = g_string_new(NULL);
-    name_looping_threads(sim, t, who);
-    if (sim->config.max_events && ops >= sim->config.max_events) {
-        char *msg = g_strdup_printf(
-            "stopped after %llu events, the last running %llu operations "
-            "at %llu ns that took no time (--max-events), by %s",
-            (unsigned long long)sim->nr_events, (unsigned long long)ops,
-            (unsigned long long)sim->now, who->str);
-        g_string_free(who, TRUE);
-        ipa_sim_stop(sim, IPA_SIM_MAX_EVENTS, msg);
-    }
-    char *names = g_string_free(who, FALSE);
+    char who[1024];
+    name_looping_threads(sim, t, who, sizeof who);
+    if (sim->config.max_events && ops >= sim->config.max_events)
+        ipa_sim_stop(
+            sim, IPA_SIM_MAX_EVENTS,
+            g_strdup_printf("stopped after %llu events, the last running %llu "
+                            "operations at %llu ns that took no time "
+                            "(--max-events), by %s",
+                            (unsigned long long)sim->nr_events,
+                            (unsigned long long)ops,
+                            (unsigned long long)sim->now, who));
     trace_error(sim, t,
                 "zero-time loop: %llu operations ran in one event, without "
                 "simulated time advancing (--spin-limit), by %s",
-                (unsigned long long)ops, names);
+                (unsigned long long)ops, who);
 }
 
 void ipa_program_advance(struct ipa_sim *sim, struct ipa_thread *t)

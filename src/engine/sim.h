@@ -37,7 +37,9 @@ struct ipa_sim_config {
     uint64_t wc_threshold_ns;    /* violations at least this long are flagged */
     uint64_t seed;               /* random durations and probabilities */
     uint64_t until_ns;           /* stop at this time, 0 = run to the end */
-    uint64_t max_events;         /* stop after this many events, 0 = none */
+    uint64_t max_events;         /* stop after this many events, or when
+                                    one event runs this many operations;
+                                    0 = none */
     uint64_t spin_limit;         /* operations threads may run in one
                                     event (so at one simulated instant)
                                     before the run ends as a zero-time
