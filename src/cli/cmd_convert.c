@@ -3,14 +3,17 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/setup.h"
 #include "trace/import.h"
 #include "trace/trace.h"
 #include "util/common.h"
 #include "util/duration.h"
+#include "util/input.h"
 #include "util/outfile.h"
 
 static const char help_fmt[] =
     "usage: ipasim convert IN [-o OUT.json] [--horizon DUR]\n"
+    "                         [--max-input-size SIZE]\n"
     "\n"
     "Writes IN, an rt-app workload file, a kernel trace (trace-cmd report\n"
     "with or without -R, trace_pipe text, systrace HTML, perf script), a\n"
@@ -21,6 +24,9 @@ static const char help_fmt[] =
     "  -o FILE        write the trace there\n"
     "  --horizon DUR  a task set's tasks run their jobs up to DUR\n"
     "                 (default 1s; only for task-set CSV input)\n"
+    "  --max-input-size SIZE\n"
+    "                 largest IN read (default 256M for kernel trace text,\n"
+    "                 64M for JSON, 16M for rt-app files)\n"
     "  -h, --help     this help\n"
     "\n"
     "Exit status: 0 ok, 2 bad usage or unreadable input.\n";
@@ -28,7 +34,8 @@ static const char help_fmt[] =
 /* @horizon_ns: 0 when --horizon was not given. */
 static int convert(const char *in, const char *out, uint64_t horizon_ns)
 {
-    GString *text = NULL;
+    char *text = NULL;
+    size_t len = 0;
     GError *error = NULL;
     struct ipa_import im;
     struct ipa_trace *check = NULL;
@@ -39,20 +46,19 @@ static int convert(const char *in, const char *out, uint64_t horizon_ns)
     const struct ipa_named_file output = {"-o", out};
     const struct ipa_named_file input = {"the input", in};
     if (!ipa_check_outputs(&output, 1, &input, 1, &error) ||
-        !ipa_trace_read_file(in, &text, &error))
+        !ipa_input_read("trace", in, IPA_INPUT_TRACE, &text, &len, &error))
         goto out;
-    bool taskset = ipa_trace_detect(text->str, text->len) ==
-                   IPA_TRACE_FMT_TASKSET;
+    bool taskset = ipa_trace_detect(text, len) == IPA_TRACE_FMT_TASKSET;
     if (horizon_ns && !taskset) {
         g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
                     "%s: --horizon applies to task-set CSV input only", in);
         goto out;
     }
     if (!(taskset ? ipa_trace_import_taskset(
-                        in, text->str, text->len,
+                        in, text, len,
                         horizon_ns ? horizon_ns : IPA_TASKSET_HORIZON_NS, &im,
                         &error)
-                  : ipa_trace_import(in, text->str, text->len, &im, &error)))
+                  : ipa_trace_import(in, text, len, &im, &error)))
         goto out;
     for (guint i = 0; i < im.warnings->len; i++)
         fprintf(stderr, "ipasim convert: warning: %s\n",
@@ -77,8 +83,7 @@ out:
     }
     ipa_trace_free(check);
     g_free(json);
-    if (text)
-        g_string_free(text, true);
+    g_free(text);
     ipa_import_fini(&im);
     return rc;
 }
@@ -92,6 +97,17 @@ int ipa_cmd_convert(int argc, char **argv)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(help_fmt, stdout);
             return IPA_EXIT_OK;
+        }
+        if (!strcmp(a, "--max-input-size")) {
+            GError *error = NULL;
+            if (++i >= argc || !ipa_setup_max_input(argv[i], &error)) {
+                fprintf(stderr, "ipasim convert: error: %s\n%s",
+                        error ? error->message : "--max-input-size needs a size",
+                        help_fmt);
+                g_clear_error(&error);
+                return IPA_EXIT_USAGE;
+            }
+            continue;
         }
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             if (++i >= argc) {

@@ -64,8 +64,9 @@ struct run_options {
     char *topo, *trace, *json, *log, *plot, *perfetto, *ascii_unit;
     char **policies, **params;
     char *until, *balance, *threshold, *stall, *cs_cost, *migration_cost;
-    char *watchdog, *mode, *deadline_miss, *max_memory;
-    gint64 seed, hz, max_events, numa_slowdown, threads, step_limit;
+    char *watchdog, *mode, *deadline_miss, *max_memory, *max_input;
+    gint64 seed, hz, max_events, spin_limit, numa_slowdown, threads,
+        step_limit;
     double trylock_fail;
     gboolean fail_on_wc, quiet, ascii;
 };
@@ -98,6 +99,8 @@ static bool config_from(const struct run_options *o,
         if (!ipa_setup_duration(durations[i].flag, durations[i].text,
                                 durations[i].out, error))
             return false;
+    if (!ipa_setup_max_input(o->max_input, error))
+        return false;
     const char *bad = NULL;
     if (o->hz < 1 || o->hz > 1000000)
         bad = "--hz must be between 1 and 1000000";
@@ -107,6 +110,8 @@ static bool config_from(const struct run_options *o,
         bad = "--seed must not be negative";
     else if (o->max_events < 0)
         bad = "--max-events must not be negative";
+    else if (o->spin_limit < 0)
+        bad = "--spin-limit must not be negative";
     else if (o->numa_slowdown < 100 || o->numa_slowdown > 1000)
         bad = "--numa-slowdown is a percentage from 100 to 1000";
     else if (o->trylock_fail < 0 || o->trylock_fail > 1)
@@ -121,6 +126,7 @@ static bool config_from(const struct run_options *o,
     c->hz = (uint64_t)o->hz;
     c->seed = (uint64_t)o->seed;
     c->max_events = (uint64_t)o->max_events;
+    c->spin_limit = (uint64_t)o->spin_limit;
     c->numa_slowdown_pct = (uint32_t)o->numa_slowdown;
     c->trylock_fail_ppm = (uint32_t)(o->trylock_fail * 1e6);
     c->abort_late_jobs =
@@ -395,6 +401,7 @@ int ipa_cmd_run(int argc, char **argv)
     gboolean help = FALSE;
     struct run_options o = {
         .seed = 1, .hz = 1000, .numa_slowdown = 100, .threads = 64,
+        .spin_limit = IPA_SIM_SPIN_LIMIT,
     };
     GOptionEntry entries[] = {
         {"topo", 0, 0, G_OPTION_ARG_STRING, &o.topo, "machine topology",
@@ -439,7 +446,17 @@ int ipa_cmd_run(int argc, char **argv)
         {"until", 0, 0, G_OPTION_ARG_STRING, &o.until,
          "stop at this simulated time", "DUR"},
         {"max-events", 0, 0, G_OPTION_ARG_INT64, &o.max_events,
-         "stop after this many events", "N"},
+         "stop after this many events, or when one event runs this many "
+         "operations",
+         "N"},
+        {"max-input-size", 0, 0, G_OPTION_ARG_STRING, &o.max_input,
+         "largest input file read (default 256M for kernel trace text, 64M "
+         "for other files, 16M for rt-app files)",
+         "SIZE"},
+        {"spin-limit", 0, 0, G_OPTION_ARG_INT64, &o.spin_limit,
+         "end the run as a trace error when one event runs N operations "
+         "(a zero-time loop; default 10000000; 0 disables)",
+         "N"},
         {"stall-limit", 0, 0, G_OPTION_ARG_STRING, &o.stall,
          "fault when threads are ready and no core runs for this long "
          "(default 5s; 0 disables)",
@@ -521,5 +538,6 @@ int ipa_cmd_run(int argc, char **argv)
     g_free(o.deadline_miss);
     g_free(o.cs_cost);
     g_free(o.migration_cost);
+    g_free(o.max_input);
     return code;
 }

@@ -8,7 +8,9 @@
 #include "util/common.h"
 #include "util/cpuset.h"
 #include "util/duration.h"
+#include "util/input.h"
 #include "util/paths.h"
+#include "util/size.h"
 
 /* "0-31:cfs.c" names cores; a spec whose part before ':' is not a CPU
  * list is a plain file name. */
@@ -193,6 +195,22 @@ bool ipa_setup_duration(const char *flag, const char *text, uint64_t *out,
                 "%s: expected a duration like '2ms' or '150us', got '%s'",
                 flag, text);
     return false;
+}
+
+bool ipa_setup_max_input(const char *text, GError **error)
+{
+    uint64_t bytes = 0;
+    if (!text)
+        return true;
+    if (!ipa_size_parse(text, &bytes) || !bytes) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "--max-input-size: expected a size like '512M' or '2G', "
+                    "got '%s'",
+                    text);
+        return false;
+    }
+    ipa_input_set_max_size(bytes);
+    return true;
 }
 
 bool ipa_setup_mode(const char *mode, bool *compiled, GError **error)

@@ -59,6 +59,10 @@ bool ipa_setup_topology_file(const char *arg, char **path, GError **error);
  * its own help disabled, and a --help entry that calls this. */
 void ipa_cli_print_help(GOptionContext *ctx, const char *usage, FILE *out);
 
+/* Reads --max-input-size's @text (NULL: not given): the cap of every
+ * input file from now on (util/input.h). */
+bool ipa_setup_max_input(const char *text, GError **error);
+
 /* Resolves a topology argument: a shipped or existing file, else the
  * string itself (synthetic description or "host"). */
 bool ipa_setup_topology(const char *arg, struct ipa_topo **out,

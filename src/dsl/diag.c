@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/common.h"
+#include "util/input.h"
 
 static void index_lines(struct ipa_source *src)
 {
@@ -36,24 +37,14 @@ struct ipa_source *ipa_source_new(const char *name, const char *text,
 struct ipa_source *ipa_source_load(const char *path, GError **error)
 {
     char *text = NULL;
-    gsize len = 0;
-    GError *local = NULL;
-    if (!g_file_get_contents(path, &text, &len, &local)) {
-        /* glib's own message repeats the path; name it once, as the trace
-         * and topology readers do */
-        const char *why = local->message;
-        if (local->domain == G_FILE_ERROR && local->code == G_FILE_ERROR_NOENT)
-            why = g_strerror(ENOENT);
-        else if (local->domain == G_FILE_ERROR &&
-                 local->code == G_FILE_ERROR_ACCES)
-            why = g_strerror(EACCES);
-        else if (g_file_test(path, G_FILE_TEST_IS_DIR))
-            why = "is a directory, not a policy file";
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "policy '%s': %s", path,
-                    why);
-        g_error_free(local);
+    size_t len = 0;
+    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "policy '%s': is a directory, not a policy file", path);
         return NULL;
     }
+    if (!ipa_input_read("policy", path, IPA_INPUT_FILE, &text, &len, error))
+        return NULL;
     if (len > UINT32_MAX / 2) {
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
                     "policy '%s': file too large", path);

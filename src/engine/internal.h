@@ -290,6 +290,14 @@ struct ipa_sim {
     struct ipa_event *hotplug; /* [trace->hotplug->len] */
     uint64_t now;
     uint64_t nr_events;
+    /* Operations threads ran in this event, and the count at which
+     * program.c stops the run (the least of --spin-limit and
+     * --max-events). A zero-time loop runs inside one event: what the
+     * engine queues lies in the future (a run, sleep, timer or tick takes
+     * time), so
+     * neither the event count nor --until would ever end it. */
+    uint64_t event_ops;
+    uint64_t event_ops_limit;
     uint64_t last_exit_ns;
     int live;   /* arrived or pending, not terminated */
     int timers; /* threads with an armed arrival or wake-up */

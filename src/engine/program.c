@@ -11,10 +11,6 @@
 #include "engine/internal.h"
 #include "util/common.h"
 
-/* A thread may run this many zero-time operations in a row: a guard
- * against traces that would spin without time advancing. */
-#define OPS_IN_A_ROW 1000000
-
 static uint64_t next_random(struct ipa_thread *t)
 {
     /* xorshift64*: per-thread streams keep runs independent of the order
@@ -369,6 +365,12 @@ static bool step(struct ipa_sim *sim, struct ipa_thread *t)
     case IPA_OP_SPAWN: {
         const struct ipa_thread_spec *tpl =
             g_ptr_array_index(sim->trace->templates, op->obj);
+        /* the loader's limit, held while the run adds threads */
+        if (sim->live >= IPA_MAX_THREADS)
+            trace_error(sim, t,
+                        "spawns '%s' while %d threads are alive (the limit "
+                        "is %d threads alive at once)",
+                        tpl->name, sim->live, IPA_MAX_THREADS);
         struct ipa_thread *child = ipa_sim_new_thread(sim, tpl);
         ipa_dispatch_arrive(sim, child, self);
         return true;
@@ -394,17 +396,64 @@ static bool step(struct ipa_sim *sim, struct ipa_thread *t)
     IPA_UNREACHABLE();
 }
 
+/* Up to 8 threads that started running or were woken at this instant,
+ * @t first: those a zero-time loop goes round. Once, at the stop; into
+ * @out, as the stop jumps out and would leak an allocation. */
+static void name_looping_threads(struct ipa_sim *sim, struct ipa_thread *t,
+                                 char *out, size_t size)
+{
+    size_t len = (size_t)g_snprintf(out, size, "thread %d (%s)", t->tid,
+                                    t->spec->name);
+    int named = 1, more = 0;
+    for (guint i = 0; i < sim->threads->len; i++) {
+        const struct ipa_thread *o = g_ptr_array_index(sim->threads, i);
+        if (o == t || !o->started ||
+            (o->run_since_ns != sim->now && o->wake_ns != sim->now))
+            continue;
+        if (named++ < 8 && len < size)
+            len += (size_t)g_snprintf(out + len, size - len,
+                                      ", thread %d (%s)", o->tid,
+                                      o->spec->name);
+        else
+            more++;
+    }
+    if (more && len < size)
+        g_snprintf(out + len, size - len, " and %d more", more);
+}
+
+/* Threads ran event_ops_limit operations in one event, so without
+ * simulated time advancing: a zero-time loop (a yield loop, a signal/wait
+ * ping-pong with no run), which no event count or --until would end. */
+G_GNUC_NORETURN static void zero_time_loop(struct ipa_sim *sim,
+                                           struct ipa_thread *t)
+{
+    uint64_t ops = sim->event_ops - 1;
+    char who[1024];
+    name_looping_threads(sim, t, who, sizeof who);
+    if (sim->config.max_events && ops >= sim->config.max_events)
+        ipa_sim_stop(
+            sim, IPA_SIM_MAX_EVENTS,
+            g_strdup_printf("stopped after %llu events, the last running %llu "
+                            "operations at %llu ns that took no time "
+                            "(--max-events), by %s",
+                            (unsigned long long)sim->nr_events,
+                            (unsigned long long)ops,
+                            (unsigned long long)sim->now, who));
+    trace_error(sim, t,
+                "zero-time loop: %llu operations ran in one event, without "
+                "simulated time advancing (--spin-limit), by %s",
+                (unsigned long long)ops, who);
+}
+
 void ipa_program_advance(struct ipa_sim *sim, struct ipa_thread *t)
 {
     t->run_left_ns = 0;
-    for (int n = 0; n < OPS_IN_A_ROW; n++) {
-        if (!step(sim, t))
-            return;
-        if (t->pub.state != IPA_STATE_RUNNING)
-            return; /* a wake-up it caused preempted it */
-    }
-    trace_error(sim, t, "ran %d operations in a row without using time",
-                OPS_IN_A_ROW);
+    do {
+        /* every operation, the hot path's only cost of the limit */
+        if (++sim->event_ops > sim->event_ops_limit)
+            zero_time_loop(sim, t);
+        /* stops at a wake-up it caused that preempted it, too */
+    } while (step(sim, t) && t->pub.state == IPA_STATE_RUNNING);
 }
 
 char *ipa_program_blocked_on(const struct ipa_sim *sim,

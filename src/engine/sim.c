@@ -31,6 +31,7 @@ void ipa_sim_config_defaults(struct ipa_sim_config *c)
     c->stall_ns = UINT64_C(5000000000); /* 5 s */
     c->watchdog_ns = UINT64_C(2000000000); /* 2 s in one callback */
     c->numa_slowdown_pct = 100;
+    c->spin_limit = IPA_SIM_SPIN_LIMIT;
 }
 
 static const char *const exit_names[] = {
@@ -663,6 +664,7 @@ static void loop(struct ipa_sim *sim)
         ipa_evq_remove(&sim->evq, ev);
         sim->now = ev->time_ns;
         sim->nr_events++;
+        sim->event_ops = 0;
         handle(sim, ev);
         ipa_dispatch_resched(sim);
         check_invariants(sim, ev);
@@ -703,6 +705,10 @@ bool ipa_sim_run(struct ipa_sim *sim, GError **error)
             ipa_wc_core_idle(sim->cores[i].rt->wc, i, true);
         }
     sim->stall_since_ns = UINT64_MAX;
+    sim->event_ops_limit =
+        sim->config.spin_limit ? sim->config.spin_limit : UINT64_MAX;
+    if (sim->config.max_events && sim->config.max_events < sim->event_ops_limit)
+        sim->event_ops_limit = sim->config.max_events;
     sim->running = true;
     ipa_guard_install(sim);
     if (sigsetjmp(sim->fault_jmp, 1) == 0) {

@@ -26,13 +26,24 @@ struct ipa_topo;
 struct ipa_trace;
 struct ipa_sim;
 
+/* The default spin_limit: 26,000 times the most operations one event of
+ * the end-to-end suite runs (384), and about a second of a zero-time
+ * loop (docs/robustness.md). */
+#define IPA_SIM_SPIN_LIMIT UINT64_C(10000000)
+
 struct ipa_sim_config {
     uint64_t hz;                 /* ticks per second on busy cores */
     uint64_t balance_ns;         /* balancing_select period per core */
     uint64_t wc_threshold_ns;    /* violations at least this long are flagged */
     uint64_t seed;               /* random durations and probabilities */
     uint64_t until_ns;           /* stop at this time, 0 = run to the end */
-    uint64_t max_events;         /* stop after this many events, 0 = none */
+    uint64_t max_events;         /* stop after this many events, or when
+                                    one event runs this many operations;
+                                    0 = none */
+    uint64_t spin_limit;         /* operations threads may run in one
+                                    event (so at one simulated instant)
+                                    before the run ends as a zero-time
+                                    loop; 0 = none */
     uint64_t stall_ns;           /* READY threads and no core running: fault */
     uint64_t cs_cost_ns;         /* context switch: core busy, no progress */
     uint64_t migration_cost_ns;  /* extra when a thread changes core */

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "util/common.h"
+#include "util/input.h"
 
 static const struct {
     const char *key, *title;
@@ -154,16 +155,9 @@ bool ipa_compare_load(const char *path, struct ipa_compare_run *run,
 {
     *run = (struct ipa_compare_run){0};
     char *text = NULL;
-    gsize len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f || !g_file_get_contents(path, &text, &len, NULL)) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s: %s", path,
-                    g_strerror(f ? EIO : errno));
-        if (f)
-            fclose(f);
+    size_t len = 0;
+    if (!ipa_input_read("report", path, IPA_INPUT_FILE, &text, &len, error))
         return false;
-    }
-    fclose(f);
     json_tokener *tok = json_tokener_new();
     json_object *root = json_tokener_parse_ex(tok, text, (int)len);
     enum json_tokener_error jerr = json_tokener_get_error(tok);

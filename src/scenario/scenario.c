@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "util/common.h"
+#include "util/input.h"
 #include "util/duration.h"
 #include "util/suggest.h"
 
@@ -718,14 +719,10 @@ bool ipa_scenario_load(const char *path, struct ipa_scenario **out,
                        GError **error)
 {
     char *text = NULL;
-    gsize len = 0;
-    GError *e = NULL;
+    size_t len = 0;
     *out = NULL;
-    if (!g_file_get_contents(path, &text, &len, &e)) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s", e->message);
-        g_error_free(e);
+    if (!ipa_input_read("scenario", path, IPA_INPUT_FILE, &text, &len, error))
         return false;
-    }
     bool ok = ipa_scenario_parse(path, text, len, out, error);
     g_free(text);
     return ok;

@@ -11,6 +11,7 @@
 #include <hwloc.h>
 
 #include "util/common.h"
+#include "util/input.h"
 
 /* Time hwloc gets to read an XML topology; the largest real ones take
  * well under a second. */
@@ -350,14 +351,11 @@ static bool open_hwloc(const char *spec, hwloc_topology_t *out, GError **error)
                             "is a directory, not an hwloc XML file");
             goto fail;
         }
-        gchar *text = NULL;
-        gsize len = 0;
-        GError *read_error = NULL;
-        if (!g_file_get_contents(spec, &text, &len, &read_error)) {
-            set_input_error(error, spec, read_error->message);
-            g_error_free(read_error);
+        char *text = NULL;
+        size_t len = 0;
+        if (!ipa_input_read("topology", spec, IPA_INPUT_FILE, &text, &len,
+                            error))
             goto fail;
-        }
         char *why = load_xml(h, text, len);
         g_free(text);
         if (why) {

@@ -68,8 +68,6 @@ bool ipa_trace_import_taskset(const char *path, const char *text, size_t len,
 bool ipa_trace_import(const char *path, const char *text, size_t len,
                       struct ipa_import *im, GError **error);
 
-/* Reads a whole file; errors look like "trace 'x.json': No such file". */
-bool ipa_trace_read_file(const char *path, GString **out, GError **error);
 /* A duration for a native trace: "20ms" when exact, else "150us", else
  * integer nanoseconds. */
 struct json_object *ipa_trace_dur_json(uint64_t ns);

@@ -5,6 +5,7 @@
 
 #include "trace/import.h"
 #include "util/common.h"
+#include "util/input.h"
 #include "util/cpuset.h"
 
 const char *const ipa_op_names[IPA_OP_COUNT] = {
@@ -228,21 +229,22 @@ bool ipa_trace_validate(const struct ipa_trace *trace, int nr_cores,
 
 bool ipa_trace_load(const char *path, struct ipa_trace **out, GError **error)
 {
-    GString *text = NULL;
+    char *text = NULL;
+    size_t len = 0;
     struct ipa_import im;
     bool ok = false;
 
     *out = NULL;
-    if (!ipa_trace_read_file(path, &text, error))
+    if (!ipa_input_read("trace", path, IPA_INPUT_TRACE, &text, &len, error))
         return false;
-    if (ipa_trace_detect(text->str, text->len) == IPA_TRACE_FMT_NATIVE) {
-        ok = ipa_trace_parse_json(path, text->str, text->len, out, error);
-        g_string_free(text, true);
+    if (ipa_trace_detect(text, len) == IPA_TRACE_FMT_NATIVE) {
+        ok = ipa_trace_parse_json(path, text, len, out, error);
+        g_free(text);
         return ok;
     }
     /* an import is a native trace in memory, checked by the same loader */
     ipa_import_init(&im);
-    if (ipa_trace_import(path, text->str, text->len, &im, error)) {
+    if (ipa_trace_import(path, text, len, &im, error)) {
         for (guint i = 0; i < im.warnings->len; i++)
             fprintf(stderr, "ipasim: warning: %s\n",
                     (char *)g_ptr_array_index(im.warnings, i));
@@ -253,6 +255,6 @@ bool ipa_trace_load(const char *path, struct ipa_trace **out, GError **error)
         g_free(json);
     }
     ipa_import_fini(&im);
-    g_string_free(text, true);
+    g_free(text);
     return ok;
 }

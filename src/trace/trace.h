@@ -18,6 +18,11 @@
 
 #include <glib.h>
 
+/* Threads a trace may list (templates included, after "count"), and that
+ * may be alive at once in a run (spawned ones included): each costs a
+ * record of about 0.6 KB and its share of every scan that names one. */
+#define IPA_MAX_THREADS 100000
+
 /* Operation kinds. Grep "ORDER OP" if you change this list. */
 #define IPA_TRACE_OPS(X)                                                       \
     X(RUN, "run")             /* CPU work of dur */                            \

@@ -13,6 +13,7 @@
 #include "trace/trace.h"
 #include "util/common.h"
 #include "util/duration.h"
+#include "util/input.h"
 
 #define INLINE_WIDTH 76
 
@@ -105,37 +106,15 @@ enum ipa_trace_format ipa_trace_detect(const char *text, size_t len)
     return IPA_TRACE_FMT_NATIVE;
 }
 
-bool ipa_trace_read_file(const char *path, GString **out, GError **error)
-{
-    GString *buf = g_string_new(NULL);
-    FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
-
-    *out = NULL;
-    if (!f)
-        goto fail;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        g_string_append_len(buf, chunk, (gssize)n);
-    if (ferror(f))
-        goto fail;
-    fclose(f);
-    *out = buf;
-    return true;
-fail:
-    g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "trace '%s': %s", path,
-                g_strerror(errno));
-    if (f)
-        fclose(f);
-    g_string_free(buf, true);
-    return false;
-}
-
 bool ipa_trace_import(const char *path, const char *text, size_t len,
                       struct ipa_import *im, GError **error)
 {
     switch (ipa_trace_detect(text, len)) {
     case IPA_TRACE_FMT_RTAPP:
+        /* its import is a native trace about twice as large, parsed again:
+         * the costliest input per byte */
+        if (!ipa_input_check_size("trace", path, IPA_INPUT_RTAPP, len, error))
+            return false;
         return ipa_trace_import_rtapp(path, text, len, im, error);
     case IPA_TRACE_FMT_FTRACE:
         return ipa_trace_import_ftrace(path, text, len, im, error);

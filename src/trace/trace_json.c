@@ -19,10 +19,10 @@
 
 #include "util/common.h"
 #include "util/suggest.h"
+#include "util/input.h"
 #include "util/cpuset.h"
 #include "util/duration.h"
 
-#define MAX_THREADS 100000
 #define MAX_REPEAT_DEPTH 16
 #define MAX_JSON_DEPTH 64
 #define MAX_DUR_NS UINT64_C(1000000000000000000)
@@ -647,8 +647,9 @@ static bool parse_thread(struct loader *ld, struct json_object *v,
         }
         if (!get_int(ld, x, 1, INT64_MAX, "a positive thread count", count))
             goto out;
-        if (*count > MAX_THREADS - ld->nr_threads) {
-            fail(ld, "too many threads (the limit is %d in all)", MAX_THREADS);
+        if (*count > IPA_MAX_THREADS - ld->nr_threads) {
+            fail(ld, "too many threads (the limit is %d in all)",
+                 IPA_MAX_THREADS);
             goto out;
         }
         pop(ld, m);
@@ -822,6 +823,12 @@ static bool parse_threads(struct loader *ld, struct json_object *arr,
         fail(ld, "expected at least one thread");
         goto out;
     }
+    /* before any is built: listed ones count as "count" ones do */
+    if (n > (size_t)(IPA_MAX_THREADS - ld->nr_threads)) {
+        fail(ld, "too many threads: %zu listed (the limit is %d in all)", n,
+             IPA_MAX_THREADS);
+        goto out;
+    }
     for (size_t i = 0; i < n; i++) {
         struct ipa_thread_spec *s = NULL;
         int64_t count;
@@ -829,6 +836,13 @@ static bool parse_threads(struct loader *ld, struct json_object *arr,
         if (!parse_thread(ld, json_object_array_get_idx(arr, i), is_template,
                           &s, &count))
             goto out;
+        /* room for the rest of the list, one thread each at least */
+        if (count > IPA_MAX_THREADS - ld->nr_threads - (long)(n - i - 1)) {
+            fail(ld, "too many threads (the limit is %d in all)",
+                 IPA_MAX_THREADS);
+            ipa_thread_spec_free(s);
+            goto out;
+        }
         if (!is_template)
             count_barrier_users(ld, s, count);
         if (count == 1) {
@@ -892,7 +906,7 @@ static bool parse_name_counts(struct loader *ld, struct json_object *v,
                 return false;
             g_array_index(ld->trace->channel_tokens, int64_t, idx) = x;
         } else {
-            if (!get_int(ld, val, 1, MAX_THREADS,
+            if (!get_int(ld, val, 1, IPA_MAX_THREADS,
                          "a number of parties: an integer from 1 to 100000",
                          &x))
                 return false;
@@ -1213,27 +1227,13 @@ out:
 bool ipa_trace_load_json(const char *path, struct ipa_trace **out,
                          GError **error)
 {
-    GString *buf = g_string_new(NULL);
-    FILE *f = fopen(path, "rb");
-    bool ok = false;
-    char chunk[65536];
-    size_t n;
+    char *text = NULL;
+    size_t len = 0;
 
     *out = NULL;
-    if (!f)
-        goto fail_errno;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        g_string_append_len(buf, chunk, (gssize)n);
-    if (ferror(f))
-        goto fail_errno;
-    ok = ipa_trace_parse_json(path, buf->str, buf->len, out, error);
-    goto out;
-fail_errno:
-    g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "trace '%s': %s", path,
-                g_strerror(errno));
-out:
-    if (f)
-        fclose(f);
-    g_string_free(buf, true);
+    if (!ipa_input_read("trace", path, IPA_INPUT_FILE, &text, &len, error))
+        return false;
+    bool ok = ipa_trace_parse_json(path, text, len, out, error);
+    g_free(text);
     return ok;
 }

@@ -52,7 +52,7 @@ ipa_e2e(scenarios_malformed 2 "-DERR=^ipasim test: error: ${SCN}/bad/malformed.j
         ${IPASIM} test ${SCN}/bad/malformed.json)
 ipa_e2e(scenarios_syntax 2 "-DERR=^ipasim test: error: ${SCN}/bad/syntax.json:4:3: error: expected ',' or '}' after an object member\n$" -P ${E2E}/expect.cmake --
         ${IPASIM} test ${SCN}/bad/syntax.json)
-ipa_e2e(scenarios_missing 2 "-DERR=ipasim test: error: Failed to open file .*nope.json" -P ${E2E}/expect.cmake --
+ipa_e2e(scenarios_missing 2 "-DERR=ipasim test: error: scenario '[^']*nope.json': No such file or directory" -P ${E2E}/expect.cmake --
         ${IPASIM} test ${SCN}/nope.json)
 # Everything is checked before the first run (issue 28.7): a scenario
 # whose policy is missing, even after a good one, and an unwritable

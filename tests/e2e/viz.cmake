@@ -71,7 +71,7 @@ set_tests_properties(e2e.viz.compare e2e.viz.compare_plot PROPERTIES
                      FIXTURES_REQUIRED viz_reports)
 file(WRITE ${VIZ}/broken.json "{\"ipasim_report\": 1,\n  \"makespan_ns\": }\n")
 ipa_e2e(viz.compare_errors 2
-        "-DERR=missing.json: No such file or directory\n.*broken.json:2:18: .*loops3.json: not an ipasim report"
+        "-DERR=missing.json': No such file or directory\n.*broken.json:2:18: .*loops3.json: not an ipasim report"
         -P ${E2E}/expect.cmake -- ${IPASIM} compare ${VIZ}/missing.json
         ${VIZ}/broken.json ${CMAKE_SOURCE_DIR}/traces/loops3.json)
 ipa_e2e(viz.compare_usage 2 "-DERR=no reports given" -P ${E2E}/expect.cmake --

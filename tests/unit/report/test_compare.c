@@ -142,7 +142,17 @@ static void expect_error(const char *name, const char *text,
 static void test_errors(void **state)
 {
     (void)state;
-    expect_error("missing.json", NULL, ": ");
+    /* unreadable: named as every input reader names its file */
+    char *missing = g_build_filename(dir, "missing.json", NULL);
+    struct ipa_compare_run run;
+    GError *error = NULL;
+    assert_false(ipa_compare_load(missing, &run, &error));
+    char *want = g_strdup_printf("report '%s': No such file", missing);
+    if (!g_str_has_prefix(error->message, want))
+        fail_msg("got '%s', want a prefix '%s'", error->message, want);
+    g_free(want);
+    g_error_free(error);
+    g_free(missing);
     expect_error("syntax.json", "{\"ipasim_report\": 1,\n  \"x\": ]}",
                  ":2:8: ");
     expect_error("trace.json", "{\"ipasim_trace\": 1}",

@@ -15,6 +15,7 @@
 #include "trace/import.h"
 #include "trace/trace.h"
 #include "util/common.h"
+#include "util/input.h"
 
 static void check_import(const char *name, const char *text,
                          const char *expect_json, const char *expect_summary)
@@ -498,14 +499,15 @@ static void test_shared_data(void **state)
     int seen = 0;
     while ((n = g_dir_read_name(d))) {
         char *p = g_build_filename(dir, n, NULL);
-        GString *text = NULL;
+        char *text = NULL;
+        size_t len = 0;
         GError *error = NULL;
         struct ipa_import im;
         ipa_import_init(&im);
-        assert_true(ipa_trace_read_file(p, &text, &error));
-        assert_int_equal(ipa_trace_detect(text->str, text->len),
-                         IPA_TRACE_FMT_FTRACE);
-        if (!ipa_trace_import(p, text->str, text->len, &im, &error))
+        assert_true(
+            ipa_input_read("trace", p, IPA_INPUT_TRACE, &text, &len, &error));
+        assert_int_equal(ipa_trace_detect(text, len), IPA_TRACE_FMT_FTRACE);
+        if (!ipa_trace_import(p, text, len, &im, &error))
             fail_msg("%s", error->message);
         assert_non_null(im.summary);
         struct ipa_trace *t = NULL;
@@ -514,7 +516,7 @@ static void test_shared_data(void **state)
         assert_true(t->threads->len > 0);
         ipa_trace_free(t);
         ipa_import_fini(&im);
-        g_string_free(text, true);
+        g_free(text);
         g_free(p);
         seen++;
     }

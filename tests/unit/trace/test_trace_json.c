@@ -246,7 +246,7 @@ static void test_parse_inline(void **state)
          "[{\"frobnicate\": 1}]}]}",
          "m.json: threads[0].ops[0]: unknown operation 'frobnicate'"},
         {"{\"ipasim_trace\": 1, \"threads\": [{\"name\": \"x\", \"zzz\": 1, "
-         "\"ops\": []}]}",
+         "\"ops\": [{\"run\": 1}]}]}",
          "m.json: threads[0]: unknown key 'zzz' (expected name, count, "
          "start, nice, weight, group, affinity, partition, attrs or ops)"},
         {"{\"ipasim_trace\": 1, \"threads\": [{\"name\": \"x\", \"ops\": "
@@ -364,6 +364,39 @@ static void test_unreadable(void **state)
     assert_false(ipa_trace_load_json(BAD_DIR, &t, &error));
     assert_string_equal(error->message, "trace '" BAD_DIR "': Is a directory");
     g_clear_error(&error);
+}
+
+/* Threads listed one by one count against the limit as "count" ones do,
+ * before any is built. */
+static void test_listed_threads_limit(void **state)
+{
+    (void)state;
+    GString *text = g_string_new("{\"ipasim_trace\": 1, \"threads\": [");
+    for (int i = 0; i <= IPA_MAX_THREADS; i++)
+        g_string_append_printf(text, "%s{\"name\": \"t%d\", \"ops\": [{\"run\": 1}]}",
+                               i ? "," : "", i);
+    g_string_append(text, "]}");
+    struct ipa_trace *t = NULL;
+    GError *error = NULL;
+    assert_false(ipa_trace_parse_json("many.json", text->str, text->len, &t,
+                                      &error));
+    assert_null(t);
+    assert_string_equal(error->message,
+                        "many.json: threads: too many threads: 100001 listed "
+                        "(the limit is 100000 in all)");
+    g_clear_error(&error);
+
+    /* a "count" leaves room for the threads listed after it */
+    const char *mixed =
+        "{\"ipasim_trace\": 1, \"threads\": ["
+        "{\"name\": \"w\", \"count\": 99999, \"ops\": [{\"run\": 1}]},"
+        "{\"name\": \"a\", \"ops\": [{\"run\": 1}]}, {\"name\": \"b\", \"ops\": [{\"run\": 1}]}]}";
+    assert_false(
+        ipa_trace_parse_json("mixed.json", mixed, strlen(mixed), &t, &error));
+    assert_string_equal(error->message, "mixed.json: threads[0]: too many "
+                                        "threads (the limit is 100000 in all)");
+    g_clear_error(&error);
+    g_string_free(text, TRUE);
 }
 
 static GPtrArray *shipped_traces(void)
@@ -563,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_prob_and_durations),
         cmocka_unit_test(test_bad_corpus),
         cmocka_unit_test(test_unreadable),
+        cmocka_unit_test(test_listed_threads_limit),
         cmocka_unit_test(test_shipped_traces),
         cmocka_unit_test(test_shipped_contents),
         cmocka_unit_test(test_truncated),

@@ -16,6 +16,7 @@
 #include "trace/import.h"
 #include "trace/trace.h"
 #include "util/common.h"
+#include "util/input.h"
 
 /* Imports @text and compares with @expect_json and the warnings (a
  * NULL-terminated list). */
@@ -279,16 +280,18 @@ static void test_detect_and_print(void **state)
 static void test_native_round_trip(void **state)
 {
     (void)state;
-    GString *text = NULL;
+    char *text = NULL;
+    size_t len = 0;
     GError *error = NULL;
     struct ipa_import im;
     struct ipa_trace *a = NULL, *b = NULL;
     const char *path = IPASIM_SOURCE_DIR "/traces/db.json";
-    assert_true(ipa_trace_read_file(path, &text, &error));
+    assert_true(
+        ipa_input_read("trace", path, IPA_INPUT_TRACE, &text, &len, &error));
     ipa_import_init(&im);
-    assert_true(ipa_trace_import(path, text->str, text->len, &im, &error));
+    assert_true(ipa_trace_import(path, text, len, &im, &error));
     char *json = ipa_trace_json_text(im.root);
-    assert_true(ipa_trace_parse_json(path, text->str, text->len, &a, &error));
+    assert_true(ipa_trace_parse_json(path, text, len, &a, &error));
     assert_true(ipa_trace_parse_json(path, json, strlen(json), &b, &error));
     assert_int_equal(a->threads->len, b->threads->len);
     assert_int_equal(a->templates->len, b->templates->len);
@@ -311,7 +314,7 @@ static void test_native_round_trip(void **state)
     ipa_trace_free(b);
     g_free(json);
     ipa_import_fini(&im);
-    g_string_free(text, true);
+    g_free(text);
 }
 
 /* Every shared rt-app workload imports and loads through ipa_trace_load. */
