@@ -1,7 +1,7 @@
 # Sourced by setup.sh and test.sh: installs the Debian packages ipasim
 # needs, only those missing. As root it runs apt-get; otherwise sudo.
 IPASIM_PACKAGES="cmake make gcc pkg-config libglib2.0-dev libhwloc-dev hwloc
-libjson-c-dev libcmocka-dev gnuplot-nox"
+libjson-c-dev libcmocka-dev gnuplot-nox python3"
 
 ipasim_install_deps() {
     local missing=()
