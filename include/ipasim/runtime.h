@@ -209,6 +209,18 @@ IPA_API void ipa_change_state(struct ipa_rt *rt, struct ipa_thread *t,
 IPA_API void ipa_migrate(struct ipa_rt *rt, struct ipa_thread *t, int core,
                          struct ipa_rq *rq);
 
+/*
+ * ipa_preempt - preempt the thread running on @core at this instant, as
+ * Linux's resched_curr: it leaves RUNNING for READY_TICK (it stays on
+ * @core) and joins @rq, a READY queue of @core or a global one, at the
+ * schedule point that follows the event, where schedule elects again. So
+ * a wake-up (unblock_place, new_place) preempts at the wake-up's time,
+ * not at the next tick. Needs @core's lock (the event's core is held;
+ * others come from ipa_trylock()). Returns false, changing nothing, when
+ * @core runs no thread or its thread already left RUNNING.
+ */
+IPA_API bool ipa_preempt(struct ipa_rt *rt, int core, struct ipa_rq *rq);
+
 IPA_API const char *ipa_state_name(enum ipa_state state);
 
 /* ---- run queues ---------------------------------------------------------- */

@@ -45,6 +45,7 @@ struct gen {
     char **lazy;                 /* lazy unit -> C function */
     char **func;                 /* function -> C function */
     bool *moved_to; /* [state]: some move names it; place() has its case */
+    bool preempts;  /* some handler calls preempt(c): place() makes it */
     /* [lazy]: its slot among its entity's cached lazies, -1: not cached;
      * an entity's cache holds only those, so a scan of cores reads one
      * line per few cores */
@@ -1018,6 +1019,17 @@ static void stmt(struct gen *g, const struct xn *s)
         line(g, "(void)(%s);", v);
         g_free(v);
         return;
+    case S_PREEMPT:
+        /* only prepare runs it (the checker): place preempts */
+        v = expr(g, s->x);
+        line(g, "{");
+        line(g, "    int64_t c_ = %s;", v);
+        line(g, "    if (c_)");
+        line(g, "        I->preempt_core = (int)c_ - 1;");
+        line(g, "}");
+        g_free(v);
+        g->preempts = true;
+        return;
     default:
         fail(g, "a statement");
     }
@@ -1276,6 +1288,7 @@ static const char prelude[] =
     "    int64_t target_core, ev_core, ev_source;\n"
     "    bool preparing; /* new/unblock prepare: record the move */\n"
     "    int placed_core, placed_state;\n"
+    "    int preempt_core; /* recorded by preempt(c), -1: none */\n"
     "    struct ipa_dsl_locks locks;\n"
     "    struct ipa_dsl_walks walks; /* foreach over run queues */\n"
     "};\n"
@@ -1958,6 +1971,7 @@ static const char callbacks[] =
     "    I->ev_core = own + 1;\n"
     "    I->preparing = true;\n"
     "    I->placed_core = -1;\n"
+    "    I->preempt_core = -1;\n"
     "    if (handler)\n"
     "        handler(I);\n"
     "    I->preparing = false;\n"
@@ -1990,6 +2004,18 @@ static void place_function(struct gen *g)
         line(g, "        break;");
     }
     line(g, "    }");
+    if (g->preempts && p->first_ready >= 0) {
+        /* preempt(c): c's running thread goes back to its first READY
+         * state at the schedule point after the event, as at a tick */
+        line(g, "    int pc = I->preempt_core;");
+        line(g, "    struct ipa_thread *cur = pc >= 0 ? ipa_core_current(rt, pc) "
+                ": NULL;");
+        line(g, "    if (cur && ipa_thread_state(cur) == IPA_STATE_RUNNING) {");
+        line(g, "        I->in_tick = true;");
+        line(g, "        move(I, cur, pc, STATE_%s, line, col);",
+             p->states[p->first_ready].name);
+        line(g, "    }");
+    }
     line(g, "}");
     line(g, "%s", "");
 }
@@ -2174,6 +2200,11 @@ static void init_fini(struct gen *g)
         line(g, "    for (int k = 0; k < NR_RQS; k++)");
     if (p->nr_rqs)
         line(g, "        I->rqs[core * NR_RQS + k] = ipa_core_rq(rt, core, k);");
+    /* a global state's queue is one for all cores */
+    for (int i = 0; i < p->nr_states; i++)
+        if (p->states[i].global)
+            line(g, "    I->rqs[core * NR_RQS + %d] = ipa_global_rq(rt, %d);",
+                 p->states[i].rq, p->states[i].rq);
     line(g, "}");
     line(g, "I->core_sets = zalloc(I, (size_t)I->nr_machine_cores * "
             "NR_CORE_SETS + 1,");
@@ -2258,6 +2289,10 @@ static void ops_table(struct gen *g)
     if (p->nr_rqs) {
         line(g, ".core_rqs = run_queues,");
         line(g, ".nr_core_rqs = %d,", p->nr_rqs);
+    }
+    if (p->has_global) { /* as the interpreter: one table for both */
+        line(g, ".global_rqs = run_queues,");
+        line(g, ".nr_global_rqs = %d,", p->nr_rqs);
     }
     line(g, ".init = cb_init,");
     line(g, ".fini = cb_fini,");

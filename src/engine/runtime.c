@@ -477,6 +477,18 @@ void ipa_migrate(struct ipa_rt *rt, struct ipa_thread *t, int core,
     ipa_change_state(rt, t, IPA_STATE_READY, core, rq);
 }
 
+bool ipa_preempt(struct ipa_rt *rt, int core, struct ipa_rq *rq)
+{
+    if (!core_of_rt(rt, core))
+        ipa_fault(rt, "ipa_preempt: core %d is not one of this policy's",
+                  core);
+    struct ipa_thread *t = rt->sim->cores[core].current;
+    if (!t || t->pub.state != IPA_STATE_RUNNING)
+        return false;
+    ipa_change_state(rt, t, IPA_STATE_READY_TICK, core, rq);
+    return true;
+}
+
 /* ---- threads ------------------------------------------------------------- */
 
 int ipa_thread_id(const struct ipa_thread *t)

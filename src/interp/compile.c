@@ -385,6 +385,11 @@ static struct xn *compile_stmt(struct cc *cc, const struct ipa_node *s)
         }
         return x;
     case IPA_N_EXPR_STMT:
+        if (s->a->kind == IPA_N_CALL && !strcmp(s->a->name, "preempt")) {
+            x = xnew(cc, S_PREEMPT, s);
+            x->x = compile_expr(cc, ipa_node_at(s->a, 0));
+            return x;
+        }
         x = xnew(cc, S_EXPR, s);
         x->x = compile_expr(cc, s->a);
         return x;
@@ -557,6 +562,7 @@ static void lay_out(struct cc *cc)
         }
     }
     p->nr_states = (int)m->states->len;
+    p->first_ready = -1;
     p->states = g_new0(struct state_info, p->nr_states + 1);
     p->rq_descs = g_new0(struct ipa_rq_desc, p->nr_states + 1);
     for (int i = 0; i < p->nr_states; i++) {
@@ -566,11 +572,15 @@ static void lay_out(struct cc *cc)
         st->cls = ms->cls;
         st->rq = -1;
         st->single = ms->type == IPA_MT_PROCESS;
+        st->global = ms->global;
+        p->has_global |= ms->global;
         bool queue = (ms->cls == IPA_C_READY || ms->cls == IPA_C_BLOCKED) &&
                      ms->type != IPA_MT_NONE;
         if (!queue)
             continue;
         st->rq = p->nr_rqs++;
+        if (ms->cls == IPA_C_READY && p->first_ready < 0)
+            p->first_ready = i;
         struct ipa_rq_desc *d = &p->rq_descs[st->rq];
         d->name = ms->name;
         d->state = ms->cls == IPA_C_READY ? IPA_STATE_READY
@@ -896,7 +906,8 @@ static bool first_test_in(const struct program *p, const struct xn *x,
     if (size->op != X_SIZE)
         return false;
     const struct xn *q = size->x;
-    return ipa_xn_queue(q) &&
+    /* a global queue is no core's: ipa_waiting_cores() does not count it */
+    return ipa_xn_queue(q) && !p->states[q->a].global &&
            p->rq_descs[q->b].state == IPA_STATE_READY &&
            q->x->op == X_LOCAL && q->x->a == slot;
 }

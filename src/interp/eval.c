@@ -775,8 +775,8 @@ static bool set_keys(struct inst *in, struct ipa_thread *t,
     return changed;
 }
 
-void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
-                     int state, const struct ipa_node *src)
+static void move_thread(struct inst *in, struct ipa_thread *t, int core,
+                        int state, const struct ipa_node *src, bool preempt)
 {
     const struct state_info *st = &in->p->states[state];
     int taken = 0;
@@ -792,8 +792,24 @@ void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
     thread_slots(t)[state_slot(in)] = state + 1;
     in->epoch++;
     ipa_dsl_change(in->rt, &in->walks, t, (enum ipa_dsl_class)st->cls, core, rq,
-                   in->ev == IPA_EV_tick);
+                   preempt);
     release(in, taken);
+}
+
+void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
+                     int state, const struct ipa_node *src)
+{
+    move_thread(in, t, core, state, src, in->ev == IPA_EV_tick);
+}
+
+void ipa_interp_preempt(struct inst *in, const struct ipa_node *src)
+{
+    int core = in->preempt_core;
+    if (core < 0 || in->p->first_ready < 0)
+        return;
+    struct ipa_thread *cur = ipa_core_current(in->rt, core);
+    if (cur && ipa_thread_state(cur) == IPA_STATE_RUNNING)
+        move_thread(in, cur, core, in->p->first_ready, src, true);
 }
 
 /* After a thread attribute changed: a queued thread takes its new place
@@ -815,6 +831,7 @@ static void rekey(struct inst *in, struct ipa_thread *t)
 enum flow { F_NEXT, F_BREAK, F_CONTINUE, F_RETURN };
 
 static void exec_move(struct inst *in, const struct xn *s);
+static void exec_preempt(struct inst *in, const struct xn *s);
 static void exec_assign(struct inst *in, const struct xn *s);
 static enum flow exec_compound(struct inst *in, const struct xn *s);
 
@@ -836,6 +853,9 @@ static inline __attribute__((always_inline)) bool exec_simple(struct inst *in,
         return true;
     case S_EXPR:
         eval(in, s->x);
+        return true;
+    case S_PREEMPT:
+        exec_preempt(in, s);
         return true;
     default:
         return false;
@@ -937,6 +957,15 @@ static G_GNUC_NO_INLINE void exec_move(struct inst *in, const struct xn *s)
         return;
     }
     ipa_interp_move(in, thread_of(t), core, s->a, s->src);
+}
+
+/* preempt(c) runs only in prepare (the checker): place preempts, once
+ * the chosen core is locked. Preempting none does nothing. */
+static G_GNUC_NO_INLINE void exec_preempt(struct inst *in, const struct xn *s)
+{
+    int64_t c = eval(in, s->x);
+    if (c)
+        in->preempt_core = (int)c - 1;
 }
 
 /* The other statements. Their bodies are calls of their own, so that

@@ -77,6 +77,7 @@ enum xop {
     S_CONTINUE,
     S_RETURN, /* x or NULL */
     S_EXPR,   /* x */
+    S_PREEMPT, /* preempt(x): recorded by prepare, made by place */
 };
 
 /* The interpreter's own way to evaluate a binary operator, without a
@@ -84,7 +85,7 @@ enum xop {
  * after every xop. Division and remainder, which can fault, stay
  * X_BINARY. XE_MIN2 and XE_MAX2: an X_AGG min or max of two plain
  * values (`max(weight / group_size, 1)`), without the aggregate's loop. */
-enum { XE_ADD = S_EXPR + 1, XE_SUB, XE_MUL, XE_EQ, XE_NE, XE_LT, XE_LE,
+enum { XE_ADD = S_PREEMPT + 1, XE_SUB, XE_MUL, XE_EQ, XE_NE, XE_LT, XE_LE,
        XE_GT, XE_GE, XE_MIN2, XE_MAX2, XE_COUNT };
 
 enum psys { PS_ID, PS_WEIGHT, PS_NICE, PS_RUNTIME, PS_LAST_CORE, PS_TGROUP,
@@ -189,6 +190,7 @@ struct state_info {
     const char *name;
     uint8_t cls;  /* enum ipa_mclass */
     int rq;       /* per-core run queue index, -1: none (RUNNING, pseudo) */
+    bool global;  /* one queue for the partition: rq names a global queue */
     bool single;  /* a `process` state: one thread at most */
     struct order *order;
 };
@@ -224,6 +226,8 @@ struct program {
     int nr_states;
     struct ipa_rq_desc *rq_descs;
     int nr_rqs;
+    bool has_global; /* a state is global: rq_descs are global queues too */
+    int first_ready; /* the first READY state with a queue, -1: none */
 
     /* trace attributes read as `system int x` */
     GPtrArray *attr_names;
