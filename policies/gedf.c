@@ -10,8 +10,11 @@
  * two shows what the DSL costs. How it mirrors the DSL:
  * - `first(cores filter = { idle })` is the first idle core by id
  *   (ipa_next_idle_core); `max(cores order = { highest running_deadline }
- *   filter = { online })` walks the cores in ascending order and keeps the
- *   first of equal deadlines (a strict >), an idle core counting 0;
+ *   filter = { online })` is the runtime's core order (ipa_core_order,
+ *   the busy cores by deadline, equal ones by id), as the DSL keeps it
+ *   for this selection; where no busy core's deadline is above an idle
+ *   core's 0 both walk the cores in ascending order and keep the first of
+ *   equal deadlines (a strict >), an idle core counting 0;
  * - the DSL records the preemption in prepare and makes it in place: so
  *   does this, in the policy's data;
  * - a preempted thread, a tick's and a yield's go back to the global
@@ -67,6 +70,8 @@ static int gedf_init(struct ipa_rt *rt)
     p->deadline_attr = ipa_attr_id(rt, "deadline");
     p->period_attr = ipa_attr_id(rt, "period");
     p->preempt_core = -1;
+    /* busy cores by deadline, the latest first (Linux's cpudl) */
+    ipa_core_order(rt, offsetof(struct gedf_thread, abs_deadline), true);
     return 0;
 }
 
@@ -99,7 +104,16 @@ static int release(struct ipa_rt *rt, struct ipa_thread *t)
     int core = ipa_next_idle_core(rt, 0);
     if (core >= 0)
         return core;
-    int64_t latest = 0;
+    /* no core idle: the runtime's order has the latest deadline, unless
+     * none is above an idle core's 0, where the DSL walks the cores */
+    core = ipa_core_order_first(rt);
+    int64_t latest = core >= 0 ? running_deadline(rt, core) : 0;
+    if (latest > 0) {
+        if (latest > d->abs_deadline)
+            p->preempt_core = core;
+        return core;
+    }
+    core = -1;
     for (int i = 0; i < ipa_nr_cores(rt); i++) {
         int c = ipa_core_at(rt, i);
         if (!ipa_core_online(rt, c))
@@ -137,8 +151,10 @@ static void gedf_tick(struct ipa_rt *rt, struct ipa_process_event *e)
 {
     struct gedf_thread *d = data_of(e->target);
     /* overrun: the job gets its next deadline */
-    if ((int64_t)ipa_now_ns(rt) >= d->abs_deadline)
+    if ((int64_t)ipa_now_ns(rt) >= d->abs_deadline) {
         d->abs_deadline += relative_deadline(rt, e->target);
+        ipa_core_order_update(rt, e->core);
+    }
     struct ipa_thread *head = ipa_rq_first(ready_q(rt));
     if (head && data_of(head)->abs_deadline < d->abs_deadline)
         ipa_change_state(rt, e->target, IPA_STATE_READY_TICK, e->core,

@@ -573,6 +573,21 @@ static char *aggregate(struct gen *g, const struct xn *x)
 }
 
 /* first/min/max with order and filter (eval.c's select_one). */
+/* eval.c's ev_core_order: the runtime's first busy core where it is the
+ * selection's answer, else the selection. */
+static char *core_order(struct gen *g, const struct xn *x)
+{
+    char *c = tmp_name(g, "c"), *sel = expr(g, x->x);
+    char *r = g_strdup_printf(
+        "({ int %s = I->preparing ? ipa_core_order_first(I->rt) : -1; "
+        "%s >= 0 && P(I, VALUE(ipa_core_current(I->rt, %s)))->%s > 0 "
+        "? (int64_t)%s + 1 : %s; })",
+        c, c, c, g->field[IPA_ENT_PROCESS][x->a], c, sel);
+    g_free(c);
+    g_free(sel);
+    return r;
+}
+
 static char *select_one(struct gen *g, const struct xn *x)
 {
     GString *s = g_string_new(NULL);
@@ -748,6 +763,7 @@ static char *expr(struct gen *g, const struct xn *x)
     case X_SIZE: return set_size(g, x->x);
     case X_AGG: return aggregate(g, x);
     case X_SELECT: return select_one(g, x);
+    case X_CORE_ORDER: return core_order(g, x);
     case X_CALL: return call(g, x);
     default:
         fail(g, "an expression");
@@ -855,6 +871,11 @@ static void stmt_assign(struct gen *g, const struct xn *s)
         line(g, "I->epoch++;");
     if (lv->op == X_PFIELD && g->p->rekey_after[lv->a])
         line(g, "rekey(I, THREAD(o_));");
+    if (lv->op == X_PFIELD && lv->a == g->p->core_order_slot) {
+        /* a running thread's core takes its new place in the order */
+        line(g, "if (ipa_thread_state(THREAD(o_)) == IPA_STATE_RUNNING)");
+        line(g, "    ipa_core_order_update(I->rt, ipa_thread_core(THREAD(o_)));");
+    }
     g->indent--;
     line(g, "}");
     g_free(lhs);
@@ -2184,6 +2205,9 @@ static void init_fini(struct gen *g)
     G_STATIC_ASSERT(WITHIN_COUNT == 2); /* struct inst's within[] */
     line(g, "I->within[%d] = ipa_waiting_cores(rt);", WITHIN_WAITING);
     line(g, "I->within[%d] = ipa_idle_cores(rt);", WITHIN_IDLE);
+    if (p->core_order_slot >= 0)
+        line(g, "ipa_core_order(rt, offsetof(struct thread_attrs, %s), true);",
+             g->field[IPA_ENT_PROCESS][p->core_order_slot]);
     line(g, "I->nr_machine_cores = ipa_machine_cores(rt);");
     line(g, "I->cores_set = zalloc(I, (size_t)I->nr_cores, sizeof(int64_t));");
     line(g, "I->mine = zalloc(I, (size_t)I->nr_machine_cores, sizeof(bool));");

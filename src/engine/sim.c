@@ -767,6 +767,9 @@ void ipa_sim_free(struct ipa_sim *sim)
         for (int i = 0; i < rt->ops->nr_global_rqs; i++)
             ipa_rq_fini(&rt->global_rqs[i]);
         g_free(rt->global_rqs);
+        if (rt->core_order)
+            g_free(rt->core_order->nodes);
+        g_free(rt->core_order);
         ipa_wc_free(rt->wc);
         g_free(rt->migrations_by_distance);
         g_free(rt);

@@ -337,6 +337,8 @@ static int init(struct ipa_rt *rt)
     in->core_sets = g_new0(struct ipa_dsl_span, (size_t)ipa_machine_cores(rt) *
                                                 p->nr_sets[IPA_ENT_CORE] +
                                             1);
+    if (p->core_order_slot >= 0)
+        ipa_core_order(rt, sizeof(int64_t) * (size_t)p->core_order_slot, true);
     begin(in, -1);
     if (p->builder)
         build_domains(in);

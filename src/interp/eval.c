@@ -648,6 +648,22 @@ static int64_t ev_current(struct inst *in, const struct xn *x)
     return (int64_t)(intptr_t)ipa_core_current(in->rt, core);
 }
 
+/* In a placement's prepare no move has been made yet, so every online
+ * core is idle or running a thread: the runtime's first busy core is then
+ * the selection's answer when its key is above an idle core's 0 (equal
+ * keys go to the lower core id in both). Elsewhere, or when it is not,
+ * the selection walks the cores. */
+static int64_t ev_core_order(struct inst *in, const struct xn *x)
+{
+    if (in->preparing) {
+        int core = ipa_core_order_first(in->rt);
+        if (core >= 0 &&
+            thread_slots(ipa_core_current(in->rt, core))[x->a] > 0)
+            return core + 1;
+    }
+    return eval(in, x->x);
+}
+
 static int64_t ev_cstate1(struct inst *in, const struct xn *x)
 {
     int core = (int)object(in, x, eval(in, x->x)) - 1;
@@ -724,6 +740,7 @@ static eval_fn *const node_eval[XE_COUNT] = {
     [X_AGG] = aggregate,
     [X_SELECT] = select_one,
     [X_CALL] = call,
+    [X_CORE_ORDER] = ev_core_order,
     [XE_ADD] = ev_add,
     [XE_SUB] = ev_sub,
     [XE_MUL] = ev_mul,
@@ -927,6 +944,14 @@ static G_GNUC_NO_INLINE enum flow exec_foreach(struct inst *in,
     return f;
 }
 
+/* A running thread whose core-order key changed: its core takes its new
+ * place in the runtime's order. */
+static void running_rekey(struct inst *in, struct ipa_thread *t)
+{
+    if (ipa_thread_state(t) == IPA_STATE_RUNNING)
+        ipa_core_order_update(in->rt, ipa_thread_core(t));
+}
+
 static G_GNUC_NO_INLINE void exec_assign(struct inst *in, const struct xn *s)
 {
     const struct xn *lv = s->x;
@@ -942,6 +967,8 @@ static G_GNUC_NO_INLINE void exec_assign(struct inst *in, const struct xn *s)
         in->epoch++;
     if (lv->op == X_PFIELD && in->p->rekey_after[lv->a])
         rekey(in, thread_of(obj));
+    if (lv->op == X_PFIELD && lv->a == in->p->core_order_slot)
+        running_rekey(in, thread_of(obj));
 }
 
 static G_GNUC_NO_INLINE void exec_move(struct inst *in, const struct xn *s)

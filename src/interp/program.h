@@ -56,6 +56,9 @@ enum xop {
     X_AGG,    /* aux: enum agg; v: args (sets or values) */
     X_SELECT, /* set x, filter y, order keys v (bit k of k: highest), element slot a */
     X_CALL,   /* function a, arguments v */
+    X_CORE_ORDER, /* selection x (b = 1) of the core whose running thread's
+                   * plain slot a is highest: the runtime's ipa_core_order
+                   * answers where that is exact (program.core_order_slot) */
     SET_STATE, /* states a (rq index b, -1: RUNNING) of core x */
     SET_CORES, /* the policy's cores */
     SET_ATTR,  /* entity x (aux: enum ipa_ment): set attribute slot a,
@@ -251,6 +254,9 @@ struct program {
      * their nesting, to fault past IPA_INTERP_MAX_DEPTH */
     bool count_depth;
 
+    /* the thread plain slot by which the runtime orders busy cores
+     * (ipa_core_order) for X_CORE_ORDER, -1: none */
+    int core_order_slot;
     int kept_lazy[IPA_RQ_SUMS]; /* lazy attribute each kept sum adds up */
     int nr_kept;
     /* [process plain slot]: writing it may change a queued thread's order

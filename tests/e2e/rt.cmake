@@ -57,3 +57,25 @@ foreach(run gedf.ipa:interpreted gedf.ipa:compiled gedf.c:interpreted
     set_tests_properties(${name} PROPERTIES WILL_FAIL TRUE)
   endif()
 endforeach()
+
+# gedf.ipa is gedf.c, event for event, on every topology and trace; and
+# the runtime's core order (ipa_core_order) answers gedf.ipa's "core
+# running the latest deadline" as a walk of the cores does (gedf_scan.ipa
+# walks them), through deadlines that change while running (overruns of
+# the best-effort threads).
+foreach(topo ${topologies})
+  foreach(trace ${traces})
+    e2e_script(gedf_ipa_is_gedf_c.${topo}.${trace} same_log.cmake
+               -DA=gedf.c -DB=gedf.ipa -DTOPO=${topo} -DTRACE=${trace}
+               -DDIR=${SCRATCH}/gedf-same/${topo}.${trace})
+    e2e_script(gedf_order_is_scan.${topo}.${trace} same_log.cmake
+               -DA=${E2E}/inputs/gedf_scan.ipa -DB=gedf.ipa -DTOPO=${topo}
+               -DTRACE=${trace} -DDIR=${SCRATCH}/gedf-scan/${topo}.${trace})
+  endforeach()
+endforeach()
+if(EXISTS ${rt_data}/taskset_m16_n200_seed42.csv)
+  rt_taskset(order_is_scan.m16_n200
+             -DCSV=${rt_data}/taskset_m16_n200_seed42.csv -DHORIZON_MS=2000
+             -DCORES=16 -DMISSES=0
+             "-DPOLICIES=gedf.ipa:interpreted ${E2E}/inputs/gedf_scan.ipa:interpreted ${E2E}/inputs/gedf_scan.ipa:compiled")
+endif()
