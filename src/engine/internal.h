@@ -327,6 +327,9 @@ struct ipa_sim {
 
     const struct ipa_sim_observer *observers[8];
     int nr_observers;
+    /* observers plus policies that keep a core order: a move looks at
+     * either only when there is one (one test on the hot path) */
+    int move_hooks;
 
     struct ipa_hist latency;
     struct ipa_hist *group_latency; /* [groups + 1], index group + 1 */

@@ -280,6 +280,24 @@ static void core_order_drop(struct ipa_core_order *o, int core)
     n->in = false;
 }
 
+/* What watches moves: the core order of @t's policy, if it keeps one
+ * (a core leaves it as its thread leaves RUNNING, joins it as one
+ * starts), and the observers. */
+static G_GNUC_NO_INLINE void after_move(struct ipa_sim *sim,
+                                        const struct ipa_thread *t,
+                                        enum ipa_state from,
+                                        enum ipa_state to, int core,
+                                        const struct ipa_core *old)
+{
+    struct ipa_core_order *o = t->rt->core_order;
+    if (o && from == IPA_STATE_RUNNING)
+        core_order_drop(o, old->id);
+    if (o && to == IPA_STATE_RUNNING)
+        core_order_add(o, core, t);
+    if (sim->nr_observers)
+        observe_change(sim, t, from, to, core);
+}
+
 /* The bookkeeping of a move, shared by the policy's moves and the
  * runtime's own (READY_TICK completion, arrival); inlined into
  * ipa_change_state, which every policy move takes. */
@@ -299,8 +317,6 @@ set_state(struct ipa_sim *sim, struct ipa_thread *t, enum ipa_state to,
     if (from == IPA_STATE_RUNNING) {
         ipa_sim_stop_running(sim, t);
         ipa_sim_resched(sim, old->id);
-        if (G_UNLIKELY(t->rt->core_order))
-            core_order_drop(t->rt->core_order, old->id);
         if (to != IPA_STATE_READY_TICK)
             old->current = NULL;
     }
@@ -323,8 +339,6 @@ set_state(struct ipa_sim *sim, struct ipa_thread *t, enum ipa_state to,
     case IPA_STATE_RUNNING:
         sim->cores[core].current = t;
         t->needs_start = true;
-        if (G_UNLIKELY(t->rt->core_order))
-            core_order_add(t->rt->core_order, core, t);
         ipa_sim_resched(sim, core); /* where the thread starts */
         break;
     case IPA_STATE_BLOCKED:
@@ -337,8 +351,8 @@ set_state(struct ipa_sim *sim, struct ipa_thread *t, enum ipa_state to,
     default:
         break;
     }
-    if (sim->nr_observers)
-        observe_change(sim, t, from, to, core);
+    if (G_UNLIKELY(sim->move_hooks))
+        after_move(sim, t, from, to, core, old);
 }
 
 void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
@@ -542,6 +556,7 @@ void ipa_core_order(struct ipa_rt *rt, size_t key_offset, bool highest)
     for (int c = 0; c < rt->sim->nr_cores; c++)
         o->nodes[c].core = c;
     rt->core_order = o;
+    rt->sim->move_hooks++;
     for (int i = 0; i < rt->nr_cores; i++) {
         const struct ipa_thread *t = rt->sim->cores[rt->cores[i]].current;
         if (t && t->pub.state == IPA_STATE_RUNNING)

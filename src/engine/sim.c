@@ -82,6 +82,7 @@ void ipa_sim_add_observer(struct ipa_sim *sim,
     IPA_ASSERT(sim->nr_observers < (int)G_N_ELEMENTS(sim->observers),
                "too many observers");
     sim->observers[sim->nr_observers++] = observer;
+    sim->move_hooks++;
 }
 
 static bool check_rq_desc(const char *name, const struct ipa_policy_ops *ops,
