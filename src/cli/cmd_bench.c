@@ -126,19 +126,28 @@ static double uniform01(uint64_t *s)
     return (double)(*s >> 11) / 9007199254740992.0;
 }
 
+/* The total utilisation of generate_rt's task sets: 0.8 x cores, at most
+ * 0.2 a task on average, else UUniFast-discard would discard almost
+ * every draw (few tasks, many cores). */
+static double rt_utilisation(int tasks, int cores)
+{
+    return MIN(0.8 * cores, 0.2 * tasks);
+}
+
 /* @tasks periodic tasks for @cores cores, as the shared task sets are
- * made: total utilisation 0.8 x cores split by UUniFast-discard (no task
- * above 1), periods of 10, 20, 50 or 100 ms, implicit deadlines (the
- * `period` attribute), all released at 0; each runs its WCET then sleeps
- * to its next period until the run ends. */
+ * made: total utilisation rt_utilisation() split by UUniFast-discard (no
+ * task above 1; after 1,000 draws, the last one capped at 1), periods of
+ * 10, 20, 50 or 100 ms, implicit deadlines (the `period` attribute), all
+ * released at 0; each runs its WCET then sleeps to its next period until
+ * the run ends. */
 static struct ipa_trace *generate_rt(int tasks, int cores)
 {
     static const uint64_t periods_ms[] = {10, 20, 50, 100};
     uint64_t seed = 42;
     double *u = g_new(double, tasks);
     bool fits = false;
-    while (!fits) {
-        double left = 0.8 * cores;
+    for (int draw = 0; !fits && draw < 1000; draw++) {
+        double left = rt_utilisation(tasks, cores);
         fits = true;
         for (int i = 0; i < tasks - 1; i++) {
             double next = left * pow(uniform01(&seed), 1.0 / (tasks - 1 - i));
@@ -149,6 +158,8 @@ static struct ipa_trace *generate_rt(int tasks, int cores)
         u[tasks - 1] = left;
         fits = fits && left <= 1;
     }
+    for (int i = 0; !fits && i < tasks; i++)
+        u[i] = MIN(u[i], 1.0);
     struct ipa_trace *tr = ipa_trace_new("bench-rt");
     int group = ipa_trace_intern(tr, tr->groups, "rt");
     int period_attr = ipa_trace_intern(tr, tr->attrs, "period");
@@ -612,7 +623,8 @@ int ipa_cmd_bench(int argc, char **argv)
         trace = generate_rt((int)threads, topo->nr_cores);
         printf("workload: %lld periodic tasks (utilisation %.1f, periods "
                "10-100ms), %s simulated, %d cores\n",
-               (long long)threads, 0.8 * topo->nr_cores,
+               (long long)threads,
+               rt_utilisation((int)threads, topo->nr_cores),
                until ? until : "10s", topo->nr_cores);
     } else {
         trace = generate((int)threads);
