@@ -209,6 +209,18 @@ IPA_API void ipa_change_state(struct ipa_rt *rt, struct ipa_thread *t,
 IPA_API void ipa_migrate(struct ipa_rt *rt, struct ipa_thread *t, int core,
                          struct ipa_rq *rq);
 
+/*
+ * ipa_preempt - preempt the thread running on @core at this instant, as
+ * Linux's resched_curr: it leaves RUNNING for READY_TICK (it stays on
+ * @core) and joins @rq, a READY queue of @core or a global one, at the
+ * schedule point that follows the event, where schedule elects again. So
+ * a wake-up (unblock_place, new_place) preempts at the wake-up's time,
+ * not at the next tick. Needs @core's lock (the event's core is held;
+ * others come from ipa_trylock()). Returns false, changing nothing, when
+ * @core runs no thread or its thread already left RUNNING.
+ */
+IPA_API bool ipa_preempt(struct ipa_rt *rt, int core, struct ipa_rq *rq);
+
 IPA_API const char *ipa_state_name(enum ipa_state state);
 
 /* ---- run queues ---------------------------------------------------------- */
@@ -377,6 +389,24 @@ static inline int ipa_span_end(const int *cores, int nr_cores)
 {
     return cores[nr_cores - 1] + 1;
 }
+/*
+ * Cores ordered by a key of their running threads, kept by the runtime as
+ * Linux's cpudl keeps CPUs by deadline, so that global EDF finds the core
+ * running the latest deadline in O(1) and keeps it in O(log m) per switch
+ * instead of scanning the cores.
+ * ipa_core_order (call it in init, once): order the policy's cores whose
+ *   thread is RUNNING by the int64_t at byte @key_offset of that thread's
+ *   data (8-aligned, within thread_data_size), read when it starts
+ *   RUNNING; @highest: the largest key first, else the smallest.
+ * ipa_core_order_first: the first of those cores (among equal keys the
+ *   lowest core id), -1 when none runs a thread. O(1).
+ * ipa_core_order_update: call it after changing the key of @core's running
+ *   thread (a policy's own data: the runtime cannot see the write).
+ */
+IPA_API void ipa_core_order(struct ipa_rt *rt, size_t key_offset,
+                            bool highest);
+IPA_API int ipa_core_order_first(struct ipa_rt *rt);
+IPA_API void ipa_core_order_update(struct ipa_rt *rt, int core);
 /* When the core last went idle (valid while it is idle). */
 IPA_API uint64_t ipa_core_idle_since_ns(struct ipa_rt *rt, int core);
 IPA_API void *ipa_core_data(struct ipa_rt *rt, int core);

@@ -11,9 +11,11 @@
  * its own. Without --policy, the same policy written by hand in C and in
  * the DSL are measured side by side (fifo, cfs) with their ratios;
  * --scale measures the cost per event and memory per thread as cores and
- * threads grow.
+ * threads grow. --workload rt measures global EDF (gedf.c, gedf.ipa) on
+ * a periodic task set, the workload of real-time simulators like SimSo.
  */
 #include <errno.h>
+#include <math.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -112,6 +114,78 @@ static struct ipa_trace *generate(int threads)
         g_free(ping);
         g_free(pong);
     }
+    return tr;
+}
+
+/* A fixed xorshift64: the same task set on every machine. */
+static double uniform01(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return (double)(*s >> 11) / 9007199254740992.0;
+}
+
+/* The total utilisation of generate_rt's task sets: 0.8 x cores, at most
+ * 0.2 a task on average, else UUniFast-discard would discard almost
+ * every draw (few tasks, many cores). */
+static double rt_utilisation(int tasks, int cores)
+{
+    return MIN(0.8 * cores, 0.2 * tasks);
+}
+
+/* @tasks periodic tasks for @cores cores, as the shared task sets are
+ * made: total utilisation rt_utilisation() split by UUniFast-discard (no
+ * task above 1; after 1,000 draws, the last one capped at 1), periods of
+ * 10, 20, 50 or 100 ms, implicit deadlines (the `period` attribute), all
+ * released at 0; each runs its WCET then sleeps to its next period until
+ * the run ends. */
+static struct ipa_trace *generate_rt(int tasks, int cores)
+{
+    static const uint64_t periods_ms[] = {10, 20, 50, 100};
+    uint64_t seed = 42;
+    double *u = g_new(double, tasks);
+    bool fits = false;
+    for (int draw = 0; !fits && draw < 1000; draw++) {
+        double left = rt_utilisation(tasks, cores);
+        fits = true;
+        for (int i = 0; i < tasks - 1; i++) {
+            double next = left * pow(uniform01(&seed), 1.0 / (tasks - 1 - i));
+            u[i] = left - next;
+            left = next;
+            fits = fits && u[i] <= 1;
+        }
+        u[tasks - 1] = left;
+        fits = fits && left <= 1;
+    }
+    for (int i = 0; !fits && i < tasks; i++)
+        u[i] = MIN(u[i], 1.0);
+    struct ipa_trace *tr = ipa_trace_new("bench-rt");
+    int group = ipa_trace_intern(tr, tr->groups, "rt");
+    int period_attr = ipa_trace_intern(tr, tr->attrs, "period");
+    for (int i = 0; i < tasks; i++) {
+        uint64_t period_ns =
+            periods_ms[(int)(uniform01(&seed) * 4) % 4] * 1000000;
+        uint64_t wcet_ns = (uint64_t)(u[i] * (double)period_ns);
+        struct ipa_op ops[4] = {op(IPA_OP_LOOP),
+                                run_op(wcet_ns ? wcet_ns : 1, wcet_ns ? wcet_ns : 1),
+                                op(IPA_OP_TIMER), op(IPA_OP_END_LOOP)};
+        ops[0].count = 1000000;
+        ops[0].jump = 3;
+        ops[2].dur_kind = IPA_DUR_FIXED;
+        ops[2].dur.a_ns = period_ns;
+        ops[3].jump = 0;
+        char *name = g_strdup_printf("task.%d", i);
+        add_spec(tr, name, group, ops, 4);
+        g_free(name);
+        struct ipa_thread_spec *s = g_ptr_array_index(tr->threads, i);
+        s->attr_ids = g_new(int, 1);
+        s->attr_values = g_new(int64_t, 1);
+        s->attr_ids[0] = period_attr;
+        s->attr_values[0] = (int64_t)period_ns;
+        s->nr_attrs = 1;
+    }
+    g_free(u);
     return tr;
 }
 
@@ -347,12 +421,16 @@ static void print_rows(const struct measurement *m, size_t n)
 
 /* The same policy by hand in C and in the DSL, interpreted and compiled. */
 static bool bench_pairs(const struct ipa_topo *topo,
-                        const struct ipa_trace *trace, const struct runs *runs)
+                        const struct ipa_trace *trace, const struct runs *runs,
+                        bool rt)
 {
-    static const char *const pairs[][2] = {{"fifo.c", "fifo.ipa"},
+    static const char *const mixed[][2] = {{"fifo.c", "fifo.ipa"},
                                            {"cfs.c", "cfs.ipa"}};
+    static const char *const realtime[][2] = {{"gedf.c", "gedf.ipa"}};
+    const char *const(*pairs)[2] = rt ? realtime : mixed;
+    size_t nr_pairs = rt ? G_N_ELEMENTS(realtime) : G_N_ELEMENTS(mixed);
     bool ok = true;
-    for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++) {
+    for (size_t i = 0; i < nr_pairs; i++) {
         struct measurement m[] = {
             {pairs[i][0], false, 0, g_strdup(pairs[i][0]), {0}},
             {pairs[i][1], false, 0,
@@ -490,7 +568,7 @@ int ipa_cmd_bench(int argc, char **argv)
     char **policies = NULL;
     gint64 threads = 1000, scale_events = 2000000;
     gboolean scale = FALSE;
-    char *mode = NULL;
+    char *mode = NULL, *workload = NULL;
     struct runs runs = {.repeats = 3};
     ipa_sim_config_defaults(&runs.config);
     runs.config.until_ns = UINT64_C(10000000000);
@@ -505,8 +583,13 @@ int ipa_cmd_bench(int argc, char **argv)
          "policy to measure, repeatable (default: fifo and cfs, by hand in C "
          "and in the DSL)",
          "POLICY"},
+        {"workload", 0, 0, G_OPTION_ARG_STRING, &workload,
+         "mixed: CPU-bound threads and ping-pong pairs (default); rt: "
+         "periodic tasks (total utilisation 0.8 x cores) under global EDF, "
+         "gedf.c and gedf.ipa by default",
+         "mixed|rt"},
         {"threads", 0, 0, G_OPTION_ARG_INT64, &threads,
-         "threads in the workload (default 1000)", "N"},
+         "threads in the workload, tasks for rt (default 1000)", "N"},
         {"until", 0, 0, G_OPTION_ARG_STRING, &until,
          "simulated time (default 10s)", "DUR"},
         {"scale", 0, 0, G_OPTION_ARG_NONE, &scale,
@@ -555,6 +638,12 @@ int ipa_cmd_bench(int argc, char **argv)
     bool compiled;
     if (!ipa_setup_mode(mode, &compiled, &error))
         goto out;
+    bool rt = workload && !strcmp(workload, "rt");
+    if (workload && !rt && strcmp(workload, "mixed")) {
+        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "--workload must be mixed or rt, not '%s'", workload);
+        goto out;
+    }
     if (runs.repeats < 1 || runs.repeats > 100) {
         g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
                     "--repeat must be between 1 and 100");
@@ -576,15 +665,24 @@ int ipa_cmd_bench(int argc, char **argv)
     }
     if (!ipa_setup_topology(topo_arg ? topo_arg : "64core.xml", &topo, &error))
         goto out;
-    trace = generate((int)threads);
-    printf("workload: %lld threads (half CPU-bound, half ping-pong pairs), "
-           "%s simulated, %d cores\n",
-           (long long)threads, until ? until : "10s", topo->nr_cores);
+    if (rt) {
+        trace = generate_rt((int)threads, topo->nr_cores);
+        printf("workload: %lld periodic tasks (utilisation %.1f, periods "
+               "10-100ms), %s simulated, %d cores\n",
+               (long long)threads,
+               rt_utilisation((int)threads, topo->nr_cores),
+               until ? until : "10s", topo->nr_cores);
+    } else {
+        trace = generate((int)threads);
+        printf("workload: %lld threads (half CPU-bound, half ping-pong "
+               "pairs), %s simulated, %d cores\n",
+               (long long)threads, until ? until : "10s", topo->nr_cores);
+    }
     printf("%-18s %12s %9s %9s %12s %9s %9s\n", "policy", "events", "cpu s",
            "wall s", "events/s", "ns/event", "peak MB");
     bool ok = true;
     if (!policies) {
-        ok = bench_pairs(topo, trace, &runs);
+        ok = bench_pairs(topo, trace, &runs, rt);
     } else {
         size_t n = g_strv_length(policies);
         struct measurement *m = g_new0(struct measurement, n);
@@ -613,6 +711,7 @@ out:
     g_free(until);
     g_free(watchdog);
     g_free(mode);
+    g_free(workload);
     g_strfreev(policies);
     return code;
 }

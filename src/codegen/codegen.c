@@ -45,6 +45,7 @@ struct gen {
     char **lazy;                 /* lazy unit -> C function */
     char **func;                 /* function -> C function */
     bool *moved_to; /* [state]: some move names it; place() has its case */
+    bool preempts;  /* some handler calls preempt(c): place() makes it */
     /* [lazy]: its slot among its entity's cached lazies, -1: not cached;
      * an entity's cache holds only those, so a scan of cores reads one
      * line per few cores */
@@ -585,6 +586,21 @@ static char *aggregate(struct gen *g, const struct xn *x)
 }
 
 /* first/min/max with order and filter (eval.c's select_one). */
+/* eval.c's ev_core_order: the runtime's first busy core where it is the
+ * selection's answer, else the selection. */
+static char *core_order(struct gen *g, const struct xn *x)
+{
+    char *c = tmp_name(g, "c"), *sel = expr(g, x->x);
+    char *r = g_strdup_printf(
+        "({ int %s = I->preparing ? ipa_core_order_first(I->rt) : -1; "
+        "%s >= 0 && P(I, VALUE(ipa_core_current(I->rt, %s)))->%s > 0 "
+        "? (int64_t)%s + 1 : %s; })",
+        c, c, c, g->field[IPA_ENT_PROCESS][x->a], c, sel);
+    g_free(c);
+    g_free(sel);
+    return r;
+}
+
 static char *select_one(struct gen *g, const struct xn *x)
 {
     GString *s = g_string_new(NULL);
@@ -760,6 +776,7 @@ static char *expr(struct gen *g, const struct xn *x)
     case X_SIZE: return set_size(g, x->x);
     case X_AGG: return aggregate(g, x);
     case X_SELECT: return select_one(g, x);
+    case X_CORE_ORDER: return core_order(g, x);
     case X_CALL: return call(g, x);
     default:
         fail(g, "an expression");
@@ -867,6 +884,11 @@ static void stmt_assign(struct gen *g, const struct xn *s)
         line(g, "I->epoch++;");
     if (lv->op == X_PFIELD && g->p->rekey_after[lv->a])
         line(g, "rekey(I, THREAD(o_));");
+    if (lv->op == X_PFIELD && lv->a == g->p->core_order_slot) {
+        /* a running thread's core takes its new place in the order */
+        line(g, "if (ipa_thread_state(THREAD(o_)) == IPA_STATE_RUNNING)");
+        line(g, "    ipa_core_order_update(I->rt, ipa_thread_core(THREAD(o_)));");
+    }
     g->indent--;
     line(g, "}");
     g_free(lhs);
@@ -1030,6 +1052,17 @@ static void stmt(struct gen *g, const struct xn *s)
         v = expr(g, s->x);
         line(g, "(void)(%s);", v);
         g_free(v);
+        return;
+    case S_PREEMPT:
+        /* only prepare runs it (the checker): place preempts */
+        v = expr(g, s->x);
+        line(g, "{");
+        line(g, "    int64_t c_ = %s;", v);
+        line(g, "    if (c_)");
+        line(g, "        I->preempt_core = (int)c_ - 1;");
+        line(g, "}");
+        g_free(v);
+        g->preempts = true;
         return;
     default:
         fail(g, "a statement");
@@ -1289,6 +1322,7 @@ static const char prelude[] =
     "    int64_t target_core, ev_core, ev_source;\n"
     "    bool preparing; /* new/unblock prepare: record the move */\n"
     "    int placed_core, placed_state;\n"
+    "    int preempt_core; /* recorded by preempt(c), -1: none */\n"
     "    struct ipa_dsl_locks locks;\n"
     "    struct ipa_dsl_walks walks; /* foreach over run queues */\n"
     "};\n"
@@ -1989,6 +2023,7 @@ static const char callbacks[] =
     "    I->ev_core = own + 1;\n"
     "    I->preparing = true;\n"
     "    I->placed_core = -1;\n"
+    "    I->preempt_core = -1;\n"
     "    if (handler)\n"
     "        handler(I);\n"
     "    I->preparing = false;\n"
@@ -2021,6 +2056,18 @@ static void place_function(struct gen *g)
         line(g, "        break;");
     }
     line(g, "    }");
+    if (g->preempts && p->first_ready >= 0) {
+        /* preempt(c): c's running thread goes back to its first READY
+         * state at the schedule point after the event, as at a tick */
+        line(g, "    int pc = I->preempt_core;");
+        line(g, "    struct ipa_thread *cur = pc >= 0 ? ipa_core_current(rt, pc) "
+                ": NULL;");
+        line(g, "    if (cur && ipa_thread_state(cur) == IPA_STATE_RUNNING) {");
+        line(g, "        I->in_tick = true;");
+        line(g, "        move(I, cur, pc, STATE_%s, line, col);",
+             p->states[p->first_ready].name);
+        line(g, "    }");
+    }
     line(g, "}");
     line(g, "%s", "");
 }
@@ -2189,6 +2236,9 @@ static void init_fini(struct gen *g)
     G_STATIC_ASSERT(WITHIN_COUNT == 2); /* struct inst's within[] */
     line(g, "I->within[%d] = ipa_waiting_cores(rt);", WITHIN_WAITING);
     line(g, "I->within[%d] = ipa_idle_cores(rt);", WITHIN_IDLE);
+    if (p->core_order_slot >= 0)
+        line(g, "ipa_core_order(rt, offsetof(struct thread_attrs, %s), true);",
+             g->field[IPA_ENT_PROCESS][p->core_order_slot]);
     line(g, "I->nr_machine_cores = ipa_machine_cores(rt);");
     line(g, "I->cores_set = zalloc(I, (size_t)I->nr_cores, sizeof(int64_t));");
     line(g, "I->mine = zalloc(I, (size_t)I->nr_machine_cores, sizeof(bool));");
@@ -2205,6 +2255,11 @@ static void init_fini(struct gen *g)
         line(g, "    for (int k = 0; k < NR_RQS; k++)");
     if (p->nr_rqs)
         line(g, "        I->rqs[core * NR_RQS + k] = ipa_core_rq(rt, core, k);");
+    /* a global state's queue is one for all cores */
+    for (int i = 0; i < p->nr_states; i++)
+        if (p->states[i].global)
+            line(g, "    I->rqs[core * NR_RQS + %d] = ipa_global_rq(rt, %d);",
+                 p->states[i].rq, p->states[i].rq);
     line(g, "}");
     line(g, "I->core_sets = zalloc(I, (size_t)I->nr_machine_cores * "
             "NR_CORE_SETS + 1,");
@@ -2289,6 +2344,10 @@ static void ops_table(struct gen *g)
     if (p->nr_rqs) {
         line(g, ".core_rqs = run_queues,");
         line(g, ".nr_core_rqs = %d,", p->nr_rqs);
+    }
+    if (p->has_global) { /* as the interpreter: one table for both */
+        line(g, ".global_rqs = run_queues,");
+        line(g, ".nr_global_rqs = %d,", p->nr_rqs);
     }
     line(g, ".init = cb_init,");
     line(g, ".fini = cb_fini,");

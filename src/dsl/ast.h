@@ -18,6 +18,10 @@
 #include "dsl/diag.h"
 #include "dsl/lexer.h"
 
+/* A STATE's qualifier (its ival): `shared` lets other cores read each
+ * core's copy; `global` makes one queue that every core sees as its own. */
+enum { IPA_STATE_SHARED = 1, IPA_STATE_GLOBAL = 2 };
+
 /* N(kind, what it uses). Grep "ORDER NODE" if you change this list. */
 #define IPA_NODES(N)                                                           \
     N(PROGRAM, "list: declarations")                                           \
@@ -25,7 +29,8 @@
     N(ENTITY, "op: PROCESS|CORE|DOMAIN|GROUP, list: FIELD|STATES|BUILDER")     \
     N(FIELD, "op: 0|SYSTEM|LAZY, a: type, name, b: initialiser or NULL")       \
     N(STATES, "list: STATE")                                                   \
-    N(STATE, "op: class token, ival: shared, a: type or NULL, name, b: ORDER") \
+    N(STATE, "op: class token, ival: 0|IPA_STATE_SHARED|IPA_STATE_GLOBAL, "    \
+             "a: type or NULL, name, b: ORDER")                              \
     N(ORDER, "list: CRIT")                                                     \
     N(CRIT, "op: LOWEST|HIGHEST, a: key expression")                           \
     N(BUILDER, "a: NAME self, b: NAME target field, c: LEVELS")                \

@@ -146,6 +146,7 @@ struct state {
     enum sclass cls;
     bool shared;
     const struct ipa_node *node;
+    bool global; /* one queue, no core's: core_exit leaves it */
 };
 
 /* Where the core a container belongs to stands for the current event. */
@@ -425,7 +426,8 @@ static void add_field(struct checker *ck, int ent, struct field f)
 
 static void declare_state(struct checker *ck, const struct ipa_node *s)
 {
-    struct state st = {s->name, C_NONE, s->ival != 0, s};
+    struct state st = {s->name, C_NONE, s->ival != 0, s,
+                       s->ival == IPA_STATE_GLOBAL};
     struct type t = {T_NONE, 0};
     switch (s->op) {
     case IPA_TOK_RUNNING: st.cls = C_RUNNING; break;
@@ -453,6 +455,10 @@ static void declare_state(struct checker *ck, const struct ipa_node *s)
         err(ck, s->b->span, "only a 'set<process>' state can have an order");
     if (st.shared && st.cls == C_TERMINATED)
         err(ck, s->span, "a TERMINATED state cannot be shared");
+    else if (s->ival == IPA_STATE_GLOBAL &&
+             (st.cls != C_READY || t.k != T_SET))
+        err(ck, s->span, "only a READY 'set<process>' state can be global "
+            "(one queue that every core elects from)");
     struct field f = {s->name, t, F_STATE, (int)ck->states->len, s};
     if (find_field(ck, ENT_CORE, s->name)) {
         add_field(ck, ENT_CORE, f);
@@ -795,7 +801,8 @@ static struct func *find_func(struct checker *ck, const char *name)
 
 static const char *const builtins[] = {"sum",   "count", "or",       "and",
                                        "min",   "max",   "first",    "valid",
-                                       "now",   "distance", "allowed"};
+                                       "now",   "distance", "allowed",
+                                       "preempt"};
 
 static bool want_args(struct checker *ck, const struct ipa_node *e, unsigned lo,
                       unsigned hi)
@@ -905,6 +912,28 @@ static struct val check_aggregate(struct checker *ck, struct ctx *cx,
     return vnone(result);
 }
 
+/* preempt(c): a placement preempts core c's running thread (Bossa's
+ * unblock.preemptive). Only new and unblock place a thread, and their
+ * body runs before any core is locked: the runtime makes the recorded
+ * preemption with the placement, under the chosen core's lock or a
+ * try-lock of c, so the checker needs only the event and the type. */
+static struct val check_preempt(struct checker *ck, struct ctx *cx,
+                                const struct ipa_node *e)
+{
+    char tb[32];
+    if (want_args(ck, e, 1, 1)) {
+        struct val v = check_value(ck, cx, ipa_node_at(e, 0));
+        if (!type_ok((struct type){T_CORE, 0}, v.t))
+            err(ck, ipa_node_at(e, 0)->span, "'preempt' takes a core, not "
+                "'%s'", type_name(v.t, tb, sizeof tb));
+    }
+    if (cx->func || (cx->event != IPA_EV_new && cx->event != IPA_EV_unblock))
+        err(ck, name_span(e), "'preempt' is allowed only in the handlers "
+            "of 'new' and 'unblock' (a placement preempts; 'tick' moves "
+            "its target)");
+    return vnone(t_void);
+}
+
 static struct val check_call(struct checker *ck, struct ctx *cx,
                              const struct ipa_node *e)
 {
@@ -974,6 +1003,8 @@ static struct val check_call(struct checker *ck, struct ctx *cx,
         }
         return vnone(t_bool);
     }
+    if (!strcmp(n, "preempt"))
+        return check_preempt(ck, cx, e);
     struct func *f = find_func(ck, n);
     if (!f) {
         if (err(ck, name_span(e), "unknown function '%s'", n)) {
@@ -1466,7 +1497,8 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
         check_expr(ck, cx, c);
         if (c->kind == IPA_N_CALL && !find_func(ck, c->name)) {
             for (size_t i = 0; i < G_N_ELEMENTS(builtins); i++) {
-                if (!strcmp(builtins[i], c->name))
+                if (!strcmp(builtins[i], c->name) &&
+                    strcmp(c->name, "preempt"))
                     err(ck, c->span, "the value of '%s' is unused", c->name);
             }
         }
@@ -1983,7 +2015,8 @@ static void check_core_exit(struct checker *ck, const struct ipa_node *on)
 {
     for (unsigned i = 0; i < ck->states->len; i++) {
         const struct state *st = &g_array_index(ck->states, struct state, i);
-        if (st->cls != C_READY || empties_state(ck, on->a, (int)i))
+        if (st->cls != C_READY || st->global ||
+            empties_state(ck, on->a, (int)i))
             continue;
         if (err(ck, name_span(on), "'core_exit' must move the threads of "
                 "'%s' to other cores: a thread left on an offline core never "
@@ -2581,7 +2614,8 @@ static struct ipa_model *export_model(struct checker *ck)
         const struct state *st = &g_array_index(ck->states, struct state, i);
         struct type t = st->node->a ? resolve_type(ck, st->node->a)
                                     : (struct type){T_NONE, 0};
-        struct ipa_mstate ms = {st->name, (uint8_t)st->cls, st->shared, t.k,
+        struct ipa_mstate ms = {st->name, (uint8_t)st->cls, st->shared,
+                                st->node->ival == IPA_STATE_GLOBAL, t.k,
                                 t.elem, st->node};
         g_array_append_val(m->states, ms);
     }

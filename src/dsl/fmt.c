@@ -389,7 +389,8 @@ static void print_member(struct printer *pr, const struct ipa_node *m)
             flush_comments(pr, s->span.off);
             indent(pr);
             if (s->ival)
-                g_string_append(o, "shared ");
+                g_string_append(o, s->ival == IPA_STATE_GLOBAL ? "global "
+                                                               : "shared ");
             g_string_append(o, ipa_tok_text(s->op));
             if (s->a) {
                 g_string_append_c(o, ' ');

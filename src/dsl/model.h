@@ -45,6 +45,7 @@ struct ipa_mstate {
     const char *name;
     uint8_t cls; /* enum ipa_mclass */
     bool shared;
+    bool global; /* one queue for the partition, each core's `ready` */
     uint8_t type, elem; /* PROCESS, SET of PROCESS, or NONE (pseudo-state) */
     const struct ipa_node *node;
 };

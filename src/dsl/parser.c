@@ -752,12 +752,15 @@ static struct ipa_node *parse_stmt(struct parser *p)
 
 /* ---- declarations -------------------------------------------------------- */
 
-/* state -> ['shared'] CLASS [type] IDENT [':' 'order' '=' order] ';' */
+/* state -> ['shared' | 'global'] CLASS [type] IDENT [':' 'order' '=' order]
+ *          ';' */
 static struct ipa_node *parse_state(struct parser *p)
 {
     struct ipa_node *s = node(p, IPA_N_STATE, p->cur.span);
     if (match(p, IPA_TOK_SHARED))
-        s->ival = 1;
+        s->ival = IPA_STATE_SHARED;
+    else if (match(p, IPA_TOK_GLOBAL))
+        s->ival = IPA_STATE_GLOBAL;
     switch (p->cur.kind) {
     case IPA_TOK_RUNNING:
     case IPA_TOK_READY:

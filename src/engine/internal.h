@@ -248,6 +248,23 @@ struct ipa_rt {
     void *sum_arg[IPA_RQ_SUMS];
     struct ipa_class_value *class_values[IPA_RQ_SUMS]; /* [nr_classes] */
     bool initialised;
+    /* ipa_core_order: the busy cores by their running thread's key, NULL
+     * until the policy asks for it */
+    struct ipa_core_order *core_order;
+};
+
+/* A policy's busy cores ordered by a key of their running threads, as
+ * Linux's cpudl orders CPUs by deadline: a tree of one node per machine
+ * core, a core's node in it while its current thread is RUNNING. */
+struct ipa_core_order {
+    struct ipa_rb_tree tree;
+    size_t key_offset; /* of the int64_t key in the thread's data */
+    bool highest;      /* the largest key first, else the smallest */
+    struct ipa_core_order_node {
+        struct ipa_rb_node node;
+        int core;
+        bool in;
+    } *nodes; /* [machine cores] */
 };
 
 struct channel {
@@ -340,6 +357,9 @@ struct ipa_sim {
 
     const struct ipa_sim_observer *observers[8];
     int nr_observers;
+    /* observers plus policies that keep a core order: a move looks at
+     * either only when there is one (one test on the hot path) */
+    int move_hooks;
 
     struct ipa_hist latency;
     struct ipa_hist *group_latency; /* [groups + 1], index group + 1 */

@@ -248,6 +248,56 @@ static void observe_change(struct ipa_sim *sim, const struct ipa_thread *t,
     }
 }
 
+/* ---- cores ordered by their running thread ------------------------------ */
+
+/* Among equal keys, the lower core id comes first in the order asked
+ * for: last in the tree for `highest`, first otherwise. */
+static int core_order_cmp(const struct ipa_rb_node *a,
+                          const struct ipa_rb_node *b, void *arg)
+{
+    const struct ipa_core_order *o = arg;
+    int ca = IPA_CONTAINER_OF(a, struct ipa_core_order_node, node)->core;
+    int cb = IPA_CONTAINER_OF(b, struct ipa_core_order_node, node)->core;
+    return o->highest ? cb - ca : ca - cb;
+}
+
+static void core_order_add(struct ipa_core_order *o, int core,
+                           const struct ipa_thread *t)
+{
+    struct ipa_core_order_node *n = &o->nodes[core];
+    n->node.key = *(const int64_t *)(const void *)((const char *)t->pub.data +
+                                                   o->key_offset);
+    ipa_rb_insert(&o->tree, &n->node, core_order_cmp, o);
+    n->in = true;
+}
+
+static void core_order_drop(struct ipa_core_order *o, int core)
+{
+    struct ipa_core_order_node *n = &o->nodes[core];
+    if (!n->in)
+        return;
+    ipa_rb_remove(&o->tree, &n->node);
+    n->in = false;
+}
+
+/* What watches moves: the core order of @t's policy, if it keeps one
+ * (a core leaves it as its thread leaves RUNNING, joins it as one
+ * starts), and the observers. */
+static G_GNUC_NO_INLINE void after_move(struct ipa_sim *sim,
+                                        const struct ipa_thread *t,
+                                        enum ipa_state from,
+                                        enum ipa_state to, int core,
+                                        const struct ipa_core *old)
+{
+    struct ipa_core_order *o = t->rt->core_order;
+    if (o && from == IPA_STATE_RUNNING)
+        core_order_drop(o, old->id);
+    if (o && to == IPA_STATE_RUNNING)
+        core_order_add(o, core, t);
+    if (sim->nr_observers)
+        observe_change(sim, t, from, to, core);
+}
+
 /* The bookkeeping of a move, shared by the policy's moves and the
  * runtime's own (READY_TICK completion, arrival); inlined into
  * ipa_change_state, which every policy move takes. */
@@ -301,8 +351,8 @@ set_state(struct ipa_sim *sim, struct ipa_thread *t, enum ipa_state to,
     default:
         break;
     }
-    if (sim->nr_observers)
-        observe_change(sim, t, from, to, core);
+    if (G_UNLIKELY(sim->move_hooks))
+        after_move(sim, t, from, to, core, old);
 }
 
 void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
@@ -475,6 +525,67 @@ void ipa_migrate(struct ipa_rt *rt, struct ipa_thread *t, int core,
 {
     ipa_change_state(rt, t, IPA_STATE_MIGRATING, core, NULL);
     ipa_change_state(rt, t, IPA_STATE_READY, core, rq);
+}
+
+bool ipa_preempt(struct ipa_rt *rt, int core, struct ipa_rq *rq)
+{
+    if (!core_of_rt(rt, core))
+        ipa_fault(rt, "ipa_preempt: core %d is not one of this policy's",
+                  core);
+    struct ipa_thread *t = rt->sim->cores[core].current;
+    if (!t || t->pub.state != IPA_STATE_RUNNING)
+        return false;
+    ipa_change_state(rt, t, IPA_STATE_READY_TICK, core, rq);
+    return true;
+}
+
+void ipa_core_order(struct ipa_rt *rt, size_t key_offset, bool highest)
+{
+    if (rt->core_order)
+        ipa_fault(rt, "ipa_core_order: asked twice");
+    if (key_offset % sizeof(int64_t) ||
+        key_offset + sizeof(int64_t) > rt->ops->thread_data_size)
+        ipa_fault(rt, "ipa_core_order: key at byte %zu is not an aligned "
+                  "int64_t of the thread data (%zu bytes)",
+                  key_offset, rt->ops->thread_data_size);
+    struct ipa_core_order *o = g_new0(struct ipa_core_order, 1);
+    ipa_rb_init(&o->tree);
+    o->key_offset = key_offset;
+    o->highest = highest;
+    o->nodes = g_new0(struct ipa_core_order_node, rt->sim->nr_cores);
+    for (int c = 0; c < rt->sim->nr_cores; c++)
+        o->nodes[c].core = c;
+    rt->core_order = o;
+    rt->sim->move_hooks++;
+    for (int i = 0; i < rt->nr_cores; i++) {
+        const struct ipa_thread *t = rt->sim->cores[rt->cores[i]].current;
+        if (t && t->pub.state == IPA_STATE_RUNNING)
+            core_order_add(o, rt->cores[i], t);
+    }
+}
+
+int ipa_core_order_first(struct ipa_rt *rt)
+{
+    const struct ipa_core_order *o = rt->core_order;
+    if (!o)
+        ipa_fault(rt, "ipa_core_order_first: no ipa_core_order in init");
+    const struct ipa_rb_node *n = o->highest ? o->tree.last : o->tree.first;
+    return n ? IPA_CONTAINER_OF(n, struct ipa_core_order_node, node)->core
+             : -1;
+}
+
+void ipa_core_order_update(struct ipa_rt *rt, int core)
+{
+    struct ipa_core_order *o = rt->core_order;
+    if (!o)
+        ipa_fault(rt, "ipa_core_order_update: no ipa_core_order in init");
+    if (!core_of_rt(rt, core))
+        ipa_fault(rt, "ipa_core_order_update: core %d is not one of this "
+                  "policy's", core);
+    const struct ipa_thread *t = rt->sim->cores[core].current;
+    core_order_drop(o, core);
+    if (t && t->pub.state == IPA_STATE_RUNNING)
+        core_order_add(o, core, t);
 }
 
 /* ---- threads ------------------------------------------------------------- */

@@ -86,6 +86,7 @@ void ipa_sim_add_observer(struct ipa_sim *sim,
     IPA_ASSERT(sim->nr_observers < (int)G_N_ELEMENTS(sim->observers),
                "too many observers");
     sim->observers[sim->nr_observers++] = observer;
+    sim->move_hooks++;
 }
 
 static bool check_rq_desc(const char *name, const struct ipa_policy_ops *ops,
@@ -783,6 +784,9 @@ void ipa_sim_free(struct ipa_sim *sim)
         for (int i = 0; i < rt->ops->nr_global_rqs; i++)
             ipa_rq_fini(&rt->global_rqs[i]);
         g_free(rt->global_rqs);
+        if (rt->core_order)
+            g_free(rt->core_order->nodes);
+        g_free(rt->core_order);
         ipa_wc_free(rt->wc);
         g_free(rt->migrations_by_distance);
         g_free(rt);

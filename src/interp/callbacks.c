@@ -89,6 +89,7 @@ static int prepare(struct ipa_rt *rt, int ev, struct ipa_process_event *e)
     in->ev_core = enc_core(own);
     in->preparing = true;
     in->placed_core = -1;
+    in->preempt_core = -1;
     run_handler(in, ev);
     in->preparing = false;
     if (in->placed_core < 0)
@@ -104,6 +105,7 @@ static void place(struct ipa_rt *rt, int ev, struct ipa_process_event *e)
     begin_process(in, ev, e);
     ipa_interp_move(in, e->target, e->core, state,
                     in->p->handlers[ev].node);
+    ipa_interp_preempt(in, in->p->handlers[ev].node);
 }
 
 static int new_prepare(struct ipa_rt *rt, struct ipa_process_event *e)
@@ -287,6 +289,17 @@ static void inst_free(struct inst *in)
     g_free(in);
 }
 
+/* Queue @q of @core: the core's own, or the one a global state's
+ * queues all are. */
+static struct ipa_rq *state_rq(struct ipa_rt *rt, const struct program *p,
+                               int core, int q)
+{
+    for (int i = 0; i < p->nr_states; i++)
+        if (p->states[i].rq == q && p->states[i].global)
+            return ipa_global_rq(rt, q);
+    return ipa_core_rq(rt, core, q);
+}
+
 static int init(struct ipa_rt *rt)
 {
     struct program *p = ipa_policy_ctx(rt);
@@ -319,11 +332,13 @@ static int init(struct ipa_rt *rt)
         in->mine[core] = true;
         in->core_data[core] = ipa_core_data(rt, core);
         for (int q = 0; q < p->nr_rqs; q++)
-            in->rqs[core * p->nr_rqs + q] = ipa_core_rq(rt, core, q);
+            in->rqs[core * p->nr_rqs + q] = state_rq(rt, p, core, q);
     }
     in->core_sets = g_new0(struct ipa_dsl_span, (size_t)ipa_machine_cores(rt) *
                                                 p->nr_sets[IPA_ENT_CORE] +
                                             1);
+    if (p->core_order_slot >= 0)
+        ipa_core_order(rt, sizeof(int64_t) * (size_t)p->core_order_slot, true);
     begin(in, -1);
     if (p->builder)
         build_domains(in);
@@ -388,6 +403,13 @@ bool ipa_interp_load(const char *path, const struct ipa_interp_options *opts,
     o->policy_data_size = sizeof(struct inst *);
     o->core_rqs = p->rq_descs;
     o->nr_core_rqs = p->nr_rqs;
+    /* one instance of every queue besides the per-core ones: a global
+     * state uses its own, the others stay empty (one table for both,
+     * as the generated C has) */
+    if (p->has_global) {
+        o->global_rqs = p->rq_descs;
+        o->nr_global_rqs = p->nr_rqs;
+    }
     o->init = init;
     o->fini = fini;
     o->new_prepare = new_prepare;

@@ -385,6 +385,11 @@ static struct xn *compile_stmt(struct cc *cc, const struct ipa_node *s)
         }
         return x;
     case IPA_N_EXPR_STMT:
+        if (s->a->kind == IPA_N_CALL && !strcmp(s->a->name, "preempt")) {
+            x = xnew(cc, S_PREEMPT, s);
+            x->x = compile_expr(cc, ipa_node_at(s->a, 0));
+            return x;
+        }
         x = xnew(cc, S_EXPR, s);
         x->x = compile_expr(cc, s->a);
         return x;
@@ -507,6 +512,7 @@ static void lay_out(struct cc *cc)
         }
     }
     p->nr_states = (int)m->states->len;
+    p->first_ready = -1;
     p->states = g_new0(struct state_info, p->nr_states + 1);
     p->rq_descs = g_new0(struct ipa_rq_desc, p->nr_states + 1);
     for (int i = 0; i < p->nr_states; i++) {
@@ -516,11 +522,15 @@ static void lay_out(struct cc *cc)
         st->cls = ms->cls;
         st->rq = -1;
         st->single = ms->type == IPA_MT_PROCESS;
+        st->global = ms->global;
+        p->has_global |= ms->global;
         bool queue = (ms->cls == IPA_C_READY || ms->cls == IPA_C_BLOCKED) &&
                      ms->type != IPA_MT_NONE;
         if (!queue)
             continue;
         st->rq = p->nr_rqs++;
+        if (ms->cls == IPA_C_READY && p->first_ready < 0)
+            p->first_ready = i;
         struct ipa_rq_desc *d = &p->rq_descs[st->rq];
         d->name = ms->name;
         d->state = ms->cls == IPA_C_READY ? IPA_STATE_READY
@@ -846,7 +856,8 @@ static bool first_test_in(const struct program *p, const struct xn *x,
     if (size->op != X_SIZE)
         return false;
     const struct xn *q = size->x;
-    return ipa_xn_queue(q) &&
+    /* a global queue is no core's: ipa_waiting_cores() does not count it */
+    return ipa_xn_queue(q) && !p->states[q->a].global &&
            p->rq_descs[q->b].state == IPA_STATE_READY &&
            q->x->op == X_LOCAL && q->x->a == slot;
 }
@@ -899,6 +910,56 @@ static struct xn *xcopy(const struct xn *x)
     for (int i = 0; i < x->nv; i++)
         c->v[i] = xcopy(x->v[i]);
     return c;
+}
+
+/* The thread slot A when @x is `max(cores order = { highest k })`,
+ * optionally `filter = { online }`, and k a core's lazy attribute
+ * `sum(current.A)`, for a plain A: the core running the highest A, an
+ * idle one counting 0. -1 otherwise. */
+static int core_order_slot(const struct program *p, const struct xn *x)
+{
+    if (x->op != X_SELECT || x->b || x->x->op != SET_CORES || x->nv != 1 ||
+        x->k != 1)
+        return -1;
+    if (x->y && !(x->y->op == X_CSYS && x->y->a == CS_ONLINE &&
+                  x->y->x->op == X_LOCAL && x->y->x->a == x->a))
+        return -1;
+    const struct xn *key = x->v[0];
+    if (key->op != X_LAZY || key->x->op != X_LOCAL || key->x->a != x->a ||
+        p->lazy_ent[key->a] != IPA_ENT_CORE)
+        return -1;
+    const struct xn *sum = p->lazies[key->a].body;
+    if (sum->op != X_AGG || sum->aux != AGG_SUM || sum->nv != 1 ||
+        sum->v[0]->op != SET_MAP)
+        return -1;
+    const struct xn *map = sum->v[0];
+    if (map->x->op != SET_ONE || map->x->x->op != X_CURRENT ||
+        map->x->x->x->op != X_LOCAL || map->x->x->x->a != 0 ||
+        map->y->op != X_PFIELD || map->y->x->op != X_LOCAL ||
+        map->y->x->a != map->a)
+        return -1;
+    return map->y->a;
+}
+
+/* Global EDF's "which core runs the latest deadline", per placement, is
+ * a selection over every core: the runtime keeps the busy cores ordered
+ * by that key instead (ipa_core_order, as Linux's cpudl), and eval.c and
+ * the generated C ask it where its answer is the selection's. One key
+ * per program. */
+static void mark_core_orders(struct program *p, struct xn *x)
+{
+    int slot = core_order_slot(p, x);
+    if (slot < 0 || (p->core_order_slot >= 0 && p->core_order_slot != slot))
+        return;
+    p->core_order_slot = slot;
+    struct xn *select = g_memdup2(x, sizeof *x);
+    select->b = 1; /* wrapped: not again */
+    memset(x, 0, sizeof *x);
+    x->op = X_CORE_ORDER;
+    x->type = select->type;
+    x->src = select->src;
+    x->a = slot;
+    x->x = select;
 }
 
 static void mark_core_walks(struct program *p, struct xn *x)
@@ -1189,6 +1250,8 @@ struct program *ipa_program_compile(const char *path,
     for (int ev = 0; ev < IPA_EV_COUNT; ev++)
         compile_handler(&cc, ev);
     mark_everywhere(p, mark_kept_sums);
+    p->core_order_slot = -1;
+    mark_everywhere(p, mark_core_orders);
     mark_everywhere(p, mark_core_walks);
     find_rekey_fields(p);
     find_lazy_cycles(p);

@@ -655,6 +655,22 @@ static int64_t ev_current(struct inst *in, const struct xn *x)
     return (int64_t)(intptr_t)ipa_core_current(in->rt, core);
 }
 
+/* In a placement's prepare no move has been made yet, so every online
+ * core is idle or running a thread: the runtime's first busy core is then
+ * the selection's answer when its key is above an idle core's 0 (equal
+ * keys go to the lower core id in both). Elsewhere, or when it is not,
+ * the selection walks the cores. */
+static int64_t ev_core_order(struct inst *in, const struct xn *x)
+{
+    if (in->preparing) {
+        int core = ipa_core_order_first(in->rt);
+        if (core >= 0 &&
+            thread_slots(ipa_core_current(in->rt, core))[x->a] > 0)
+            return core + 1;
+    }
+    return eval(in, x->x);
+}
+
 static int64_t ev_cstate1(struct inst *in, const struct xn *x)
 {
     int core = (int)object(in, x, eval(in, x->x)) - 1;
@@ -731,6 +747,7 @@ static eval_fn *const node_eval[XE_COUNT] = {
     [X_AGG] = aggregate,
     [X_SELECT] = select_one,
     [X_CALL] = call,
+    [X_CORE_ORDER] = ev_core_order,
     [XE_ADD] = ev_add,
     [XE_SUB] = ev_sub,
     [XE_MUL] = ev_mul,
@@ -782,8 +799,8 @@ static bool set_keys(struct inst *in, struct ipa_thread *t,
     return changed;
 }
 
-void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
-                     int state, const struct ipa_node *src)
+static void move_thread(struct inst *in, struct ipa_thread *t, int core,
+                        int state, const struct ipa_node *src, bool preempt)
 {
     const struct state_info *st = &in->p->states[state];
     int taken = 0;
@@ -799,8 +816,24 @@ void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
     thread_slots(t)[state_slot(in)] = state + 1;
     in->epoch++;
     ipa_dsl_change(in->rt, &in->walks, t, (enum ipa_dsl_class)st->cls, core, rq,
-                   in->ev == IPA_EV_tick);
+                   preempt);
     release(in, taken);
+}
+
+void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
+                     int state, const struct ipa_node *src)
+{
+    move_thread(in, t, core, state, src, in->ev == IPA_EV_tick);
+}
+
+void ipa_interp_preempt(struct inst *in, const struct ipa_node *src)
+{
+    int core = in->preempt_core;
+    if (core < 0 || in->p->first_ready < 0)
+        return;
+    struct ipa_thread *cur = ipa_core_current(in->rt, core);
+    if (cur && ipa_thread_state(cur) == IPA_STATE_RUNNING)
+        move_thread(in, cur, core, in->p->first_ready, src, true);
 }
 
 /* After a thread attribute changed: a queued thread takes its new place
@@ -822,6 +855,7 @@ static void rekey(struct inst *in, struct ipa_thread *t)
 enum flow { F_NEXT, F_BREAK, F_CONTINUE, F_RETURN };
 
 static void exec_move(struct inst *in, const struct xn *s);
+static void exec_preempt(struct inst *in, const struct xn *s);
 static void exec_assign(struct inst *in, const struct xn *s);
 static enum flow exec_compound(struct inst *in, const struct xn *s);
 
@@ -843,6 +877,9 @@ static inline __attribute__((always_inline)) bool exec_simple(struct inst *in,
         return true;
     case S_EXPR:
         eval(in, s->x);
+        return true;
+    case S_PREEMPT:
+        exec_preempt(in, s);
         return true;
     default:
         return false;
@@ -914,6 +951,14 @@ static G_GNUC_NO_INLINE enum flow exec_foreach(struct inst *in,
     return f;
 }
 
+/* A running thread whose core-order key changed: its core takes its new
+ * place in the runtime's order. */
+static void running_rekey(struct inst *in, struct ipa_thread *t)
+{
+    if (ipa_thread_state(t) == IPA_STATE_RUNNING)
+        ipa_core_order_update(in->rt, ipa_thread_core(t));
+}
+
 static G_GNUC_NO_INLINE void exec_assign(struct inst *in, const struct xn *s)
 {
     const struct xn *lv = s->x;
@@ -929,6 +974,8 @@ static G_GNUC_NO_INLINE void exec_assign(struct inst *in, const struct xn *s)
         in->epoch++;
     if (lv->op == X_PFIELD && in->p->rekey_after[lv->a])
         rekey(in, thread_of(obj));
+    if (lv->op == X_PFIELD && lv->a == in->p->core_order_slot)
+        running_rekey(in, thread_of(obj));
 }
 
 static G_GNUC_NO_INLINE void exec_move(struct inst *in, const struct xn *s)
@@ -944,6 +991,15 @@ static G_GNUC_NO_INLINE void exec_move(struct inst *in, const struct xn *s)
         return;
     }
     ipa_interp_move(in, thread_of(t), core, s->a, s->src);
+}
+
+/* preempt(c) runs only in prepare (the checker): place preempts, once
+ * the chosen core is locked. Preempting none does nothing. */
+static G_GNUC_NO_INLINE void exec_preempt(struct inst *in, const struct xn *s)
+{
+    int64_t c = eval(in, s->x);
+    if (c)
+        in->preempt_core = (int)c - 1;
 }
 
 /* The other statements. Their bodies are calls of their own, so that

@@ -62,6 +62,7 @@ struct inst {
     int64_t ev_source;
     bool preparing;      /* new/unblock prepare: record the target's move */
     int placed_core, placed_state;
+    int preempt_core; /* recorded by preempt(c) in prepare, -1: none */
     struct ipa_dsl_locks locks;
     struct ipa_dsl_walks walks; /* foreach over run queues */
     int64_t ret;
@@ -81,6 +82,10 @@ int64_t ipa_interp_run(struct inst *in, const struct unit *u,
  * (best effort: a failed trylock skips the move). */
 void ipa_interp_move(struct inst *in, struct ipa_thread *t, int core,
                      int state, const struct ipa_node *src);
+/* Makes the preemption prepare recorded (preempt(c)): core c's running
+ * thread goes back to its first READY state at the schedule point that
+ * follows the event, as a tick's preemption does. */
+void ipa_interp_preempt(struct inst *in, const struct ipa_node *src);
 /* Stops the run with a fault at @src (file:line:col). */
 void ipa_interp_fault(struct inst *in, const struct ipa_node *src,
                       const char *fmt, ...)

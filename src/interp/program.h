@@ -56,6 +56,9 @@ enum xop {
     X_AGG,    /* aux: enum agg; v: args (sets or values) */
     X_SELECT, /* set x, filter y, order keys v (bit k of k: highest), element slot a */
     X_CALL,   /* function a, arguments v */
+    X_CORE_ORDER, /* selection x (b = 1) of the core whose running thread's
+                   * plain slot a is highest: the runtime's ipa_core_order
+                   * answers where that is exact (program.core_order_slot) */
     SET_STATE, /* states a (rq index b, -1: RUNNING) of core x */
     SET_CORES, /* the policy's cores */
     SET_ATTR,  /* entity x (aux: enum ipa_ment): set attribute slot a,
@@ -77,6 +80,7 @@ enum xop {
     S_CONTINUE,
     S_RETURN, /* x or NULL */
     S_EXPR,   /* x */
+    S_PREEMPT, /* preempt(x): recorded by prepare, made by place */
 };
 
 /* The interpreter's own way to evaluate a binary operator, without a
@@ -84,7 +88,7 @@ enum xop {
  * after every xop. Division and remainder, which can fault, stay
  * X_BINARY. XE_MIN2 and XE_MAX2: an X_AGG min or max of two plain
  * values (`max(weight / group_size, 1)`), without the aggregate's loop. */
-enum { XE_ADD = S_EXPR + 1, XE_SUB, XE_MUL, XE_EQ, XE_NE, XE_LT, XE_LE,
+enum { XE_ADD = S_PREEMPT + 1, XE_SUB, XE_MUL, XE_EQ, XE_NE, XE_LT, XE_LE,
        XE_GT, XE_GE, XE_MIN2, XE_MAX2, XE_COUNT };
 
 enum psys { PS_ID, PS_WEIGHT, PS_NICE, PS_RUNTIME, PS_LAST_CORE, PS_TGROUP,
@@ -189,6 +193,7 @@ struct state_info {
     const char *name;
     uint8_t cls;  /* enum ipa_mclass */
     int rq;       /* per-core run queue index, -1: none (RUNNING, pseudo) */
+    bool global;  /* one queue for the partition: rq names a global queue */
     bool single;  /* a `process` state: one thread at most */
     struct order *order;
 };
@@ -224,6 +229,8 @@ struct program {
     int nr_states;
     struct ipa_rq_desc *rq_descs;
     int nr_rqs;
+    bool has_global; /* a state is global: rq_descs are global queues too */
+    int first_ready; /* the first READY state with a queue, -1: none */
 
     /* trace attributes read as `system int x` */
     GPtrArray *attr_names;
@@ -247,6 +254,9 @@ struct program {
      * their nesting, to fault past IPA_INTERP_MAX_DEPTH */
     bool count_depth;
 
+    /* the thread plain slot by which the runtime orders busy cores
+     * (ipa_core_order) for X_CORE_ORDER, -1: none */
+    int core_order_slot;
     int kept_lazy[IPA_RQ_SUMS]; /* lazy attribute each kept sum adds up */
     int nr_kept;
     /* [process plain slot]: writing it may change a queued thread's order

@@ -1,7 +1,8 @@
 # `ipasim bench` measures what it says: each hand-written policy and its
 # DSL twin, interpreted and compiled, run the same events (the ratios name
 # no differing counts), and --scale prints a row per machine and workload
-# size, its events counted after the threads' arrivals. Figures are not
+# size, its events counted after the threads' arrivals; --workload rt
+# does the same for gedf. Figures are not
 # checked: timings belong to benchmarks.
 #   cmake -DIPASIM=exe -DCRASHING=policy.c -P bench.cmake
 function(run_bench out)
@@ -35,6 +36,23 @@ expect_count("${pairs}" "compiled / hand-written C: ${num}x the time per event\n
 expect_count("${pairs}" "interpreted / compiled: ${num}x the time per event\n"
              2 "interpreted / compiled ratios")
 expect_count("${pairs}" "event counts differ|failed" 0 "failures")
+
+# --workload rt: global EDF, gedf.c beside gedf.ipa in both modes, on the
+# same events; a workload it does not know is refused
+run_bench(rt --workload rt --until 200ms --threads 100 --repeat 1)
+foreach(label "gedf.c" "gedf.ipa interp" "gedf.ipa compiled")
+  string(REPLACE "." "\\." re "${label}")
+  expect_count("${rt}" "\n${re}${row}" 1 "row for ${label}")
+endforeach()
+expect_count("${rt}" "periodic tasks" 1 "real-time workload line")
+expect_count("${rt}" "compiled / hand-written C: ${num}x the time per event\n"
+             1 "compiled / hand-written ratio")
+expect_count("${rt}" "event counts differ|failed" 0 "failures")
+execute_process(COMMAND ${IPASIM} bench --workload batch
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "--workload must be mixed or rt")
+  message(FATAL_ERROR "bench --workload batch: exit ${rc}\n${err}")
+endif()
 
 run_bench(scale --scale --scale-events 3000 --repeat 1)
 # cores, threads, events after the arrivals, ns/event, start us/thread,
