@@ -28,6 +28,7 @@
 
 #include "cli/commands.h"
 #include "cli/setup.h"
+#include "cli/supervise.h"
 #include "engine/sim.h"
 #include "interp/interp.h"
 #include "topo/topo.h"
@@ -311,20 +312,35 @@ static void measure_child(const struct ipa_topo *topo,
     ipa_setup_fini(&setup);
 }
 
-/* Runs one policy once on the workload in a child process. */
+/* Runs one policy once on the workload in a child process; a native
+ * one's child is supervised as `ipasim run`'s is (cli/supervise.h), so
+ * that a policy that exits, blocks signals and spins, or eats memory is
+ * a failed measurement, not a hung or dead bench. */
 static struct figures measure(const struct ipa_topo *topo,
                               const struct ipa_trace *trace, const char *spec,
                               bool compiled,
                               const struct ipa_sim_config *config)
 {
     struct figures f = {0};
+    char *one[] = {(char *)spec, NULL};
+    struct ipa_supervisor sup = {.pid = -1,
+                                 .watchdog_ns = config->watchdog_ns,
+                                 .max_memory = ipa_supervise_default_memory()};
+    bool supervised = ipa_supervise_wanted(one);
+    GError *error = NULL;
     int fd[2];
     fflush(stdout);
     if (pipe(fd) != 0) {
         g_snprintf(f.message, sizeof f.message, "pipe: %s", g_strerror(errno));
         return f;
     }
-    pid_t pid = fork();
+    pid_t pid;
+    if (!supervised)
+        pid = fork();
+    else if (ipa_supervise_fork(&sup, &error))
+        pid = sup.pid;
+    else
+        pid = -1;
     if (pid == 0) {
         close(fd[0]);
         measure_child(topo, trace, spec, compiled, config, &f);
@@ -332,19 +348,36 @@ static struct figures measure(const struct ipa_topo *topo,
         getrusage(RUSAGE_SELF, &ru);
         f.maxrss_kb = ru.ru_maxrss;
         ssize_t n = write(fd[1], &f, sizeof f);
+        if (supervised)
+            ipa_supervise_child_done(&sup);
         _exit(n == (ssize_t)sizeof f ? 0 : 1);
     }
     close(fd[1]);
-    ssize_t n = pid > 0 ? read(fd[0], &f, sizeof f) : -1;
+    struct ipa_supervise_fault fault = {0};
+    bool died = false;
+    if (pid > 0 && supervised) {
+        /* the result fits the pipe's buffer: read once the child is gone */
+        char **names = ipa_setup_policy_names(one);
+        died = ipa_supervise_wait(&sup, names, &fault) < 0;
+        g_strfreev(names);
+    }
+    ssize_t n = pid > 0 && !died ? read(fd[0], &f, sizeof f) : -1;
     close(fd[0]);
     int status = 0;
-    if (pid > 0)
+    if (pid > 0 && !supervised)
         waitpid(pid, &status, 0);
     if (n != (ssize_t)sizeof f) {
         memset(&f, 0, sizeof f);
         g_snprintf(f.message, sizeof f.message, "the measurement died (%s)",
-                   pid < 0 ? g_strerror(errno) : "no result");
+                   fault.message ? fault.message
+                   : error       ? error->message
+                   : pid < 0     ? g_strerror(errno)
+                                 : "no result");
     }
+    g_free(fault.message);
+    if (error)
+        g_error_free(error);
+    ipa_supervise_fini(&sup);
     return f;
 }
 

@@ -84,3 +84,14 @@ execute_process(COMMAND ${IPASIM} bench --policy ${inputs}/crash_spin.c
 if(rc EQUAL 0 OR NOT text MATCHES "watchdog limit of 50ms of wall-clock time")
   message(FATAL_ERROR "bench --watchdog 50ms: exit ${rc}\n${text}${err}")
 endif()
+
+# A native policy that blocks every signal and spins is a failed
+# measurement, ended by the supervisor's wall-clock watchdog: bench does
+# not hang on it (docs/robustness.md).
+execute_process(COMMAND ${IPASIM} bench --policy ${inputs}/crash_blocked.c
+                        --watchdog 1s --until 10ms --threads 2 --repeat 1
+                TIMEOUT 60
+                RESULT_VARIABLE rc OUTPUT_VARIABLE text ERROR_VARIABLE err)
+if(NOT rc EQUAL 1 OR NOT text MATCHES "the measurement died \\(policy fault in crash_blocked.c: callback tick did not return")
+  message(FATAL_ERROR "bench of a policy that blocks signals: exit ${rc}\n${text}${err}")
+endif()
