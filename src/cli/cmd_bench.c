@@ -15,7 +15,6 @@
  * a periodic task set, the workload of real-time simulators like SimSo.
  */
 #include <errno.h>
-#include <math.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -32,6 +31,8 @@
 #include "engine/sim.h"
 #include "interp/interp.h"
 #include "topo/topo.h"
+#include "trace/import.h"
+#include "trace/taskset.h"
 #include "trace/trace.h"
 #include "util/common.h"
 #include "util/duration.h"
@@ -118,15 +119,6 @@ static struct ipa_trace *generate(int threads)
     return tr;
 }
 
-/* A fixed xorshift64: the same task set on every machine. */
-static double uniform01(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return (double)(*s >> 11) / 9007199254740992.0;
-}
-
 /* The total utilisation of generate_rt's task sets: 0.8 x cores, at most
  * 0.2 a task on average, else UUniFast-discard would discard almost
  * every draw (few tasks, many cores). */
@@ -136,57 +128,36 @@ static double rt_utilisation(int tasks, int cores)
 }
 
 /* @tasks periodic tasks for @cores cores, as the shared task sets are
- * made: total utilisation rt_utilisation() split by UUniFast-discard (no
- * task above 1; after 1,000 draws, the last one capped at 1), periods of
- * 10, 20, 50 or 100 ms, implicit deadlines (the `period` attribute), all
- * released at 0; each runs its WCET then sleeps to its next period until
- * the run ends. */
-static struct ipa_trace *generate_rt(int tasks, int cores)
+ * made and `ipasim gen taskset` makes them (trace/taskset.h): total
+ * utilisation rt_utilisation() split by UUniFast-discard, periods of 10,
+ * 20, 50 or 100 ms, implicit deadlines, all released at 0, jobs up to
+ * @horizon_ns. NULL (*error set) when the draw fails. */
+static struct ipa_trace *generate_rt(int tasks, int cores, uint64_t horizon_ns,
+                                     GError **error)
 {
-    static const uint64_t periods_ms[] = {10, 20, 50, 100};
-    uint64_t seed = 42;
-    double *u = g_new(double, tasks);
-    bool fits = false;
-    for (int draw = 0; !fits && draw < 1000; draw++) {
-        double left = rt_utilisation(tasks, cores);
-        fits = true;
-        for (int i = 0; i < tasks - 1; i++) {
-            double next = left * pow(uniform01(&seed), 1.0 / (tasks - 1 - i));
-            u[i] = left - next;
-            left = next;
-            fits = fits && u[i] <= 1;
-        }
-        u[tasks - 1] = left;
-        fits = fits && left <= 1;
-    }
-    for (int i = 0; !fits && i < tasks; i++)
-        u[i] = MIN(u[i], 1.0);
-    struct ipa_trace *tr = ipa_trace_new("bench-rt");
-    int group = ipa_trace_intern(tr, tr->groups, "rt");
-    int period_attr = ipa_trace_intern(tr, tr->attrs, "period");
-    for (int i = 0; i < tasks; i++) {
-        uint64_t period_ns =
-            periods_ms[(int)(uniform01(&seed) * 4) % 4] * 1000000;
-        uint64_t wcet_ns = (uint64_t)(u[i] * (double)period_ns);
-        struct ipa_op ops[4] = {op(IPA_OP_LOOP),
-                                run_op(wcet_ns ? wcet_ns : 1, wcet_ns ? wcet_ns : 1),
-                                op(IPA_OP_TIMER), op(IPA_OP_END_LOOP)};
-        ops[0].count = 1000000;
-        ops[0].jump = 3;
-        ops[2].dur_kind = IPA_DUR_FIXED;
-        ops[2].dur.a_ns = period_ns;
-        ops[3].jump = 0;
-        char *name = g_strdup_printf("task.%d", i);
-        add_spec(tr, name, group, ops, 4);
-        g_free(name);
-        struct ipa_thread_spec *s = g_ptr_array_index(tr->threads, i);
-        s->attr_ids = g_new(int, 1);
-        s->attr_values = g_new(int64_t, 1);
-        s->attr_ids[0] = period_attr;
-        s->attr_values[0] = (int64_t)period_ns;
-        s->nr_attrs = 1;
-    }
-    g_free(u);
+    static const uint64_t periods[] = {10000000, 20000000, 50000000,
+                                       100000000};
+    const struct ipa_taskset_params p = {
+        .nr_cpus = cores,
+        .nr_tasks = tasks,
+        .utilisation = rt_utilisation(tasks, cores),
+        .periods = periods,
+        .nr_periods = G_N_ELEMENTS(periods),
+        .seed = 42,
+        .method = IPA_TASKSET_UUNIFAST,
+    };
+    GArray *set = ipa_taskset_generate(&p, error);
+    if (!set)
+        return NULL;
+    struct json_object *root =
+        ipa_taskset_trace(set, horizon_ns, "bench-rt", NULL);
+    char *json = ipa_trace_json_text(root);
+    struct ipa_trace *tr = NULL;
+    if (!ipa_trace_parse_json("bench-rt", json, strlen(json), &tr, error))
+        tr = NULL;
+    g_free(json);
+    json_object_put(root);
+    ipa_taskset_free(set);
     return tr;
 }
 
@@ -699,7 +670,10 @@ int ipa_cmd_bench(int argc, char **argv)
     if (!ipa_setup_topology(topo_arg ? topo_arg : "64core.xml", &topo, &error))
         goto out;
     if (rt) {
-        trace = generate_rt((int)threads, topo->nr_cores);
+        trace = generate_rt((int)threads, topo->nr_cores,
+                            runs.config.until_ns, &error);
+        if (!trace)
+            goto out;
         printf("workload: %lld periodic tasks (utilisation %.1f, periods "
                "10-100ms), %s simulated, %d cores\n",
                (long long)threads,
