@@ -21,9 +21,11 @@
  * when it has used up its slice (SCHED_LATENCY shared by the threads of
  * the core, at least MIN_GRANULARITY) and some waiting thread has a lower
  * vruntime. Over time each thread gets CPU time in proportion to its
- * weight. A woken thread never preempts at once: it waits for the next
- * tick (Linux would check wake-up preemption; cfs.ipa cannot, since an
- * `unblock` handler may move only its own thread).
+ * weight. A woken thread preempts the running one at once (ipa_preempt)
+ * when it is behind the running thread's up-to-date vruntime by more than
+ * WAKEUP_GRANULARITY scaled by NICE_0_LOAD / its weight, as Linux's
+ * check_preempt_wakeup; new threads do not (Linux places them a slice
+ * ahead, which this does not).
  *
  * Arrivals and wake-ups. A new or woken thread is placed at
  * max(its vruntime, min_vruntime - SLEEPER_CREDIT): a sleeper may not
@@ -72,8 +74,9 @@
  *   of equal vruntime (the DSL re-inserts it): here the vruntime changes
  *   while the thread is MIGRATING, so it is inserted afresh likewise;
  * - vruntime is accounted only where cfs.ipa calls update_curr(): at
- *   ticks and when the running thread leaves RUNNING through the policy
- *   (yield, block, terminate), not when core_exit requeues it;
+ *   ticks, when the running thread leaves RUNNING through the policy
+ *   (yield, block, terminate), and at schedule for a queue head left
+ *   unaccounted (preempted at a wake-up, or requeued by core_exit);
  * - the balancing interval of a level follows the DSL's numbering of a
  *   core's domains, which differs from the runtime's levels on some
  *   partitions (same_level(), alone_first()).
@@ -86,6 +89,7 @@
 #define SCHED_LATENCY_NS 6000000  /* period shared by a core's threads */
 #define MIN_GRANULARITY_NS 750000 /* shortest slice */
 #define SLEEPER_CREDIT_NS 3000000 /* SCHED_LATENCY / 2, as Linux */
+#define WAKEUP_GRANULARITY_NS 1000000 /* lead a woken thread needs to preempt */
 #define IMBALANCE_PCT 125         /* pull if 25% less loaded */
 #define AVG_SCALE 1024            /* fixed point of average loads */
 
@@ -209,8 +213,9 @@ static bool group_stealable(struct ipa_rt *rt, const struct ipa_sched_group *g)
 
 /* ---- vruntime ------------------------------------------------------------ */
 
-/* Turns the CPU time @t used since last accounted into vruntime. Only for
- * a thread that is not queued: the queue's order reads vruntime. */
+/* Turns the CPU time @t used since last accounted into vruntime. For a
+ * queued thread, ipa_rq_reorder() must follow: the queue's order reads
+ * vruntime. */
 static void update_curr(struct ipa_thread *t)
 {
     struct cfs_thread *d = data_of(t);
@@ -334,9 +339,29 @@ static void cfs_new_place(struct ipa_rt *rt, struct ipa_process_event *e)
     enqueue(rt, e, true);
 }
 
+/* Linux's wakeup_preempt_entity: woken @t preempts @curr when it is
+ * behind curr's up-to-date vruntime by more than the wake-up granularity
+ * scaled by t's weight (wakeup_gran). As in cfs.ipa, whose unblock handler
+ * may read but not write the remote running thread, curr's CPU time since
+ * last accounted is turned into vruntime in a local. */
+static bool wakeup_preempts(const struct ipa_thread *curr,
+                            const struct ipa_thread *t)
+{
+    if (!curr)
+        return false;
+    const struct cfs_thread *cd = data_of(curr);
+    int64_t vr = cd->vruntime + ((int64_t)ipa_thread_runtime_ns(curr) -
+                                 cd->accounted_ns) *
+                                    NICE_0_LOAD / ipa_thread_weight(curr);
+    return vr - data_of(t)->vruntime >
+           (int64_t)WAKEUP_GRANULARITY_NS * NICE_0_LOAD / ipa_thread_weight(t);
+}
+
 static void cfs_unblock_place(struct ipa_rt *rt, struct ipa_process_event *e)
 {
     enqueue(rt, e, false);
+    if (wakeup_preempts(ipa_core_current(rt, e->core), e->target))
+        ipa_preempt(rt, e->core, ready(rt, e->core));
 }
 
 /* ---- the running thread -------------------------------------------------- */
@@ -387,9 +412,17 @@ static void cfs_terminate(struct ipa_rt *rt, struct ipa_process_event *e)
  * so min_vruntime moves up to it. */
 static void cfs_schedule(struct ipa_rt *rt, struct ipa_core_event *e)
 {
-    struct ipa_thread *next = ipa_rq_first(ready(rt, e->target));
+    struct ipa_rq *rq = ready(rt, e->target);
+    struct ipa_thread *next = ipa_rq_first(rq);
     if (!next)
         return;
+    /* a thread preempted at a wake-up (or requeued by core_exit) left
+     * RUNNING unaccounted: account it, which may put it behind others */
+    if (data_of(next)->accounted_ns != (int64_t)ipa_thread_runtime_ns(next)) {
+        update_curr(next);
+        ipa_rq_reorder(rq, next);
+        next = ipa_rq_first(rq);
+    }
     /* accounted_ns is the runtime it left its core with, since every
      * move out of RUNNING through the policy accounts first (the
      * runtime's figure for a thread elected but not yet started is not
