@@ -151,8 +151,59 @@ static bool copy_tree(const char *from, const char *to, bool top,
     return ok;
 }
 
-/* True when @path does not exist or is an empty folder (which is then
- * used as is); else false with the reason. */
+/* Removes the temporary copy @path, which only this process wrote. */
+static void remove_copy(const char *path)
+{
+    GDir *dir = g_dir_open(path, 0, NULL);
+    for (const char *n; dir && (n = g_dir_read_name(dir));) {
+        char *child = g_build_filename(path, n, NULL);
+        if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
+            !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+            remove_copy(child);
+        else
+            g_unlink(child);
+        g_free(child);
+    }
+    if (dir)
+        g_dir_close(dir);
+    g_rmdir(path);
+}
+
+/* Copies the lab @from as the folder @to, whole or not at all: into a
+ * fresh temporary folder beside @to (mkdtemp: nothing planted there is
+ * used), renamed to @to once complete (rename replaces an empty folder). */
+static bool copy_lab(const char *from, const char *to, GError **error)
+{
+    char *name = g_strdup(to);
+    for (size_t n = strlen(name); n > 1 && name[n - 1] == '/'; n--)
+        name[n - 1] = '\0';
+    char *parent = g_path_get_dirname(name);
+    char *base = g_path_get_basename(name);
+    char *tmp = g_strdup_printf("%s/.%s.XXXXXX", parent, base);
+    bool ok = true;
+    if (g_mkdir_with_parents(parent, 0777) != 0 || !g_mkdtemp_full(tmp, 0777)) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "cannot create %s: %s",
+                    to, g_strerror(errno));
+        ok = false;
+    } else {
+        ok = copy_tree(from, tmp, true, error);
+        if (ok && rename(tmp, name) != 0) {
+            g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                        "cannot create %s: %s", to, g_strerror(errno));
+            ok = false;
+        }
+        if (!ok)
+            remove_copy(tmp);
+    }
+    g_free(tmp);
+    g_free(base);
+    g_free(parent);
+    g_free(name);
+    return ok;
+}
+
+/* True when @path does not exist or is an empty folder (which the copy
+ * then replaces); else false with the reason. */
 static bool usable_dir(const char *path, GError **error)
 {
     if (!g_file_test(path, G_FILE_TEST_EXISTS))
@@ -190,13 +241,7 @@ static int lab_init(const char *name, const char *to)
 
     GError *error = NULL;
     char *from = lab_path(name);
-    bool ok = usable_dir(to, &error);
-    if (ok && g_mkdir_with_parents(to, 0777) != 0) {
-        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT, "cannot create %s: %s",
-                    to, g_strerror(errno));
-        ok = false;
-    }
-    ok = ok && copy_tree(from, to, true, &error);
+    bool ok = usable_dir(to, &error) && copy_lab(from, to, &error);
     g_free(from);
     if (!ok) {
         fprintf(stderr, "ipasim lab: error: %s\n", error->message);

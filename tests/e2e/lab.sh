@@ -3,7 +3,8 @@
 # Wasted Cores lab into a new folder, without its solutions; there
 # `ipasim test .` fails on the untouched policies, and passes one scenario
 # more as each solution replaces the student's policy.ipa. The README's
-# --plot lands in that folder, and nothing is written outside it.
+# --plot lands in that folder, and nothing is written outside it; a copy
+# that fails part-way leaves nothing.
 # usage: lab.sh IPASIM SOURCE_DIR
 set -euo pipefail
 ipasim=$1 lab=$2/labs/wasted-cores
@@ -27,6 +28,17 @@ rc=$?
 set -e
 [ $rc = 2 ] && grep -q 'exists and is not empty' "$tmp/err" ||
     fail "a non-empty folder was not refused (exit $rc)"
+
+# a copy that fails part-way (a file of the lab cannot be read) leaves
+# nothing behind: no folder, no temporary one
+mkdir -p "$tmp/data/labs"
+cp -r "$lab" "$tmp/data/labs/"
+ln -s /nonexistent "$tmp/data/labs/wasted-cores/group-imbalance/zz.json"
+if IPASIM_DATA_DIR=$tmp/data "$ipasim" lab init wasted-cores "$tmp/half" 2>/dev/null; then
+    fail "a lab with an unreadable file was copied"
+fi
+[ -z "$(ls -A "$tmp" | grep half)" ] || fail "a failed copy left $(ls -A "$tmp")"
+rm -rf "$tmp/data"
 
 cd "$tmp/lab"
 expect_test() { # EXIT SUMMARY ARGS...
