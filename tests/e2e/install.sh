@@ -2,7 +2,8 @@
 # An installed ipasim works on its own: installed into a prefix, that prefix
 # moved elsewhere, and the source and build trees hidden (a mount namespace,
 # where this machine allows one), it still runs the headline command and a
-# C policy, finding the shipped files and runtime headers beside itself.
+# C policy, finding the shipped files and runtime headers beside itself,
+# and copies a lab.
 # usage: install.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1 src=$2
@@ -22,6 +23,10 @@ ipasim --topo 4core.xml --policy fifo.c --trace db.json --until 200ms > c.txt
 grep -q '^work conservation (fifo.c on cores 0-3):' c.txt
 ipasim --topo 4core.xml --policy cfs.ipa --mode compiled --trace db.json --until 200ms > compiled.txt
 grep -q '^work conservation (cfs.ipa on cores 0-3):' compiled.txt
+ipasim lab init wasted-cores lab > /dev/null
+[ -f lab/group-imbalance/policy.ipa ] && [ ! -e lab/solutions ]
+(cd lab && ipasim test group-imbalance.json > ../lab.txt) || true
+grep -q '^FAIL wasted-cores-group-imbalance: group-imbalance/policy.ipa' lab.txt
 EOT
 if unshare -m true 2>/dev/null; then
     unshare -m sh -c "mount -t tmpfs none '$build' && mount -t tmpfs none '$src' && \

@@ -48,18 +48,29 @@ endforeach()
 # --param values are baked into the generated C
 same_modes(rr.ipa.quantum30 rr.ipa 1core.xml loops3.json --param quantum=30)
 
-set(LAB ${CMAKE_SOURCE_DIR}/docs/labs/wasted-cores)
+set(LAB ${CMAKE_SOURCE_DIR}/labs/wasted-cores)
+# Each lab bug's student policy (buggy) and its solution (fixed).
+function(lab_policy out bug variant)
+  if(variant STREQUAL "buggy")
+    set(${out} ${LAB}/${bug}/policy.ipa PARENT_SCOPE)
+  else()
+    set(${out} ${LAB}/solutions/${bug}.ipa PARENT_SCOPE)
+  endif()
+endfunction()
+set(lab_bugs group-imbalance group-construction missing-domains overload-on-wakeup)
 foreach(variant buggy fixed)
-  same_modes(lab.group-imbalance.${variant} ${LAB}/group-imbalance/${variant}.ipa
+  lab_policy(gi group-imbalance ${variant})
+  same_modes(lab.group-imbalance.${variant} ${gi}
              "pack:2 [numa] core:4 pu:1" ${LAB}/group-imbalance/make.json)
-  same_modes(lab.group-construction.${variant}
-             ${LAB}/group-construction/${variant}.ipa
+  lab_policy(gc group-construction ${variant})
+  same_modes(lab.group-construction.${variant} ${gc}
              "pack:2 l3:2 [numa] core:2 pu:1"
              ${LAB}/group-construction/pinned.json)
-  same_modes(lab.missing-domains.${variant} ${LAB}/missing-domains/${variant}.ipa
+  lab_policy(md missing-domains ${variant})
+  same_modes(lab.missing-domains.${variant} ${md}
              "pack:2 [numa] core:4 pu:1" ${LAB}/missing-domains/hotplug.json)
-  same_modes(lab.overload-on-wakeup.${variant}
-             ${LAB}/overload-on-wakeup/${variant}.ipa
+  lab_policy(ow overload-on-wakeup ${variant})
+  same_modes(lab.overload-on-wakeup.${variant} ${ow}
              "pack:2 [numa] core:4 pu:1" ${LAB}/overload-on-wakeup/wakeups.json
              --balance-interval 100ms)
 endforeach()
@@ -67,16 +78,20 @@ endforeach()
 # The generated C of every policy compiles warning-free (-Werror) and,
 # in the sanitizer build, runs instrumented: a compiled policy's own
 # out-of-bounds read or overflow is caught, not only the engine's.
-file(GLOB lab_policies ${LAB}/*/*.ipa)
-foreach(policy ${dsl_policies} ${lab_policies})
+foreach(policy ${dsl_policies})
   get_filename_component(stem ${policy} NAME_WE)
-  get_filename_component(dir ${policy} DIRECTORY)
-  get_filename_component(dir "${dir}" NAME)
-  if(dir)
-    set(name lab.${dir}.${stem})
-  else()
-    set(name ${stem})
-  endif()
+  list(APPEND generated_c_tests "${stem}|${policy}")
+endforeach()
+foreach(bug ${lab_bugs})
+  foreach(variant buggy fixed)
+    lab_policy(policy ${bug} ${variant})
+    list(APPEND generated_c_tests "lab.${bug}.${variant}|${policy}")
+  endforeach()
+endforeach()
+foreach(entry ${generated_c_tests})
+  string(REPLACE "|" ";" entry "${entry}")
+  list(GET entry 0 name)
+  list(GET entry 1 policy)
   add_test(NAME e2e.generated_c.${name}
            COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DPOLICY=${policy}
                    -DCC=${CMAKE_C_COMPILER} -DINCLUDE=${CMAKE_SOURCE_DIR}/include

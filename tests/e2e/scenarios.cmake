@@ -6,12 +6,16 @@ set(SHARED ${CMAKE_SOURCE_DIR}/../shared/data)
 # Every scenario in tests/scenarios passes, and the JUnit report says so.
 ipa_e2e(scenarios 0 "-DOUT=PASS cfs-group-imbalance\nPASS dsl-compiled-group-imbalance\nPASS fifo-db-no-waste\nPASS make-fifo-beats-pinned\nPASS pinned-db-flags\nPASS rtapp-periodic\n6 passed, 0 failed\n.*<testcase classname=\"tests.scenarios.fifo_db_no_waste\" name=\"fifo-db-no-waste\"" -P ${E2E}/expect.cmake --
         sh -c "cd \"$2\" && \"$1\" test tests/scenarios --junit \"$3\" && cat \"$3\"" sh ${IPASIM} ${CMAKE_SOURCE_DIR} ${SCRATCH}/scenarios.xml)
-# The Wasted Cores lab: each bug's buggy variant is caught, its fix is not.
-ipa_e2e(wasted_cores_lab 0 "-DOUT=PASS wasted-cores-group-construction\nPASS wasted-cores-group-imbalance\nPASS wasted-cores-missing-domains\nPASS wasted-cores-overload-on-wakeup\n4 passed, 0 failed\n$" -P ${E2E}/expect.cmake --
-        ${IPASIM} test ${CMAKE_SOURCE_DIR}/docs/labs/wasted-cores)
+# The Wasted Cores lab as a student does it: `ipasim lab init` into a new
+# folder, whose scenarios fail on the student's untouched policies and pass
+# with the teacher's solutions substituted (tests/e2e/lab.sh).
+add_test(NAME e2e.wasted_cores_lab COMMAND bash ${E2E}/lab.sh ${IPASIM} ${CMAKE_SOURCE_DIR})
+set_tests_properties(e2e.wasted_cores_lab PROPERTIES LABELS e2e
+  ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
 # ... and the monitor names the cores and times the lab text shows: each
-# buggy variant's first flagged interval, and no flagged one for the fix.
-set(LAB ${CMAKE_SOURCE_DIR}/docs/labs/wasted-cores)
+# student's starting policy's first flagged interval, and no flagged one
+# for the solution.
+set(LAB ${CMAKE_SOURCE_DIR}/labs/wasted-cores)
 set(LAB_NUMA2 "pack:2 [numa] core:4 pu:1")
 set(LAB_NUMA4 "pack:2 l3:2 [numa] core:2 pu:1")
 foreach(bug group-imbalance group-construction overload-on-wakeup missing-domains)
@@ -33,9 +37,9 @@ foreach(bug group-imbalance group-construction overload-on-wakeup missing-domain
     set(flag "1 flagged[^\n]*\n  verdict: not work-conserving: 1 interval of at least 20ms flagged, the longest 79ms; wasted 43\\.9% of 8 cores x 90ms \\(see docs/monitor.md\\)\n    10ms\\.\\.89ms \\(79ms\\): idle cores 4-7. waiting threads worker \\(tid 1\\), worker \\(tid 2\\),")
   endif()
   ipa_e2e(wasted_cores_lab.${bug}.buggy 0 "-DOUT=${flag}" -P ${E2E}/expect.cmake --
-          ${IPASIM} --topo ${topo} --policy ${LAB}/${bug}/buggy.ipa --trace ${LAB}/${bug}/${trace} ${opts})
+          ${IPASIM} --topo ${topo} --policy ${LAB}/${bug}/policy.ipa --trace ${LAB}/${bug}/${trace} ${opts})
   ipa_e2e(wasted_cores_lab.${bug}.fixed 0 "-DOUT=violations: [0-9]+, longest [^,]+, wasted core-time [0-9.a-z]+. 0 flagged[^\n]*\n  verdict: (work-conserving|no interval reached the 20ms threshold)" -P ${E2E}/expect.cmake --
-          ${IPASIM} --topo ${topo} --policy ${LAB}/${bug}/fixed.ipa --trace ${LAB}/${bug}/${trace} ${opts})
+          ${IPASIM} --topo ${topo} --policy ${LAB}/solutions/${bug}.ipa --trace ${LAB}/${bug}/${trace} ${opts})
 endforeach()
 # Failing scenarios: an expectation, a policy fault, a policy that kills
 # its process (the supervisor reports it as a fault, in a report the
