@@ -37,7 +37,7 @@ ipa_e2e(summary_readable 0 "-DOUT=\nthreads: 303 \\(per-thread figures are in th
         ${IPASIM} --topo 64core.xml --policy cfs.ipa --trace make.json)
 ipa_e2e(summary_verdict_conserving 0 "-DOUT=  verdict: work-conserving: no core sat idle while a thread waited \\(see docs/monitor.md\\)" -P ${E2E}/expect.cmake --
         ${IPASIM} --topo 64core.xml --policy cfs_cwc.ipa --trace make.json)
-ipa_e2e(summary_verdict_below_threshold 0 "-DOUT=  verdict: no interval reached the 1s threshold \\(the longest 70\\.892ms\\); wasted 0\\.7% of 64 cores x 2s" -P ${E2E}/expect.cmake --
+ipa_e2e(summary_verdict_below_threshold 0 "-DOUT=  verdict: no interval reached the 1s threshold \\(the longest 70\\.332ms\\); wasted 0\\.7% of 64 cores x 2s" -P ${E2E}/expect.cmake --
         ${IPASIM} --topo 64core.xml --policy cfs.ipa --trace make.json --wc-threshold 1s)
 # A fault is told once, on standard error, not again in the summary.
 ipa_e2e(fault_told_once 1 "-DOUT=run: fault at [^\n]*\n  \\(the reason is on standard error" "-DNOT_OUT=policy fault in" "-DERR=policy fault in" -P ${E2E}/expect.cmake --
