@@ -38,11 +38,6 @@ static int usage(const char *fmt, const char *arg)
     return IPA_EXIT_USAGE;
 }
 
-static gint by_name(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The labs shipped in the data dir's labs/ (sorted new strings). */
 static GPtrArray *lab_names(void)
 {
@@ -58,7 +53,7 @@ static GPtrArray *lab_names(void)
     }
     if (dir)
         g_dir_close(dir);
-    g_ptr_array_sort(names, by_name);
+    g_ptr_array_sort(names, ipa_cmp_strings);
     g_free(labs);
     g_free(data);
     return names;
@@ -123,7 +118,7 @@ static bool copy_tree(const char *from, const char *to, bool top,
             g_ptr_array_add(names, g_strdup(n));
     g_dir_close(dir);
     /* sorted, so that a failure part-way always stops at the same file */
-    g_ptr_array_sort(names, by_name);
+    g_ptr_array_sort(names, ipa_cmp_strings);
     bool ok = true;
     for (guint i = 0; ok && i < names->len; i++) {
         const char *n = g_ptr_array_index(names, i);

@@ -58,11 +58,6 @@ struct tester {
     bool tty;
 };
 
-static int cmp_path(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Scenario files: FILE as given, or every .json directly in DIR, sorted
  * (so a scenario folder can keep its inputs in a subfolder). */
 static bool collect(const char *arg, GPtrArray *out, GError **error)
@@ -79,7 +74,7 @@ static bool collect(const char *arg, GPtrArray *out, GError **error)
     while ((n = g_dir_read_name(d)))
         g_ptr_array_add(names, g_build_filename(arg, n, NULL));
     g_dir_close(d);
-    g_ptr_array_sort(names, cmp_path);
+    g_ptr_array_sort(names, ipa_cmp_strings);
     for (guint i = 0; i < names->len; i++) {
         const char *p = g_ptr_array_index(names, i);
         if (g_str_has_suffix(p, ".json") &&

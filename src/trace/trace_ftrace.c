@@ -867,11 +867,6 @@ static struct json_object *thread_json(struct reader *r, struct fthread *t)
     return th;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static char *summary(struct reader *r, int nr_threads, int nr_templates)
 {
     GString *s = g_string_new(NULL);
@@ -891,7 +886,7 @@ static char *summary(struct reader *r, int nr_threads, int nr_templates)
     g_hash_table_iter_init(&it, r->unknown);
     while (g_hash_table_iter_next(&it, &key, NULL))
         g_ptr_array_add(names, key);
-    g_ptr_array_sort(names, cmp_str);
+    g_ptr_array_sort(names, ipa_cmp_strings);
     long total = 0;
     for (guint i = 0; i < names->len; i++)
         total += GPOINTER_TO_INT(

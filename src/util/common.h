@@ -38,6 +38,10 @@ enum {
     IPA_EXIT_USAGE = 2, /* bad usage or unreadable input */
 };
 
+/* Orders a GPtrArray of strings (g_ptr_array_sort): strcmp of the
+ * strings its elements point to. */
+gint ipa_cmp_strings(gconstpointer a, gconstpointer b);
+
 /* GError domain for input errors (files, JSON, topologies, flags). */
 #define IPA_ERROR (ipa_error_quark())
 GQuark ipa_error_quark(void);

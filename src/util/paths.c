@@ -46,11 +46,6 @@ char *ipa_runtime_include_dir(void)
     return installed ? installed : g_strdup(IPASIM_SOURCE_DIR "/include");
 }
 
-static gint by_name(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 GPtrArray *ipa_shipped_list(const char *folder)
 {
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
@@ -67,7 +62,7 @@ GPtrArray *ipa_shipped_list(const char *folder)
     }
     if (dir)
         g_dir_close(dir);
-    g_ptr_array_sort(names, by_name);
+    g_ptr_array_sort(names, ipa_cmp_strings);
     g_free(path);
     g_free(data);
     return names;
