@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../scratch.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -22,23 +24,6 @@
 
 static char *base;
 
-static void remove_tree(const char *path)
-{
-    GDir *d = g_dir_open(path, 0, NULL);
-    const char *name;
-    while (d && (name = g_dir_read_name(d))) {
-        char *p = g_build_filename(path, name, NULL);
-        if (g_file_test(p, G_FILE_TEST_IS_DIR))
-            remove_tree(p);
-        else
-            g_unlink(p);
-        g_free(p);
-    }
-    if (d)
-        g_dir_close(d);
-    g_rmdir(path);
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -50,7 +35,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    remove_tree(base);
+    scratch_remove_tree(base);
     g_free(base);
     return 0;
 }
@@ -84,17 +69,6 @@ static char *slurp(const char *dir, const char *name)
     return text;
 }
 
-static int entries(const char *dir)
-{
-    int n = 0;
-    GDir *d = g_dir_open(dir, 0, NULL);
-    while (d && g_dir_read_name(d))
-        n++;
-    if (d)
-        g_dir_close(d);
-    return n;
-}
-
 static void test_files(void **state)
 {
     (void)state;
@@ -103,12 +77,12 @@ static void test_files(void **state)
     if (!plot(out, &error))
         fail_msg("%s", error->message);
     /* Marker + 4 scripts + 5 data files; no figures without gnuplot. */
-    assert_int_equal(entries(out), 10);
+    assert_int_equal(scratch_entries(out), 10);
     char *png = g_build_filename(out, "timeline.png", NULL);
     assert_false(g_file_test(png, G_FILE_TEST_EXISTS));
     g_free(png);
     /* Only the directory itself beside it: no temporary left. */
-    assert_int_equal(entries(base), 1);
+    assert_int_equal(scratch_entries(base), 1);
 
     /* Exact boxes: core start end height colour tid, colour by thread. */
     char *tl = slurp(out, "timeline.dat");
@@ -138,8 +112,8 @@ static void test_files(void **state)
     /* A second run replaces the files of the first. */
     if (!plot(out, &error))
         fail_msg("%s", error->message);
-    assert_int_equal(entries(out), 10);
-    assert_int_equal(entries(base), 1);
+    assert_int_equal(scratch_entries(out), 10);
+    assert_int_equal(scratch_entries(base), 1);
     g_free(out);
 }
 
@@ -155,7 +129,7 @@ static void test_foreign_directory(void **state)
     /* the figures go beside the user's files (test_plot_dir.c) */
     if (!plot(mine, &error))
         fail_msg("%s", error->message);
-    assert_int_equal(entries(mine), 11);
+    assert_int_equal(scratch_entries(mine), 11);
     assert_true(g_file_test(file, G_FILE_TEST_EXISTS));
     assert_false(ipa_plot_dir_open(&dir, file, &error));
     ipa_plot_dir_fini(&dir);

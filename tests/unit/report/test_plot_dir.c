@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../scratch.h"
+
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,24 +24,6 @@
 #include "util/common.h"
 
 static char *base;
-
-static void remove_tree(const char *path)
-{
-    GDir *d = g_dir_open(path, 0, NULL);
-    const char *name;
-    while (d && (name = g_dir_read_name(d))) {
-        char *p = g_build_filename(path, name, NULL);
-        if (g_file_test(p, G_FILE_TEST_IS_DIR) &&
-            !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
-            remove_tree(p);
-        else
-            g_unlink(p);
-        g_free(p);
-    }
-    if (d)
-        g_dir_close(d);
-    g_rmdir(path);
-}
 
 static int setup(void **state)
 {
@@ -52,20 +36,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    remove_tree(base);
+    scratch_remove_tree(base);
     g_free(base);
     return 0;
-}
-
-static int entries(const char *dir)
-{
-    int n = 0;
-    GDir *d = g_dir_open(dir, 0, NULL);
-    while (d && g_dir_read_name(d))
-        n++;
-    if (d)
-        g_dir_close(d);
-    return n;
 }
 
 static char *in(const char *dir, const char *name)
@@ -134,13 +107,13 @@ static void test_planted_symlink(void **state)
     char *kept = slurp(victim, "data.txt");
     assert_string_equal(kept, "precious\n");
     g_free(kept);
-    assert_int_equal(entries(victim), 1);
+    assert_int_equal(scratch_entries(victim), 1);
     assert_true(exists(out, "a.dat"));
     /* victim, the link and plots: no temporary left */
-    assert_int_equal(entries(base), 3);
+    assert_int_equal(scratch_entries(base), 3);
     g_unlink(planted);
-    remove_tree(victim);
-    remove_tree(out);
+    scratch_remove_tree(victim);
+    scratch_remove_tree(out);
     g_free(planted);
     g_free(victim);
     g_free(out);
@@ -162,9 +135,9 @@ static void test_new_directory(void **state)
     char *marker = slurp(out, ".ipasim-plot");
     assert_non_null(strstr(marker, "\na.dat\na.gp\n"));
     g_free(marker);
-    assert_int_equal(entries(out), 3);
-    assert_int_equal(entries(base), 1);
-    remove_tree(out);
+    assert_int_equal(scratch_entries(out), 3);
+    assert_int_equal(scratch_entries(base), 1);
+    scratch_remove_tree(out);
     g_free(out);
 }
 
@@ -204,7 +177,7 @@ static void test_only_listed_files_go(void **state)
     assert_null(strstr(marker, "b.dat"));
     assert_null(strstr(marker, "notes.txt"));
     /* a.dat, notes.txt and the marker: no temporary left */
-    assert_int_equal(entries(out), 3);
+    assert_int_equal(scratch_entries(out), 3);
     assert_int_equal(mode_of(out), 0750);
     g_free(a);
     g_free(notes);
@@ -212,7 +185,7 @@ static void test_only_listed_files_go(void **state)
     g_free(marker);
     g_free(c);
     g_unlink(victim);
-    remove_tree(out);
+    scratch_remove_tree(out);
     g_free(victim);
     g_free(out);
 }
@@ -239,9 +212,9 @@ static void test_existing_directories(void **state)
     char *notes = slurp(mine, "notes.txt");
     assert_string_equal(notes, "keep me\n");
     g_free(notes);
-    assert_int_equal(entries(mine), 3);
-    remove_tree(empty);
-    remove_tree(mine);
+    assert_int_equal(scratch_entries(mine), 3);
+    scratch_remove_tree(empty);
+    scratch_remove_tree(mine);
     g_free(empty);
     g_free(mine);
 }
@@ -263,8 +236,8 @@ static void test_name_in_the_way(void **state)
     char *b = slurp(mine, "b.dat");
     assert_string_equal(b, "user's\n");
     g_free(b);
-    assert_int_equal(entries(mine), 1);
-    remove_tree(mine);
+    assert_int_equal(scratch_entries(mine), 1);
+    scratch_remove_tree(mine);
     g_free(mine);
 }
 
@@ -291,7 +264,7 @@ static void test_marker_without_list(void **state)
     char *marker = slurp(old, ".ipasim-plot");
     assert_non_null(strstr(marker, "\na.dat\n"));
     g_free(marker);
-    remove_tree(old);
+    scratch_remove_tree(old);
     g_free(old);
 }
 

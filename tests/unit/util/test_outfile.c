@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../scratch.h"
+
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -47,21 +49,9 @@ static void remove_files(const char *dir)
 static int teardown(void **state)
 {
     (void)state;
-    remove_files(base);
-    g_rmdir(base);
+    scratch_remove_tree(base);
     g_free(base);
     return 0;
-}
-
-static int entries(const char *dir)
-{
-    int n = 0;
-    GDir *d = g_dir_open(dir, 0, NULL);
-    while (d && g_dir_read_name(d))
-        n++;
-    if (d)
-        g_dir_close(d);
-    return n;
 }
 
 static char *slurp(const char *path)
@@ -103,7 +93,7 @@ static void test_planted_symlinks_not_followed(void **state)
     g_free(v);
     g_free(t);
     /* victim, out.log and the three links: no temporary left */
-    assert_int_equal(entries(base), 5);
+    assert_int_equal(scratch_entries(base), 5);
     for (size_t i = 0; i < G_N_ELEMENTS(guesses); i++) {
         assert_true(g_file_test(guesses[i], G_FILE_TEST_IS_SYMLINK));
         g_unlink(guesses[i]);
@@ -155,7 +145,7 @@ static void test_failed_write_leaves_old_file(void **state)
     char *t = slurp(out);
     assert_string_equal(t, "old\n");
     g_free(t);
-    assert_int_equal(entries(base), 1);
+    assert_int_equal(scratch_entries(base), 1);
     remove_files(base);
     g_free(big);
     g_free(out);
@@ -176,14 +166,14 @@ static void test_unwritable(void **state)
     assert_false(ipa_outfile_open(&o, base, &error));
     assert_non_null(strstr(error->message, "Is a directory"));
     g_clear_error(&error);
-    assert_int_equal(entries(base), 0);
+    assert_int_equal(scratch_entries(base), 0);
     /* discarded: nothing left */
     char *out = in_base("x.log");
     assert_true(ipa_outfile_open(&o, out, &error));
     fputs("partial", o.f);
     ipa_outfile_discard(&o);
     ipa_outfile_discard(&o); /* a second time does nothing */
-    assert_int_equal(entries(base), 0);
+    assert_int_equal(scratch_entries(base), 0);
     g_free(out);
     g_free(missing);
 }
