@@ -104,10 +104,44 @@ static int lab_list(void)
     return IPA_EXIT_OK;
 }
 
+/* A Markdown file's links that leave the lab (../../docs/monitor.md) would
+ * point nowhere from the student's copy: each becomes the absolute path of
+ * its target in the shipped data, when that target exists. Links inside
+ * the lab stay relative, since the copy keeps them true. */
+static char *relink_markdown(const char *text, const char *src_dir,
+                             const char *lab_root)
+{
+    GString *out = g_string_new(NULL);
+    char *root = g_canonicalize_filename(lab_root, NULL);
+    const char *p = text;
+    for (const char *at; (at = strstr(p, "](")); ) {
+        const char *target = at + 2;
+        const char *end = strpbrk(target, ")# \n");
+        const char *scheme = strstr(target, "://");
+        g_string_append_len(out, p, target - p);
+        p = target;
+        if (!end || end == target || *target == '/' || (scheme && scheme < end))
+            continue;
+        char *link = g_strndup(target, end - target);
+        char *path = g_canonicalize_filename(link, src_dir);
+        bool inside = g_str_has_prefix(path, root) &&
+                      (path[strlen(root)] == '/' || !path[strlen(root)]);
+        if (!inside && g_file_test(path, G_FILE_TEST_EXISTS)) {
+            g_string_append(out, path);
+            p = end;
+        }
+        g_free(path);
+        g_free(link);
+    }
+    g_string_append(out, p);
+    g_free(root);
+    return g_string_free(out, FALSE);
+}
+
 /* Copies the files of @from into @to, folders included, but not the top
- * level's solutions/. */
+ * level's solutions/. @lab_root is the lab's own folder. */
 static bool copy_tree(const char *from, const char *to, bool top,
-                      GError **error)
+                      const char *lab_root, GError **error)
 {
     GDir *dir = g_dir_open(from, 0, error);
     if (!dir)
@@ -130,13 +164,19 @@ static bool copy_tree(const char *from, const char *to, bool top,
                             "cannot create %s: %s", dst, g_strerror(errno));
                 ok = false;
             } else {
-                ok = copy_tree(src, dst, false, error);
+                ok = copy_tree(src, dst, false, lab_root, error);
             }
         } else {
             char *text = NULL;
             gsize len = 0;
-            ok = g_file_get_contents(src, &text, &len, error) &&
-                 ipa_write_file(dst, text, len, error);
+            ok = g_file_get_contents(src, &text, &len, error);
+            if (ok && g_str_has_suffix(n, ".md")) {
+                char *relinked = relink_markdown(text, from, lab_root);
+                g_free(text);
+                text = relinked;
+                len = strlen(text);
+            }
+            ok = ok && ipa_write_file(dst, text, len, error);
             g_free(text);
         }
         g_free(dst);
@@ -181,7 +221,7 @@ static bool copy_lab(const char *from, const char *to, GError **error)
                     to, g_strerror(errno));
         ok = false;
     } else {
-        ok = copy_tree(from, tmp, true, error);
+        ok = copy_tree(from, tmp, true, from, error);
         if (ok && rename(tmp, name) != 0) {
             g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
                         "cannot create %s: %s", to, g_strerror(errno));

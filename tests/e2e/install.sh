@@ -25,6 +25,10 @@ ipasim --topo 4core.xml --policy cfs.ipa --mode compiled --trace db.json --until
 grep -q '^work conservation (cfs.ipa on cores 0-3):' compiled.txt
 ipasim lab init wasted-cores lab > /dev/null
 [ -f lab/group-imbalance/policy.ipa ] && [ ! -e lab/solutions ]
+for l in \$(grep -o '](/[^)#]*' lab/README.md | cut -c3-); do
+    case "\$l" in "$tmp/moved/"*) [ -e "\$l" ] ;; *) exit 1 ;; esac
+done
+grep -q '](/.*docs/monitor.md)' lab/README.md
 (cd lab && ipasim test group-imbalance.json > ../lab.txt) || true
 grep -q '^FAIL wasted-cores-group-imbalance: group-imbalance/policy.ipa' lab.txt
 EOT

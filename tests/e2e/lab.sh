@@ -22,6 +22,12 @@ for s in "$lab"/solutions/*.ipa; do
     cmp -s "$s" "$tmp/lab/$(basename "$s" .ipa)/policy.ipa" &&
         fail "$(basename "$s") ships as the student's policy"
 done
+# every link of the copied README leads somewhere from the copy
+links=$(grep -o ']([^)#]*' "$tmp/lab/README.md" | cut -c3- | grep -v '://' || true)
+[ -n "$links" ] || fail "the copied README has no links to check"
+for l in $links; do
+    (cd "$tmp/lab" && [ -e "$l" ]) || fail "the copied README links to $l, which is not there"
+done
 set +e
 "$ipasim" lab init wasted-cores "$tmp/lab" 2>"$tmp/err"
 rc=$?
