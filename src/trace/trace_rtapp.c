@@ -35,6 +35,7 @@ struct rnode {
     double d;
     GPtrArray *keys; /* R_OBJ: char * */
     GPtrArray *vals; /* R_OBJ, R_ARR: struct rnode * */
+    GHashTable *index; /* R_OBJ with many keys: key -> its last index + 1 */
 };
 
 static void rnode_free(struct rnode *n)
@@ -46,6 +47,8 @@ static void rnode_free(struct rnode *n)
         g_ptr_array_unref(n->keys);
     if (n->vals)
         g_ptr_array_unref(n->vals);
+    if (n->index)
+        g_hash_table_unref(n->index);
     g_free(n);
 }
 
@@ -376,9 +379,25 @@ static void pop(struct conv *cv, gsize mark)
     g_string_truncate(cv->path, mark);
 }
 
+/* Objects with more keys than this get an index on first lookup: a
+ * "tasks" object of thousands of tasks is looked up once per task and per
+ * fork, which a scan makes quadratic. */
+#define MEMBER_SCAN_MAX 16
+
 /* The last member named @key of an object, NULL if none. */
 static struct rnode *member(struct rnode *obj, const char *key)
 {
+    if (obj->keys->len > MEMBER_SCAN_MAX) {
+        if (!obj->index) {
+            obj->index = g_hash_table_new(g_str_hash, g_str_equal);
+            for (guint i = 0; i < obj->keys->len; i++)
+                g_hash_table_insert(obj->index,
+                                    g_ptr_array_index(obj->keys, i),
+                                    GUINT_TO_POINTER(i + 1));
+        }
+        guint at = GPOINTER_TO_UINT(g_hash_table_lookup(obj->index, key));
+        return at ? g_ptr_array_index(obj->vals, at - 1) : NULL;
+    }
     for (guint i = obj->keys->len; i-- > 0;)
         if (!strcmp(g_ptr_array_index(obj->keys, i), key))
             return g_ptr_array_index(obj->vals, i);
@@ -1099,11 +1118,10 @@ static bool convert(struct conv *cv, struct rnode *top)
         t->name = g_ptr_array_index(cv->tasks->keys, i);
         t->node = g_ptr_array_index(cv->tasks->vals, i);
         gsize m2 = push(cv, t->name);
-        for (guint j = 0; j < i; j++)
-            if (!strcmp(tasks[j].name, t->name)) {
-                fail(cv, "task name '%s' is used twice", t->name);
-                goto out;
-            }
+        if (member(cv->tasks, t->name) != t->node) {
+            fail(cv, "task name '%s' is used twice", t->name);
+            goto out;
+        }
         if (!task_read(cv, t))
             goto out;
         struct json_object *th = thread_json(t, false);

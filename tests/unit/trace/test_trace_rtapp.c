@@ -209,6 +209,41 @@ static void test_errors(void **state)
                 "or SCHED_DEADLINE)");
 }
 
+/* Objects of many members are looked up through an index: the same
+ * answers as a scan, the last of repeated keys winning, a task name used
+ * twice refused. */
+static void test_large_objects(void **state)
+{
+    (void)state;
+    GString *tasks = g_string_new("{\"tasks\": {");
+    for (int i = 0; i < 40; i++)
+        g_string_append_printf(tasks, "\"t%d\": {\"run\": 1}, ", i);
+    GString *dup = g_string_new(tasks->str);
+    g_string_append(dup, "\"t7\": {\"run\": 2}}}");
+    check_error(dup->str, "w.json: tasks.t7: task name 't7' is used twice");
+
+    GString *task = g_string_new("{\"tasks\": {\"t\": {\"loop\": 2, ");
+    for (int i = 0; i < 20; i++)
+        g_string_append_printf(task, "\"run%d\": 1000, ", i);
+    g_string_append(task, "\"loop\": 3}}}");
+    struct ipa_import im;
+    GError *error = NULL;
+    ipa_import_init(&im);
+    if (!ipa_trace_import_rtapp("w.json", task->str, task->len, &im, &error))
+        fail_msg("%s", error->message);
+    struct json_object *threads, *ops, *repeat;
+    assert_true(json_object_object_get_ex(im.root, "threads", &threads));
+    ops = json_object_array_get_idx(threads, 0);
+    assert_true(json_object_object_get_ex(ops, "ops", &ops));
+    assert_true(json_object_object_get_ex(json_object_array_get_idx(ops, 0),
+                                          "repeat", &repeat));
+    assert_int_equal(json_object_get_int(repeat), 3);
+    ipa_import_fini(&im);
+    g_string_free(task, TRUE);
+    g_string_free(dup, TRUE);
+    g_string_free(tasks, TRUE);
+}
+
 /* The native loader's side of the TIMER operation. */
 static void test_native_timer(void **state)
 {
@@ -358,6 +393,7 @@ int main(void)
         cmocka_unit_test(test_resources),
         cmocka_unit_test(test_properties_and_warnings),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_large_objects),
         cmocka_unit_test(test_native_timer),
         cmocka_unit_test(test_detect_and_print),
         cmocka_unit_test(test_native_round_trip),
