@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +25,8 @@
 #include "util/paths.h"
 
 static const char help_fmt[] =
-    "usage: ipasim test [-j N] [--junit FILE] [--timeout SECONDS] "
+    "usage: ipasim test [-j N] [--junit FILE] [--timeout SECONDS]\n"
+    "                   [--spin-limit N] [--max-input-size SIZE] "
     "FILES-OR-DIRS...\n"
     "\n"
     "Runs scenario files (docs/scenarios.md; a folder means every .json\n"
@@ -35,6 +37,9 @@ static const char help_fmt[] =
     "  -j, --jobs N       runs at a time (default: one per core)\n"
     "  --junit FILE       also write a JUnit XML report there\n"
     "  --timeout SECONDS  kill a run after this long (default 600)\n"
+    "  --spin-limit N     passed to every run, over a scenario's own\n"
+    "  --max-input-size SIZE\n"
+    "                     largest file read, by this command and every run\n"
     "  -h, --help         this help\n"
     "\n"
     "Exit status: 0 all passed, 1 some failed, 2 bad usage or an\n"
@@ -54,6 +59,7 @@ struct tester {
     GArray *jobs;         /* struct job */
     int *first_job;       /* per scenario: its first job */
     char *exe, *tmpdir;
+    GPtrArray *run_args; /* NULL-terminated: given to every run */
     int max_jobs, timeout_s;
     bool tty;
 };
@@ -88,7 +94,8 @@ static bool collect(const char *arg, GPtrArray *out, GError **error)
 static bool start_job(struct tester *t, struct job *j, GError **error)
 {
     const struct ipa_scenario *sc = g_ptr_array_index(t->scenarios, j->scenario);
-    char **argv = ipa_scenario_argv(sc, j->run, t->exe, j->json);
+    char **argv = ipa_scenario_argv(sc, j->run, t->exe, j->json,
+                                    (const char *const *)t->run_args->pdata);
     int fd = g_open(j->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     bool ok = false;
     if (fd < 0) {
@@ -376,6 +383,8 @@ int ipa_cmd_test(int argc, char **argv)
 
     t.scenarios = g_ptr_array_new_with_free_func((GDestroyNotify)ipa_scenario_free);
     t.jobs = g_array_new(false, true, sizeof(struct job));
+    t.run_args = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(t.run_args, NULL);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -390,6 +399,24 @@ int ipa_cmd_test(int argc, char **argv)
             if (!parse_count(a, i + 1 < argc ? argv[++i] : NULL, 1, 86400,
                              &t.timeout_s))
                 goto out;
+        } else if (!strcmp(a, "--spin-limit")) {
+            int limit = 0;
+            if (!parse_count(a, i + 1 < argc ? argv[++i] : NULL, 0, INT_MAX,
+                             &limit))
+                goto out;
+            g_ptr_array_insert(t.run_args, t.run_args->len - 1, g_strdup(a));
+            g_ptr_array_insert(t.run_args, t.run_args->len - 1,
+                               g_strdup_printf("%d", limit));
+        } else if (!strcmp(a, "--max-input-size")) {
+            if (++i >= argc || !ipa_setup_max_input(argv[i], &error)) {
+                fprintf(stderr, "ipasim test: error: %s\n",
+                        error ? error->message
+                              : "--max-input-size needs a size");
+                goto out;
+            }
+            g_ptr_array_insert(t.run_args, t.run_args->len - 1, g_strdup(a));
+            g_ptr_array_insert(t.run_args, t.run_args->len - 1,
+                               g_strdup(argv[i]));
         } else if (!strcmp(a, "--junit")) {
             if (++i >= argc) {
                 fprintf(stderr, "ipasim test: error: --junit needs a file\n");
@@ -476,6 +503,7 @@ out:
     g_free(t.first_job);
     g_array_unref(t.jobs);
     g_ptr_array_unref(t.scenarios);
+    g_ptr_array_unref(t.run_args);
     g_ptr_array_unref(files);
     return rc;
 }

@@ -16,6 +16,7 @@
 #include "util/common.h"
 #include "util/input.h"
 #include "util/duration.h"
+#include "util/size.h"
 #include "util/suggest.h"
 
 const char *const ipa_metric_names[IPA_METRIC_COUNT] = {
@@ -379,7 +380,8 @@ static bool parse_options(struct reader *rd, struct json_object *v)
 {
     static const struct {
         const char *key, *flag;
-        char type; /* i integer, d duration, f fraction, s one of choices */
+        char type; /* i integer, d duration, f fraction, s one of choices,
+                      z a size */
         const char *choices[2];
     } opts[] = {
         {"hz", "--hz", 'i', {NULL, NULL}},
@@ -395,6 +397,8 @@ static bool parse_options(struct reader *rd, struct json_object *v)
         {"trylock_fail", "--trylock-fail", 'f', {NULL, NULL}},
         {"mode", "--mode", 's', {"interpreted", "compiled"}},
         {"deadline_miss", "--deadline-miss", 's', {"continue", "abort"}},
+        {"spin_limit", "--spin-limit", 'i', {NULL, NULL}},
+        {"max_input_size", "--max-input-size", 'z', {NULL, NULL}},
     };
     gsize m = push(rd, "options");
     if (!json_object_is_type(v, json_type_object))
@@ -437,6 +441,12 @@ static bool parse_options(struct reader *rd, struct json_object *v)
                 json_object_get_int64(val) < 0)
                 return fail(rd, "expected a non-negative integer");
             text = g_strdup_printf("%" PRId64, json_object_get_int64(val));
+        } else if (opts[k].type == 'z') {
+            uint64_t bytes = 0;
+            if (!json_object_is_type(val, json_type_string) ||
+                !ipa_size_parse(json_object_get_string(val), &bytes) || !bytes)
+                return fail(rd, "expected a size like \"512M\" or \"2G\"");
+            text = g_strdup(json_object_get_string(val));
         } else if (opts[k].type == 'f') {
             double d = json_object_is_type(val, json_type_double) ||
                                json_object_is_type(val, json_type_int)
@@ -745,7 +755,8 @@ void ipa_scenario_free(struct ipa_scenario *sc)
 }
 
 char **ipa_scenario_argv(const struct ipa_scenario *sc, int i,
-                         const char *exe, const char *json_path)
+                         const char *exe, const char *json_path,
+                         const char *const *extra)
 {
     const struct ipa_scenario_run *r = g_ptr_array_index(sc->runs, i);
     GPtrArray *a = g_ptr_array_new();
@@ -756,6 +767,8 @@ char **ipa_scenario_argv(const struct ipa_scenario *sc, int i,
         g_ptr_array_add(a, g_strdup(fixed[k]));
     for (guint k = 0; k < sc->options->len; k++)
         g_ptr_array_add(a, g_strdup(g_ptr_array_index(sc->options, k)));
+    for (size_t k = 0; extra && extra[k]; k++)
+        g_ptr_array_add(a, g_strdup(extra[k]));
     g_ptr_array_add(a, NULL);
     return (char **)g_ptr_array_free(a, false);
 }

@@ -106,9 +106,12 @@ bool ipa_scenario_parse(const char *path, const char *text, size_t len,
 void ipa_scenario_free(struct ipa_scenario *sc);
 
 /* The arguments after the executable for run @i: "run --topo ... --json
- * @json_path --quiet ...". Free with g_strfreev. */
+ * @json_path --quiet ...", then @extra (NULL-terminated, may be NULL), which
+ * comes last so that it wins over the scenario's own options. Free with
+ * g_strfreev. */
 char **ipa_scenario_argv(const struct ipa_scenario *sc, int i,
-                         const char *exe, const char *json_path);
+                         const char *exe, const char *json_path,
+                         const char *const *extra);
 
 /* Reads the figures of a JSON report. */
 bool ipa_run_report_read(const char *path, struct ipa_run_report *out,

@@ -113,3 +113,15 @@ if(Python3_Interpreter_FOUND)
       ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
   endforeach()
 endif()
+
+# Run limits reach every run: a scenario's own spin_limit, and `ipasim test
+# --spin-limit`, which wins over it; --max-input-size bounds the scenario
+# files this command reads and the runs' inputs.
+ipa_e2e(scenarios_spin_limit 1 "-DOUT=^FAIL spin: fifo.c: the run ended in 'trace-error' \\([^\n]*zero-time loop: 100000 operations ran" -P ${E2E}/expect.cmake --
+        ${IPASIM} test ${E2E}/inputs/spin_scenario.json)
+ipa_e2e(scenarios_spin_limit_flag 1 "-DOUT=^FAIL spin: fifo.c: the run ended in 'trace-error' \\([^\n]*zero-time loop: 5000 operations ran" -P ${E2E}/expect.cmake --
+        ${IPASIM} test --spin-limit 5000 ${E2E}/inputs/spin_scenario.json)
+ipa_e2e(scenarios_max_input_size 2 "-DERR=^ipasim test: error: scenario '[^']*3_fifo_passes.json': [0-9]+ bytes, over the limit of 100 bytes" -P ${E2E}/expect.cmake --
+        ${IPASIM} test --max-input-size 100 ${SCN}/3_fifo_passes.json)
+ipa_e2e(scenarios_max_input_size_runs 1 "-DOUT=^FAIL fifo-passes: fifo.c: ipasim run failed \\(exit 2\\): [^\n]*4core.xml': [0-9]+ bytes, over the limit of 1024 bytes" -P ${E2E}/expect.cmake --
+        ${IPASIM} test --max-input-size 1K ${SCN}/3_fifo_passes.json)

@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ipa_scenario_parse("fuzz/s.json", (const char *)data, size, &sc,
                            &error)) {
         for (guint i = 0; i < sc->runs->len; i++)
-            g_strfreev(ipa_scenario_argv(sc, (int)i, "ipasim", "r.json"));
+            g_strfreev(ipa_scenario_argv(sc, (int)i, "ipasim", "r.json", NULL));
         ipa_scenario_free(sc);
     } else {
         g_clear_error(&error);

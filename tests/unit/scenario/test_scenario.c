@@ -76,7 +76,7 @@ static void test_parse_and_argv(void **state)
     assert_string_equal(b->expect.exits[1], "until");
     assert_int_equal(sc->relative->len, 1);
 
-    char **argv = ipa_scenario_argv(sc, 1, "/bin/ipasim", "/tmp/r.json");
+    char **argv = ipa_scenario_argv(sc, 1, "/bin/ipasim", "/tmp/r.json", NULL);
     char *line = g_strjoinv(" ", argv);
     char *want = g_strdup_printf(
         "/bin/ipasim run --topo 64core.xml --policy b.c --trace %s --json "
@@ -85,6 +85,21 @@ static void test_parse_and_argv(void **state)
         trace);
     assert_string_equal(line, want);
     g_free(want);
+    g_free(line);
+    g_strfreev(argv);
+    ipa_scenario_free(sc);
+
+    /* run limits are options too; extra arguments come last, to win */
+    sc = parse_ok(path, "{\"ipasim_scenario\": 1, \"topology\": \"x\", "
+                        "\"trace\": \"y\", \"policy\": \"p.c\", "
+                        "\"options\": {\"spin_limit\": 5, "
+                        "\"max_input_size\": \"1G\"}}");
+    const char *const extra[] = {"--spin-limit", "7", NULL};
+    argv = ipa_scenario_argv(sc, 0, "ipasim", "r.json", extra);
+    line = g_strjoinv(" ", argv);
+    assert_string_equal(line, "ipasim run --topo x --policy p.c --trace y "
+                              "--json r.json --quiet --spin-limit 5 "
+                              "--max-input-size 1G --spin-limit 7");
     g_free(line);
     g_strfreev(argv);
     ipa_scenario_free(sc);
@@ -106,6 +121,10 @@ static void test_parse_and_argv(void **state)
 static void test_errors(void **state)
 {
     (void)state;
+    parse_bad(HEAD "\"policy\": \"p.c\", \"options\": {\"max_input_size\": "
+                   "\"lots\"}}",
+              "/nowhere/s.json: options.max_input_size: expected a size like "
+              "\"512M\" or \"2G\"");
     parse_bad("{\"ipasim_scenario\": 1,\n  \"topology\" \"x\"}",
               "/nowhere/s.json:2:14: error: expected ':' after the key");
     parse_bad("{\"topology\": \"x\"}",
@@ -160,7 +179,7 @@ static void test_errors(void **state)
               "/nowhere/s.json: options.hertz: unknown option (expected one "
               "of hz, seed, until, max_events, wc_threshold, "
               "balance_interval, stall_limit, cs_cost, migration_cost, "
-              "numa_slowdown, trylock_fail, mode, deadline_miss)");
+              "numa_slowdown, trylock_fail, mode, deadline_miss, spin_limit, max_input_size)");
     parse_bad(HEAD "\"policy\": \"p.ipa\", \"params\": {\"k\": [1]}}",
               "/nowhere/s.json: params.k: expected an integer, a boolean or "
               "a duration string like \"10ms\"");
