@@ -317,9 +317,12 @@ static inline bool ipa_dsl_lock_move(struct ipa_rt *rt,
                                      int *taken)
 {
     int from = ipa_thread_core(t);
+    /* A thread of a global queue is no core's: leaving it needs no lock. */
+    const struct ipa_rq *rq = ipa_thread_rq(t);
+    bool queued_on_core = ipa_thread_state(t) == IPA_STATE_READY &&
+                          from >= 0 && rq && ipa_rq_core(rq) >= 0;
     if (!ipa_dsl_hold(rt, l, core, taken) ||
-        (ipa_thread_state(t) == IPA_STATE_READY && from >= 0 &&
-         !ipa_dsl_hold(rt, l, from, taken))) {
+        (queued_on_core && !ipa_dsl_hold(rt, l, from, taken))) {
         ipa_dsl_release(rt, l, *taken);
         *taken = 0;
         return false;

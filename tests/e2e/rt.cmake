@@ -103,3 +103,10 @@ if(EXISTS ${rt_data}/taskset_m16_n200_seed42.csv)
              -DCORES=16 -DMISSES=0
              "-DPOLICIES=gedf.ipa:interpreted ${E2E}/inputs/gedf_scan.ipa:interpreted ${E2E}/inputs/gedf_scan.ipa:compiled")
 endif()
+
+# Try-lock failures do not touch elections from a global queue.
+add_test(NAME e2e.gedf.trylock_fail
+         COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM}
+                 -DDIR=${SCRATCH} -P ${E2E}/trylock_global.cmake)
+set_tests_properties(e2e.gedf.trylock_fail PROPERTIES LABELS e2e
+  ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
