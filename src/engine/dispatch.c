@@ -120,7 +120,7 @@ static int prepare(struct ipa_sim *sim, const char *name, prepare_fn fn,
     ipa_fault(t->rt, "thread %d has no online core to run on", t->tid);
 }
 
-static void core_set_idle(struct ipa_sim *sim, struct ipa_core *c, bool idle)
+void ipa_dispatch_core_idle(struct ipa_sim *sim, struct ipa_core *c, bool idle)
 {
     if (c->idle == idle)
         return;
@@ -146,7 +146,7 @@ static void place(struct ipa_sim *sim, struct ipa_thread *t, int source,
     struct ipa_core *c = &sim->cores[core];
     if (c->idle) {
         call_core(sim, "exit_idle", ops->exit_idle, c);
-        core_set_idle(sim, c, false);
+        ipa_dispatch_core_idle(sim, c, false);
     }
     const char *name = is_new ? "new_place" : "unblock_place";
     call_process(sim, name, is_new ? ops->new_place : ops->unblock_place, t,
@@ -158,8 +158,8 @@ static void place(struct ipa_sim *sim, struct ipa_thread *t, int source,
 
 /* Tells the observers who woke @t: the thread running on the source core
  * (the signaller, the parent). */
-static void observe_wakeup(struct ipa_sim *sim, struct ipa_thread *t,
-                           bool arrival, int source_core)
+void ipa_dispatch_observe_wakeup(struct ipa_sim *sim, struct ipa_thread *t,
+                                 bool arrival, int source_core)
 {
     const struct ipa_thread *waker =
         source_core >= 0 ? sim->cores[source_core].current : NULL;
@@ -185,7 +185,7 @@ void ipa_dispatch_arrive(struct ipa_sim *sim, struct ipa_thread *t,
                          int source_core)
 {
     if (sim->nr_observers)
-        observe_wakeup(sim, t, true, source_core);
+        ipa_dispatch_observe_wakeup(sim, t, true, source_core);
     t->started = true;
     t->start_ns = sim->now;
     t->wake_ns = sim->now;
@@ -205,7 +205,7 @@ void ipa_dispatch_wake(struct ipa_sim *sim, struct ipa_thread *t,
                        int source_core)
 {
     if (sim->nr_observers)
-        observe_wakeup(sim, t, false, source_core);
+        ipa_dispatch_observe_wakeup(sim, t, false, source_core);
     t->wait = WAIT_NONE;
     t->nr_wakeups++;
     t->wake_ns = sim->now;
@@ -285,7 +285,7 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
          * offline (no placement may pick it) before the policy moves its
          * threads elsewhere, the running one included, and no lock it
          * takes meanwhile fails. */
-        core_set_idle(sim, c, false);
+        ipa_dispatch_core_idle(sim, c, false);
         c->online = false;
         ipa_evq_remove(&sim->evq, &c->tick);
         ipa_evq_remove(&sim->evq, &c->balance);
@@ -314,16 +314,15 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
         return;
     }
     c->online = true;
-    core_set_idle(sim, c, true);
+    ipa_dispatch_core_idle(sim, c, true);
     call_core(sim, "core_entry", ops->core_entry, c);
     ipa_evq_push_lane(&sim->evq, LANE_BALANCING, &c->balance,
                       sim->now + sim->config.balance_ns);
     ipa_sim_resched(sim, c->id);
 }
 
-/* The thread starts on its core: costs, accounting, then its program. */
-static void start_running(struct ipa_sim *sim, struct ipa_core *c,
-                          struct ipa_thread *t)
+uint64_t ipa_dispatch_account_start(struct ipa_sim *sim, struct ipa_core *c,
+                                    struct ipa_thread *t)
 {
     t->needs_start = false;
     t->run_since_ns = sim->now;
@@ -353,6 +352,14 @@ static void start_running(struct ipa_sim *sim, struct ipa_core *c,
         ipa_hist_add(&sim->latency, lat);
         ipa_hist_add(&sim->group_latency[t->pub.group + 1], lat);
     }
+    return cost;
+}
+
+/* The thread starts on its core: costs, accounting, then its program. */
+static void start_running(struct ipa_sim *sim, struct ipa_core *c,
+                          struct ipa_thread *t)
+{
+    uint64_t cost = ipa_dispatch_account_start(sim, c, t);
     t->work_since_ns = sim->now + cost;
     if (!ipa_event_queued(&c->tick))
         ipa_evq_push_lane(&sim->evq, LANE_TICKS, &c->tick,
@@ -379,7 +386,7 @@ static void schedule_point(struct ipa_sim *sim, struct ipa_core *c)
                 return;
             if (c->idle) { /* elected from another core's event */
                 call_core(sim, "exit_idle", ops->exit_idle, c);
-                core_set_idle(sim, c, false);
+                ipa_dispatch_core_idle(sim, c, false);
             }
             start_running(sim, c, t);
             continue;
@@ -389,7 +396,7 @@ static void schedule_point(struct ipa_sim *sim, struct ipa_core *c)
         bool was_idle = c->idle;
         if (was_idle) {
             call_core(sim, "exit_idle", ops->exit_idle, c);
-            core_set_idle(sim, c, false);
+            ipa_dispatch_core_idle(sim, c, false);
         }
         call_core(sim, "schedule", ops->schedule, c);
         if (c->current)
@@ -401,7 +408,7 @@ static void schedule_point(struct ipa_sim *sim, struct ipa_core *c)
                 continue;
         }
         call_core(sim, "enter_idle", ops->enter_idle, c);
-        core_set_idle(sim, c, true);
+        ipa_dispatch_core_idle(sim, c, true);
         return;
     }
 }
