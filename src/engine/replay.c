@@ -249,8 +249,9 @@ bool ipa_sim_replay(struct ipa_sim *sim, const struct ipa_recorded *rec,
 {
     if (rec->nr_cpus > sim->nr_cores) {
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "the recording has %d CPUs, the topology only %d cores",
-                    rec->nr_cpus, sim->nr_cores);
+                    "the recording has %d CPUs, the topology only %d "
+                    "core%s",
+                    rec->nr_cpus, sim->nr_cores, sim->nr_cores == 1 ? "" : "s");
         return false;
     }
     if (!ipa_sim_add_partition(sim, "recorded", &recorded_ops, NULL, NULL, 0,

@@ -244,9 +244,10 @@ static bool load(const char *path, struct ipa_trace **out,
     enum ipa_trace_format format = ipa_trace_detect(text, len);
     if (schedule && format != IPA_TRACE_FMT_FTRACE) {
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "%s: not a kernel recording (%s); expected the text of "
-                    "trace-cmd report, trace_pipe, a systrace page or perf "
-                    "script with sched_switch lines",
+                    "%s: not a kernel recording (%s format); expected the "
+                    "text of "
+                    "trace-cmd report, trace_pipe, a systrace page or "
+                    "perf script with sched_switch lines",
                     path, ipa_trace_format_name(format));
         g_free(text);
         return false;
