@@ -144,20 +144,9 @@ int ipa_cmd_analyze(int argc, char **argv)
     GOptionEntry entries[] = {
         {"topo", 0, 0, G_OPTION_ARG_STRING, &o.topo,
          "the recorded machine's topology", "TOPOLOGY"},
-        {"json", 0, 0, G_OPTION_ARG_FILENAME, &o.out.json,
-         "write the JSON report (docs/report-format.md)", "FILE"},
-        {"log", 0, 0, G_OPTION_ARG_FILENAME, &o.out.log,
-         "write one line per state change (docs/report-format.md)", "FILE"},
-        {"plot", 0, 0, G_OPTION_ARG_FILENAME, &o.out.plot,
-         "write gnuplot figures (PNG, SVG), their scripts and data to DIR",
-         "DIR"},
-        {"perfetto", 0, 0, G_OPTION_ARG_FILENAME, &o.out.perfetto,
-         "write a Chrome trace-event JSON for ui.perfetto.dev", "FILE"},
-        {"ascii", 0, 0, G_OPTION_ARG_NONE, &o.out.ascii,
-         "print a per-core character timeline (short recordings)", NULL},
-        {"ascii-unit", 0, 0, G_OPTION_ARG_STRING, &o.out.ascii_unit,
-         "time per character of --ascii, implies --ascii (default 1ms)",
-         "DUR"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    GOptionEntry more[] = {
         {"wc-threshold", 0, 0, G_OPTION_ARG_STRING, &o.threshold,
          "flag violations at least this long (default 20ms)", "DUR"},
         {"fail-on-wc", 0, 0, G_OPTION_ARG_NONE, &o.fail_on_wc,
@@ -174,6 +163,10 @@ int ipa_cmd_analyze(int argc, char **argv)
     GOptionContext *ctx = g_option_context_new(NULL);
     g_option_context_set_summary(ctx, help_fmt);
     g_option_context_add_main_entries(ctx, entries, NULL);
+    ipa_outputs_add_options(&o.out, ctx,
+                            "time per character of --ascii, implies --ascii "
+                            "(default 1ms)");
+    g_option_context_add_main_entries(ctx, more, NULL);
     g_option_context_set_help_enabled(ctx, FALSE);
     GError *error = NULL;
     int code;

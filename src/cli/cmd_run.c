@@ -353,20 +353,10 @@ int ipa_cmd_run(int argc, char **argv)
          "fault when a DSL handler takes more steps in one event "
          "(default 100000000)",
          "N"},
-        {"json", 0, 0, G_OPTION_ARG_FILENAME, &o.out.json,
-         "write the JSON report (docs/report-format.md)", "FILE"},
-        {"log", 0, 0, G_OPTION_ARG_FILENAME, &o.out.log,
-         "write one line per state change (docs/report-format.md)", "FILE"},
-        {"plot", 0, 0, G_OPTION_ARG_FILENAME, &o.out.plot,
-         "write gnuplot figures (PNG, SVG), their scripts and data to DIR",
-         "DIR"},
-        {"perfetto", 0, 0, G_OPTION_ARG_FILENAME, &o.out.perfetto,
-         "write a Chrome trace-event JSON for ui.perfetto.dev", "FILE"},
-        {"ascii", 0, 0, G_OPTION_ARG_NONE, &o.out.ascii,
-         "print a per-core character timeline (small runs)", NULL},
-        {"ascii-unit", 0, 0, G_OPTION_ARG_STRING, &o.out.ascii_unit,
-         "time per character of --ascii, implies --ascii (default one tick)",
-         "DUR"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    /* then the output options (cli/outputs.c), then these */
+    GOptionEntry more[] = {
         {"seed", 0, 0, G_OPTION_ARG_INT64, &o.seed,
          "seed of random durations and probabilities (default 1)", "N"},
         {"hz", 0, 0, G_OPTION_ARG_INT64, &o.hz,
@@ -427,6 +417,10 @@ int ipa_cmd_run(int argc, char **argv)
     GOptionContext *ctx = g_option_context_new(NULL);
     g_option_context_set_summary(ctx, help_fmt);
     g_option_context_add_main_entries(ctx, entries, NULL);
+    ipa_outputs_add_options(&o.out, ctx,
+                            "time per character of --ascii, implies --ascii "
+                            "(default one tick)");
+    g_option_context_add_main_entries(ctx, more, NULL);
     g_option_context_set_help_enabled(ctx, FALSE);
     GError *error = NULL;
     int code;

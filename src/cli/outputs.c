@@ -19,6 +19,29 @@
 #define ASCII_WIDTH 100
 #define ASCII_COLUMNS 10000
 
+void ipa_outputs_add_options(struct ipa_outputs *o, GOptionContext *ctx,
+                             const char *ascii_unit_help)
+{
+    GOptionEntry entries[] = {
+        {"json", 0, 0, G_OPTION_ARG_FILENAME, &o->json,
+         "write the JSON report (docs/report-format.md)", "FILE"},
+        {"log", 0, 0, G_OPTION_ARG_FILENAME, &o->log,
+         "write one line per state change (docs/report-format.md)", "FILE"},
+        {"plot", 0, 0, G_OPTION_ARG_FILENAME, &o->plot,
+         "write gnuplot figures (PNG, SVG), their scripts and data to DIR",
+         "DIR"},
+        {"perfetto", 0, 0, G_OPTION_ARG_FILENAME, &o->perfetto,
+         "write a Chrome trace-event JSON for ui.perfetto.dev", "FILE"},
+        {"ascii", 0, 0, G_OPTION_ARG_NONE, &o->ascii,
+         "print a per-core character timeline (small runs)", NULL},
+        {"ascii-unit", 0, 0, G_OPTION_ARG_STRING, &o->ascii_unit,
+         ascii_unit_help, "DUR"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    /* the context keeps a copy of the entries, not of this array */
+    g_option_context_add_main_entries(ctx, entries, NULL);
+}
+
 bool ipa_outputs_setup(struct ipa_outputs *o, uint64_t tick_ns,
                        GError **error)
 {

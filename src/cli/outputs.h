@@ -35,6 +35,11 @@ struct ipa_outputs {
     struct ipa_sim_observer log_observer, rec_observer;
 };
 
+/* Adds --json, --log, --plot, --perfetto, --ascii and --ascii-unit
+ * (@ascii_unit_help: its help, which names its default) to @ctx's
+ * options, after those added so far. */
+void ipa_outputs_add_options(struct ipa_outputs *o, GOptionContext *ctx,
+                             const char *ascii_unit_help);
 /* Reads --ascii-unit (default @tick_ns; implies --ascii). */
 bool ipa_outputs_setup(struct ipa_outputs *o, uint64_t tick_ns,
                        GError **error);

@@ -79,6 +79,35 @@ static void load(struct ipa_trace **trace, struct ipa_recorded **sched)
     ipa_import_fini(&im);
 }
 
+/* A replay of the recording on @topo_text; false with *error as
+ * ipa_sim_replay gives it. */
+struct replayed {
+    struct ipa_trace *trace;
+    struct ipa_recorded *rec;
+    struct ipa_topo *topo;
+    struct ipa_sim *sim;
+};
+
+static bool replay(struct replayed *r, const char *topo_text, GError **error)
+{
+    load(&r->trace, &r->rec);
+    r->topo = NULL;
+    if (!ipa_topo_load(topo_text, &r->topo, error))
+        fail_msg("%s", (*error)->message);
+    struct ipa_sim_config config;
+    ipa_sim_config_defaults(&config);
+    r->sim = ipa_sim_new(r->topo, r->trace, &config);
+    return ipa_sim_replay(r->sim, r->rec, error);
+}
+
+static void replayed_free(struct replayed *r)
+{
+    ipa_sim_free(r->sim);
+    ipa_topo_free(r->topo);
+    ipa_recorded_free(r->rec);
+    ipa_trace_free(r->trace);
+}
+
 static void test_schedule_events(void **state)
 {
     (void)state;
@@ -142,18 +171,11 @@ static void check_thread(const struct ipa_sim *sim, int tid, uint64_t cpu_us,
 static void test_replay_figures(void **state)
 {
     (void)state;
-    struct ipa_trace *trace;
-    struct ipa_recorded *rec;
-    struct ipa_topo *topo = NULL;
+    struct replayed r;
     GError *error = NULL;
-    load(&trace, &rec);
-    if (!ipa_topo_load("pack:1 core:2 pu:1", &topo, &error))
+    if (!replay(&r, "pack:1 core:2 pu:1", &error))
         fail_msg("%s", error->message);
-    struct ipa_sim_config config;
-    ipa_sim_config_defaults(&config);
-    struct ipa_sim *sim = ipa_sim_new(topo, trace, &config);
-    if (!ipa_sim_replay(sim, rec, &error))
-        fail_msg("%s", error->message);
+    const struct ipa_sim *sim = r.sim;
 
     assert_int_equal(ipa_sim_exit_kind(sim), IPA_SIM_UNTIL);
     assert_int_equal(ipa_sim_now_ns(sim), 900 * US);
@@ -187,34 +209,19 @@ static void test_replay_figures(void **state)
     const struct ipa_hist *lat = ipa_sim_latency(sim);
     assert_int_equal(lat->count, 4); /* 3 arrivals, 1 wake-up */
     assert_int_equal(lat->sum, (10 + 200 + 40 + 50) * US);
-
-    ipa_sim_free(sim);
-    ipa_topo_free(topo);
-    ipa_recorded_free(rec);
-    ipa_trace_free(trace);
+    replayed_free(&r);
 }
 
 static void test_too_few_cores(void **state)
 {
     (void)state;
-    struct ipa_trace *trace;
-    struct ipa_recorded *rec;
-    struct ipa_topo *topo = NULL;
+    struct replayed r;
     GError *error = NULL;
-    load(&trace, &rec);
-    if (!ipa_topo_load("pack:1 core:1 pu:1", &topo, &error))
-        fail_msg("%s", error->message);
-    struct ipa_sim_config config;
-    ipa_sim_config_defaults(&config);
-    struct ipa_sim *sim = ipa_sim_new(topo, trace, &config);
-    assert_false(ipa_sim_replay(sim, rec, &error));
+    assert_false(replay(&r, "pack:1 core:1 pu:1", &error));
     assert_string_equal(error->message,
                         "the recording has 2 CPUs, the topology only 1 core");
     g_error_free(error);
-    ipa_sim_free(sim);
-    ipa_topo_free(topo);
-    ipa_recorded_free(rec);
-    ipa_trace_free(trace);
+    replayed_free(&r);
 }
 
 int main(void)
