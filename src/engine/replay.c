@@ -65,6 +65,20 @@ struct replay {
                                     affinity */
 };
 
+/* A per-CPU kernel thread may wait only for its own CPU: the monitor
+ * must not count other idle CPUs against it. */
+static void pin(struct replay *r, int i)
+{
+    int cpu = g_array_index(r->rec->pinned, int, i);
+    struct ipa_thread *t = r->threads[i];
+    if (cpu < 0 || cpu >= r->sim->nr_cores)
+        return;
+    uint64_t *set = r->pinned_sets + (size_t)i * (size_t)r->sim->words;
+    ipa_cpuset_set(set, cpu);
+    t->affinity = set;
+    t->pub.allowed = set;
+}
+
 /* The schedule's thread @i, made on its first event when it is a
  * template (as a spawn makes one); every thread of the recording is in
  * the trace the same import wrote. */
@@ -75,9 +89,9 @@ static struct ipa_thread *thread_of(struct replay *r, int i)
     const struct ipa_thread_spec *spec =
         g_hash_table_lookup(r->specs, g_ptr_array_index(r->rec->names, i));
     IPA_ASSERT(spec, "recorded thread missing from its trace");
-    struct ipa_thread *t = ipa_sim_new_thread(r->sim, spec);
-    r->threads[i] = t;
-    return t;
+    r->threads[i] = ipa_sim_new_thread(r->sim, spec);
+    pin(r, i);
+    return r->threads[i];
 }
 
 static void clear_resched(struct ipa_sim *sim)
@@ -93,13 +107,14 @@ static struct ipa_rq *rq_of(struct ipa_sim *sim, int core)
     return &sim->cores[core].rqs[0];
 }
 
-/* The core whose queue a woken thread joins: the CPU the recording names,
- * else the waker's, else where it last ran, else the first. */
+/* The core whose queue a woken thread joins: the CPU the recording names
+ * (a target CPU may lie beyond those the recording has events of), else
+ * the waker's, else where it last ran, else the first. */
 static int wake_core(const struct ipa_sim *sim,
                      const struct ipa_recorded_event *e,
                      const struct ipa_thread *t)
 {
-    if (e->cpu >= 0)
+    if (e->cpu >= 0 && e->cpu < sim->nr_cores)
         return e->cpu;
     if (e->waker_cpu >= 0)
         return e->waker_cpu;
@@ -213,37 +228,6 @@ static void apply(struct replay *r, const struct ipa_recorded_event *e)
     clear_resched(sim);
 }
 
-/* A per-CPU kernel thread may wait only for its own CPU: the monitor
- * must not count other idle CPUs against it. */
-static void pin(struct replay *r)
-{
-    struct ipa_sim *sim = r->sim;
-    int n = (int)r->rec->names->len;
-    r->pinned_sets = g_new0(uint64_t, (size_t)n * (size_t)sim->words);
-    for (int i = 0; i < n; i++) {
-        int cpu = g_array_index(r->rec->pinned, int, i);
-        if (cpu < 0 || cpu >= sim->nr_cores || !r->threads[i])
-            continue;
-        uint64_t *set = r->pinned_sets + (size_t)i * (size_t)sim->words;
-        ipa_cpuset_set(set, cpu);
-        r->threads[i]->affinity = set;
-        r->threads[i]->pub.allowed = set;
-    }
-}
-
-/* Threads made on arrival (templates) are pinned then. */
-static void pin_new(struct replay *r, int i)
-{
-    int cpu = g_array_index(r->rec->pinned, int, i);
-    struct ipa_thread *t = r->threads[i];
-    if (cpu < 0 || cpu >= r->sim->nr_cores || t->affinity)
-        return;
-    uint64_t *set = r->pinned_sets + (size_t)i * (size_t)r->sim->words;
-    ipa_cpuset_set(set, cpu);
-    t->affinity = set;
-    t->pub.allowed = set;
-}
-
 bool ipa_sim_replay(struct ipa_sim *sim, const struct ipa_recorded *rec,
                     GError **error)
 {
@@ -278,11 +262,14 @@ bool ipa_sim_replay(struct ipa_sim *sim, const struct ipa_recorded *rec,
         struct ipa_thread *t = g_ptr_array_index(sim->threads, i);
         g_hash_table_insert(made, t->spec->name, t);
     }
-    for (int i = 0; i < n; i++)
+    r.pinned_sets = g_new0(uint64_t, (size_t)n * (size_t)sim->words);
+    for (int i = 0; i < n; i++) {
         r.threads[i] =
             g_hash_table_lookup(made, g_ptr_array_index(rec->names, i));
+        if (r.threads[i])
+            pin(&r, i);
+    }
     g_hash_table_unref(made);
-    pin(&r);
 
     sim->cb = "recorded";
     for (guint i = 0; i < rec->events->len; i++) {
@@ -292,10 +279,6 @@ bool ipa_sim_replay(struct ipa_sim *sim, const struct ipa_recorded *rec,
             ipa_wc_commit(sim->parts[0]->wc, sim->now);
             sim->now = e->time_ns;
         }
-        bool fresh = !r.threads[e->thread];
-        thread_of(&r, e->thread);
-        if (fresh)
-            pin_new(&r, e->thread);
         apply(&r, e);
         sim->nr_events++;
     }

@@ -61,14 +61,35 @@ static const char recording[] =
 
 #define US 1000
 
-static void load(struct ipa_trace **trace, struct ipa_recorded **sched)
+/* c runs on CPU 1 from the start and wakes d for CPU 0, which idles
+ * 50 us first; then CPU 1 loses events: what c did from its last event
+ * (100) to its next (500) is unknown. */
+static const char lost[] =
+    "cpus=2\n"
+    "          <idle>-0     [001]     1.000000: sched_switch:         "
+    "prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> "
+    "next_comm=c next_pid=20 next_prio=120\n"
+    "               c-20    [001]     1.000100: sched_wakeup:         "
+    "comm=d pid=21 prio=120 success=1 target_cpu=000\n"
+    "          <idle>-0     [000]     1.000150: sched_switch:         "
+    "prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> "
+    "next_comm=d next_pid=21 next_prio=120\n"
+    "CPU:1 [LOST 12 EVENTS]\n"
+    "               d-21    [000]     1.000400: sched_switch:         "
+    "prev_comm=d prev_pid=21 prev_prio=120 prev_state=S ==> "
+    "next_comm=swapper/0 next_pid=0 next_prio=120\n"
+    "               c-20    [001]     1.000500: sched_switch:         "
+    "prev_comm=c prev_pid=20 prev_prio=120 prev_state=S ==> "
+    "next_comm=swapper/1 next_pid=0 next_prio=120\n";
+
+static void load_text(const char *text, struct ipa_trace **trace,
+                      struct ipa_recorded **sched)
 {
     struct ipa_import im;
     GError *error = NULL;
     ipa_import_init(&im);
     im.schedule = ipa_recorded_new();
-    if (!ipa_trace_import_ftrace("rec.txt", recording, strlen(recording), &im,
-                                 &error))
+    if (!ipa_trace_import_ftrace("rec.txt", text, strlen(text), &im, &error))
         fail_msg("%s", error->message);
     char *json = ipa_trace_json_text(im.root);
     if (!ipa_trace_parse_json("rec.txt", json, strlen(json), trace, &error))
@@ -79,7 +100,12 @@ static void load(struct ipa_trace **trace, struct ipa_recorded **sched)
     ipa_import_fini(&im);
 }
 
-/* A replay of the recording on @topo_text; false with *error as
+static void load(struct ipa_trace **trace, struct ipa_recorded **sched)
+{
+    load_text(recording, trace, sched);
+}
+
+/* A replay of @text on @topo_text; false with *error as
  * ipa_sim_replay gives it. */
 struct replayed {
     struct ipa_trace *trace;
@@ -88,9 +114,10 @@ struct replayed {
     struct ipa_sim *sim;
 };
 
-static bool replay(struct replayed *r, const char *topo_text, GError **error)
+static bool replay(struct replayed *r, const char *text, const char *topo_text,
+                   GError **error)
 {
-    load(&r->trace, &r->rec);
+    load_text(text, &r->trace, &r->rec);
     r->topo = NULL;
     if (!ipa_topo_load(topo_text, &r->topo, error))
         fail_msg("%s", (*error)->message);
@@ -173,7 +200,7 @@ static void test_replay_figures(void **state)
     (void)state;
     struct replayed r;
     GError *error = NULL;
-    if (!replay(&r, "pack:1 core:2 pu:1", &error))
+    if (!replay(&r, recording, "pack:1 core:2 pu:1", &error))
         fail_msg("%s", error->message);
     const struct ipa_sim *sim = r.sim;
 
@@ -212,12 +239,39 @@ static void test_replay_figures(void **state)
     replayed_free(&r);
 }
 
+/* At the gap c's run ends at CPU 1's last event and c is neither running
+ * nor waiting until its next one: no CPU time, no wait, and CPU 1 idle
+ * meanwhile is no violation; only d's wait for idle CPU 0 is. */
+static void test_replay_gap(void **state)
+{
+    (void)state;
+    struct replayed r;
+    GError *error = NULL;
+    if (!replay(&r, lost, "pack:1 core:2 pu:1", &error))
+        fail_msg("%s", error->message);
+    const struct ipa_recorded_event *gap =
+        &g_array_index(r.rec->events, struct ipa_recorded_event, 3);
+    assert_int_equal(gap->kind, IPA_RECORDED_GAP);
+    assert_int_equal(gap->time_ns, 100 * US);
+    assert_int_equal(gap->cpu, 1);
+    check_thread(r.sim, 0, 100, 0, 1, 0, 0, 0, IPA_STATE_BLOCKED);
+    check_thread(r.sim, 1, 250, 50, 1, 0, 50, 0, IPA_STATE_BLOCKED);
+    struct ipa_core_result c1;
+    ipa_sim_core_result(r.sim, 1, &c1);
+    assert_int_equal(c1.busy_ns, 100 * US);
+    struct ipa_partition_result p;
+    ipa_sim_partition_result(r.sim, 0, &p);
+    assert_int_equal(p.wc->violations, 1);
+    assert_int_equal(p.wc->wasted_core_ns, 50 * US);
+    replayed_free(&r);
+}
+
 static void test_too_few_cores(void **state)
 {
     (void)state;
     struct replayed r;
     GError *error = NULL;
-    assert_false(replay(&r, "pack:1 core:1 pu:1", &error));
+    assert_false(replay(&r, recording, "pack:1 core:1 pu:1", &error));
     assert_string_equal(error->message,
                         "the recording has 2 CPUs, the topology only 1 core");
     g_error_free(error);
@@ -229,6 +283,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schedule_events),
         cmocka_unit_test(test_replay_figures),
+        cmocka_unit_test(test_replay_gap),
         cmocka_unit_test(test_too_few_cores),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
