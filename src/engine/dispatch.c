@@ -120,7 +120,7 @@ static int prepare(struct ipa_sim *sim, const char *name, prepare_fn fn,
     ipa_fault(t->rt, "thread %d has no online core to run on", t->tid);
 }
 
-void ipa_dispatch_core_idle(struct ipa_sim *sim, struct ipa_core *c, bool idle)
+static void core_set_idle(struct ipa_sim *sim, struct ipa_core *c, bool idle)
 {
     if (c->idle == idle)
         return;
@@ -146,7 +146,7 @@ static void place(struct ipa_sim *sim, struct ipa_thread *t, int source,
     struct ipa_core *c = &sim->cores[core];
     if (c->idle) {
         call_core(sim, "exit_idle", ops->exit_idle, c);
-        ipa_dispatch_core_idle(sim, c, false);
+        core_set_idle(sim, c, false);
     }
     const char *name = is_new ? "new_place" : "unblock_place";
     call_process(sim, name, is_new ? ops->new_place : ops->unblock_place, t,
@@ -158,8 +158,8 @@ static void place(struct ipa_sim *sim, struct ipa_thread *t, int source,
 
 /* Tells the observers who woke @t: the thread running on the source core
  * (the signaller, the parent). */
-void ipa_dispatch_observe_wakeup(struct ipa_sim *sim, struct ipa_thread *t,
-                                 bool arrival, int source_core)
+static void observe_wakeup(struct ipa_sim *sim, struct ipa_thread *t,
+                           bool arrival, int source_core)
 {
     const struct ipa_thread *waker =
         source_core >= 0 ? sim->cores[source_core].current : NULL;
@@ -185,7 +185,7 @@ void ipa_dispatch_arrive(struct ipa_sim *sim, struct ipa_thread *t,
                          int source_core)
 {
     if (sim->nr_observers)
-        ipa_dispatch_observe_wakeup(sim, t, true, source_core);
+        observe_wakeup(sim, t, true, source_core);
     t->started = true;
     t->start_ns = sim->now;
     t->wake_ns = sim->now;
@@ -205,7 +205,7 @@ void ipa_dispatch_wake(struct ipa_sim *sim, struct ipa_thread *t,
                        int source_core)
 {
     if (sim->nr_observers)
-        ipa_dispatch_observe_wakeup(sim, t, false, source_core);
+        observe_wakeup(sim, t, false, source_core);
     t->wait = WAIT_NONE;
     t->nr_wakeups++;
     t->wake_ns = sim->now;
@@ -285,7 +285,7 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
          * offline (no placement may pick it) before the policy moves its
          * threads elsewhere, the running one included, and no lock it
          * takes meanwhile fails. */
-        ipa_dispatch_core_idle(sim, c, false);
+        core_set_idle(sim, c, false);
         c->online = false;
         ipa_evq_remove(&sim->evq, &c->tick);
         ipa_evq_remove(&sim->evq, &c->balance);
@@ -314,15 +314,17 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
         return;
     }
     c->online = true;
-    ipa_dispatch_core_idle(sim, c, true);
+    core_set_idle(sim, c, true);
     call_core(sim, "core_entry", ops->core_entry, c);
     ipa_evq_push_lane(&sim->evq, LANE_BALANCING, &c->balance,
                       sim->now + sim->config.balance_ns);
     ipa_sim_resched(sim, c->id);
 }
 
-uint64_t ipa_dispatch_account_start(struct ipa_sim *sim, struct ipa_core *c,
-                                    struct ipa_thread *t)
+/* ipa_dispatch_account_start, inlined into every start of a run (the
+ * engine's hot path) and shared with the replay of recordings. */
+static inline uint64_t account_start(struct ipa_sim *sim, struct ipa_core *c,
+                                     struct ipa_thread *t)
 {
     t->needs_start = false;
     t->run_since_ns = sim->now;
@@ -355,11 +357,28 @@ uint64_t ipa_dispatch_account_start(struct ipa_sim *sim, struct ipa_core *c,
     return cost;
 }
 
+uint64_t ipa_dispatch_account_start(struct ipa_sim *sim, struct ipa_core *c,
+                                    struct ipa_thread *t)
+{
+    return account_start(sim, c, t);
+}
+
+void ipa_dispatch_core_idle(struct ipa_sim *sim, struct ipa_core *c, bool idle)
+{
+    core_set_idle(sim, c, idle);
+}
+
+void ipa_dispatch_observe_wakeup(struct ipa_sim *sim, struct ipa_thread *t,
+                                 bool arrival, int source_core)
+{
+    observe_wakeup(sim, t, arrival, source_core);
+}
+
 /* The thread starts on its core: costs, accounting, then its program. */
 static void start_running(struct ipa_sim *sim, struct ipa_core *c,
                           struct ipa_thread *t)
 {
-    uint64_t cost = ipa_dispatch_account_start(sim, c, t);
+    uint64_t cost = account_start(sim, c, t);
     t->work_since_ns = sim->now + cost;
     if (!ipa_event_queued(&c->tick))
         ipa_evq_push_lane(&sim->evq, LANE_TICKS, &c->tick,
@@ -386,7 +405,7 @@ static void schedule_point(struct ipa_sim *sim, struct ipa_core *c)
                 return;
             if (c->idle) { /* elected from another core's event */
                 call_core(sim, "exit_idle", ops->exit_idle, c);
-                ipa_dispatch_core_idle(sim, c, false);
+                core_set_idle(sim, c, false);
             }
             start_running(sim, c, t);
             continue;
@@ -396,7 +415,7 @@ static void schedule_point(struct ipa_sim *sim, struct ipa_core *c)
         bool was_idle = c->idle;
         if (was_idle) {
             call_core(sim, "exit_idle", ops->exit_idle, c);
-            ipa_dispatch_core_idle(sim, c, false);
+            core_set_idle(sim, c, false);
         }
         call_core(sim, "schedule", ops->schedule, c);
         if (c->current)
@@ -408,7 +427,7 @@ static void schedule_point(struct ipa_sim *sim, struct ipa_core *c)
                 continue;
         }
         call_core(sim, "enter_idle", ops->enter_idle, c);
-        ipa_dispatch_core_idle(sim, c, true);
+        core_set_idle(sim, c, true);
         return;
     }
 }
