@@ -4,18 +4,16 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/outputs.h"
 #include "cli/setup.h"
 #include "cli/supervise.h"
 #include "engine/sim.h"
 #include "interp/interp.h"
 #include "policy/loader.h"
-#include "report/recorder.h"
 #include "report/report.h"
-#include "report/viz.h"
 #include "topo/topo.h"
 #include "trace/trace.h"
 #include "util/common.h"
-#include "util/duration.h"
 #include "util/outfile.h"
 #include "util/paths.h"
 #include "util/size.h"
@@ -61,23 +59,16 @@ static const char help_fmt[] =
     "with --fail-on-wc; 2 bad usage or unreadable input.";
 
 struct run_options {
-    char *topo, *trace, *json, *log, *plot, *perfetto, *ascii_unit;
+    char *topo, *trace;
+    struct ipa_outputs out;
     char **policies, **params;
     char *until, *balance, *threshold, *stall, *cs_cost, *migration_cost;
     char *watchdog, *mode, *deadline_miss, *max_memory, *max_input;
     gint64 seed, hz, max_events, spin_limit, numa_slowdown, threads,
         step_limit;
     double trylock_fail;
-    gboolean fail_on_wc, quiet, ascii;
+    gboolean fail_on_wc;
 };
-
-/* Exact records the recorder keeps for --perfetto, and otherwise (the
- * plots only draw exact segments up to 40000 boxes; --ascii stops at
- * ASCII_COLUMNS columns). */
-#define PERFETTO_RECORDS 1000000
-#define PLOT_RECORDS 200000
-#define ASCII_WIDTH 100
-#define ASCII_COLUMNS 10000
 
 static bool config_from(const struct run_options *o,
                         struct ipa_sim_config *c, GError **error)
@@ -138,12 +129,8 @@ static bool config_from(const struct run_options *o,
  * input or each other. */
 static bool check_outputs(const struct run_options *o, GError **error)
 {
-    const struct ipa_named_file outputs[] = {
-        {"--json", o->json},
-        {"--log", o->log},
-        {"--perfetto", o->perfetto},
-        {"--plot", o->plot},
-    };
+    struct ipa_named_file outputs[4];
+    int nr_outputs = ipa_outputs_named(&o->out, outputs);
     GArray *inputs = g_array_new(FALSE, FALSE, sizeof(struct ipa_named_file));
     const struct ipa_named_file trace = {"the trace", o->trace};
     const struct ipa_named_file topo = {"the topology", o->topo};
@@ -154,7 +141,7 @@ static bool check_outputs(const struct run_options *o, GError **error)
         const struct ipa_named_file policy = {"a policy", *p};
         g_array_append_val(inputs, policy);
     }
-    bool ok = ipa_check_outputs(outputs, G_N_ELEMENTS(outputs),
+    bool ok = ipa_check_outputs(outputs, nr_outputs,
                                 (const struct ipa_named_file *)(void *)
                                     inputs->data,
                                 (int)inputs->len, error);
@@ -178,7 +165,7 @@ static int supervise(struct ipa_supervisor *sup, const struct run_options *o,
     }
     fprintf(stderr, "ipasim: %s\n", fault.message);
     code = IPA_EXIT_FAIL;
-    if (o->json) {
+    if (o->out.json) {
         char *topo_name = g_path_get_basename(o->topo);
         char *trace_name = g_path_get_basename(o->trace);
         char *label = g_strjoinv(" ", o->policies);
@@ -186,7 +173,7 @@ static int supervise(struct ipa_supervisor *sup, const struct run_options *o,
             .topology = topo_name, .trace = trace_name, .policies = label};
         GError *error = NULL;
         if (!ipa_report_json_fault(&info, topo->nr_cores, fault.message,
-                                   &fault.where, o->json, &error)) {
+                                   &fault.where, o->out.json, &error)) {
             fprintf(stderr, "ipasim: error: %s\n", error->message);
             g_error_free(error);
         }
@@ -215,28 +202,14 @@ static int run(struct run_options *o)
     struct ipa_trace *trace = NULL;
     struct ipa_sim *sim = NULL;
     struct ipa_setup setup = {0};
-    struct ipa_outfile log = {0}, perfetto = {0};
-    struct ipa_plot_dir plot = {0};
-    struct ipa_recorder *rec = NULL;
-    uint64_t ascii_unit_ns = 0;
     char *trace_path = NULL;
     int code = IPA_EXIT_USAGE;
     struct ipa_supervisor sup = {.pid = -1};
 
     if (!config_from(o, &config, &error))
         goto out;
-    ascii_unit_ns = 1000000000ull / config.hz;
-    if (o->ascii_unit)
-        o->ascii = TRUE;
-    if (o->ascii_unit &&
-        (!ipa_setup_duration("--ascii-unit", o->ascii_unit, &ascii_unit_ns,
-                             &error) ||
-         !ascii_unit_ns)) {
-        if (!error)
-            g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
-                        "--ascii-unit must be positive");
+    if (!ipa_outputs_setup(&o->out, 1000000000ull / config.hz, &error))
         goto out;
-    }
     if (!ipa_setup_topology(o->topo, &topo, &error))
         goto out;
     trace_path = ipa_find_shipped(o->trace, "trace", "traces", &error);
@@ -269,11 +242,7 @@ static int run(struct run_options *o)
         goto out;
     /* Outputs are opened before the policies are loaded, so that the
      * supervisor holds them too: it removes what a dead child left. */
-    if (o->log && !ipa_outfile_open(&log, o->log, &error))
-        goto out;
-    if (o->perfetto && !ipa_outfile_open(&perfetto, o->perfetto, &error))
-        goto out;
-    if (o->plot && !ipa_plot_dir_open(&plot, o->plot, &error))
+    if (!ipa_outputs_open(&o->out, &error))
         goto out;
     if (ipa_supervise_wanted(o->policies)) {
         if (!ipa_supervise_fork(&sup, &error))
@@ -288,18 +257,7 @@ static int run(struct run_options *o)
     if (sup.pid == 0)
         ipa_supervise_child_limit(&sup);
     sim = ipa_sim_new(topo, trace, &config);
-    struct ipa_sim_observer log_observer, rec_observer;
-    if (log.f) {
-        ipa_report_log_observer(&log_observer, log.f);
-        ipa_sim_add_observer(sim, &log_observer);
-    }
-    if (o->plot || o->perfetto || o->ascii) {
-        struct ipa_recorder_limits limits = {
-            .max_exact = o->perfetto ? PERFETTO_RECORDS : PLOT_RECORDS};
-        rec = ipa_recorder_new(ipa_sim_nr_cores(sim), &limits);
-        ipa_recorder_observer(rec, &rec_observer);
-        ipa_sim_add_observer(sim, &rec_observer);
-    }
+    ipa_outputs_observe(&o->out, sim);
     if (!ipa_setup_partitions(&setup, sim, &error))
         goto out;
 
@@ -307,10 +265,6 @@ static int run(struct run_options *o)
     if (!ipa_sim_run(sim, &error))
         goto out;
     double wall = (double)(g_get_monotonic_time() - t0) / 1e6;
-    if (log.f && !ipa_outfile_commit(&log, &error))
-        goto out;
-    if (rec)
-        ipa_recorder_finish(rec, ipa_sim_now_ns(sim));
 
     char *topo_name = g_path_get_basename(o->topo);
     char *trace_name = g_path_get_basename(o->trace);
@@ -321,27 +275,7 @@ static int run(struct run_options *o)
         .wall_seconds = wall,
         .max_threads = (int)o->threads,
     };
-    if (!o->quiet)
-        ipa_report_text(sim, &info, stdout);
-    if (o->ascii)
-        ipa_report_ascii(sim, rec, ascii_unit_ns, ASCII_WIDTH, ASCII_COLUMNS,
-                         stdout);
-    bool json_ok = !o->json || ipa_report_json(sim, &info, o->json, &error);
-    if (json_ok && perfetto.f) {
-        if (!ipa_recorder_complete(rec)) {
-            GString *at = g_string_new(NULL);
-            ipa_duration_format(at, rec->exact_until_ns);
-            fprintf(stderr,
-                    "ipasim: warning: --perfetto: the run outgrew %d records; "
-                    "%s covers its first %s\n",
-                    PERFETTO_RECORDS, o->perfetto, at->str);
-            g_string_free(at, TRUE);
-        }
-        ipa_report_perfetto(sim, rec, perfetto.f);
-        json_ok = ipa_outfile_commit(&perfetto, &error);
-    }
-    if (json_ok && o->plot)
-        json_ok = ipa_report_plot(sim, rec, &info, &plot, &error);
+    bool json_ok = ipa_outputs_write(&o->out, sim, &info, &error);
     g_free(topo_name);
     g_free(trace_name);
     if (!json_ok)
@@ -377,10 +311,7 @@ static int run(struct run_options *o)
         }
     }
 out:
-    ipa_outfile_discard(&log);
-    ipa_outfile_discard(&perfetto);
-    ipa_plot_dir_fini(&plot);
-    ipa_recorder_free(rec);
+    ipa_outputs_fini(&o->out);
     if (error)
         code = fail(error);
     ipa_sim_free(sim);
@@ -419,20 +350,10 @@ int ipa_cmd_run(int argc, char **argv)
          "fault when a DSL handler takes more steps in one event "
          "(default 100000000)",
          "N"},
-        {"json", 0, 0, G_OPTION_ARG_FILENAME, &o.json,
-         "write the JSON report (docs/report-format.md)", "FILE"},
-        {"log", 0, 0, G_OPTION_ARG_FILENAME, &o.log,
-         "write one line per state change (docs/report-format.md)", "FILE"},
-        {"plot", 0, 0, G_OPTION_ARG_FILENAME, &o.plot,
-         "write gnuplot figures (PNG, SVG), their scripts and data to DIR",
-         "DIR"},
-        {"perfetto", 0, 0, G_OPTION_ARG_FILENAME, &o.perfetto,
-         "write a Chrome trace-event JSON for ui.perfetto.dev", "FILE"},
-        {"ascii", 0, 0, G_OPTION_ARG_NONE, &o.ascii,
-         "print a per-core character timeline (small runs)", NULL},
-        {"ascii-unit", 0, 0, G_OPTION_ARG_STRING, &o.ascii_unit,
-         "time per character of --ascii, implies --ascii (default one tick)",
-         "DUR"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    /* then the output options (cli/outputs.c), then these */
+    GOptionEntry more[] = {
         {"seed", 0, 0, G_OPTION_ARG_INT64, &o.seed,
          "seed of random durations and probabilities (default 1)", "N"},
         {"hz", 0, 0, G_OPTION_ARG_INT64, &o.hz,
@@ -485,7 +406,7 @@ int ipa_cmd_run(int argc, char **argv)
          "continue|abort"},
         {"threads", 0, 0, G_OPTION_ARG_INT64, &o.threads,
          "list threads one by one in the summary up to N (default 64)", "N"},
-        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
+        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.out.quiet,
          "print no summary", NULL},
         {"help", 'h', 0, G_OPTION_ARG_NONE, &help, "this help", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -493,6 +414,10 @@ int ipa_cmd_run(int argc, char **argv)
     GOptionContext *ctx = g_option_context_new(NULL);
     g_option_context_set_summary(ctx, help_fmt);
     g_option_context_add_main_entries(ctx, entries, NULL);
+    ipa_outputs_add_options(&o.out, ctx,
+                            "time per character of --ascii, implies --ascii "
+                            "(default one tick)");
+    g_option_context_add_main_entries(ctx, more, NULL);
     g_option_context_set_help_enabled(ctx, FALSE);
     GError *error = NULL;
     int code;
@@ -521,11 +446,7 @@ int ipa_cmd_run(int argc, char **argv)
     g_option_context_free(ctx);
     g_free(o.topo);
     g_free(o.trace);
-    g_free(o.json);
-    g_free(o.log);
-    g_free(o.plot);
-    g_free(o.perfetto);
-    g_free(o.ascii_unit);
+    ipa_outputs_fini(&o.out);
     g_strfreev(o.policies);
     g_strfreev(o.params);
     g_free(o.until);

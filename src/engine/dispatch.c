@@ -321,9 +321,10 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
     ipa_sim_resched(sim, c->id);
 }
 
-/* The thread starts on its core: costs, accounting, then its program. */
-static void start_running(struct ipa_sim *sim, struct ipa_core *c,
-                          struct ipa_thread *t)
+/* ipa_dispatch_account_start, inlined into every start of a run (the
+ * engine's hot path) and shared with the replay of recordings. */
+static inline uint64_t account_start(struct ipa_sim *sim, struct ipa_core *c,
+                                     struct ipa_thread *t)
 {
     t->needs_start = false;
     t->run_since_ns = sim->now;
@@ -353,6 +354,31 @@ static void start_running(struct ipa_sim *sim, struct ipa_core *c,
         ipa_hist_add(&sim->latency, lat);
         ipa_hist_add(&sim->group_latency[t->pub.group + 1], lat);
     }
+    return cost;
+}
+
+uint64_t ipa_dispatch_account_start(struct ipa_sim *sim, struct ipa_core *c,
+                                    struct ipa_thread *t)
+{
+    return account_start(sim, c, t);
+}
+
+void ipa_dispatch_core_idle(struct ipa_sim *sim, struct ipa_core *c, bool idle)
+{
+    core_set_idle(sim, c, idle);
+}
+
+void ipa_dispatch_observe_wakeup(struct ipa_sim *sim, struct ipa_thread *t,
+                                 bool arrival, int source_core)
+{
+    observe_wakeup(sim, t, arrival, source_core);
+}
+
+/* The thread starts on its core: costs, accounting, then its program. */
+static void start_running(struct ipa_sim *sim, struct ipa_core *c,
+                          struct ipa_thread *t)
+{
+    uint64_t cost = account_start(sim, c, t);
     t->work_since_ns = sim->now + cost;
     if (!ipa_event_queued(&c->tick))
         ipa_evq_push_lane(&sim->evq, LANE_TICKS, &c->tick,

@@ -429,6 +429,11 @@ bool ipa_guard_placed(const struct ipa_sim *sim);
 void ipa_guard_remove(struct ipa_sim *sim);
 char *ipa_guard_message(struct ipa_sim *sim);
 
+/* sim.c: threads made from the trace, cores idle, before the first
+ * event (of a run or a replay). */
+void ipa_sim_prepare(struct ipa_sim *sim);
+/* Closes the monitors at the end of a run or replay. */
+void ipa_sim_finish(struct ipa_sim *sim);
 /* sim.c: a thread object for @spec (not yet arrived). */
 struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
                                       const struct ipa_thread_spec *spec);
@@ -451,6 +456,18 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
                           bool online);
 /* Runs every pending schedule point until no core needs one. */
 void ipa_dispatch_resched(struct ipa_sim *sim);
+/* @c enters (true) or leaves idle: the idle set and the monitor follow. */
+void ipa_dispatch_core_idle(struct ipa_sim *sim, struct ipa_core *c,
+                            bool idle);
+/* Tells the observers that @t woke or arrived, caused by whatever runs on
+ * @source_core (-1: none). */
+void ipa_dispatch_observe_wakeup(struct ipa_sim *sim, struct ipa_thread *t,
+                                 bool arrival, int source_core);
+/* The accounting of @t starting on @c (switches, migrations, wake-up
+ * latency); returns the cost (context switch, migration) before its work
+ * progresses. */
+uint64_t ipa_dispatch_account_start(struct ipa_sim *sim, struct ipa_core *c,
+                                    struct ipa_thread *t);
 
 /* jobs.c: real-time jobs, from activation to block or exit */
 void ipa_jobs_setup(struct ipa_sim *sim);

@@ -694,17 +694,8 @@ bool ipa_sim_run(struct ipa_sim *sim, GError **error)
     if (!ok)
         return false;
 
-    ipa_evq_init(&sim->evq, (int)sim->trace->threads->len +
-                                2 * sim->nr_cores +
-                                (int)sim->trace->hotplug->len + 16);
-    setup_threads(sim);
+    ipa_sim_prepare(sim);
     setup_balancing(sim);
-    for (int i = 0; i < sim->nr_cores; i++)
-        if (sim->cores[i].rt) {
-            sim->cores[i].idle = true;
-            ipa_cpuset_set(sim->cores[i].rt->idle_set, i);
-            ipa_wc_core_idle(sim->cores[i].rt->wc, i, true);
-        }
     sim->stall_since_ns = UINT64_MAX;
     sim->event_ops_limit =
         sim->config.spin_limit ? sim->config.spin_limit : UINT64_MAX;
@@ -753,9 +744,28 @@ bool ipa_sim_run(struct ipa_sim *sim, GError **error)
     sim->in_policy = false;
     sim->cb = NULL;
     sim->running = false;
+    ipa_sim_finish(sim);
+    return true;
+}
+
+void ipa_sim_prepare(struct ipa_sim *sim)
+{
+    ipa_evq_init(&sim->evq, (int)sim->trace->threads->len +
+                                2 * sim->nr_cores +
+                                (int)sim->trace->hotplug->len + 16);
+    setup_threads(sim);
+    for (int i = 0; i < sim->nr_cores; i++)
+        if (sim->cores[i].rt) {
+            sim->cores[i].idle = true;
+            ipa_cpuset_set(sim->cores[i].rt->idle_set, i);
+            ipa_wc_core_idle(sim->cores[i].rt->wc, i, true);
+        }
+}
+
+void ipa_sim_finish(struct ipa_sim *sim)
+{
     for (int p = 0; p < sim->nr_parts; p++)
         sim->parts[p]->wc_result = ipa_wc_finish(sim->parts[p]->wc, sim->now);
-    return true;
 }
 
 void ipa_sim_free(struct ipa_sim *sim)

@@ -159,7 +159,18 @@ bool ipa_sim_add_partition(struct ipa_sim *sim, const char *name,
 bool ipa_sim_run(struct ipa_sim *sim, GError **error);
 void ipa_sim_free(struct ipa_sim *sim);
 
-/* ---- results, valid after ipa_sim_run ----------------------------------- */
+/* Instead of ipa_sim_run: replays the schedule a kernel recording shows
+ * (trace/recorded.h, loaded with the trace @sim was made from), as the
+ * partition "recorded" over every core, with no policy; results and
+ * reports are then read as after a run. The run ends "done" when every
+ * thread exited in the recording, else "until" its end. False (with
+ * *error) when the recording has more CPUs than the topology cores, or
+ * @sim already has a partition. */
+struct ipa_recorded;
+bool ipa_sim_replay(struct ipa_sim *sim, const struct ipa_recorded *rec,
+                    GError **error);
+
+/* ---- results, valid after ipa_sim_run or ipa_sim_replay ----------------------------------- */
 
 enum ipa_sim_exit ipa_sim_exit_kind(const struct ipa_sim *sim);
 const char *ipa_sim_exit_name(enum ipa_sim_exit kind);

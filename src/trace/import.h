@@ -31,10 +31,15 @@ enum ipa_trace_format {
 #define IPA_TASKSET_HORIZON_NS UINT64_C(1000000000)
 
 /* What an import produced. */
+struct ipa_recorded;
+
 struct ipa_import {
     struct json_object *root; /* the native trace; owned */
     GPtrArray *warnings;      /* char *: "file: key.path: what was lost" */
     char *summary;            /* one line on what was dropped, or NULL */
+    /* kernel traces: when set before the import (ipa_recorded_new), the
+     * recorded schedule is written there too (trace/recorded.h) */
+    struct ipa_recorded *schedule;
 };
 
 void ipa_import_init(struct ipa_import *im);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "trace/import.h"
+#include "trace/recorded.h"
 #include "util/common.h"
 #include "util/input.h"
 #include "util/cpuset.h"
@@ -227,7 +228,10 @@ bool ipa_trace_validate(const struct ipa_trace *trace, int nr_cores,
     return true;
 }
 
-bool ipa_trace_load(const char *path, struct ipa_trace **out, GError **error)
+/* ipa_trace_load, and the recorded schedule into *@schedule when it is
+ * not NULL (only a kernel recording has one). */
+static bool load(const char *path, struct ipa_trace **out,
+                 struct ipa_recorded **schedule, GError **error)
 {
     char *text = NULL;
     size_t len = 0;
@@ -237,13 +241,26 @@ bool ipa_trace_load(const char *path, struct ipa_trace **out, GError **error)
     *out = NULL;
     if (!ipa_input_read("trace", path, IPA_INPUT_TRACE, &text, &len, error))
         return false;
-    if (ipa_trace_detect(text, len) == IPA_TRACE_FMT_NATIVE) {
+    enum ipa_trace_format format = ipa_trace_detect(text, len);
+    if (schedule && format != IPA_TRACE_FMT_FTRACE) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "%s: not a kernel recording (%s format); expected the "
+                    "text of "
+                    "trace-cmd report, trace_pipe, a systrace page or "
+                    "perf script with sched_switch lines",
+                    path, ipa_trace_format_name(format));
+        g_free(text);
+        return false;
+    }
+    if (format == IPA_TRACE_FMT_NATIVE) {
         ok = ipa_trace_parse_json(path, text, len, out, error);
         g_free(text);
         return ok;
     }
     /* an import is a native trace in memory, checked by the same loader */
     ipa_import_init(&im);
+    if (schedule)
+        im.schedule = ipa_recorded_new();
     if (ipa_trace_import(path, text, len, &im, error)) {
         for (guint i = 0; i < im.warnings->len; i++)
             fprintf(stderr, "ipasim: warning: %s\n",
@@ -254,7 +271,23 @@ bool ipa_trace_load(const char *path, struct ipa_trace **out, GError **error)
         ok = ipa_trace_parse_json(path, json, strlen(json), out, error);
         g_free(json);
     }
+    if (ok && schedule) {
+        *schedule = im.schedule;
+        im.schedule = NULL;
+    }
     ipa_import_fini(&im);
     g_free(text);
     return ok;
+}
+
+bool ipa_trace_load(const char *path, struct ipa_trace **out, GError **error)
+{
+    return load(path, out, NULL, error);
+}
+
+bool ipa_trace_load_recorded(const char *path, struct ipa_trace **out,
+                             struct ipa_recorded **schedule, GError **error)
+{
+    *schedule = NULL;
+    return load(path, out, schedule, error);
 }

@@ -129,6 +129,13 @@ struct ipa_trace {
  * native JSON format, an rt-app workload, or trace-cmd/perf text
  * (trace/import.h). An import's warnings and summary go to stderr. */
 bool ipa_trace_load(const char *path, struct ipa_trace **out, GError **error);
+/* Loads a kernel recording (trace-cmd, trace_pipe, systrace or perf
+ * script text) as ipa_trace_load does, and its recorded schedule
+ * (trace/recorded.h) into *@schedule; any other format is an error
+ * (IPA_ERROR_INPUT). */
+struct ipa_recorded;
+bool ipa_trace_load_recorded(const char *path, struct ipa_trace **out,
+                             struct ipa_recorded **schedule, GError **error);
 
 /* Loads a native JSON trace (docs/trace-format.md). Errors name the file
  * and, for a JSON syntax error, line:column, else the JSON path:

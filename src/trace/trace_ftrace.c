@@ -17,12 +17,17 @@
  * event says which task its CPU runs, so lost or inconsistent events show
  * as gaps, where a run ends at the CPU's last event before the gap
  * (docs/trace-format.md, "CPU time" and "Gaps").
+ *
+ * Asked for (ipa_import.schedule), the same reading also writes down the
+ * schedule itself (trace/recorded.h): each switch, wake-up, arrival and
+ * gap as it changes the model, for `ipasim analyze`.
  */
 #include "trace/import.h"
 
 #include <inttypes.h>
 #include <string.h>
 
+#include "trace/recorded.h"
 #include "util/common.h"
 
 enum fop_kind { F_RUN, F_SLEEP, F_WAIT, F_SIGNAL, F_SPAWN };
@@ -46,6 +51,7 @@ struct fthread {
     uint64_t acc_ns;   /* CPU time not yet written as a run */
     int cpu;           /* the CPU it runs on in the recording, -1 if none */
     bool exiting;      /* past sched_process_exit: runs until switched out */
+    int index;         /* in reader.threads */
     GArray *ops;       /* struct fop */
 };
 
@@ -94,6 +100,8 @@ struct reader {
     uint64_t head_ns;     /* counted before CPUs' first switches */
     uint64_t tail_ns;     /* counted after CPUs' last switches */
     GPtrArray *warnings;  /* the import's: the first gaps of each kind */
+    struct ipa_recorded *sched; /* the schedule, when asked for */
+    int header_cpus;      /* trace-cmd's "cpus=N" header line, or 0 */
 };
 
 /* ------------------------------------------------------------------ */
@@ -302,6 +310,8 @@ static char *pretty_fields(const char *event, const char *f)
         if (pretty_task(f, e, out, "")) {
             if (success)
                 g_string_append_printf(out, " success=%d", atoi(success + 9));
+            if (cpu)
+                g_string_append_printf(out, " target_cpu=%d", atoi(cpu + 5));
             return g_string_free(out, false);
         }
     }
@@ -323,10 +333,38 @@ static int index_of(struct reader *r, int pid)
            1;
 }
 
+/* The CPU a per-CPU kernel thread is bound to, as the name the kernel
+ * gives it says ("ksoftirqd/3", "migration/3", "kworker/3:1", but not the
+ * unbound "kworker/u8:1"); -1 for any other thread. */
+static int pinned_cpu(const char *comm, int len)
+{
+    static const char *const bound[] = {"migration/", "ksoftirqd/",
+                                        "cpuhp/",     "watchdog/",
+                                        "rcuc/",      "idle_inject/",
+                                        "kworker/"};
+    for (size_t i = 0; i < G_N_ELEMENTS(bound); i++) {
+        int n = (int)strlen(bound[i]);
+        if (len <= n || strncmp(comm, bound[i], (size_t)n))
+            continue;
+        int d = n, cpu = 0;
+        while (d < len && g_ascii_isdigit(comm[d]) && cpu < 100000)
+            cpu = cpu * 10 + (comm[d++] - '0');
+        bool kworker = i == G_N_ELEMENTS(bound) - 1;
+        if (d > n && (kworker ? d < len && comm[d] == ':' : d == len))
+            return cpu;
+    }
+    return -1;
+}
+
 static struct fthread *new_thread(struct reader *r, int pid, const char *comm,
                                   int comm_len)
 {
     struct fthread *t = g_new0(struct fthread, 1);
+    t->index = (int)r->threads->len;
+    if (r->sched) {
+        int cpu = pinned_cpu(comm, comm_len);
+        g_array_append_val(r->sched->pinned, cpu);
+    }
     t->pid = pid;
     t->prio = -1;
     t->cpu = -1;
@@ -387,6 +425,25 @@ static struct fcpu *cpu_at(struct reader *r, int cpu)
     return &g_array_index(r->cpus, struct fcpu, cpu);
 }
 
+/* Writes down a change of the recorded schedule, when one is asked for:
+ * @waker (NULL: none) ran on @waker_cpu. */
+static void note(struct reader *r, enum ipa_recorded_kind kind,
+                 const struct fthread *t, int cpu,
+                 const struct fthread *waker, int waker_cpu, uint64_t at)
+{
+    if (!r->sched || !t)
+        return;
+    struct ipa_recorded_event e = {
+        .time_ns = at,
+        .kind = kind,
+        .thread = t->index,
+        .cpu = cpu,
+        .waker = waker ? waker->index : -1,
+        .waker_cpu = waker ? waker_cpu : -1,
+    };
+    g_array_append_val(r->sched->events, e);
+}
+
 /* Seconds as the recording prints them, to find the line again. */
 static char *stamp(struct reader *r, uint64_t ns)
 {
@@ -440,6 +497,9 @@ static void gap(struct reader *r, int cpu, enum gap_kind kind,
         g_free(last);
     }
     if (c->cur != CPU_UNKNOWN) {
+        if (c->cur >= 0)
+            note(r, IPA_RECORDED_GAP, nth(r, c->cur), cpu, NULL, -1,
+                 c->last_ns);
         run_ends(r, c, c->last_ns);
         c->cur = CPU_UNKNOWN;
     }
@@ -470,6 +530,7 @@ static void runs_on(struct reader *r, int cpu, struct fthread *t,
         return;
     if (t->state == S_NEW) {
         start(t, S_RUNNING, at);
+        note(r, IPA_RECORDED_ARRIVE, t, cpu, NULL, -1, at);
     } else if (t->state == S_BLOCKED) {
         /* woken and switched in without events we could see */
         r->not_woken++;
@@ -478,6 +539,7 @@ static void runs_on(struct reader *r, int cpu, struct fthread *t,
     t->state = S_RUNNING;
     t->since_ns = at;
     t->cpu = cpu;
+    note(r, IPA_RECORDED_RUN, t, cpu, NULL, -1, at);
 }
 
 /* The event on @l's CPU ran in the context of @pid: that is the CPU's
@@ -593,6 +655,11 @@ static void ev_switch(struct reader *r, const struct line *l)
         /* after sched_process_exit, blocking is the end */
         if (p->exiting && s == S_BLOCKED)
             s = S_DEAD;
+        note(r,
+             s == S_RUNNABLE  ? IPA_RECORDED_PREEMPT
+             : s == S_BLOCKED ? IPA_RECORDED_BLOCK
+                              : IPA_RECORDED_EXIT,
+             p, l->cpu, NULL, -1, r->now);
         if (s != S_RUNNABLE) {
             flush_run(r, p);
             p->state = s;
@@ -630,8 +697,12 @@ static void ev_wakeup(struct reader *r, const struct line *l,
         thread_of(r, pid, c ? c : "?", c ? (int)strlen(c) : 1);
     g_free(c);
     note_prio(w, l->fields, "prio");
+    int target = -1;
+    if (!int_field(l->fields, "target_cpu", &target) || target < 0)
+        target = -1;
     if (w->state == S_NEW) {
         start(w, S_RUNNABLE, r->now);
+        note(r, IPA_RECORDED_ARRIVE, w, target, current, l->cpu, r->now);
         return;
     }
     if (w->state != S_BLOCKED) {
@@ -648,6 +719,7 @@ static void ev_wakeup(struct reader *r, const struct line *l,
     } else {
         add_fop(w, F_SLEEP, r->now - w->since_ns, 0);
     }
+    note(r, IPA_RECORDED_WAKE, w, target, waker, l->cpu, r->now);
     w->state = S_RUNNABLE;
     w->since_ns = r->now;
 }
@@ -675,6 +747,7 @@ static void ev_fork(struct reader *r, const struct line *l,
         new_thread(r, child_pid, c ? c : "?", c ? (int)strlen(c) : 1);
     g_free(c);
     start(child, S_RUNNABLE, r->now);
+    note(r, IPA_RECORDED_ARRIVE, child, -1, parent, l->cpu, r->now);
     if (parent) {
         flush_run(r, parent);
         child->is_template = true;
@@ -763,6 +836,8 @@ static void one_line(struct reader *r, char *s)
         /* before the first event: "version = 6", "CPU 3 is empty", perf's
          * "# ..." header */
         const char *f = s + strspn(s, " \t");
+        if (!r->have_t0 && g_str_has_prefix(f, "cpus="))
+            r->header_cpus = atoi(f + 5);
         if (*f == '#' || (*f && !r->have_t0))
             r->header++;
         else if (*f)
@@ -935,6 +1010,45 @@ static char *summary(struct reader *r, int nr_threads, int nr_templates)
     return g_string_free(s, false);
 }
 
+struct ipa_recorded *ipa_recorded_new(void)
+{
+    struct ipa_recorded *rec = g_new0(struct ipa_recorded, 1);
+    rec->events = g_array_new(false, false, sizeof(struct ipa_recorded_event));
+    rec->names = g_ptr_array_new_with_free_func(g_free);
+    rec->pinned = g_array_new(false, false, sizeof(int));
+    return rec;
+}
+
+void ipa_recorded_free(struct ipa_recorded *rec)
+{
+    if (!rec)
+        return;
+    g_array_unref(rec->events);
+    g_ptr_array_unref(rec->names);
+    g_array_unref(rec->pinned);
+    g_free(rec);
+}
+
+static gint by_time(gconstpointer a, gconstpointer b)
+{
+    uint64_t ta = ((const struct ipa_recorded_event *)a)->time_ns;
+    uint64_t tb = ((const struct ipa_recorded_event *)b)->time_ns;
+    return ta < tb ? -1 : ta > tb;
+}
+
+/* The schedule's events come in the order the text gave them, but a gap
+ * ends a run at its CPU's last event, earlier than the line that shows
+ * it: a stable sort puts it back in time. */
+static void finish_schedule(struct reader *r)
+{
+    struct ipa_recorded *rec = r->sched;
+    g_array_sort(rec->events, by_time);
+    for (guint i = 0; i < r->threads->len; i++)
+        g_ptr_array_add(rec->names, g_strdup(nth(r, (int)i)->name));
+    rec->nr_cpus = MAX((int)r->cpus->len, r->header_cpus);
+    rec->end_ns = r->now;
+}
+
 static void fthread_free(struct fthread *t)
 {
     g_array_unref(t->ops);
@@ -953,6 +1067,7 @@ bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
     r.chan_idx = g_hash_table_new(g_str_hash, g_str_equal);
     r.cpus = g_array_new(false, true, sizeof(struct fcpu));
     r.warnings = im->warnings;
+    r.sched = im->schedule;
     r.html = g_strstr_len(text, (gssize)MIN(len, 4096), "<html") ||
              g_strstr_len(text, (gssize)MIN(len, 4096), "<!DOCTYPE html");
     r.unknown = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -1026,6 +1141,8 @@ bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
         json_object_put(templates);
     im->root = root;
     im->summary = summary(&r, nt, np);
+    if (r.sched)
+        finish_schedule(&r);
     ok = true;
 out:
     g_ptr_array_unref(r.threads);

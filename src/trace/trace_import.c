@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "trace/recorded.h"
 #include "trace/taskset.h"
 #include "trace/trace.h"
 #include "util/common.h"
@@ -30,6 +31,7 @@ void ipa_import_fini(struct ipa_import *im)
     if (im->warnings)
         g_ptr_array_unref(im->warnings);
     g_free(im->summary);
+    ipa_recorded_free(im->schedule);
     memset(im, 0, sizeof *im);
 }
 

@@ -144,3 +144,24 @@ ipa_e2e(native_nr_rqs 1 "-DERR=crash_nr_rqs.c': nr_core_rqs is 2147483647; it mu
         -P ${E2E}/expect.cmake -- ${N} --policy ${IN}/crash_nr_rqs.c)
 ipa_e2e(native_max_memory_flag 2 "-DERR=--max-memory: expected a size like '512M' or '4G', got '12Q'"
         -P ${E2E}/expect.cmake -- ${N} --policy fifo.c --max-memory 12Q)
+
+# ipasim analyze: only a kernel recording, on enough cores; nothing written
+# on an error
+set(REC ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/ftrace/perf_script.txt)
+ipa_e2e(analyze_ok 0 "-DOUT=recorded on pack:1 core:2 pu:1.*work conservation \\(recorded on cores 0-1\\)"
+        -P ${E2E}/expect.cmake -- ${IPASIM} analyze ${REC})
+ipa_e2e(analyze_no_recording 2 "-DERR=a recording is required" -P ${E2E}/expect.cmake -- ${IPASIM} analyze)
+ipa_e2e(analyze_two_recordings 2 "-DERR=one recording at a time" -P ${E2E}/expect.cmake --
+        ${IPASIM} analyze ${REC} ${REC})
+ipa_e2e(analyze_native 2 "-DERR=loops3.json: not a kernel recording \\(ipasim format\\)"
+        -DNO_FILE=${SCRATCH}/analyze_native.json -P ${E2E}/expect.cmake --
+        ${IPASIM} analyze ${CMAKE_SOURCE_DIR}/traces/loops3.json --json ${SCRATCH}/analyze_native.json)
+ipa_e2e(analyze_missing 2 "-DERR=trace '.*nope.txt': No such file" -P ${E2E}/expect.cmake --
+        ${IPASIM} analyze ${SCRATCH}/nope.txt)
+ipa_e2e(analyze_idle_only 2 "-DERR=idle_only.txt: no thread other than the idle task" -P ${E2E}/expect.cmake --
+        ${IPASIM} analyze ${CMAKE_SOURCE_DIR}/tests/malformed/ftrace/idle_only.txt)
+ipa_e2e(analyze_few_cores 2 "-DERR=the recording has 2 CPUs, the topology only 1 core"
+        -DNO_FILE=${SCRATCH}/analyze_cores.json -P ${E2E}/expect.cmake --
+        ${IPASIM} analyze ${REC} --topo 1core.xml --json ${SCRATCH}/analyze_cores.json)
+ipa_e2e(analyze_output_is_input 2 "-DERR=--json.*the recording" -P ${E2E}/expect.cmake --
+        ${IPASIM} analyze ${REC} --json ${REC})

@@ -111,6 +111,12 @@ if(Python3_Interpreter_FOUND)
              COMMAND ${Python3_EXECUTABLE} ${E2E}/recorded_cpu_time.py ${IPASIM} ${recording} 0.02)
     set_tests_properties(e2e.recorded_cpu_time.${name} PROPERTIES LABELS e2e SKIP_RETURN_CODE 77
       ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
+    # ipasim analyze: the recorded schedule as a report, checked against
+    # the recording and, beside a perf recording, perf sched latency
+    add_test(NAME e2e.analyze_recorded.${name}
+             COMMAND ${Python3_EXECUTABLE} ${E2E}/analyze_recorded.py ${IPASIM} ${recording})
+    set_tests_properties(e2e.analyze_recorded.${name} PROPERTIES LABELS e2e SKIP_RETURN_CODE 77
+      ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
   endforeach()
 endif()
 
