@@ -8,6 +8,7 @@
 #include "dsl/front.h"
 #include "util/common.h"
 #include "util/outfile.h"
+#include "util/paths.h"
 
 static const char help_fmt[] =
     "usage: ipasim fmt [-w] POLICY.ipa...\n"
@@ -15,7 +16,8 @@ static const char help_fmt[] =
     "\n"
     "Prints each policy in the canonical layout on stdout; with -w, rewrites\n"
     "the files in place instead. A file with syntax errors is left alone\n"
-    "and its errors are reported on stderr. A Bossa policy (.bossa,\n"
+    "and its errors are reported on stderr. A shipped policy may be named\n"
+    "alone when printed (rr30.bossa). A Bossa policy (.bossa,\n"
     "docs/bossa.md) is printed as the same policy in the Ipanema language,\n"
     "which --to ipa asks for (there is no canonical Bossa layout).\n"
     "\n"
@@ -38,7 +40,11 @@ static int fmt_one(const char *path, bool write, bool to_ipa)
                       : "");
         return IPA_EXIT_USAGE;
     }
-    struct ipa_source *src = ipa_source_load(path, &error);
+    /* a shipped policy may be named alone, but only to be printed */
+    char *found = write ? g_strdup(path)
+                        : ipa_find_shipped(path, "policy", "policies", &error);
+    struct ipa_source *src = found ? ipa_source_load(found, &error) : NULL;
+    g_free(found);
     if (!src) {
         fprintf(stderr, "ipasim fmt: %s\n", error->message);
         g_error_free(error);

@@ -20,6 +20,13 @@ foreach(q 10 30)
   set_tests_properties(e2e.rr${q}_pattern PROPERTIES LABELS e2e)
 endforeach()
 
+# The same, from the article's own code (policies/rr10.bossa, rr30.bossa):
+# who runs when, from the log; and `fmt --to ipa` of it decides alike.
+foreach(q 10 30)
+  e2e_script(bossa_rr${q} bossa_rr.cmake -DQUANTUM=${q}
+             -DDIR=${SCRATCH}/bossa-rr${q})
+endforeach()
+
 # fifo.ipa is fifo.c, event for event.
 foreach(topo ${topologies})
   foreach(trace ${traces})
@@ -32,7 +39,8 @@ endforeach()
 # Hot-plug: every DSL policy moves the threads of a core going offline
 # (the running one comes back to its queue first), and fifo.ipa still
 # matches fifo.c.
-file(GLOB dsl_policies RELATIVE ${CMAKE_SOURCE_DIR}/policies ${CMAKE_SOURCE_DIR}/policies/*.ipa)
+file(GLOB dsl_policies RELATIVE ${CMAKE_SOURCE_DIR}/policies ${CMAKE_SOURCE_DIR}/policies/*.ipa
+     ${CMAKE_SOURCE_DIR}/policies/*.bossa)
 foreach(policy ${dsl_policies})
   foreach(trace hotplug hotplug_cpu)
     ipa_e2e(hotplug.${policy}.${trace} 0 -DOUT=run:\ done -P ${E2E}/expect.cmake --
