@@ -27,6 +27,10 @@ foreach(q 10 30)
              -DDIR=${SCRATCH}/bossa-rr${q})
 endforeach()
 
+# A scenario (ipasim test) takes .bossa policies as it takes the others.
+ipa_e2e(bossa_scenario 0 "-DOUT=PASS bossa-rr\n1 passed, 0 failed" -P ${E2E}/expect.cmake --
+        ${IPASIM} test ${E2E}/inputs/bossa_rr.scenario.json)
+
 # fifo.ipa is fifo.c, event for event.
 foreach(topo ${topologies})
   foreach(trace ${traces})
