@@ -299,6 +299,8 @@ static int parse_event_name(struct bossa *b, struct ipa_span *span,
         ipa_parser_advance(b->ps);
     }
     *span = ipa_span_join(first, last);
+    /* the name was read whole: what follows is not out of step */
+    ipa_parser_recover(b->ps);
     for (size_t i = 0; i < G_N_ELEMENTS(bossa_events); i++)
         if (!strcmp(name->str, bossa_events[i].name))
             ev = bossa_events[i].event;
@@ -309,6 +311,7 @@ static int parse_event_name(struct bossa *b, struct ipa_span *span,
                          "every wake-up of the simulator may preempt: "
                          "handle it with 'unblock.preemptive' or "
                          "'unblock.*'");
+        ipa_parser_recover(b->ps);
         goto out;
     }
     ipa_parser_error(b->ps, *span, "unknown Bossa event '%s'", name->str);
@@ -326,6 +329,7 @@ static int parse_event_name(struct bossa *b, struct ipa_span *span,
         ipa_diag_note(ipa_parser_sink(b->ps), *span, "the events are %s",
                       all->str);
     g_string_free(all, TRUE);
+    ipa_parser_recover(b->ps);
 out:
     *text = g_string_free(name, FALSE);
     return ev;
