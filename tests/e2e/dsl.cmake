@@ -27,6 +27,17 @@ foreach(q 10 30)
              -DDIR=${SCRATCH}/bossa-rr${q})
 endforeach()
 
+# What the checker takes for the target is the target at run time: a
+# policy that moves `current` in tick, yield, block and terminate, and
+# tests `e.target in blocked` in unblock, runs make.json's 303 threads to
+# the end (a lost thread faults), interpreted and compiled alike.
+e2e_script(running_is_target same_log.cmake
+           -DA=${CMAKE_SOURCE_DIR}/tests/golden/check/running_is_target.ipa
+           -DB=${CMAKE_SOURCE_DIR}/tests/golden/check/running_is_target.ipa
+           "-DA_ARGS=--mode interpreted" "-DB_ARGS=--mode compiled"
+           -DTOPO=4core.xml -DTRACE=make.json
+           -DDIR=${SCRATCH}/running-is-target)
+
 # A scenario (ipasim test) takes .bossa policies as it takes the others.
 ipa_e2e(bossa_scenario 0 "-DOUT=PASS bossa-rr\n1 passed, 0 failed" -P ${E2E}/expect.cmake --
         ${IPASIM} test ${E2E}/inputs/bossa_rr.scenario.json)
