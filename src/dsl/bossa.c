@@ -418,9 +418,70 @@ static void parse_handler(struct bossa *b)
     ipa_parser_finish(b->ps, h);
 }
 
+/* The STATE named @name, or NULL. */
+static const struct ipa_node *state_named(const struct bossa *b,
+                                          const char *name)
+{
+    for (unsigned i = 0; b->states && i < ipa_node_count(b->states); i++) {
+        const struct ipa_node *s = ipa_node_at(b->states, i);
+        if (s->name && !strcmp(s->name, name))
+            return s;
+    }
+    return NULL;
+}
+
+/* Rewrites `empty(S)` in place: `S.size == 0` for a queue, `!valid(S)`
+ * for a state of one process, the tests the checker reads emptiness
+ * from. Returns @n's new height, or 0 after an error. */
+static int lower_empty(struct bossa *b, struct ipa_node *n)
+{
+    struct ipa_diag_sink *sink = ipa_parser_sink(b->ps);
+    struct ipa_node *arg = ipa_node_count(n) == 1 ? ipa_node_at(n, 0) : NULL;
+    const struct ipa_node *st =
+        arg && arg->kind == IPA_N_IDENT && !n->b && !n->c
+            ? state_named(b, arg->name)
+            : NULL;
+    if (!st) {
+        ipa_diag_error(sink, n->span, "empty() takes one state, as in "
+                       "'empty(active)'");
+        return 0;
+    }
+    if (!st->a) {
+        ipa_diag_error(sink, arg->span, "'%s' keeps no process: it is never "
+                       "empty or full", st->name);
+        return 0;
+    }
+    g_ptr_array_set_size(n->list, 0);
+    n->name = NULL;
+    if (st->a->op == IPA_TOK_SET) {
+        struct ipa_node *size = ipa_parser_node(b->ps, IPA_N_MEMBER, n->span);
+        size->a = arg;
+        size->name = "size";
+        size->name_span = n->name_span;
+        size->height = 2;
+        struct ipa_node *zero = ipa_parser_node(b->ps, IPA_N_INT_LIT, n->span);
+        zero->height = 1;
+        n->kind = IPA_N_BINARY;
+        n->op = IPA_TOK_EQ;
+        n->a = size;
+        n->b = zero;
+    } else {
+        struct ipa_node *valid = ipa_parser_node(b->ps, IPA_N_CALL, n->span);
+        valid->name = "valid";
+        valid->name_span = n->name_span;
+        ipa_node_push(valid, arg);
+        valid->height = 2;
+        n->kind = IPA_N_UNARY;
+        n->op = IPA_TOK_BANG;
+        n->a = valid;
+    }
+    return 3;
+}
+
 /* Rewrites every `select()` under @n as `first(SORTED)`: Bossa's election
  * from the sorted state, in its ordering criteria, is Ipanema's head of
- * that state in its `order`. Returns @n's height, kept up to date. */
+ * that state in its `order`; and every `empty(S)` (lower_empty). Returns
+ * @n's height, kept up to date. */
 static int lower_select(struct bossa *b, struct ipa_node *n)
 {
     if (!n)
@@ -455,6 +516,13 @@ static int lower_select(struct bossa *b, struct ipa_node *n)
             n->name = "first";
             ipa_node_push(n, st);
             height = MAX(height, 1);
+        }
+    }
+    if (n->kind == IPA_N_CALL && !strcmp(n->name, "empty")) {
+        int h = lower_empty(b, n);
+        if (h) {
+            n->height = h;
+            return h;
         }
     }
     n->height = height + 1;
