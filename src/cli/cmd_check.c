@@ -5,19 +5,21 @@
 #include "cli/commands.h"
 #include "dsl/check.h"
 #include "dsl/diag.h"
-#include "dsl/parser.h"
+#include "dsl/front.h"
 #include "util/common.h"
 #include "util/paths.h"
 
 static const char help_fmt[] =
-    "usage: ipasim check [--param NAME=VALUE]... POLICY.ipa...\n"
+    "usage: ipasim check [--param NAME=VALUE]... POLICY.ipa|POLICY.bossa...\n"
     "\n"
     "Parses each policy and checks it statically: names and types, state\n"
     "transitions per event, no lost thread, work-conserving election,\n"
     "bounded loops and no recursion, shared-state discipline, and the\n"
     "domains builder. Diagnostics go to stderr; each policy that passes\n"
     "gets a line 'POLICY: ok' on stdout. Options may come before or after\n"
-    "the files; a shipped policy may be named alone (cfs.ipa).\n"
+    "the files; a shipped policy may be named alone (cfs.ipa). A .bossa\n"
+    "file is read by the Bossa front end into the same model\n"
+    "(docs/bossa.md) and checked alike.\n"
     "\n"
     "  --param NAME=VALUE  override a policy constant (checked for type)\n"
     "  -h, --help          this help\n"
@@ -40,7 +42,7 @@ static int check_one(const char *name, GPtrArray *params)
     }
     struct ipa_diag_sink sink;
     ipa_diag_sink_init(&sink, stderr);
-    struct ipa_ast *ast = ipa_parse(src, &sink);
+    struct ipa_ast *ast = ipa_front_parse(src, &sink);
     if (!sink.errors) {
         struct ipa_check_options opts = {
             .params = (const char *const *)params->pdata,

@@ -10,6 +10,7 @@
 
 static const char help_fmt[] =
     "usage: ipasim compile [--param NAME=VALUE]... POLICY.ipa [-o FILE.c]\n"
+    "       (or POLICY.bossa, a Bossa policy: docs/bossa.md)\n"
     "\n"
     "Checks the policy as `ipasim check` does and writes it as C against\n"
     "include/ipasim/runtime.h (and dsl.h): one function per handler and\n"

@@ -117,8 +117,8 @@ int ipa_cmd_list(int argc, char **argv)
                 argv[i], help_fmt);
         return IPA_EXIT_USAGE;
     }
-    list("policies", "policies (--policy NAME; .ipa: Ipanema DSL, .c: C "
-                     "against the runtime API):");
+    list("policies", "policies (--policy NAME; .ipa: Ipanema DSL, .bossa: "
+                     "Bossa DSL, .c: C against the runtime API):");
     list("topologies", "\ntopologies (--topo NAME):");
     list("traces", "\ntraces (--trace NAME):");
     return IPA_EXIT_OK;

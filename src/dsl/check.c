@@ -1143,13 +1143,28 @@ static struct val check_expr_raw(struct checker *ck, struct ctx *cx,
     }
 }
 
+/* In `tick`, `yield`, `block` and `terminate` the event's core runs the
+ * target: its RUNNING state is the target, as Bossa writes it (`running
+ * => active` at a clock tick). */
+static struct val running_is_target(const struct checker *ck,
+                                    const struct ctx *cx, struct val v)
+{
+    int ev = cx->event;
+    if (!cx->func && (ev == IPA_EV_tick || ev == IPA_EV_yield ||
+                      ev == IPA_EV_block || ev == IPA_EV_terminate) &&
+        v.t.k == T_PROCESS && v.state >= 0 && v.loc == L_OWN &&
+        g_array_index(ck->states, struct state, v.state).cls == C_RUNNING)
+        v.origin = O_TARGET;
+    return v;
+}
+
 static struct val check_expr(struct checker *ck, struct ctx *cx,
                              const struct ipa_node *e)
 {
     struct val v = check_expr_raw(ck, cx, e);
     if (v.t.k == T_NONE && e->kind != IPA_N_IDENT && e->kind != IPA_N_MEMBER)
         v.t = t_err;
-    return remember(ck, e, v);
+    return remember(ck, e, running_is_target(ck, cx, v));
 }
 
 /* A value (not a pseudo-state, not the event itself). */
@@ -1667,6 +1682,31 @@ static int cond_fact(const struct checker *ck, const struct ipa_node *c,
     }
 }
 
+/* Whether @c, `x in s` or its negation where x is the event's target and
+ * s a state, is decided by the event: the target of `unblock` is in its
+ * core's BLOCKED state, that of `tick`, `yield`, `block` and `terminate`
+ * in its RUNNING state, that of `new` in none (Bossa's `if (e.target in
+ * blocked)`). Returns +1 if always true, -1 if always false, else 0. */
+static int target_in_state(const struct checker *ck,
+                           const struct ipa_node *c)
+{
+    if (c->kind == IPA_N_UNARY && c->op == IPA_TOK_BANG)
+        return -target_in_state(ck, c->a);
+    if (c->kind != IPA_N_BINARY || c->op != IPA_TOK_IN)
+        return 0;
+    const struct val *x = val_of(ck, c->a), *s = val_of(ck, c->b);
+    if (!x || !s || x->origin != O_TARGET || x->oclass < 0 || s->state < 0)
+        return 0;
+    if (state_class(ck, s->state) != (enum sclass)x->oclass)
+        return -1;
+    if (s->loc != L_OWN)
+        return 0;
+    for (unsigned i = 0; i < ck->states->len; i++)
+        if ((int)i != s->state && state_class(ck, (int)i) == x->oclass)
+            return 0; /* in one of several: which is not known */
+    return 1;
+}
+
 static GArray *walk_stmt(struct walk *w, const struct ipa_node *s, GArray *in);
 
 static GArray *walk_list(struct walk *w, const struct ipa_node *b, GArray *in)
@@ -1764,6 +1804,7 @@ static GArray *walk_stmt(struct walk *w, const struct ipa_node *s, GArray *in)
     case IPA_N_IF: {
         int st = -1;
         int fact = cond_fact(w->ck, s->a, &st);
+        int known = target_in_state(w->ck, s->a);
         GArray *t = pst_set(), *f = pst_set();
         out = pst_set();
         for (unsigned i = 0; i < in->len; i++) {
@@ -1776,7 +1817,7 @@ static GArray *walk_stmt(struct walk *w, const struct ipa_node *s, GArray *in)
             pt.why = pf.why = s->a->span;
             pt.why_kind = 1;
             pf.why_kind = 2;
-            bool t_ok = true, f_ok = true;
+            bool t_ok = known >= 0, f_ok = known <= 0;
             if (fact) {
                 uint32_t b = bit(st);
                 struct pst *ne = fact > 0 ? &pt : &pf;

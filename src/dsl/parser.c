@@ -1,4 +1,5 @@
 #include "dsl/parser.h"
+#include "dsl/parser_share.h"
 
 #include <string.h>
 
@@ -12,6 +13,7 @@ struct parser {
     struct ipa_token prev, cur, next;
     bool panic;
     int depth;
+    bool bossa; /* the Bossa dialect (dsl/bossa.c) drives this parser */
 };
 
 /* ---- tokens ------------------------------------------------------------ */
@@ -222,6 +224,10 @@ static bool is_type_start(enum ipa_tok k)
  * one has lost its closing brace. */
 static bool at_decl_start(const struct parser *p)
 {
+    /* Bossa's `On process.new`, where a block has lost its '}' */
+    if (p->bossa && p->cur.kind == IPA_TOK_IDENT && p->cur.span.len == 2 &&
+        !memcmp(p->src->text + p->cur.span.off, "On", 2))
+        return true;
     switch (p->cur.kind) {
     case IPA_TOK_ON:
     case IPA_TOK_HANDLER:
@@ -1115,22 +1121,30 @@ static struct ipa_node *parse_decl(struct parser *p)
     return NULL;
 }
 
+/* Reads the first token and makes the tree's PROGRAM root. */
+static void parser_init(struct parser *p, const struct ipa_source *src,
+                        struct ipa_diag_sink *sink)
+{
+    *p = (struct parser){0};
+    p->ast = ipa_ast_new();
+    p->sink = sink;
+    p->src = src;
+    ipa_lex_init(&p->lx, src, sink, p->ast->comments);
+    p->cur = (struct ipa_token){IPA_TOK_EOF, {src, 0, 0}, 0};
+    p->next = ipa_lex_next(&p->lx);
+    advance(p);
+    p->prev.span.file = NULL;
+    p->ast->root =
+        node(p, IPA_N_PROGRAM, (struct ipa_span){src, 0, (uint32_t)src->len});
+}
+
 /* program -> decl* EOF */
 struct ipa_ast *ipa_parse(const struct ipa_source *src,
                           struct ipa_diag_sink *sink)
 {
-    struct parser p = {0};
-    p.ast = ipa_ast_new();
-    p.sink = sink;
-    p.src = src;
-    ipa_lex_init(&p.lx, src, sink, p.ast->comments);
-    p.cur = (struct ipa_token){IPA_TOK_EOF, {src, 0, 0}, 0};
-    p.next = ipa_lex_next(&p.lx);
-    advance(&p);
-    p.prev.span.file = NULL;
-    struct ipa_node *root =
-        node(&p, IPA_N_PROGRAM, (struct ipa_span){src, 0, (uint32_t)src->len});
-    p.ast->root = root;
+    struct parser p;
+    parser_init(&p, src, sink);
+    struct ipa_node *root = p.ast->root;
     while (!check(&p, IPA_TOK_EOF)) {
         uint32_t before = p.cur.span.off;
         struct ipa_node *d = parse_decl(&p);
@@ -1142,4 +1156,152 @@ struct ipa_ast *ipa_parse(const struct ipa_source *src,
             advance(&p);
     }
     return p.ast;
+}
+
+/* ---- the pieces another front end shares (dsl/parser_share.h) ---------- */
+
+struct ipa_parser {
+    struct parser p;
+};
+
+struct ipa_parser *ipa_parser_new(const struct ipa_source *src,
+                                  struct ipa_diag_sink *sink)
+{
+    struct ipa_parser *ps = g_new(struct ipa_parser, 1);
+    parser_init(&ps->p, src, sink);
+    ps->p.bossa = true;
+    return ps;
+}
+
+struct ipa_ast *ipa_parser_free(struct ipa_parser *ps)
+{
+    struct ipa_ast *ast = ps->p.ast;
+    g_free(ps);
+    return ast;
+}
+
+struct ipa_ast *ipa_parser_ast(struct ipa_parser *ps)
+{
+    return ps->p.ast;
+}
+
+const struct ipa_token *ipa_parser_cur(const struct ipa_parser *ps)
+{
+    return &ps->p.cur;
+}
+
+const struct ipa_token *ipa_parser_next(const struct ipa_parser *ps)
+{
+    return &ps->p.next;
+}
+
+const struct ipa_token *ipa_parser_prev(const struct ipa_parser *ps)
+{
+    return &ps->p.prev;
+}
+
+void ipa_parser_advance(struct ipa_parser *ps)
+{
+    advance(&ps->p);
+}
+
+bool ipa_parser_match(struct ipa_parser *ps, enum ipa_tok k)
+{
+    return match(&ps->p, k);
+}
+
+bool ipa_parser_expect(struct ipa_parser *ps, enum ipa_tok k,
+                       const char *what)
+{
+    return expect(&ps->p, k, what);
+}
+
+bool ipa_parser_expect_close(struct ipa_parser *ps, enum ipa_tok k,
+                             struct ipa_token open, const char *what)
+{
+    return expect_close(&ps->p, k, open, what);
+}
+
+void ipa_parser_error(struct ipa_parser *ps, struct ipa_span sp,
+                      const char *fmt, ...)
+{
+    if (ps->p.panic)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    error_at(&ps->p, sp, "%s", msg);
+    g_free(msg);
+}
+
+bool ipa_parser_panicking(const struct ipa_parser *ps)
+{
+    return ps->p.panic;
+}
+
+void ipa_parser_recover(struct ipa_parser *ps)
+{
+    ps->p.panic = false;
+}
+
+void ipa_parser_describe(const struct ipa_parser *ps, char *buf, size_t n)
+{
+    describe_cur(&ps->p, buf, n);
+}
+
+const char *ipa_parser_text(struct ipa_parser *ps, const struct ipa_token *t)
+{
+    return tok_name(&ps->p, t);
+}
+
+struct ipa_node *ipa_parser_node(struct ipa_parser *ps,
+                                 enum ipa_node_kind kind, struct ipa_span sp)
+{
+    return node(&ps->p, kind, sp);
+}
+
+struct ipa_node *ipa_parser_finish(struct ipa_parser *ps, struct ipa_node *n)
+{
+    return finish(&ps->p, n);
+}
+
+struct ipa_node *ipa_parser_name(struct ipa_parser *ps, const char *what)
+{
+    return name_node(&ps->p, what);
+}
+
+bool ipa_parser_at_type(const struct ipa_parser *ps)
+{
+    return is_type_start(ps->p.cur.kind);
+}
+
+struct ipa_node *ipa_parser_type(struct ipa_parser *ps)
+{
+    return parse_type(&ps->p);
+}
+
+struct ipa_node *ipa_parser_expr(struct ipa_parser *ps)
+{
+    return parse_expr(&ps->p);
+}
+
+struct ipa_node *ipa_parser_block(struct ipa_parser *ps, const char *what)
+{
+    return parse_block(&ps->p, what);
+}
+
+void ipa_parser_skip_group(struct ipa_parser *ps)
+{
+    skip_group(&ps->p);
+}
+
+struct ipa_node *ipa_parser_order(struct ipa_parser *ps)
+{
+    return parse_order(&ps->p);
+}
+
+struct ipa_diag_sink *ipa_parser_sink(struct ipa_parser *ps)
+{
+    return ps->p.sink;
 }

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "dsl/parser.h"
+#include "dsl/front.h"
 #include "util/common.h"
 
 struct cc {
@@ -1219,7 +1219,7 @@ struct program *ipa_program_compile(const char *path,
         return NULL;
     struct ipa_diag_sink sink;
     ipa_diag_sink_init(&sink, stderr);
-    struct ipa_ast *ast = ipa_parse(src, &sink);
+    struct ipa_ast *ast = ipa_front_parse(src, &sink);
     struct ipa_model *m = NULL;
     if (!sink.errors)
         ipa_check_model(ast, opts, &sink, &m);

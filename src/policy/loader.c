@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "codegen/codegen.h"
+#include "dsl/front.h"
 #include "engine/sim.h"
 #include "policy/cache.h"
 #include "util/common.h"
@@ -365,7 +366,7 @@ bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
 {
     void *dl = NULL;
     int object_fd = -1;
-    if (g_str_has_suffix(path, ".ipa") && dsl && dsl->compiled) {
+    if (ipa_front_is_dsl(path) && dsl && dsl->compiled) {
         char *c = generate_c(path, dsl, error);
         if (!c)
             return false;
@@ -373,7 +374,7 @@ bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
         g_free(c);
         if (!dl)
             return false;
-    } else if (g_str_has_suffix(path, ".ipa")) {
+    } else if (ipa_front_is_dsl(path)) {
         const struct ipa_policy_ops *ops;
         void *ctx;
         if (!ipa_interp_load(path, dsl, &ops, &ctx, error))
@@ -404,7 +405,7 @@ bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
         }
     } else {
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "policy '%s': expected a .ipa, .c or .so file", path);
+                    "policy '%s': expected a .ipa, .bossa, .c or .so file", path);
         return false;
     }
     const struct ipa_policy_ops *ops = dlsym(dl, "ipa_policy");

@@ -20,6 +20,28 @@ foreach(q 10 30)
   set_tests_properties(e2e.rr${q}_pattern PROPERTIES LABELS e2e)
 endforeach()
 
+# The same, from the article's own code (policies/rr10.bossa, rr30.bossa):
+# who runs when, from the log; and `fmt --to ipa` of it decides alike.
+foreach(q 10 30)
+  e2e_script(bossa_rr${q} bossa_rr.cmake -DQUANTUM=${q}
+             -DDIR=${SCRATCH}/bossa-rr${q})
+endforeach()
+
+# What the checker takes for the target is the target at run time: a
+# policy that moves `current` in tick, yield, block and terminate, and
+# tests `e.target in blocked` in unblock, runs make.json's 303 threads to
+# the end (a lost thread faults), interpreted and compiled alike.
+e2e_script(running_is_target same_log.cmake
+           -DA=${CMAKE_SOURCE_DIR}/tests/golden/check/running_is_target.ipa
+           -DB=${CMAKE_SOURCE_DIR}/tests/golden/check/running_is_target.ipa
+           "-DA_ARGS=--mode interpreted" "-DB_ARGS=--mode compiled"
+           -DTOPO=4core.xml -DTRACE=make.json
+           -DDIR=${SCRATCH}/running-is-target)
+
+# A scenario (ipasim test) takes .bossa policies as it takes the others.
+ipa_e2e(bossa_scenario 0 "-DOUT=PASS bossa-rr\n1 passed, 0 failed" -P ${E2E}/expect.cmake --
+        ${IPASIM} test ${E2E}/inputs/bossa_rr.scenario.json)
+
 # fifo.ipa is fifo.c, event for event.
 foreach(topo ${topologies})
   foreach(trace ${traces})
@@ -32,7 +54,8 @@ endforeach()
 # Hot-plug: every DSL policy moves the threads of a core going offline
 # (the running one comes back to its queue first), and fifo.ipa still
 # matches fifo.c.
-file(GLOB dsl_policies RELATIVE ${CMAKE_SOURCE_DIR}/policies ${CMAKE_SOURCE_DIR}/policies/*.ipa)
+file(GLOB dsl_policies RELATIVE ${CMAKE_SOURCE_DIR}/policies ${CMAKE_SOURCE_DIR}/policies/*.ipa
+     ${CMAKE_SOURCE_DIR}/policies/*.bossa)
 foreach(policy ${dsl_policies})
   foreach(trace hotplug hotplug_cpu)
     ipa_e2e(hotplug.${policy}.${trace} 0 -DOUT=run:\ done -P ${E2E}/expect.cmake --

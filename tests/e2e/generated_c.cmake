@@ -24,7 +24,8 @@ foreach(p ${POLICY} ${DIR}/policy.so)
     message(FATAL_ERROR "${p} on 4core.xml/db.json: exit ${rc}\n${err}")
   endif()
 endforeach()
-execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${DIR}/run.ipa.log
+get_filename_component(dsl_ext ${POLICY} EXT) # .ipa or .bossa
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${DIR}/run${dsl_ext}.log
                         ${DIR}/run.so.log RESULT_VARIABLE differ)
 if(differ)
   message(FATAL_ERROR "${POLICY}: interpreted and built from `ipasim compile` "

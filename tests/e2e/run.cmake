@@ -14,7 +14,7 @@ endfunction()
 # Every shipped topology x trace x policy (C and DSL) runs to the end.
 file(GLOB topologies RELATIVE ${CMAKE_SOURCE_DIR}/topologies ${CMAKE_SOURCE_DIR}/topologies/*.xml)
 file(GLOB traces RELATIVE ${CMAKE_SOURCE_DIR}/traces ${CMAKE_SOURCE_DIR}/traces/*.json)
-file(GLOB policies RELATIVE ${CMAKE_SOURCE_DIR}/policies ${CMAKE_SOURCE_DIR}/policies/*.c ${CMAKE_SOURCE_DIR}/policies/*.ipa)
+file(GLOB policies RELATIVE ${CMAKE_SOURCE_DIR}/policies ${CMAKE_SOURCE_DIR}/policies/*.c ${CMAKE_SOURCE_DIR}/policies/*.ipa ${CMAKE_SOURCE_DIR}/policies/*.bossa)
 # (fifo.ipa, cfs.ipa, cfs.c and cfs_cwc.ipa run on every pair in
 # dsl.cmake, with checks)
 list(REMOVE_ITEM policies fifo.ipa cfs.ipa cfs.c cfs_cwc.ipa)

@@ -4,7 +4,10 @@
  * --param override of its first constant, or of a name that does not exist)
  * and printed by fmt (which, like `ipasim fmt`, needs only a clean parse),
  * whose output must parse again to an equal tree and print to the same
- * text. A broken round trip aborts: that is a bug libFuzzer should report,
+ * text. The input is read twice: as Ipanema (.ipa) and as Bossa (.bossa),
+ * whose tree fmt prints in Ipanema (`fmt --to ipa`): the Ipanema parse of
+ * that must be the Bossa front end's tree.
+ * A broken round trip aborts: that is a bug libFuzzer should report,
  * not bad input. Diagnostics are printed to /dev/null, so that their
  * source echo and caret line run too.
  */
@@ -17,6 +20,7 @@
 #include "dsl/check.h"
 #include "dsl/diag.h"
 #include "dsl/fmt.h"
+#include "dsl/front.h"
 #include "dsl/parser.h"
 
 static struct ipa_diag_sink quiet(void)
@@ -70,12 +74,12 @@ static void roundtrip(const struct ipa_ast *ast, const struct ipa_source *src)
     g_string_free(t1, TRUE);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Parses, checks and prints @data as the front end of @name selects. */
+static void one_front_end(const char *name, const uint8_t *data, size_t size)
 {
-    struct ipa_source *src =
-        ipa_source_new("fuzz/p.ipa", (const char *)data, size);
+    struct ipa_source *src = ipa_source_new(name, (const char *)data, size);
     struct ipa_diag_sink sink = quiet();
-    struct ipa_ast *ast = ipa_parse(src, &sink);
+    struct ipa_ast *ast = ipa_front_parse(src, &sink);
     if (!sink.errors) {
         ipa_check(ast, NULL, &sink);
         char *param = override_of(ast, size);
@@ -88,5 +92,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     ipa_ast_free(ast);
     ipa_source_free(src);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    one_front_end("fuzz/p.ipa", data, size);
+    one_front_end("fuzz/p.bossa", data, size);
     return 0;
 }

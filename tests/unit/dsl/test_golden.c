@@ -1,5 +1,6 @@
 /*
- * The golden corpus (tests/golden/check, files *.ipa): each file carries its
+ * The golden corpus (tests/golden/check, files *.ipa and *.bossa, read by
+ * the front end their extension selects): each file carries its
  * expected diagnostics inline,
  *     // expect error: 12:7 message substring
  *     // expect warning: 3:1 message substring
@@ -23,6 +24,7 @@
 #include "dsl/check.h"
 #include "dsl/diag.h"
 #include "dsl/fmt.h"
+#include "dsl/front.h"
 #include "dsl/parser.h"
 
 struct got {
@@ -52,7 +54,7 @@ static void add_dir(GPtrArray *files, const char *dir)
     assert_non_null(d);
     const char *n;
     while ((n = g_dir_read_name(d))) {
-        if (g_str_has_suffix(n, ".ipa"))
+        if (ipa_front_is_dsl(n))
             g_ptr_array_add(files, g_build_filename(dir, n, NULL));
     }
     g_dir_close(d);
@@ -79,7 +81,7 @@ static GPtrArray *corpus(void)
 static struct ipa_ast *run(struct ipa_source *src, struct ipa_diag_sink *sink,
                            GPtrArray *params)
 {
-    struct ipa_ast *ast = ipa_parse(src, sink);
+    struct ipa_ast *ast = ipa_front_parse(src, sink);
     if (!sink->errors) {
         struct ipa_check_options o = {
             params ? (const char *const *)params->pdata : NULL,
@@ -195,7 +197,9 @@ static struct ipa_diag_sink quiet_sink(FILE *null)
     return s;
 }
 
-/* fmt: parse -> print -> parse gives the same tree; printing is stable. */
+/* fmt: parse -> print -> parse gives the same tree; printing is stable.
+ * A .bossa file is printed in Ipanema (`fmt --to ipa`), whose parse must
+ * give the very tree the Bossa front end made. */
 static void test_fmt_roundtrip(void **state)
 {
     (void)state;
@@ -207,7 +211,7 @@ static void test_fmt_roundtrip(void **state)
         const char *path = g_ptr_array_index(files, f);
         struct ipa_source *src = ipa_source_load(path, NULL);
         struct ipa_diag_sink s1 = quiet_sink(null);
-        struct ipa_ast *a1 = ipa_parse(src, &s1);
+        struct ipa_ast *a1 = ipa_front_parse(src, &s1);
         if (s1.errors) {
             ipa_ast_free(a1);
             ipa_source_free(src);
@@ -339,6 +343,11 @@ static void test_garbled(void **state)
     for (int i = 0; i < 100000; i++)
         g_string_append(deep, "if (((");
     feed("deep", deep->str, deep->len, null);
+    g_string_free(deep, TRUE);
+    deep = g_string_new("handler(event e) { On process.new { if (((");
+    for (int i = 0; i < 100000; i++)
+        g_string_append(deep, "select() + ((");
+    feed("deep.bossa", deep->str, deep->len, null);
     g_string_free(deep, TRUE);
     fclose(null);
     g_ptr_array_free(files, TRUE);

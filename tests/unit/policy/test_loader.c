@@ -151,7 +151,7 @@ static void test_unknown_kind_and_missing_file(void **state)
     struct ipa_policy *p = NULL;
     GError *error = NULL;
     assert_false(ipa_policy_load("policy.txt", NULL, &p, &error));
-    assert_non_null(strstr(error->message, "expected a .ipa, .c or .so file"));
+    assert_non_null(strstr(error->message, "expected a .ipa, .bossa, .c or .so file"));
     g_clear_error(&error);
     assert_false(ipa_policy_load("/nonexistent/x.c", NULL, &p, &error));
     assert_non_null(strstr(error->message, "policy '/nonexistent/x.c'"));
