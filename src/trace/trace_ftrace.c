@@ -46,8 +46,9 @@ struct fthread {
     enum fstate state;
     uint64_t since_ns; /* running since, or blocked since */
     /* CPU time not yet written as a run, in work units: each ns times
-     * its CPU's capacity (1024 for a ns at full speed) */
-    uint64_t acc_work;
+     * its CPU's capacity (1024 for a ns at full speed); 128 bits, as a
+     * recording may span 10^18 ns */
+    unsigned __int128 acc_work;
     int cpu;           /* the CPU it runs on in the recording, -1 if none */
     bool exiting;      /* past sched_process_exit: runs until switched out */
     GArray *ops;       /* struct fop */
@@ -416,7 +417,7 @@ static void credit(struct reader *r, struct fthread *t, int cpu, uint64_t ns)
         if (capacity < IPA_CAPACITY_SCALE)
             r->slow_ns += ns;
     }
-    t->acc_work += ns * (uint64_t)capacity;
+    t->acc_work += (unsigned __int128)ns * (unsigned)capacity;
 }
 
 /* The run of @c's task ends at @at: its CPU time so far is counted. */
@@ -550,7 +551,8 @@ static void flush_run(struct reader *r, struct fthread *t)
     }
     /* to the nearest ns of work: a replay on the recorded cores then
      * lasts the recorded time within a ns per run */
-    uint64_t work = (t->acc_work + IPA_CAPACITY_SCALE / 2) / IPA_CAPACITY_SCALE;
+    uint64_t work =
+        (uint64_t)((t->acc_work + IPA_CAPACITY_SCALE / 2) / IPA_CAPACITY_SCALE);
     if (work)
         add_fop(t, F_RUN, work, 0);
     t->acc_work = 0;
