@@ -42,3 +42,7 @@ ipa_e2e(convert_recorded_on_not_kernel 2
 ipa_e2e(topo_capacity 0
         "-DOUT=6 cores, 1 NUMA node, 2 packages, distances: core L2 machine, capacity 1024 on cores 4-5, 383 on cores 0-3\n"
         -P ${E2E}/expect.cmake -- ${IPASIM} topo juno-r2.xml)
+# A scenario's topology takes the synthetic capacity words as --topo does.
+ipa_e2e(capacity_scenario 0 "-DOUT=PASS capacity-first-beats-fifo\n1 passed, 0 failed"
+        -P ${E2E}/expect.cmake --
+        ${IPASIM} test ${E2E}/inputs/capacity_scenario.json)
