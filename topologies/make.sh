@@ -72,3 +72,26 @@ matrix 256core.xml NUMALatency 8 \
     "31 21 31 31 21 10 21 21" \
     "31 31 21 31 21 21 10 21" \
     "31 31 31 21 21 21 21 10"
+
+# The Arm Juno r2 board of LISA's recording (lisa-juno-trace.txt in the
+# shared data): a LITTLE cluster of 4 Cortex-A53 (Linux CPUs 0 and 3-5,
+# 1 MiB L2) and a big one of 2 Cortex-A72 (CPUs 1-2, 2 MiB L2), as lstopo
+# shows it there (clusters as packages, the one holding CPU 0 first, so
+# ipasim's cores 0-3 are the LITTLE CPUs 0,3,4,5 and cores 4-5 the big
+# CPUs 1,2). The CPU kinds carry what hwloc's Linux backend reads from
+# sysfs: cpu_capacity (LinuxCapacity) and cpuinfo_max_freq. Linux's
+# capacities come from the device tree's capacity-dmips-mhz (A72 1024,
+# A53 485, arch/arm64/boot/dts/arm/juno-r2.dts) times each cluster's top
+# frequency (1200 and 950 MHz, the frequencies the recording prints):
+# 485 * 950 / 1200 = 383 for the A53s, 1024 for the A72s.
+lstopo-no-graphics -i "pack:2 l2:1(size=1MiB) l1d:4(size=32KiB) core:1 pu:1(indexes=0,3,4,5,1,2,6,7)" \
+    --restrict 0x3f --of xml juno-r2.xml.tmp
+mv juno-r2.xml.tmp juno-r2.xml
+hwloc-annotate juno-r2.xml juno-r2.xml L2:1 size 2MiB
+kind() {
+    hwloc-annotate juno-r2.xml juno-r2.xml -- root -- cpukind "$1" "$2" 0 "$3" "$4"
+}
+kind 0x39 0 LinuxCapacity 383
+kind 0x39 0 FrequencyMaxMHz 950
+kind 0x06 1 LinuxCapacity 1024
+kind 0x06 1 FrequencyMaxMHz 1200

@@ -411,6 +411,12 @@ IPA_API void ipa_core_order_update(struct ipa_rt *rt, int core);
 IPA_API uint64_t ipa_core_idle_since_ns(struct ipa_rt *rt, int core);
 IPA_API void *ipa_core_data(struct ipa_rt *rt, int core);
 IPA_API int ipa_core_node(struct ipa_rt *rt, int core);
+/* The capacity of the fastest kind of core (Linux's SCHED_CAPACITY_SCALE). */
+#define IPA_CAPACITY_SCALE 1024
+/* The core's capacity, as Linux's cpu_capacity: IPA_CAPACITY_SCALE for
+ * the fastest kind of core; a run lasts its work * 1024 / capacity
+ * there. */
+IPA_API int ipa_core_capacity(struct ipa_rt *rt, int core);
 /* Distance rank between two cores: 0 same core, then SMT, shared caches,
  * NUMA node, and NUMA distances, increasing. */
 IPA_API int ipa_distance(struct ipa_rt *rt, int a, int b);

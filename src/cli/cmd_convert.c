@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/setup.h"
+#include "topo/topo.h"
 #include "trace/import.h"
 #include "trace/trace.h"
 #include "util/common.h"
@@ -13,7 +14,7 @@
 
 static const char help_fmt[] =
     "usage: ipasim convert IN [-o OUT.json] [--horizon DUR]\n"
-    "                         [--max-input-size SIZE]\n"
+    "                         [--recorded-on TOPOLOGY] [--max-input-size SIZE]\n"
     "\n"
     "Writes IN, an rt-app workload file, a kernel trace (trace-cmd report\n"
     "with or without -R, trace_pipe text, systrace HTML, perf script), a\n"
@@ -24,6 +25,12 @@ static const char help_fmt[] =
     "  -o FILE        write the trace there\n"
     "  --horizon DUR  a task set's tasks run their jobs up to DUR\n"
     "                 (default 1s; only for task-set CSV input)\n"
+    "  --recorded-on TOPOLOGY\n"
+    "                 the machine a kernel trace was recorded on: its CPU\n"
+    "                 numbers are the topology's OS indexes, and a run's\n"
+    "                 recorded time becomes work at capacity 1024 by its\n"
+    "                 CPU's capacity (docs/trace-format.md); default: every\n"
+    "                 CPU at 1024\n"
     "  --max-input-size SIZE\n"
     "                 largest IN read (default 256M for kernel trace text,\n"
     "                 64M for JSON, 16M for rt-app files)\n"
@@ -31,8 +38,22 @@ static const char help_fmt[] =
     "\n"
     "Exit status: 0 ok, 2 bad usage or unreadable input.\n";
 
-/* @horizon_ns: 0 when --horizon was not given. */
-static int convert(const char *in, const char *out, uint64_t horizon_ns)
+/* The capacities of @topo's cores by OS index, for the importer. */
+static int *capacity_by_cpu(const struct ipa_topo *topo, int *nr)
+{
+    *nr = 0;
+    for (int i = 0; i < topo->nr_cores; i++)
+        *nr = MAX(*nr, topo->os_index[i] + 1);
+    int *capacity = g_new0(int, *nr);
+    for (int i = 0; i < topo->nr_cores; i++)
+        capacity[topo->os_index[i]] = topo->capacity[i];
+    return capacity;
+}
+
+/* @horizon_ns: 0 when --horizon was not given; @recorded_on: NULL when
+ * --recorded-on was not. */
+static int convert(const char *in, const char *out, uint64_t horizon_ns,
+                   const char *recorded_on)
 {
     char *text = NULL;
     size_t len = 0;
@@ -40,6 +61,8 @@ static int convert(const char *in, const char *out, uint64_t horizon_ns)
     struct ipa_import im;
     struct ipa_trace *check = NULL;
     char *json = NULL;
+    struct ipa_topo *topo = NULL;
+    int *capacity = NULL;
     int rc = IPA_EXIT_USAGE;
 
     ipa_import_init(&im);
@@ -53,6 +76,19 @@ static int convert(const char *in, const char *out, uint64_t horizon_ns)
         g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
                     "%s: --horizon applies to task-set CSV input only", in);
         goto out;
+    }
+    if (recorded_on) {
+        if (ipa_trace_detect(text, len) != IPA_TRACE_FMT_FTRACE) {
+            g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
+                        "%s: --recorded-on applies to kernel traces only",
+                        in);
+            goto out;
+        }
+        if (!ipa_setup_topology(recorded_on, &topo, &error))
+            goto out;
+        capacity = capacity_by_cpu(topo, &im.nr_recorded_cpus);
+        im.recorded_capacity = capacity;
+        im.recorded_on = recorded_on;
     }
     if (!(taskset ? ipa_trace_import_taskset(
                         in, text, len,
@@ -82,6 +118,8 @@ out:
         g_error_free(error);
     }
     ipa_trace_free(check);
+    ipa_topo_free(topo);
+    g_free(capacity);
     g_free(json);
     g_free(text);
     ipa_import_fini(&im);
@@ -90,7 +128,7 @@ out:
 
 int ipa_cmd_convert(int argc, char **argv)
 {
-    const char *in = NULL, *out = NULL;
+    const char *in = NULL, *out = NULL, *recorded_on = NULL;
     uint64_t horizon_ns = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -116,6 +154,14 @@ int ipa_cmd_convert(int argc, char **argv)
                 return IPA_EXIT_USAGE;
             }
             out = argv[i];
+        } else if (!strcmp(a, "--recorded-on")) {
+            if (++i >= argc) {
+                fprintf(stderr, "ipasim convert: error: %s needs a "
+                                "topology\n%s",
+                        a, help_fmt);
+                return IPA_EXIT_USAGE;
+            }
+            recorded_on = argv[i];
         } else if (!strcmp(a, "--horizon")) {
             if (++i >= argc || !ipa_duration_parse(argv[i], &horizon_ns) ||
                 !horizon_ns) {
@@ -142,5 +188,5 @@ int ipa_cmd_convert(int argc, char **argv)
         fputs(help_fmt, stderr);
         return IPA_EXIT_USAGE;
     }
-    return convert(in, out, horizon_ns);
+    return convert(in, out, horizon_ns, recorded_on);
 }

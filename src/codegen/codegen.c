@@ -332,7 +332,8 @@ static const char *const csys_c[] = {
     "(int64_t)ipa_core_node(I->rt, (int)OBJ - 1)",
     "(int64_t)ipa_core_idle(I->rt, (int)OBJ - 1)",
     "(int64_t)ipa_core_online(I->rt, (int)OBJ - 1)",
-    "idle_since(I, (int)OBJ - 1)"};
+    "idle_since(I, (int)OBJ - 1)",
+    "(int64_t)ipa_core_capacity(I->rt, (int)OBJ - 1)"};
 static const char *const entity_accessor[] = {"P", "C", "D", "G"};
 static const char *const set_table[] = {NULL, "core_sets", "dom_sets",
                                         "grp_sets"};

@@ -375,6 +375,7 @@ static const struct {
     {ENT_CORE, "idle", {T_BOOL, 0}},
     {ENT_CORE, "online", {T_BOOL, 0}},
     {ENT_CORE, "idle_since", {T_TIME, 0}},
+    {ENT_CORE, "capacity", {T_INT, 0}},
     {ENT_DOMAIN, "level", {T_INT, 0}},
     {ENT_DOMAIN, "cores", {T_SET, T_CORE}},
 };

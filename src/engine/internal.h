@@ -288,6 +288,9 @@ struct ipa_sim {
     const struct ipa_trace *trace;
     uint64_t tick_ns;
     int words; /* cpuset words */
+    /* every core runs work at nominal speed: capacity 1024, no NUMA
+     * slowdown (program.c skips the scaling) */
+    bool nominal_speed;
 
     struct ipa_core *cores;
     int nr_cores;

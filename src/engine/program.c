@@ -148,23 +148,35 @@ static void trace_error(struct ipa_sim *sim, struct ipa_thread *t,
     ipa_sim_stop(sim, IPA_SIM_TRACE_ERROR, msg);
 }
 
-/* Run time once scaled by the NUMA slowdown of the thread's core. */
-static uint64_t slowdown_pct(struct ipa_sim *sim, const struct ipa_thread *t)
+/*
+ * Work (a run's nanoseconds at nominal speed) becomes time on the
+ * thread's core at num/den times its length: 1024 / the core's capacity,
+ * times the NUMA slowdown off the thread's home node. What is left of a
+ * preempted run stays in work units, so that it lasts the right time on
+ * whichever core resumes it (docs/topologies.md, "Core capacity").
+ */
+static inline void speed(struct ipa_sim *sim, const struct ipa_thread *t,
+                         uint64_t *num, uint64_t *den)
 {
-    if (sim->config.numa_slowdown_pct == 100 ||
-        sim->topo->node[t->pub.core] == t->home_node)
-        return 100;
-    return sim->config.numa_slowdown_pct;
+    int core = t->pub.core;
+    uint64_t pct = sim->config.numa_slowdown_pct == 100 ||
+                           sim->topo->node[core] == t->home_node
+                       ? 100
+                       : sim->config.numa_slowdown_pct;
+    *num = IPA_CAPACITY_SCALE * pct;
+    *den = (uint64_t)sim->topo->capacity[core] * 100;
 }
 
 static inline void arm_run_end(struct ipa_sim *sim, struct ipa_thread *t)
 {
-    uint64_t pct = slowdown_pct(sim, t);
+    uint64_t wall = t->run_left_ns, num, den;
     /* 128-bit division is a library call: not for the common case */
-    uint64_t wall = pct == 100
-                        ? t->run_left_ns
-                        : (uint64_t)(((unsigned __int128)t->run_left_ns * pct +
-                                      99) / 100);
+    if (!sim->nominal_speed) {
+        speed(sim, t, &num, &den);
+        /* rounded up: a run never ends before its work is done */
+        wall = (uint64_t)(((unsigned __int128)t->run_left_ns * num + den -
+                           1) / den);
+    }
     t->timer.kind = EV_RUN_END;
     ipa_evq_push(&sim->evq, &t->timer, t->work_since_ns + wall);
 }
@@ -175,12 +187,15 @@ void ipa_sim_stop_running(struct ipa_sim *sim, struct ipa_thread *t)
     t->runtime_ns += sim->now - t->run_since_ns;
     c->busy_ns += sim->now - c->busy_since_ns;
     if (ipa_event_queued(&t->timer)) {
-        uint64_t done = 0, pct = slowdown_pct(sim, t);
-        if (sim->now > t->work_since_ns)
-            done = pct == 100 ? sim->now - t->work_since_ns
-                              : (uint64_t)((unsigned __int128)(sim->now -
-                                                               t->work_since_ns) *
-                                           100 / pct);
+        uint64_t done = 0, num, den;
+        if (sim->now > t->work_since_ns) {
+            done = sim->now - t->work_since_ns;
+            /* rounded down: work is never counted done before it is */
+            if (!sim->nominal_speed) {
+                speed(sim, t, &num, &den);
+                done = (uint64_t)((unsigned __int128)done * den / num);
+            }
+        }
         t->run_left_ns -= done < t->run_left_ns ? done : t->run_left_ns;
         ipa_evq_remove(&sim->evq, &t->timer);
     }

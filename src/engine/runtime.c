@@ -720,6 +720,12 @@ int ipa_core_node(struct ipa_rt *rt, int core)
     return rt->sim->topo->node[core];
 }
 
+int ipa_core_capacity(struct ipa_rt *rt, int core)
+{
+    core_of(rt, core);
+    return rt->sim->topo->capacity[core];
+}
+
 int ipa_distance(struct ipa_rt *rt, int a, int b)
 {
     core_of(rt, a);

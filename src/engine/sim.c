@@ -56,6 +56,8 @@ struct ipa_sim *ipa_sim_new(const struct ipa_topo *topo,
     sim->config = *config;
     sim->topo = topo;
     sim->trace = trace;
+    sim->nominal_speed =
+        config->numa_slowdown_pct == 100 && !topo->heterogeneous;
     sim->tick_ns = UINT64_C(1000000000) / (config->hz ? config->hz : 1);
     if (!sim->tick_ns)
         sim->tick_ns = 1;

@@ -62,8 +62,8 @@ static int decl_slot(struct cc *cc, const struct ipa_node *decl)
 static const char *const psys_names[] = {"id",        "weight", "nice",
                                          "runtime",   "last_core",
                                          "tgroup",    "group_size"};
-static const char *const csys_names[] = {"id", "node", "idle", "online",
-                                         "idle_since"};
+static const char *const csys_names[] = {"id",     "node",       "idle",
+                                         "online", "idle_since", "capacity"};
 
 static int name_index(const char *const *names, size_t n, const char *name)
 {

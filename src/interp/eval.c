@@ -439,6 +439,7 @@ static int64_t csys(struct inst *in, const struct xn *x, int core)
     switch (x->a) {
     case CS_ID: return core;
     case CS_NODE: return ipa_core_node(in->rt, core);
+    case CS_CAPACITY: return ipa_core_capacity(in->rt, core);
     case CS_IDLE: return ipa_core_idle(in->rt, core);
     case CS_ONLINE: return ipa_core_online(in->rt, core);
     case CS_IDLE_SINCE:

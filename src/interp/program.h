@@ -93,7 +93,7 @@ enum { XE_ADD = S_PREEMPT + 1, XE_SUB, XE_MUL, XE_EQ, XE_NE, XE_LT, XE_LE,
 
 enum psys { PS_ID, PS_WEIGHT, PS_NICE, PS_RUNTIME, PS_LAST_CORE, PS_TGROUP,
             PS_GROUP_SIZE };
-enum csys { CS_ID, CS_NODE, CS_IDLE, CS_ONLINE, CS_IDLE_SINCE };
+enum csys { CS_ID, CS_NODE, CS_IDLE, CS_ONLINE, CS_IDLE_SINCE, CS_CAPACITY };
 enum agg { AGG_SUM, AGG_COUNT, AGG_OR, AGG_AND, AGG_MIN, AGG_MAX };
 
 /* Core arrays (SET_CORES, a SET_ATTR of cores: ascending) that a

@@ -119,6 +119,7 @@ static json_object *threads(const struct ipa_sim *sim)
 static json_object *cores(const struct ipa_sim *sim)
 {
     int n = ipa_sim_nr_cores(sim);
+    const struct ipa_topo *topo = ipa_sim_topo(sim);
     json_object *a = json_object_new_array_ext(n);
     for (int i = 0; i < n; i++) {
         struct ipa_core_result c;
@@ -129,6 +130,11 @@ static json_object *cores(const struct ipa_sim *sim)
         json_object_object_add(o, "busy_ns", u64(c.busy_ns));
         json_object_object_add(o, "idle_ns", u64(c.idle_ns));
         json_object_object_add(o, "switches", u64(c.nr_switches));
+        /* only where it says something: reports of machines of equal
+         * cores stay as they were */
+        if (topo->heterogeneous)
+            json_object_object_add(o, "capacity",
+                                   json_object_new_int(topo->capacity[i]));
         json_object_array_add(a, o);
     }
     return a;

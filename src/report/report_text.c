@@ -136,6 +136,12 @@ static void print_cores(const struct ipa_sim *sim, FILE *out)
     int lo_core = 0, hi_core = 0, counted = 0;
     uint64_t switches = 0;
     fprintf(out, "\ncores: utilisation per core (%%)\n");
+    if (ipa_sim_topo(sim)->heterogeneous) {
+        GString *caps = g_string_new("  capacity ");
+        ipa_topo_capacity_summary(caps, ipa_sim_topo(sim));
+        fprintf(out, "%s\n", caps->str);
+        g_string_free(caps, TRUE);
+    }
     for (int i = 0; i < n; i++) {
         struct ipa_core_result c;
         ipa_sim_core_result(sim, i, &c);

@@ -587,6 +587,10 @@ void ipa_hier_print_json(const struct ipa_hier *hier,
         }
         fprintf(out, "],\"node\":");
         json_ints(out, topo->node, topo->nr_cores);
+        fprintf(out, ",\"os_index\":");
+        json_ints(out, topo->os_index, topo->nr_cores);
+        fprintf(out, ",\"capacity\":");
+        json_ints(out, topo->capacity, topo->nr_cores);
         fprintf(out, ",\"numa_matrix\":");
         if (topo->numa_matrix) {
             fputc('[', out);

@@ -11,6 +11,7 @@
 #include <hwloc.h>
 
 #include "util/common.h"
+#include "util/cpuset.h"
 #include "util/input.h"
 
 /* Time hwloc gets to read an XML topology; the largest real ones take
@@ -338,8 +339,10 @@ static char *load_xml(hwloc_topology_t h, const char *xml, size_t len)
     return why;
 }
 
-/* Brings up the hwloc topology from @spec; the error names the input. */
-static bool open_hwloc(const char *spec, hwloc_topology_t *out, GError **error)
+/* Brings up the hwloc topology from @spec; the error names the input.
+ * @synthetic is @spec without ipasim's own words, for hwloc. */
+static bool open_hwloc(const char *spec, const char *synthetic,
+                       hwloc_topology_t *out, GError **error)
 {
     hwloc_topology_t h = NULL;
     if (!new_hwloc(spec, &h, error))
@@ -375,7 +378,7 @@ static bool open_hwloc(const char *spec, hwloc_topology_t *out, GError **error)
             set_input_error(error, spec, "no such file");
             goto fail;
         }
-        if (synthetic_pus(spec) > MAX_CORES) {
+        if (synthetic_pus(synthetic) > MAX_CORES) {
             char *why = g_strdup_printf("describes more than %d PUs, the most "
                                         "ipasim supports",
                                         MAX_CORES);
@@ -383,9 +386,9 @@ static bool open_hwloc(const char *spec, hwloc_topology_t *out, GError **error)
             g_free(why);
             goto fail;
         }
-        if (hwloc_topology_set_synthetic(h, spec) < 0 ||
+        if (hwloc_topology_set_synthetic(h, synthetic) < 0 ||
             hwloc_topology_load(h) < 0) {
-            char *problem = synthetic_problem(spec);
+            char *problem = synthetic_problem(synthetic);
             char *why = g_strdup_printf("not a file and not a valid hwloc "
                                         "synthetic description%s%s",
                                         problem ? ": " : "",
@@ -795,6 +798,111 @@ out:
     return ok;
 }
 
+/* A kind's info attribute @name as a positive number, or 0. */
+static uint64_t kind_number(const struct hwloc_info_s *infos, unsigned nr,
+                            const char *name)
+{
+    for (unsigned i = 0; i < nr; i++)
+        if (!strcmp(infos[i].name, name)) {
+            char *end = NULL;
+            guint64 v = g_ascii_strtoull(infos[i].value, &end, 10);
+            return end && end != infos[i].value && !*end ? v : 0;
+        }
+    return 0;
+}
+
+static bool kind_is_atom(const struct hwloc_info_s *infos, unsigned nr)
+{
+    for (unsigned i = 0; i < nr; i++)
+        if (!strcmp(infos[i].name, "CoreType"))
+            return !strcmp(infos[i].value, "IntelAtom");
+    return false;
+}
+
+/* @v of @max, on the capacity scale: rounded to nearest, at least 1. */
+static int scaled_capacity(uint64_t v, uint64_t max)
+{
+    uint64_t c = (v * IPA_CAPACITY_SCALE + max / 2) / max;
+    return (int)CLAMP(c, 1, IPA_CAPACITY_SCALE);
+}
+
+/*
+ * Core capacities from hwloc's CPU kinds, by the first rule every kind
+ * satisfies (docs/topologies.md, "Core capacity"):
+ *   1. a LinuxCapacity info (hwloc's Linux backend copies sysfs
+ *      cpu_capacity there): Linux's own numbers, the largest made 1024;
+ *   2. an efficiency (hwloc's ranking 0..n-1, least efficient first):
+ *      the kind of rank r gets 1024 * (r + 1) / n, as hwloc says only
+ *      the order, not by how much;
+ *   3. a FrequencyMaxMHz info: proportional to it;
+ *   4. some CoreType info is IntelAtom: those kinds 512, the others 1024.
+ * Otherwise, and for PUs no kind holds, 1024.
+ */
+static void read_capacities(struct loader *l)
+{
+    struct ipa_topo *t = l->t;
+    for (int i = 0; i < t->nr_cores; i++)
+        t->capacity[i] = IPA_CAPACITY_SCALE;
+    int nr = hwloc_cpukinds_get_nr(l->h, 0);
+    if (nr <= 1)
+        return;
+    uint64_t *linux_cap = g_new0(uint64_t, nr), *mhz = g_new0(uint64_t, nr);
+    int *rank = g_new0(int, nr), *kind_cap = g_new0(int, nr);
+    bool *atom = g_new0(bool, nr);
+    bool all_linux = true, all_eff = true, all_mhz = true, any_atom = false;
+    uint64_t max_linux = 0, max_mhz = 0;
+    hwloc_bitmap_t *sets = g_new0(hwloc_bitmap_t, nr);
+    for (int k = 0; k < nr; k++) {
+        struct hwloc_info_s *infos = NULL;
+        unsigned nr_infos = 0;
+        sets[k] = hwloc_bitmap_alloc();
+        rank[k] = -1;
+        if (hwloc_cpukinds_get_info(l->h, (unsigned)k, sets[k], &rank[k],
+                                    &nr_infos, &infos, 0) < 0)
+            infos = NULL, nr_infos = 0;
+        linux_cap[k] = kind_number(infos, nr_infos, "LinuxCapacity");
+        mhz[k] = kind_number(infos, nr_infos, "FrequencyMaxMHz");
+        atom[k] = kind_is_atom(infos, nr_infos);
+        all_linux &= linux_cap[k] > 0;
+        all_mhz &= mhz[k] > 0;
+        all_eff &= rank[k] >= 0 && rank[k] < nr;
+        any_atom |= atom[k];
+        max_linux = MAX(max_linux, linux_cap[k]);
+        max_mhz = MAX(max_mhz, mhz[k]);
+    }
+    for (int k = 0; k < nr; k++) {
+        if (all_linux)
+            kind_cap[k] = scaled_capacity(linux_cap[k], max_linux);
+        else if (all_eff)
+            kind_cap[k] = IPA_CAPACITY_SCALE * (rank[k] + 1) / nr;
+        else if (all_mhz)
+            kind_cap[k] = scaled_capacity(mhz[k], max_mhz);
+        else if (any_atom && atom[k])
+            kind_cap[k] = IPA_CAPACITY_SCALE / 2;
+        else
+            kind_cap[k] = IPA_CAPACITY_SCALE;
+    }
+    for (int i = 0; i < t->nr_cores; i++)
+        for (int k = 0; k < nr; k++)
+            if (hwloc_bitmap_isset(sets[k], l->pus[i]->os_index))
+                t->capacity[i] = kind_cap[k];
+    for (int k = 0; k < nr; k++)
+        hwloc_bitmap_free(sets[k]);
+    g_free(sets);
+    g_free(atom);
+    g_free(kind_cap);
+    g_free(rank);
+    g_free(mhz);
+    g_free(linux_cap);
+}
+
+static void note_heterogeneous(struct ipa_topo *t)
+{
+    t->heterogeneous = false;
+    for (int i = 0; i < t->nr_cores; i++)
+        t->heterogeneous |= t->capacity[i] != IPA_CAPACITY_SCALE;
+}
+
 static void describe(struct loader *l)
 {
     struct ipa_topo *t = l->t;
@@ -809,6 +917,19 @@ static void describe(struct loader *l)
     g_string_append(s, ", distances:");
     for (int r = 0; r < t->nr_distances; r++)
         g_string_append_printf(s, " %s", t->distance_names[r]);
+    t->description = g_string_free(s, FALSE);
+}
+
+/* The description says the capacities once some core is not at 1024. */
+static void describe_capacities(struct ipa_topo *t)
+{
+    note_heterogeneous(t);
+    if (!t->heterogeneous)
+        return;
+    GString *s = g_string_new(t->description);
+    g_string_append(s, ", capacity ");
+    ipa_topo_capacity_summary(s, t);
+    g_free(t->description);
     t->description = g_string_free(s, FALSE);
 }
 
@@ -840,6 +961,7 @@ static bool build(const char *spec, hwloc_topology_t h, struct ipa_topo **out,
     t->node = g_new(int, nr);
     t->package = g_new(int, nr);
     t->dist = g_new0(uint8_t, (size_t)nr * nr);
+    t->capacity = g_new(int, nr);
     l.pus = g_new(hwloc_obj_t, nr);
     for (int i = 0; i < nr; i++) {
         l.pus[i] = hwloc_get_obj_by_type(l.h, HWLOC_OBJ_PU, (unsigned)i);
@@ -851,7 +973,9 @@ static bool build(const char *spec, hwloc_topology_t h, struct ipa_topo **out,
     assign_nodes(&l);
     if (!compute_distances(&l, error))
         goto out;
+    read_capacities(&l);
     describe(&l);
+    describe_capacities(t);
     ok = true;
 out:
     if (l.node_labels)
@@ -867,6 +991,73 @@ out:
     return ok;
 }
 
+/* Moves the "capacity:CORES=VALUE" words of a synthetic @spec into
+ * @words; returns the rest, for hwloc. */
+static char *split_capacity_words(const char *spec, GPtrArray *words)
+{
+    GString *rest = g_string_new(NULL);
+    char **tokens = g_strsplit_set(spec, " \t\n", -1);
+    for (char **tok = tokens; *tok; tok++) {
+        if (!**tok)
+            continue;
+        if (g_str_has_prefix(*tok, "capacity:")) {
+            g_ptr_array_add(words, g_strdup(*tok));
+            continue;
+        }
+        g_string_append_printf(rest, "%s%s", rest->len ? " " : "", *tok);
+    }
+    g_strfreev(tokens);
+    return g_string_free(rest, FALSE);
+}
+
+/* Applies "capacity:CORES=VALUE" words, in order (a later word wins). */
+static bool set_capacities(const char *spec, GPtrArray *words,
+                           struct ipa_topo *t, GError **error)
+{
+    bool ok = true;
+    GArray *cores = g_array_new(false, false, sizeof(int));
+    for (guint w = 0; w < words->len && ok; w++) {
+        const char *word = g_ptr_array_index(words, w);
+        const char *list = word + strlen("capacity:");
+        const char *eq = strrchr(list, '=');
+        char *why = NULL;
+        const char *list_why = NULL;
+        char *end = NULL;
+        guint64 value = eq ? g_ascii_strtoull(eq + 1, &end, 10) : 0;
+        char *cpus = eq ? g_strndup(list, (gsize)(eq - list)) : NULL;
+        g_array_set_size(cores, 0);
+        if (!eq || !g_ascii_isdigit(eq[1]) || *end || value < 1 ||
+            value > IPA_CAPACITY_SCALE)
+            why = g_strdup_printf("'%s': expected capacity:CORES=VALUE "
+                                  "with VALUE from 1 to %d (such as "
+                                  "'capacity:4-7=446')",
+                                  word, IPA_CAPACITY_SCALE);
+        else if (!ipa_cpulist_parse(cpus, cores, &list_why))
+            why = g_strdup_printf("'%s': %s", word, list_why);
+        else if (cores->len &&
+                 g_array_index(cores, int, cores->len - 1) >= t->nr_cores)
+            why = g_strdup_printf("'%s': core %d does not exist (the "
+                                  "topology has %d cores)",
+                                  word,
+                                  g_array_index(cores, int, cores->len - 1),
+                                  t->nr_cores);
+        for (guint i = 0; !why && i < cores->len; i++)
+            t->capacity[g_array_index(cores, int, i)] = (int)value;
+        if (why) {
+            set_input_error(error, spec, why);
+            ok = false;
+        }
+        g_free(why);
+        g_free(cpus);
+    }
+    g_array_free(cores, true);
+    /* hwloc knows no kinds for a synthetic topology: the description
+     * said nothing of capacities yet */
+    if (ok)
+        describe_capacities(t);
+    return ok;
+}
+
 bool ipa_topo_load(const char *spec, struct ipa_topo **out, GError **error)
 {
     hwloc_topology_t h = NULL;
@@ -878,9 +1069,21 @@ bool ipa_topo_load(const char *spec, struct ipa_topo **out, GError **error)
                     "or 'host'");
         return false;
     }
-    if (!open_hwloc(spec, &h, error))
-        return false;
-    return build(spec, h, out, error);
+    if (g_file_test(spec, G_FILE_TEST_EXISTS) || !strcmp(spec, "host"))
+        return open_hwloc(spec, spec, &h, error) &&
+               build(spec, h, out, error);
+    GPtrArray *words = g_ptr_array_new_with_free_func(g_free);
+    char *synthetic = split_capacity_words(spec, words);
+    bool ok = open_hwloc(spec, synthetic, &h, error) &&
+              build(spec, h, out, error);
+    if (ok && words->len && !set_capacities(spec, words, *out, error)) {
+        ipa_topo_free(*out);
+        *out = NULL;
+        ok = false;
+    }
+    g_free(synthetic);
+    g_ptr_array_unref(words);
+    return ok;
 }
 
 bool ipa_topo_load_xml_buffer(const char *name, const char *xml, size_t len,
@@ -902,6 +1105,33 @@ bool ipa_topo_load_xml_buffer(const char *name, const char *xml, size_t len,
         return false;
     }
     return build(name, h, out, error);
+}
+
+int ipa_topo_core_of_os_index(const struct ipa_topo *t, int os_index)
+{
+    for (int i = 0; i < t->nr_cores; i++)
+        if (t->os_index[i] == os_index)
+            return i;
+    return -1;
+}
+
+void ipa_topo_capacity_summary(GString *out, const struct ipa_topo *t)
+{
+    int *cores = g_new(int, t->nr_cores);
+    bool first = true;
+    for (int cap = IPA_CAPACITY_SCALE; cap >= 1; cap--) {
+        int n = 0;
+        for (int i = 0; i < t->nr_cores; i++)
+            if (t->capacity[i] == cap)
+                cores[n++] = i;
+        if (!n)
+            continue;
+        g_string_append_printf(out, "%s%d on core%s ", first ? "" : ", ",
+                               cap, n == 1 ? "" : "s");
+        ipa_cpulist_format(out, cores, n);
+        first = false;
+    }
+    g_free(cores);
 }
 
 void ipa_topo_distance_meaning(GString *out, const char *name)
@@ -934,6 +1164,7 @@ void ipa_topo_free(struct ipa_topo *topo)
             g_free(topo->distance_names[r]);
     g_free(topo->distance_names);
     g_free(topo->dist);
+    g_free(topo->capacity);
     g_free(topo->numa_matrix);
     g_free(topo->package);
     g_free(topo->node);

@@ -12,6 +12,13 @@
  * an ultrametric (the matrix is turned into a tree by complete-linkage
  * clustering), so balls of radius r partition the machine at every r; the
  * raw matrix stays available in numa_matrix.
+ *
+ * Each core has a capacity, as Linux's cpu_capacity: 1024 for the fastest
+ * kind of core, proportionally less for slower ones; a run of d ns lasts
+ * d * 1024 / capacity there. It comes from hwloc's CPU kinds (their
+ * LinuxCapacity, else their efficiency ranking, else their frequency or
+ * core type: docs/topologies.md), or from "capacity:CORES=VALUE" words
+ * of a synthetic description; 1024 everywhere when nothing says otherwise.
  */
 #ifndef IPA_TOPO_TOPO_H
 #define IPA_TOPO_TOPO_H
@@ -21,6 +28,8 @@
 #include <stdint.h>
 
 #include <glib.h>
+
+#include <ipasim/runtime.h>
 
 struct ipa_topo {
     char *source;      /* what the user gave (path, synthetic string, host) */
@@ -34,6 +43,8 @@ struct ipa_topo {
     int nr_distances; /* distinct distance ranks, including 0 */
     uint8_t *dist;    /* [nr_cores * nr_cores] distance ranks */
     char **distance_names; /* [nr_distances] "core", "smt", "L2", "node", ... */
+    int *capacity;         /* [nr_cores] 1..IPA_CAPACITY_SCALE */
+    bool heterogeneous;    /* some core's capacity is not the scale */
 };
 
 /* Loads @spec: an existing file is read as hwloc XML; "host" is this
@@ -48,6 +59,13 @@ void ipa_topo_free(struct ipa_topo *topo);
 /* Appends what two cores at the distance named @name have in common
  * ("share an L2 cache", "NUMA nodes at distance 16"), for legends. */
 void ipa_topo_distance_meaning(GString *out, const char *name);
+
+/* The core whose PU has OS index @os_index (a CPU number as Linux and
+ * recordings give it), or -1. */
+int ipa_topo_core_of_os_index(const struct ipa_topo *t, int os_index);
+/* Appends "1024 on cores 4-5, 383 on cores 0-3", highest capacity
+ * first. */
+void ipa_topo_capacity_summary(GString *out, const struct ipa_topo *t);
 
 static inline int ipa_topo_distance(const struct ipa_topo *t, int a, int b)
 {

@@ -27,6 +27,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <ipasim/runtime.h>
+
 #include "trace/recorded.h"
 #include "util/common.h"
 
@@ -48,7 +50,10 @@ struct fthread {
     uint64_t start_ns;
     enum fstate state;
     uint64_t since_ns; /* running since, or blocked since */
-    uint64_t acc_ns;   /* CPU time not yet written as a run */
+    /* CPU time not yet written as a run, in work units: each ns times
+     * its CPU's capacity (1024 for a ns at full speed); 128 bits, as a
+     * recording may span 10^18 ns */
+    unsigned __int128 acc_work;
     int cpu;           /* the CPU it runs on in the recording, -1 if none */
     bool exiting;      /* past sched_process_exit: runs until switched out */
     int index;         /* in reader.threads */
@@ -102,6 +107,9 @@ struct reader {
     GPtrArray *warnings;  /* the import's: the first gaps of each kind */
     struct ipa_recorded *sched; /* the schedule, when asked for */
     int header_cpus;      /* trace-cmd's "cpus=N" header line, or 0 */
+    const struct ipa_import *im; /* the recording machine's capacities */
+    int missing_cpu;      /* a CPU that machine lacks, or -1 */
+    uint64_t slow_ns;     /* CPU time on CPUs below capacity 1024 */
 };
 
 /* ------------------------------------------------------------------ */
@@ -452,13 +460,30 @@ static char *stamp(struct reader *r, uint64_t ns)
                            abs % 1000000000 / 1000);
 }
 
+/* @ns of CPU time of @t on @cpu, as work (docs/trace-format.md, "Core
+ * capacity"). */
+static void credit(struct reader *r, struct fthread *t, int cpu, uint64_t ns)
+{
+    int capacity = IPA_CAPACITY_SCALE;
+    if (r->im->recorded_capacity) {
+        if (cpu < r->im->nr_recorded_cpus &&
+            r->im->recorded_capacity[cpu] > 0)
+            capacity = r->im->recorded_capacity[cpu];
+        else if (r->missing_cpu < 0)
+            r->missing_cpu = cpu;
+        if (capacity < IPA_CAPACITY_SCALE)
+            r->slow_ns += ns;
+    }
+    t->acc_work += (unsigned __int128)ns * (unsigned)capacity;
+}
+
 /* The run of @c's task ends at @at: its CPU time so far is counted. */
 static void run_ends(struct reader *r, struct fcpu *c, uint64_t at)
 {
     if (c->cur >= 0) {
         struct fthread *t = nth(r, c->cur);
         uint64_t ran = at > t->since_ns ? at - t->since_ns : 0;
-        t->acc_ns += ran;
+        credit(r, t, (int)(c - &g_array_index(r->cpus, struct fcpu, 0)), ran);
         if (c->from_start)
             r->head_ns += ran;
         t->since_ns = at;
@@ -583,12 +608,16 @@ static void flush_run(struct reader *r, struct fthread *t)
     if (t->state == S_DEAD)
         return;
     if (t->cpu >= 0) {
-        t->acc_ns += r->now - t->since_ns;
+        credit(r, t, t->cpu, r->now - t->since_ns);
         t->since_ns = r->now;
     }
-    if (t->acc_ns)
-        add_fop(t, F_RUN, t->acc_ns, 0);
-    t->acc_ns = 0;
+    /* to the nearest ns of work: a replay on the recorded cores then
+     * lasts the recorded time within a ns per run */
+    uint64_t work =
+        (uint64_t)((t->acc_work + IPA_CAPACITY_SCALE / 2) / IPA_CAPACITY_SCALE);
+    if (work)
+        add_fop(t, F_RUN, work, 0);
+    t->acc_work = 0;
 }
 
 static int channel(struct reader *r, struct fthread *waker,
@@ -1059,7 +1088,7 @@ static void fthread_free(struct fthread *t)
 bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
                              struct ipa_import *im, GError **error)
 {
-    struct reader r = {.file = path};
+    struct reader r = {.file = path, .im = im, .missing_cpu = -1};
     r.threads = g_ptr_array_new_with_free_func((GDestroyNotify)fthread_free);
     r.by_pid = g_hash_table_new(g_direct_hash, g_direct_equal);
     r.names = g_hash_table_new(g_str_hash, g_str_equal);
@@ -1134,6 +1163,17 @@ bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
                     "%s: no thread other than the idle task", path);
         goto out;
     }
+    if (r.missing_cpu >= 0) {
+        json_object_put(root);
+        json_object_put(threads);
+        json_object_put(templates);
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "%s: the recording ran tasks on CPU %d, which %s lacks "
+                    "(give the topology of the machine it was recorded on)",
+                    path, r.missing_cpu,
+                    im->recorded_on ? im->recorded_on : "the topology");
+        goto out;
+    }
     json_object_object_add(root, "threads", threads);
     if (np)
         json_object_object_add(root, "templates", templates);
@@ -1143,6 +1183,17 @@ bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
     im->summary = summary(&r, nt, np);
     if (r.sched)
         finish_schedule(&r);
+    if (im->recorded_capacity) {
+        char *s = g_strdup_printf("%s; runs in work at capacity 1024, "
+                                  "by the capacities of %s (%.3f ms of "
+                                  "CPU time on slower CPUs)",
+                                  im->summary,
+                                  im->recorded_on ? im->recorded_on
+                                                  : "the recording machine",
+                                  r.slow_ns / 1e6);
+        g_free(im->summary);
+        im->summary = s;
+    }
     ok = true;
 out:
     g_ptr_array_unref(r.threads);

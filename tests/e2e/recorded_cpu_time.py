@@ -13,11 +13,20 @@ importer, by the rules of docs/trace-format.md ("CPU time"):
   previous event, and the named task runs from this event.
 
 usage: recorded_cpu_time.py IPASIM RECORDING [TOTAL_BOUND]
+       recorded_cpu_time.py IPASIM RECORDING --recorded-on TOPOLOGY
 The replay runs fifo.c on as many CPUs as the recording has. Exit 0 when
 every task above 1 ms is within 0.1% of the recording and, when perf
 sched latency's answer lies beside a perf recording (X-perf-script.txt[.gz]
 and X-perf-sched-latency.txt), the total is within TOTAL_BOUND (default
 0.01) of its TOTAL runtime; 77 when the recording is absent.
+
+With --recorded-on, the recording is converted with that option and
+replayed on that topology, whose cores differ in capacity: what each task
+keeps is its work, CPU time times its CPU's capacity / 1024, recorded on
+the recording's CPUs (by their OS index) and replayed on the cores the
+policy chose (from the event log). Each task's work must match as above;
+its CPU time matches only where the policy runs it on cores of the
+capacities it had in the recording.
 """
 import collections
 import gzip
@@ -34,7 +43,8 @@ HEAD = re.compile(r'^\s*(.*?)[ -](\d+)\s+\[(\d+)\]\s.*?(\d+)\.(\d+):\s+(\S+):'
 LOST_TC = re.compile(r'^\s*CPU:(\d+) \[LOST')
 
 
-def recorded_cpu_time(lines):
+def recorded_cpu_time(lines, weight=lambda cpu: 1):
+    """Each task's CPU time, each ns on a CPU counted weight(cpu) times."""
     ran = collections.Counter()
     cpu_task, cpu_since, cpu_last = {}, {}, {}
     start = end = None
@@ -43,7 +53,7 @@ def recorded_cpu_time(lines):
     def stop(cpu, at):
         pid = cpu_task.get(cpu)
         if pid:
-            ran[pid] += at - cpu_since[cpu]
+            ran[pid] += (at - cpu_since[cpu]) * weight(cpu)
 
     for line in lines:
         m = LOST_TC.match(line)
@@ -121,7 +131,75 @@ def cpu_count(lines):
     return 1 + max(int(m.group(3)) for m in map(HEAD.match, lines) if m)
 
 
+def tasks_off(want, got, what):
+    """Tasks above 1 ms whose replayed figure is off by more than 0.1%."""
+    bad = 0
+    for pid in sorted(set(want) | set(got)):
+        w, g = want[pid], got[pid]
+        if max(w, g) > 1e6 and abs(w - g) > w * 0.001:
+            print(f'pid {pid}: recorded {what}{w / 1e6:.3f} ms, replayed '
+                  f'{g / 1e6:.3f} ms')
+            bad += 1
+    return bad
+
+
+def replayed_work(log, capacity):
+    """Each tid's work in an event log: its time running on each core,
+    times that core's capacity / 1024."""
+    work, since = collections.Counter(), {}
+    for line in open(log):
+        ns, _, core, tid, _, to = line.split()[:6]
+        if tid in since:
+            start, on = since.pop(tid)
+            work[int(tid)] += (int(ns) - start) * capacity[on] / 1024
+        if to == 'RUNNING':
+            since[tid] = (int(ns), int(core))
+    return work
+
+
+def main_recorded_on(ipasim, recording, topology):
+    """The --recorded-on check: work per task, recorded and replayed."""
+    if not os.path.exists(recording):
+        sys.exit(77)
+    topo = json.loads(subprocess.run([ipasim, 'topo', '--json', topology],
+                                     check=True, capture_output=True,
+                                     text=True).stdout)
+    by_os = dict(zip(topo['os_index'], topo['capacity']))
+    with open(recording, errors='replace') as f:
+        text = f.read()
+    want = recorded_cpu_time(text.splitlines(),
+                             lambda cpu: by_os[cpu] / 1024)
+    want_time = recorded_cpu_time(text.splitlines())
+    with tempfile.TemporaryDirectory() as tmp:
+        trace = os.path.join(tmp, 'trace.json')
+        report = os.path.join(tmp, 'report.json')
+        log = os.path.join(tmp, 'log')
+        subprocess.run([ipasim, 'convert', '--recorded-on', topology,
+                        recording, '-o', trace], check=True)
+        subprocess.run([ipasim, 'run', '--topo', topology, '--policy',
+                        'fifo.c', '--trace', trace, '--json', report,
+                        '--log', log, '--quiet'], check=True)
+        with open(report) as f:
+            threads = json.load(f)['threads']
+        by_tid = replayed_work(log, topo['capacity'])
+    got, got_time = collections.Counter(), collections.Counter()
+    for tid, t in enumerate(threads):
+        pid = int(re.search(r'-(\d+)(#\d+)?$', t['name']).group(1))
+        got[pid] += by_tid[tid]
+        got_time[pid] += t['runtime_ns']
+    bad = tasks_off(want, got, 'work ')
+    print(f'{recording} on {topology}: {len(want)} tasks; work recorded '
+          f'{sum(want.values()) / 1e6:.3f} ms, replayed '
+          f'{sum(got.values()) / 1e6:.3f} ms; CPU time recorded '
+          f'{sum(want_time.values()) / 1e6:.3f} ms, replayed '
+          f'{sum(got_time.values()) / 1e6:.3f} ms; {bad} tasks off by more '
+          f'than 0.1%')
+    sys.exit(1 if bad or not want else 0)
+
+
 def main():
+    if len(sys.argv) == 5 and sys.argv[3] == '--recorded-on':
+        main_recorded_on(sys.argv[1], sys.argv[2], sys.argv[4])
     ipasim, recording = sys.argv[1:3]
     bound = float(sys.argv[3]) if len(sys.argv) > 3 else 0.01
     if not os.path.exists(recording):
@@ -147,13 +225,7 @@ def main():
     for t in threads:
         pid = int(re.search(r'-(\d+)(#\d+)?$', t['name']).group(1))
         got[pid] += t['runtime_ns']
-    bad = 0
-    for pid in sorted(set(want) | set(got)):
-        w, g = want[pid], got[pid]
-        if max(w, g) > 1e6 and abs(w - g) > w * 0.001:
-            print(f'pid {pid}: recorded {w / 1e6:.3f} ms, replayed '
-                  f'{g / 1e6:.3f} ms')
-            bad += 1
+    bad = tasks_off(want, got, '')
     total_w, total_g = sum(want.values()), sum(got.values())
     print(f'{recording}: {cpus} CPUs, {len(want)} tasks, recorded {total_w / 1e6:.3f} ms, '
           f'replayed {total_g / 1e6:.3f} ms, {bad} tasks off by more '

@@ -164,7 +164,7 @@ static void test_shipped(void **state)
     } cases[] = {
         {"1core.xml", 1, 1, 1},        {"4core.xml", 4, 1, 4},
         {"2socket-smt.xml", 32, 3, 2}, {"64core.xml", 64, 4, 4},
-        {"256core.xml", 256, 4, 2},
+        {"256core.xml", 256, 4, 2},    {"juno-r2.xml", 6, 2, 2},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         char *path = g_build_filename(IPASIM_SOURCE_DIR, "topologies",

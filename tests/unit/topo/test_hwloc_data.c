@@ -97,6 +97,8 @@ static void test_hwloc_xml_corpus(void **state)
         for (int c = 0; c < t->nr_cores; c++) {
             assert_true(t->node[c] >= 0 && t->node[c] < t->nr_nodes);
             assert_true(t->package[c] >= 0);
+            assert_true(t->capacity[c] >= 1 &&
+                        t->capacity[c] <= IPA_CAPACITY_SCALE);
         }
         for (int r = 0; r < t->nr_distances; r++)
             assert_non_null(t->distance_names[r]);
@@ -120,10 +122,60 @@ static void test_hwloc_xml_corpus(void **state)
     g_free(dir);
 }
 
+static struct ipa_topo *load_shared(const char *name)
+{
+    const char *data = g_getenv("IPASIM_SHARED_DATA");
+    char *path = data ? g_build_filename(data, "hwloc-xml", name, NULL) : NULL;
+    if (!path || !g_file_test(path, G_FILE_TEST_EXISTS)) {
+        print_message("%s absent\n", name);
+        g_free(path);
+        return NULL;
+    }
+    struct ipa_topo *t = NULL;
+    GError *err = NULL;
+    if (!ipa_topo_load(path, &t, &err))
+        fail_msg("%s", err->message);
+    g_free(path);
+    return t;
+}
+
+/*
+ * Capacities from hwloc's CPU kinds. fakecpukinds.xml has three kinds
+ * with forced efficiencies 0, 7, 10 (hwloc ranks them 0, 1, 2) and no
+ * LinuxCapacity: 1024 * (rank + 1) / 3. Its cores 0 and 1 hold PUs P#0,
+ * P#2 and P#1, P#3, so the logical PUs 0-3 are P#0, P#2, P#1, P#3, in
+ * kinds 0, 1, 0, 2. The KNL file carries no kinds: all 1024.
+ */
+static void test_cpukinds(void **state)
+{
+    (void)state;
+    struct ipa_topo *t = load_shared("fakecpukinds.xml");
+    if (!t)
+        skip();
+    static const int os[] = {0, 2, 1, 3};
+    static const int cap[] = {341, 682, 341, 1024};
+    assert_int_equal(t->nr_cores, 4);
+    for (int c = 0; c < 4; c++) {
+        assert_int_equal(t->os_index[c], os[c]);
+        assert_int_equal(t->capacity[c], cap[c]);
+    }
+    assert_true(t->heterogeneous);
+    ipa_topo_free(t);
+    t = load_shared("64intel64-fakeKNL-SNC4-hybrid.xml");
+    if (!t)
+        skip();
+    assert_int_equal(t->nr_cores, 64);
+    for (int c = 0; c < t->nr_cores; c++)
+        assert_int_equal(t->capacity[c], IPA_CAPACITY_SCALE);
+    assert_false(t->heterogeneous);
+    ipa_topo_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hwloc_xml_corpus),
+        cmocka_unit_test(test_cpukinds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -174,7 +174,7 @@ static void test_shipped_all(void **state)
     } cases[] = {
         {"1core.xml", 1, 1, 1, false},       {"4core.xml", 4, 1, 2, false},
         {"2socket-smt.xml", 32, 2, 4, true}, {"64core.xml", 64, 8, 5, true},
-        {"256core.xml", 256, 8, 5, true},
+        {"256core.xml", 256, 8, 5, true},    {"juno-r2.xml", 6, 1, 3, false},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         char *path = g_build_filename(IPASIM_SOURCE_DIR, "topologies",
@@ -216,6 +216,97 @@ static void test_complete_linkage(void **state)
     assert_int_equal(h3[0 * 3 + 1], 1);
     assert_int_equal(h3[0 * 3 + 2], 7);
     assert_int_equal(h3[2 * 3 + 0], 7);
+}
+
+static void assert_load_error(const char *spec, const char *want);
+
+static void assert_capacities(const struct ipa_topo *t, const int *want)
+{
+    bool heterogeneous = false;
+    for (int i = 0; i < t->nr_cores; i++) {
+        if (t->capacity[i] != want[i])
+            fail_msg("%s: core %d has capacity %d, not %d", t->source, i,
+                     t->capacity[i], want[i]);
+        heterogeneous |= want[i] != IPA_CAPACITY_SCALE;
+    }
+    assert_int_equal(t->heterogeneous, heterogeneous);
+    assert_int_equal(strstr(t->description, ", capacity ") != NULL,
+                     heterogeneous);
+}
+
+/* The Juno r2 board: LITTLE CPUs 0,3-5 (383) are cores 0-3, big CPUs
+ * 1-2 (1024) are cores 4-5, from the XML's CPU kinds (LinuxCapacity). */
+static void test_capacity_juno(void **state)
+{
+    (void)state;
+    struct ipa_topo *t =
+        load_ok(IPASIM_SOURCE_DIR "/topologies/juno-r2.xml");
+    static const int os[] = {0, 3, 4, 5, 1, 2};
+    static const int cap[] = {383, 383, 383, 383, 1024, 1024};
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(t->os_index[i], os[i]);
+        assert_int_equal(ipa_topo_core_of_os_index(t, os[i]), i);
+    }
+    assert_int_equal(ipa_topo_core_of_os_index(t, 6), -1);
+    assert_capacities(t, cap);
+    assert_non_null(strstr(t->description,
+                           "capacity 1024 on cores 4-5, 383 on cores 0-3"));
+    ipa_topo_free(t);
+}
+
+/* Topologies that say nothing of kinds: every core at 1024. */
+static void test_capacity_default(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"1core.xml", "4core.xml",
+                                        "2socket-smt.xml", "64core.xml",
+                                        "256core.xml"};
+    int ones[256];
+    for (int i = 0; i < 256; i++)
+        ones[i] = IPA_CAPACITY_SCALE;
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        char *path = g_build_filename(IPASIM_SOURCE_DIR, "topologies",
+                                      names[i], NULL);
+        struct ipa_topo *t = load_ok(path);
+        assert_capacities(t, ones);
+        ipa_topo_free(t);
+        g_free(path);
+    }
+    struct ipa_topo *t = load_ok("pack:2 core:4 pu:2");
+    assert_capacities(t, ones);
+    ipa_topo_free(t);
+}
+
+/* "capacity:CORES=VALUE" words of a synthetic description, a later word
+ * winning; they leave the rest to hwloc. */
+static void test_capacity_synthetic(void **state)
+{
+    (void)state;
+    struct ipa_topo *t =
+        load_ok("pack:2 core:2 pu:1 capacity:2-3=446 capacity:3=512");
+    static const int cap[] = {1024, 1024, 446, 512};
+    assert_int_equal(t->nr_cores, 4);
+    assert_capacities(t, cap);
+    assert_string_equal(t->source,
+                        "pack:2 core:2 pu:1 capacity:2-3=446 capacity:3=512");
+    ipa_topo_free(t);
+    t = load_ok("capacity:0-1=1024 pack:1 core:2 pu:1");
+    static const int full[] = {1024, 1024};
+    assert_capacities(t, full);
+    ipa_topo_free(t);
+
+    assert_load_error("pack:1 core:4 pu:1 capacity:4=446",
+                      "'capacity:4=446': core 4 does not exist (the "
+                      "topology has 4 cores)");
+    assert_load_error("pack:1 core:4 pu:1 capacity:1=0",
+                      "expected capacity:CORES=VALUE with VALUE from 1 to "
+                      "1024");
+    assert_load_error("pack:1 core:4 pu:1 capacity:1=1025", "from 1 to 1024");
+    assert_load_error("pack:1 core:4 pu:1 capacity:1=4x", "from 1 to 1024");
+    assert_load_error("pack:1 core:4 pu:1 capacity:1", "from 1 to 1024");
+    assert_load_error("pack:1 core:4 pu:1 capacity:3-1=5",
+                      "'capacity:3-1=5': ");
+    assert_load_error("pack:1 core:4 pu:1 capacity:=5", "'capacity:=5': ");
 }
 
 static void assert_load_error(const char *spec, const char *want)
@@ -302,6 +393,9 @@ int main(void)
         cmocka_unit_test(test_shipped_all),
         cmocka_unit_test(test_complete_linkage),
         cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_capacity_juno),
+        cmocka_unit_test(test_capacity_default),
+        cmocka_unit_test(test_capacity_synthetic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
