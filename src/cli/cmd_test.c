@@ -439,7 +439,7 @@ int ipa_cmd_test(int argc, char **argv)
         fprintf(stderr, "ipasim test: error: %s\n", error->message);
         goto out;
     }
-    t.exe = g_file_read_link("/proc/self/exe", &error);
+    t.exe = ipa_self_exe(&error);
     t.tmpdir = t.exe ? g_dir_make_tmp("ipasim-test-XXXXXX", &error) : NULL;
     if (!t.tmpdir) {
         fprintf(stderr, "ipasim test: error: %s\n", error->message);

@@ -15,6 +15,7 @@
 
 #include "util/common.h"
 #include "util/input.h"
+#include "util/jsonfile.h"
 #include "util/duration.h"
 #include "util/suggest.h"
 
@@ -630,65 +631,15 @@ out:
     return ok;
 }
 
-static const char *syntax_message(enum json_tokener_error e)
-{
-    switch (e) {
-    case json_tokener_continue:
-    case json_tokener_error_parse_eof:
-        return "unexpected end of file";
-    case json_tokener_error_parse_object_key_sep:
-        return "expected ':' after the key";
-    case json_tokener_error_parse_object_value_sep:
-        return "expected ',' or '}' after an object member";
-    case json_tokener_error_parse_array:
-        return "expected ',' or ']' after an array element";
-    case json_tokener_error_parse_object_key_name:
-        return "expected a key in double quotes";
-    default:
-        return json_tokener_error_desc(e);
-    }
-}
-
-static void syntax_error(const char *path, const char *text, size_t len,
-                         size_t off, enum json_tokener_error e, GError **error)
-{
-    int line = 1, col = 1;
-    for (size_t i = 0; i < off && i < len; i++) {
-        if (text[i] == '\n') {
-            line++;
-            col = 1;
-        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-            col++;
-        }
-    }
-    g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s:%d:%d: error: %s", path,
-                line, col, syntax_message(e));
-}
-
 bool ipa_scenario_parse(const char *path, const char *text, size_t len,
                         struct ipa_scenario **out, GError **error)
 {
-    struct json_tokener *tok = json_tokener_new_ex(64);
     struct json_object *root = NULL;
     bool ok = false;
 
     *out = NULL;
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-    root = json_tokener_parse_ex(tok, text, (int)MIN(len, (size_t)INT_MAX));
-    enum json_tokener_error e = json_tokener_get_error(tok);
-    size_t end = json_tokener_get_parse_end(tok);
-    if (e != json_tokener_success) {
-        syntax_error(path, text, len, e == json_tokener_continue ? len : end,
-                     e, error);
+    if (!ipa_json_parse(path, text, len, &root, error))
         goto out;
-    }
-    for (size_t i = end; i < len; i++) {
-        if (!g_ascii_isspace(text[i])) {
-            syntax_error(path, text, len, i,
-                         json_tokener_error_parse_unexpected, error);
-            goto out;
-        }
-    }
     struct ipa_scenario *sc = g_new0(struct ipa_scenario, 1);
     sc->path = g_strdup(path);
     char *base = g_path_get_basename(path);
@@ -711,7 +662,6 @@ bool ipa_scenario_parse(const char *path, const char *text, size_t len,
 out:
     if (root)
         json_object_put(root);
-    json_tokener_free(tok);
     return ok;
 }
 
