@@ -383,6 +383,22 @@ static char *squeue_states(GPtrArray *jobs, GError **error)
     return out;
 }
 
+/* A sweep submits its cells once: while a job of it is queued or
+ * running, its cells are that job's. */
+static bool no_live_job(struct state *st, const char *dir, GError **error)
+{
+    char *live = squeue_states(st->jobs, error);
+    if (live && *live)
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "a job of this sweep is still queued or running (%s): "
+                    "'ipasim sweep --status %s' follows it, 'ipasim sweep "
+                    "--cancel %s' cancels it",
+                    g_strstrip(live), dir, dir);
+    bool ok = live && !*live;
+    g_free(live);
+    return ok;
+}
+
 /* Writes @text as a #SBATCH value, refusing what the line cannot hold. */
 static bool sbatch_value(GString *s, const char *flag, const char *value,
                          GError **error)
@@ -420,17 +436,6 @@ static int submit(const struct sweep_options *o,
     char *slurm_dir = g_build_filename(dir, "slurm", NULL);
     GString *list = g_string_new(NULL), *s = g_string_new(NULL);
     char *list_path = NULL, *script = NULL, *out = NULL;
-    char *live = squeue_states(st->jobs, &error);
-    if (!live)
-        goto out;
-    if (*live) {
-        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "a job of this sweep is still queued or running (%s): "
-                    "'ipasim sweep --status %s' follows it, 'ipasim sweep "
-                    "--cancel %s' cancels it",
-                    g_strstrip(live), dir, dir);
-        goto out;
-    }
     if (g_mkdir_with_parents(slurm_dir, 0755) < 0) {
         g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT, "%s: %s", slurm_dir,
                     g_strerror(errno));
@@ -520,7 +525,6 @@ out:
         fprintf(stderr, "ipasim sweep: error: %s\n", error->message);
         g_error_free(error);
     }
-    g_free(live);
     g_free(out);
     g_free(list_path);
     g_free(script);
@@ -674,6 +678,8 @@ static int sweep(const struct sweep_options *o, const char *spec_path)
         goto out;
     todo = cells_to_run(o, spec, dir, &error);
     if (!todo)
+        goto out;
+    if (slurm && !no_live_job(&st, dir, &error))
         goto out;
     if (slurm) {
         if (!todo->len) {
