@@ -537,7 +537,8 @@ out:
 /* ---- the commands -------------------------------------------------------- */
 
 /* Every input is looked up as `ipasim run` will, before anything runs. */
-static bool check_inputs(const struct ipa_sweep_spec *spec, GError **error)
+static bool check_inputs(const struct ipa_sweep_spec *spec,
+                         const char *spec_path, GError **error)
 {
     for (guint k = 0; k < spec->axes->len; k++) {
         const struct ipa_sweep_axis *a = g_ptr_array_index(spec->axes, k);
@@ -554,7 +555,7 @@ static bool check_inputs(const struct ipa_sweep_spec *spec, GError **error)
             g_free(path);
             if (why) {
                 g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s: %s: %s",
-                            spec->path, (char *)g_ptr_array_index(a->where, i),
+                            spec_path, (char *)g_ptr_array_index(a->where, i),
                             why->message);
                 g_error_free(why);
                 return false;
@@ -648,7 +649,7 @@ static int sweep(const struct sweep_options *o, const char *spec_path)
         goto out;
     }
     if (!ipa_sweep_spec_load(spec_path, &spec, &error) ||
-        !check_inputs(spec, &error))
+        !check_inputs(spec, spec_path, &error))
         goto out;
     char *cwd = g_get_current_dir();
     dir = g_canonicalize_filename(o->output, cwd);
@@ -692,10 +693,14 @@ static int sweep(const struct sweep_options *o, const char *spec_path)
         rc = submit(o, spec, dir, exe, todo, &st);
         goto out;
     }
-    if (!o->cell_list)
-        printf("%u cells: %u finished before, %u to run (-j %d)\n",
-               spec->cells->len, spec->cells->len - todo->len, todo->len,
-               (int)o->jobs);
+    if (!o->cell_list) {
+        guint before = 0;
+        for (guint i = 0; i < spec->cells->len; i++)
+            before += ipa_sweep_cell_done(dir, g_ptr_array_index(spec->cells, i));
+        printf("%u cells: %u finished before, %u to run (-j %d%s)\n",
+               spec->cells->len, before, todo->len, (int)o->jobs,
+               o->force ? ", --force" : "");
+    }
     fflush(stdout);
     struct runner r = {.spec = spec, .dir = dir, .exe = exe,
                        .max_jobs = (int)o->jobs, .timeout_s = (int)o->timeout,
