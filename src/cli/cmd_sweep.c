@@ -383,18 +383,62 @@ static char *squeue_states(GPtrArray *jobs, GError **error)
     return out;
 }
 
+/* "2 running, 1 pending array task(s)" from squeue's "ID STATE" lines
+ * @live, or NULL when they do not name job @id. */
+static char *job_states(const char *id, const char *live)
+{
+    GPtrArray *states = g_ptr_array_new_with_free_func(g_free);
+    GArray *counts = g_array_new(FALSE, TRUE, sizeof(int));
+    char **lines = g_strsplit(live, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        char **w = g_strsplit(g_strstrip(*l), " ", 2);
+        if (w[0] && w[1] && !strcmp(w[0], id)) {
+            char *state = g_ascii_strdown(w[1], -1);
+            guint i = 0;
+            while (i < states->len &&
+                   strcmp(g_ptr_array_index(states, i), state))
+                i++;
+            if (i == states->len) {
+                g_ptr_array_add(states, state);
+                g_array_set_size(counts, states->len);
+            } else {
+                g_free(state);
+            }
+            g_array_index(counts, int, i)++;
+        }
+        g_strfreev(w);
+    }
+    g_strfreev(lines);
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < states->len; i++)
+        g_string_append_printf(s, "%s%d %s", i ? ", " : "",
+                               g_array_index(counts, int, i),
+                               (char *)g_ptr_array_index(states, i));
+    if (s->len)
+        g_string_append(s, " array task(s)");
+    g_ptr_array_unref(states);
+    g_array_free(counts, TRUE);
+    return g_string_free(s, !s->len);
+}
+
 /* A sweep submits its cells once: while a job of it is queued or
  * running, its cells are that job's. */
 static bool no_live_job(struct state *st, const char *dir, GError **error)
 {
     char *live = squeue_states(st->jobs, error);
-    if (live && *live)
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "a job of this sweep is still queued or running (%s): "
-                    "'ipasim sweep --status %s' follows it, 'ipasim sweep "
-                    "--cancel %s' cancels it",
-                    g_strstrip(live), dir, dir);
-    bool ok = live && !*live;
+    bool ok = live != NULL;
+    for (guint j = 0; ok && j < st->jobs->len; j++) {
+        const char *id = g_ptr_array_index(st->jobs, j);
+        char *states = job_states(id, live);
+        if (states)
+            g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                        "job %s of this sweep is still queued or running "
+                        "(%s): 'ipasim sweep --status %s' follows it, "
+                        "'ipasim sweep --cancel %s' cancels it",
+                        id, states, dir, dir);
+        ok = !states;
+        g_free(states);
+    }
     g_free(live);
     return ok;
 }
@@ -745,41 +789,6 @@ static bool open_sweep(const char *dir, struct state *st,
     return !spec || ipa_sweep_spec_load(st->spec, spec, error);
 }
 
-/* "slurm job 17: 2 running, 1 pending array task(s)" from squeue's
- * "ID STATE" lines @live. */
-static void print_job(const char *id, const char *live)
-{
-    GPtrArray *states = g_ptr_array_new_with_free_func(g_free);
-    GArray *counts = g_array_new(FALSE, TRUE, sizeof(int));
-    char **lines = g_strsplit(live, "\n", -1);
-    for (char **l = lines; *l; l++) {
-        char **w = g_strsplit(g_strstrip(*l), " ", 2);
-        if (w[0] && w[1] && !strcmp(w[0], id)) {
-            char *state = g_ascii_strdown(w[1], -1);
-            guint i = 0;
-            while (i < states->len &&
-                   strcmp(g_ptr_array_index(states, i), state))
-                i++;
-            if (i == states->len) {
-                g_ptr_array_add(states, state);
-                g_array_set_size(counts, states->len);
-            } else {
-                g_free(state);
-            }
-            g_array_index(counts, int, i)++;
-        }
-        g_strfreev(w);
-    }
-    g_strfreev(lines);
-    printf("slurm job %s: ", id);
-    for (guint i = 0; i < states->len; i++)
-        printf("%s%d %s", i ? ", " : "", g_array_index(counts, int, i),
-               (char *)g_ptr_array_index(states, i));
-    printf("%s\n", states->len ? " array task(s)" : "not queued or running");
-    g_ptr_array_unref(states);
-    g_array_free(counts, TRUE);
-}
-
 static int status(const char *dir)
 {
     GError *error = NULL;
@@ -812,8 +821,13 @@ static int status(const char *dir)
         live = squeue_states(st.jobs, &error);
         if (!live)
             goto out;
-        for (guint j = 0; j < st.jobs->len; j++)
-            print_job(g_ptr_array_index(st.jobs, j), live);
+        for (guint j = 0; j < st.jobs->len; j++) {
+            const char *id = g_ptr_array_index(st.jobs, j);
+            char *states = job_states(id, live);
+            printf("slurm job %s: %s\n", id,
+                   states ? states : "not queued or running");
+            g_free(states);
+        }
     }
     rc = IPA_EXIT_OK;
 out:
@@ -842,10 +856,9 @@ static int cancel(const char *dir)
     rc = IPA_EXIT_OK;
     for (guint j = 0; j < st.jobs->len; j++) {
         char *id = g_ptr_array_index(st.jobs, j);
-        char *pattern = g_strdup_printf("%s ", id);
-        bool queued = g_str_has_prefix(live, pattern) || strstr(live, pattern);
-        g_free(pattern);
-        if (!queued)
+        char *states = job_states(id, live);
+        g_free(states);
+        if (!states)
             continue;
         char *argv[] = {"scancel", id, NULL};
         char *out = slurm_command(argv, &error);
