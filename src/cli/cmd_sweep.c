@@ -41,7 +41,8 @@ static const char sweep_usage[] =
 static const char help_fmt[] =
     "Runs every cell of SPEC (topologies x policies x traces x params x\n"
     "seeds, less exclusions, zipped axes together; docs/sweeps.md): each\n"
-    "an `ipasim run` of its own, its JSON report in DIR/cells/. DIR/results.csv\n"
+    "an `ipasim run` of its own, its JSON report in DIR/cells/. "
+    "DIR/results.csv\n"
     "has one row per finished cell, in the spec's order: its axes, exit,\n"
     "figures and, for a failed cell, the reason. Running the same command\n"
     "again runs only the cells without a report (after a crash, a kill, or\n"
@@ -115,8 +116,7 @@ static bool start_cell(const struct runner *r, struct cell_job *j,
         goto out;
     }
     ok = g_spawn_async_with_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                child_setup, NULL, &j->pid, -1, fd, fd,
-                                error);
+                                child_setup, NULL, &j->pid, -1, fd, fd, error);
     close(fd);
     j->started = ok;
     j->start_us = g_get_monotonic_time();
@@ -167,9 +167,9 @@ static void record_failure(const struct runner *r, const struct cell_job *j,
                                  r->timeout_s);
     } else if (WIFSIGNALED(status)) {
         exit = "crash";
-        reason = g_strdup_printf("ipasim run ended by signal %d (%s)%s%s",
-                                 WTERMSIG(status), g_strsignal(WTERMSIG(status)),
-                                 *last ? ": " : "", last);
+        reason = g_strdup_printf(
+            "ipasim run ended by signal %d (%s)%s%s", WTERMSIG(status),
+            g_strsignal(WTERMSIG(status)), *last ? ": " : "", last);
     } else {
         exit = "error";
         reason = g_strdup_printf("ipasim run exited with status %d%s%s",
@@ -229,8 +229,8 @@ static int run_cells(const struct runner *r, GPtrArray *cells)
             GError *error = NULL;
             struct cell_job *j = &g_array_index(jobs, struct cell_job, next++);
             if (!start_cell(r, j, &error)) {
-                ipa_sweep_cell_failed(r->dir, j->cell, "error",
-                                      error->message, NULL);
+                ipa_sweep_cell_failed(r->dir, j->cell, "error", error->message,
+                                      NULL);
                 fprintf(stderr, "ipasim sweep: error: %s\n", error->message);
                 g_error_free(error);
                 j->done = true;
@@ -310,8 +310,7 @@ static void state_read(const char *dir, struct state *st)
     g_free(path);
 }
 
-static bool state_write(const char *dir, const struct state *st,
-                        GError **error)
+static bool state_write(const char *dir, const struct state *st, GError **error)
 {
     struct json_object *o = json_object_new_object();
     struct json_object *jobs = json_object_new_array();
@@ -320,8 +319,7 @@ static bool state_write(const char *dir, const struct state *st,
         json_object_array_add(
             jobs, json_object_new_string(g_ptr_array_index(st->jobs, i)));
     json_object_object_add(o, "slurm_jobs", jobs);
-    GString *t = g_string_new(
-        json_object_to_json_string_ext(
+    GString *t = g_string_new(json_object_to_json_string_ext(
         o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     g_string_append_c(t, '\n');
     char *path = g_build_filename(dir, "sweep.json", NULL);
@@ -348,13 +346,13 @@ static char *slurm_command(char **argv, GError **error)
     int status = 0;
     if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
                       &err, &status, error)) {
-        g_prefix_error(error, "cannot run %s (is Slurm's client installed?): ",
-                       argv[0]);
+        g_prefix_error(
+            error, "cannot run %s (is Slurm's client installed?): ", argv[0]);
         return NULL;
     }
     if (!g_spawn_check_wait_status(status, NULL)) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s failed: %s",
-                    argv[0], g_strstrip(err));
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s failed: %s", argv[0],
+                    g_strstrip(err));
         g_free(out);
         out = NULL;
     }
@@ -500,17 +498,16 @@ static int submit(const struct sweep_options *o,
                            "# cells-%d.txt from the i-th, into the sweep's "
                            "folder.\n",
                            tasks, k);
-    char *array = o->max_parallel
-                      ? g_strdup_printf("0-%d%%%" G_GINT64_FORMAT, tasks - 1,
-                                        o->max_parallel)
-                      : g_strdup_printf("0-%d", tasks - 1);
+    char *array = o->max_parallel ? g_strdup_printf("0-%d%%%" G_GINT64_FORMAT,
+                                                    tasks - 1, o->max_parallel)
+                                  : g_strdup_printf("0-%d", tasks - 1);
     char *output = g_strdup_printf("%s/sweep-%d-%%a.out", slurm_dir, k);
-    g_string_append_printf(s, "#SBATCH --job-name=ipasim-sweep\n"
-                              "#SBATCH --array=%s\n",
+    g_string_append_printf(s,
+                           "#SBATCH --job-name=ipasim-sweep\n"
+                           "#SBATCH --array=%s\n",
                            array);
     g_free(array);
-    char *cpus = o->cpus ? g_strdup_printf("%" G_GINT64_FORMAT, o->cpus)
-                         : NULL;
+    char *cpus = o->cpus ? g_strdup_printf("%" G_GINT64_FORMAT, o->cpus) : NULL;
     /* '%' is Slurm's: the output's %a is the array index */
     bool ok = sbatch_value(s, "--output", slurm_dir, &error);
     if (ok) {
@@ -704,8 +701,8 @@ static int sweep(const struct sweep_options *o, const char *spec_path)
     if (!ipa_check_outputs(&out_dir, 1, &in, 1, &error))
         goto out;
     if (g_mkdir_with_parents(cells_dir, 0755) < 0) {
-        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT, "-o %s: %s",
-                    o->output, g_strerror(errno));
+        g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT, "-o %s: %s", o->output,
+                    g_strerror(errno));
         goto out;
     }
     state_read(dir, &st);
@@ -740,14 +737,18 @@ static int sweep(const struct sweep_options *o, const char *spec_path)
     if (!o->cell_list) {
         guint before = 0;
         for (guint i = 0; i < spec->cells->len; i++)
-            before += ipa_sweep_cell_done(dir, g_ptr_array_index(spec->cells, i));
+            before +=
+                ipa_sweep_cell_done(dir, g_ptr_array_index(spec->cells, i));
         printf("%u cells: %u finished before, %u to run (-j %d%s)\n",
                spec->cells->len, before, todo->len, (int)o->jobs,
                o->force ? ", --force" : "");
     }
     fflush(stdout);
-    struct runner r = {.spec = spec, .dir = dir, .exe = exe,
-                       .max_jobs = (int)o->jobs, .timeout_s = (int)o->timeout,
+    struct runner r = {.spec = spec,
+                       .dir = dir,
+                       .exe = exe,
+                       .max_jobs = (int)o->jobs,
+                       .timeout_s = (int)o->timeout,
                        .tty = isatty(STDOUT_FILENO) && !o->cell_list};
     run_cells(&r, todo);
     if (!ipa_sweep_write_results(spec, dir, &error))
@@ -889,10 +890,10 @@ static int read_back(const struct sweep_options *o)
     char *plots = g_build_filename(dir, "plots", NULL);
     char **by = o->by ? g_strsplit(o->by, ",", -1) : NULL;
     char **metrics = o->metrics ? g_strsplit(o->metrics, ",", -1) : NULL;
-    bool ok = ipa_sweep_table_load(csv, &t, &error) &&
-              (o->summary ? ipa_sweep_summary(&t, by, metrics, stdout, &error)
-                          : ipa_sweep_plot(&t, o->x, by, metrics, plots,
-                                           &error));
+    bool ok =
+        ipa_sweep_table_load(csv, &t, &error) &&
+        (o->summary ? ipa_sweep_summary(&t, by, metrics, stdout, &error)
+                    : ipa_sweep_plot(&t, o->x, by, metrics, plots, &error));
     if (ok && o->plot)
         printf("figures in %s\n", plots);
     if (error) {
@@ -911,7 +912,8 @@ int ipa_cmd_sweep(int argc, char **argv)
 {
     gboolean help = FALSE;
     struct sweep_options o = {.jobs = (gint64)g_get_num_processors(),
-                              .timeout = 600, .array_task = -1};
+                              .timeout = 600,
+                              .array_task = -1};
     GOptionEntry entries[] = {
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
          "the sweep's folder: cells/, results.csv", "DIR"},
@@ -922,8 +924,7 @@ int ipa_cmd_sweep(int argc, char **argv)
         {"timeout", 0, 0, G_OPTION_ARG_INT64, &o.timeout,
          "kill a cell's run after this long (default 600)", "SECONDS"},
         {"engine", 0, 0, G_OPTION_ARG_STRING, &o.engine,
-         "run the cells here (default) or as a Slurm job array",
-         "local|slurm"},
+         "run the cells here (default) or as a Slurm job array", "local|slurm"},
         {"partition", 0, 0, G_OPTION_ARG_STRING, &o.partition,
          "Slurm partition (sbatch --partition)", "NAME"},
         {"time", 0, 0, G_OPTION_ARG_STRING, &o.time,
@@ -1003,8 +1004,9 @@ int ipa_cmd_sweep(int argc, char **argv)
         code = sweep(&o, argv[1]);
     }
     if (bad)
-        fprintf(stderr, "ipasim sweep: error: %s\n%s\nTry 'ipasim sweep "
-                        "--help'.\n",
+        fprintf(stderr,
+                "ipasim sweep: error: %s\n%s\nTry 'ipasim sweep "
+                "--help'.\n",
                 bad, sweep_usage);
 out:
     g_option_context_free(ctx);

@@ -28,8 +28,7 @@ bool ipa_sweep_cell_done(const char *dir, const struct ipa_sweep_cell *cell)
 }
 
 bool ipa_sweep_cell_failed(const char *dir, const struct ipa_sweep_cell *cell,
-                           const char *exit, const char *reason,
-                           GError **error)
+                           const char *exit, const char *reason, GError **error)
 {
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, "exit", json_object_new_string(exit));
@@ -54,8 +53,7 @@ static char *one_line(const char *s)
     for (int i = 0; lines[i]; i++) {
         g_strstrip(lines[i]);
         if (*lines[i])
-            g_string_append_printf(out, "%s%s", out->len ? "; " : "",
-                                   lines[i]);
+            g_string_append_printf(out, "%s%s", out->len ? "; " : "", lines[i]);
     }
     g_strfreev(lines);
     return g_string_free(out, FALSE);
@@ -130,10 +128,9 @@ static void append_row(GString *csv, const struct ipa_sweep_spec *spec,
                    ipa_compare_load(path, &run, NULL);
     for (int m = 0; m < IPA_CMP_COUNT; m++) {
         bool shown = figures && (m < IPA_CMP_JOBS || run.has_jobs);
-        char *v = !shown ? g_strdup("")
-                  : m == IPA_CMP_UTIL
-                      ? g_strdup_printf("%.6f", run.value[m])
-                      : g_strdup_printf("%.0f", run.value[m]);
+        char *v = !shown              ? g_strdup("")
+                  : m == IPA_CMP_UTIL ? g_strdup_printf("%.6f", run.value[m])
+                                      : g_strdup_printf("%.0f", run.value[m]);
         csv_field(csv, v, false);
         g_free(v);
     }
@@ -143,8 +140,8 @@ static void append_row(GString *csv, const struct ipa_sweep_spec *spec,
     g_free(path);
 }
 
-bool ipa_sweep_write_results(const struct ipa_sweep_spec *spec,
-                             const char *dir, GError **error)
+bool ipa_sweep_write_results(const struct ipa_sweep_spec *spec, const char *dir,
+                             GError **error)
 {
     /* fcntl locks, as NFS (a cluster's shared folder) has them */
     char *lock_path = g_build_filename(dir, ".lock", NULL);
@@ -155,10 +152,10 @@ bool ipa_sweep_write_results(const struct ipa_sweep_spec *spec,
             ;
     GString *csv = g_string_new(NULL);
     for (guint k = 0; k < spec->axes->len; k++)
-        csv_field(csv,
-                  ((struct ipa_sweep_axis *)g_ptr_array_index(spec->axes, k))
-                      ->name,
-                  false);
+        csv_field(
+            csv,
+            ((struct ipa_sweep_axis *)g_ptr_array_index(spec->axes, k))->name,
+            false);
     csv_field(csv, "exit", false);
     for (int m = 0; m < IPA_CMP_COUNT; m++)
         csv_field(csv, ipa_compare_metrics[m].column, false);
@@ -268,8 +265,7 @@ bool ipa_sweep_table_load(const char *path, struct ipa_sweep_table *t,
         if (!strcmp(g_ptr_array_index(t->header, i), "exit"))
             t->nr_axes = (int)i;
     for (guint r = 0; ok && r < t->rows->len; r++)
-        if (((GPtrArray *)g_ptr_array_index(t->rows, r))->len !=
-            t->header->len)
+        if (((GPtrArray *)g_ptr_array_index(t->rows, r))->len != t->header->len)
             ok = false;
     if (!ok || t->nr_axes < 0) {
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
@@ -301,8 +297,8 @@ static int column(const struct ipa_sweep_table *t, const char *name,
     for (guint i = 0; i < t->header->len; i++)
         if (!strcmp(g_ptr_array_index(t->header, i), name))
             return (int)i;
-    const char *close = ipa_suggest(
-        name, (const char *const *)t->header->pdata, (int)t->header->len);
+    const char *close = ipa_suggest(name, (const char *const *)t->header->pdata,
+                                    (int)t->header->len);
     g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
                 "%s: no column '%s' in results.csv%s%s%s", what, name,
                 close ? " (did you mean '" : "", close ? close : "",
@@ -360,8 +356,7 @@ static GArray *group_columns(const struct ipa_sweep_table *t, char **by,
         int c = column(t, *b, "--by", error);
         if (c >= t->nr_axes) {
             g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                        "--by: '%s' is a figure, not an axis of the sweep",
-                        *b);
+                        "--by: '%s' is a figure, not an axis of the sweep", *b);
             c = -1;
         }
         if (c < 0) {
@@ -383,8 +378,8 @@ static char *group_key(const struct ipa_sweep_table *t, guint r, GArray *cols,
         if (i)
             g_string_append_c(k, ' ');
         if (names)
-            g_string_append_printf(k, "%s=",
-                                   (char *)g_ptr_array_index(t->header, c));
+            g_string_append_printf(
+                k, "%s=", (char *)g_ptr_array_index(t->header, c));
         g_string_append(k, field(t, r, c));
     }
     return g_string_free(k, FALSE);
@@ -505,8 +500,7 @@ bool ipa_sweep_summary(const struct ipa_sweep_table *t, char **by,
                 fprintf(out, "  %-24s %12.3f %12.3f %12.3f\n", title,
                         st[i].sum / st[i].n, st[i].min, st[i].max);
             else
-                fprintf(out, "  %-24s %12s %12s %12s\n", title, "-", "-",
-                        "-");
+                fprintf(out, "  %-24s %12s %12s %12s\n", title, "-", "-", "-");
             g_free(title);
         }
         g_free(st);
@@ -613,9 +607,9 @@ bool ipa_sweep_plot(const struct ipa_sweep_table *t, const char *x, char **by,
                 }
                 if (!s.n)
                     continue;
-                double xv = numeric ? g_ascii_strtod(g_ptr_array_index(xs, k),
-                                                     NULL)
-                                    : (double)k;
+                double xv = numeric
+                                ? g_ascii_strtod(g_ptr_array_index(xs, k), NULL)
+                                : (double)k;
                 g_string_append_printf(d, "%.9g %.9g %.9g %.9g\n", xv,
                                        s.sum / s.n, s.min, s.max);
             }

@@ -50,8 +50,8 @@ static const char *const top_keys[] = {
 };
 
 /* Columns of results.csv that a param may not take. */
-static const char *const axis_words[] = {"topology", "policy", "trace",
-                                         "seed", NULL};
+static const char *const axis_words[] = {"topology", "policy", "trace", "seed",
+                                         NULL};
 
 struct reader {
     struct ipa_json_reader json;
@@ -178,8 +178,9 @@ static bool read_params(struct reader *rd, struct json_object *v)
             return FAIL(rd, "'%s' is not a constant's name", name);
         for (int i = 0; axis_words[i]; i++)
             if (!strcmp(name, axis_words[i]))
-                return FAIL(rd, "a param may not be called '%s' (a column "
-                                "of results.csv)",
+                return FAIL(rd,
+                            "a param may not be called '%s' (a column "
+                            "of results.csv)",
                             name);
         if (!json_object_is_type(list, json_type_array) ||
             !json_object_array_length(list))
@@ -250,8 +251,9 @@ static bool read_option(struct reader *rd, const char *key,
         if (close)
             return FAIL(rd, "unknown option '%s' (did you mean '%s'?)", key,
                         close);
-        return FAIL(rd, "unknown option '%s': an option of `ipasim run` "
-                        "other than the axes and outputs (docs/sweeps.md)",
+        return FAIL(rd,
+                    "unknown option '%s': an option of `ipasim run` "
+                    "other than the axes and outputs (docs/sweeps.md)",
                     key);
     }
     GPtrArray *o = rd->spec->options;
@@ -365,15 +367,16 @@ static int find_axis(struct reader *rd, const char *name)
     const char *names[64];
     int n = 0;
     for (guint k = 0; k < rd->spec->axes->len && n < 64; k++)
-        names[n++] = ((struct ipa_sweep_axis *)g_ptr_array_index(
-                          rd->spec->axes, k))
-                         ->name;
+        names[n++] =
+            ((struct ipa_sweep_axis *)g_ptr_array_index(rd->spec->axes, k))
+                ->name;
     const char *close = ipa_suggest(name, names, n);
     if (close)
         FAIL(rd, "'%s' is not an axis (did you mean '%s'?)", name, close);
     else
-        FAIL(rd, "'%s' is not an axis: topology, policy, trace, seed or a "
-                 "param's name",
+        FAIL(rd,
+             "'%s' is not an axis: topology, policy, trace, seed or a "
+             "param's name",
              name);
     return -1;
 }
@@ -403,8 +406,9 @@ static bool read_zip(struct reader *rd, struct json_object *v)
                 return false;
             struct ipa_sweep_axis *a = g_ptr_array_index(rd->spec->axes, k);
             if (first && a->values->len != first->values->len)
-                return FAIL(rd, "'%s' has %u values and '%s' %u: zipped axes "
-                                "pair their values one by one",
+                return FAIL(rd,
+                            "'%s' has %u values and '%s' %u: zipped axes "
+                            "pair their values one by one",
                             a->name, a->values->len, first->name,
                             first->values->len);
             if (a->dim != k || (first && a == first))
@@ -446,8 +450,8 @@ static bool read_exclusion(struct reader *rd, struct json_object *v,
         bool list = json_object_is_type(val, json_type_array);
         size_t n = list ? json_object_array_length(val) : 1;
         for (size_t i = 0; i < n; i++) {
-            struct json_object *e = list ? json_object_array_get_idx(val, i)
-                                         : val;
+            struct json_object *e =
+                list ? json_object_array_get_idx(val, i) : val;
             gsize m2 = list ? ipa_json_push_index(&rd->json, i) : 0;
             char *text = scalar_text(e);
             guint j = 0;
@@ -456,17 +460,19 @@ static bool read_exclusion(struct reader *rd, struct json_object *v,
                 j++;
             if (!text || j == a->values->len) {
                 const char *close =
-                    text ? ipa_suggest(text, (const char *const *)
-                                                 a->values->pdata,
+                    text ? ipa_suggest(text,
+                                       (const char *const *)a->values->pdata,
                                        (int)a->values->len)
                          : NULL;
                 if (close)
-                    FAIL(rd, "'%s' is not one of the %s values (did you "
-                             "mean '%s'?)",
+                    FAIL(rd,
+                         "'%s' is not one of the %s values (did you "
+                         "mean '%s'?)",
                          text, a->name, close);
                 else
-                    FAIL(rd, "expected one of the %s values, as written in "
-                             "the spec",
+                    FAIL(rd,
+                         "expected one of the %s values, as written in "
+                         "the spec",
                          a->name);
                 g_free(text);
                 return false;
@@ -504,8 +510,8 @@ static void name_piece(GString *name, const char *text)
         g_string_append_c(name, '_');
     for (int i = 0; text[i] && i < 40; i++) {
         char c = text[i];
-        g_string_append_c(name, g_ascii_isalnum(c) || strchr(".=+-", c) ? c
-                                                                         : '_');
+        g_string_append_c(name,
+                          g_ascii_isalnum(c) || strchr(".=+-", c) ? c : '_');
     }
 }
 
@@ -515,8 +521,8 @@ static void name_piece(GString *name, const char *text)
 static char *cell_name(const struct ipa_sweep_spec *spec, const int *value)
 {
     static const enum ipa_sweep_axis_kind order[] = {
-        IPA_SWEEP_POLICY, IPA_SWEEP_TRACE, IPA_SWEEP_TOPOLOGY,
-        IPA_SWEEP_PARAM, IPA_SWEEP_SEED};
+        IPA_SWEEP_POLICY, IPA_SWEEP_TRACE, IPA_SWEEP_TOPOLOGY, IPA_SWEEP_PARAM,
+        IPA_SWEEP_SEED};
     GString *name = g_string_new(NULL);
     GString *key = g_string_new(NULL);
     for (size_t o = 0; o < G_N_ELEMENTS(order); o++)
@@ -596,8 +602,8 @@ static bool read_spec(struct reader *rd, struct json_object *root)
         return false;
     if (json_object_object_get_ex(root, "params", &v) && !read_params(rd, v))
         return false;
-    if (!read_seeds(rd, json_object_object_get_ex(root, "seeds", &v) ? v
-                                                                     : NULL))
+    if (!read_seeds(rd,
+                    json_object_object_get_ex(root, "seeds", &v) ? v : NULL))
         return false;
     for (guint k = 0; k < rd->spec->axes->len; k++)
         ((struct ipa_sweep_axis *)g_ptr_array_index(rd->spec->axes, k))->dim =
@@ -650,10 +656,10 @@ bool ipa_sweep_spec_load(const char *path, struct ipa_sweep_spec **out,
     spec->axes = g_ptr_array_new_with_free_func((GDestroyNotify)axis_free);
     spec->options = g_ptr_array_new_with_free_func(g_free);
     spec->cells = g_ptr_array_new_with_free_func((GDestroyNotify)cell_free);
-    struct reader rd = {.json = {.file = path, .where = g_string_new(NULL),
-                                 .error = error},
-                        .dir = g_path_get_dirname(spec->path),
-                        .spec = spec};
+    struct reader rd = {
+        .json = {.file = path, .where = g_string_new(NULL), .error = error},
+        .dir = g_path_get_dirname(spec->path),
+        .spec = spec};
     ok = read_spec(&rd, root);
     g_string_free(rd.json.where, TRUE);
     g_free(rd.dir);

@@ -88,8 +88,8 @@ char *ipa_sweep_cell_exit(const char *dir, const struct ipa_sweep_cell *cell,
 
 /* Rebuilds DIR/results.csv from the cells' files, under a lock on the
  * directory (the tasks of a job array finish at once). */
-bool ipa_sweep_write_results(const struct ipa_sweep_spec *spec,
-                             const char *dir, GError **error);
+bool ipa_sweep_write_results(const struct ipa_sweep_spec *spec, const char *dir,
+                             GError **error);
 
 /* ---- reading results.csv (results.c) ----------------------------------- */
 

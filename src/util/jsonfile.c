@@ -56,8 +56,8 @@ bool ipa_json_parse(const char *path, const char *text, size_t len,
     enum json_tokener_error e = json_tokener_get_error(tok);
     size_t end = json_tokener_get_parse_end(tok);
     if (e != json_tokener_success) {
-        syntax_error(path, text, len, e == json_tokener_continue ? len : end,
-                     e, error);
+        syntax_error(path, text, len, e == json_tokener_continue ? len : end, e,
+                     error);
         goto out;
     }
     for (size_t i = end; i < len; i++) {
