@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,75 +25,17 @@ const char *const ipa_metric_names[IPA_METRIC_COUNT] = {
 };
 
 struct reader {
-    const char *file;
+    struct ipa_json_reader json; /* the file, and where in it */
     char *dir;
-    GString *path;
-    GError **error;
     struct ipa_scenario *sc;
 };
 
-G_GNUC_PRINTF(2, 3)
-static bool fail(struct reader *rd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    if (rd->path->len)
-        g_set_error(rd->error, IPA_ERROR, IPA_ERROR_INPUT, "%s: %s: %s",
-                    rd->file, rd->path->str, msg);
-    else
-        g_set_error(rd->error, IPA_ERROR, IPA_ERROR_INPUT, "%s: %s", rd->file,
-                    msg);
-    g_free(msg);
-    return false;
-}
-
-static gsize push(struct reader *rd, const char *key)
-{
-    gsize mark = rd->path->len;
-    if (mark)
-        g_string_append_c(rd->path, '.');
-    g_string_append(rd->path, key);
-    return mark;
-}
-
-static gsize push_index(struct reader *rd, size_t i)
-{
-    gsize mark = rd->path->len;
-    g_string_append_printf(rd->path, "[%zu]", i);
-    return mark;
-}
-
-static void pop(struct reader *rd, gsize mark)
-{
-    g_string_truncate(rd->path, mark);
-}
-
-static bool check_keys(struct reader *rd, struct json_object *obj,
-                       const char *const *allowed)
-{
-    json_object_object_foreach(obj, key, val)
-    {
-        (void)val;
-        bool known = false;
-        for (int i = 0; allowed[i] && !known; i++)
-            known = !strcmp(key, allowed[i]);
-        const char *close = known ? NULL : ipa_suggest(key, allowed, -1);
-        if (close)
-            return fail(rd, "unknown key '%s' (did you mean '%s'?)", key,
-                        close);
-        if (!known) {
-            GString *all = g_string_new(NULL);
-            for (int i = 0; allowed[i]; i++)
-                g_string_append_printf(all, "%s%s", i ? ", " : "", allowed[i]);
-            fail(rd, "unknown key '%s' (expected one of %s)", key, all->str);
-            g_string_free(all, true);
-            return false;
-        }
-    }
-    return true;
-}
+#define fail(rd, ...) ipa_json_fail(&(rd)->json, __VA_ARGS__)
+#define push(rd, key) ipa_json_push_key(&(rd)->json, key)
+#define push_index(rd, i) ipa_json_push_index(&(rd)->json, i)
+#define pop(rd, mark) ipa_json_pop(&(rd)->json, mark)
+#define check_keys(rd, obj, allowed)                                           \
+    ipa_json_check_keys(&(rd)->json, obj, allowed)
 
 static bool get_string(struct reader *rd, struct json_object *v,
                        const char *what, const char **out)
@@ -338,7 +279,7 @@ static bool parse_relative(struct reader *rd, struct json_object *v)
             } else {
                 rel.percent = false;
                 if (!get_dur(rd, x, &rel.margin)) {
-                    g_clear_error(rd->error);
+                    g_clear_error(rd->json.error);
                     return fail(rd, "expected a percentage like \"10%%\" or "
                                     "a duration like \"5ms\"");
                 }
@@ -352,7 +293,7 @@ static bool parse_relative(struct reader *rd, struct json_object *v)
             rel.better = json_object_get_boolean(x);
             pop(rd, m3);
         }
-        rel.where = g_strdup(rd->path->str);
+        rel.where = g_strdup(rd->json.where->str);
         g_array_append_val(sc->relative, rel);
         pop(rd, m2);
     }
@@ -650,11 +591,13 @@ bool ipa_scenario_parse(const char *path, const char *text, size_t len,
     sc->runs = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
     sc->relative = g_array_new(false, true, sizeof(struct ipa_relative));
     sc->options = g_ptr_array_new_with_free_func(g_free);
-    struct reader rd = {.file = path, .dir = g_path_get_dirname(path),
-                        .path = g_string_new(NULL), .error = error, .sc = sc};
+    struct reader rd = {.json = {.file = path, .where = g_string_new(NULL),
+                                 .error = error},
+                        .dir = g_path_get_dirname(path),
+                        .sc = sc};
     ok = parse_top(&rd, root);
     g_free(rd.dir);
-    g_string_free(rd.path, true);
+    g_string_free(rd.json.where, true);
     if (ok)
         *out = sc;
     else
