@@ -186,8 +186,10 @@ static void record_failure(const struct runner *r, const struct cell_job *j,
     g_free(log);
 }
 
+/* One line, short enough not to wrap: a wrapped line is not redrawn in
+ * place. */
 static void progress(const struct runner *r, GArray *jobs, int finished,
-                     int failed, gint64 start_us)
+                     int failed, int running, gint64 start_us)
 {
     if (!r->tty)
         return;
@@ -195,17 +197,20 @@ static void progress(const struct runner *r, GArray *jobs, int finished,
     printf("\r\033[K[%d/%d cells, %d failed", finished, total, failed);
     if (finished) {
         double per = (double)(g_get_monotonic_time() - start_us) / finished;
+        uint64_t left_s = (uint64_t)(per * (total - finished) / 1e6 + 0.5);
         GString *left = g_string_new(NULL);
-        ipa_duration_format(left, (uint64_t)(per * (total - finished)) * 1000);
+        ipa_duration_format(left, MAX(left_s, 1) * UINT64_C(1000000000));
         printf(", ~%s left", left->str);
         g_string_free(left, TRUE);
     }
-    printf("]");
-    int shown = 0;
-    for (guint k = 0; k < jobs->len && shown < 2; k++) {
+    printf("] %d running", running);
+    for (guint k = 0; k < jobs->len; k++) {
         struct cell_job *j = &g_array_index(jobs, struct cell_job, k);
-        if (j->started && !j->done)
-            printf("%s%s", shown++ ? ", " : " ", j->cell->name);
+        if (j->started && !j->done) {
+            printf(": %.40s%s", j->cell->name,
+                   strlen(j->cell->name) > 40 ? "..." : "");
+            break;
+        }
     }
     fflush(stdout);
 }
@@ -241,7 +246,7 @@ static int run_cells(const struct runner *r, GPtrArray *cells)
             running++;
         }
         if (changed)
-            progress(r, jobs, finished, failed, start);
+            progress(r, jobs, finished, failed, running, start);
         changed = false;
         int status;
         pid_t pid = running ? waitpid(-1, &status, WNOHANG) : 0;
@@ -721,7 +726,14 @@ static int sweep(const struct sweep_options *o, const char *spec_path)
     todo = cells_to_run(o, spec, dir, &error);
     if (!todo)
         goto out;
-    if (slurm && !no_live_job(&st, dir, &error))
+    /* the cells of a job still queued or running are its own; a sweep
+     * moved to a machine without Slurm has no such job to wait for */
+    char *squeue = st.jobs->len && !o->cell_list
+                       ? g_find_program_in_path("squeue")
+                       : NULL;
+    bool live = (slurm || squeue) && !no_live_job(&st, dir, &error);
+    g_free(squeue);
+    if (live)
         goto out;
     if (slurm) {
         if (!todo->len) {

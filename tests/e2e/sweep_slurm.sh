@@ -137,7 +137,8 @@ cmp "$tmp/local/results.csv" "$tmp/slurm/results.csv" ||
 grep -l . "$tmp"/slurm/slurm/*.out && fail "array tasks wrote output"
 
 # Seven cells lost: they go to a partition that is down, where the job
-# waits. While it does, the sweep is not submitted again; --status shows
+# waits. While it does, the sweep is not submitted again nor run here
+# (its cells are the job's); --status shows
 # its array tasks pending; --cancel cancels it (scancel). Submitted again,
 # the job has exactly these seven cells, and results.csv is as before.
 find "$tmp/slurm/cells" -name '*.json' | sort | head -n 7 | xargs rm
@@ -155,6 +156,10 @@ grep -q "^slurm job $job: 2 pending array task(s)" <<<"$status" ||
     fail "--status while job $job waits: $status"
 again=$("$ipasim" sweep "$spec" -o "$tmp/slurm" --engine slurm 2>&1) &&
     fail "a second submission while job $job waits was accepted: $again"
+grep -q "^ipasim sweep: error: job $job of this sweep is still queued or running (2 pending array task(s))" \
+    <<<"$again" || fail "$again"
+again=$("$ipasim" sweep "$spec" -o "$tmp/slurm" 2>&1) &&
+    fail "the local engine ran the cells of job $job: $again"
 grep -q "still queued or running" <<<"$again" || fail "$again"
 "$ipasim" sweep --cancel "$tmp/slurm" | grep -q "^cancelled slurm job $job$" ||
     fail "--cancel did not cancel job $job"
