@@ -658,6 +658,33 @@ static GPtrArray *cells_to_run(const struct sweep_options *o,
     return todo;
 }
 
+/* Have all the cells of a submission's @list ended? Each array task asks
+ * once its own cells have: the last to end (and any that end with it)
+ * rebuilds results.csv, which reads every report, rather than each of
+ * possibly thousands of tasks. */
+static bool submission_ended(const char *list,
+                             const struct ipa_sweep_spec *spec,
+                             const char *dir)
+{
+    char *text = NULL;
+    if (!g_file_get_contents(list, &text, NULL, NULL))
+        return true;
+    GHashTable *listed = g_hash_table_new(g_str_hash, g_str_equal);
+    char **names = g_strsplit(text, "\n", -1);
+    for (char **p = names; *p; p++)
+        g_hash_table_add(listed, *p);
+    bool ended = true;
+    for (guint i = 0; ended && i < spec->cells->len; i++) {
+        const struct ipa_sweep_cell *c = g_ptr_array_index(spec->cells, i);
+        ended = !g_hash_table_contains(listed, c->name) ||
+                ipa_sweep_cell_ended(dir, c);
+    }
+    g_hash_table_destroy(listed);
+    g_strfreev(names);
+    g_free(text);
+    return ended;
+}
+
 /* Failed cells, one line each in the spec's order. */
 static int print_failures(const struct ipa_sweep_spec *spec, const char *dir)
 {
@@ -693,6 +720,15 @@ static int sweep(const struct sweep_options *o, const char *spec_path)
                     "--engine: expected 'local' or 'slurm', not '%s'",
                     o->engine);
         goto out;
+    }
+    if (slurm) { /* before anything: even a sweep with nothing to submit */
+        GString *lines = g_string_new(NULL);
+        bool ok = (!o->partition ||
+                   sbatch_value(lines, "--partition", o->partition, &error)) &&
+                  (!o->time || sbatch_value(lines, "--time", o->time, &error));
+        g_string_free(lines, TRUE);
+        if (!ok)
+            goto out;
     }
     if (!ipa_sweep_spec_load(spec_path, &spec, &error) ||
         !check_inputs(spec, spec_path, &error))
@@ -763,7 +799,8 @@ static int sweep(const struct sweep_options *o, const char *spec_path)
                        .timeout_s = (int)o->timeout,
                        .tty = isatty(STDOUT_FILENO) && !o->cell_list};
     run_cells(&r, todo);
-    if (!ipa_sweep_write_results(spec, dir, &error))
+    if ((!o->cell_list || submission_ended(o->cell_list, spec, dir)) &&
+        !ipa_sweep_write_results(spec, dir, &error))
         goto out;
     if (o->cell_list) {
         rc = IPA_EXIT_OK;

@@ -27,6 +27,16 @@ bool ipa_sweep_cell_done(const char *dir, const struct ipa_sweep_cell *cell)
     return done;
 }
 
+bool ipa_sweep_cell_ended(const char *dir, const struct ipa_sweep_cell *cell)
+{
+    if (ipa_sweep_cell_done(dir, cell))
+        return true;
+    char *path = ipa_sweep_cell_file(dir, cell, "err");
+    bool there = g_file_test(path, G_FILE_TEST_IS_REGULAR);
+    g_free(path);
+    return there;
+}
+
 bool ipa_sweep_cell_failed(const char *dir, const struct ipa_sweep_cell *cell,
                            const char *exit, const char *reason, GError **error)
 {

@@ -74,6 +74,8 @@ char **ipa_sweep_cell_argv(const struct ipa_sweep_spec *spec,
                            const char *dir);
 /* Has @cell a report in @dir? */
 bool ipa_sweep_cell_done(const char *dir, const struct ipa_sweep_cell *cell);
+/* Has @cell a report, or a record of its run ending without one? */
+bool ipa_sweep_cell_ended(const char *dir, const struct ipa_sweep_cell *cell);
 /* Records that @cell ended without a report: @exit ("timeout", "error",
  * "crash") and why, in DIR/cells/NAME.err (written atomically). */
 bool ipa_sweep_cell_failed(const char *dir, const struct ipa_sweep_cell *cell,
