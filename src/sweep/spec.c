@@ -3,6 +3,7 @@
  */
 #include "sweep/sweep.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -389,38 +390,58 @@ static bool read_zip(struct reader *rd, struct json_object *v)
     if (!json_object_is_type(v, json_type_array))
         return FAIL(rd, "expected an array of groups of axes, like "
                         "[[\"trace\", \"topology\"]]");
+    bool *zipped = g_new0(bool, rd->spec->axes->len);
     for (size_t g = 0; g < json_object_array_length(v); g++) {
         struct json_object *group = json_object_array_get_idx(v, g);
         gsize m2 = ipa_json_push_index(&rd->json, g);
         if (!json_object_is_type(group, json_type_array) ||
-            json_object_array_length(group) < 2)
+            json_object_array_length(group) < 2) {
+            g_free(zipped);
             return FAIL(rd, "expected an array of at least two axes");
+        }
         struct ipa_sweep_axis *first = NULL;
-        for (size_t i = 0; i < json_object_array_length(group); i++) {
+        int lowest = INT_MAX;
+        GArray *members = g_array_new(FALSE, FALSE, sizeof(int));
+        bool ok = true;
+        for (size_t i = 0; ok && i < json_object_array_length(group); i++) {
             struct json_object *e = json_object_array_get_idx(group, i);
             gsize m3 = ipa_json_push_index(&rd->json, i);
-            if (!json_object_is_type(e, json_type_string))
-                return FAIL(rd, "expected an axis name");
-            int k = find_axis(rd, json_object_get_string(e));
-            if (k < 0)
-                return false;
-            struct ipa_sweep_axis *a = g_ptr_array_index(rd->spec->axes, k);
-            if (first && a->values->len != first->values->len)
-                return FAIL(rd,
-                            "'%s' has %u values and '%s' %u: zipped axes "
-                            "pair their values one by one",
-                            a->name, a->values->len, first->name,
-                            first->values->len);
-            if (a->dim != k || (first && a == first))
-                return FAIL(rd, "'%s' is zipped twice", a->name);
-            if (!first)
-                first = a;
-            else
-                a->dim = first->dim;
+            int k = json_object_is_type(e, json_type_string)
+                        ? find_axis(rd, json_object_get_string(e))
+                        : (FAIL(rd, "expected an axis name"), -1);
+            struct ipa_sweep_axis *a =
+                k >= 0 ? g_ptr_array_index(rd->spec->axes, k) : NULL;
+            if (!a)
+                ok = false;
+            else if (first && a->values->len != first->values->len)
+                ok = FAIL(rd,
+                          "'%s' has %u values and '%s' %u: zipped axes "
+                          "pair their values one by one",
+                          a->name, a->values->len, first->name,
+                          first->values->len);
+            else if (zipped[k])
+                ok = FAIL(rd, "'%s' is zipped twice", a->name);
+            if (!ok)
+                break;
+            zipped[k] = true;
+            first = first ? first : a;
+            lowest = MIN(lowest, k);
+            g_array_append_val(members, k);
             ipa_json_pop(&rd->json, m3);
+        }
+        /* the group is one loop, where its first axis in column order is */
+        for (guint i = 0; ok && i < members->len; i++)
+            ((struct ipa_sweep_axis *)g_ptr_array_index(
+                 rd->spec->axes, g_array_index(members, int, i)))
+                ->dim = lowest;
+        g_array_free(members, TRUE);
+        if (!ok) {
+            g_free(zipped);
+            return false;
         }
         ipa_json_pop(&rd->json, m2);
     }
+    g_free(zipped);
     ipa_json_pop(&rd->json, m);
     return true;
 }
