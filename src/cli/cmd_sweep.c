@@ -1019,7 +1019,7 @@ int ipa_cmd_sweep(int argc, char **argv)
     g_option_context_set_help_enabled(ctx, FALSE);
     GError *error = NULL;
     int code = IPA_EXIT_USAGE;
-    int modes = !!o.status;
+    int modes;
     const char *bad = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
         fprintf(stderr, "ipasim sweep: error: %s\nTry 'ipasim sweep --help'.\n",
