@@ -9,19 +9,15 @@
  * running its share of the cells into the shared DIR.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include <glib/gstdio.h>
 #include <json-c/json.h>
 
+#include "cli/children.h"
 #include "cli/commands.h"
 #include "cli/setup.h"
 #include "sweep/sweep.h"
@@ -74,59 +70,17 @@ struct sweep_options {
 
 /* ---- running cells here ------------------------------------------------- */
 
-struct cell_job {
-    const struct ipa_sweep_cell *cell;
-    GPid pid;
-    gint64 start_us;
-    bool started, done, timed_out;
-};
-
 struct runner {
     const struct ipa_sweep_spec *spec;
     const char *dir, *exe;
     int max_jobs, timeout_s;
     bool tty;
+    /* while running */
+    GPtrArray *cells; /* struct ipa_sweep_cell * */
+    struct ipa_child *children;
+    int ended, failed;
+    gint64 start_us;
 };
-
-/* A cell's run dies with the sweep: a sweep killed and run again never
- * finds a run of its own still going. */
-static void child_setup(gpointer data)
-{
-    (void)data;
-#ifdef __linux__
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
-}
-
-static bool start_cell(const struct runner *r, struct cell_job *j,
-                       GError **error)
-{
-    char *report = ipa_sweep_cell_file(r->dir, j->cell, "json");
-    char *err = ipa_sweep_cell_file(r->dir, j->cell, "err");
-    char *log = ipa_sweep_cell_file(r->dir, j->cell, "log");
-    /* what an earlier run of the cell left is not this run's */
-    g_unlink(report);
-    g_unlink(err);
-    char **argv = ipa_sweep_cell_argv(r->spec, j->cell, r->exe, r->dir);
-    int fd = g_open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    bool ok = false;
-    if (fd < 0) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s: %s", log,
-                    g_strerror(errno));
-        goto out;
-    }
-    ok = g_spawn_async_with_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                child_setup, NULL, &j->pid, -1, fd, fd, error);
-    close(fd);
-    j->started = ok;
-    j->start_us = g_get_monotonic_time();
-out:
-    g_strfreev(argv);
-    g_free(report);
-    g_free(err);
-    g_free(log);
-    return ok;
-}
 
 /* What a run that left no report said: its first line saying "error",
  * else its last line. */
@@ -151,16 +105,18 @@ static char *log_reason(const char *log)
 }
 
 /* Records a run that ended without a report. */
-static void record_failure(const struct runner *r, const struct cell_job *j,
-                           int status)
+static void record_failure(const struct runner *r,
+                           const struct ipa_sweep_cell *cell,
+                           const struct ipa_child *child)
 {
-    if (ipa_sweep_cell_done(r->dir, j->cell))
+    int status = child->status;
+    if (ipa_sweep_cell_done(r->dir, cell))
         return;
-    char *log = ipa_sweep_cell_file(r->dir, j->cell, "log");
+    char *log = ipa_sweep_cell_file(r->dir, cell, "log");
     char *last = log_reason(log);
     const char *exit;
     char *reason;
-    if (j->timed_out) {
+    if (child->timed_out) {
         exit = "timeout";
         reason = g_strdup_printf("no report after %ds (killed; --timeout "
                                  "sets the limit)",
@@ -177,7 +133,7 @@ static void record_failure(const struct runner *r, const struct cell_job *j,
                                  *last ? ": " : "", last);
     }
     GError *error = NULL;
-    if (!ipa_sweep_cell_failed(r->dir, j->cell, exit, reason, &error)) {
+    if (!ipa_sweep_cell_failed(r->dir, cell, exit, reason, &error)) {
         fprintf(stderr, "ipasim sweep: error: %s\n", error->message);
         g_error_free(error);
     }
@@ -188,103 +144,88 @@ static void record_failure(const struct runner *r, const struct cell_job *j,
 
 /* One line, short enough not to wrap: a wrapped line is not redrawn in
  * place. */
-static void progress(const struct runner *r, GArray *jobs, int finished,
-                     int failed, int running, gint64 start_us)
+static void progress(void *ctx)
 {
+    struct runner *r = ctx;
     if (!r->tty)
         return;
-    int total = (int)jobs->len;
-    printf("\r\033[K[%d/%d cells, %d failed", finished, total, failed);
-    if (finished) {
-        double per = (double)(g_get_monotonic_time() - start_us) / finished;
-        uint64_t left_s = (uint64_t)(per * (total - finished) / 1e6 + 0.5);
+    int total = (int)r->cells->len, running = 0;
+    const char *shown = NULL;
+    for (int i = 0; i < total; i++)
+        if (r->children[i].started && !r->children[i].done) {
+            running++;
+            if (!shown)
+                shown = ((struct ipa_sweep_cell *)g_ptr_array_index(r->cells,
+                                                                    i))
+                            ->name;
+        }
+    printf("\r\033[K[%d/%d cells, %d failed", r->ended, total, r->failed);
+    if (r->ended) {
+        double per = (double)(g_get_monotonic_time() - r->start_us) / r->ended;
+        uint64_t left_s = (uint64_t)(per * (total - r->ended) / 1e6 + 0.5);
         GString *left = g_string_new(NULL);
         ipa_duration_format(left, MAX(left_s, 1) * UINT64_C(1000000000));
         printf(", ~%s left", left->str);
         g_string_free(left, TRUE);
     }
     printf("] %d running", running);
-    for (guint k = 0; k < jobs->len; k++) {
-        struct cell_job *j = &g_array_index(jobs, struct cell_job, k);
-        if (j->started && !j->done) {
-            printf(": %.40s%s", j->cell->name,
-                   strlen(j->cell->name) > 40 ? "..." : "");
-            break;
-        }
-    }
+    if (shown)
+        printf(": %.40s%s", shown, strlen(shown) > 40 ? "..." : "");
     fflush(stdout);
 }
 
-/* Runs @cells (struct ipa_sweep_cell *), -j at a time. Returns how many
- * failed. */
-static int run_cells(const struct runner *r, GPtrArray *cells)
+/* What an earlier run of the cell left is not this run's. */
+static void prepare_cell(void *ctx, int i, struct ipa_child *child)
 {
-    GArray *jobs = g_array_new(FALSE, TRUE, sizeof(struct cell_job));
-    for (guint i = 0; i < cells->len; i++) {
-        struct cell_job j = {.cell = g_ptr_array_index(cells, i)};
-        g_array_append_val(jobs, j);
+    struct runner *r = ctx;
+    const struct ipa_sweep_cell *cell = g_ptr_array_index(r->cells, i);
+    char *report = ipa_sweep_cell_file(r->dir, cell, "json");
+    char *err = ipa_sweep_cell_file(r->dir, cell, "err");
+    g_unlink(report);
+    g_unlink(err);
+    g_free(report);
+    g_free(err);
+    child->argv = ipa_sweep_cell_argv(r->spec, cell, r->exe, r->dir);
+    child->log = ipa_sweep_cell_file(r->dir, cell, "log");
+}
+
+static void cell_ended(void *ctx, int i, struct ipa_child *child,
+                       const char *why)
+{
+    struct runner *r = ctx;
+    const struct ipa_sweep_cell *cell = g_ptr_array_index(r->cells, i);
+    r->ended++;
+    if (why) {
+        fprintf(stderr, "ipasim sweep: error: %s\n", why);
+        ipa_sweep_cell_failed(r->dir, cell, "error", why, NULL);
+    } else {
+        record_failure(r, cell, child);
     }
-    int total = (int)jobs->len, next = 0, running = 0, finished = 0;
-    int failed = 0;
-    gint64 start = g_get_monotonic_time();
-    bool changed = true;
-    while (finished < total) {
-        while (running < r->max_jobs && next < total) {
-            changed = true;
-            GError *error = NULL;
-            struct cell_job *j = &g_array_index(jobs, struct cell_job, next++);
-            if (!start_cell(r, j, &error)) {
-                ipa_sweep_cell_failed(r->dir, j->cell, "error", error->message,
-                                      NULL);
-                fprintf(stderr, "ipasim sweep: error: %s\n", error->message);
-                g_error_free(error);
-                j->done = true;
-                finished++;
-                failed++;
-                continue;
-            }
-            running++;
-        }
-        if (changed)
-            progress(r, jobs, finished, failed, running, start);
-        changed = false;
-        int status;
-        pid_t pid = running ? waitpid(-1, &status, WNOHANG) : 0;
-        if (pid > 0) {
-            for (int k = 0; k < total; k++) {
-                struct cell_job *j = &g_array_index(jobs, struct cell_job, k);
-                if (!j->started || j->done || j->pid != pid)
-                    continue;
-                j->done = true;
-                running--;
-                finished++;
-                changed = true;
-                record_failure(r, j, status);
-                char *reason = NULL;
-                bool bad = true;
-                g_free(ipa_sweep_cell_exit(r->dir, j->cell, &reason, &bad));
-                g_free(reason);
-                failed += bad;
-                break;
-            }
-        } else if (running) {
-            g_usleep(5000);
-            gint64 now = g_get_monotonic_time();
-            for (int k = 0; k < total; k++) {
-                struct cell_job *j = &g_array_index(jobs, struct cell_job, k);
-                if (j->started && !j->done && !j->timed_out &&
-                    now - j->start_us > (gint64)r->timeout_s * 1000000) {
-                    j->timed_out = true;
-                    kill(j->pid, SIGKILL);
-                }
-            }
-        }
+    char *reason = NULL;
+    bool failed = true;
+    g_free(ipa_sweep_cell_exit(r->dir, cell, &reason, &failed));
+    g_free(reason);
+    r->failed += failed;
+}
+
+/* Runs @cells (struct ipa_sweep_cell *), -j at a time. */
+static void run_cells(struct runner *r, GPtrArray *cells)
+{
+    static const struct ipa_children_ops ops = {
+        .prepare = prepare_cell, .ended = cell_ended, .changed = progress};
+    int n = (int)cells->len;
+    r->cells = cells;
+    r->children = g_new0(struct ipa_child, MAX(n, 1));
+    r->start_us = g_get_monotonic_time();
+    ipa_children_run(r->children, n, r->max_jobs, r->timeout_s, &ops, r);
+    for (int i = 0; i < n; i++) {
+        g_strfreev(r->children[i].argv);
+        g_free(r->children[i].log);
     }
+    g_free(r->children);
     if (r->tty)
         printf("\r\033[K");
     fflush(stdout);
-    g_array_free(jobs, TRUE);
-    return failed;
 }
 
 /* ---- the sweep's state: DIR/sweep.json ---------------------------------- */

@@ -47,7 +47,8 @@ static bool get_string(struct reader *rd, struct json_object *v,
     return true;
 }
 
-static bool get_dur(struct reader *rd, struct json_object *v, uint64_t *out)
+static bool get_dur(struct ipa_json_reader *json, struct json_object *v,
+                    uint64_t *out)
 {
     if (json_object_is_type(v, json_type_int) &&
         json_object_get_int64(v) >= 0) {
@@ -57,7 +58,7 @@ static bool get_dur(struct reader *rd, struct json_object *v, uint64_t *out)
     if (json_object_is_type(v, json_type_string) &&
         ipa_duration_parse(json_object_get_string(v), out))
         return true;
-    return fail(rd, "expected a duration like \"2ms\" or an integer of "
+    return ipa_json_fail(json, "expected a duration like \"2ms\" or an integer of "
                     "nanoseconds");
 }
 
@@ -134,7 +135,7 @@ static bool parse_expect(struct reader *rd, struct json_object *v,
                                 metric == IPA_METRIC_FLAGGED ? "intervals"
                                                              : "jobs");
                 x = (uint64_t)json_object_get_int64(val);
-            } else if (!get_dur(rd, val, &x)) {
+            } else if (!get_dur(&rd->json, val, &x)) {
                 return false;
             }
             if (!strcmp(us, "_max"))
@@ -278,7 +279,7 @@ static bool parse_relative(struct reader *rd, struct json_object *v)
                 rel.margin = (uint64_t)json_object_get_int64(x);
             } else {
                 rel.percent = false;
-                if (!get_dur(rd, x, &rel.margin)) {
+                if (!get_dur(&rd->json, x, &rel.margin)) {
                     g_clear_error(rd->json.error);
                     return fail(rd, "expected a percentage like \"10%%\" or "
                                     "a duration like \"5ms\"");
@@ -316,8 +317,9 @@ static void expect_copy(struct ipa_expect *to, const struct ipa_expect *from)
     to->exits = g_strdupv(from->exits);
 }
 
-/* options: {"hz": 1000, "seed": 1, "until": "2s", ...} -> run flags */
-static bool parse_options(struct reader *rd, struct json_object *v)
+bool ipa_scenario_read_options(struct ipa_json_reader *rd,
+                               struct json_object *v, bool seed,
+                               GPtrArray *args)
 {
     static const struct {
         const char *key, *flag;
@@ -331,6 +333,7 @@ static bool parse_options(struct reader *rd, struct json_object *v)
         {"wc_threshold", "--wc-threshold", 'd', {NULL, NULL}},
         {"balance_interval", "--balance-interval", 'd', {NULL, NULL}},
         {"stall_limit", "--stall-limit", 'd', {NULL, NULL}},
+        {"watchdog", "--watchdog", 'd', {NULL, NULL}},
         {"cs_cost", "--cs-cost", 'd', {NULL, NULL}},
         {"migration_cost", "--migration-cost", 'd', {NULL, NULL}},
         {"numa_slowdown", "--numa-slowdown", 'i', {NULL, NULL}},
@@ -338,15 +341,18 @@ static bool parse_options(struct reader *rd, struct json_object *v)
         {"mode", "--mode", 's', {"interpreted", "compiled"}},
         {"deadline_miss", "--deadline-miss", 's', {"continue", "abort"}},
     };
-    gsize m = push(rd, "options");
+    gsize m = ipa_json_push_key(rd, "options");
     if (!json_object_is_type(v, json_type_object))
-        return fail(rd, "expected an object like {\"hz\": 250, \"seed\": 2}");
+        return ipa_json_fail(rd, "expected an object like {\"hz\": 250, \"seed\": 2}");
     json_object_object_foreach(v, key, val)
     {
-        gsize m2 = push(rd, key);
+        gsize m2 = ipa_json_push_key(rd, key);
         size_t k = 0;
         while (k < G_N_ELEMENTS(opts) && strcmp(opts[k].key, key))
             k++;
+        if (k < G_N_ELEMENTS(opts) && !seed && !strcmp(key, "seed"))
+            return ipa_json_fail(rd, "the seeds are an axis of a sweep: "
+                                     "\"seeds\": [1, 2, 3]");
         if (k == G_N_ELEMENTS(opts)) {
             const char *keys[G_N_ELEMENTS(opts)];
             for (size_t j = 0; j < G_N_ELEMENTS(opts); j++)
@@ -354,13 +360,13 @@ static bool parse_options(struct reader *rd, struct json_object *v)
             const char *close =
                 ipa_suggest(key, keys, (int)G_N_ELEMENTS(opts));
             if (close)
-                return fail(rd, "unknown option '%s' (did you mean '%s'?)",
+                return ipa_json_fail(rd, "unknown option '%s' (did you mean '%s'?)",
                             key, close);
             GString *all = g_string_new(NULL);
             for (size_t j = 0; j < G_N_ELEMENTS(opts); j++)
                 g_string_append_printf(all, "%s%s", j ? ", " : "",
                                        opts[j].key);
-            fail(rd, "unknown option (expected one of %s)", all->str);
+            ipa_json_fail(rd, "unknown option (expected one of %s)", all->str);
             g_string_free(all, true);
             return false;
         }
@@ -371,13 +377,13 @@ static bool parse_options(struct reader *rd, struct json_object *v)
                                    ? json_object_get_string(val)
                                    : "";
             if (strcmp(word, choices[0]) && strcmp(word, choices[1]))
-                return fail(rd, "expected \"%s\" or \"%s\"", choices[0],
+                return ipa_json_fail(rd, "expected \"%s\" or \"%s\"", choices[0],
                             choices[1]);
             text = g_strdup(word);
         } else if (opts[k].type == 'i') {
             if (!json_object_is_type(val, json_type_int) ||
                 json_object_get_int64(val) < 0)
-                return fail(rd, "expected a non-negative integer");
+                return ipa_json_fail(rd, "expected a non-negative integer");
             text = g_strdup_printf("%" PRId64, json_object_get_int64(val));
         } else if (opts[k].type == 'f') {
             double d = json_object_is_type(val, json_type_double) ||
@@ -385,7 +391,7 @@ static bool parse_options(struct reader *rd, struct json_object *v)
                            ? json_object_get_double(val)
                            : -1;
             if (!(d >= 0 && d <= 1))
-                return fail(rd, "expected a probability from 0 to 1");
+                return ipa_json_fail(rd, "expected a probability from 0 to 1");
             char buf[G_ASCII_DTOSTR_BUF_SIZE];
             text = g_strdup(g_ascii_dtostr(buf, sizeof buf, d));
         } else {
@@ -394,11 +400,11 @@ static bool parse_options(struct reader *rd, struct json_object *v)
                 return false;
             text = g_strdup_printf("%" PRIu64 "ns", ns);
         }
-        g_ptr_array_add(rd->sc->options, g_strdup(opts[k].flag));
-        g_ptr_array_add(rd->sc->options, text);
-        pop(rd, m2);
+        g_ptr_array_add(args, g_strdup(opts[k].flag));
+        g_ptr_array_add(args, text);
+        ipa_json_pop(rd, m2);
     }
-    pop(rd, m);
+    ipa_json_pop(rd, m);
     return true;
 }
 
@@ -524,7 +530,7 @@ static bool parse_top(struct reader *rd, struct json_object *root)
         pop(rd, m);
     }
     if (json_object_object_get_ex(root, "options", &x) &&
-        !parse_options(rd, x))
+        !ipa_scenario_read_options(&rd->json, x, true, rd->sc->options))
         return false;
     if (json_object_object_get_ex(root, "expect", &expect)) {
         m = push(rd, "expect");

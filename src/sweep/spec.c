@@ -8,42 +8,11 @@
 
 #include <json-c/json.h>
 
+#include "scenario/scenario.h"
 #include "util/common.h"
-#include "util/duration.h"
 #include "util/input.h"
 #include "util/jsonfile.h"
 #include "util/suggest.h"
-
-/* The `ipasim run` options a spec may share between its cells; the
- * others (topology, policy, trace, param, seed) are its axes, and the
- * outputs are the sweep's. */
-enum option_kind { OPT_INT, OPT_NUMBER, OPT_DURATION, OPT_WORD, OPT_FLAG };
-
-static const struct {
-    const char *name;
-    enum option_kind kind;
-    const char *const *choices; /* OPT_WORD: the only values, or NULL */
-} run_options[] = {
-    {"hz", OPT_INT, NULL},
-    {"mode", OPT_WORD, (const char *const[]){"interpreted", "compiled", NULL}},
-    {"until", OPT_DURATION, NULL},
-    {"balance-interval", OPT_DURATION, NULL},
-    {"wc-threshold", OPT_DURATION, NULL},
-    {"fail-on-wc", OPT_FLAG, NULL},
-    {"stall-limit", OPT_DURATION, NULL},
-    {"watchdog", OPT_DURATION, NULL},
-    {"cs-cost", OPT_DURATION, NULL},
-    {"migration-cost", OPT_DURATION, NULL},
-    {"numa-slowdown", OPT_INT, NULL},
-    {"trylock-fail", OPT_NUMBER, NULL},
-    {"deadline-miss", OPT_WORD,
-     (const char *const[]){"continue", "abort", NULL}},
-    {"max-events", OPT_INT, NULL},
-    {"spin-limit", OPT_INT, NULL},
-    {"step-limit", OPT_INT, NULL},
-    {"max-memory", OPT_WORD, NULL},
-    {"max-input-size", OPT_WORD, NULL},
-};
 
 static const char *const top_keys[] = {
     "topologies", "policies", "traces", "params", "seeds",
@@ -230,117 +199,6 @@ static bool read_seeds(struct reader *rd, struct json_object *v)
         bool ok = add_value(rd, a, text, false);
         g_free(text);
         if (!ok)
-            return false;
-        ipa_json_pop(&rd->json, m2);
-    }
-    ipa_json_pop(&rd->json, m);
-    return true;
-}
-
-static bool read_option(struct reader *rd, const char *key,
-                        struct json_object *v)
-{
-    size_t k = 0;
-    while (k < G_N_ELEMENTS(run_options) && strcmp(run_options[k].name, key))
-        k++;
-    if (k == G_N_ELEMENTS(run_options)) {
-        const char *names[G_N_ELEMENTS(run_options) + 1];
-        for (size_t i = 0; i < G_N_ELEMENTS(run_options); i++)
-            names[i] = run_options[i].name;
-        names[G_N_ELEMENTS(run_options)] = NULL;
-        const char *close = ipa_suggest(key, names, -1);
-        if (close)
-            return FAIL(rd, "unknown option '%s' (did you mean '%s'?)", key,
-                        close);
-        return FAIL(rd,
-                    "unknown option '%s': an option of `ipasim run` "
-                    "other than the axes and outputs (docs/sweeps.md)",
-                    key);
-    }
-    GPtrArray *o = rd->spec->options;
-    char *flag = g_strdup_printf("--%s", key);
-    char *text = NULL;
-    uint64_t ns;
-    switch (run_options[k].kind) {
-    case OPT_FLAG:
-        if (!json_object_is_type(v, json_type_boolean))
-            goto bad;
-        if (json_object_get_boolean(v))
-            g_ptr_array_add(o, g_strdup(flag));
-        g_free(flag);
-        return true;
-    case OPT_INT:
-        if (!json_object_is_type(v, json_type_int))
-            goto bad;
-        text = scalar_text(v);
-        break;
-    case OPT_NUMBER:
-        if (json_object_is_type(v, json_type_int)) {
-            text = scalar_text(v);
-        } else if (json_object_is_type(v, json_type_double)) {
-            char buf[G_ASCII_DTOSTR_BUF_SIZE];
-            text = g_strdup(
-                g_ascii_dtostr(buf, sizeof buf, json_object_get_double(v)));
-        } else {
-            goto bad;
-        }
-        break;
-    case OPT_DURATION:
-        text = scalar_text(v);
-        if (!text || !ipa_duration_parse(text, &ns))
-            goto bad;
-        break;
-    case OPT_WORD:
-        if (!json_object_is_type(v, json_type_string))
-            goto bad;
-        text = scalar_text(v);
-        for (const char *const *c = run_options[k].choices; c && *c; c++)
-            if (!strcmp(*c, text))
-                goto good;
-        if (run_options[k].choices)
-            goto bad;
-        break;
-    }
-good:
-    g_ptr_array_add(o, flag);
-    g_ptr_array_add(o, text);
-    return true;
-bad:
-    g_free(flag);
-    g_free(text);
-    switch (run_options[k].kind) {
-    case OPT_FLAG:
-        return FAIL(rd, "expected true or false");
-    case OPT_INT:
-        return FAIL(rd, "expected an integer");
-    case OPT_NUMBER:
-        return FAIL(rd, "expected a number");
-    case OPT_DURATION:
-        return FAIL(rd, "expected a duration like \"2ms\" or an integer of "
-                        "nanoseconds");
-    case OPT_WORD:
-        break;
-    }
-    if (!run_options[k].choices)
-        return FAIL(rd, "expected a string");
-    GString *all = g_string_new(NULL);
-    for (const char *const *c = run_options[k].choices; *c; c++)
-        g_string_append_printf(all, "%s'%s'", all->len ? " or " : "", *c);
-    FAIL(rd, "expected %s", all->str);
-    g_string_free(all, TRUE);
-    return false;
-}
-
-static bool read_options(struct reader *rd, struct json_object *v)
-{
-    gsize m = ipa_json_push_key(&rd->json, "options");
-    if (!json_object_is_type(v, json_type_object))
-        return FAIL(rd, "expected an object of `ipasim run` options, like "
-                        "{\"hz\": 250, \"until\": \"1s\"}");
-    json_object_object_foreach(v, key, val)
-    {
-        gsize m2 = ipa_json_push_key(&rd->json, key);
-        if (!read_option(rd, key, val))
             return false;
         ipa_json_pop(&rd->json, m2);
     }
@@ -629,7 +487,9 @@ static bool read_spec(struct reader *rd, struct json_object *root)
     for (guint k = 0; k < rd->spec->axes->len; k++)
         ((struct ipa_sweep_axis *)g_ptr_array_index(rd->spec->axes, k))->dim =
             (int)k;
-    if (json_object_object_get_ex(root, "options", &v) && !read_options(rd, v))
+    /* the options of scenarios, less "seed": an axis here */
+    if (json_object_object_get_ex(root, "options", &v) &&
+        !ipa_scenario_read_options(&rd->json, v, false, rd->spec->options))
         return false;
     if (json_object_object_get_ex(root, "zip", &v) && !read_zip(rd, v))
         return false;
