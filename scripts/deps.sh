@@ -1,7 +1,11 @@
 # Sourced by setup.sh and test.sh: installs the Debian packages ipasim
 # needs, only those missing. As root it runs apt-get; otherwise sudo.
+# The Slurm packages are for the test that runs `ipasim sweep --engine
+# slurm` against a real single-node Slurm (tests/e2e/sweep_slurm.sh); the
+# daemons are started by that test only, never as services.
 IPASIM_PACKAGES="cmake make gcc pkg-config libglib2.0-dev libhwloc-dev hwloc
-libjson-c-dev libcmocka-dev gnuplot-nox python3"
+libjson-c-dev libcmocka-dev gnuplot-nox python3
+slurmctld slurmd slurm-client munge"
 
 ipasim_install_deps() {
     local missing=()

@@ -2,14 +2,11 @@
  * cmd_test.c - `ipasim test`: runs scenario files (docs/scenarios.md).
  *
  * Each run of each scenario is a child process of this very executable
- * (`ipasim run ... --json FILE --quiet`), so a policy that crashes takes
- * down its run only. Up to one child per core runs at a time; results are
+ * (`ipasim run ... --json FILE --quiet`, cli/children.h), so a policy
+ * that crashes takes down its run only. Up to one child per core runs at a time; results are
  * printed in the order the scenarios were given.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -17,6 +14,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cli/children.h"
 #include "cli/commands.h"
 #include "cli/setup.h"
 #include "scenario/scenario.h"
@@ -48,20 +46,21 @@ static const char help_fmt[] =
 struct job {
     int scenario, run;
     char *json, *log; /* report, and the child's stdout and stderr */
-    GPid pid;
-    gint64 start_us, end_us;
-    bool started, done, timed_out;
-    int status;
 };
 
 struct tester {
-    GPtrArray *scenarios; /* struct ipa_scenario * */
-    GArray *jobs;         /* struct job */
-    int *first_job;       /* per scenario: its first job */
+    GPtrArray *scenarios;      /* struct ipa_scenario * */
+    GArray *jobs;              /* struct job */
+    struct ipa_child *children; /* by job */
+    int *first_job;            /* per scenario: its first job */
     char *exe, *tmpdir;
     GPtrArray *run_args; /* NULL-terminated: given to every run */
     int max_jobs, timeout_s;
     bool tty;
+    /* while running */
+    int ended, printed, passed;
+    char **fail;   /* per scenario: why it failed, NULL if it passed */
+    double *secs;  /* per scenario: wall-clock time of its runs */
 };
 
 /* Scenario files: FILE as given, or every .json directly in DIR, sorted
@@ -91,26 +90,14 @@ static bool collect(const char *arg, GPtrArray *out, GError **error)
     return true;
 }
 
-static bool start_job(struct tester *t, struct job *j, GError **error)
+static void prepare_job(void *ctx, int k, struct ipa_child *child)
 {
+    struct tester *t = ctx;
+    struct job *j = &g_array_index(t->jobs, struct job, k);
     const struct ipa_scenario *sc = g_ptr_array_index(t->scenarios, j->scenario);
-    char **argv = ipa_scenario_argv(sc, j->run, t->exe, j->json,
+    child->argv = ipa_scenario_argv(sc, j->run, t->exe, j->json,
                                     (const char *const *)t->run_args->pdata);
-    int fd = g_open(j->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    bool ok = false;
-    if (fd < 0) {
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s: %s", j->log,
-                    g_strerror(errno));
-        goto out;
-    }
-    ok = g_spawn_async_with_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                NULL, NULL, &j->pid, -1, fd, fd, error);
-    close(fd);
-    j->started = ok;
-    j->start_us = g_get_monotonic_time();
-out:
-    g_strfreev(argv);
-    return ok;
+    child->log = j->log;
 }
 
 /* The last non-empty line the child wrote. */
@@ -134,25 +121,27 @@ static char *judge(struct tester *t, int s)
     struct ipa_run_report *reps = g_new0(struct ipa_run_report, n);
     GString *why = g_string_new(NULL);
     for (guint i = 0; i < n; i++) {
-        struct job *j = &g_array_index(t->jobs, struct job, t->first_job[s] + i);
+        int k = t->first_job[s] + (int)i;
+        struct job *j = &g_array_index(t->jobs, struct job, k);
+        const struct ipa_child *c = &t->children[k];
         const struct ipa_scenario_run *r = g_ptr_array_index(sc->runs, i);
         GError *error = NULL;
-        if (j->timed_out) {
+        if (c->timed_out) {
             g_string_append_printf(why, "%s: no result after %ds (killed)\n",
                                    r->policy, t->timeout_s);
-        } else if (WIFSIGNALED(j->status)) {
+        } else if (WIFSIGNALED(c->status)) {
             char *l = last_line(j->log);
             g_string_append_printf(why, "%s: ipasim run crashed (signal %d, "
                                         "%s)%s%s\n",
-                                   r->policy, WTERMSIG(j->status),
-                                   g_strsignal(WTERMSIG(j->status)),
+                                   r->policy, WTERMSIG(c->status),
+                                   g_strsignal(WTERMSIG(c->status)),
                                    *l ? ": " : "", l);
             g_free(l);
         } else if (!ipa_run_report_read(j->json, &reps[i], &error)) {
             char *l = last_line(j->log);
             g_string_append_printf(why, "%s: ipasim run failed (exit %d)%s%s\n",
                                    r->policy,
-                                   WIFEXITED(j->status) ? WEXITSTATUS(j->status)
+                                   WIFEXITED(c->status) ? WEXITSTATUS(c->status)
                                                         : -1,
                                    *l ? ": " : "", l);
             g_free(l);
@@ -179,15 +168,16 @@ static char *judge(struct tester *t, int s)
     return one;
 }
 
-static void progress(struct tester *t, int done, int total)
+static void progress(void *ctx)
 {
+    struct tester *t = ctx;
     if (!t->tty)
         return;
-    printf("\r\033[K[%d/%d runs] ", done, total);
+    printf("\r\033[K[%d/%d runs] ", t->ended, t->jobs->len);
     int shown = 0;
     for (guint k = 0; k < t->jobs->len && shown < 3; k++) {
         struct job *j = &g_array_index(t->jobs, struct job, k);
-        if (j->started && !j->done) {
+        if (t->children[k].started && !t->children[k].done) {
             const struct ipa_scenario *sc =
                 g_ptr_array_index(t->scenarios, j->scenario);
             const struct ipa_scenario_run *r = g_ptr_array_index(sc->runs, j->run);
@@ -198,93 +188,62 @@ static void progress(struct tester *t, int done, int total)
     fflush(stdout);
 }
 
+/* Prints the scenarios whose runs have all ended, in order. */
+static void job_ended(void *ctx, int k, struct ipa_child *child,
+                      const char *why)
+{
+    struct tester *t = ctx;
+    (void)k;
+    (void)child;
+    t->ended++;
+    if (why)
+        fprintf(stderr, "ipasim test: error: %s\n", why);
+    int nsc = (int)t->scenarios->len;
+    while (t->printed < nsc) {
+        const struct ipa_scenario *sc =
+            g_ptr_array_index(t->scenarios, t->printed);
+        int first = t->first_job[t->printed], n = (int)sc->runs->len;
+        bool all = true;
+        for (int i = 0; i < n; i++)
+            all &= t->children[first + i].done;
+        if (!all)
+            break;
+        for (int i = 0; i < n; i++) {
+            const struct ipa_child *c = &t->children[first + i];
+            if (c->end_us > c->start_us)
+                t->secs[t->printed] += (double)(c->end_us - c->start_us) / 1e6;
+        }
+        char *fail = judge(t, t->printed);
+        t->fail[t->printed] = fail;
+        if (t->tty)
+            printf("\r\033[K");
+        if (fail)
+            printf("FAIL %s: %s\n", sc->name, fail);
+        else
+            printf("PASS %s\n", sc->name);
+        t->passed += !fail;
+        fflush(stdout);
+        t->printed++;
+    }
+}
+
 static int run_all(struct tester *t, struct ipa_outfile *junit)
 {
+    static const struct ipa_children_ops ops = {
+        .prepare = prepare_job, .ended = job_ended, .changed = progress};
     int nsc = (int)t->scenarios->len, total = (int)t->jobs->len;
-    int next = 0, running = 0, finished = 0, printed = 0, passed = 0;
-    char **fail = g_new0(char *, nsc);
-    double *secs = g_new0(double, nsc);
     int rc = IPA_EXIT_OK;
 
-    bool changed = true; /* redraw the progress line */
-    while (printed < nsc) {
-        while (running < t->max_jobs && next < total) {
-            changed = true;
-            GError *error = NULL;
-            struct job *j = &g_array_index(t->jobs, struct job, next++);
-            if (!start_job(t, j, &error)) {
-                fprintf(stderr, "ipasim test: error: %s\n", error->message);
-                g_error_free(error);
-                j->done = true;
-                j->status = 127 << 8;
-                finished++;
-                continue;
-            }
-            running++;
-        }
-        if (changed)
-            progress(t, finished, total);
-        changed = false;
-        int status;
-        pid_t pid = running ? waitpid(-1, &status, WNOHANG) : 0;
-        if (pid > 0) {
-            for (int k = 0; k < total; k++) {
-                struct job *j = &g_array_index(t->jobs, struct job, k);
-                if (j->started && !j->done && j->pid == pid) {
-                    j->done = true;
-                    j->status = status;
-                    j->end_us = g_get_monotonic_time();
-                    running--;
-                    finished++;
-                    changed = true;
-                    break;
-                }
-            }
-        } else if (running) {
-            g_usleep(5000);
-            gint64 now = g_get_monotonic_time();
-            for (int k = 0; k < total; k++) {
-                struct job *j = &g_array_index(t->jobs, struct job, k);
-                if (j->started && !j->done && !j->timed_out &&
-                    now - j->start_us > (gint64)t->timeout_s * 1000000) {
-                    j->timed_out = true;
-                    kill(j->pid, SIGKILL);
-                }
-            }
-        }
-        /* print finished scenarios in order */
-        while (printed < nsc) {
-            const struct ipa_scenario *sc =
-                g_ptr_array_index(t->scenarios, printed);
-            int first = t->first_job[printed], n = (int)sc->runs->len;
-            bool all = true;
-            for (int i = 0; i < n; i++)
-                all &= g_array_index(t->jobs, struct job, first + i).done;
-            if (!all)
-                break;
-            for (int i = 0; i < n; i++) {
-                struct job *j = &g_array_index(t->jobs, struct job, first + i);
-                if (j->end_us > j->start_us)
-                    secs[printed] += (double)(j->end_us - j->start_us) / 1e6;
-            }
-            fail[printed] = judge(t, printed);
-            if (t->tty)
-                printf("\r\033[K");
-            if (fail[printed])
-                printf("FAIL %s: %s\n", sc->name, fail[printed]);
-            else
-                printf("PASS %s\n", sc->name);
-            passed += !fail[printed];
-            fflush(stdout);
-            printed++;
-        }
-    }
-    printf("%d passed, %d failed\n", passed, nsc - passed);
-    if (passed < nsc)
+    t->fail = g_new0(char *, nsc);
+    t->secs = g_new0(double, nsc);
+    t->children = g_new0(struct ipa_child, MAX(total, 1));
+    ipa_children_run(t->children, total, t->max_jobs, t->timeout_s, &ops, t);
+    printf("%d passed, %d failed\n", t->passed, nsc - t->passed);
+    if (t->passed < nsc)
         rc = IPA_EXIT_FAIL;
     if (junit) {
         GError *error = NULL;
-        ipa_junit_print(junit->f, t->scenarios, fail, secs);
+        ipa_junit_print(junit->f, t->scenarios, t->fail, t->secs);
         if (!ipa_outfile_commit(junit, &error)) {
             fprintf(stderr, "ipasim test: error: %s\n", error->message);
             g_error_free(error);
@@ -292,9 +251,12 @@ static int run_all(struct tester *t, struct ipa_outfile *junit)
         }
     }
     for (int s = 0; s < nsc; s++)
-        g_free(fail[s]);
-    g_free(fail);
-    g_free(secs);
+        g_free(t->fail[s]);
+    for (int k = 0; k < total; k++)
+        g_strfreev(t->children[k].argv);
+    g_free(t->children);
+    g_free(t->fail);
+    g_free(t->secs);
     return rc;
 }
 
@@ -466,7 +428,7 @@ int ipa_cmd_test(int argc, char **argv)
         fprintf(stderr, "ipasim test: error: %s\n", error->message);
         goto out;
     }
-    t.exe = g_file_read_link("/proc/self/exe", &error);
+    t.exe = ipa_self_exe(&error);
     t.tmpdir = t.exe ? g_dir_make_tmp("ipasim-test-XXXXXX", &error) : NULL;
     if (!t.tmpdir) {
         fprintf(stderr, "ipasim test: error: %s\n", error->message);

@@ -14,12 +14,9 @@
 #include "util/common.h"
 #include "util/input.h"
 
-static const struct {
-    const char *key, *title;
-    double div;
-    const char *unit;
-} metrics[IPA_CMP_COUNT] = {
-#define IPA_CMP_ROW(id, key, title, div, unit) {key, title, div, unit},
+const struct ipa_compare_metric_info ipa_compare_metrics[IPA_CMP_COUNT] = {
+#define IPA_CMP_ROW(id, key, title, div, unit, column)                         \
+    {key, title, div, unit, column},
     IPA_COMPARE_METRICS(IPA_CMP_ROW)
 #undef IPA_CMP_ROW
 };
@@ -219,8 +216,8 @@ static int shown_metrics(const struct ipa_compare_run *runs, int nr_runs)
 
 static char *format_value(int m, double raw)
 {
-    double v = raw / metrics[m].div;
-    return metrics[m].unit[0] ? g_strdup_printf("%.3f", v)
+    double v = raw / ipa_compare_metrics[m].div;
+    return ipa_compare_metrics[m].unit[0] ? g_strdup_printf("%.3f", v)
                               : g_strdup_printf("%.0f", v);
 }
 
@@ -236,9 +233,9 @@ static char *format_change(double base, double v)
 
 static char *metric_title(int m)
 {
-    return metrics[m].unit[0]
-               ? g_strdup_printf("%s (%s)", metrics[m].title, metrics[m].unit)
-               : g_strdup(metrics[m].title);
+    return ipa_compare_metrics[m].unit[0]
+               ? g_strdup_printf("%s (%s)", ipa_compare_metrics[m].title, ipa_compare_metrics[m].unit)
+               : g_strdup(ipa_compare_metrics[m].title);
 }
 
 /*
@@ -342,7 +339,7 @@ bool ipa_compare_plot(const struct ipa_compare_run *runs, int nr_runs,
         g_free(t);
         for (int i = 0; i < nr_runs; i++)
             g_string_append_printf(d, "%d %.9g\n", i + 1,
-                                   runs[i].value[m] / metrics[m].div);
+                                   runs[i].value[m] / ipa_compare_metrics[m].div);
         g_string_append(d, "\n\n");
     }
     bool ok =

@@ -87,31 +87,42 @@ void ipa_report_ascii(const struct ipa_sim *sim, const struct ipa_recorder *rec,
 /* ---- comparing runs (compare.c) ----------------------------------------- */
 
 /* The compared metrics: X(id, json-ish name, title, unit divisor, unit). */
+/* (id, key, title, divisor and unit shown, column of a sweep's
+ * results.csv: raw value) */
 #define IPA_COMPARE_METRICS(X)                                                 \
-    X(MAKESPAN, "makespan", "makespan", 1e6, "ms")                             \
-    X(EVENTS, "events", "events", 1, "")                                       \
-    X(WASTED, "wasted", "wasted core-time", 1e6, "ms")                         \
-    X(VIOLATIONS, "violations", "violations", 1, "")                           \
-    X(FLAGGED, "flagged", "flagged intervals", 1, "")                          \
-    X(P50, "lat_p50", "latency p50", 1e3, "us")                                \
-    X(P99, "lat_p99", "latency p99", 1e3, "us")                                \
-    X(LMAX, "lat_max", "latency max", 1e3, "us")                               \
-    X(MIGRATIONS, "migrations", "migrations", 1, "")                           \
-    X(UTIL, "util", "mean utilisation", 0.01, "%")                            \
-    X(JOBS, "jobs", "jobs released", 1, "")                                    \
-    X(MISSED, "missed", "deadline misses", 1, "")                              \
-    X(RESP_P99, "resp_p99", "response p99", 1e3, "us")                         \
-    X(TARDINESS, "tardiness", "tardiness max", 1e3, "us")
+    X(MAKESPAN, "makespan", "makespan", 1e6, "ms", "makespan_ns")              \
+    X(EVENTS, "events", "events", 1, "", "events")                             \
+    X(WASTED, "wasted", "wasted core-time", 1e6, "ms", "wasted_core_ns")       \
+    X(VIOLATIONS, "violations", "violations", 1, "", "violations")             \
+    X(FLAGGED, "flagged", "flagged intervals", 1, "", "flagged")               \
+    X(P50, "lat_p50", "latency p50", 1e3, "us", "latency_p50_ns")              \
+    X(P99, "lat_p99", "latency p99", 1e3, "us", "latency_p99_ns")              \
+    X(LMAX, "lat_max", "latency max", 1e3, "us", "latency_max_ns")             \
+    X(MIGRATIONS, "migrations", "migrations", 1, "", "migrations")             \
+    X(UTIL, "util", "mean utilisation", 0.01, "%", "utilisation")              \
+    X(JOBS, "jobs", "jobs released", 1, "", "jobs")                            \
+    X(MISSED, "missed", "deadline misses", 1, "", "deadline_misses")           \
+    X(RESP_P99, "resp_p99", "response p99", 1e3, "us", "response_p99_ns")      \
+    X(TARDINESS, "tardiness", "tardiness max", 1e3, "us", "tardiness_max_ns")
 
 /* The metrics from IPA_CMP_JOBS on are real-time figures: shown only when
  * some report has them ("jobs"). */
 
 enum ipa_compare_metric {
-#define IPA_CMP_ENUM(id, key, title, div, unit) IPA_CMP_##id,
+#define IPA_CMP_ENUM(id, key, title, div, unit, column) IPA_CMP_##id,
     IPA_COMPARE_METRICS(IPA_CMP_ENUM)
 #undef IPA_CMP_ENUM
         IPA_CMP_COUNT
 };
+
+struct ipa_compare_metric_info {
+    const char *key, *title;
+    double div;       /* shown as value / div ... */
+    const char *unit; /* ... in this unit */
+    const char *column;
+};
+/* By enum ipa_compare_metric. */
+extern const struct ipa_compare_metric_info ipa_compare_metrics[IPA_CMP_COUNT];
 
 struct ipa_compare_run {
     char *path;  /* as given */

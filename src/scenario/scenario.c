@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,6 +14,7 @@
 
 #include "util/common.h"
 #include "util/input.h"
+#include "util/jsonfile.h"
 #include "util/duration.h"
 #include "util/size.h"
 #include "util/suggest.h"
@@ -26,75 +26,17 @@ const char *const ipa_metric_names[IPA_METRIC_COUNT] = {
 };
 
 struct reader {
-    const char *file;
+    struct ipa_json_reader json; /* the file, and where in it */
     char *dir;
-    GString *path;
-    GError **error;
     struct ipa_scenario *sc;
 };
 
-G_GNUC_PRINTF(2, 3)
-static bool fail(struct reader *rd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    if (rd->path->len)
-        g_set_error(rd->error, IPA_ERROR, IPA_ERROR_INPUT, "%s: %s: %s",
-                    rd->file, rd->path->str, msg);
-    else
-        g_set_error(rd->error, IPA_ERROR, IPA_ERROR_INPUT, "%s: %s", rd->file,
-                    msg);
-    g_free(msg);
-    return false;
-}
-
-static gsize push(struct reader *rd, const char *key)
-{
-    gsize mark = rd->path->len;
-    if (mark)
-        g_string_append_c(rd->path, '.');
-    g_string_append(rd->path, key);
-    return mark;
-}
-
-static gsize push_index(struct reader *rd, size_t i)
-{
-    gsize mark = rd->path->len;
-    g_string_append_printf(rd->path, "[%zu]", i);
-    return mark;
-}
-
-static void pop(struct reader *rd, gsize mark)
-{
-    g_string_truncate(rd->path, mark);
-}
-
-static bool check_keys(struct reader *rd, struct json_object *obj,
-                       const char *const *allowed)
-{
-    json_object_object_foreach(obj, key, val)
-    {
-        (void)val;
-        bool known = false;
-        for (int i = 0; allowed[i] && !known; i++)
-            known = !strcmp(key, allowed[i]);
-        const char *close = known ? NULL : ipa_suggest(key, allowed, -1);
-        if (close)
-            return fail(rd, "unknown key '%s' (did you mean '%s'?)", key,
-                        close);
-        if (!known) {
-            GString *all = g_string_new(NULL);
-            for (int i = 0; allowed[i]; i++)
-                g_string_append_printf(all, "%s%s", i ? ", " : "", allowed[i]);
-            fail(rd, "unknown key '%s' (expected one of %s)", key, all->str);
-            g_string_free(all, true);
-            return false;
-        }
-    }
-    return true;
-}
+#define fail(rd, ...) ipa_json_fail(&(rd)->json, __VA_ARGS__)
+#define push(rd, key) ipa_json_push_key(&(rd)->json, key)
+#define push_index(rd, i) ipa_json_push_index(&(rd)->json, i)
+#define pop(rd, mark) ipa_json_pop(&(rd)->json, mark)
+#define check_keys(rd, obj, allowed)                                           \
+    ipa_json_check_keys(&(rd)->json, obj, allowed)
 
 static bool get_string(struct reader *rd, struct json_object *v,
                        const char *what, const char **out)
@@ -106,7 +48,8 @@ static bool get_string(struct reader *rd, struct json_object *v,
     return true;
 }
 
-static bool get_dur(struct reader *rd, struct json_object *v, uint64_t *out)
+static bool get_dur(struct ipa_json_reader *json, struct json_object *v,
+                    uint64_t *out)
 {
     if (json_object_is_type(v, json_type_int) &&
         json_object_get_int64(v) >= 0) {
@@ -116,7 +59,7 @@ static bool get_dur(struct reader *rd, struct json_object *v, uint64_t *out)
     if (json_object_is_type(v, json_type_string) &&
         ipa_duration_parse(json_object_get_string(v), out))
         return true;
-    return fail(rd, "expected a duration like \"2ms\" or an integer of "
+    return ipa_json_fail(json, "expected a duration like \"2ms\" or an integer of "
                     "nanoseconds");
 }
 
@@ -193,7 +136,7 @@ static bool parse_expect(struct reader *rd, struct json_object *v,
                                 metric == IPA_METRIC_FLAGGED ? "intervals"
                                                              : "jobs");
                 x = (uint64_t)json_object_get_int64(val);
-            } else if (!get_dur(rd, val, &x)) {
+            } else if (!get_dur(&rd->json, val, &x)) {
                 return false;
             }
             if (!strcmp(us, "_max"))
@@ -337,8 +280,8 @@ static bool parse_relative(struct reader *rd, struct json_object *v)
                 rel.margin = (uint64_t)json_object_get_int64(x);
             } else {
                 rel.percent = false;
-                if (!get_dur(rd, x, &rel.margin)) {
-                    g_clear_error(rd->error);
+                if (!get_dur(&rd->json, x, &rel.margin)) {
+                    g_clear_error(rd->json.error);
                     return fail(rd, "expected a percentage like \"10%%\" or "
                                     "a duration like \"5ms\"");
                 }
@@ -352,7 +295,7 @@ static bool parse_relative(struct reader *rd, struct json_object *v)
             rel.better = json_object_get_boolean(x);
             pop(rd, m3);
         }
-        rel.where = g_strdup(rd->path->str);
+        rel.where = g_strdup(rd->json.where->str);
         g_array_append_val(sc->relative, rel);
         pop(rd, m2);
     }
@@ -375,8 +318,9 @@ static void expect_copy(struct ipa_expect *to, const struct ipa_expect *from)
     to->exits = g_strdupv(from->exits);
 }
 
-/* options: {"hz": 1000, "seed": 1, "until": "2s", ...} -> run flags */
-static bool parse_options(struct reader *rd, struct json_object *v)
+bool ipa_scenario_read_options(struct ipa_json_reader *rd,
+                               struct json_object *v, bool seed,
+                               GPtrArray *args)
 {
     static const struct {
         const char *key, *flag;
@@ -391,6 +335,7 @@ static bool parse_options(struct reader *rd, struct json_object *v)
         {"wc_threshold", "--wc-threshold", 'd', {NULL, NULL}},
         {"balance_interval", "--balance-interval", 'd', {NULL, NULL}},
         {"stall_limit", "--stall-limit", 'd', {NULL, NULL}},
+        {"watchdog", "--watchdog", 'd', {NULL, NULL}},
         {"cs_cost", "--cs-cost", 'd', {NULL, NULL}},
         {"migration_cost", "--migration-cost", 'd', {NULL, NULL}},
         {"numa_slowdown", "--numa-slowdown", 'i', {NULL, NULL}},
@@ -400,15 +345,18 @@ static bool parse_options(struct reader *rd, struct json_object *v)
         {"spin_limit", "--spin-limit", 'i', {NULL, NULL}},
         {"max_input_size", "--max-input-size", 'z', {NULL, NULL}},
     };
-    gsize m = push(rd, "options");
+    gsize m = ipa_json_push_key(rd, "options");
     if (!json_object_is_type(v, json_type_object))
-        return fail(rd, "expected an object like {\"hz\": 250, \"seed\": 2}");
+        return ipa_json_fail(rd, "expected an object like {\"hz\": 250, \"seed\": 2}");
     json_object_object_foreach(v, key, val)
     {
-        gsize m2 = push(rd, key);
+        gsize m2 = ipa_json_push_key(rd, key);
         size_t k = 0;
         while (k < G_N_ELEMENTS(opts) && strcmp(opts[k].key, key))
             k++;
+        if (k < G_N_ELEMENTS(opts) && !seed && !strcmp(key, "seed"))
+            return ipa_json_fail(rd, "the seeds are an axis of a sweep: "
+                                     "\"seeds\": [1, 2, 3]");
         if (k == G_N_ELEMENTS(opts)) {
             const char *keys[G_N_ELEMENTS(opts)];
             for (size_t j = 0; j < G_N_ELEMENTS(opts); j++)
@@ -416,13 +364,13 @@ static bool parse_options(struct reader *rd, struct json_object *v)
             const char *close =
                 ipa_suggest(key, keys, (int)G_N_ELEMENTS(opts));
             if (close)
-                return fail(rd, "unknown option '%s' (did you mean '%s'?)",
+                return ipa_json_fail(rd, "unknown option '%s' (did you mean '%s'?)",
                             key, close);
             GString *all = g_string_new(NULL);
             for (size_t j = 0; j < G_N_ELEMENTS(opts); j++)
                 g_string_append_printf(all, "%s%s", j ? ", " : "",
                                        opts[j].key);
-            fail(rd, "unknown option (expected one of %s)", all->str);
+            ipa_json_fail(rd, "unknown option (expected one of %s)", all->str);
             g_string_free(all, true);
             return false;
         }
@@ -433,19 +381,19 @@ static bool parse_options(struct reader *rd, struct json_object *v)
                                    ? json_object_get_string(val)
                                    : "";
             if (strcmp(word, choices[0]) && strcmp(word, choices[1]))
-                return fail(rd, "expected \"%s\" or \"%s\"", choices[0],
+                return ipa_json_fail(rd, "expected \"%s\" or \"%s\"", choices[0],
                             choices[1]);
             text = g_strdup(word);
         } else if (opts[k].type == 'i') {
             if (!json_object_is_type(val, json_type_int) ||
                 json_object_get_int64(val) < 0)
-                return fail(rd, "expected a non-negative integer");
+                return ipa_json_fail(rd, "expected a non-negative integer");
             text = g_strdup_printf("%" PRId64, json_object_get_int64(val));
         } else if (opts[k].type == 'z') {
             uint64_t bytes = 0;
             if (!json_object_is_type(val, json_type_string) ||
                 !ipa_size_parse(json_object_get_string(val), &bytes) || !bytes)
-                return fail(rd, "expected a size like \"512M\" or \"2G\"");
+                return ipa_json_fail(rd, "expected a size like \"512M\" or \"2G\"");
             text = g_strdup(json_object_get_string(val));
         } else if (opts[k].type == 'f') {
             double d = json_object_is_type(val, json_type_double) ||
@@ -453,7 +401,7 @@ static bool parse_options(struct reader *rd, struct json_object *v)
                            ? json_object_get_double(val)
                            : -1;
             if (!(d >= 0 && d <= 1))
-                return fail(rd, "expected a probability from 0 to 1");
+                return ipa_json_fail(rd, "expected a probability from 0 to 1");
             char buf[G_ASCII_DTOSTR_BUF_SIZE];
             text = g_strdup(g_ascii_dtostr(buf, sizeof buf, d));
         } else {
@@ -462,11 +410,11 @@ static bool parse_options(struct reader *rd, struct json_object *v)
                 return false;
             text = g_strdup_printf("%" PRIu64 "ns", ns);
         }
-        g_ptr_array_add(rd->sc->options, g_strdup(opts[k].flag));
-        g_ptr_array_add(rd->sc->options, text);
-        pop(rd, m2);
+        g_ptr_array_add(args, g_strdup(opts[k].flag));
+        g_ptr_array_add(args, text);
+        ipa_json_pop(rd, m2);
     }
-    pop(rd, m);
+    ipa_json_pop(rd, m);
     return true;
 }
 
@@ -592,7 +540,7 @@ static bool parse_top(struct reader *rd, struct json_object *root)
         pop(rd, m);
     }
     if (json_object_object_get_ex(root, "options", &x) &&
-        !parse_options(rd, x))
+        !ipa_scenario_read_options(&rd->json, x, true, rd->sc->options))
         return false;
     if (json_object_object_get_ex(root, "expect", &expect)) {
         m = push(rd, "expect");
@@ -640,65 +588,15 @@ out:
     return ok;
 }
 
-static const char *syntax_message(enum json_tokener_error e)
-{
-    switch (e) {
-    case json_tokener_continue:
-    case json_tokener_error_parse_eof:
-        return "unexpected end of file";
-    case json_tokener_error_parse_object_key_sep:
-        return "expected ':' after the key";
-    case json_tokener_error_parse_object_value_sep:
-        return "expected ',' or '}' after an object member";
-    case json_tokener_error_parse_array:
-        return "expected ',' or ']' after an array element";
-    case json_tokener_error_parse_object_key_name:
-        return "expected a key in double quotes";
-    default:
-        return json_tokener_error_desc(e);
-    }
-}
-
-static void syntax_error(const char *path, const char *text, size_t len,
-                         size_t off, enum json_tokener_error e, GError **error)
-{
-    int line = 1, col = 1;
-    for (size_t i = 0; i < off && i < len; i++) {
-        if (text[i] == '\n') {
-            line++;
-            col = 1;
-        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-            col++;
-        }
-    }
-    g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s:%d:%d: error: %s", path,
-                line, col, syntax_message(e));
-}
-
 bool ipa_scenario_parse(const char *path, const char *text, size_t len,
                         struct ipa_scenario **out, GError **error)
 {
-    struct json_tokener *tok = json_tokener_new_ex(64);
     struct json_object *root = NULL;
     bool ok = false;
 
     *out = NULL;
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-    root = json_tokener_parse_ex(tok, text, (int)MIN(len, (size_t)INT_MAX));
-    enum json_tokener_error e = json_tokener_get_error(tok);
-    size_t end = json_tokener_get_parse_end(tok);
-    if (e != json_tokener_success) {
-        syntax_error(path, text, len, e == json_tokener_continue ? len : end,
-                     e, error);
+    if (!ipa_json_parse(path, text, len, &root, error))
         goto out;
-    }
-    for (size_t i = end; i < len; i++) {
-        if (!g_ascii_isspace(text[i])) {
-            syntax_error(path, text, len, i,
-                         json_tokener_error_parse_unexpected, error);
-            goto out;
-        }
-    }
     struct ipa_scenario *sc = g_new0(struct ipa_scenario, 1);
     sc->path = g_strdup(path);
     char *base = g_path_get_basename(path);
@@ -709,11 +607,13 @@ bool ipa_scenario_parse(const char *path, const char *text, size_t len,
     sc->runs = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
     sc->relative = g_array_new(false, true, sizeof(struct ipa_relative));
     sc->options = g_ptr_array_new_with_free_func(g_free);
-    struct reader rd = {.file = path, .dir = g_path_get_dirname(path),
-                        .path = g_string_new(NULL), .error = error, .sc = sc};
+    struct reader rd = {.json = {.file = path, .where = g_string_new(NULL),
+                                 .error = error},
+                        .dir = g_path_get_dirname(path),
+                        .sc = sc};
     ok = parse_top(&rd, root);
     g_free(rd.dir);
-    g_string_free(rd.path, true);
+    g_string_free(rd.json.where, true);
     if (ok)
         *out = sc;
     else
@@ -721,7 +621,6 @@ bool ipa_scenario_parse(const char *path, const char *text, size_t len,
 out:
     if (root)
         json_object_put(root);
-    json_tokener_free(tok);
     return ok;
 }
 

@@ -18,6 +18,8 @@
 
 #include <glib.h>
 
+#include "util/jsonfile.h"
+
 #define IPA_NO_BOUND UINT64_MAX
 
 /* Report figures an expectation can bound; lower is better for all but
@@ -104,6 +106,13 @@ bool ipa_scenario_load(const char *path, struct ipa_scenario **out,
 bool ipa_scenario_parse(const char *path, const char *text, size_t len,
                         struct ipa_scenario **out, GError **error);
 void ipa_scenario_free(struct ipa_scenario *sc);
+
+/* Reads @v, "options" of a scenario or a sweep spec ({"hz": 250,
+ * "until": "2s"}: docs/scenarios.md), appending the `ipasim run`
+ * arguments they stand for to @args; "seed" only when @seed. */
+bool ipa_scenario_read_options(struct ipa_json_reader *rd,
+                               struct json_object *v, bool seed,
+                               GPtrArray *args);
 
 /* The arguments after the executable for run @i: "run --topo ... --json
  * @json_path --quiet ...", then @extra (NULL-terminated, may be NULL), which

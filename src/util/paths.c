@@ -12,9 +12,14 @@
  * by default), or NULL when the executable does not sit in one: a build
  * tree. Found from the executable's own path, not the configure-time
  * prefix, so an installed tree may be moved. */
+char *ipa_self_exe(GError **error)
+{
+    return g_file_read_link("/proc/self/exe", error);
+}
+
 static char *installed_path(const char *from_bin)
 {
-    char *exe = g_file_read_link("/proc/self/exe", NULL);
+    char *exe = ipa_self_exe(NULL);
     if (!exe)
         return NULL;
     char *bin = g_path_get_dirname(exe);

@@ -24,6 +24,10 @@ char *ipa_find_shipped(const char *name, const char *what, const char *folder,
 GPtrArray *ipa_shipped_list(const char *folder);
 /* The folder holding ipasim/runtime.h (new string). */
 char *ipa_runtime_include_dir(void);
+/* The running executable's path (new string), for the commands that run
+ * ipasim again in child processes; NULL with *error when /proc is not
+ * there. */
+char *ipa_self_exe(GError **error);
 /* The folder holding policies/, topologies/, traces/ (new string). */
 char *ipa_data_dir(void);
 

@@ -178,8 +178,9 @@ static void test_errors(void **state)
     parse_bad(HEAD "\"policy\": \"p.c\", \"options\": {\"hertz\": 1}}",
               "/nowhere/s.json: options.hertz: unknown option (expected one "
               "of hz, seed, until, max_events, wc_threshold, "
-              "balance_interval, stall_limit, cs_cost, migration_cost, "
-              "numa_slowdown, trylock_fail, mode, deadline_miss, spin_limit, max_input_size)");
+              "balance_interval, stall_limit, watchdog, cs_cost, "
+              "migration_cost, numa_slowdown, trylock_fail, mode, "
+              "deadline_miss, spin_limit, max_input_size)");
     parse_bad(HEAD "\"policy\": \"p.ipa\", \"params\": {\"k\": [1]}}",
               "/nowhere/s.json: params.k: expected an integer, a boolean or "
               "a duration string like \"10ms\"");
