@@ -169,6 +169,7 @@ struct val {
     int sel_state;  /* first/min/max over a state: that state, else -1 */
     enum loc sel_loc;
     bool filtered;  /* that selection has a filter */
+    int from_state; /* a local set<process>: the state it was taken from */
     /* what a name or field denotes, for the model (dsl/model.h) */
     uint8_t bind;
     int8_t bent;
@@ -188,6 +189,8 @@ struct func {
     const struct ipa_node *node;
     GPtrArray *callees; /* struct ipa_node * CALL nodes calling funcs */
     int mark;           /* DFS colour */
+    bool moves;         /* moves threads, itself or through a callee */
+    uint32_t writes;    /* bit i: writes attributes of its thread param i */
 };
 
 struct checker {
@@ -207,6 +210,13 @@ struct checker {
     GHashTable *folded;       /* const name -> struct folded * */
     const struct ipa_node *builder;
     GHashTable *vals; /* expression node -> struct val * */
+    GArray *handler_calls; /* struct site: handlers' calls of functions */
+};
+
+/* A call of a declared function from a handler. */
+struct site {
+    const struct ipa_node *call;
+    int event;
 };
 
 /* The context an expression or statement is checked in. */
@@ -529,7 +539,7 @@ static void declare_entity(struct checker *ck, const struct ipa_node *d)
 
 static struct val vnone(struct type t)
 {
-    return (struct val){t, -1, L_NONE, O_NONE, -1, -1, L_NONE, false,
+    return (struct val){t, -1, L_NONE, O_NONE, -1, -1, L_NONE, false, -1,
                         IPA_B_VALUE, -1, -1, NULL};
 }
 
@@ -863,13 +873,16 @@ static struct val check_selection(struct checker *ck, struct ctx *cx,
     }
     cx->nr_elem--;
     struct val v = vnone((struct type){s.t.elem, 0});
+    int from = s.state >= 0 ? s.state : s.from_state;
     if (s.t.elem == T_PROCESS) {
-        v.origin = s.state >= 0 ? O_STATE : O_UNKNOWN;
+        v.origin = from >= 0 ? O_STATE : O_UNKNOWN;
+        if (from >= 0) {
+            v.oclass = g_array_index(ck->states, struct state, from).cls;
+            v.loc = s.loc;
+        }
         if (s.state >= 0) {
-            v.oclass = g_array_index(ck->states, struct state, s.state).cls;
             v.sel_state = s.state;
             v.sel_loc = s.loc;
-            v.loc = s.loc;
         }
         v.filtered = e->c != NULL;
     } else if (s.t.elem == T_CORE) {
@@ -1021,8 +1034,12 @@ static struct val check_call(struct checker *ck, struct ctx *cx,
             check_expr(ck, cx, ipa_node_at(e, i));
         return vnone(t_err);
     }
-    if (cx->func)
+    if (cx->func) {
         g_ptr_array_add(cx->func->callees, (gpointer)e);
+    } else if (cx->event >= 0) {
+        struct site site = {e, cx->event};
+        g_array_append_val(ck->handler_calls, site);
+    }
     unsigned want = ipa_node_count(f->node), got = ipa_node_count(e);
     if (want != got)
         err(ck, name_span(e), "'%s' takes %u argument%s, not %u", n, want,
@@ -1149,6 +1166,17 @@ static struct val check_expr(struct checker *ck, struct ctx *cx,
     struct val v = check_expr_raw(ck, cx, e);
     if (v.t.k == T_NONE && e->kind != IPA_N_IDENT && e->kind != IPA_N_MEMBER)
         v.t = t_err;
+    /* A core nothing vouches for (a function's result, a thread's
+     * last_core, a core attribute) may be any core: the rules for other
+     * cores apply to it. */
+    if (v.t.k == T_CORE && v.loc == L_NONE)
+        v.loc = L_REMOTE;
+    /* Likewise a thread nothing vouches for may be queued on any core. */
+    if (v.t.k == T_PROCESS && v.loc == L_NONE &&
+        (v.origin == O_NONE || v.origin == O_UNKNOWN)) {
+        v.origin = O_UNKNOWN;
+        v.loc = L_REMOTE;
+    }
     return remember(ck, e, v);
 }
 
@@ -1224,6 +1252,7 @@ static void check_move(struct checker *ck, struct ctx *cx,
     bool target = sv.origin == O_TARGET;
     int ev = cx->event;
     if (cx->func) {
+        cx->func->moves = true;
         if (!cx->in_try) {
             err(ck, arrow, "only 'try' functions may move threads: they lock "
                 "the cores they touch");
@@ -1314,6 +1343,11 @@ static void check_move(struct checker *ck, struct ctx *cx,
         if (sv.loc != L_OWN)
             err(ck, s->a->span, "'core_exit' may only move threads of the "
                 "exiting core");
+        else if (dv.loc == L_OWN &&
+                 err(ck, s->b->span, "'core_exit' may not move threads into "
+                     "'%s' of the exiting core: it is already offline", dn))
+            note_pos(ck, s->b->span, "choose another core, as in "
+                     "'first(cores filter = { online }).%s'", dn);
         return;
     default:
         err(ck, arrow, "'%s' may not move threads", en);
@@ -1337,6 +1371,15 @@ static void check_steal(struct checker *ck, struct ctx *cx,
         return; /* reported as "may move only its target" */
     err(ck, s->a->span, "a thread of another core can be taken only in a "
         "'try' function or a balancing handler (they lock it first)");
+}
+
+/* The bit of the parameter of @f that value @v names, or 0. */
+static uint32_t param_bit(const struct func *f, const struct val *v)
+{
+    for (unsigned i = 0; i < ipa_node_count(f->node) && i < 32; i++)
+        if (v->bind == IPA_B_LOCAL && v->bdecl == ipa_node_at(f->node, i))
+            return 1u << i;
+    return 0;
 }
 
 static struct type check_lvalue(struct checker *ck, struct ctx *cx,
@@ -1418,11 +1461,86 @@ static struct type check_lvalue(struct checker *ck, struct ctx *cx,
         err(ck, e->span, "cannot write attribute '%s' of another core: a "
             "handler locks only its own core", f->name);
     const struct val *obj = e->kind == IPA_N_MEMBER ? val_of(ck, e->a) : NULL;
+    if (f && obj && obj->t.k == T_PROCESS && obj->origin == O_PARAM &&
+        cx->func)
+        cx->func->writes |= param_bit(cx->func, obj);
     if (f && obj && obj->t.k == T_PROCESS && obj->loc == L_REMOTE)
         err(ck, e->span, "cannot write attribute '%s' of a thread queued on "
             "another core: that core's lock is not held here (write it in a "
             "'try' function that locks the core)", f->name);
     return v.t;
+}
+
+/* What a local may hold after two paths meet: what the paths agree on,
+ * and for the rest the most a value could be (any core, a thread of
+ * unknown provenance). */
+static struct val join_val(struct val a, const struct val *b)
+{
+    if (a.loc != b->loc)
+        a.loc = L_REMOTE;
+    if (a.origin != b->origin)
+        a.origin = O_UNKNOWN;
+    if (a.oclass != b->oclass)
+        a.oclass = -1;
+    if (a.sel_state != b->sel_state || a.sel_loc != b->sel_loc) {
+        a.sel_state = -1;
+        a.sel_loc = L_NONE;
+    }
+    a.filtered |= b->filtered;
+    if (a.from_state != b->from_state)
+        a.from_state = -1;
+    return a;
+}
+
+static bool val_same(const struct val *a, const struct val *b)
+{
+    return a->loc == b->loc && a->origin == b->origin &&
+           a->oclass == b->oclass && a->sel_state == b->sel_state &&
+           a->sel_loc == b->sel_loc && a->filtered == b->filtered &&
+           a->from_state == b->from_state;
+}
+
+/* The locals' values at a point, to check a branch or a loop body from
+ * it and join what each path left. */
+static GArray *locals_save(const struct ctx *cx)
+{
+    GArray *a = g_array_sized_new(FALSE, FALSE, sizeof(struct local),
+                                  cx->locals->len);
+    g_array_append_vals(a, cx->locals->data, cx->locals->len);
+    return a;
+}
+
+/* Joins @saved (the same locals, or a prefix of them) into the current
+ * values; whether one changed. */
+static bool locals_join(struct ctx *cx, const GArray *saved)
+{
+    bool changed = false;
+    for (unsigned i = 0; i < saved->len && i < cx->locals->len; i++) {
+        struct local *l = &g_array_index(cx->locals, struct local, i);
+        struct val j = join_val(l->v,
+                                &g_array_index(saved, struct local, i).v);
+        changed |= !val_same(&j, &l->v);
+        l->v = j;
+    }
+    return changed;
+}
+
+static void locals_restore(struct ctx *cx, const GArray *saved)
+{
+    g_array_set_size(cx->locals, saved->len);
+    memcpy(cx->locals->data, saved->data, saved->len * sizeof(struct local));
+}
+
+/* A local is declared once in its function or handler: a second
+ * declaration would hide the first for the rest of the block. */
+static void declare_local(struct checker *ck, struct ctx *cx, const char *name,
+                          struct val v, const struct ipa_node *n)
+{
+    const struct local *old = find_local(cx, name);
+    if (old && err(ck, name_span(n), "'%s' is already declared here%s", name,
+                   old->is_event ? " (it names the event)" : ""))
+        note_pos(ck, name_span(old->node), "previous declaration is here");
+    push_local(cx, name, v, n);
 }
 
 static void check_block(struct checker *ck, struct ctx *cx,
@@ -1460,10 +1578,12 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
             else if (iv.t.k == t.k) {
                 v = iv;
                 v.t = t;
+                /* a local set is not the state, but holds its threads */
+                v.from_state = iv.state >= 0 ? iv.state : iv.from_state;
                 v.state = -1;
             }
         }
-        push_local(cx, s->name, v, s);
+        declare_local(ck, cx, s->name, v, s);
         return;
     }
     case IPA_N_MOVE:
@@ -1473,6 +1593,16 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
     case IPA_N_ASSIGN: {
         struct type lt = check_lvalue(ck, cx, s->a);
         struct val rv = check_value(ck, cx, s->b);
+        struct local *l = s->a->kind == IPA_N_IDENT
+                              ? find_local(cx, s->a->name)
+                              : NULL;
+        if (l && !l->is_event && s->op == IPA_TOK_ASSIGN &&
+            type_ok(lt, rv.t)) {
+            struct val nv = rv;
+            nv.from_state = rv.state >= 0 ? rv.state : rv.from_state;
+            nv.state = -1;
+            l->v = join_val(l->v, &nv);
+        }
         if (s->op != IPA_TOK_ASSIGN) {
             if (!is_numeric(lt) || !is_numeric(rv.t))
                 err(ck, s->name_span, "'%s' needs numbers, not '%s' and '%s'",
@@ -1509,13 +1639,18 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
         if (!type_ok(t_bool, c.t))
             err(ck, s->a->span, "a condition must be a 'bool', not '%s'",
                 type_name(c.t, ta, sizeof ta));
-        unsigned mark = cx->locals->len;
+        GArray *before = locals_save(cx);
         check_stmt(ck, cx, s->b);
-        g_array_set_size(cx->locals, mark);
+        g_array_set_size(cx->locals, before->len);
+        GArray *after_then = locals_save(cx);
+        locals_restore(cx, before);
         if (s->c) {
             check_stmt(ck, cx, s->c);
-            g_array_set_size(cx->locals, mark);
+            g_array_set_size(cx->locals, before->len);
         }
+        locals_join(cx, after_then);
+        g_array_free(after_then, TRUE);
+        g_array_free(before, TRUE);
         return;
     }
     case IPA_N_FOREACH: {
@@ -1523,10 +1658,11 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
         struct val v = vnone(t_err);
         if (c.t.k == T_SET) {
             v = vnone((struct type){c.t.elem, 0});
+            int from = c.state >= 0 ? c.state : c.from_state;
             if (c.t.elem == T_PROCESS) {
-                v.origin = c.state >= 0 ? O_STATE : O_UNKNOWN;
-                if (c.state >= 0) {
-                    v.oclass = state_class(ck, c.state);
+                v.origin = from >= 0 ? O_STATE : O_UNKNOWN;
+                if (from >= 0) {
+                    v.oclass = state_class(ck, from);
                     v.loc = c.loc;
                 }
             } else if (c.t.elem == T_CORE) {
@@ -1536,12 +1672,27 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
             err(ck, s->b->span, "'foreach' walks a set (a finite "
                 "collection), not '%s'", type_name(c.t, ta, sizeof ta));
         }
+        /* the body runs zero or more times: check it again from what an
+         * iteration leaves until the locals settle (each join only
+         * widens, so a few rounds do) */
         unsigned mark = cx->locals->len;
-        push_local(cx, s->a->name, v, s->a);
+        GArray *entry = locals_save(cx);
         cx->loop_depth++;
-        check_stmt(ck, cx, s->c);
+        for (int round = 0; round < 8; round++) {
+            declare_local(ck, cx, s->a->name, v, s->a);
+            check_stmt(ck, cx, s->c);
+            g_array_set_size(cx->locals, mark);
+            GArray *after = locals_save(cx);
+            locals_restore(cx, entry);
+            bool widened = locals_join(cx, after);
+            g_array_free(after, TRUE);
+            if (!widened)
+                break;
+            g_array_free(entry, TRUE);
+            entry = locals_save(cx);
+        }
         cx->loop_depth--;
-        g_array_set_size(cx->locals, mark);
+        g_array_free(entry, TRUE);
         return;
     }
     case IPA_N_BREAK:
@@ -2557,6 +2708,92 @@ static bool find_cycle(struct checker *ck, struct func *f, GPtrArray *stack)
     return false;
 }
 
+/* Which events may call a function that moves threads: those that may
+ * take threads from other cores or hand their own away. Elsewhere the
+ * runtime would refuse the moves, and the call would quietly do nothing. */
+static bool may_call_movers(int ev)
+{
+    return is_balancing(ev) || ev == IPA_EV_core_exit;
+}
+
+/* Arguments of call @call: a thread queued on another core may not be
+ * given to a function that writes its attributes (it holds no lock). */
+static void check_call_args(struct checker *ck, const struct ipa_node *call,
+                            const struct func *g)
+{
+    for (unsigned i = 0; i < ipa_node_count(call) && i < 32; i++) {
+        const struct val *a = val_of(ck, ipa_node_at(call, i));
+        if (!(g->writes & (1u << i)) || !a || a->t.k != T_PROCESS ||
+            a->loc != L_REMOTE)
+            continue;
+        if (err(ck, ipa_node_at(call, i)->span, "'%s' writes attributes "
+                "of this thread, which may be queued on another core: that "
+                "core's lock is not held here", g->name))
+            note_pos(ck, name_span(ipa_node_at(g->node, i)), "'%s' writes "
+                     "the attributes of parameter '%s'", g->name,
+                     ipa_node_at(g->node, i)->name);
+    }
+}
+
+/* What functions do through their callees (moving threads, writing the
+ * attributes of a thread they are given), then the calls that break an
+ * event's rules or the lock rules through it. */
+static void check_calls(struct checker *ck)
+{
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (unsigned i = 0; i < ck->funcs->len; i++) {
+            struct func *f = &g_array_index(ck->funcs, struct func, i);
+            for (unsigned j = 0; j < f->callees->len; j++) {
+                const struct ipa_node *call = g_ptr_array_index(f->callees, j);
+                const struct func *g = find_func(ck, call->name);
+                if (!g)
+                    continue;
+                uint32_t writes = f->writes;
+                for (unsigned k = 0; k < ipa_node_count(call) && k < 32; k++) {
+                    const struct val *a = val_of(ck, ipa_node_at(call, k));
+                    if ((g->writes & (1u << k)) && a && a->origin == O_PARAM)
+                        writes |= param_bit(f, a);
+                }
+                changed |= (g->moves && !f->moves) || writes != f->writes;
+                f->moves |= g->moves;
+                f->writes = writes;
+            }
+        }
+    }
+    for (unsigned i = 0; i < ck->funcs->len; i++) {
+        const struct func *f = &g_array_index(ck->funcs, struct func, i);
+        for (unsigned j = 0; j < f->callees->len; j++) {
+            const struct ipa_node *call = g_ptr_array_index(f->callees, j);
+            const struct func *g = find_func(ck, call->name);
+            if (g)
+                check_call_args(ck, call, g);
+        }
+    }
+    for (unsigned i = 0; i < ck->handler_calls->len; i++) {
+        const struct site *site = &g_array_index(ck->handler_calls,
+                                                 struct site, i);
+        const struct func *g = find_func(ck, site->call->name);
+        if (!g)
+            continue;
+        check_call_args(ck, site->call, g);
+        if (!g->moves || may_call_movers(site->event))
+            continue;
+        const char *en = events[site->event].name;
+        bool target_only = events[site->event].target == TG_PROCESS;
+        if (err(ck, name_span(site->call), "'%s' %s: '%s' moves threads "
+                "(it would do nothing here)", en,
+                site->event == IPA_EV_schedule
+                    ? "only elects a thread of its own core"
+                : target_only ? "may move only its target"
+                              : "may not move threads",
+                g->name))
+            note_pos(ck, name_span(g->node), "functions that move threads "
+                     "are for 'balancing_select', 'newly_idle' and "
+                     "'core_exit'");
+    }
+}
+
 static void check_required(struct checker *ck)
 {
     struct ipa_span top = {ck->src, 0, 0};
@@ -2712,6 +2949,7 @@ bool ipa_check_model(const struct ipa_ast *ast,
     ck.funcs = g_array_new(FALSE, FALSE, sizeof(struct func));
     ck.vals = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                     g_free);
+    ck.handler_calls = g_array_new(FALSE, FALSE, sizeof(struct site));
     ck.param_values = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                             g_free);
     ck.valid_consts = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -2754,7 +2992,7 @@ bool ipa_check_model(const struct ipa_ast *ast,
                     d->name);
                 break;
             }
-            struct func f = {d->name, d, g_ptr_array_new(), 0};
+            struct func f = {d->name, d, g_ptr_array_new(), 0, false, 0};
             g_array_append_val(ck.funcs, f);
             break;
         }
@@ -2792,6 +3030,7 @@ bool ipa_check_model(const struct ipa_ast *ast,
         }
     }
     g_ptr_array_free(stack, TRUE);
+    check_calls(&ck);
     check_required(&ck);
 out:;
     bool passed = sink->errors == errors0;
@@ -2807,6 +3046,7 @@ out:;
     g_array_free(ck.states, TRUE);
     g_hash_table_destroy(ck.consts);
     g_hash_table_destroy(ck.vals);
+    g_array_free(ck.handler_calls, TRUE);
     g_hash_table_destroy(ck.reported);
     if (ck.param_values)
         g_hash_table_destroy(ck.param_values);
