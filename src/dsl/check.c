@@ -169,7 +169,6 @@ struct val {
     int sel_state;  /* first/min/max over a state: that state, else -1 */
     enum loc sel_loc;
     bool filtered;  /* that selection has a filter */
-    int from_state; /* a local set<process>: the state it was taken from */
     /* what a name or field denotes, for the model (dsl/model.h) */
     uint8_t bind;
     int8_t bent;
@@ -539,7 +538,7 @@ static void declare_entity(struct checker *ck, const struct ipa_node *d)
 
 static struct val vnone(struct type t)
 {
-    return (struct val){t, -1, L_NONE, O_NONE, -1, -1, L_NONE, false, -1,
+    return (struct val){t, -1, L_NONE, O_NONE, -1, -1, L_NONE, false,
                         IPA_B_VALUE, -1, -1, NULL};
 }
 
@@ -873,16 +872,13 @@ static struct val check_selection(struct checker *ck, struct ctx *cx,
     }
     cx->nr_elem--;
     struct val v = vnone((struct type){s.t.elem, 0});
-    int from = s.state >= 0 ? s.state : s.from_state;
     if (s.t.elem == T_PROCESS) {
-        v.origin = from >= 0 ? O_STATE : O_UNKNOWN;
-        if (from >= 0) {
-            v.oclass = g_array_index(ck->states, struct state, from).cls;
-            v.loc = s.loc;
-        }
+        v.origin = s.state >= 0 ? O_STATE : O_UNKNOWN;
         if (s.state >= 0) {
+            v.oclass = g_array_index(ck->states, struct state, s.state).cls;
             v.sel_state = s.state;
             v.sel_loc = s.loc;
+            v.loc = s.loc;
         }
         v.filtered = e->c != NULL;
     } else if (s.t.elem == T_CORE) {
@@ -1487,8 +1483,6 @@ static struct val join_val(struct val a, const struct val *b)
         a.sel_loc = L_NONE;
     }
     a.filtered |= b->filtered;
-    if (a.from_state != b->from_state)
-        a.from_state = -1;
     return a;
 }
 
@@ -1496,8 +1490,7 @@ static bool val_same(const struct val *a, const struct val *b)
 {
     return a->loc == b->loc && a->origin == b->origin &&
            a->oclass == b->oclass && a->sel_state == b->sel_state &&
-           a->sel_loc == b->sel_loc && a->filtered == b->filtered &&
-           a->from_state == b->from_state;
+           a->sel_loc == b->sel_loc && a->filtered == b->filtered;
 }
 
 /* The locals' values at a point, to check a branch or a loop body from
@@ -1565,6 +1558,10 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
         struct val v = vnone(t);
         if (t.k == T_VOID)
             err(ck, s->a->span, "a variable cannot be 'void'");
+        else if (t.k == T_SET)
+            err(ck, s->a->span, "a variable cannot hold a set: name the set "
+                "where it is walked or selected from (a state, 'cores', a set "
+                "attribute)");
         if (t.k == T_CORE)
             v.loc = L_REMOTE;
         if (t.k == T_PROCESS)
@@ -1578,8 +1575,6 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
             else if (iv.t.k == t.k) {
                 v = iv;
                 v.t = t;
-                /* a local set is not the state, but holds its threads */
-                v.from_state = iv.state >= 0 ? iv.state : iv.from_state;
                 v.state = -1;
             }
         }
@@ -1599,7 +1594,6 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
         if (l && !l->is_event && s->op == IPA_TOK_ASSIGN &&
             type_ok(lt, rv.t)) {
             struct val nv = rv;
-            nv.from_state = rv.state >= 0 ? rv.state : rv.from_state;
             nv.state = -1;
             l->v = join_val(l->v, &nv);
         }
@@ -1658,11 +1652,10 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
         struct val v = vnone(t_err);
         if (c.t.k == T_SET) {
             v = vnone((struct type){c.t.elem, 0});
-            int from = c.state >= 0 ? c.state : c.from_state;
             if (c.t.elem == T_PROCESS) {
-                v.origin = from >= 0 ? O_STATE : O_UNKNOWN;
-                if (from >= 0) {
-                    v.oclass = state_class(ck, from);
+                v.origin = c.state >= 0 ? O_STATE : O_UNKNOWN;
+                if (c.state >= 0) {
+                    v.oclass = state_class(ck, c.state);
                     v.loc = c.loc;
                 }
             } else if (c.t.elem == T_CORE) {
@@ -2098,6 +2091,9 @@ static void check_func(struct checker *ck, struct func *f)
     if (ipa_node_count(n) > IPA_MAX_PARAMS)
         err(ck, name_span(n), "a function takes at most %d parameters",
             IPA_MAX_PARAMS);
+    if (rt.k == T_SET)
+        err(ck, n->a->span, "a function cannot return a set: return the "
+            "core, group or domain that holds it");
     if (cx.in_try && rt.k != T_VOID)
         err(ck, n->a->span, "a 'try' function may fail quietly, so it "
             "returns nothing: declare it 'try void'");
@@ -2107,6 +2103,9 @@ static void check_func(struct checker *ck, struct func *f)
         struct val v = vnone(t);
         if (t.k == T_VOID)
             err(ck, pa->a->span, "a parameter cannot be 'void'");
+        else if (t.k == T_SET)
+            err(ck, pa->a->span, "a parameter cannot be a set: pass the core, "
+                "group or domain that holds it");
         if (t.k == T_CORE)
             v.loc = cx.in_try ? L_LOCKED : L_REMOTE;
         if (t.k == T_PROCESS)
