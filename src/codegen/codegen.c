@@ -1021,15 +1021,27 @@ static void stmt(struct gen *g, const struct xn *s)
     case S_MOVE: stmt_move(g, s); return;
     case S_ASSIGN: stmt_assign(g, s); return;
     case S_IF:
+        /* an `else if` chain in a loop, flat as it was written: its
+         * length costs neither stack here nor nesting in the C */
         v = expr(g, s->x);
         line(g, "if (%s) {", v);
-        sub_block(g, s->y);
-        if (s->z) {
-            line(g, "} else {");
-            sub_block(g, s->z);
+        g_free(v);
+        for (;;) {
+            sub_block(g, s->y);
+            s = s->z;
+            if (!s)
+                break;
+            if (s->op != S_IF) {
+                line(g, "} else {");
+                sub_block(g, s);
+                break;
+            }
+            line_marker(g, s->src);
+            v = expr(g, s->x);
+            line(g, "} else if (%s) {", v);
+            g_free(v);
         }
         line(g, "}");
-        g_free(v);
         return;
     case S_FOREACH: stmt_foreach(g, s); return;
     case S_BREAK: line(g, "break;"); return;

@@ -591,8 +591,12 @@ static struct val field_val(struct checker *ck, const struct field *f,
     v.state = f->state;
     v.loc = loc;
     if (f->type.k == T_PROCESS) {
+        /* a one-thread state names its thread, or none: electing it is
+         * electing from the state, as first() of a queue is */
         v.origin = O_STATE;
         v.oclass = st->cls;
+        v.sel_state = f->state;
+        v.sel_loc = loc;
     }
     if (f->type.k == T_NONE)
         v.t = (struct type){T_NONE, 0};
@@ -738,6 +742,13 @@ static struct val event_member(struct checker *ck, struct ctx *cx,
     return v;
 }
 
+/* A state that holds one thread (`READY process next;`): a set of zero
+ * or one thread wherever a set of threads is read. */
+static bool is_slot(const struct val *v)
+{
+    return v->t.k == T_PROCESS && v->state >= 0;
+}
+
 static struct val check_member(struct checker *ck, struct ctx *cx,
                                const struct ipa_node *e)
 {
@@ -747,6 +758,11 @@ static struct val check_member(struct checker *ck, struct ctx *cx,
         return vnone(t_err);
     if (o.t.k == T_EVENT)
         return event_member(ck, cx, e);
+    if (is_slot(&o) && !strcmp(e->name, "size")) {
+        struct val v = vnone(t_int);
+        v.bind = IPA_B_SET_SIZE;
+        return v;
+    }
     if (o.t.k == T_SET) {
         if (!strcmp(e->name, "size")) {
             struct val v = vnone(t_int);
@@ -839,6 +855,8 @@ static struct val check_selection(struct checker *ck, struct ctx *cx,
     char tb[32];
     if (s.t.k == T_ERR)
         return vnone(t_err);
+    if (is_slot(&s))
+        s.t = (struct type){T_SET, T_PROCESS};
     if (s.t.k != T_SET || !is_entity(s.t.elem)) {
         err(ck, arg->span, "'%s' selects from a set of processes, cores, "
             "groups or domains, not from '%s'", e->name,
@@ -1524,6 +1542,22 @@ static void locals_restore(struct ctx *cx, const GArray *saved)
     memcpy(cx->locals->data, saved->data, saved->len * sizeof(struct local));
 }
 
+/* Joins the current locals into *@acc (a copy of them when NULL). */
+static void locals_accumulate(struct ctx *cx, GArray **acc)
+{
+    GArray *now = locals_save(cx);
+    if (*acc) {
+        locals_restore(cx, *acc);
+        locals_join(cx, now);
+        g_array_free(*acc, TRUE);
+        *acc = locals_save(cx);
+        locals_restore(cx, now);
+        g_array_free(now, TRUE);
+    } else {
+        *acc = now;
+    }
+}
+
 /* A local is declared once in its function or handler: a second
  * declaration would hide the first for the rest of the block. */
 static void declare_local(struct checker *ck, struct ctx *cx, const char *name,
@@ -1629,21 +1663,29 @@ static void check_stmt(struct checker *ck, struct ctx *cx,
         return;
     }
     case IPA_N_IF: {
-        struct val c = check_value(ck, cx, s->a);
-        if (!type_ok(t_bool, c.t))
-            err(ck, s->a->span, "a condition must be a 'bool', not '%s'",
-                type_name(c.t, ta, sizeof ta));
-        GArray *before = locals_save(cx);
-        check_stmt(ck, cx, s->b);
-        g_array_set_size(cx->locals, before->len);
-        GArray *after_then = locals_save(cx);
-        locals_restore(cx, before);
-        if (s->c) {
-            check_stmt(ck, cx, s->c);
+        /* each branch of an `else if` chain (walked in a loop) starts
+         * from the locals before the chain; after it, they are the join
+         * of what the branches leave */
+        GArray *before = locals_save(cx), *joined = NULL;
+        const struct ipa_node *link = s;
+        for (;; link = link->c) {
+            struct val c = check_value(ck, cx, link->a);
+            if (!type_ok(t_bool, c.t))
+                err(ck, link->a->span, "a condition must be a 'bool', not "
+                    "'%s'", type_name(c.t, ta, sizeof ta));
+            check_stmt(ck, cx, link->b);
+            g_array_set_size(cx->locals, before->len);
+            locals_accumulate(cx, &joined);
+            locals_restore(cx, before);
+            if (!ipa_node_else_if(link))
+                break;
+        }
+        if (link->c) {
+            check_stmt(ck, cx, link->c);
             g_array_set_size(cx->locals, before->len);
         }
-        locals_join(cx, after_then);
-        g_array_free(after_then, TRUE);
+        locals_join(cx, joined);
+        g_array_free(joined, TRUE);
         g_array_free(before, TRUE);
         return;
     }
@@ -1881,6 +1923,80 @@ static void walk_move(struct walk *w, const struct ipa_node *s, GArray *set)
     }
 }
 
+/* Splits the live paths of @in on condition @c: those where it holds go
+ * to @t, the others to @f, each with what @c tells of the own core's
+ * states (a path the fact contradicts is dropped); ended paths go to
+ * @out. */
+static void split_paths(struct walk *w, const struct ipa_node *c, GArray *in,
+                        GArray *t, GArray *f, GArray *out)
+{
+    int st = -1;
+    int fact = cond_fact(w->ck, c, &st);
+    for (unsigned i = 0; i < in->len; i++) {
+        struct pst p = g_array_index(in, struct pst, i);
+        if (p.ended || p.brk) {
+            pst_add(w, out, &p);
+            continue;
+        }
+        struct pst pt = p, pf = p;
+        pt.why = pf.why = c->span;
+        pt.why_kind = 1;
+        pf.why_kind = 2;
+        bool t_ok = true, f_ok = true;
+        if (fact) {
+            uint32_t b = bit(st);
+            struct pst *ne = fact > 0 ? &pt : &pf;
+            struct pst *em = fact > 0 ? &pf : &pt;
+            bool *ne_ok = fact > 0 ? &t_ok : &f_ok;
+            bool *em_ok = fact > 0 ? &f_ok : &t_ok;
+            if (ne->empty & b)
+                *ne_ok = false;
+            ne->nonempty |= b;
+            if (em->nonempty & b)
+                *em_ok = false;
+            em->empty |= b;
+        }
+        if (t_ok)
+            pst_add(w, t, &pt);
+        if (f_ok)
+            pst_add(w, f, &pf);
+    }
+}
+
+static void pst_add_all(struct walk *w, GArray *out, const GArray *from)
+{
+    for (unsigned i = 0; i < from->len; i++)
+        pst_add(w, out, &g_array_index(from, struct pst, i));
+}
+
+/* An `if` and its `else if` chain, link by link in a loop: the paths
+ * where a link's condition fails reach the next link. */
+static GArray *walk_if(struct walk *w, const struct ipa_node *s, GArray *in)
+{
+    GArray *out = pst_set(), *cur = in;
+    const struct ipa_node *link = s;
+    for (;; link = link->c) {
+        GArray *t = pst_set(), *f = pst_set();
+        split_paths(w, link->a, cur, t, f, out);
+        if (cur != in)
+            g_array_free(cur, TRUE);
+        cur = f;
+        GArray *t2 = walk_stmt(w, link->b, t);
+        pst_add_all(w, out, t2);
+        if (t2 != t)
+            g_array_free(t2, TRUE);
+        g_array_free(t, TRUE);
+        if (!ipa_node_else_if(link))
+            break;
+    }
+    GArray *f2 = link->c ? walk_stmt(w, link->c, cur) : cur;
+    pst_add_all(w, out, f2);
+    if (f2 != cur)
+        g_array_free(f2, TRUE);
+    g_array_free(cur, TRUE);
+    return out;
+}
+
 static GArray *walk_stmt(struct walk *w, const struct ipa_node *s, GArray *in)
 {
     GArray *out;
@@ -1905,54 +2021,8 @@ static GArray *walk_stmt(struct walk *w, const struct ipa_node *s, GArray *in)
             }
         }
         return in;
-    case IPA_N_IF: {
-        int st = -1;
-        int fact = cond_fact(w->ck, s->a, &st);
-        GArray *t = pst_set(), *f = pst_set();
-        out = pst_set();
-        for (unsigned i = 0; i < in->len; i++) {
-            struct pst p = g_array_index(in, struct pst, i);
-            if (p.ended || p.brk) {
-                pst_add(w, out, &p);
-                continue;
-            }
-            struct pst pt = p, pf = p;
-            pt.why = pf.why = s->a->span;
-            pt.why_kind = 1;
-            pf.why_kind = 2;
-            bool t_ok = true, f_ok = true;
-            if (fact) {
-                uint32_t b = bit(st);
-                struct pst *ne = fact > 0 ? &pt : &pf;
-                struct pst *em = fact > 0 ? &pf : &pt;
-                bool *ne_ok = fact > 0 ? &t_ok : &f_ok;
-                bool *em_ok = fact > 0 ? &f_ok : &t_ok;
-                if (ne->empty & b)
-                    *ne_ok = false;
-                ne->nonempty |= b;
-                if (em->nonempty & b)
-                    *em_ok = false;
-                em->empty |= b;
-            }
-            if (t_ok)
-                pst_add(w, t, &pt);
-            if (f_ok)
-                pst_add(w, f, &pf);
-        }
-        GArray *t2 = walk_stmt(w, s->b, t);
-        GArray *f2 = s->c ? walk_stmt(w, s->c, f) : f;
-        for (unsigned i = 0; i < t2->len; i++)
-            pst_add(w, out, &g_array_index(t2, struct pst, i));
-        for (unsigned i = 0; i < f2->len; i++)
-            pst_add(w, out, &g_array_index(f2, struct pst, i));
-        if (t2 != t)
-            g_array_free(t2, TRUE);
-        if (f2 != f)
-            g_array_free(f2, TRUE);
-        g_array_free(t, TRUE);
-        g_array_free(f, TRUE);
-        return out;
-    }
+    case IPA_N_IF:
+        return walk_if(w, s, in);
     case IPA_N_FOREACH: {
         out = pst_set();
         GArray *body = pst_set();
@@ -2075,6 +2145,9 @@ static bool always_returns(const struct ipa_node *s)
         }
         return false;
     case IPA_N_IF:
+        for (; ipa_node_else_if(s); s = s->c)
+            if (!always_returns(s->b))
+                return false;
         return s->c && always_returns(s->b) && always_returns(s->c);
     default:
         return false;
@@ -2127,6 +2200,9 @@ static void check_func(struct checker *ck, struct func *f)
 /* A move of the variable @var somewhere in @s. */
 static bool moves_var(const struct ipa_node *s, const char *var)
 {
+    for (; s && ipa_node_else_if(s); s = s->c)
+        if (moves_var(s->b, var))
+            return true;
     if (!s)
         return false;
     if (s->kind == IPA_N_MOVE)
@@ -2143,6 +2219,9 @@ static bool moves_var(const struct ipa_node *s, const char *var)
 static bool empties_state(const struct checker *ck, const struct ipa_node *s,
                           int state)
 {
+    for (; s && ipa_node_else_if(s); s = s->c)
+        if (empties_state(ck, s->b, state))
+            return true;
     if (!s)
         return false;
     if (s->kind == IPA_N_FOREACH) {

@@ -1018,9 +1018,15 @@ static enum flow exec_compound(struct inst *in, const struct xn *s)
         }
         return F_NEXT;
     case S_IF:
-        if (eval(in, s->x))
-            return exec(in, s->y);
-        return s->z ? exec(in, s->z) : F_NEXT;
+        /* an `else if` chain in a loop: its length costs no stack */
+        while (!eval(in, s->x)) {
+            s = s->z;
+            if (!s)
+                return F_NEXT;
+            if (s->op != S_IF)
+                return exec(in, s);
+        }
+        return exec(in, s->y);
     case S_FOREACH:
         return exec_foreach(in, s);
     case S_BREAK: return F_BREAK;

@@ -117,8 +117,10 @@ enum within { WITHIN_WAITING, WITHIN_IDLE, WITHIN_COUNT };
  * the attribute would give, computed in queue order when recomputed. */
 #define KEPT_SUM_NONE 0
 
-/* Lazy attributes nested this deep read each other in a cycle. */
-#define IPA_INTERP_MAX_DEPTH 256
+/* Lazy attributes nested this deep read each other in a cycle (or form
+ * a chain longer than a policy has any need of): past it a run faults
+ * instead of overflowing the C stack, which reads nest on. */
+#define IPA_INTERP_MAX_DEPTH 4096
 
 struct xn {
     uint8_t op;   /* enum xop */
