@@ -210,6 +210,21 @@ struct checker {
     const struct ipa_node *builder;
     GHashTable *vals; /* expression node -> struct val * */
     GArray *handler_calls; /* struct site: handlers' calls of functions */
+    /* Core lazy attributes read for another core read that core's
+     * states: those must be shared (check_remote_lazies). */
+    int init_lazy;      /* the core lazy being checked, or -1 */
+    int *lazy_unshared; /* per core field: a non-shared state it reads */
+    GArray *lazy_edges; /* struct lazy_edge: core lazies reading others */
+    GArray *remote_lazies; /* struct remote_lazy: reads for other cores */
+};
+
+struct lazy_edge {
+    int from, to;
+};
+
+struct remote_lazy {
+    struct ipa_span sp;
+    int field;
 };
 
 /* A call of a declared function from a handler. */
@@ -580,11 +595,27 @@ static bool has_own_core(const struct ctx *cx)
     return cx->event >= 0;
 }
 
+static int core_field_index(const struct checker *ck, const struct field *f)
+{
+    return (int)(f - &g_array_index(ck->fields[ENT_CORE], struct field, 0));
+}
+
+/* A core's lazy attribute read for another core (checked at the end,
+ * when what each lazy attribute reads is known). */
+static void note_remote_lazy(struct checker *ck, const struct field *f,
+                             struct ipa_span sp)
+{
+    struct remote_lazy r = {sp, core_field_index(ck, f)};
+    g_array_append_val(ck->remote_lazies, r);
+}
+
 /* The value of a core field/state reached through a core at @loc. */
 static struct val field_val(struct checker *ck, const struct field *f,
                             enum loc loc, struct ipa_span sp, bool core_field)
 {
     struct val v = vnone(f->type);
+    if (core_field && f->kind == F_LAZY && loc == L_REMOTE)
+        note_remote_lazy(ck, f, sp);
     if (!core_field || f->kind != F_STATE)
         return v;
     const struct state *st = &g_array_index(ck->states, struct state, f->state);
@@ -627,6 +658,21 @@ static struct val bound_decl(struct val v, int bind,
     return v;
 }
 
+/* What the core lazy attribute being checked reads of its own core. */
+static void note_lazy_read(struct checker *ck, const struct field *f)
+{
+    int *unshared = &ck->lazy_unshared[ck->init_lazy];
+    if (f->kind == F_LAZY) {
+        struct lazy_edge edge = {ck->init_lazy, core_field_index(ck, f)};
+        g_array_append_val(ck->lazy_edges, edge);
+    } else if (f->kind == F_STATE && *unshared < 0) {
+        const struct state *st =
+            &g_array_index(ck->states, struct state, f->state);
+        if (!st->shared && st->cls != C_TERMINATED && st->cls != C_RUNNING)
+            *unshared = f->state;
+    }
+}
+
 static struct val check_ident(struct checker *ck, struct ctx *cx,
                               const struct ipa_node *e)
 {
@@ -647,6 +693,8 @@ static struct val check_ident(struct checker *ck, struct ctx *cx,
     /* 3. the entity being initialised */
     if (cx->entity >= 0) {
         struct field *f = find_field(ck, cx->entity, e->name);
+        if (f && cx->entity == ENT_CORE && ck->init_lazy >= 0)
+            note_lazy_read(ck, f);
         if (f)
             return bound(ck, field_val(ck, f, L_OWN, e->span,
                                        cx->entity == ENT_CORE),
@@ -773,9 +821,12 @@ static struct val check_member(struct checker *ck, struct ctx *cx,
         struct field *f = ent >= 0 ? find_field(ck, ent, e->name) : NULL;
         if (f && f->kind != F_STATE &&
             (f->type.k == T_INT || f->type.k == T_TIME ||
-             f->type.k == T_BOOL))
+             f->type.k == T_BOOL)) {
+            if (ent == ENT_CORE && f->kind == F_LAZY)
+                note_remote_lazy(ck, f, e->span);
             return bound(ck, vnone((struct type){T_SET, f->type.k}),
                          IPA_B_SET_FIELD, ent, f);
+        }
         if (f) {
             err(ck, name_span(e), "only int, time and bool attributes can be "
                 "read over a set ('%s' is of type '%s')", e->name,
@@ -2312,7 +2363,13 @@ static void check_entity_inits(struct checker *ck, int ent)
             continue;
         struct ctx cx = {.event = -1, .entity = ent};
         cx.locals = g_array_new(FALSE, FALSE, sizeof(struct local));
+        const struct field *lazy = ent == ENT_CORE && m->op == IPA_TOK_LAZY
+                                       ? find_field(ck, ENT_CORE, m->name)
+                                       : NULL;
+        ck->init_lazy = lazy && lazy->node == m ? core_field_index(ck, lazy)
+                                                : -1;
         struct val v = check_value(ck, &cx, m->b);
+        ck->init_lazy = -1;
         struct type t = resolve_type(ck, m->a);
         if (!type_ok(t, v.t))
             err(ck, m->b->span, "attribute '%s' is a '%s', but its "
@@ -2786,6 +2843,39 @@ static bool find_cycle(struct checker *ck, struct func *f, GPtrArray *stack)
     return false;
 }
 
+/* A core's lazy attribute read for another core reads that core's
+ * states, its own or through the lazy attributes it reads: they must be
+ * shared, as a direct read must. */
+static void check_remote_lazies(struct checker *ck)
+{
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (unsigned i = 0; i < ck->lazy_edges->len; i++) {
+            const struct lazy_edge *e =
+                &g_array_index(ck->lazy_edges, struct lazy_edge, i);
+            if (ck->lazy_unshared[e->from] < 0 &&
+                ck->lazy_unshared[e->to] >= 0) {
+                ck->lazy_unshared[e->from] = ck->lazy_unshared[e->to];
+                changed = true;
+            }
+        }
+    }
+    for (unsigned i = 0; i < ck->remote_lazies->len; i++) {
+        const struct remote_lazy *r =
+            &g_array_index(ck->remote_lazies, struct remote_lazy, i);
+        int st = ck->lazy_unshared[r->field];
+        if (st < 0)
+            continue;
+        const struct state *s = &g_array_index(ck->states, struct state, st);
+        if (err(ck, r->sp, "lazy attribute '%s' of another core reads its "
+                "state '%s', which is not shared",
+                g_array_index(ck->fields[ENT_CORE], struct field,
+                              r->field).name, s->name))
+            note_pos(ck, name_span(s->node), "declare it 'shared %s ...'",
+                     class_names[s->cls]);
+    }
+}
+
 /* Which events may call a function that moves threads: those that may
  * take threads from other cores or hand their own away. Elsewhere the
  * runtime would refuse the moves, and the call would quietly do nothing. */
@@ -3028,6 +3118,9 @@ bool ipa_check_model(const struct ipa_ast *ast,
     ck.vals = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                     g_free);
     ck.handler_calls = g_array_new(FALSE, FALSE, sizeof(struct site));
+    ck.init_lazy = -1;
+    ck.lazy_edges = g_array_new(FALSE, FALSE, sizeof(struct lazy_edge));
+    ck.remote_lazies = g_array_new(FALSE, FALSE, sizeof(struct remote_lazy));
     ck.param_values = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                             g_free);
     ck.valid_consts = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -3081,6 +3174,9 @@ bool ipa_check_model(const struct ipa_ast *ast,
     if (ck.states->len > 32)
         err(&ck, ck.entity_node[ENT_CORE]->name_span,
             "a core may declare at most 32 states");
+    ck.lazy_unshared = g_new(int, ck.fields[ENT_CORE]->len + 1);
+    for (unsigned i = 0; i <= ck.fields[ENT_CORE]->len; i++)
+        ck.lazy_unshared[i] = -1;
     check_consts(&ck);
     check_params(&ck, opts);
     fold_consts(&ck);
@@ -3109,6 +3205,7 @@ bool ipa_check_model(const struct ipa_ast *ast,
     }
     g_ptr_array_free(stack, TRUE);
     check_calls(&ck);
+    check_remote_lazies(&ck);
     check_required(&ck);
 out:;
     bool passed = sink->errors == errors0;
@@ -3125,6 +3222,9 @@ out:;
     g_hash_table_destroy(ck.consts);
     g_hash_table_destroy(ck.vals);
     g_array_free(ck.handler_calls, TRUE);
+    g_array_free(ck.lazy_edges, TRUE);
+    g_array_free(ck.remote_lazies, TRUE);
+    g_free(ck.lazy_unshared);
     g_hash_table_destroy(ck.reported);
     if (ck.param_values)
         g_hash_table_destroy(ck.param_values);
