@@ -309,6 +309,17 @@ static inline void ipa_dsl_release(struct ipa_rt *rt,
 enum ipa_dsl_class { IPA_DSL_RUNNING, IPA_DSL_READY, IPA_DSL_BLOCKED,
                      IPA_DSL_TERMINATED };
 
+/* Whether moving @t into a state of class @cls on @core would queue it
+ * on an offline core (the runtime's fault; the policy names the move).
+ * The core_exit requeue of a core's own running thread is no such move. */
+static inline bool ipa_dsl_offline(struct ipa_rt *rt, struct ipa_thread *t,
+                                   int core, int cls)
+{
+    return cls == IPA_DSL_READY && !ipa_core_online(rt, core) &&
+           !(ipa_thread_state(t) == IPA_STATE_RUNNING &&
+             ipa_thread_core(t) == core);
+}
+
 /* Takes the locks a move of @t to @core needs (@core's, and the old
  * core's for a queued thread); false, with nothing held, when one fails. */
 static inline bool ipa_dsl_lock_move(struct ipa_rt *rt,

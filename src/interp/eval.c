@@ -804,6 +804,10 @@ static void move_thread(struct inst *in, struct ipa_thread *t, int core,
 {
     const struct state_info *st = &in->p->states[state];
     int taken = 0;
+    if (ipa_dsl_offline(in->rt, t, core, st->cls))
+        ipa_interp_fault(in, src, "core %d is offline: thread %d moved to "
+                         "'%s' there would never run", core, ipa_thread_id(t),
+                         st->name);
     if (!ipa_dsl_lock_move(in->rt, &in->locks, t, core, &taken))
         return; /* best effort, as a kernel trylock */
     struct ipa_rq *rq = st->rq >= 0 ? core_rq(in, core, st->rq)
