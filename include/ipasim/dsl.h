@@ -102,7 +102,7 @@ static inline void *ipa_dsl_core_data(struct ipa_rt *rt, void *const *table,
  * only act on a core with threads waiting (or an idle one) walks such an
  * array within the runtime's ipa_waiting_cores() (ipa_idle_cores()) set,
  * and one that keeps the core of a given id looks it up, instead of
- * testing every core (see the interpreter's program.h, SET_WITHIN and
+ * testing every core (see src/lower/program.h, SET_WITHIN and
  * SET_CORE_ID). */
 
 /* The next core of @cores (@n, ascending) from index *@i on that is in

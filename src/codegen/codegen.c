@@ -1,5 +1,5 @@
 /*
- * codegen.c - writes a compiled DSL program (interp/program.h) as C.
+ * codegen.c - writes a compiled DSL program (lower/program.h) as C.
  *
  * Each unit of the program (handler, function, lazy attribute, order key,
  * initialiser, builder predicate) becomes one static C function whose
@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "dsl/lexer.h"
-#include "interp/program.h"
+#include "lower/program.h"
 #include "util/common.h"
 
 /* A move in the new and unblock handlers, which run only in prepare,

@@ -1,9 +1,10 @@
 /*
- * compile.c - from the checked AST and its model to the interpreter's
- * program (program.h). Runs once per load; everything here may allocate
- * and look up names, so that eval.c never does.
+ * lower.c - from the checked AST and its model to the lowered program
+ * (program.h) that the interpreter runs and the C generator writes. Runs
+ * once per load; everything here may allocate and look up names, so that
+ * eval.c and the generated C never do.
  */
-#include "interp/program.h"
+#include "lower/program.h"
 
 #include <string.h>
 
