@@ -102,7 +102,7 @@ static inline void *ipa_dsl_core_data(struct ipa_rt *rt, void *const *table,
  * only act on a core with threads waiting (or an idle one) walks such an
  * array within the runtime's ipa_waiting_cores() (ipa_idle_cores()) set,
  * and one that keeps the core of a given id looks it up, instead of
- * testing every core (see the interpreter's program.h, SET_WITHIN and
+ * testing every core (see src/lower/program.h, SET_WITHIN and
  * SET_CORE_ID). */
 
 /* The next core of @cores (@n, ascending) from index *@i on that is in
@@ -308,6 +308,17 @@ static inline void ipa_dsl_release(struct ipa_rt *rt,
 /* The class of a DSL state (RUNNING, READY, BLOCKED, TERMINATED). */
 enum ipa_dsl_class { IPA_DSL_RUNNING, IPA_DSL_READY, IPA_DSL_BLOCKED,
                      IPA_DSL_TERMINATED };
+
+/* Whether moving @t into a state of class @cls on @core would queue it
+ * on an offline core (the runtime's fault; the policy names the move).
+ * The core_exit requeue of a core's own running thread is no such move. */
+static inline bool ipa_dsl_offline(struct ipa_rt *rt, struct ipa_thread *t,
+                                   int core, int cls)
+{
+    return cls == IPA_DSL_READY && !ipa_core_online(rt, core) &&
+           !(ipa_thread_state(t) == IPA_STATE_RUNNING &&
+             ipa_thread_core(t) == core);
+}
 
 /* Takes the locks a move of @t to @core needs (@core's, and the old
  * core's for a queued thread); false, with nothing held, when one fails. */

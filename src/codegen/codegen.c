@@ -1,5 +1,5 @@
 /*
- * codegen.c - writes a compiled DSL program (interp/program.h) as C.
+ * codegen.c - writes a compiled DSL program (lower/program.h) as C.
  *
  * Each unit of the program (handler, function, lazy attribute, order key,
  * initialiser, builder predicate) becomes one static C function whose
@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "dsl/lexer.h"
-#include "interp/program.h"
+#include "lower/program.h"
 #include "util/common.h"
 
 /* A move in the new and unblock handlers, which run only in prepare,
@@ -1022,15 +1022,27 @@ static void stmt(struct gen *g, const struct xn *s)
     case S_MOVE: stmt_move(g, s); return;
     case S_ASSIGN: stmt_assign(g, s); return;
     case S_IF:
+        /* an `else if` chain in a loop, flat as it was written: its
+         * length costs neither stack here nor nesting in the C */
         v = expr(g, s->x);
         line(g, "if (%s) {", v);
-        sub_block(g, s->y);
-        if (s->z) {
-            line(g, "} else {");
-            sub_block(g, s->z);
+        g_free(v);
+        for (;;) {
+            sub_block(g, s->y);
+            s = s->z;
+            if (!s)
+                break;
+            if (s->op != S_IF) {
+                line(g, "} else {");
+                sub_block(g, s);
+                break;
+            }
+            line_marker(g, s->src);
+            v = expr(g, s->x);
+            line(g, "} else if (%s) {", v);
+            g_free(v);
         }
         line(g, "}");
-        g_free(v);
         return;
     case S_FOREACH: stmt_foreach(g, s); return;
     case S_BREAK: line(g, "break;"); return;
@@ -1748,6 +1760,9 @@ static const char moves[] =
     "{\n"
     "    const struct state_desc *st = &states[state];\n"
     "    int taken = 0;\n"
+    "    if (ipa_dsl_offline(I->rt, t, core, st->cls))\n"
+    "        fault(I, line, col, \"core %d is offline: thread %d moved to \"\n"
+    "              \"'%s' there would never run\", core, ipa_thread_id(t), st->name);\n"
     "    if (!ipa_dsl_lock_move(I->rt, &I->locks, t, core, &taken))\n"
     "        return;\n"
     "    struct ipa_rq *rq = st->rq >= 0 ? rq_of(I, core, st->rq) : NULL;\n"

@@ -1,10 +1,10 @@
 /*
  * codegen.h - C from a DSL policy (`ipasim compile`, `--mode compiled`).
  *
- * The generator reads the interpreter's compiled program (src/interp), so
- * both modes start from the same resolved tree: every node of it becomes
- * the C that does what eval.c does for it, and the callbacks do what
- * callbacks.c does. The result includes only <ipasim/runtime.h> and
+ * The generator reads the lowered program (src/lower) the interpreter
+ * runs, so both modes start from the same resolved tree: every node of it
+ * becomes the C that does what eval.c does for it, and the callbacks do
+ * what callbacks.c does. The result includes only <ipasim/runtime.h> and
  * <ipasim/dsl.h> and is compiled like any C policy (src/policy).
  */
 #ifndef IPA_CODEGEN_CODEGEN_H
@@ -14,7 +14,7 @@
 
 #include <glib.h>
 
-#include "interp/interp.h"
+#include "interp/interp.h" /* struct ipa_interp_options: the load's */
 
 /* Checks and compiles @path (as the interpreter loads it, with @opts'
  * parameters) and writes its C into @out. @c_name is the name the C will

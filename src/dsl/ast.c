@@ -98,7 +98,9 @@ int ipa_node_height(const struct ipa_node *root)
         g_array_set_size(stack, stack->len - 1);
         height = MAX(height, top.depth);
         for (unsigned i = 0; i < nr_children(top.a); i++) {
-            struct walk_item item = {child_at(top.a, i), NULL, top.depth + 1};
+            bool link = i == 2 && ipa_node_else_if(top.a);
+            struct walk_item item = {child_at(top.a, i), NULL,
+                                     top.depth + (link ? 0 : 1)};
             if (item.a)
                 g_array_append_val(stack, item);
         }

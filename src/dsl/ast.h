@@ -83,6 +83,10 @@ enum ipa_node_kind {
 /* The height of any tree the parser accepts stays under this: statements
  * and expressions nest up to IPA_AST_MAX_NESTING each, plus declarations. */
 #define IPA_AST_MAX_HEIGHT (4 * IPA_AST_MAX_NESTING)
+/* An `else if` does not nest: the passes walk a chain of them in a loop,
+ * so only memory bounds its length; this bound keeps any walk that still
+ * recurses along it to a few thousand small frames. */
+#define IPA_AST_MAX_ELSE_IF 10000
 
 struct ipa_node {
     enum ipa_node_kind kind;
@@ -108,6 +112,12 @@ void ipa_ast_free(struct ipa_ast *ast);
 struct ipa_node *ipa_ast_node(struct ipa_ast *ast, enum ipa_node_kind kind,
                               struct ipa_span span);
 void ipa_node_push(struct ipa_node *parent, struct ipa_node *child);
+/* Whether @n is an `if` whose else branch is an `if` (an `else if`): the
+ * next link of a chain, at the same level as @n. */
+static inline bool ipa_node_else_if(const struct ipa_node *n)
+{
+    return n->kind == IPA_N_IF && n->c && n->c->kind == IPA_N_IF;
+}
 const char *ipa_ast_intern(struct ipa_ast *ast, const char *s, size_t n);
 
 static inline unsigned ipa_node_count(const struct ipa_node *n)

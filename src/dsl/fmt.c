@@ -225,27 +225,28 @@ static bool print_body(struct printer *pr, const struct ipa_node *s)
     return false;
 }
 
+/* An `if` and its `else if` chain, link by link in a loop. */
 static void print_if(struct printer *pr, const struct ipa_node *s)
 {
-    g_string_append(pr->out, "if (");
-    print_expr(pr, s->a, IPA_PREC_OR);
-    g_string_append_c(pr->out, ')');
-    bool block = print_body(pr, s->b);
-    if (!s->c) {
+    for (;; s = s->c) {
+        g_string_append(pr->out, "if (");
+        print_expr(pr, s->a, IPA_PREC_OR);
+        g_string_append_c(pr->out, ')');
+        bool block = print_body(pr, s->b);
+        if (!s->c) {
+            if (block)
+                end_line(pr, s);
+            return;
+        }
         if (block)
-            end_line(pr, s);
-        return;
-    }
-    if (block)
-        g_string_append(pr->out, " else");
-    else {
-        indent(pr);
-        g_string_append(pr->out, "else");
-    }
-    if (s->c->kind == IPA_N_IF) {
+            g_string_append(pr->out, " else");
+        else {
+            indent(pr);
+            g_string_append(pr->out, "else");
+        }
+        if (s->c->kind != IPA_N_IF)
+            break;
         g_string_append_c(pr->out, ' ');
-        print_if(pr, s->c);
-        return;
     }
     if (print_body(pr, s->c))
         end_line(pr, s);

@@ -150,12 +150,15 @@ static struct ipa_node *finish(struct parser *p, struct ipa_node *n)
         n->span = ipa_span_join(n->span, p->prev.span);
     int height = 0;
     struct ipa_node *fixed[] = {n->a, n->b, n->c, n->d};
+    bool link = ipa_node_else_if(n);
     for (size_t i = 0; i < G_N_ELEMENTS(fixed); i++)
-        if (fixed[i])
+        if (fixed[i] && !(link && i == 2))
             height = MAX(height, fixed[i]->height);
     for (unsigned i = 0; i < ipa_node_count(n); i++)
         height = MAX(height, ipa_node_at(n, i)->height);
     n->height = height + 1;
+    if (link) /* the next `else if` is at this level */
+        n->height = MAX(n->height, n->c->height);
     return n;
 }
 
@@ -617,6 +620,49 @@ static struct ipa_node *parse_var(struct parser *p)
     return finish(p, v);
 }
 
+/* if -> 'if' '(' expr ')' stmt ['else' stmt]. An `else if` chain is
+ * read in a loop, each link at the level of the first `if`, so that its
+ * length costs no stack here or in a later pass. */
+static struct ipa_node *parse_if(struct parser *p)
+{
+    GPtrArray *chain = g_ptr_array_new();
+    struct ipa_node *first = NULL, *last = NULL;
+    do {
+        struct ipa_token t = p->cur;
+        advance(p);
+        struct ipa_node *n = node(p, IPA_N_IF, t.span);
+        struct ipa_token open = p->cur;
+        expect(p, IPA_TOK_LPAREN, "after 'if'");
+        n->a = parse_expr(p);
+        expect_close(p, IPA_TOK_RPAREN, open, "'('");
+        p->depth++;
+        n->b = parse_stmt(p);
+        p->depth--;
+        if (last)
+            last->c = n;
+        else
+            first = n;
+        last = n;
+        g_ptr_array_add(chain, n);
+        if (!match(p, IPA_TOK_ELSE))
+            break;
+        if (!check(p, IPA_TOK_IF)) {
+            p->depth++;
+            n->c = parse_stmt(p);
+            p->depth--;
+            break;
+        }
+        if (chain->len == IPA_AST_MAX_ELSE_IF)
+            error_at(p, p->cur.span, "'else if' chain longer than %d links",
+                     IPA_AST_MAX_ELSE_IF);
+    } while (true);
+    /* the links end where the chain ends; heights from the last one up */
+    for (unsigned i = chain->len; i-- > 0;)
+        finish(p, g_ptr_array_index(chain, i));
+    g_ptr_array_free(chain, TRUE);
+    return first;
+}
+
 /* stmt -> block | if | foreach | break ';' | continue ';'
  *       | return [expr] ';' | type IDENT ['=' expr] ';'
  *       | expr ('=>' expr | assignop expr | '++' | '--')? ';' */
@@ -634,20 +680,8 @@ static struct ipa_node *parse_stmt(struct parser *p)
         n = parse_block(p, "a block");
         p->depth--;
         return n;
-    case IPA_TOK_IF: {
-        advance(p);
-        n = node(p, IPA_N_IF, t.span);
-        struct ipa_token open = p->cur;
-        expect(p, IPA_TOK_LPAREN, "after 'if'");
-        n->a = parse_expr(p);
-        expect_close(p, IPA_TOK_RPAREN, open, "'('");
-        p->depth++;
-        n->b = parse_stmt(p);
-        if (match(p, IPA_TOK_ELSE))
-            n->c = parse_stmt(p);
-        p->depth--;
-        return finish(p, n);
-    }
+    case IPA_TOK_IF:
+        return parse_if(p);
     case IPA_TOK_FOREACH: {
         advance(p);
         n = node(p, IPA_N_FOREACH, t.span);

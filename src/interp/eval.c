@@ -805,6 +805,10 @@ static void move_thread(struct inst *in, struct ipa_thread *t, int core,
 {
     const struct state_info *st = &in->p->states[state];
     int taken = 0;
+    if (ipa_dsl_offline(in->rt, t, core, st->cls))
+        ipa_interp_fault(in, src, "core %d is offline: thread %d moved to "
+                         "'%s' there would never run", core, ipa_thread_id(t),
+                         st->name);
     if (!ipa_dsl_lock_move(in->rt, &in->locks, t, core, &taken))
         return; /* best effort, as a kernel trylock */
     struct ipa_rq *rq = st->rq >= 0 ? core_rq(in, core, st->rq)
@@ -1019,9 +1023,15 @@ static enum flow exec_compound(struct inst *in, const struct xn *s)
         }
         return F_NEXT;
     case S_IF:
-        if (eval(in, s->x))
-            return exec(in, s->y);
-        return s->z ? exec(in, s->z) : F_NEXT;
+        /* an `else if` chain in a loop: its length costs no stack */
+        while (!eval(in, s->x)) {
+            s = s->z;
+            if (!s)
+                return F_NEXT;
+            if (s->op != S_IF)
+                return exec(in, s);
+        }
+        return exec(in, s->y);
     case S_FOREACH:
         return exec_foreach(in, s);
     case S_BREAK: return F_BREAK;

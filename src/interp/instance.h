@@ -8,7 +8,7 @@
 
 #include <ipasim/dsl.h>
 
-#include "interp/program.h"
+#include "lower/program.h"
 
 
 struct inst {
@@ -38,7 +38,7 @@ struct inst {
 
     /* Lazy attributes of cores, domains and groups, cached while nothing
      * changes: `epoch` moves at every event and move, and at every write
-     * of a field some lazy attribute may read (compile.c's
+     * of a field some lazy attribute may read (lower.c's
      * find_epoch_writes), so a cached value is never stale.
      * [entity][lazy index] */
     struct lazy_cache {

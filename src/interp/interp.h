@@ -2,7 +2,7 @@
  * interp.h - running a DSL policy (.ipa) as a runtime callback table.
  *
  * The file is parsed, checked (ipasim check's rules) and compiled once
- * (program.h); the returned ops table runs it, one instance per partition.
+ * (lower/program.h); the returned ops table runs it, one instance per partition.
  */
 #ifndef IPA_INTERP_INTERP_H
 #define IPA_INTERP_INTERP_H

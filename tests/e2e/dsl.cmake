@@ -169,6 +169,16 @@ e2e_script(queue_walks.hotplug walks.cmake
            -DPOLICY=${E2E}/inputs/walks.ipa -DTOPO=4core.xml
            -DTRACE=${E2E}/inputs/hotplug.json -DDIR=${SCRATCH}/walks/hotplug)
 
+# An `else if` chain and a chain of lazy attributes 1,000 long run as
+# their one-line twins do, in both modes (long_chains.cmake).
+foreach(shape else_if lazy)
+  foreach(mode interpreted compiled)
+    e2e_script(long_chains.${shape}.${mode} long_chains.cmake
+               -DSHAPE=${shape} -DMODE=${mode}
+               -DDIR=${SCRATCH}/long-chains/${shape}.${mode})
+  endforeach()
+endforeach()
+
 # The benchmark runs every policy pair and the scale table.
 e2e_script(bench bench.cmake -DCRASHING=${E2E}/inputs/crash_null.c)
 

@@ -35,8 +35,9 @@ endforeach()
 # counted and searched) and lazy_epoch.ipa (a cached lazy attribute is
 # read again after a write of what it reads, or of its queue's order) and
 # queue_order.ipa (a queue keyed highest and lowest first, whose keys
-# change while queued, elects in its order)
-foreach(input short_circuit domain_cores lazy_epoch queue_order)
+# change while queued, elects in its order) and ready_slot.ipa (a
+# one-thread READY state, tested with .size and first(), elected)
+foreach(input short_circuit domain_cores lazy_epoch queue_order ready_slot)
   foreach(run "2socket-smt.xml|db.json" "64core.xml|make.json")
     string(REPLACE "|" ";" run "${run}")
     list(GET run 0 topo)

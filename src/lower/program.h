@@ -1,18 +1,20 @@
 /*
- * program.h - a checked policy compiled for the interpreter.
+ * program.h - a checked policy lowered for its back ends.
  *
- * compile.c turns the AST and the checker's model into a tree of `struct
+ * lower.c turns the AST and the checker's model into a tree of `struct
  * xn` whose names are already resolved: locals are frame slots, attributes
  * are slots in the entity's storage, states are run-queue indices,
- * functions are indices. eval.c runs it; callbacks.c binds it to the
- * runtime's callback table. Nothing on the event path looks up a string.
+ * functions are indices. The interpreter runs it (src/interp: eval.c,
+ * and callbacks.c binds it to the runtime's callback table); the C
+ * generator (src/codegen) writes it as C. Nothing on the event path looks
+ * up a string.
  *
  * Values are int64_t. Entities are encoded so that 0 is always "none":
  * a process is its struct ipa_thread pointer, a core its id + 1, a domain
  * or group its index in the instance's tables + 1.
  */
-#ifndef IPA_INTERP_PROGRAM_H
-#define IPA_INTERP_PROGRAM_H
+#ifndef IPA_LOWER_PROGRAM_H
+#define IPA_LOWER_PROGRAM_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -117,8 +119,10 @@ enum within { WITHIN_WAITING, WITHIN_IDLE, WITHIN_COUNT };
  * the attribute would give, computed in queue order when recomputed. */
 #define KEPT_SUM_NONE 0
 
-/* Lazy attributes nested this deep read each other in a cycle. */
-#define IPA_INTERP_MAX_DEPTH 256
+/* Lazy attributes nested this deep read each other in a cycle (or form
+ * a chain longer than a policy has any need of): past it a run faults
+ * instead of overflowing the C stack, which reads nest on. */
+#define IPA_INTERP_MAX_DEPTH 4096
 
 struct xn {
     uint8_t op;   /* enum xop */

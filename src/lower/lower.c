@@ -1,9 +1,10 @@
 /*
- * compile.c - from the checked AST and its model to the interpreter's
- * program (program.h). Runs once per load; everything here may allocate
- * and look up names, so that eval.c never does.
+ * lower.c - from the checked AST and its model to the lowered program
+ * (program.h) that the interpreter runs and the C generator writes. Runs
+ * once per load; everything here may allocate and look up names, so that
+ * eval.c and the generated C never do.
  */
-#include "interp/program.h"
+#include "lower/program.h"
 
 #include <string.h>
 
@@ -393,13 +394,22 @@ static struct xn *compile_stmt(struct cc *cc, const struct ipa_node *s)
         x = xnew(cc, S_EXPR, s);
         x->x = compile_expr(cc, s->a);
         return x;
-    case IPA_N_IF:
-        x = xnew(cc, S_IF, s);
-        x->x = compile_expr(cc, s->a);
-        x->y = compile_stmt(cc, s->b);
+    case IPA_N_IF: {
+        /* an `else if` chain in a loop: each link is the last one's z */
+        struct xn *first = NULL, **at = &first;
+        for (;; s = s->c) {
+            x = xnew(cc, S_IF, s);
+            x->x = compile_expr(cc, s->a);
+            x->y = compile_stmt(cc, s->b);
+            *at = x;
+            at = &x->z;
+            if (!ipa_node_else_if(s))
+                break;
+        }
         if (s->c)
             x->z = compile_stmt(cc, s->c);
-        return x;
+        return first;
+    }
     case IPA_N_FOREACH:
         x = xnew(cc, S_FOREACH, s);
         x->x = compile_set(cc, s->b);
@@ -592,15 +602,17 @@ static void compile_attrs(struct cc *cc)
 bool ipa_xn_find(const struct xn *x,
                  bool (*visit)(const struct xn *x, void *arg), void *arg)
 {
-    if (!x)
-        return false;
-    if (visit(x, arg))
-        return true;
-    for (int i = 0; i < x->nv; i++)
-        if (ipa_xn_find(x->v[i], visit, arg))
+    /* along z in a loop: an `else if` chain may be long */
+    for (; x; x = x->z) {
+        if (visit(x, arg))
             return true;
-    return ipa_xn_find(x->x, visit, arg) || ipa_xn_find(x->y, visit, arg) ||
-           ipa_xn_find(x->z, visit, arg);
+        for (int i = 0; i < x->nv; i++)
+            if (ipa_xn_find(x->v[i], visit, arg))
+                return true;
+        if (ipa_xn_find(x->x, visit, arg) || ipa_xn_find(x->y, visit, arg))
+            return true;
+    }
+    return false;
 }
 
 static bool reads(const struct xn *x, void *slot)
@@ -900,16 +912,19 @@ static struct xn *id_filter(struct xn *f, int slot)
 
 static struct xn *xcopy(const struct xn *x)
 {
-    if (!x)
-        return NULL;
-    struct xn *c = g_memdup2(x, sizeof *x);
-    c->x = xcopy(x->x);
-    c->y = xcopy(x->y);
-    c->z = xcopy(x->z);
-    c->v = x->nv ? g_new(struct xn *, x->nv) : NULL;
-    for (int i = 0; i < x->nv; i++)
-        c->v[i] = xcopy(x->v[i]);
-    return c;
+    struct xn *first = NULL, **at = &first;
+    for (; x; x = x->z) { /* along z in a loop, as ipa_xn_find */
+        struct xn *c = g_memdup2(x, sizeof *x);
+        c->x = xcopy(x->x);
+        c->y = xcopy(x->y);
+        c->z = NULL;
+        c->v = x->nv ? g_new(struct xn *, x->nv) : NULL;
+        for (int i = 0; i < x->nv; i++)
+            c->v[i] = xcopy(x->v[i]);
+        *at = c;
+        at = &c->z;
+    }
+    return first;
 }
 
 /* The thread slot A when @x is `max(cores order = { highest k })`,
@@ -1012,14 +1027,13 @@ static void find_rekey_fields(struct program *p)
 static void mark_tree(struct program *p, struct xn *x,
                       void (*mark)(struct program *p, struct xn *x))
 {
-    if (!x)
-        return;
-    mark(p, x);
-    for (int i = 0; i < x->nv; i++)
-        mark_tree(p, x->v[i], mark);
-    mark_tree(p, x->x, mark);
-    mark_tree(p, x->y, mark);
-    mark_tree(p, x->z, mark);
+    for (; x; x = x->z) { /* along z in a loop, as ipa_xn_find */
+        mark(p, x);
+        for (int i = 0; i < x->nv; i++)
+            mark_tree(p, x->v[i], mark);
+        mark_tree(p, x->x, mark);
+        mark_tree(p, x->y, mark);
+    }
 }
 
 /* Calls @mark on every node of every unit. */
@@ -1266,15 +1280,16 @@ struct program *ipa_program_compile(const char *path,
 
 static void xfree(struct xn *x)
 {
-    if (!x)
-        return;
-    xfree(x->x);
-    xfree(x->y);
-    xfree(x->z);
-    for (int i = 0; i < x->nv; i++)
-        xfree(x->v[i]);
-    g_free(x->v);
-    g_free(x);
+    while (x) { /* along z in a loop, as ipa_xn_find */
+        struct xn *next = x->z;
+        xfree(x->x);
+        xfree(x->y);
+        for (int i = 0; i < x->nv; i++)
+            xfree(x->v[i]);
+        g_free(x->v);
+        g_free(x);
+        x = next;
+    }
 }
 
 void ipa_program_free(struct program *p)

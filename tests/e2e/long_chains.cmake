@@ -1,0 +1,48 @@
+# cmake -DIPASIM=exe -DSHAPE=shape -DMODE=mode -DDIR=scratch -P long_chains.cmake
+# Writes a policy with a long chain that nests neither in the language nor,
+# since the passes walk it in a loop or as deep as it is, past the C stack
+# (SHAPE: else_if, an `else if` chain of 1,000 links counting a thread's
+# ticks; lazy, 1,000 lazy attributes each reading the next), and a twin
+# that computes the same in one line, runs both in MODE on make.json and
+# expects byte-identical logs: the chain is read, checked and run, and
+# computes what it says. (Before, both failed: "nested too deeply" and a
+# "lazy attribute that reads itself?" fault.)
+set(states "core = {\n@CORE@    processes = {\n        RUNNING process current;\n        READY set<process> ready;\n        BLOCKED set<process> blocked;\n        TERMINATED terminated;\n    }\n}\n")
+set(rest "    on yield { e.target => ready; }\n    on block { e.target => blocked; }\n    on unblock { e.target => ready; }\n    on terminate { e.target => terminated; }\n    on schedule { first(ready) => current; }\n}\n")
+if(SHAPE STREQUAL "else_if")
+  set(chain "        if (e.target.ticks == 0)\n            e.target.ticks = 1;\n")
+  foreach(i RANGE 1 999)
+    math(EXPR next "${i} + 1")
+    string(APPEND chain "        else if (e.target.ticks == ${i})\n            e.target.ticks = ${next};\n")
+  endforeach()
+  string(APPEND chain "        else\n            e.target.ticks = 0;\n")
+  set(twin "        if (e.target.ticks < 1000)\n            e.target.ticks++;\n        else\n            e.target.ticks = 0;\n")
+  string(REPLACE "@CORE@" "" core "${states}")
+  foreach(which chain twin)
+    set(${which} "process = { int ticks; }\n${core}handler (process_event e) {\n    on new { e.target => ready; }\n    on tick {\n${${which}}        if (e.target.ticks % 7 == 0)\n            e.target => ready;\n    }\n${rest}")
+  endforeach()
+elseif(SHAPE STREQUAL "lazy")
+  set(lazies "")
+  foreach(i RANGE 0 999)
+    math(EXPR next "${i} + 1")
+    string(APPEND lazies "    lazy int l${i} = l${next} + 1;\n")
+  endforeach()
+  string(APPEND lazies "    lazy int l1000 = count(ready);\n")
+  string(REPLACE "@CORE@" "${lazies}" chain_core "${states}")
+  string(REPLACE "@CORE@" "    lazy int l0 = count(ready) + 1000;\n" twin_core "${states}")
+  foreach(which chain twin)
+    set(${which} "process = { int ticks; }\n${${which}_core}handler (process_event e) {\n    on new { e.target => ready; }\n    on tick {\n        if (l0 % 3 == 0)\n            e.target => ready;\n    }\n${rest}")
+  endforeach()
+else()
+  message(FATAL_ERROR "unknown SHAPE ${SHAPE}")
+endif()
+file(MAKE_DIRECTORY ${DIR})
+file(WRITE ${DIR}/chain.ipa "${chain}")
+file(WRITE ${DIR}/twin.ipa "${twin}")
+set(A ${DIR}/chain.ipa)
+set(B ${DIR}/twin.ipa)
+set(A_ARGS "--mode ${MODE}")
+set(B_ARGS "--mode ${MODE}")
+set(TOPO 4core.xml)
+set(TRACE make.json)
+include(${CMAKE_CURRENT_LIST_DIR}/same_log.cmake)
