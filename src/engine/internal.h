@@ -207,10 +207,12 @@ struct ipa_core {
     bool idle;    /* entered idle (enter_idle called) */
     bool locked;  /* held by the event being handled */
     bool resched; /* in the resched list */
-    struct ipa_rt *rt; /* NULL when in no partition */
+    /* a higher class's thread was placed for this core while a lower
+     * class's runs: the schedule point preempts it (classes.c) */
+    bool class_preempt;
+    struct ipa_rt *rt; /* the partition's first (highest) class */
     struct ipa_thread *current;
-    struct ipa_rq *rqs; /* [ops->nr_core_rqs] */
-    void *data;
+    struct ipa_thread *class_waker; /* the thread class_preempt is for */
     struct ipa_thread *last_thread;
     uint64_t busy_since_ns;
     uint64_t idle_since_ns;
@@ -224,19 +226,36 @@ struct ipa_core {
 G_STATIC_ASSERT(offsetof(struct ipa_core, tick) == IPA_CACHE_LINE);
 G_STATIC_ASSERT(sizeof(struct ipa_core) == 3 * IPA_CACHE_LINE);
 
-/* One policy instance: a partition of the machine. */
+/* One policy instance: a partition of the machine, or one scheduling
+ * class of a partition composed of several (classes.c). Classes share
+ * their partition's cores, domains, monitor and migration counts (the
+ * first class's); each has its own queues and data. */
 struct ipa_rt {
     struct ipa_rt_head pub; /* first: policies read it in place */
     struct ipa_sim *sim;
-    int index;
+    int index; /* the partition's */
     char *name;
     const struct ipa_policy_ops *ops;
     void *ctx;
     int *cores;
     int nr_cores;
     uint64_t *coreset;
-    uint64_t *idle_set; /* cores that entered idle */
+    /* cores that entered idle, or (for a class above others) that run a
+     * lower class's thread: free as far as this policy can tell */
+    uint64_t *idle_set;
     uint64_t *waiting_set; /* cores whose READY queues are not all empty */
+    struct ipa_rq **core_rqs; /* [machine core]: [ops->nr_core_rqs], NULL
+                                 for a core not its own */
+    void **core_data;         /* [machine core], as core_rqs */
+    struct ipa_rt *top;   /* the partition's first class (itself if none) */
+    struct ipa_rt *lower; /* the next class down on the same cores */
+    int class_level;      /* 0 for the first class */
+    char *class_name;     /* NULL outside a composition */
+    /* a thread with one of these trace attributes non-zero joins this
+     * class (unless its "class" names another): names, and their ids in
+     * the trace (-1: no thread has it) */
+    char **attach_names;
+    int *attach_attrs;
     struct ipa_hier *hier;
     char *domain_data; /* [nr_cores * nr_levels * domain_data_size] */
     struct ipa_rq *global_rqs;
@@ -291,8 +310,9 @@ struct ipa_sim {
 
     struct ipa_core *cores;
     int nr_cores;
-    struct ipa_rt **parts;
+    struct ipa_rt **parts; /* each partition's first class */
     int nr_parts;
+    GPtrArray *rts; /* every policy instance: partitions and their classes */
 
     GPtrArray *threads; /* struct ipa_thread *, by tid */
     GArray *chunks;     /* struct chunk: thread storage, in blocks */
@@ -365,6 +385,7 @@ struct ipa_sim {
     struct ipa_hist *group_latency; /* [groups + 1], index group + 1 */
 
     int attr_deadline, attr_period; /* trace attribute ids, -1: none */
+    int stacked; /* classes below a partition's first (classes.c) */
     GPtrArray *jobs; /* struct ipa_jobs *, of every real-time thread */
 };
 
@@ -451,6 +472,25 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
                           bool online);
 /* Runs every pending schedule point until no core needs one. */
 void ipa_dispatch_resched(struct ipa_sim *sim);
+
+/* classes.c: partitions composed of scheduling classes */
+/* Checks the trace's "class" names, resolves attaching attributes. */
+bool ipa_classes_setup(struct ipa_sim *sim, GError **error);
+/* The class of @top's partition a thread of @spec joins. */
+struct ipa_rt *ipa_classes_pick(struct ipa_sim *sim, struct ipa_rt *top,
+                                const struct ipa_thread_spec *spec);
+/* @c's bit in each class's idle set, after its idle flag or current
+ * thread changed. */
+void ipa_classes_refresh(struct ipa_sim *sim, const struct ipa_core *c);
+/* From the hook on moves (sim->stacked): idle views, and a higher class's
+ * thread made READY for a core a lower class runs marks it for
+ * preemption. */
+void ipa_classes_after_move(struct ipa_sim *sim, const struct ipa_thread *t,
+                            enum ipa_state from, enum ipa_state to, int core,
+                            const struct ipa_core *old);
+/* At @c's schedule point, its mark set: whether its (lower class's)
+ * thread is to be preempted; clears the mark. */
+bool ipa_classes_should_preempt(struct ipa_core *c);
 
 /* jobs.c: real-time jobs, from activation to block or exit */
 void ipa_jobs_setup(struct ipa_sim *sim);

@@ -94,6 +94,7 @@ void ipa_thread_spec_free(struct ipa_thread_spec *spec)
     g_free(spec->attr_values);
     g_free(spec->ops);
     g_free(spec->where);
+    g_free(spec->class_name);
     g_free(spec);
 }
 

@@ -97,6 +97,7 @@ struct ipa_thread_spec {
     int nr_ops;
     int loop_depth; /* deepest LOOP nesting, for the engine's counters */
     char *where;    /* origin for messages ("threads[3]"), NULL if generated */
+    char *class_name; /* the scheduling class it asks for, NULL: none */
 };
 
 struct ipa_hotplug {

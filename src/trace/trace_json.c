@@ -507,8 +507,8 @@ static bool parse_ops(struct loader *ld, struct json_object *arr, int depth,
 /* Threads */
 
 static const char *const thread_keys[] = {
-    "name",     "count",     "start", "nice", "weight", "group",
-    "affinity", "partition", "attrs", "ops",  NULL,
+    "name",      "count", "start", "nice", "weight", "group", "affinity",
+    "partition", "class", "attrs", "ops",  NULL,
 };
 
 static int cmp_int(const void *a, const void *b)
@@ -707,6 +707,13 @@ static bool parse_thread(struct loader *ld, struct json_object *v,
         s->partition = (int)i64;
         pop(ld, m);
     }
+    if (json_object_object_get_ex(v, "class", &x)) {
+        m = push_key(ld, "class");
+        if (!get_name(ld, x, "a class name", &name))
+            goto out;
+        s->class_name = g_strdup(name);
+        pop(ld, m);
+    }
     if (json_object_object_get_ex(v, "attrs", &x)) {
         m = push_key(ld, "attrs");
         if (!parse_attrs(ld, x, s))
@@ -767,6 +774,7 @@ static struct ipa_thread_spec *spec_clone(const struct ipa_thread_spec *s,
     c->attr_values = g_memdup2(s->attr_values, sizeof(int64_t) * s->nr_attrs);
     c->ops = g_memdup2(s->ops, sizeof(struct ipa_op) * s->nr_ops);
     c->where = g_strdup(s->where);
+    c->class_name = g_strdup(s->class_name);
     return c;
 }
 

@@ -1,0 +1,144 @@
+/*
+ * classes.c - partitions composed of scheduling classes.
+ *
+ * A partition may run several policies on the same cores, in a fixed
+ * order of priority, as Linux's scheduling classes (stop, deadline, rt,
+ * fair, idle) and Bossa's virtual schedulers do. Each thread belongs to
+ * one class, which alone moves it. On each core:
+ * - a schedule point asks the classes in order, and the first that elects
+ *   a thread wins (dispatch.c);
+ * - a class sees a core that runs a lower class's thread as idle (its
+ *   idle set and ipa_core_idle say so) and none of that thread (not its
+ *   current thread, which is another policy's data);
+ * - a thread of a higher class made READY for a core that runs a lower
+ *   class's thread preempts it at once: at the schedule point that follows,
+ *   the lower class's `yield` puts its thread back in its own queue (as
+ *   Linux's put_prev_task), and the classes are asked again.
+ * The work-conservation monitor is the partition's: an idle core while a
+ * thread of any class waits is flagged, a core busy with any class is not
+ * idle. None of this costs a partition of one policy anything: the hook
+ * on moves runs only when some partition has classes (sim->stacked).
+ */
+#include <string.h>
+
+#include "engine/internal.h"
+#include "util/common.h"
+#include "util/cpuset.h"
+
+/* The class named @name among @top's, or NULL. */
+static struct ipa_rt *class_named(struct ipa_rt *top, const char *name)
+{
+    for (struct ipa_rt *rt = top; rt; rt = rt->lower)
+        if (!strcmp(rt->class_name, name))
+            return rt;
+    return NULL;
+}
+
+/* The names of @top's classes, for messages. */
+static char *class_names(const struct ipa_rt *top)
+{
+    GString *s = g_string_new(NULL);
+    for (const struct ipa_rt *rt = top; rt; rt = rt->lower)
+        g_string_append_printf(s, "%s'%s'", s->len ? ", " : "",
+                               rt->class_name);
+    return g_string_free(s, FALSE);
+}
+
+/* A spec's "class" must name a class of its partition. */
+static bool check_spec(struct ipa_sim *sim, const struct ipa_thread_spec *spec,
+                       GError **error)
+{
+    if (!spec->class_name)
+        return true;
+    struct ipa_rt *top = sim->parts[spec->partition];
+    if (top->class_name && class_named(top, spec->class_name))
+        return true;
+    char *names = top->class_name ? class_names(top) : NULL;
+    g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                "%s: thread '%s' names class '%s', but %s%s",
+                sim->trace->path, spec->name, spec->class_name,
+                names ? "its policy's classes are " : "its policy has none",
+                names ? names : "");
+    g_free(names);
+    return false;
+}
+
+bool ipa_classes_setup(struct ipa_sim *sim, GError **error)
+{
+    GPtrArray *lists[] = {sim->trace->threads, sim->trace->templates};
+    for (size_t l = 0; l < G_N_ELEMENTS(lists); l++)
+        for (guint i = 0; i < lists[l]->len; i++)
+            if (!check_spec(sim, g_ptr_array_index(lists[l], i), error))
+                return false;
+    for (guint r = 0; r < sim->rts->len; r++) {
+        struct ipa_rt *rt = g_ptr_array_index(sim->rts, r);
+        int n = rt->attach_names ? (int)g_strv_length(rt->attach_names) : 0;
+        rt->attach_attrs = g_new(int, n + 1);
+        for (int i = 0; i < n; i++)
+            rt->attach_attrs[i] = ipa_attr_id(rt, rt->attach_names[i]);
+        rt->attach_attrs[n] = -2; /* the end */
+    }
+    return true;
+}
+
+struct ipa_rt *ipa_classes_pick(struct ipa_sim *sim, struct ipa_rt *top,
+                                const struct ipa_thread_spec *spec)
+{
+    (void)sim;
+    if (spec->class_name)
+        return class_named(top, spec->class_name);
+    struct ipa_rt *last = top;
+    for (struct ipa_rt *rt = top; rt; rt = rt->lower) {
+        for (const int *a = rt->attach_attrs; *a != -2; a++)
+            for (int i = 0; *a >= 0 && i < spec->nr_attrs; i++)
+                if (spec->attr_ids[i] == *a && spec->attr_values[i])
+                    return rt;
+        last = rt;
+    }
+    return last;
+}
+
+void ipa_classes_refresh(struct ipa_sim *sim, const struct ipa_core *c)
+{
+    (void)sim;
+    const struct ipa_thread *cur = c->current;
+    for (struct ipa_rt *rt = c->rt; rt; rt = rt->lower) {
+        bool free = c->idle || (cur && cur->rt->class_level > rt->class_level);
+        if (free)
+            ipa_cpuset_set(rt->idle_set, c->id);
+        else
+            ipa_cpuset_clear(rt->idle_set, c->id);
+    }
+}
+
+void ipa_classes_after_move(struct ipa_sim *sim, const struct ipa_thread *t,
+                            enum ipa_state from, enum ipa_state to, int core,
+                            const struct ipa_core *old)
+{
+    if (!t->rt->top->lower)
+        return; /* a partition of one policy */
+    if (to == IPA_STATE_RUNNING)
+        ipa_classes_refresh(sim, &sim->cores[core]);
+    if (old && (from == IPA_STATE_RUNNING || from == IPA_STATE_READY_TICK))
+        ipa_classes_refresh(sim, old);
+    if (to != IPA_STATE_READY || core < 0)
+        return;
+    struct ipa_core *c = &sim->cores[core];
+    const struct ipa_thread *cur = c->current;
+    if (cur && cur->rt->class_level > t->rt->class_level) {
+        c->class_preempt = true;
+        c->class_waker = (struct ipa_thread *)t;
+        ipa_sim_resched(sim, core);
+    }
+}
+
+bool ipa_classes_should_preempt(struct ipa_core *c)
+{
+    c->class_preempt = false;
+    const struct ipa_thread *w = c->class_waker;
+    const struct ipa_thread *cur = c->current;
+    c->class_waker = NULL;
+    /* the waker may have been elected elsewhere meanwhile */
+    return w && cur && w->pub.state == IPA_STATE_READY &&
+           w->pub.core == c->id && cur->rt->class_level > w->rt->class_level;
+}
