@@ -63,13 +63,81 @@ static bool check_spec(struct ipa_sim *sim, const struct ipa_thread_spec *spec,
     return false;
 }
 
+/* "db.json: threads[3] (op 2)", or "thread 'x' (op 2)" for a generated
+ * one. */
+static char *op_where(const struct ipa_sim *sim,
+                      const struct ipa_thread_spec *spec, int op)
+{
+    if (spec->where)
+        return g_strdup_printf("%s: %s (op %d)", sim->trace->path,
+                               spec->where, op + 1);
+    return g_strdup_printf("%s: thread '%s' (op %d)", sim->trace->path,
+                           spec->name, op + 1);
+}
+
+/* A call op of @spec: `attach` to a class of its partition, the one
+ * interface function a composition has. */
+static bool check_call(struct ipa_sim *sim, const struct ipa_thread_spec *spec,
+                       int op, GError **error)
+{
+    const struct ipa_trace *tr = sim->trace;
+    int index = spec->ops[op].obj;
+    const struct ipa_call *call = &g_array_index(tr->calls, struct ipa_call,
+                                                 index);
+    const char *name = g_ptr_array_index(tr->call_names, call->name);
+    struct ipa_rt *top = sim->parts[spec->partition];
+    char *where = op_where(sim, spec, op);
+    bool ok = false;
+    if (strcmp(name, "attach")) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "%s: calls '%s', which policy '%s' does not declare "
+                    "(%s)",
+                    where, name, top->name,
+                    top->class_name ? "its interface functions: attach"
+                                    : "it declares no interface function");
+        goto out;
+    }
+    if (!top->class_name) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "%s: calls 'attach', but policy '%s' is not composed of "
+                    "classes",
+                    where, top->name);
+        goto out;
+    }
+    struct ipa_rt *to =
+        call->nr_args == 1 && call->is_word[0]
+            ? class_named(top, g_ptr_array_index(tr->words, call->args[0]))
+            : NULL;
+    if (!to) {
+        char *names = class_names(top);
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "%s: 'attach' takes one argument, the name of a class "
+                    "of '%s': %s",
+                    where, top->name, names);
+        g_free(names);
+        goto out;
+    }
+    sim->call_class[index] = to;
+    ok = true;
+out:
+    g_free(where);
+    return ok;
+}
+
 bool ipa_classes_setup(struct ipa_sim *sim, GError **error)
 {
     GPtrArray *lists[] = {sim->trace->threads, sim->trace->templates};
+    sim->call_class = g_new0(struct ipa_rt *, sim->trace->calls->len + 1);
     for (size_t l = 0; l < G_N_ELEMENTS(lists); l++)
-        for (guint i = 0; i < lists[l]->len; i++)
-            if (!check_spec(sim, g_ptr_array_index(lists[l], i), error))
+        for (guint i = 0; i < lists[l]->len; i++) {
+            const struct ipa_thread_spec *spec = g_ptr_array_index(lists[l], i);
+            if (!check_spec(sim, spec, error))
                 return false;
+            for (int op = 0; op < spec->nr_ops; op++)
+                if (spec->ops[op].kind == IPA_OP_CALL &&
+                    !check_call(sim, spec, op, error))
+                    return false;
+        }
     for (guint r = 0; r < sim->rts->len; r++) {
         struct ipa_rt *rt = g_ptr_array_index(sim->rts, r);
         int n = rt->attach_names ? (int)g_strv_length(rt->attach_names) : 0;
@@ -141,4 +209,18 @@ bool ipa_classes_should_preempt(struct ipa_core *c)
     /* the waker may have been elected elsewhere meanwhile */
     return w && cur && w->pub.state == IPA_STATE_READY &&
            w->pub.core == c->id && cur->rt->class_level > w->rt->class_level;
+}
+
+const char *ipa_classes_event_name(struct ipa_rt *rt, const char *event)
+{
+    if (!rt->event_names)
+        rt->event_names =
+            g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    const char *name = g_hash_table_lookup(rt->event_names, event);
+    if (!name) {
+        char *made = g_strdup_printf("%s.%s", rt->class_name, event);
+        g_hash_table_insert(rt->event_names, g_strdup(event), made);
+        name = made;
+    }
+    return name;
 }

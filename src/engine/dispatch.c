@@ -10,6 +10,8 @@
  * busy, newly_idle and schedule again; then enter_idle. A thread placed on
  * an idle core gets exit_idle first.
  */
+#include <string.h>
+
 #include "engine/internal.h"
 #include "util/common.h"
 #include "util/cpuset.h"
@@ -251,6 +253,32 @@ void ipa_dispatch_terminate(struct ipa_sim *sim, struct ipa_thread *t)
 bool ipa_dispatch_yield(struct ipa_sim *sim, struct ipa_thread *t)
 {
     call_process(sim, "yield", t->rt->ops->yield, t, t->pub.core, -1);
+    return t->pub.state == IPA_STATE_RUNNING;
+}
+
+/* `attach`: the running thread leaves its class, as it would block there
+ * (the class's block handler), and arrives in @to, as a new thread of it
+ * (its new handler, on data zeroed for it), as Linux's
+ * sched_setscheduler dequeues a task from one class and enqueues it in
+ * another. The thread waits in its new class's queue to be elected. */
+static void attach(struct ipa_sim *sim, struct ipa_thread *t, struct ipa_rt *to)
+{
+    int core = t->pub.core;
+    call_process(sim, "attach", t->rt->ops->block, t, core, -1);
+    expect_state(sim, "attach", t, IPA_STATE_BLOCKED);
+    sim->cb = "attach";
+    ipa_rt_set_state(sim, t, IPA_STATE_NOT_QUEUED, -1, NULL);
+    sim->cb = NULL;
+    memset(t->pub.data, 0, sim->thread_data_size);
+    t->rt = to;
+    place(sim, t, core, true);
+}
+
+bool ipa_dispatch_call(struct ipa_sim *sim, struct ipa_thread *t, int call)
+{
+    struct ipa_rt *to = ipa_classes_attach_target(sim, call);
+    if (to && to != t->rt)
+        attach(sim, t, to);
     return t->pub.state == IPA_STATE_RUNNING;
 }
 

@@ -251,6 +251,7 @@ struct ipa_rt {
     struct ipa_rt *lower; /* the next class down on the same cores */
     int class_level;      /* 0 for the first class */
     char *class_name;     /* NULL outside a composition */
+    GHashTable *event_names; /* event -> "CLASS.EVENT", for the log */
     /* a thread with one of these trace attributes non-zero joins this
      * class (unless its "class" names another): names, and their ids in
      * the trace (-1: no thread has it) */
@@ -386,6 +387,8 @@ struct ipa_sim {
 
     int attr_deadline, attr_period; /* trace attribute ids, -1: none */
     int stacked; /* classes below a partition's first (classes.c) */
+    /* of each trace call: for `attach`, the class it attaches to */
+    struct ipa_rt **call_class;
     GPtrArray *jobs; /* struct ipa_jobs *, of every real-time thread */
 };
 
@@ -466,6 +469,9 @@ void ipa_dispatch_block(struct ipa_sim *sim, struct ipa_thread *t);
 void ipa_dispatch_terminate(struct ipa_sim *sim, struct ipa_thread *t);
 /* Returns true if the thread still runs afterwards. */
 bool ipa_dispatch_yield(struct ipa_sim *sim, struct ipa_thread *t);
+/* The running thread's "call" op, trace->calls[@call]; true if the thread
+ * still runs afterwards. */
+bool ipa_dispatch_call(struct ipa_sim *sim, struct ipa_thread *t, int call);
 void ipa_dispatch_tick(struct ipa_sim *sim, struct ipa_core *c);
 void ipa_dispatch_balance(struct ipa_sim *sim, struct ipa_core *c);
 void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
@@ -488,6 +494,16 @@ void ipa_classes_refresh(struct ipa_sim *sim, const struct ipa_core *c);
 void ipa_classes_after_move(struct ipa_sim *sim, const struct ipa_thread *t,
                             enum ipa_state from, enum ipa_state to, int core,
                             const struct ipa_core *old);
+/* "CLASS.EVENT" for @event (a string that lives as long as the run),
+ * made once per class and event. */
+const char *ipa_classes_event_name(struct ipa_rt *rt, const char *event);
+/* The class call @call attaches its thread to, or NULL: not an
+ * `attach`. */
+static inline struct ipa_rt *ipa_classes_attach_target(struct ipa_sim *sim,
+                                                       int call)
+{
+    return sim->call_class[call];
+}
 /* At @c's schedule point, its mark set: whether its (lower class's)
  * thread is to be preempted; clears the mark. */
 bool ipa_classes_should_preempt(struct ipa_core *c);

@@ -241,11 +241,14 @@ static bool legal(enum ipa_state from, enum ipa_state to)
 static void observe_change(struct ipa_sim *sim, const struct ipa_thread *t,
                            enum ipa_state from, enum ipa_state to, int core)
 {
+    const char *event = sim->cb ? sim->cb : "runtime";
+    /* a class moves only its own threads: "fair.schedule" says which */
+    if (G_UNLIKELY(t->rt->class_name) && strcmp(event, "runtime"))
+        event = ipa_classes_event_name(t->rt, event);
     for (int i = 0; i < sim->nr_observers; i++) {
         const struct ipa_sim_observer *o = sim->observers[i];
         if (o->state_change)
-            o->state_change(o->ctx, sim->now, sim->cb ? sim->cb : "runtime",
-                            core, t->tid, from, to);
+            o->state_change(o->ctx, sim->now, event, core, t->tid, from, to);
     }
 }
 

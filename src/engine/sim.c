@@ -838,6 +838,8 @@ void ipa_sim_free(struct ipa_sim *sim)
         g_free(rt->core_data);
         g_free(rt->name);
         g_free(rt->class_name);
+        if (rt->event_names)
+            g_hash_table_destroy(rt->event_names);
         g_strfreev(rt->attach_names);
         g_free(rt->attach_attrs);
         g_free(rt->idle_set);
@@ -864,6 +866,7 @@ void ipa_sim_free(struct ipa_sim *sim)
     for (guint r = 0; r < sim->rts->len; r++)
         g_free(g_ptr_array_index(sim->rts, r));
     g_ptr_array_free(sim->rts, TRUE);
+    g_free(sim->call_class);
     g_free(sim->parts);
     g_aligned_free(sim->cores);
     g_ptr_array_free(sim->threads, TRUE);
@@ -926,6 +929,7 @@ void ipa_sim_thread_result(const struct ipa_sim *sim, int tid,
     out->group = t->pub.group >= 0 ? g_ptr_array_index(sim->trace->groups, t->pub.group)
                                : NULL;
     out->partition = t->rt->index;
+    out->class_name = t->rt->class_name;
     out->state = t->pub.state;
     out->started = t->started;
     out->start_ns = t->start_ns;

@@ -187,6 +187,7 @@ struct ipa_thread_result {
     const char *name;
     const char *group; /* NULL for none */
     int partition;
+    const char *class_name; /* its scheduling class, NULL outside one */
     enum ipa_state state;
     bool started;       /* arrived before the run ended */
     uint64_t start_ns, end_ns; /* arrival, termination (0 if none) */
