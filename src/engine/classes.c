@@ -54,11 +54,19 @@ static bool check_spec(struct ipa_sim *sim, const struct ipa_thread_spec *spec,
     if (top->class_name && class_named(top, spec->class_name))
         return true;
     char *names = top->class_name ? class_names(top) : NULL;
-    g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                "%s: thread '%s' names class '%s', but %s%s",
-                sim->trace->path, spec->name, spec->class_name,
-                names ? "its policy's classes are " : "its policy has none",
-                names ? names : "");
+    char *where = spec->where ? g_strdup_printf("%s.class", spec->where)
+                              : g_strdup_printf("thread '%s'", spec->name);
+    if (names)
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "%s: %s: no class '%s' in policy '%s' (its classes: %s)",
+                    sim->trace->path, where, spec->class_name, top->name,
+                    names);
+    else
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "%s: %s: class '%s', but policy '%s' is not composed of "
+                    "classes",
+                    sim->trace->path, where, spec->class_name, top->name);
+    g_free(where);
     g_free(names);
     return false;
 }

@@ -11,7 +11,7 @@
 #include "codegen/codegen.h"
 #include "dsl/diag.h"
 #include "engine/sim.h"
-#include "policy/compose.h"
+#include "dsl/compose.h"
 #include "policy/cache.h"
 #include "util/common.h"
 #include "util/paths.h"

@@ -15,8 +15,8 @@
  * `when` attributes it has non-zero, else the last. The engine runs the
  * classes on the same cores (engine/classes.c).
  */
-#ifndef IPA_POLICY_COMPOSE_H
-#define IPA_POLICY_COMPOSE_H
+#ifndef IPA_DSL_COMPOSE_H
+#define IPA_DSL_COMPOSE_H
 
 #include <stdbool.h>
 
@@ -33,6 +33,8 @@ struct ipa_compose_class {
 
 /* Whether @src declares a composition (it opens with `classes =`). */
 bool ipa_compose_detect(const struct ipa_source *src);
+/* The same of the file at @path (false when unreadable). */
+bool ipa_compose_file_is(const char *path);
 /* Its classes (struct ipa_compose_class *), or NULL after reporting
  * every error to @sink. */
 GPtrArray *ipa_compose_parse(const struct ipa_source *src,

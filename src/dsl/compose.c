@@ -1,4 +1,4 @@
-#include "policy/compose.h"
+#include "dsl/compose.h"
 
 #include <string.h>
 
@@ -58,6 +58,14 @@ bool ipa_compose_detect(const struct ipa_source *src)
         return false;
     advance(&r);
     return r.tok.kind == IPA_TOK_ASSIGN;
+}
+
+bool ipa_compose_file_is(const char *path)
+{
+    struct ipa_source *src = ipa_source_load(path, NULL);
+    bool yes = src && ipa_compose_detect(src);
+    ipa_source_free(src);
+    return yes;
 }
 
 static void class_free(gpointer p)
@@ -166,7 +174,7 @@ GPtrArray *ipa_compose_parse(const struct ipa_source *src,
                        "a composition declares only its classes: found %s "
                        "after them",
                        ipa_tok_describe(r.tok.kind));
-    else if (classes->len < 2)
+    else if (classes->len < 2 && sink->errors == errors)
         ipa_diag_error(sink, open,
                        "a composition needs at least two classes (a single "
                        "policy runs as --policy FILE)");
