@@ -83,8 +83,31 @@ static char *op_where(const struct ipa_sim *sim,
                            spec->name, op + 1);
 }
 
-/* A call op of @spec: `attach` to a class of its partition, the one
- * interface function a composition has. */
+/* The interface functions @rt declares, and `attach` for a class, as a
+ * message's list. */
+static char *iface_names(const struct ipa_rt *rt)
+{
+    GString *s = g_string_new(rt->class_name ? "attach" : "");
+    for (int i = 0; i < rt->ops->nr_ifaces; i++)
+        g_string_append_printf(s, "%s%s (%d argument%s)", s->len ? ", " : "",
+                               rt->ops->ifaces[i].name,
+                               rt->ops->ifaces[i].nr_args,
+                               rt->ops->ifaces[i].nr_args == 1 ? "" : "s");
+    return g_string_free(s, FALSE);
+}
+
+/* The first argument of @call that is a name, or -1. */
+static int word_arg(const struct ipa_call *call)
+{
+    for (int a = 0; a < call->nr_args; a++)
+        if (call->is_word[a])
+            return a;
+    return -1;
+}
+
+/* A call op of @spec: `attach` to a class of its partition (a
+ * composition's own interface function), or one the policy of the class
+ * the thread starts in declares. */
 static bool check_call(struct ipa_sim *sim, const struct ipa_thread_spec *spec,
                        int op, GError **error)
 {
@@ -94,48 +117,85 @@ static bool check_call(struct ipa_sim *sim, const struct ipa_thread_spec *spec,
                                                  index);
     const char *name = g_ptr_array_index(tr->call_names, call->name);
     struct ipa_rt *top = sim->parts[spec->partition];
+    struct ipa_rt *rt = top->lower ? ipa_classes_pick(sim, top, spec) : top;
     char *where = op_where(sim, spec, op);
     bool ok = false;
-    if (strcmp(name, "attach")) {
+    if (top->class_name && !strcmp(name, "attach")) {
+        struct ipa_rt *to =
+            call->nr_args == 1 && call->is_word[0]
+                ? class_named(top, g_ptr_array_index(tr->words, call->args[0]))
+                : NULL;
+        if (!to) {
+            char *names = class_names(top);
+            g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                        "%s: 'attach' takes one argument, the name of a "
+                        "class of '%s': %s",
+                        where, top->name, names);
+            g_free(names);
+            goto out;
+        }
+        sim->call_class[index] = to;
+    } else if (!rt->call_iface[index] && word_arg(call) >= 0) {
+        int a = word_arg(call);
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "%s: calls '%s', which policy '%s' does not declare "
-                    "(%s)",
-                    where, name, top->name,
-                    top->class_name ? "its interface functions: attach"
-                                    : "it declares no interface function");
+                    "%s: '%s' takes numbers, and argument %d is the name "
+                    "'%s'",
+                    where, name, a + 1,
+                    (const char *)g_ptr_array_index(tr->words, call->args[a]));
         goto out;
-    }
-    if (!top->class_name) {
+    } else if (!rt->call_iface[index]) {
+        char *names = iface_names(rt);
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "%s: calls 'attach', but policy '%s' is not composed of "
-                    "classes",
-                    where, top->name);
-        goto out;
-    }
-    struct ipa_rt *to =
-        call->nr_args == 1 && call->is_word[0]
-            ? class_named(top, g_ptr_array_index(tr->words, call->args[0]))
-            : NULL;
-    if (!to) {
-        char *names = class_names(top);
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "%s: 'attach' takes one argument, the name of a class "
-                    "of '%s': %s",
-                    where, top->name, names);
+                    "%s: calls '%s' with %d argument%s, which %s%s%s"
+                    "policy '%s' does not declare (%s%s)",
+                    where, name, call->nr_args,
+                    call->nr_args == 1 ? "" : "s",
+                    rt->class_name ? "class '" : "",
+                    rt->class_name ? rt->class_name : "",
+                    rt->class_name ? "' of " : "", rt->name,
+                    *names ? "its interface functions: " : "it declares no "
+                                                          "interface function",
+                    names);
         g_free(names);
         goto out;
     }
-    sim->call_class[index] = to;
     ok = true;
 out:
     g_free(where);
     return ok;
 }
 
+/* Which interface function of @rt each trace call names: the same name
+ * and number of arguments, all numbers. */
+static void resolve_calls(struct ipa_sim *sim, struct ipa_rt *rt)
+{
+    const struct ipa_trace *tr = sim->trace;
+    rt->call_iface = g_new0(int, tr->calls->len + 1);
+    for (guint c = 0; c < tr->calls->len; c++) {
+        const struct ipa_call *call =
+            &g_array_index(tr->calls, struct ipa_call, c);
+        bool numbers = word_arg(call) < 0;
+        const char *name = g_ptr_array_index(tr->call_names, call->name);
+        for (int i = 0; numbers && i < rt->ops->nr_ifaces; i++)
+            if (!strcmp(rt->ops->ifaces[i].name, name) &&
+                rt->ops->ifaces[i].nr_args == call->nr_args)
+                rt->call_iface[c] = i + 1;
+    }
+}
+
 bool ipa_classes_setup(struct ipa_sim *sim, GError **error)
 {
     GPtrArray *lists[] = {sim->trace->threads, sim->trace->templates};
     sim->call_class = g_new0(struct ipa_rt *, sim->trace->calls->len + 1);
+    for (guint r = 0; r < sim->rts->len; r++) {
+        struct ipa_rt *rt = g_ptr_array_index(sim->rts, r);
+        int n = rt->attach_names ? (int)g_strv_length(rt->attach_names) : 0;
+        rt->attach_attrs = g_new(int, n + 1);
+        for (int i = 0; i < n; i++)
+            rt->attach_attrs[i] = ipa_attr_id(rt, rt->attach_names[i]);
+        rt->attach_attrs[n] = -2; /* the end */
+        resolve_calls(sim, rt);
+    }
     for (size_t l = 0; l < G_N_ELEMENTS(lists); l++)
         for (guint i = 0; i < lists[l]->len; i++) {
             const struct ipa_thread_spec *spec = g_ptr_array_index(lists[l], i);
@@ -146,14 +206,6 @@ bool ipa_classes_setup(struct ipa_sim *sim, GError **error)
                     !check_call(sim, spec, op, error))
                     return false;
         }
-    for (guint r = 0; r < sim->rts->len; r++) {
-        struct ipa_rt *rt = g_ptr_array_index(sim->rts, r);
-        int n = rt->attach_names ? (int)g_strv_length(rt->attach_names) : 0;
-        rt->attach_attrs = g_new(int, n + 1);
-        for (int i = 0; i < n; i++)
-            rt->attach_attrs[i] = ipa_attr_id(rt, rt->attach_names[i]);
-        rt->attach_attrs[n] = -2; /* the end */
-    }
     return true;
 }
 

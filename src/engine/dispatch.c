@@ -274,12 +274,52 @@ static void attach(struct ipa_sim *sim, struct ipa_thread *t, struct ipa_rt *to)
     place(sim, t, core, true);
 }
 
+/* An interface function of the thread's policy: it runs on the thread's
+ * core, and leaves the thread running. */
+static void call_iface(struct ipa_sim *sim, struct ipa_thread *t, int index,
+                       const int64_t *args)
+{
+    struct ipa_rt *rt = t->rt;
+    struct ipa_process_event e = {t, t->pub.core, -1};
+    enter_cb(sim, "call", t, t->pub.core);
+    ipa_policy_enter(sim, rt, "call");
+    rt->ops->call(rt, &e, index, args);
+    ipa_policy_leave(sim);
+    ipa_dispatch_leave_cb(sim);
+    if (t->pub.state != IPA_STATE_RUNNING) {
+        enter_cb(sim, "call", t, t->pub.core);
+        ipa_fault(rt, "interface function '%s' moved its thread %d (to %s)",
+                  rt->ops->ifaces[index].name, t->tid,
+                  ipa_state_name(t->pub.state));
+    }
+}
+
 bool ipa_dispatch_call(struct ipa_sim *sim, struct ipa_thread *t, int call)
 {
     struct ipa_rt *to = ipa_classes_attach_target(sim, call);
-    if (to && to != t->rt)
-        attach(sim, t, to);
-    return t->pub.state == IPA_STATE_RUNNING;
+    if (to) {
+        if (to != t->rt)
+            attach(sim, t, to);
+        return t->pub.state == IPA_STATE_RUNNING;
+    }
+    const struct ipa_call *c =
+        &g_array_index(sim->trace->calls, struct ipa_call, call);
+    int iface = t->rt->call_iface[call];
+    if (!iface || !t->rt->ops->call) {
+        /* checked before the run against the class the thread started
+         * in: it has attached to another since */
+        ipa_sim_stop(sim, IPA_SIM_TRACE_ERROR,
+                     g_strdup_printf(
+                         "thread %d (%s) calls '%s', which its class '%s' "
+                         "(%s) does not declare, at %llu ns",
+                         t->tid, t->spec->name,
+                         (const char *)g_ptr_array_index(sim->trace->call_names,
+                                                         c->name),
+                         t->rt->class_name ? t->rt->class_name : "",
+                         t->rt->name, (unsigned long long)sim->now));
+    }
+    call_iface(sim, t, iface - 1, c->args);
+    return true;
 }
 
 void ipa_dispatch_tick(struct ipa_sim *sim, struct ipa_core *c)

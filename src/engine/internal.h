@@ -257,6 +257,9 @@ struct ipa_rt {
      * the trace (-1: no thread has it) */
     char **attach_names;
     int *attach_attrs;
+    /* of each trace call: the index + 1 of the interface function of
+     * this policy it names (with as many arguments), 0: none */
+    int *call_iface;
     struct ipa_hier *hier;
     char *domain_data; /* [nr_cores * nr_levels * domain_data_size] */
     struct ipa_rq *global_rqs;

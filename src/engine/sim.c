@@ -148,6 +148,22 @@ static bool check_ops(const char *name, const struct ipa_policy_ops *ops,
             return false;
         }
     }
+    if (ops->nr_ifaces < 0 || (ops->nr_ifaces && (!ops->ifaces || !ops->call))) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                    "policy '%s': bad interface function table (needs "
+                    "ifaces and call)",
+                    name);
+        return false;
+    }
+    for (int i = 0; i < ops->nr_ifaces; i++)
+        if (!ops->ifaces[i].name || ops->ifaces[i].nr_args < 0 ||
+            ops->ifaces[i].nr_args > IPA_CALL_MAX_ARGS) {
+            g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                        "policy '%s': interface function %d has no name or "
+                        "more than %d arguments",
+                        name, i, IPA_CALL_MAX_ARGS);
+            return false;
+        }
     const struct ipa_rq_desc *descs[2] = {ops->core_rqs, ops->global_rqs};
     int counts[2] = {ops->nr_core_rqs, ops->nr_global_rqs};
     for (int k = 0; k < 2; k++) {
@@ -842,6 +858,7 @@ void ipa_sim_free(struct ipa_sim *sim)
             g_hash_table_destroy(rt->event_names);
         g_strfreev(rt->attach_names);
         g_free(rt->attach_attrs);
+        g_free(rt->call_iface);
         g_free(rt->idle_set);
         g_free(rt->waiting_set);
         g_free(rt->domain_data);

@@ -83,8 +83,8 @@ struct ipa_op {
 G_STATIC_ASSERT(sizeof(struct ipa_op) == 32);
 
 /* {"call": NAME, "args": [ARG, ...]}: an interface function of the
- * thread's policy; an argument is an integer, a duration (ns) or a name
- * (its index in trace->words). */
+ * thread's policy; an argument is an integer, a duration (ns), a boolean
+ * (1 or 0) or a name (its index in trace->words). */
 #define IPA_CALL_MAX_ARGS 4
 struct ipa_call {
     int name; /* in trace->call_names */

@@ -368,6 +368,8 @@ static bool parse_call(struct loader *ld, struct json_object *v,
             uint64_t ns;
             if (is_int(a)) {
                 call.args[i] = json_object_get_int64(a);
+            } else if (json_object_is_type(a, json_type_boolean)) {
+                call.args[i] = json_object_get_boolean(a);
             } else if (text && ipa_duration_parse(text, &ns)) {
                 call.args[i] = (int64_t)ns;
             } else if (text && *text) {
@@ -375,7 +377,7 @@ static bool parse_call(struct loader *ld, struct json_object *v,
                 call.is_word[i] = true;
             } else {
                 return fail(ld, "expected an integer, a duration like "
-                                "\"2ms\" or a name");
+                                "\"2ms\", true, false or a name");
             }
             pop(ld, m2);
         }

@@ -92,7 +92,7 @@ foreach(case
     "class_unknown|threads\\[0\\]\\.class: no class 'batch' in policy 'edf_over_cfs.ipa' \\(its classes: 'rt', 'fair'\\)"
     "class_single|threads\\[0\\]\\.class: class 'rt', but policy 'cfs.ipa' is not composed of classes"
     "attach_unknown|threads\\[0\\] \\(op 2\\): 'attach' takes one argument, the name of a class of 'edf_over_cfs.ipa': 'rt', 'fair'"
-    "call_unknown|threads\\[0\\] \\(op 1\\): calls 'set_priority', which policy 'edf_over_cfs.ipa' does not declare")
+    "call_unknown|threads\\[0\\] \\(op 1\\): calls 'set_priority' with 1 argument, which class 'fair' of policy 'edf_over_cfs.ipa' does not declare \\(its interface functions: attach\\)")
   string(REPLACE "|" ";" case "${case}")
   list(GET case 0 name)
   list(GET case 1 err)
@@ -103,4 +103,38 @@ foreach(case
   ipa_e2e(classes.trace.${name} 2 "-DERR=${err}" -P ${E2E}/expect.cmake --
           ${IPASIM} --topo 4core.xml --policy ${policy}
           --trace ${bad}/${name}.json)
+endforeach()
+
+# Interface functions (Bossa's): prio.ipa declares set_priority and
+# set_slice, which prio.json's "boosted" thread calls after 10ms of work;
+# it then runs alone to its end. Interpreted and compiled alike.
+set(prio ${E2E}/inputs/prio.ipa)
+ipa_e2e(interface.effect 0
+        "-DOUT=c0 1111222233331111222233331111222233333333333333333333333333333333111122221111"
+        -P ${E2E}/expect.cmake -- ${IPASIM} --topo 1core.xml --policy ${prio}
+        --trace ${E2E}/inputs/prio.json --ascii --quiet)
+add_test(NAME e2e.interface.modes
+         COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DA=${prio} -DB=${prio}
+                 "-DA_ARGS=--mode interpreted" "-DB_ARGS=--mode compiled"
+                 -DTOPO=1core.xml -DTRACE=${E2E}/inputs/prio.json
+                 -DDIR=${SCRATCH}/interface-modes -P ${E2E}/same_log.cmake)
+set_tests_properties(e2e.interface.modes PROPERTIES LABELS e2e
+                     ENVIRONMENT "${classes_env}")
+add_test(NAME e2e.generated_c.interface
+         COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DPOLICY=${prio}
+                 -DCC=${CMAKE_C_COMPILER} -DINCLUDE=${CMAKE_SOURCE_DIR}/include
+                 -DSANITIZE=${IPASIM_SANITIZE} -DDIR=${SCRATCH}/generated/interface
+                 -P ${E2E}/generated_c.cmake)
+set_tests_properties(e2e.generated_c.interface PROPERTIES LABELS e2e)
+# a call the policy does not declare (name or number of arguments), or
+# with a name for a number, is an error before the run
+foreach(case
+    "call_undeclared|threads\\[0\\] \\(op 2\\): calls 'set_prio' with 1 argument, which policy 'prio.ipa' does not declare \\(its interface functions: set_priority \\(1 argument\\), set_slice \\(2 arguments\\)\\)"
+    "call_arity|threads\\[0\\] \\(op 1\\): calls 'set_priority' with 2 arguments, which policy 'prio.ipa' does not declare"
+    "call_word|threads\\[0\\] \\(op 1\\): 'set_priority' takes numbers, and argument 1 is the name 'high'")
+  string(REPLACE "|" ";" case "${case}")
+  list(GET case 0 name)
+  list(GET case 1 err)
+  ipa_e2e(interface.${name} 2 "-DERR=${err}" -P ${E2E}/expect.cmake --
+          ${IPASIM} --topo 1core.xml --policy ${prio} --trace ${bad}/${name}.json)
 endforeach()
