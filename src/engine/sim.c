@@ -300,6 +300,14 @@ bool ipa_sim_add_class(struct ipa_sim *sim, const char *name,
         IPA_ASSERT(top->ops == ops, "the first class is the partition's");
         return true;
     }
+    if (!ops->yield) {
+        /* a higher class's thread takes the core through it */
+        g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                    "policy '%s': class '%s' has no yield callback, which "
+                    "a class below another needs",
+                    name, class_name);
+        return false;
+    }
     while (above->lower)
         above = above->lower;
     struct ipa_rt *rt = g_new0(struct ipa_rt, 1);

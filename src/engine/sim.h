@@ -163,7 +163,9 @@ bool ipa_sim_add_partition(struct ipa_sim *sim, const char *name,
  * thread's "class" names; @attach_attrs (NULL-terminated, may be NULL)
  * are trace attributes a thread joins the class by when non-zero; a
  * thread that neither names a class nor has one of them joins the last.
- * @name names the policy in messages, with the class's name.
+ * @name names the policy in messages, with the class's name. Every
+ * class but the first needs a yield callback: it is how a higher class
+ * takes a core from it.
  */
 bool ipa_sim_add_class(struct ipa_sim *sim, const char *name,
                        const char *class_name,
