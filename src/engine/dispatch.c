@@ -74,11 +74,20 @@ call_core(struct ipa_sim *sim, const char *name, core_fn fn,
     ipa_dispatch_leave_cb(sim);
 }
 
-/* A core event every class of the core's partition gets, the highest
- * first (one call for a partition of one policy). */
+/* A core event every class of @c's partition gets, the highest (@top_rt,
+ * whose ops are @top_ops) first. A caller on the hot path keeps them
+ * and @stacked (top_rt->lower != NULL) in locals: a partition of one policy
+ * then pays a test of a register per event, not loads. */
+#define CALL_CLASSES_OF(sim, name, callback, c, top_rt, top_ops, stacked)     \
+    do {                                                                       \
+        call_core(sim, name, (top_ops)->callback, c, top_rt);                  \
+        if (G_UNLIKELY(stacked))                                               \
+            for (struct ipa_rt *rt_ = (top_rt)->lower; rt_; rt_ = rt_->lower)  \
+                call_core(sim, name, rt_->ops->callback, c, rt_);              \
+    } while (0)
 #define CALL_CLASSES(sim, name, callback, c)                                   \
-    for (struct ipa_rt *rt_ = (c)->rt; rt_; rt_ = rt_->lower)                  \
-    call_core(sim, name, rt_->ops->callback, c, rt_)
+    CALL_CLASSES_OF(sim, name, callback, c, (c)->rt, (c)->rt->ops,            \
+                    (c)->rt->lower != NULL)
 
 /* After a callback: the state the runtime requires of the thread. */
 static void expect_state(struct ipa_sim *sim, const char *name,
@@ -448,12 +457,15 @@ static void start_running(struct ipa_sim *sim, struct ipa_core *c,
 
 /* The classes of @c's partition in order until one elects a thread (one
  * call for a partition of one policy). */
-static inline void schedule_classes(struct ipa_sim *sim, struct ipa_core *c)
+static inline void schedule_classes(struct ipa_sim *sim, struct ipa_core *c,
+                                    struct ipa_rt *top,
+                                    const struct ipa_policy_ops *ops,
+                                    bool stacked)
 {
-    struct ipa_rt *rt = c->rt;
-    do
-        call_core(sim, "schedule", rt->ops->schedule, c, rt);
-    while (!c->current && (rt = rt->lower));
+    call_core(sim, "schedule", ops->schedule, c, top);
+    if (G_UNLIKELY(stacked))
+        for (struct ipa_rt *rt = top->lower; rt && !c->current; rt = rt->lower)
+            call_core(sim, "schedule", rt->ops->schedule, c, rt);
 }
 
 /* A higher class's thread waits for @c: the lower class running there
@@ -471,6 +483,9 @@ static G_GNUC_NO_INLINE void preempt_lower_class(struct ipa_sim *sim,
  * started, or is idle. */
 static void schedule_point(struct ipa_sim *sim, struct ipa_core *c)
 {
+    struct ipa_rt *top = c->rt;
+    const struct ipa_policy_ops *ops = top->ops;
+    const bool stacked = top->lower != NULL;
     for (;;) {
         struct ipa_thread *t = c->current;
         if (t && t->pub.state == IPA_STATE_READY_TICK) {
@@ -481,37 +496,41 @@ static void schedule_point(struct ipa_sim *sim, struct ipa_core *c)
         }
         if (t) {
             IPA_ASSERT(t->pub.state == IPA_STATE_RUNNING, "current not running");
-            if (G_UNLIKELY(c->class_preempt) && ipa_classes_should_preempt(c)) {
+            if (G_UNLIKELY(stacked) && c->class_preempt &&
+                ipa_classes_should_preempt(c)) {
                 preempt_lower_class(sim, c);
                 continue;
             }
             if (!t->needs_start)
                 return;
             if (c->idle) { /* elected from another core's event */
-                CALL_CLASSES(sim, "exit_idle", exit_idle, c);
+                CALL_CLASSES_OF(sim, "exit_idle", exit_idle, c, top, ops,
+                                stacked);
                 core_set_idle(sim, c, false);
             }
             start_running(sim, c, t);
             continue;
         }
-        c->class_preempt = false;
+        if (G_UNLIKELY(stacked))
+            c->class_preempt = false;
         if (!c->online)
             return;
         bool was_idle = c->idle;
         if (was_idle) {
-            CALL_CLASSES(sim, "exit_idle", exit_idle, c);
+            CALL_CLASSES_OF(sim, "exit_idle", exit_idle, c, top, ops, stacked);
             core_set_idle(sim, c, false);
         }
-        schedule_classes(sim, c);
+        schedule_classes(sim, c, top, ops, stacked);
         if (c->current)
             continue;
         if (!was_idle) {
-            CALL_CLASSES(sim, "newly_idle", newly_idle, c);
-            schedule_classes(sim, c);
+            CALL_CLASSES_OF(sim, "newly_idle", newly_idle, c, top, ops,
+                            stacked);
+            schedule_classes(sim, c, top, ops, stacked);
             if (c->current)
                 continue;
         }
-        CALL_CLASSES(sim, "enter_idle", enter_idle, c);
+        CALL_CLASSES_OF(sim, "enter_idle", enter_idle, c, top, ops, stacked);
         core_set_idle(sim, c, true);
         return;
     }
