@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever the ops table or a runtime call changes incompatibly. */
-#define IPA_RUNTIME_ABI 5
+#define IPA_RUNTIME_ABI 6
 
 /*
  * Thread states, as in Ipanema. Legal moves (anything else is a policy
@@ -117,6 +117,16 @@ struct ipa_core_event {
 };
 
 /*
+ * An interface function of the policy (Bossa's): a thread's "call" trace
+ * operation runs it while the thread runs, with @nr_args int64_t
+ * arguments (integers, durations in ns, booleans as 0/1).
+ */
+struct ipa_iface {
+    const char *name;
+    int nr_args;
+};
+
+/*
  * The policy callback table. Every callback is optional.
  *
  * new_prepare: a thread arrives; return the core it should be placed on
@@ -145,6 +155,9 @@ struct ipa_core_event {
  *   core). A thread left running on an offline core is a fault.
  * init / fini: once per policy instance; init may fail with a non-zero
  *   return, which stops the run.
+ * call: the running thread e->target (on its core e->core, held) calls
+ *   interface function ifaces[@index] with @args; it may change the
+ *   policy's data, and must leave the thread RUNNING.
  */
 struct ipa_policy_ops {
     int abi; /* IPA_RUNTIME_ABI */
@@ -180,6 +193,11 @@ struct ipa_policy_ops {
     void (*balancing_select)(struct ipa_rt *rt, struct ipa_core_event *e);
     void (*core_entry)(struct ipa_rt *rt, struct ipa_core_event *e);
     void (*core_exit)(struct ipa_rt *rt, struct ipa_core_event *e);
+
+    const struct ipa_iface *ifaces;
+    int nr_ifaces;
+    void (*call)(struct ipa_rt *rt, struct ipa_process_event *e, int index,
+                 const int64_t *args);
 };
 
 /* Defines the entry point ipasim looks up in a policy's shared object. */

@@ -5,7 +5,9 @@
 #include "cli/commands.h"
 #include "dsl/check.h"
 #include "dsl/diag.h"
+#include "dsl/compose.h"
 #include "dsl/front.h"
+#include "dsl/parser.h"
 #include "util/common.h"
 #include "util/paths.h"
 
@@ -27,6 +29,38 @@ static const char help_fmt[] =
     "Exit status: 0 every policy passes, 1 a policy fails its checks,\n"
     "2 bad usage or an unreadable file.\n";
 
+static int check_one(const char *name, GPtrArray *params);
+
+/* A composition: its declaration, then each class's policy. */
+static int check_composition(const char *name, const char *path,
+                             const struct ipa_source *src, GPtrArray *params)
+{
+    struct ipa_diag_sink sink;
+    ipa_diag_sink_init(&sink, stderr);
+    GPtrArray *classes = ipa_compose_parse(src, &sink);
+    int rc = classes ? IPA_EXIT_OK : IPA_EXIT_FAIL;
+    for (guint i = 0; classes && i < classes->len; i++) {
+        const struct ipa_compose_class *c = classes->pdata[i];
+        char *file = ipa_compose_find(path, c, &sink);
+        int one = file ? check_one(file, params) : IPA_EXIT_USAGE;
+        if (one == IPA_EXIT_OK && ipa_compose_file_is(file)) {
+            ipa_diag_error(&sink, c->span,
+                           "class '%s' is itself a composition: list its "
+                           "classes here instead",
+                           c->name);
+            one = IPA_EXIT_FAIL;
+        }
+        if (one > rc)
+            rc = one;
+        g_free(file);
+    }
+    if (rc == IPA_EXIT_OK)
+        printf("%s: ok (a composition of %u classes)\n", name, classes->len);
+    if (classes)
+        g_ptr_array_free(classes, TRUE);
+    return rc;
+}
+
 static int check_one(const char *name, GPtrArray *params)
 {
     GError *error = NULL;
@@ -39,6 +73,13 @@ static int check_one(const char *name, GPtrArray *params)
         fprintf(stderr, "ipasim check: %s\n", error->message);
         g_error_free(error);
         return IPA_EXIT_USAGE;
+    }
+    if (ipa_compose_detect(src)) {
+        char *resolved = g_strdup(src->name);
+        int rc = check_composition(name, resolved, src, params);
+        g_free(resolved);
+        ipa_source_free(src);
+        return rc;
     }
     struct ipa_diag_sink sink;
     ipa_diag_sink_init(&sink, stderr);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "dsl/compose.h"
 #include "codegen/codegen.h"
 #include "util/common.h"
 #include "util/outfile.h"
@@ -72,6 +73,12 @@ int ipa_cmd_compile(int argc, char **argv)
     if (!ipa_check_outputs(&output, 1, &input, 1, &error)) {
         fprintf(stderr, "ipasim compile: %s\n", error->message);
         g_error_free(error);
+    } else if (ipa_compose_file_is(path)) {
+        fprintf(stderr,
+                "ipasim compile: '%s' composes policies (its classes): "
+                "compile each class's policy; `--mode compiled` runs the "
+                "composition with its classes compiled\n",
+                path);
     } else if (!ipa_codegen(path, &opts, out ? out : "<stdout>", c, &error)) {
         fprintf(stderr, "ipasim compile: %s\n", error->message);
         rc = error->code == IPA_ERROR_POLICY ? IPA_EXIT_FAIL : IPA_EXIT_USAGE;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "dsl/compose.h"
 #include "dsl/diag.h"
 #include "dsl/fmt.h"
 #include "dsl/front.h"
@@ -48,6 +49,13 @@ static int fmt_one(const char *path, bool write, bool to_ipa)
     if (!src) {
         fprintf(stderr, "ipasim fmt: %s\n", error->message);
         g_error_free(error);
+        return IPA_EXIT_USAGE;
+    }
+    if (ipa_compose_detect(src)) {
+        fprintf(stderr, "ipasim fmt: '%s' composes policies (its classes): "
+                        "format each class's policy\n",
+                path);
+        ipa_source_free(src);
         return IPA_EXIT_USAGE;
     }
     struct ipa_diag_sink sink;

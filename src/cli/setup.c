@@ -128,6 +128,13 @@ bool ipa_setup_partitions(struct ipa_setup *setup, struct ipa_sim *sim,
                                    cores ? (int *)(void *)cores->data : NULL,
                                    cores ? (int)cores->len : 0, error))
             return false;
+        for (guint k = 0; p->classes && k < p->classes->len; k++) {
+            const struct ipa_policy_class *c = p->classes->pdata[k];
+            if (!ipa_sim_add_class(sim, p->name, c->name, c->policy->ops,
+                                   c->policy->ctx,
+                                   (const char *const *)c->attach, error))
+                return false;
+        }
     }
     return true;
 }

@@ -2347,7 +2347,52 @@ static void init_fini(struct gen *g)
     line(g, "%s", "");
 }
 
-static void ops_table(struct gen *g)
+/* The interface functions a trace's "call" runs, in declaration order
+ * (as the interpreter lists them), and the callback that runs them. */
+static int interface_callback(struct gen *g)
+{
+    const struct program *p = g->p;
+    int n = 0;
+    for (int i = 0; i < p->nr_funcs; i++)
+        n += p->funcs[i].node->ival == IPA_FUNC_INTERFACE;
+    if (!n)
+        return 0;
+    line(g, "static const struct ipa_iface interfaces[] = {");
+    for (int i = 0; i < p->nr_funcs; i++)
+        if (p->funcs[i].node->ival == IPA_FUNC_INTERFACE)
+            line(g, "    {\"%s\", %d},", p->funcs[i].node->name,
+                 p->funcs[i].nr_params - 1);
+    line(g, "};");
+    line(g, "%s", "");
+    line(g, "static void cb_call(struct ipa_rt *rt, struct ipa_process_event "
+            "*e, int index, const int64_t *args)");
+    line(g, "{");
+    line(g, "    struct inst *I = inst_of(rt);");
+    line(g, "    begin_process(I, true, false, e);");
+    line(g, "    (void)args;");
+    line(g, "    switch (index) {");
+    int k = 0;
+    for (int i = 0; i < p->nr_funcs; i++) {
+        const struct unit *u = &p->funcs[i];
+        if (u->node->ival != IPA_FUNC_INTERFACE)
+            continue;
+        GString *call = g_string_new(NULL);
+        g_string_append_printf(call, "(void)%s(I, VALUE(e->target)",
+                               g->func[i]);
+        for (int a = 1; a < u->nr_params; a++)
+            g_string_append_printf(call, ", args[%d]", a - 1);
+        line(g, "    case %d:", k++);
+        line(g, "        %s);", call->str);
+        line(g, "        break;");
+        g_string_free(call, TRUE);
+    }
+    line(g, "    }");
+    line(g, "}");
+    line(g, "%s", "");
+    return n;
+}
+
+static void ops_table(struct gen *g, int nr_interfaces)
 {
     const struct program *p = g->p;
     line(g, "IPA_POLICY_DEFINE(");
@@ -2371,6 +2416,11 @@ static void ops_table(struct gen *g)
     line(g, ".new_place = cb_new_place,");
     line(g, ".unblock_prepare = cb_unblock_prepare,");
     line(g, ".unblock_place = cb_unblock_place,");
+    if (nr_interfaces) {
+        line(g, ".ifaces = interfaces,");
+        line(g, ".nr_ifaces = %d,", nr_interfaces);
+        line(g, ".call = cb_call,");
+    }
     for (int ev = 0; ev < IPA_EV_COUNT; ev++) {
         if (ev == IPA_EV_new || ev == IPA_EV_unblock || !p->handlers[ev].body)
             continue;
@@ -2421,8 +2471,9 @@ bool ipa_codegen(const char *path, const struct ipa_interp_options *opts,
     functions(&g);
     handlers(&g);
     event_callbacks(&g);
+    int nr_interfaces = interface_callback(&g);
     init_fini(&g);
-    ops_table(&g);
+    ops_table(&g, nr_interfaces);
     gen_free(&g);
     ipa_program_free(p);
     return !g.failed;

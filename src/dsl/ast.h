@@ -21,6 +21,9 @@
 /* A STATE's qualifier (its ival): `shared` lets other cores read each
  * core's copy; `global` makes one queue that every core sees as its own. */
 enum { IPA_STATE_SHARED = 1, IPA_STATE_GLOBAL = 2 };
+/* A FUNC's ival: a plain function, `try`, or `interface` (a trace's
+ * "call" op runs it). */
+enum { IPA_FUNC_TRY = 1, IPA_FUNC_INTERFACE = 2 };
 
 /* N(kind, what it uses). Grep "ORDER NODE" if you change this list. */
 #define IPA_NODES(N)                                                           \
@@ -43,7 +46,7 @@ enum { IPA_STATE_SHARED = 1, IPA_STATE_GLOBAL = 2 };
     N(HANDLER, "op: PROCESS_EVENT|CORE_EVENT, a: NAME event variable, "       \
                "list: ON")                                                     \
     N(ON, "name: event, a: BLOCK")                                             \
-    N(FUNC, "ival: try, a: return TYPE, name, list: PARAM, b: BLOCK")          \
+    N(FUNC, "ival: 0|IPA_FUNC_TRY|IPA_FUNC_INTERFACE, a: return TYPE, name, list: PARAM, b: BLOCK")          \
     N(PARAM, "a: type, name")                                                  \
     N(BLOCK, "list: statements")                                               \
     N(VAR, "a: type, name, b: initialiser or NULL")                            \

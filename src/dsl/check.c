@@ -19,11 +19,40 @@ int ipa_event_lookup(const char *name)
     return -1;
 }
 
+/* An interface function (Bossa's): a trace's "call" op runs it for the
+ * calling thread, its first parameter, with the call's arguments, which
+ * are numbers. Its body is checked as any function's: it may write that
+ * thread's attributes, and moves no thread. */
+static void check_interface(struct checker *ck, const struct ipa_node *n,
+                            struct type rt)
+{
+    if (rt.k != T_VOID && rt.k != T_ERR)
+        err(ck, n->a->span, "an interface function returns nothing to the "
+            "trace that calls it: declare it 'interface void'");
+    unsigned nr = ipa_node_count(n);
+    struct type first =
+        nr ? ck_resolve_type(ck, ipa_node_at(n, 0)->a) : t_err;
+    if (!nr || (first.k != T_PROCESS && first.k != T_ERR)) {
+        err(ck, nr ? ipa_node_at(n, 0)->a->span : name_span(n),
+            "an interface function's first parameter is the calling "
+            "thread: 'process'");
+        return;
+    }
+    for (unsigned i = 1; i < nr; i++) {
+        const struct ipa_node *pa = ipa_node_at(n, i);
+        struct type t = ck_resolve_type(ck, pa->a);
+        if (t.k != T_INT && t.k != T_TIME && t.k != T_BOOL && t.k != T_ERR)
+            err(ck, pa->a->span, "a trace passes numbers to an interface "
+                "function: parameter '%s' must be int, time or bool",
+                pa->name);
+    }
+}
+
 static void check_func(struct checker *ck, struct func *f)
 {
     const struct ipa_node *n = f->node;
-    struct ctx cx = {.event = -1, .func = f, .in_try = n->ival != 0,
-                     .entity = -1};
+    struct ctx cx = {.event = -1, .func = f,
+                     .in_try = n->ival == IPA_FUNC_TRY, .entity = -1};
     cx.locals = g_array_new(FALSE, FALSE, sizeof(struct local));
     struct type rt = ck_resolve_type(ck, n->a);
     if (ipa_node_count(n) > IPA_MAX_PARAMS)
@@ -55,6 +84,8 @@ static void check_func(struct checker *ck, struct func *f)
         }
         ck_push_local(&cx, pa->name, v, pa);
     }
+    if (n->ival == IPA_FUNC_INTERFACE)
+        check_interface(ck, n, rt);
     ck_check_block(ck, &cx, n->b);
     if (rt.k != T_VOID && rt.k != T_ERR && !ck_always_returns(n->b))
         err(ck, name_span(n), "function '%s' may end without returning a "

@@ -467,7 +467,8 @@ static void print_decl(struct printer *pr, const struct ipa_node *d)
         return;
     case IPA_N_FUNC:
         if (d->ival)
-            g_string_append(o, "try ");
+            g_string_append(o, d->ival == IPA_FUNC_TRY ? "try "
+                                                       : "interface ");
         print_type(pr, d->a);
         g_string_append_printf(o, " %s(", d->name);
         for (unsigned i = 0; i < ipa_node_count(d); i++) {

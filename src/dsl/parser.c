@@ -236,6 +236,7 @@ static bool at_decl_start(const struct parser *p)
     case IPA_TOK_HANDLER:
     case IPA_TOK_CONST:
     case IPA_TOK_TRY:
+    case IPA_TOK_INTERFACE:
     case IPA_TOK_PROCESSES:
     case IPA_TOK_DOMAINS:
         return true;
@@ -1057,12 +1058,15 @@ static struct ipa_node *parse_handler(struct parser *p)
     return finish(p, h);
 }
 
-/* func -> ['try'] type IDENT '(' [type IDENT {',' type IDENT}] ')' block */
+/* func -> ['try' | 'interface'] type IDENT
+ *         '(' [type IDENT {',' type IDENT}] ')' block */
 static struct ipa_node *parse_func(struct parser *p)
 {
     struct ipa_node *f = node(p, IPA_N_FUNC, p->cur.span);
     if (match(p, IPA_TOK_TRY))
-        f->ival = 1;
+        f->ival = IPA_FUNC_TRY;
+    else if (match(p, IPA_TOK_INTERFACE))
+        f->ival = IPA_FUNC_INTERFACE;
     f->a = parse_type(p);
     struct ipa_node *nm = name_node(p, "a function name");
     f->name = nm->name;
@@ -1103,7 +1107,8 @@ static struct ipa_node *parse_const(struct parser *p)
 static bool at_top_decl(const struct parser *p)
 {
     return check(p, IPA_TOK_HANDLER) || check(p, IPA_TOK_CONST) ||
-           check(p, IPA_TOK_TRY) || is_type_start(p->cur.kind);
+           check(p, IPA_TOK_TRY) || check(p, IPA_TOK_INTERFACE) ||
+           is_type_start(p->cur.kind);
 }
 
 /* Skips to the next top-level declaration after a syntax error. */

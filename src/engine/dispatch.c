@@ -10,6 +10,8 @@
  * busy, newly_idle and schedule again; then enter_idle. A thread placed on
  * an idle core gets exit_idle first.
  */
+#include <string.h>
+
 #include "engine/internal.h"
 #include "util/common.h"
 #include "util/cpuset.h"
@@ -57,19 +59,35 @@ call_process(struct ipa_sim *sim, const char *name, process_fn fn,
     ipa_dispatch_leave_cb(sim);
 }
 
+/* @rt: the class of @c's partition the event goes to. */
 static inline __attribute__((always_inline)) void
 call_core(struct ipa_sim *sim, const char *name, core_fn fn,
-          struct ipa_core *c)
+          struct ipa_core *c, struct ipa_rt *rt)
 {
     if (!fn)
         return;
     struct ipa_core_event e = {c->id};
     enter_cb(sim, name, NULL, c->id);
-    ipa_policy_enter(sim, c->rt, name);
-    fn(c->rt, &e);
+    ipa_policy_enter(sim, rt, name);
+    fn(rt, &e);
     ipa_policy_leave(sim);
     ipa_dispatch_leave_cb(sim);
 }
+
+/* A core event every class of @c's partition gets, the highest (@top_rt,
+ * whose ops are @top_ops) first. A caller on the hot path keeps them
+ * and @stacked (top_rt->lower != NULL) in locals: a partition of one policy
+ * then pays a test of a register per event, not loads. */
+#define CALL_CLASSES_OF(sim, name, callback, c, top_rt, top_ops, stacked)     \
+    do {                                                                       \
+        call_core(sim, name, (top_ops)->callback, c, top_rt);                  \
+        if (G_UNLIKELY(stacked))                                               \
+            for (struct ipa_rt *rt_ = (top_rt)->lower; rt_; rt_ = rt_->lower)  \
+                call_core(sim, name, rt_->ops->callback, c, rt_);              \
+    } while (0)
+#define CALL_CLASSES(sim, name, callback, c)                                   \
+    CALL_CLASSES_OF(sim, name, callback, c, (c)->rt, (c)->rt->ops,            \
+                    (c)->rt->lower != NULL)
 
 /* After a callback: the state the runtime requires of the thread. */
 static void expect_state(struct ipa_sim *sim, const char *name,
@@ -132,6 +150,8 @@ static void core_set_idle(struct ipa_sim *sim, struct ipa_core *c, bool idle)
     } else {
         ipa_cpuset_clear(c->rt->idle_set, c->id);
     }
+    if (G_UNLIKELY(c->rt->lower))
+        ipa_classes_refresh(sim, c);
     ipa_wc_core_idle(c->rt->wc, c->id, idle);
 }
 
@@ -145,7 +165,7 @@ static void place(struct ipa_sim *sim, struct ipa_thread *t, int source,
                        source);
     struct ipa_core *c = &sim->cores[core];
     if (c->idle) {
-        call_core(sim, "exit_idle", ops->exit_idle, c);
+        CALL_CLASSES(sim, "exit_idle", exit_idle, c);
         core_set_idle(sim, c, false);
     }
     const char *name = is_new ? "new_place" : "unblock_place";
@@ -245,6 +265,72 @@ bool ipa_dispatch_yield(struct ipa_sim *sim, struct ipa_thread *t)
     return t->pub.state == IPA_STATE_RUNNING;
 }
 
+/* `attach`: the running thread leaves its class, as it would block there
+ * (the class's block handler), and arrives in @to, as a new thread of it
+ * (its new handler, on data zeroed for it), as Linux's
+ * sched_setscheduler dequeues a task from one class and enqueues it in
+ * another. The thread waits in its new class's queue to be elected. */
+static void attach(struct ipa_sim *sim, struct ipa_thread *t, struct ipa_rt *to)
+{
+    int core = t->pub.core;
+    call_process(sim, "attach", t->rt->ops->block, t, core, -1);
+    expect_state(sim, "attach", t, IPA_STATE_BLOCKED);
+    sim->cb = "attach";
+    ipa_rt_set_state(sim, t, IPA_STATE_NOT_QUEUED, -1, NULL);
+    sim->cb = NULL;
+    memset(t->pub.data, 0, sim->thread_data_size);
+    t->rt = to;
+    place(sim, t, core, true);
+}
+
+/* An interface function of the thread's policy: it runs on the thread's
+ * core, and leaves the thread running. */
+static void call_iface(struct ipa_sim *sim, struct ipa_thread *t, int index,
+                       const int64_t *args)
+{
+    struct ipa_rt *rt = t->rt;
+    struct ipa_process_event e = {t, t->pub.core, -1};
+    enter_cb(sim, "call", t, t->pub.core);
+    ipa_policy_enter(sim, rt, "call");
+    rt->ops->call(rt, &e, index, args);
+    ipa_policy_leave(sim);
+    ipa_dispatch_leave_cb(sim);
+    if (t->pub.state != IPA_STATE_RUNNING) {
+        enter_cb(sim, "call", t, t->pub.core);
+        ipa_fault(rt, "interface function '%s' moved its thread %d (to %s)",
+                  rt->ops->ifaces[index].name, t->tid,
+                  ipa_state_name(t->pub.state));
+    }
+}
+
+bool ipa_dispatch_call(struct ipa_sim *sim, struct ipa_thread *t, int call)
+{
+    struct ipa_rt *to = ipa_classes_attach_target(sim, call);
+    if (to) {
+        if (to != t->rt)
+            attach(sim, t, to);
+        return t->pub.state == IPA_STATE_RUNNING;
+    }
+    const struct ipa_call *c =
+        &g_array_index(sim->trace->calls, struct ipa_call, call);
+    int iface = t->rt->call_iface[call];
+    if (!iface || !t->rt->ops->call) {
+        /* checked before the run against the class the thread started
+         * in: it has attached to another since */
+        ipa_sim_stop(sim, IPA_SIM_TRACE_ERROR,
+                     g_strdup_printf(
+                         "thread %d (%s) calls '%s', which its class '%s' "
+                         "(%s) does not declare, at %llu ns",
+                         t->tid, t->spec->name,
+                         (const char *)g_ptr_array_index(sim->trace->call_names,
+                                                         c->name),
+                         t->rt->class_name ? t->rt->class_name : "",
+                         t->rt->name, (unsigned long long)sim->now));
+    }
+    call_iface(sim, t, iface - 1, c->args);
+    return true;
+}
+
 void ipa_dispatch_tick(struct ipa_sim *sim, struct ipa_core *c)
 {
     struct ipa_thread *t = c->current;
@@ -267,7 +353,34 @@ void ipa_dispatch_balance(struct ipa_sim *sim, struct ipa_core *c)
 {
     ipa_evq_push_lane(&sim->evq, LANE_BALANCING, &c->balance,
                       sim->now + sim->config.balance_ns);
-    call_core(sim, "balancing_select", c->rt->ops->balancing_select, c);
+    CALL_CLASSES(sim, "balancing_select", balancing_select, c);
+}
+
+/* After core_exit: nothing of @rt's is left to run on offline core @c. */
+static void check_offline(struct ipa_sim *sim, struct ipa_core *c,
+                          struct ipa_rt *rt)
+{
+    const struct ipa_policy_ops *ops = rt->ops;
+    if (c->current && c->current->pub.state == IPA_STATE_RUNNING &&
+        c->current->rt == rt) {
+        enter_cb(sim, "core_exit", c->current, c->id);
+        ipa_fault(rt, "%s thread %d running on offline core %d",
+                  ops->core_exit ? "core_exit left"
+                                 : "the policy has no core_exit to move",
+                  c->current->tid, c->id);
+    }
+    /* a thread queued ready on an offline core would never run */
+    const struct ipa_rq *rqs = rt->core_rqs[c->id];
+    for (int q = 0; q < ops->nr_core_rqs; q++) {
+        if (ops->core_rqs[q].state != IPA_STATE_READY ||
+            !ipa_rq_count(&rqs[q]))
+            continue;
+        enter_cb(sim, "core_exit", NULL, c->id);
+        ipa_fault(rt, "%s %d thread(s) queued in '%s' on offline core %d",
+                  ops->core_exit ? "core_exit left"
+                                 : "the policy has no core_exit to move",
+                  ipa_rq_count(&rqs[q]), ops->core_rqs[q].name, c->id);
+    }
 }
 
 void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
@@ -279,7 +392,6 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
         if (sim->observers[i]->hotplug)
             sim->observers[i]->hotplug(sim->observers[i]->ctx, sim->now, c->id,
                                        online);
-    const struct ipa_policy_ops *ops = c->rt->ops;
     if (!online) {
         /* The core stops, as under stop_machine in the kernel: it is
          * offline (no placement may pick it) before the policy moves its
@@ -290,32 +402,15 @@ void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
         ipa_evq_remove(&sim->evq, &c->tick);
         ipa_evq_remove(&sim->evq, &c->balance);
         sim->hotplugging = true;
-        call_core(sim, "core_exit", ops->core_exit, c);
+        CALL_CLASSES(sim, "core_exit", core_exit, c);
         sim->hotplugging = false;
-        if (c->current && c->current->pub.state == IPA_STATE_RUNNING) {
-            enter_cb(sim, "core_exit", c->current, c->id);
-            ipa_fault(c->rt, "%s thread %d running on offline core %d",
-                      ops->core_exit ? "core_exit left"
-                                     : "the policy has no core_exit to move",
-                      c->current->tid, c->id);
-        }
-        /* a thread queued ready on an offline core would never run */
-        for (int q = 0; q < ops->nr_core_rqs; q++) {
-            if (ops->core_rqs[q].state != IPA_STATE_READY ||
-                !ipa_rq_count(&c->rqs[q]))
-                continue;
-            enter_cb(sim, "core_exit", NULL, c->id);
-            ipa_fault(c->rt, "%s %d thread(s) queued in '%s' on offline "
-                      "core %d",
-                      ops->core_exit ? "core_exit left"
-                                     : "the policy has no core_exit to move",
-                      ipa_rq_count(&c->rqs[q]), ops->core_rqs[q].name, c->id);
-        }
+        for (struct ipa_rt *rt = c->rt; rt; rt = rt->lower)
+            check_offline(sim, c, rt);
         return;
     }
     c->online = true;
     core_set_idle(sim, c, true);
-    call_core(sim, "core_entry", ops->core_entry, c);
+    CALL_CLASSES(sim, "core_entry", core_entry, c);
     ipa_evq_push_lane(&sim->evq, LANE_BALANCING, &c->balance,
                       sim->now + sim->config.balance_ns);
     ipa_sim_resched(sim, c->id);
@@ -386,11 +481,37 @@ static void start_running(struct ipa_sim *sim, struct ipa_core *c,
     ipa_program_start(sim, t);
 }
 
+/* The classes of @c's partition in order until one elects a thread (one
+ * call for a partition of one policy). */
+static inline void schedule_classes(struct ipa_sim *sim, struct ipa_core *c,
+                                    struct ipa_rt *top,
+                                    const struct ipa_policy_ops *ops,
+                                    bool stacked)
+{
+    call_core(sim, "schedule", ops->schedule, c, top);
+    if (G_UNLIKELY(stacked))
+        for (struct ipa_rt *rt = top->lower; rt && !c->current; rt = rt->lower)
+            call_core(sim, "schedule", rt->ops->schedule, c, rt);
+}
+
+/* A higher class's thread waits for @c: the lower class running there
+ * puts its thread back in its queue through its yield handler, as
+ * Linux's put_prev_task does (classes.c). */
+static G_GNUC_NO_INLINE void preempt_lower_class(struct ipa_sim *sim,
+                                                struct ipa_core *c)
+{
+    struct ipa_thread *t = c->current;
+    call_process(sim, "class_preempt", t->rt->ops->yield, t, c->id, -1);
+    expect_state(sim, "class_preempt", t, IPA_STATE_READY);
+}
+
 /* One core's schedule point; loops until the core runs a thread that has
  * started, or is idle. */
 static void schedule_point(struct ipa_sim *sim, struct ipa_core *c)
 {
-    const struct ipa_policy_ops *ops = c->rt->ops;
+    struct ipa_rt *top = c->rt;
+    const struct ipa_policy_ops *ops = top->ops;
+    const bool stacked = top->lower != NULL;
     for (;;) {
         struct ipa_thread *t = c->current;
         if (t && t->pub.state == IPA_STATE_READY_TICK) {
@@ -401,32 +522,41 @@ static void schedule_point(struct ipa_sim *sim, struct ipa_core *c)
         }
         if (t) {
             IPA_ASSERT(t->pub.state == IPA_STATE_RUNNING, "current not running");
+            if (G_UNLIKELY(stacked) && c->class_preempt &&
+                ipa_classes_should_preempt(c)) {
+                preempt_lower_class(sim, c);
+                continue;
+            }
             if (!t->needs_start)
                 return;
             if (c->idle) { /* elected from another core's event */
-                call_core(sim, "exit_idle", ops->exit_idle, c);
+                CALL_CLASSES_OF(sim, "exit_idle", exit_idle, c, top, ops,
+                                stacked);
                 core_set_idle(sim, c, false);
             }
             start_running(sim, c, t);
             continue;
         }
+        if (G_UNLIKELY(stacked))
+            c->class_preempt = false;
         if (!c->online)
             return;
         bool was_idle = c->idle;
         if (was_idle) {
-            call_core(sim, "exit_idle", ops->exit_idle, c);
+            CALL_CLASSES_OF(sim, "exit_idle", exit_idle, c, top, ops, stacked);
             core_set_idle(sim, c, false);
         }
-        call_core(sim, "schedule", ops->schedule, c);
+        schedule_classes(sim, c, top, ops, stacked);
         if (c->current)
             continue;
         if (!was_idle) {
-            call_core(sim, "newly_idle", ops->newly_idle, c);
-            call_core(sim, "schedule", ops->schedule, c);
+            CALL_CLASSES_OF(sim, "newly_idle", newly_idle, c, top, ops,
+                            stacked);
+            schedule_classes(sim, c, top, ops, stacked);
             if (c->current)
                 continue;
         }
-        call_core(sim, "enter_idle", ops->enter_idle, c);
+        CALL_CLASSES_OF(sim, "enter_idle", enter_idle, c, top, ops, stacked);
         core_set_idle(sim, c, true);
         return;
     }

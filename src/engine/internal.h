@@ -207,10 +207,12 @@ struct ipa_core {
     bool idle;    /* entered idle (enter_idle called) */
     bool locked;  /* held by the event being handled */
     bool resched; /* in the resched list */
-    struct ipa_rt *rt; /* NULL when in no partition */
+    /* a higher class's thread was placed for this core while a lower
+     * class's runs: the schedule point preempts it (classes.c) */
+    bool class_preempt;
+    struct ipa_rt *rt; /* the partition's first (highest) class */
     struct ipa_thread *current;
-    struct ipa_rq *rqs; /* [ops->nr_core_rqs] */
-    void *data;
+    struct ipa_thread *class_waker; /* the thread class_preempt is for */
     struct ipa_thread *last_thread;
     uint64_t busy_since_ns;
     uint64_t idle_since_ns;
@@ -224,19 +226,40 @@ struct ipa_core {
 G_STATIC_ASSERT(offsetof(struct ipa_core, tick) == IPA_CACHE_LINE);
 G_STATIC_ASSERT(sizeof(struct ipa_core) == 3 * IPA_CACHE_LINE);
 
-/* One policy instance: a partition of the machine. */
+/* One policy instance: a partition of the machine, or one scheduling
+ * class of a partition composed of several (classes.c). Classes share
+ * their partition's cores, domains, monitor and migration counts (the
+ * first class's); each has its own queues and data. */
 struct ipa_rt {
     struct ipa_rt_head pub; /* first: policies read it in place */
     struct ipa_sim *sim;
-    int index;
+    int index; /* the partition's */
     char *name;
     const struct ipa_policy_ops *ops;
     void *ctx;
     int *cores;
     int nr_cores;
     uint64_t *coreset;
-    uint64_t *idle_set; /* cores that entered idle */
+    /* cores that entered idle, or (for a class above others) that run a
+     * lower class's thread: free as far as this policy can tell */
+    uint64_t *idle_set;
     uint64_t *waiting_set; /* cores whose READY queues are not all empty */
+    struct ipa_rq **core_rqs; /* [machine core]: [ops->nr_core_rqs], NULL
+                                 for a core not its own */
+    void **core_data;         /* [machine core], as core_rqs */
+    struct ipa_rt *top;   /* the partition's first class (itself if none) */
+    struct ipa_rt *lower; /* the next class down on the same cores */
+    int class_level;      /* 0 for the first class */
+    char *class_name;     /* NULL outside a composition */
+    GHashTable *event_names; /* event -> "CLASS.EVENT", for the log */
+    /* a thread with one of these trace attributes non-zero joins this
+     * class (unless its "class" names another): names, and their ids in
+     * the trace (-1: no thread has it) */
+    char **attach_names;
+    int *attach_attrs;
+    /* of each trace call: the index + 1 of the interface function of
+     * this policy it names (with as many arguments), 0: none */
+    int *call_iface;
     struct ipa_hier *hier;
     char *domain_data; /* [nr_cores * nr_levels * domain_data_size] */
     struct ipa_rq *global_rqs;
@@ -294,8 +317,9 @@ struct ipa_sim {
 
     struct ipa_core *cores;
     int nr_cores;
-    struct ipa_rt **parts;
+    struct ipa_rt **parts; /* each partition's first class */
     int nr_parts;
+    GPtrArray *rts; /* every policy instance: partitions and their classes */
 
     GPtrArray *threads; /* struct ipa_thread *, by tid */
     GArray *chunks;     /* struct chunk: thread storage, in blocks */
@@ -368,6 +392,9 @@ struct ipa_sim {
     struct ipa_hist *group_latency; /* [groups + 1], index group + 1 */
 
     int attr_deadline, attr_period; /* trace attribute ids, -1: none */
+    int stacked; /* classes below a partition's first (classes.c) */
+    /* of each trace call: for `attach`, the class it attaches to */
+    struct ipa_rt **call_class;
     GPtrArray *jobs; /* struct ipa_jobs *, of every real-time thread */
 };
 
@@ -453,6 +480,9 @@ void ipa_dispatch_block(struct ipa_sim *sim, struct ipa_thread *t);
 void ipa_dispatch_terminate(struct ipa_sim *sim, struct ipa_thread *t);
 /* Returns true if the thread still runs afterwards. */
 bool ipa_dispatch_yield(struct ipa_sim *sim, struct ipa_thread *t);
+/* The running thread's "call" op, trace->calls[@call]; true if the thread
+ * still runs afterwards. */
+bool ipa_dispatch_call(struct ipa_sim *sim, struct ipa_thread *t, int call);
 void ipa_dispatch_tick(struct ipa_sim *sim, struct ipa_core *c);
 void ipa_dispatch_balance(struct ipa_sim *sim, struct ipa_core *c);
 void ipa_dispatch_hotplug(struct ipa_sim *sim, struct ipa_core *c,
@@ -471,6 +501,35 @@ void ipa_dispatch_observe_wakeup(struct ipa_sim *sim, struct ipa_thread *t,
  * progresses. */
 uint64_t ipa_dispatch_account_start(struct ipa_sim *sim, struct ipa_core *c,
                                     struct ipa_thread *t);
+
+/* classes.c: partitions composed of scheduling classes */
+/* Checks the trace's "class" names, resolves attaching attributes. */
+bool ipa_classes_setup(struct ipa_sim *sim, GError **error);
+/* The class of @top's partition a thread of @spec joins. */
+struct ipa_rt *ipa_classes_pick(struct ipa_sim *sim, struct ipa_rt *top,
+                                const struct ipa_thread_spec *spec);
+/* @c's bit in each class's idle set, after its idle flag or current
+ * thread changed. */
+void ipa_classes_refresh(struct ipa_sim *sim, const struct ipa_core *c);
+/* From the hook on moves (sim->stacked): idle views, and a higher class's
+ * thread made READY for a core a lower class runs marks it for
+ * preemption. */
+void ipa_classes_after_move(struct ipa_sim *sim, const struct ipa_thread *t,
+                            enum ipa_state from, enum ipa_state to, int core,
+                            const struct ipa_core *old);
+/* "CLASS.EVENT" for @event (a string that lives as long as the run),
+ * made once per class and event. */
+const char *ipa_classes_event_name(struct ipa_rt *rt, const char *event);
+/* The class call @call attaches its thread to, or NULL: not an
+ * `attach`. */
+static inline struct ipa_rt *ipa_classes_attach_target(struct ipa_sim *sim,
+                                                       int call)
+{
+    return sim->call_class[call];
+}
+/* At @c's schedule point, its mark set: whether its (lower class's)
+ * thread is to be preempted; clears the mark. */
+bool ipa_classes_should_preempt(struct ipa_core *c);
 
 /* jobs.c: real-time jobs, from activation to block or exit */
 void ipa_jobs_setup(struct ipa_sim *sim);

@@ -392,6 +392,8 @@ static bool step(struct ipa_sim *sim, struct ipa_thread *t)
     }
     case IPA_OP_YIELD:
         return ipa_dispatch_yield(sim, t);
+    case IPA_OP_CALL:
+        return ipa_dispatch_call(sim, t, op->obj);
     case IPA_OP_EXIT:
         t->pc = t->nr_slots;
         ipa_dispatch_terminate(sim, t);

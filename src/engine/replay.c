@@ -104,7 +104,7 @@ static void clear_resched(struct ipa_sim *sim)
 
 static struct ipa_rq *rq_of(struct ipa_sim *sim, int core)
 {
-    return &sim->cores[core].rqs[0];
+    return &sim->cores[core].rt->core_rqs[core][0];
 }
 
 /* The core whose queue a woken thread joins: the CPU the recording names

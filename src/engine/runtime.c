@@ -103,9 +103,9 @@ static bool counts_as_waiting(const struct ipa_rq *rq)
  * threads waiting if another of its READY queues holds one. */
 static void queue_emptied(struct ipa_rt *rt, const struct ipa_rq *rq)
 {
-    const struct ipa_core *c = &rt->sim->cores[rq->core];
+    const struct ipa_rq *rqs = rt->core_rqs[rq->core];
     for (int q = 0; q < rt->ops->nr_core_rqs; q++)
-        if (counts_as_waiting(&c->rqs[q]) && c->rqs[q].tree.count)
+        if (counts_as_waiting(&rqs[q]) && rqs[q].tree.count)
             return;
     ipa_cpuset_clear(rt->waiting_set, rq->core);
 }
@@ -177,12 +177,11 @@ void ipa_rq_reorder(struct ipa_rq *rq, struct ipa_thread *t)
 
 struct ipa_rq *ipa_core_rq(struct ipa_rt *rt, int core, int index)
 {
-    if (core < 0 || core >= rt->sim->nr_cores ||
-        rt->sim->cores[core].rt != rt)
+    if (core < 0 || core >= rt->sim->nr_cores || !rt->core_rqs[core])
         ipa_fault(rt, "ipa_core_rq: core %d is not one of this policy's", core);
     if (index < 0 || index >= rt->ops->nr_core_rqs)
         ipa_fault(rt, "ipa_core_rq: no per-core run queue %d", index);
-    return &rt->sim->cores[core].rqs[index];
+    return &rt->core_rqs[core][index];
 }
 
 struct ipa_rq *ipa_global_rq(struct ipa_rt *rt, int index)
@@ -202,7 +201,9 @@ void ipa_fault(struct ipa_rt *rt, const char *fmt, ...)
     char *what = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     GString *msg = g_string_new(NULL);
-    g_string_append_printf(msg, "policy fault in %s: %s\n", rt->name, what);
+    g_string_append_printf(msg, "policy fault in %s%s%s: %s\n", rt->name,
+                           rt->class_name ? ", class " : "",
+                           rt->class_name ? rt->class_name : "", what);
     g_string_append_printf(msg, "  event: %s\n", sim->cb ? sim->cb : "none");
     if (sim->cb_thread)
         g_string_append_printf(msg, "  thread: %d (%s), state %s\n",
@@ -240,11 +241,14 @@ static bool legal(enum ipa_state from, enum ipa_state to)
 static void observe_change(struct ipa_sim *sim, const struct ipa_thread *t,
                            enum ipa_state from, enum ipa_state to, int core)
 {
+    const char *event = sim->cb ? sim->cb : "runtime";
+    /* a class moves only its own threads: "fair.schedule" says which */
+    if (G_UNLIKELY(t->rt->class_name) && strcmp(event, "runtime"))
+        event = ipa_classes_event_name(t->rt, event);
     for (int i = 0; i < sim->nr_observers; i++) {
         const struct ipa_sim_observer *o = sim->observers[i];
         if (o->state_change)
-            o->state_change(o->ctx, sim->now, sim->cb ? sim->cb : "runtime",
-                            core, t->tid, from, to);
+            o->state_change(o->ctx, sim->now, event, core, t->tid, from, to);
     }
 }
 
@@ -294,6 +298,8 @@ static G_GNUC_NO_INLINE void after_move(struct ipa_sim *sim,
         core_order_drop(o, old->id);
     if (o && to == IPA_STATE_RUNNING)
         core_order_add(o, core, t);
+    if (sim->stacked)
+        ipa_classes_after_move(sim, t, from, to, core, old);
     if (sim->nr_observers)
         observe_change(sim, t, from, to, core);
 }
@@ -363,8 +369,7 @@ void ipa_rt_set_state(struct ipa_sim *sim, struct ipa_thread *t,
 
 static bool core_of_rt(struct ipa_rt *rt, int core)
 {
-    return core >= 0 && core < rt->sim->nr_cores &&
-           rt->sim->cores[core].rt == rt;
+    return core >= 0 && core < rt->sim->nr_cores && rt->core_rqs[core];
 }
 
 /* The rules of a move, in the order they are checked and documented. */
@@ -533,7 +538,8 @@ bool ipa_preempt(struct ipa_rt *rt, int core, struct ipa_rq *rq)
         ipa_fault(rt, "ipa_preempt: core %d is not one of this policy's",
                   core);
     struct ipa_thread *t = rt->sim->cores[core].current;
-    if (!t || t->pub.state != IPA_STATE_RUNNING)
+    /* another class's thread is that class's to preempt */
+    if (!t || t->pub.state != IPA_STATE_RUNNING || t->rt != rt)
         return false;
     ipa_change_state(rt, t, IPA_STATE_READY_TICK, core, rq);
     return true;
@@ -559,7 +565,7 @@ void ipa_core_order(struct ipa_rt *rt, size_t key_offset, bool highest)
     rt->sim->move_hooks++;
     for (int i = 0; i < rt->nr_cores; i++) {
         const struct ipa_thread *t = rt->sim->cores[rt->cores[i]].current;
-        if (t && t->pub.state == IPA_STATE_RUNNING)
+        if (t && t->pub.state == IPA_STATE_RUNNING && t->rt == rt)
             core_order_add(o, rt->cores[i], t);
     }
 }
@@ -584,7 +590,7 @@ void ipa_core_order_update(struct ipa_rt *rt, int core)
                   "policy's", core);
     const struct ipa_thread *t = rt->sim->cores[core].current;
     core_order_drop(o, core);
-    if (t && t->pub.state == IPA_STATE_RUNNING)
+    if (t && t->pub.state == IPA_STATE_RUNNING && t->rt == rt)
         core_order_add(o, core, t);
 }
 
@@ -672,15 +678,22 @@ bool ipa_core_online(struct ipa_rt *rt, int core)
     return core_of(rt, core)->online;
 }
 
+/* A policy composed of classes sees only its own threads run: another
+ * class's thread is none of its data (classes.c). */
 struct ipa_thread *ipa_core_current(struct ipa_rt *rt, int core)
 {
     struct ipa_thread *t = core_of(rt, core)->current;
-    return t && t->pub.state == IPA_STATE_RUNNING ? t : NULL;
+    return t && t->pub.state == IPA_STATE_RUNNING && t->rt == rt ? t : NULL;
 }
 
+/* A class sees a core running a lower class's thread as idle: it may
+ * take it at once (classes.c). */
 bool ipa_core_idle(struct ipa_rt *rt, int core)
 {
-    return core_of(rt, core)->idle;
+    const struct ipa_core *c = core_of(rt, core);
+    if (G_LIKELY(!rt->lower) || c->idle)
+        return c->idle;
+    return ipa_cpuset_test(rt->idle_set, core);
 }
 
 int ipa_next_idle_core(struct ipa_rt *rt, int from)
@@ -707,11 +720,11 @@ uint64_t ipa_core_idle_since_ns(struct ipa_rt *rt, int core)
 
 void *ipa_core_data(struct ipa_rt *rt, int core)
 {
-    struct ipa_core *c = core_of(rt, core);
-    if (c->rt != rt)
+    core_of(rt, core);
+    if (!rt->core_data[core])
         ipa_fault(rt, "ipa_core_data: core %d is not one of this policy's",
                   core);
-    return c->data;
+    return rt->core_data[core];
 }
 
 int ipa_core_node(struct ipa_rt *rt, int core)
@@ -778,7 +791,7 @@ bool ipa_trylock(struct ipa_rt *rt, int core)
     struct ipa_core *c = core_of(rt, core);
     if (c->locked)
         return true;
-    if (c->rt != rt)
+    if (!rt->core_rqs[core])
         ipa_fault(rt, "ipa_trylock: core %d is not one of this policy's", core);
     if (sim->config.trylock_fail_ppm && !sim->hotplugging) {
         /* xorshift64: injected contention, reproducible from the seed */

@@ -73,6 +73,7 @@ struct ipa_sim *ipa_sim_new(const struct ipa_topo *topo,
         ipa_event_init(&c->balance, EV_BALANCE);
     }
     sim->threads = g_ptr_array_new();
+    sim->rts = g_ptr_array_new();
     sim->chunks = g_array_new(FALSE, FALSE, sizeof(struct chunk));
     sim->locked = g_new(int, sim->nr_cores);
     sim->resched = g_new(int, sim->nr_cores);
@@ -149,6 +150,22 @@ static bool check_ops(const char *name, const struct ipa_policy_ops *ops,
             return false;
         }
     }
+    if (ops->nr_ifaces < 0 || (ops->nr_ifaces && (!ops->ifaces || !ops->call))) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                    "policy '%s': bad interface function table (needs "
+                    "ifaces and call)",
+                    name);
+        return false;
+    }
+    for (int i = 0; i < ops->nr_ifaces; i++)
+        if (!ops->ifaces[i].name || ops->ifaces[i].nr_args < 0 ||
+            ops->ifaces[i].nr_args > IPA_CALL_MAX_ARGS) {
+            g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                        "policy '%s': interface function %d has no name or "
+                        "more than %d arguments",
+                        name, i, IPA_CALL_MAX_ARGS);
+            return false;
+        }
     const struct ipa_rq_desc *descs[2] = {ops->core_rqs, ops->global_rqs};
     int counts[2] = {ops->nr_core_rqs, ops->nr_global_rqs};
     for (int k = 0; k < 2; k++) {
@@ -162,6 +179,38 @@ static bool check_ops(const char *name, const struct ipa_policy_ops *ops,
                 return false;
     }
     return true;
+}
+
+/* What every policy instance has of its own: queues, data, the sets
+ * its view of the cores keeps. Its cores are set. */
+static void init_rt(struct ipa_sim *sim, struct ipa_rt *rt, const char *name,
+                    const struct ipa_policy_ops *ops, void *ctx)
+{
+    rt->sim = sim;
+    rt->name = g_strdup(name);
+    rt->ops = ops;
+    rt->ctx = ctx;
+    rt->idle_set = g_new0(uint64_t, sim->words);
+    rt->waiting_set = g_new0(uint64_t, sim->words);
+    rt->pub.policy_data = g_malloc0(ops->policy_data_size ? ops->policy_data_size
+                                                      : 1);
+    rt->domain_data =
+        g_malloc0((size_t)rt->nr_cores * (size_t)rt->hier->nr_levels *
+                      ops->domain_data_size +
+                  1);
+    rt->global_rqs = g_new0(struct ipa_rq, ops->nr_global_rqs + 1);
+    for (int i = 0; i < ops->nr_global_rqs; i++)
+        ipa_rq_init(&rt->global_rqs[i], &ops->global_rqs[i], -1);
+    rt->core_rqs = g_new0(struct ipa_rq *, sim->nr_cores);
+    rt->core_data = g_new0(void *, sim->nr_cores);
+    for (int i = 0; i < rt->nr_cores; i++) {
+        int core = rt->cores[i];
+        rt->core_rqs[core] = g_new0(struct ipa_rq, ops->nr_core_rqs + 1);
+        for (int q = 0; q < ops->nr_core_rqs; q++)
+            ipa_rq_init(&rt->core_rqs[core][q], &ops->core_rqs[q], core);
+        rt->core_data[core] = g_malloc0(ops->core_data_size + 1);
+    }
+    g_ptr_array_add(sim->rts, rt);
 }
 
 bool ipa_sim_add_partition(struct ipa_sim *sim, const char *name,
@@ -217,41 +266,70 @@ bool ipa_sim_add_partition(struct ipa_sim *sim, const char *name,
     }
 
     struct ipa_rt *rt = g_new0(struct ipa_rt, 1);
-    rt->sim = sim;
     rt->index = sim->nr_parts;
-    rt->name = g_strdup(name);
-    rt->ops = ops;
-    rt->ctx = ctx;
     rt->hier = hier;
     rt->nr_cores = (int)set->len;
     rt->cores = (int *)(void *)g_array_free(set, FALSE);
     rt->coreset = g_new0(uint64_t, sim->words);
-    rt->idle_set = g_new0(uint64_t, sim->words);
-    rt->waiting_set = g_new0(uint64_t, sim->words);
-    for (int i = 0; i < rt->nr_cores; i++)
-        ipa_cpuset_set(rt->coreset, rt->cores[i]);
-    rt->pub.policy_data = g_malloc0(ops->policy_data_size ? ops->policy_data_size
-                                                      : 1);
-    rt->domain_data =
-        g_malloc0((size_t)rt->nr_cores * (size_t)rt->hier->nr_levels *
-                      ops->domain_data_size +
-                  1);
-    rt->global_rqs = g_new0(struct ipa_rq, ops->nr_global_rqs + 1);
-    for (int i = 0; i < ops->nr_global_rqs; i++)
-        ipa_rq_init(&rt->global_rqs[i], &ops->global_rqs[i], -1);
     for (int i = 0; i < rt->nr_cores; i++) {
-        struct ipa_core *c = &sim->cores[rt->cores[i]];
-        c->rt = rt;
-        c->rqs = g_new0(struct ipa_rq, ops->nr_core_rqs + 1);
-        for (int q = 0; q < ops->nr_core_rqs; q++)
-            ipa_rq_init(&c->rqs[q], &ops->core_rqs[q], c->id);
-        c->data = g_malloc0(ops->core_data_size + 1);
+        ipa_cpuset_set(rt->coreset, rt->cores[i]);
+        sim->cores[rt->cores[i]].rt = rt;
     }
     rt->wc = ipa_wc_new(rt->cores, rt->nr_cores, sim->nr_cores,
                         sim->config.wc_threshold_ns);
     rt->migrations_by_distance = g_new0(uint64_t, sim->topo->nr_distances);
+    rt->top = rt;
+    init_rt(sim, rt, name, ops, ctx);
     sim->parts = g_renew(struct ipa_rt *, sim->parts, sim->nr_parts + 1);
     sim->parts[sim->nr_parts++] = rt;
+    return true;
+}
+
+bool ipa_sim_add_class(struct ipa_sim *sim, const char *name,
+                       const char *class_name,
+                       const struct ipa_policy_ops *ops, void *ctx,
+                       const char *const *attach_attrs, GError **error)
+{
+    IPA_ASSERT(sim->nr_parts, "a class needs a partition");
+    if (!check_ops(name, ops, error))
+        return false;
+    struct ipa_rt *top = sim->parts[sim->nr_parts - 1];
+    struct ipa_rt *above = top;
+    if (!top->class_name) {
+        /* the partition's policy is its first class */
+        top->class_name = g_strdup(class_name);
+        top->attach_names = g_strdupv((char **)attach_attrs);
+        IPA_ASSERT(top->ops == ops, "the first class is the partition's");
+        return true;
+    }
+    if (!ops->yield) {
+        /* a higher class's thread takes the core through it */
+        g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                    "policy '%s': class '%s' has no yield callback, which "
+                    "a class below another needs",
+                    name, class_name);
+        return false;
+    }
+    while (above->lower)
+        above = above->lower;
+    struct ipa_rt *rt = g_new0(struct ipa_rt, 1);
+    rt->index = top->index;
+    rt->hier = top->hier;
+    rt->nr_cores = top->nr_cores;
+    rt->cores = top->cores;
+    rt->coreset = top->coreset;
+    rt->wc = top->wc;
+    rt->migrations_by_distance = top->migrations_by_distance;
+    rt->top = top;
+    rt->class_level = above->class_level + 1;
+    rt->class_name = g_strdup(class_name);
+    rt->attach_names = g_strdupv((char **)attach_attrs);
+    init_rt(sim, rt, name, ops, ctx);
+    above->lower = rt;
+    /* a thread starting or leaving a core changes what the classes
+     * above see as free (classes.c) */
+    if (!sim->stacked++)
+        sim->move_hooks++;
     return true;
 }
 
@@ -395,6 +473,8 @@ struct ipa_thread *ipa_sim_new_thread(struct ipa_sim *sim,
 
     struct ipa_thread *t = (struct ipa_thread *)(void *)mem;
     struct ipa_rt *rt = sim->parts[spec->partition];
+    if (rt->lower)
+        rt = ipa_classes_pick(sim, rt, spec);
     t->pub.data = mem + l.data;
     t->nr_slots = slots;
     if (shared) {
@@ -440,9 +520,11 @@ static void setup_threads(struct ipa_sim *sim)
 {
     const struct ipa_trace *tr = sim->trace;
     sim->thread_data_size = 0;
-    for (int p = 0; p < sim->nr_parts; p++)
-        if (sim->parts[p]->ops->thread_data_size > sim->thread_data_size)
-            sim->thread_data_size = sim->parts[p]->ops->thread_data_size;
+    for (guint r = 0; r < sim->rts->len; r++) {
+        const struct ipa_rt *rt = g_ptr_array_index(sim->rts, r);
+        if (rt->ops->thread_data_size > sim->thread_data_size)
+            sim->thread_data_size = rt->ops->thread_data_size;
+    }
 
     sim->channels = g_new0(struct channel, tr->channels->len + 1);
     for (guint i = 0; i < tr->channels->len; i++)
@@ -693,7 +775,7 @@ bool ipa_sim_run(struct ipa_sim *sim, GError **error)
                                  cores, counts, error);
     g_free(cores);
     g_free(counts);
-    if (!ok)
+    if (!ok || !ipa_classes_setup(sim, error))
         return false;
 
     ipa_sim_prepare(sim);
@@ -706,8 +788,8 @@ bool ipa_sim_run(struct ipa_sim *sim, GError **error)
     sim->running = true;
     ipa_guard_install(sim);
     if (sigsetjmp(sim->fault_jmp, 1) == 0) {
-        for (int p = 0; p < sim->nr_parts; p++) {
-            struct ipa_rt *rt = sim->parts[p];
+        for (guint r = 0; r < sim->rts->len; r++) {
+            struct ipa_rt *rt = g_ptr_array_index(sim->rts, r);
             int rc = 0;
             if (rt->ops->init) {
                 ipa_policy_enter(sim, rt, "init");
@@ -730,12 +812,14 @@ bool ipa_sim_run(struct ipa_sim *sim, GError **error)
      * faulting policy is not run further. */
     ipa_dispatch_leave_cb(sim);
     if (sim->exit != IPA_SIM_FAULT && sigsetjmp(sim->fault_jmp, 1) == 0) {
-        for (int p = 0; p < sim->nr_parts; p++)
-            if (sim->parts[p]->initialised && sim->parts[p]->ops->fini) {
-                ipa_policy_enter(sim, sim->parts[p], "fini");
-                sim->parts[p]->ops->fini(sim->parts[p]);
+        for (guint r = 0; r < sim->rts->len; r++) {
+            struct ipa_rt *rt = g_ptr_array_index(sim->rts, r);
+            if (rt->initialised && rt->ops->fini) {
+                ipa_policy_enter(sim, rt, "fini");
+                rt->ops->fini(rt);
                 ipa_policy_leave(sim);
             }
+        }
     }
     if (sim->guard_signal && sim->exit != IPA_SIM_FAULT) {
         sim->exit = IPA_SIM_FAULT;
@@ -759,7 +843,8 @@ void ipa_sim_prepare(struct ipa_sim *sim)
     for (int i = 0; i < sim->nr_cores; i++)
         if (sim->cores[i].rt) {
             sim->cores[i].idle = true;
-            ipa_cpuset_set(sim->cores[i].rt->idle_set, i);
+            for (struct ipa_rt *rt = sim->cores[i].rt; rt; rt = rt->lower)
+                ipa_cpuset_set(rt->idle_set, i);
             ipa_wc_core_idle(sim->cores[i].rt->wc, i, true);
         }
 }
@@ -776,21 +861,26 @@ void ipa_sim_free(struct ipa_sim *sim)
         return;
     ipa_sums_fini(sim);
     ipa_jobs_fini(sim);
-    for (int i = 0; i < sim->nr_cores; i++) {
-        struct ipa_core *c = &sim->cores[i];
-        for (int q = 0; c->rt && q < c->rt->ops->nr_core_rqs; q++)
-            ipa_rq_fini(&c->rqs[q]);
-        g_free(c->rqs);
-        g_free(c->data);
-    }
-    for (int p = 0; p < sim->nr_parts; p++) {
-        struct ipa_rt *rt = sim->parts[p];
+    for (guint r = 0; r < sim->rts->len; r++) {
+        struct ipa_rt *rt = g_ptr_array_index(sim->rts, r);
+        for (int i = 0; i < rt->nr_cores; i++) {
+            int core = rt->cores[i];
+            for (int q = 0; q < rt->ops->nr_core_rqs; q++)
+                ipa_rq_fini(&rt->core_rqs[core][q]);
+            g_free(rt->core_rqs[core]);
+            g_free(rt->core_data[core]);
+        }
+        g_free(rt->core_rqs);
+        g_free(rt->core_data);
         g_free(rt->name);
-        g_free(rt->cores);
-        g_free(rt->coreset);
+        g_free(rt->class_name);
+        if (rt->event_names)
+            g_hash_table_destroy(rt->event_names);
+        g_strfreev(rt->attach_names);
+        g_free(rt->attach_attrs);
+        g_free(rt->call_iface);
         g_free(rt->idle_set);
         g_free(rt->waiting_set);
-        ipa_hier_free(rt->hier);
         g_free(rt->domain_data);
         g_free(rt->pub.policy_data);
         for (int i = 0; i < rt->ops->nr_global_rqs; i++)
@@ -799,10 +889,21 @@ void ipa_sim_free(struct ipa_sim *sim)
         if (rt->core_order)
             g_free(rt->core_order->nodes);
         g_free(rt->core_order);
-        ipa_wc_free(rt->wc);
-        g_free(rt->migrations_by_distance);
-        g_free(rt);
     }
+    for (guint r = 0; r < sim->rts->len; r++) {
+        struct ipa_rt *rt = g_ptr_array_index(sim->rts, r);
+        if (rt->top == rt) { /* what its classes share */
+            g_free(rt->cores);
+            g_free(rt->coreset);
+            ipa_hier_free(rt->hier);
+            ipa_wc_free(rt->wc);
+            g_free(rt->migrations_by_distance);
+        }
+    }
+    for (guint r = 0; r < sim->rts->len; r++)
+        g_free(g_ptr_array_index(sim->rts, r));
+    g_ptr_array_free(sim->rts, TRUE);
+    g_free(sim->call_class);
     g_free(sim->parts);
     g_aligned_free(sim->cores);
     g_ptr_array_free(sim->threads, TRUE);
@@ -865,6 +966,7 @@ void ipa_sim_thread_result(const struct ipa_sim *sim, int tid,
     out->group = t->pub.group >= 0 ? g_ptr_array_index(sim->trace->groups, t->pub.group)
                                : NULL;
     out->partition = t->rt->index;
+    out->class_name = t->rt->class_name;
     out->state = t->pub.state;
     out->started = t->started;
     out->start_ns = t->start_ns;

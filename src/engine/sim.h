@@ -153,6 +153,24 @@ void ipa_sim_add_observer(struct ipa_sim *sim,
 bool ipa_sim_add_partition(struct ipa_sim *sim, const char *name,
                            const struct ipa_policy_ops *ops, void *ctx,
                            const int *cores, int nr_cores, GError **error);
+/*
+ * Adds a scheduling class to the last partition added, below its others
+ * (Linux's scheduling classes, Bossa's virtual schedulers): the classes
+ * share the partition's cores, and on each core the engine asks them in
+ * the order added for a thread to elect, so a lower class runs only what
+ * the higher ones leave. The first call names the partition's own policy
+ * (@ops must be that one) as the first class. @class_name is what a
+ * thread's "class" names; @attach_attrs (NULL-terminated, may be NULL)
+ * are trace attributes a thread joins the class by when non-zero; a
+ * thread that neither names a class nor has one of them joins the last.
+ * @name names the policy in messages, with the class's name. Every
+ * class but the first needs a yield callback: it is how a higher class
+ * takes a core from it.
+ */
+bool ipa_sim_add_class(struct ipa_sim *sim, const char *name,
+                       const char *class_name,
+                       const struct ipa_policy_ops *ops, void *ctx,
+                       const char *const *attach_attrs, GError **error);
 /* Validates the trace against the partitions, then runs to the end.
  * Returns false only when the run could not start (*error set); a fault or
  * deadlock is a finished run: see ipa_sim_exit_kind(). */
@@ -182,6 +200,7 @@ struct ipa_thread_result {
     const char *name;
     const char *group; /* NULL for none */
     int partition;
+    const char *class_name; /* its scheduling class, NULL outside one */
     enum ipa_state state;
     bool started;       /* arrived before the run ended */
     uint64_t start_ns, end_ns; /* arrival, termination (0 if none) */

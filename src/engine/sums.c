@@ -61,9 +61,11 @@ void ipa_sums_fini(struct ipa_sim *sim)
     if (sim->spec_class)
         g_hash_table_destroy(sim->spec_class);
     g_free(sim->class_rep);
-    for (int p = 0; p < sim->nr_parts; p++)
+    for (guint r = 0; r < sim->rts->len; r++) {
+        struct ipa_rt *rt = g_ptr_array_index(sim->rts, r);
         for (int s = 0; s < IPA_RQ_SUMS; s++)
-            g_free(sim->parts[p]->class_values[s]);
+            g_free(rt->class_values[s]);
+    }
 }
 
 void ipa_sums_classify(struct ipa_sim *sim, struct ipa_thread *t)

@@ -163,6 +163,21 @@ CORE_CB(exit_idle)
 CORE_CB(balancing_select)
 CORE_CB(core_entry)
 
+/* A trace's "call": the interface function, its first argument the
+ * calling thread. */
+static void call(struct ipa_rt *rt, struct ipa_process_event *e, int index,
+                 const int64_t *args)
+{
+    struct inst *in = inst_of(rt);
+    begin_process(in, IPA_EV_tick, e);
+    const struct unit *u = &in->p->funcs[in->p->iface_funcs[index]];
+    int64_t a[IPA_MAX_PARAMS];
+    a[0] = (int64_t)(intptr_t)e->target;
+    for (int i = 1; i < u->nr_params; i++)
+        a[i] = args[i - 1];
+    ipa_interp_run(in, u, a, u->nr_params);
+}
+
 /* The language hands core_exit a core whose running thread is already
  * back in its first READY state, so that one loop over the queue moves
  * every thread away. */
@@ -380,6 +395,25 @@ static void fini(struct ipa_rt *rt)
 
 /* ---- loading ------------------------------------------------------------------------ */
 
+/* The interface functions, in declaration order, as the ops table has
+ * them (the C generator lists them so too). */
+static void interfaces(struct program *p)
+{
+    p->ifaces = g_new0(struct ipa_iface, p->nr_funcs + 1);
+    p->iface_funcs = g_new0(int, p->nr_funcs + 1);
+    int n = 0;
+    for (int i = 0; i < p->nr_funcs; i++) {
+        const struct ipa_node *f = p->funcs[i].node;
+        if (f->ival != IPA_FUNC_INTERFACE)
+            continue;
+        p->ifaces[n] = (struct ipa_iface){f->name, p->funcs[i].nr_params - 1};
+        p->iface_funcs[n++] = i;
+    }
+    p->ops.ifaces = p->ifaces;
+    p->ops.nr_ifaces = n;
+    p->ops.call = n ? call : NULL;
+}
+
 bool ipa_interp_load(const char *path, const struct ipa_interp_options *opts,
                      const struct ipa_policy_ops **ops, void **ctx,
                      GError **error)
@@ -429,6 +463,7 @@ bool ipa_interp_load(const char *path, const struct ipa_interp_options *opts,
     SET(core_entry);
     SET(core_exit);
 #undef SET
+    interfaces(p);
     *ops = o;
     *ctx = p;
     return true;
@@ -442,5 +477,7 @@ void ipa_interp_free(void *ctx)
     for (unsigned i = 0; i < p->instances->len; i++)
         inst_free(g_ptr_array_index(p->instances, i));
     g_ptr_array_free(p->instances, TRUE);
+    g_free(p->ifaces);
+    g_free(p->iface_funcs);
     ipa_program_free(p);
 }

@@ -462,7 +462,7 @@ static void compile_func(struct cc *cc, struct unit *u,
                          const struct ipa_node *f)
 {
     unit_begin(cc, -1);
-    u->is_try = f->ival != 0;
+    u->is_try = f->ival == IPA_FUNC_TRY;
     u->nr_params = (int)ipa_node_count(f);
     for (unsigned i = 0; i < ipa_node_count(f); i++) {
         const struct ipa_node *pa = ipa_node_at(f, i);

@@ -217,6 +217,10 @@ struct program {
     struct unit handlers[IPA_EV_COUNT]; /* body NULL: not handled */
     struct unit *funcs;
     int nr_funcs;
+    /* the interface functions (ops.ifaces) and the funcs index of each,
+     * made by the interpreter's loader (callbacks.c) */
+    struct ipa_iface *ifaces;
+    int *iface_funcs;
     struct unit *lazies; /* one per lazy attribute of any entity */
     int nr_lazies;
     /* a lazy attribute's entity and its index among that entity's lazy

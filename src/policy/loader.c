@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include "codegen/codegen.h"
+#include "dsl/diag.h"
 #include "dsl/front.h"
 #include "engine/sim.h"
+#include "dsl/compose.h"
 #include "policy/cache.h"
 #include "util/common.h"
 #include "util/paths.h"
@@ -361,11 +363,106 @@ static bool check_sizes(const char *path, const struct ipa_policy_ops *ops,
     return true;
 }
 
+static void class_free(gpointer p)
+{
+    struct ipa_policy_class *c = p;
+    g_free(c->name);
+    g_strfreev(c->attach);
+    ipa_policy_free(c->policy);
+    g_free(c);
+}
+
+/* A composition's classes, each loaded as a policy of its own. */
+static bool load_composition(const char *path, const struct ipa_source *src,
+                             const struct ipa_interp_options *dsl,
+                             struct ipa_policy **out_policy, GError **error)
+{
+    struct ipa_diag_sink sink;
+    ipa_diag_sink_init(&sink, stderr);
+    GPtrArray *decls = ipa_compose_parse(src, &sink);
+    if (!decls) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                    "policy '%s' is not a valid composition", path);
+        return false;
+    }
+    struct ipa_policy *p = g_new0(struct ipa_policy, 1);
+    p->path = g_strdup(path);
+    p->name = g_path_get_basename(path);
+    p->object_fd = -1;
+    p->classes = g_ptr_array_new_with_free_func(class_free);
+    bool ok = true;
+    for (guint i = 0; ok && i < decls->len; i++) {
+        const struct ipa_compose_class *d = decls->pdata[i];
+        char *file = ipa_compose_find(path, d, &sink);
+        struct ipa_policy *child = NULL;
+        if (!file) {
+            g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                        "policy '%s': class '%s' has no policy file", path,
+                        d->name);
+            ok = false;
+            break;
+        }
+        ok = ipa_policy_load(file, dsl, &child, error);
+        if (ok && child->classes) {
+            ipa_diag_error(&sink, d->span,
+                           "class '%s' is itself a composition: list its "
+                           "classes here instead",
+                           d->name);
+            g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                        "policy '%s' is not a valid composition", path);
+            ipa_policy_free(child);
+            ok = false;
+        }
+        g_free(file);
+        if (!ok)
+            break;
+        struct ipa_policy_class *c = g_new0(struct ipa_policy_class, 1);
+        c->name = g_strdup(d->name);
+        c->attach = g_strdupv(d->attach);
+        c->policy = child;
+        g_ptr_array_add(p->classes, c);
+    }
+    g_ptr_array_free(decls, TRUE);
+    if (!ok) {
+        ipa_policy_free(p);
+        return false;
+    }
+    const struct ipa_policy_class *first = p->classes->pdata[0];
+    p->ops = first->policy->ops;
+    p->ctx = first->policy->ctx;
+    *out_policy = p;
+    return true;
+}
+
+/* Whether the .ipa file at @path is a composition, loaded then. */
+static bool load_if_composition(const char *path,
+                                const struct ipa_interp_options *dsl,
+                                struct ipa_policy **out_policy, bool *loaded,
+                                GError **error)
+{
+    *loaded = false;
+    struct ipa_source *src = ipa_source_load(path, NULL);
+    if (!src || !ipa_compose_detect(src)) {
+        ipa_source_free(src); /* unreadable: the DSL loader says so */
+        return true;
+    }
+    *loaded = true;
+    bool ok = load_composition(path, src, dsl, out_policy, error);
+    ipa_source_free(src);
+    return ok;
+}
+
 bool ipa_policy_load(const char *path, const struct ipa_interp_options *dsl,
                      struct ipa_policy **out_policy, GError **error)
 {
     void *dl = NULL;
     int object_fd = -1;
+    if (g_str_has_suffix(path, ".ipa")) {
+        bool loaded;
+        bool ok = load_if_composition(path, dsl, out_policy, &loaded, error);
+        if (loaded || !ok)
+            return ok;
+    }
     if (ipa_front_is_dsl(path) && dsl && dsl->compiled) {
         char *c = generate_c(path, dsl, error);
         if (!c)
@@ -439,7 +536,9 @@ void ipa_policy_free(struct ipa_policy *p)
 {
     if (!p)
         return;
-    if (p->dl) {
+    if (p->classes) {
+        g_ptr_array_free(p->classes, TRUE);
+    } else if (p->dl) {
         ipa_sim_watch_outside("unload"); /* its destructors run */
         dlclose(p->dl);
         ipa_sim_watch_outside(NULL);

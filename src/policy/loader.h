@@ -28,14 +28,25 @@
 struct ipa_policy {
     char *path;
     char *name; /* file name without folder, for reports */
-    const struct ipa_policy_ops *ops;
+    const struct ipa_policy_ops *ops; /* a composition's: its first class's */
     void *ctx; /* for policies that need a context (the DSL) */
     void *dl;
     int object_fd; /* the checked object dl maps, held open; -1 if none */
+    /* a composition (policy/compose.h): struct ipa_policy_class *,
+     * highest first; NULL for a single policy */
+    GPtrArray *classes;
+};
+
+struct ipa_policy_class {
+    char *name;
+    char **attach; /* trace attributes that attach a thread */
+    struct ipa_policy *policy;
 };
 
 /* Loads @path (already resolved): a DSL policy (.ipa, interpreted, with
- * @dsl's parameters; NULL for none), C source or a shared object. C
+ * @dsl's parameters; NULL for none), a composition of policies (.ipa
+ * declaring `classes`: each class loaded so), C source or a shared
+ * object. C
  * compiler errors are copied into the error message. IPA_ERROR_INPUT for
  * unreadable or uncompilable files, IPA_ERROR_POLICY for a DSL policy
  * failing its checks (diagnostics on stderr). */

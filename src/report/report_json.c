@@ -89,6 +89,9 @@ static json_object *threads(const struct ipa_sim *sim)
         json_object_object_add(o, "group", r.group ? json_object_new_string(r.group)
                                                    : NULL);
         json_object_object_add(o, "partition", json_object_new_int(r.partition));
+        if (r.class_name)
+            json_object_object_add(o, "class",
+                                   json_object_new_string(r.class_name));
         json_object_object_add(
             o, "state",
             json_object_new_string(r.started ? ipa_state_name(r.state)

@@ -49,6 +49,9 @@ struct ipa_trace *ipa_trace_new(const char *name)
     t->groups = g_ptr_array_new_with_free_func(g_free);
     t->attrs = g_ptr_array_new_with_free_func(g_free);
     t->hotplug = g_array_new(false, true, sizeof(struct ipa_hotplug));
+    t->calls = g_array_new(false, true, sizeof(struct ipa_call));
+    t->call_names = g_ptr_array_new_with_free_func(g_free);
+    t->words = g_ptr_array_new_with_free_func(g_free);
     t->name_index = g_hash_table_new_full(
         g_direct_hash, g_direct_equal, NULL,
         (GDestroyNotify)g_hash_table_destroy);
@@ -95,6 +98,7 @@ void ipa_thread_spec_free(struct ipa_thread_spec *spec)
     g_free(spec->attr_values);
     g_free(spec->ops);
     g_free(spec->where);
+    g_free(spec->class_name);
     g_free(spec);
 }
 
@@ -114,6 +118,9 @@ void ipa_trace_free(struct ipa_trace *trace)
     g_ptr_array_unref(trace->groups);
     g_ptr_array_unref(trace->attrs);
     g_array_unref(trace->hotplug);
+    g_array_unref(trace->calls);
+    g_ptr_array_unref(trace->call_names);
+    g_ptr_array_unref(trace->words);
     g_hash_table_destroy(trace->name_index);
     g_free(trace);
 }

@@ -38,7 +38,8 @@
     X(EXIT, "exit")           /* terminate */                                  \
     X(LOOP, "repeat")         /* run the body count times */                   \
     X(END_LOOP, "end")        /* end of a repeat body */                       \
-    X(TIMER, "timer")         /* sleep to the next period boundary (dur) */
+    X(TIMER, "timer")         /* sleep to the next period boundary (dur) */ \
+    X(CALL, "call")           /* an interface function, trace->calls[obj] */
 
 enum ipa_op_kind {
 #define IPA_OP_ENUM(name, word) IPA_OP_##name,
@@ -81,6 +82,17 @@ struct ipa_op {
 };
 G_STATIC_ASSERT(sizeof(struct ipa_op) == 32);
 
+/* {"call": NAME, "args": [ARG, ...]}: an interface function of the
+ * thread's policy; an argument is an integer, a duration (ns), a boolean
+ * (1 or 0) or a name (its index in trace->words). */
+#define IPA_CALL_MAX_ARGS 4
+struct ipa_call {
+    int name; /* in trace->call_names */
+    int nr_args;
+    int64_t args[IPA_CALL_MAX_ARGS];
+    bool is_word[IPA_CALL_MAX_ARGS];
+};
+
 struct ipa_thread_spec {
     char *name;
     uint64_t start_ns;
@@ -97,6 +109,7 @@ struct ipa_thread_spec {
     int nr_ops;
     int loop_depth; /* deepest LOOP nesting, for the engine's counters */
     char *where;    /* origin for messages ("threads[3]"), NULL if generated */
+    char *class_name; /* the scheduling class it asks for, NULL: none */
 };
 
 struct ipa_hotplug {
@@ -119,6 +132,9 @@ struct ipa_trace {
     GPtrArray *groups;    /* names */
     GPtrArray *attrs;     /* names */
     GArray *hotplug;      /* struct ipa_hotplug, by time */
+    GArray *calls;        /* struct ipa_call, of the "call" operations */
+    GPtrArray *call_names; /* names of the functions they call */
+    GPtrArray *words;     /* names given as call arguments ("rt") */
     uint64_t until_ns;    /* stop time from the trace, 0 = run to the end */
     /* name table -> (name -> index + 1), for ipa_trace_intern: a trace of
      * 100,000 threads may name 50,000 channels */

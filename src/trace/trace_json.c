@@ -47,7 +47,7 @@ struct loader {
 
 static const char *const op_words[] = {
     "run",    "sleep", "wait",  "signal", "broadcast", "barrier", "lock",
-    "unlock", "spawn", "yield", "exit",   "repeat",    "timer", NULL,
+    "unlock", "spawn", "yield", "exit",   "repeat",    "timer", "call", NULL,
 };
 
 /* ------------------------------------------------------------------ */
@@ -262,7 +262,7 @@ static int op_kind_of(const char *word)
 static bool is_modifier(const char *key)
 {
     return !strcmp(key, "p") || !strcmp(key, "count") || !strcmp(key, "ops") ||
-           !strcmp(key, "absolute");
+           !strcmp(key, "absolute") || !strcmp(key, "args");
 }
 
 /* Which modifier keys go with @kind. */
@@ -274,6 +274,8 @@ static bool modifier_allowed(int kind, const char *key)
         return kind == IPA_OP_SIGNAL;
     if (!strcmp(key, "absolute"))
         return kind == IPA_OP_TIMER;
+    if (!strcmp(key, "args"))
+        return kind == IPA_OP_CALL;
     return kind == IPA_OP_LOOP; /* "ops" */
 }
 
@@ -329,9 +331,10 @@ static bool op_kind(struct loader *ld, struct json_object *v, int *out,
             return fail(ld, "\"%s\" goes only with %s", key2,
                         !strcmp(key2, "count")      ? "signal"
                         : !strcmp(key2, "absolute") ? "timer"
+                        : !strcmp(key2, "args")     ? "call"
                                                     : "repeat");
         }
-        const char *cands[] = {"p", "count", "ops", "absolute", NULL};
+        const char *cands[] = {"p", "count", "ops", "absolute", "args", NULL};
         char *dym = did_you_mean(key2, cands, -1);
         fail(ld, "unknown key '%s' in a %s operation%s", key2, kkey, dym);
         g_free(dym);
@@ -339,6 +342,50 @@ static bool op_kind(struct loader *ld, struct json_object *v, int *out,
     }
     *out = kind;
     *out_key = kkey;
+    return true;
+}
+
+/* A call's "args": integers, durations ("2ms") or names. */
+static bool parse_call(struct loader *ld, struct json_object *v,
+                       const char *name, int *out)
+{
+    struct ipa_trace *t = ld->trace;
+    struct ipa_call call = {.name = ipa_trace_intern(t, t->call_names, name)};
+    struct json_object *args = NULL;
+    if (json_object_object_get_ex(v, "args", &args)) {
+        gsize m = push_key(ld, "args");
+        if (!json_object_is_type(args, json_type_array))
+            return fail(ld, "expected an array of arguments");
+        size_t n = json_object_array_length(args);
+        if (n > IPA_CALL_MAX_ARGS)
+            return fail(ld, "at most %d arguments", IPA_CALL_MAX_ARGS);
+        for (size_t i = 0; i < n; i++) {
+            struct json_object *a = json_object_array_get_idx(args, i);
+            gsize m2 = push_index(ld, i);
+            const char *text = json_object_is_type(a, json_type_string)
+                                   ? json_object_get_string(a)
+                                   : NULL;
+            uint64_t ns;
+            if (is_int(a)) {
+                call.args[i] = json_object_get_int64(a);
+            } else if (json_object_is_type(a, json_type_boolean)) {
+                call.args[i] = json_object_get_boolean(a);
+            } else if (text && ipa_duration_parse(text, &ns)) {
+                call.args[i] = (int64_t)ns;
+            } else if (text && *text) {
+                call.args[i] = ipa_trace_intern(t, t->words, text);
+                call.is_word[i] = true;
+            } else {
+                return fail(ld, "expected an integer, a duration like "
+                                "\"2ms\", true, false or a name");
+            }
+            pop(ld, m2);
+        }
+        call.nr_args = (int)n;
+        pop(ld, m);
+    }
+    *out = (int)t->calls->len;
+    g_array_append_val(t->calls, call);
     return true;
 }
 
@@ -411,6 +458,14 @@ static bool parse_op(struct loader *ld, struct json_object *v, int depth,
         op.obj = GPOINTER_TO_INT(idx) - 1;
         break;
     }
+    case IPA_OP_CALL:
+        if (!get_name(ld, x, "the name of an interface function", &name))
+            return false;
+        pop(ld, m);
+        if (!parse_call(ld, v, name, &op.obj))
+            return false;
+        m = push_key(ld, key);
+        break;
     case IPA_OP_YIELD:
     case IPA_OP_EXIT:
         if (!json_object_is_type(x, json_type_boolean) ||
@@ -507,8 +562,8 @@ static bool parse_ops(struct loader *ld, struct json_object *arr, int depth,
 /* Threads */
 
 static const char *const thread_keys[] = {
-    "name",     "count",     "start", "nice", "weight", "group",
-    "affinity", "partition", "attrs", "ops",  NULL,
+    "name",      "count", "start", "nice", "weight", "group", "affinity",
+    "partition", "class", "attrs", "ops",  NULL,
 };
 
 static int cmp_int(const void *a, const void *b)
@@ -707,6 +762,13 @@ static bool parse_thread(struct loader *ld, struct json_object *v,
         s->partition = (int)i64;
         pop(ld, m);
     }
+    if (json_object_object_get_ex(v, "class", &x)) {
+        m = push_key(ld, "class");
+        if (!get_name(ld, x, "a class name", &name))
+            goto out;
+        s->class_name = g_strdup(name);
+        pop(ld, m);
+    }
     if (json_object_object_get_ex(v, "attrs", &x)) {
         m = push_key(ld, "attrs");
         if (!parse_attrs(ld, x, s))
@@ -767,6 +829,7 @@ static struct ipa_thread_spec *spec_clone(const struct ipa_thread_spec *s,
     c->attr_values = g_memdup2(s->attr_values, sizeof(int64_t) * s->nr_attrs);
     c->ops = g_memdup2(s->ops, sizeof(struct ipa_op) * s->nr_ops);
     c->where = g_strdup(s->where);
+    c->class_name = g_strdup(s->class_name);
     return c;
 }
 

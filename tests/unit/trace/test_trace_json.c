@@ -248,7 +248,7 @@ static void test_parse_inline(void **state)
         {"{\"ipasim_trace\": 1, \"threads\": [{\"name\": \"x\", \"zzz\": 1, "
          "\"ops\": [{\"run\": 1}]}]}",
          "m.json: threads[0]: unknown key 'zzz' (expected name, count, "
-         "start, nice, weight, group, affinity, partition, attrs or ops)"},
+         "start, nice, weight, group, affinity, partition, class, attrs or ops)"},
         {"{\"ipasim_trace\": 1, \"threads\": [{\"name\": \"x\", \"ops\": "
          "[{\"run\": \"1ms\", \"p\": NaN}]}]}",
          "m.json: threads[0].ops[0].p: expected a probability: a number from "
