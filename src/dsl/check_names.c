@@ -1021,7 +1021,9 @@ static bool locals_join(struct ctx *cx, const GArray *saved)
 static void locals_restore(struct ctx *cx, const GArray *saved)
 {
     g_array_set_size(cx->locals, saved->len);
-    memcpy(cx->locals->data, saved->data, saved->len * sizeof(struct local));
+    if (saved->len) /* an empty GArray's data may be NULL */
+        memcpy(cx->locals->data, saved->data,
+               saved->len * sizeof(struct local));
 }
 
 /* Joins the current locals into *@acc (a copy of them when NULL). */
