@@ -495,8 +495,9 @@ static int64_t run_lazy(struct inst *in, int lazy, int64_t self)
     if (!in->p->count_depth)
         return ipa_interp_run(in, u, &self, 1);
     if (G_UNLIKELY(in->depth >= IPA_INTERP_MAX_DEPTH))
-        ipa_interp_fault(in, u->node, "calls nested too deeply (a lazy "
-                         "attribute that reads itself?)");
+        ipa_interp_fault(in, u->node, "lazy attributes nested more than "
+                         G_STRINGIFY(IPA_INTERP_MAX_DEPTH)
+                         " deep (one that reads itself?)");
     in->depth++;
     int64_t v = ipa_interp_run(in, u, &self, 1);
     in->depth--;
@@ -1061,8 +1062,9 @@ int64_t ipa_interp_run(struct inst *in, const struct unit *u,
 {
     int base = in->top;
     if (G_UNLIKELY(base + u->nr_slots > in->stack_size))
-        ipa_interp_fault(in, u->node, "calls nested too deeply (a lazy "
-                         "attribute that reads itself?)");
+        ipa_interp_fault(in, u->node, "lazy attributes nested more than "
+                         G_STRINGIFY(IPA_INTERP_MAX_DEPTH)
+                         " deep (one that reads itself?)");
     int64_t *saved = in->fp;
     in->fp = in->stack + base;
     /* most units are attributes and keys of a slot or two: no libc call

@@ -170,8 +170,9 @@ e2e_script(queue_walks.hotplug walks.cmake
            -DTRACE=${E2E}/inputs/hotplug.json -DDIR=${SCRATCH}/walks/hotplug)
 
 # An `else if` chain and a chain of lazy attributes 1,000 long run as
-# their one-line twins do, in both modes (long_chains.cmake).
-foreach(shape else_if lazy)
+# their one-line twins do, in both modes; a chain of 5,000 lazy attributes
+# faults naming the nesting bound (long_chains.cmake).
+foreach(shape else_if lazy lazy_too_deep)
   foreach(mode interpreted compiled)
     e2e_script(long_chains.${shape}.${mode} long_chains.cmake
                -DSHAPE=${shape} -DMODE=${mode}
