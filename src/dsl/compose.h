@@ -24,10 +24,15 @@
 
 #include "dsl/diag.h"
 
+/* The largest `share`: shares weigh run time, and a million to one is
+ * already more than any run can tell apart. */
+#define IPA_COMPOSE_MAX_SHARE 1000000
+
 struct ipa_compose_class {
     char *name;     /* what a trace's "class" names */
     char *file;     /* as written, with its extension */
     char **attach;  /* `when` attributes, NULL-terminated */
+    int share;      /* `share N`: N; 0 for a class of fixed priority */
     struct ipa_span span; /* the file's, for messages */
 };
 
