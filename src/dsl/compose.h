@@ -9,6 +9,9 @@
  *         fair = cfs;
  *     }
  *
+ * A class may end with `share N` (`fair = cfs share 3;`): consecutive
+ * such classes form a share group that divides the cores' time among
+ * them in proportion to N (engine/classes.c).
  * Each class is a policy file (NAME is NAME.ipa; NAME.c and NAME.so as
  * written), found beside the composition, else among the shipped ones.
  * A thread joins the class its trace "class" names, else the first whose
