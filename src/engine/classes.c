@@ -296,8 +296,11 @@ static void share_after_move(struct ipa_sim *sim, const struct ipa_thread *t,
     int left = old && is_runnable(from) ? old->id : -1;
     int joined = core >= 0 && is_runnable(to) ? core : -1;
     if (left != joined) {
-        if (left >= 0)
+        if (left >= 0) {
+            IPA_ASSERT(rt->share_runnable[left] > 0,
+                       "a share class left a core it was not counted on");
             rt->share_runnable[left]--;
+        }
         if (joined >= 0 && !rt->share_runnable[joined]++ &&
             rt->share_vtime[joined] < first->share_floor[joined])
             rt->share_vtime[joined] = first->share_floor[joined];

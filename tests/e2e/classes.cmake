@@ -175,8 +175,9 @@ shares_test(no_banking 1core.xml shares_nobank
             -DEND_MIN=3950000000 -DEND_MAX=4050000000)
 # Fixed priority above share classes still holds: no job waits while a
 # share class's thread runs, at any instant, on every shipped trace and
-# on shares_rt.json.
-foreach(trace ${traces} ${E2E}/inputs/shares_rt.json)
+# on shares_rt.json, and on the mixed trace (threads attach to rt and
+# to fair as they run).
+foreach(trace ${traces} ${E2E}/inputs/shares_rt.json ${mixed})
   get_filename_component(stem ${trace} NAME)
   foreach(topo 4core.xml "pack:1 core:2 pu:1")
     string(REGEX REPLACE "[^a-z0-9]+" "_" tname "${topo}")
