@@ -132,7 +132,8 @@ bool ipa_setup_partitions(struct ipa_setup *setup, struct ipa_sim *sim,
             const struct ipa_policy_class *c = p->classes->pdata[k];
             if (!ipa_sim_add_class(sim, p->name, c->name, c->policy->ops,
                                    c->policy->ctx,
-                                   (const char *const *)c->attach, error))
+                                   (const char *const *)c->attach, c->share,
+                                   error))
                 return false;
         }
     }

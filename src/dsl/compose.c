@@ -77,7 +77,40 @@ static void class_free(gpointer p)
     g_free(c);
 }
 
-/* class -> IDENT '=' IDENT ['.' IDENT] ['when' IDENT {',' IDENT}] ';' */
+/* `share N`: a whole number of at least 1 (what the class gets of the
+ * cores, against the other share classes next to it). */
+static bool parse_share(struct reader *r, struct ipa_compose_class *c)
+{
+    advance(r); /* `share` */
+    struct ipa_token tok = r->tok;
+    if (tok.kind != IPA_TOK_INT) {
+        ipa_diag_error(r->sink, tok.span,
+                       "expected the class's share, a whole number from 1 "
+                       "to %d, found %s",
+                       IPA_COMPOSE_MAX_SHARE, ipa_tok_describe(tok.kind));
+        return false;
+    }
+    advance(r);
+    if (r->tok.kind == IPA_TOK_DOT) {
+        ipa_diag_error(r->sink, tok.span,
+                       "a class's share is a whole number from 1 to %d, "
+                       "not a fraction (give 3 and 2 for 1.5 to 1)",
+                       IPA_COMPOSE_MAX_SHARE);
+        return false;
+    }
+    if (tok.value < 1 || tok.value > IPA_COMPOSE_MAX_SHARE) {
+        ipa_diag_error(r->sink, tok.span,
+                       "a class's share is a whole number from 1 to %d, "
+                       "found %lld",
+                       IPA_COMPOSE_MAX_SHARE, (long long)tok.value);
+        return false;
+    }
+    c->share = (int)tok.value;
+    return true;
+}
+
+/* class -> IDENT '=' IDENT ['.' IDENT] ['when' IDENT {',' IDENT}]
+ *          ['share' INT] ';' */
 static struct ipa_compose_class *parse_class(struct reader *r,
                                              GPtrArray *classes)
 {
@@ -120,6 +153,8 @@ static struct ipa_compose_class *parse_class(struct reader *r,
             g_ptr_array_add(attach, text_of(r, attr));
         } while (r->tok.kind == IPA_TOK_COMMA);
     }
+    if (is_word(r, "share") && !parse_share(r, c))
+        goto fail;
     if (!expect(r, IPA_TOK_SEMI, "';' after the class"))
         goto fail;
     g_ptr_array_add(attach, NULL);

@@ -9,6 +9,9 @@
  *         fair = cfs;
  *     }
  *
+ * A class may end with `share N` (`fair = cfs share 3;`): consecutive
+ * such classes form a share group that divides the cores' time among
+ * them in proportion to N (engine/classes.c).
  * Each class is a policy file (NAME is NAME.ipa; NAME.c and NAME.so as
  * written), found beside the composition, else among the shipped ones.
  * A thread joins the class its trace "class" names, else the first whose
@@ -24,10 +27,15 @@
 
 #include "dsl/diag.h"
 
+/* The largest `share`: shares weigh run time, and a million to one is
+ * already more than any run can tell apart. */
+#define IPA_COMPOSE_MAX_SHARE 1000000
+
 struct ipa_compose_class {
     char *name;     /* what a trace's "class" names */
     char *file;     /* as written, with its extension */
     char **attach;  /* `when` attributes, NULL-terminated */
+    int share;      /* `share N`: N; 0 for a class of fixed priority */
     struct ipa_span span; /* the file's, for messages */
 };
 

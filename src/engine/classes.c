@@ -14,6 +14,22 @@
  *   class's thread preempts it at once: at the schedule point that follows,
  *   the lower class's `yield` puts its thread back in its own queue (as
  *   Linux's put_prev_task), and the classes are asked again.
+ *
+ * Share groups. Consecutive classes with a share form a group at the place
+ * of their first member, which divides each core's time among them in
+ * proportion to their shares, as Linux's CFS group scheduling divides it
+ * among task groups by weight. Each member has, per core, a virtual time:
+ * its run time there divided by its share. A schedule point asks the
+ * group's members in order of least virtual time (ties: the first
+ * declared); at a tick, a member with threads waiting on the core and a
+ * lower virtual time than the running member's takes the core, through
+ * the same mark and yield as a higher class. A member with no thread
+ * READY or running on a core banks nothing there: when it gets one, its
+ * virtual time is raised to the group's floor on the core, the least
+ * virtual time of the active members seen so far (CFS's min_vruntime),
+ * so it shares from then on and cannot make up for the time it had no
+ * work.
+ *
  * The work-conservation monitor is the partition's: an idle core while a
  * thread of any class waits is flagged, a core busy with any class is not
  * idle. None of this costs a partition of one policy anything: the hook
@@ -239,12 +255,106 @@ void ipa_classes_refresh(struct ipa_sim *sim, const struct ipa_core *c)
     }
 }
 
+/* Virtual time is run time scaled by this over the share: a share of 3
+ * then loses under a nanosecond in a second to the division. */
+#define SHARE_SCALE 1024
+
+static bool is_runnable(enum ipa_state state)
+{
+    return state == IPA_STATE_READY || state == IPA_STATE_RUNNING ||
+           state == IPA_STATE_READY_TICK;
+}
+
+/* The run of @rt's thread on @core since it started or was last charged,
+ * added to @rt's virtual time there; the group's floor follows the least
+ * virtual time of its active members. */
+static void share_charge(struct ipa_sim *sim, struct ipa_rt *rt, int core)
+{
+    struct ipa_rt *first = rt->share_first;
+    uint64_t ran = sim->now - first->share_since_ns[core];
+    first->share_since_ns[core] = sim->now;
+    rt->share_vtime[core] += ran * SHARE_SCALE / (uint64_t)rt->share;
+    uint64_t least = UINT64_MAX;
+    for (struct ipa_rt *m = first; m && m->share_first == first; m = m->lower)
+        if (m->share_runnable[core] && m->share_vtime[core] < least)
+            least = m->share_vtime[core];
+    if (least != UINT64_MAX && least > first->share_floor[core])
+        first->share_floor[core] = least;
+}
+
+/* A move of @t, whose class has a share: its run charged when it leaves
+ * a core, and its class's count of runnable threads on each core kept;
+ * a class that had none on a core starts there at the group's floor. */
+static void share_after_move(struct ipa_sim *sim, const struct ipa_thread *t,
+                             enum ipa_state from, enum ipa_state to,
+                             int core, const struct ipa_core *old)
+{
+    struct ipa_rt *rt = t->rt;
+    struct ipa_rt *first = rt->share_first;
+    if (from == IPA_STATE_RUNNING && old)
+        share_charge(sim, rt, old->id);
+    int left = old && is_runnable(from) ? old->id : -1;
+    int joined = core >= 0 && is_runnable(to) ? core : -1;
+    if (left != joined) {
+        if (left >= 0) {
+            IPA_ASSERT(rt->share_runnable[left] > 0,
+                       "a share class left a core it was not counted on");
+            rt->share_runnable[left]--;
+        }
+        if (joined >= 0 && !rt->share_runnable[joined]++ &&
+            rt->share_vtime[joined] < first->share_floor[joined])
+            rt->share_vtime[joined] = first->share_floor[joined];
+    }
+    if (to == IPA_STATE_RUNNING)
+        first->share_since_ns[core] = sim->now;
+}
+
+/* Whether a member of @cur's group other than @cur has threads waiting
+ * on @core and less virtual time there. */
+static bool share_someone_behind(const struct ipa_rt *cur, int core)
+{
+    struct ipa_rt *first = cur->share_first;
+    for (struct ipa_rt *m = first; m && m->share_first == first; m = m->lower)
+        if (m != cur && m->share_runnable[core] &&
+            m->share_vtime[core] < cur->share_vtime[core])
+            return true;
+    return false;
+}
+
+void ipa_classes_share_tick(struct ipa_sim *sim, struct ipa_core *c,
+                            const struct ipa_thread *t)
+{
+    share_charge(sim, t->rt, c->id);
+    if (share_someone_behind(t->rt, c->id)) {
+        c->class_preempt = true;
+        c->class_waker = NULL; /* the group's turn, not a thread's */
+        ipa_sim_resched(sim, c->id);
+    }
+}
+
+struct ipa_rt *ipa_classes_share_next(struct ipa_rt *first, int core,
+                                      uint64_t asked, uint64_t *bit)
+{
+    struct ipa_rt *best = NULL;
+    uint64_t b = 1;
+    for (struct ipa_rt *m = first; m && m->share_first == first;
+         m = m->lower, b <<= 1)
+        if (!(asked & b) &&
+            (!best || m->share_vtime[core] < best->share_vtime[core])) {
+            best = m;
+            *bit = b;
+        }
+    return best;
+}
+
 void ipa_classes_after_move(struct ipa_sim *sim, const struct ipa_thread *t,
                             enum ipa_state from, enum ipa_state to, int core,
                             const struct ipa_core *old)
 {
     if (!t->rt->top->lower)
         return; /* a partition of one policy */
+    if (t->rt->share_first)
+        share_after_move(sim, t, from, to, core, old);
     if (to == IPA_STATE_RUNNING)
         ipa_classes_refresh(sim, &sim->cores[core]);
     if (old && (from == IPA_STATE_RUNNING || from == IPA_STATE_READY_TICK))
@@ -266,6 +376,9 @@ bool ipa_classes_should_preempt(struct ipa_core *c)
     const struct ipa_thread *w = c->class_waker;
     const struct ipa_thread *cur = c->current;
     c->class_waker = NULL;
+    if (!w) /* a share group's turn (ipa_classes_share_tick) */
+        return cur && cur->rt->share_first &&
+               share_someone_behind(cur->rt, c->id);
     /* the waker may have been elected elsewhere meanwhile */
     return w && cur && w->pub.state == IPA_STATE_READY &&
            w->pub.core == c->id && cur->rt->class_level > w->rt->class_level;

@@ -347,6 +347,9 @@ void ipa_dispatch_tick(struct ipa_sim *sim, struct ipa_core *c)
             return;
     }
     call_process(sim, "tick", t->rt->ops->tick, t, c->id, -1);
+    if (G_UNLIKELY(t->rt->share_first) && c->current == t &&
+        t->pub.state == IPA_STATE_RUNNING)
+        ipa_classes_share_tick(sim, c, t);
 }
 
 void ipa_dispatch_balance(struct ipa_sim *sim, struct ipa_core *c)
@@ -481,6 +484,33 @@ static void start_running(struct ipa_sim *sim, struct ipa_core *c,
     ipa_program_start(sim, t);
 }
 
+/* The classes of @top's partition in order until one elects a thread on
+ * @c; a share group's members in order of least virtual time on @c
+ * (classes.c). */
+static G_GNUC_NO_INLINE void schedule_stacked(struct ipa_sim *sim,
+                                              struct ipa_core *c,
+                                              struct ipa_rt *top)
+{
+    struct ipa_rt *rt = top;
+    while (rt && !c->current) {
+        struct ipa_rt *first = rt->share_first;
+        if (!first) {
+            call_core(sim, "schedule", rt->ops->schedule, c, rt);
+            rt = rt->lower;
+            continue;
+        }
+        uint64_t asked = 0, bit = 0;
+        struct ipa_rt *m;
+        while (!c->current &&
+               (m = ipa_classes_share_next(first, c->id, asked, &bit))) {
+            asked |= bit;
+            call_core(sim, "schedule", m->ops->schedule, c, m);
+        }
+        while (rt && rt->share_first == first)
+            rt = rt->lower;
+    }
+}
+
 /* The classes of @c's partition in order until one elects a thread (one
  * call for a partition of one policy). */
 static inline void schedule_classes(struct ipa_sim *sim, struct ipa_core *c,
@@ -488,10 +518,10 @@ static inline void schedule_classes(struct ipa_sim *sim, struct ipa_core *c,
                                     const struct ipa_policy_ops *ops,
                                     bool stacked)
 {
-    call_core(sim, "schedule", ops->schedule, c, top);
     if (G_UNLIKELY(stacked))
-        for (struct ipa_rt *rt = top->lower; rt && !c->current; rt = rt->lower)
-            call_core(sim, "schedule", rt->ops->schedule, c, rt);
+        schedule_stacked(sim, c, top);
+    else
+        call_core(sim, "schedule", ops->schedule, c, top);
 }
 
 /* A higher class's thread waits for @c: the lower class running there

@@ -249,7 +249,21 @@ struct ipa_rt {
     void **core_data;         /* [machine core], as core_rqs */
     struct ipa_rt *top;   /* the partition's first class (itself if none) */
     struct ipa_rt *lower; /* the next class down on the same cores */
-    int class_level;      /* 0 for the first class */
+    int class_level;      /* 0 for the first class; a share group's
+                             members have the same */
+    /* a class with a share (classes.c, "share groups"): its share, the
+     * group's first member (NULL for a class of fixed priority), and per
+     * machine core its virtual time (run time / share) and its READY or
+     * running threads there */
+    int share;
+    struct ipa_rt *share_first;
+    uint64_t *share_vtime;
+    int *share_runnable;
+    /* of a group's first member, per machine core: the least virtual
+     * time of the active members seen (never goes back), and when the
+     * member running there was last charged */
+    uint64_t *share_floor;
+    uint64_t *share_since_ns;
     char *class_name;     /* NULL outside a composition */
     GHashTable *event_names; /* event -> "CLASS.EVENT", for the log */
     /* a thread with one of these trace attributes non-zero joins this
@@ -527,6 +541,16 @@ static inline struct ipa_rt *ipa_classes_attach_target(struct ipa_sim *sim,
 {
     return sim->call_class[call];
 }
+/* At a tick of @c, whose current thread @t runs in a share group: its
+ * run so far charged, and @c marked when a member with a lower virtual
+ * time has threads waiting there. */
+void ipa_classes_share_tick(struct ipa_sim *sim, struct ipa_core *c,
+                            const struct ipa_thread *t);
+/* The member of share group @first not in @asked (bit i: the i-th
+ * member) with the least virtual time on @core, ties to the first
+ * declared, or NULL; *@bit gets its bit. */
+struct ipa_rt *ipa_classes_share_next(struct ipa_rt *first, int core,
+                                      uint64_t asked, uint64_t *bit);
 /* At @c's schedule point, its mark set: whether its (lower class's)
  * thread is to be preempted; clears the mark. */
 bool ipa_classes_should_preempt(struct ipa_core *c);

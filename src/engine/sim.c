@@ -285,10 +285,50 @@ bool ipa_sim_add_partition(struct ipa_sim *sim, const char *name,
     return true;
 }
 
+/* The share group @rt (the class just added after @above, or NULL for
+ * the first) joins or opens, with its per-core times. */
+static bool join_share_group(struct ipa_sim *sim, struct ipa_rt *rt,
+                             struct ipa_rt *above, int share, GError **error)
+{
+    rt->share = share;
+    if (!share)
+        return true;
+    if (!rt->ops->yield) {
+        /* the group takes the core from a member at a tick through it */
+        g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                    "policy '%s': class '%s' has a share but no yield "
+                    "callback, through which its group takes a core from it",
+                    rt->name, rt->class_name);
+        return false;
+    }
+    struct ipa_rt *first = above && above->share_first ? above->share_first
+                                                       : rt;
+    int members = 0;
+    for (struct ipa_rt *m = first; m && m != rt; m = m->lower)
+        members++;
+    if (members >= 64) {
+        /* the schedule point marks the members it asked in a word */
+        g_set_error(error, IPA_ERROR, IPA_ERROR_POLICY,
+                    "policy '%s': class '%s': a share group has at most 64 "
+                    "classes",
+                    rt->name, rt->class_name);
+        return false;
+    }
+    rt->share_first = first;
+    rt->share_vtime = g_new0(uint64_t, sim->nr_cores);
+    rt->share_runnable = g_new0(int, sim->nr_cores);
+    if (first == rt) {
+        rt->share_floor = g_new0(uint64_t, sim->nr_cores);
+        rt->share_since_ns = g_new0(uint64_t, sim->nr_cores);
+    }
+    return true;
+}
+
 bool ipa_sim_add_class(struct ipa_sim *sim, const char *name,
                        const char *class_name,
                        const struct ipa_policy_ops *ops, void *ctx,
-                       const char *const *attach_attrs, GError **error)
+                       const char *const *attach_attrs, int share,
+                       GError **error)
 {
     IPA_ASSERT(sim->nr_parts, "a class needs a partition");
     if (!check_ops(name, ops, error))
@@ -300,7 +340,7 @@ bool ipa_sim_add_class(struct ipa_sim *sim, const char *name,
         top->class_name = g_strdup(class_name);
         top->attach_names = g_strdupv((char **)attach_attrs);
         IPA_ASSERT(top->ops == ops, "the first class is the partition's");
-        return true;
+        return join_share_group(sim, top, NULL, share, error);
     }
     if (!ops->yield) {
         /* a higher class's thread takes the core through it */
@@ -321,7 +361,8 @@ bool ipa_sim_add_class(struct ipa_sim *sim, const char *name,
     rt->wc = top->wc;
     rt->migrations_by_distance = top->migrations_by_distance;
     rt->top = top;
-    rt->class_level = above->class_level + 1;
+    /* a share group's members take turns: none is above another */
+    rt->class_level = above->class_level + (share && above->share ? 0 : 1);
     rt->class_name = g_strdup(class_name);
     rt->attach_names = g_strdupv((char **)attach_attrs);
     init_rt(sim, rt, name, ops, ctx);
@@ -330,7 +371,7 @@ bool ipa_sim_add_class(struct ipa_sim *sim, const char *name,
      * above see as free (classes.c) */
     if (!sim->stacked++)
         sim->move_hooks++;
-    return true;
+    return join_share_group(sim, rt, above, share, error);
 }
 
 /* ---- threads ------------------------------------------------------------- */
@@ -879,6 +920,10 @@ void ipa_sim_free(struct ipa_sim *sim)
         g_strfreev(rt->attach_names);
         g_free(rt->attach_attrs);
         g_free(rt->call_iface);
+        g_free(rt->share_vtime);
+        g_free(rt->share_runnable);
+        g_free(rt->share_floor);
+        g_free(rt->share_since_ns);
         g_free(rt->idle_set);
         g_free(rt->waiting_set);
         g_free(rt->domain_data);

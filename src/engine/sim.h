@@ -165,12 +165,17 @@ bool ipa_sim_add_partition(struct ipa_sim *sim, const char *name,
  * thread that neither names a class nor has one of them joins the last.
  * @name names the policy in messages, with the class's name. Every
  * class but the first needs a yield callback: it is how a higher class
- * takes a core from it.
+ * takes a core from it. A @share above 0 makes it a share class:
+ * consecutive share classes form one group at the place of their first,
+ * which divides the cores' time among its members in proportion to their
+ * shares (a member with no thread to run banks nothing); 0 is fixed
+ * priority. Every class with a share needs a yield callback.
  */
 bool ipa_sim_add_class(struct ipa_sim *sim, const char *name,
                        const char *class_name,
                        const struct ipa_policy_ops *ops, void *ctx,
-                       const char *const *attach_attrs, GError **error);
+                       const char *const *attach_attrs, int share,
+                       GError **error);
 /* Validates the trace against the partitions, then runs to the end.
  * Returns false only when the run could not start (*error set); a fault or
  * deadlock is a finished run: see ipa_sim_exit_kind(). */

@@ -419,6 +419,7 @@ static bool load_composition(const char *path, const struct ipa_source *src,
         struct ipa_policy_class *c = g_new0(struct ipa_policy_class, 1);
         c->name = g_strdup(d->name);
         c->attach = g_strdupv(d->attach);
+        c->share = d->share;
         c->policy = child;
         g_ptr_array_add(p->classes, c);
     }

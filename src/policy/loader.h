@@ -40,6 +40,7 @@ struct ipa_policy {
 struct ipa_policy_class {
     char *name;
     char **attach; /* trace attributes that attach a thread */
+    int share;     /* its share (dsl/compose.h); 0: fixed priority */
     struct ipa_policy *policy;
 };
 

@@ -138,3 +138,87 @@ foreach(case
   ipa_e2e(interface.${name} 2 "-DERR=${err}" -P ${E2E}/expect.cmake --
           ${IPASIM} --topo 1core.xml --policy ${prio} --trace ${bad}/${name}.json)
 endforeach()
+
+# Share classes (docs/language.md, "Share groups"): edf_over_shares.ipa
+# runs gedf above two cfs classes sharing 3:1. Over a long run the share
+# classes' CPU times are 3:1 on one core and on four, however many
+# threads each has (one against six), and what real-time jobs leave is
+# divided so too.
+function(shares_test name topo trace)
+  add_test(NAME e2e.shares.${name}
+           COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DTOPO=${topo}
+                   -DTRACE=${E2E}/inputs/${trace}.json
+                   -DJSON=${SCRATCH}/shares.${name}.json ${ARGN}
+                   -P ${E2E}/shares.cmake)
+  set_tests_properties(e2e.shares.${name} PROPERTIES LABELS e2e
+                       ENVIRONMENT "${classes_env}")
+endfunction()
+foreach(topo 1core.xml 4core.xml)
+  foreach(mode interpreted compiled)
+    shares_test(ratio.${topo}.${mode} ${topo} shares_cpu
+                -DPOLICY=edf_over_shares.ipa "-DCLASSES=fair\;batch"
+                "-DSHARES=3\;1" "-DARGS=--mode ${mode}")
+  endforeach()
+endforeach()
+shares_test(by_class.1core.xml 1core.xml shares_uneven
+            -DPOLICY=edf_over_shares.ipa "-DCLASSES=fair\;batch"
+            "-DSHARES=3\;1")
+shares_test(below_rt.2core "pack:1 core:2 pu:1" shares_rt
+            -DPOLICY=edf_over_shares.ipa "-DCLASSES=fair\;batch"
+            "-DSHARES=3\;1")
+# A class with nothing to run banks nothing: late, asleep for 2s while
+# busy ran, then shares the core 1:1 and ends at 4s; with credit banked
+# it would run alone until it caught up, and end at 3s.
+shares_test(no_banking 1core.xml shares_nobank
+            -DPOLICY=${E2E}/inputs/shares_even.ipa "-DCLASSES=busy\;late"
+            -DTHREAD=late
+            -DEND_MIN=3950000000 -DEND_MAX=4050000000)
+# Fixed priority above share classes still holds: no job waits while a
+# share class's thread runs, at any instant, on every shipped trace and
+# on shares_rt.json, and on the mixed trace (threads attach to rt and
+# to fair as they run).
+foreach(trace ${traces} ${E2E}/inputs/shares_rt.json ${mixed})
+  get_filename_component(stem ${trace} NAME)
+  foreach(topo 4core.xml "pack:1 core:2 pu:1")
+    string(REGEX REPLACE "[^a-z0-9]+" "_" tname "${topo}")
+    add_test(NAME e2e.shares.priority.${tname}.${stem}
+             COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM}
+                     -DCHECK=$<TARGET_FILE:classes_check>
+                     -DPOLICY=edf_over_shares.ipa -DTOPO=${topo}
+                     -DTRACE=${trace} -DCLASS=rt
+                     -DDIR=${SCRATCH}/shares/${tname}.${stem}
+                     -P ${E2E}/classes_priority.cmake)
+    set_tests_properties(e2e.shares.priority.${tname}.${stem} PROPERTIES
+                         LABELS e2e ENVIRONMENT "${classes_env}")
+  endforeach()
+endforeach()
+# Interpreted and compiled classes decide alike, event for event.
+foreach(trace shares_rt shares_nobank)
+  set(policy edf_over_shares.ipa)
+  if(trace STREQUAL "shares_nobank")
+    set(policy ${E2E}/inputs/shares_even.ipa)
+  endif()
+  add_test(NAME e2e.shares.modes.${trace}
+           COMMAND ${CMAKE_COMMAND} -DIPASIM=${IPASIM} -DA=${policy}
+                   -DB=${policy} "-DA_ARGS=--mode interpreted"
+                   "-DB_ARGS=--mode compiled" "-DTOPO=pack:1 core:2 pu:1"
+                   -DTRACE=${E2E}/inputs/${trace}.json
+                   -DDIR=${SCRATCH}/shares-modes/${trace}
+                   -P ${E2E}/same_log.cmake)
+  set_tests_properties(e2e.shares.modes.${trace} PROPERTIES LABELS e2e
+                       ENVIRONMENT "${classes_env}")
+endforeach()
+# A share is a whole number from 1: told with its place.
+foreach(case
+    "share_zero|share_zero.ipa:3:22: error: a class's share is a whole number from 1 to 1000000, found 0"
+    "share_negative|share_negative.ipa:3:22: error: expected the class's share, a whole number from 1 to 1000000, found '-'"
+    "share_fraction|share_fraction.ipa:3:22: error: a class's share is a whole number from 1 to 1000000, not a fraction"
+    "share_missing|share_missing.ipa:3:21: error: expected the class's share, a whole number from 1 to 1000000, found ';'")
+  string(REPLACE "|" ";" case "${case}")
+  list(GET case 0 name)
+  list(GET case 1 err)
+  ipa_e2e(classes.bad.${name} 1 "-DERR=${err}" -P ${E2E}/expect.cmake --
+          ${IPASIM} --topo 4core.xml --policy ${bad}/${name}.ipa --trace rt.json)
+  ipa_e2e(classes.bad_check.${name} 1 "-DERR=${err}" -P ${E2E}/expect.cmake --
+          ${IPASIM} check ${bad}/${name}.ipa)
+endforeach()

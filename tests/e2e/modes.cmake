@@ -80,8 +80,14 @@ endforeach()
 # in the sanitizer build, runs instrumented: a compiled policy's own
 # out-of-bounds read or overflow is caught, not only the engine's.
 # (a composition has no C of its own: its classes' C is generated here)
-set(dsl_single_policies ${dsl_policies})
-list(REMOVE_ITEM dsl_single_policies edf_over_cfs.ipa)
+set(dsl_single_policies)
+foreach(policy ${dsl_policies})
+  file(STRINGS ${CMAKE_SOURCE_DIR}/policies/${policy} composes
+       REGEX "^classes *=")
+  if(NOT composes)
+    list(APPEND dsl_single_policies ${policy})
+  endif()
+endforeach()
 foreach(policy ${dsl_single_policies})
   get_filename_component(stem ${policy} NAME_WE)
   list(APPEND generated_c_tests "${stem}|${policy}")
