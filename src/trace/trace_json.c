@@ -18,6 +18,7 @@
 #include <json-c/json.h>
 
 #include "util/common.h"
+#include "util/jsonfile.h"
 #include "util/suggest.h"
 #include "util/input.h"
 #include "util/cpuset.h"
@@ -1138,78 +1139,11 @@ static bool parse_top(struct loader *ld, struct json_object *root)
     return true;
 }
 
-/* Friendlier words for json-c's syntax errors. */
-static const char *syntax_message(enum json_tokener_error e)
-{
-    switch (e) {
-    case json_tokener_continue:
-    case json_tokener_error_parse_eof:
-        return "unexpected end of file";
-    case json_tokener_error_depth:
-        return "nesting too deep";
-    case json_tokener_error_parse_object_key_sep:
-        return "expected ':' after the key";
-    case json_tokener_error_parse_object_value_sep:
-        return "expected ',' or '}' after an object member";
-    case json_tokener_error_parse_array:
-        return "expected ',' or ']' after an array element";
-    case json_tokener_error_parse_object_key_name:
-        return "expected a key in double quotes";
-    case json_tokener_error_parse_boolean:
-        return "expected true or false";
-    case json_tokener_error_parse_null:
-        return "expected null";
-    case json_tokener_error_parse_number:
-        return "bad number";
-    default:
-        return json_tokener_error_desc(e);
-    }
-}
-
-static void syntax_error(const char *path, const char *text, size_t len,
-                         size_t off, enum json_tokener_error e, GError **error)
-{
-    int line = 1, col = 1;
-    if (off > len)
-        off = len;
-    /* json-c notices a bad word or number at its end: point at its start */
-    if (e == json_tokener_error_parse_boolean ||
-        e == json_tokener_error_parse_null ||
-        e == json_tokener_error_parse_number)
-        while (off > 0 && (g_ascii_isalnum(text[off - 1]) ||
-                           (text[off - 1] && strchr("+-.", text[off - 1]))))
-            off--;
-    for (size_t i = 0; i < off; i++) {
-        if (text[i] == '\n') {
-            line++;
-            col = 1;
-        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-            col++; /* count characters, not UTF-8 continuation bytes */
-        }
-    }
-    size_t lead = 0;
-    while (lead < off && g_ascii_isspace(text[lead]))
-        lead++;
-    if (off < len && text[off] == '\0')
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "%s:%d:%d: error: unexpected NUL byte", path, line, col);
-    else if (lead == off && off < len && text[off] != '{' && text[off] != '[')
-        /* not JSON at all: json-c's word for it ("expected true or false")
-         * would only confuse */
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "%s:%d:%d: error: not a trace ipasim reads: expected a "
-                    "native trace (a JSON object), an rt-app workload or "
-                    "trace-cmd/perf text with sched_switch lines",
-                    path, line, col);
-    else if (e == json_tokener_error_parse_unexpected && off < len &&
-             g_ascii_isgraph(text[off]))
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
-                    "%s:%d:%d: error: unexpected character '%c'", path, line,
-                    col, text[off]);
-    else
-        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s:%d:%d: error: %s",
-                    path, line, col, syntax_message(e));
-}
+/* What a trace that is not JSON at all is told: json-c's word for it
+ * ("expected true or false") would only confuse. */
+static const char not_a_trace[] =
+    "not a trace ipasim reads: expected a native trace (a JSON object), an "
+    "rt-app workload or trace-cmd/perf text with sched_switch lines";
 
 static char *default_name(const char *path)
 {
@@ -1245,19 +1179,21 @@ bool ipa_trace_parse_json(const char *path, const char *text, size_t len,
         root = json_tokener_parse_ex(tok, " ", 1);
         e = json_tokener_get_error(tok);
         if (e != json_tokener_success) {
-            syntax_error(path, text, len, len, e, error);
+            ipa_json_syntax_error(path, text, len, len, e, not_a_trace,
+                                  error);
             goto out;
         }
         end = len;
     } else if (e != json_tokener_success) {
-        syntax_error(path, text, len, end, e, error);
+        ipa_json_syntax_error(path, text, len, end, e, not_a_trace, error);
         goto out;
     }
     /* strict mode rejects trailing text, but json-c stops at a NUL byte */
     for (size_t i = end; i < len; i++) {
         if (!g_ascii_isspace(text[i])) {
-            syntax_error(path, text, len, i,
-                         json_tokener_error_parse_unexpected, error);
+            ipa_json_syntax_error(path, text, len, i,
+                                  json_tokener_error_parse_unexpected,
+                                  not_a_trace, error);
             goto out;
         }
     }

@@ -24,25 +24,57 @@ static const char *syntax_message(enum json_tokener_error e)
         return "expected ',' or ']' after an array element";
     case json_tokener_error_parse_object_key_name:
         return "expected a key in double quotes";
+    case json_tokener_error_parse_boolean:
+        return "expected true or false";
+    case json_tokener_error_parse_null:
+        return "expected null";
+    case json_tokener_error_parse_number:
+        return "bad number";
     default:
         return json_tokener_error_desc(e);
     }
 }
 
-static void syntax_error(const char *path, const char *text, size_t len,
-                         size_t off, enum json_tokener_error e, GError **error)
+void ipa_json_syntax_error(const char *path, const char *text, size_t len,
+                           size_t off, enum json_tokener_error e,
+                           const char *not_json, GError **error)
 {
     int line = 1, col = 1;
-    for (size_t i = 0; i < off && i < len; i++) {
+    if (off > len)
+        off = len;
+    /* json-c notices a bad word or number at its end: point at its start */
+    if (e == json_tokener_error_parse_boolean ||
+        e == json_tokener_error_parse_null ||
+        e == json_tokener_error_parse_number)
+        while (off > 0 && (g_ascii_isalnum(text[off - 1]) ||
+                           (text[off - 1] && strchr("+-.", text[off - 1]))))
+            off--;
+    for (size_t i = 0; i < off; i++) {
         if (text[i] == '\n') {
             line++;
             col = 1;
         } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-            col++; /* characters, not UTF-8 continuation bytes */
+            col++; /* count characters, not UTF-8 continuation bytes */
         }
     }
-    g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s:%d:%d: error: %s", path,
-                line, col, syntax_message(e));
+    size_t lead = 0;
+    while (lead < off && g_ascii_isspace(text[lead]))
+        lead++;
+    if (off < len && text[off] == '\0')
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "%s:%d:%d: error: unexpected NUL byte", path, line, col);
+    else if (not_json && lead == off && off < len && text[off] != '{' &&
+             text[off] != '[')
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s:%d:%d: error: %s",
+                    path, line, col, not_json);
+    else if (e == json_tokener_error_parse_unexpected && off < len &&
+             g_ascii_isgraph(text[off]))
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "%s:%d:%d: error: unexpected character '%c'", path, line,
+                    col, text[off]);
+    else
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s:%d:%d: error: %s",
+                    path, line, col, syntax_message(e));
 }
 
 bool ipa_json_parse(const char *path, const char *text, size_t len,
@@ -56,14 +88,16 @@ bool ipa_json_parse(const char *path, const char *text, size_t len,
     enum json_tokener_error e = json_tokener_get_error(tok);
     size_t end = json_tokener_get_parse_end(tok);
     if (e != json_tokener_success) {
-        syntax_error(path, text, len, e == json_tokener_continue ? len : end, e,
-                     error);
+        ipa_json_syntax_error(path, text, len,
+                              e == json_tokener_continue ? len : end, e, NULL,
+                              error);
         goto out;
     }
     for (size_t i = end; i < len; i++) {
         if (!g_ascii_isspace(text[i])) {
-            syntax_error(path, text, len, i,
-                         json_tokener_error_parse_unexpected, error);
+            ipa_json_syntax_error(path, text, len, i,
+                                  json_tokener_error_parse_unexpected, NULL,
+                                  error);
             goto out;
         }
     }

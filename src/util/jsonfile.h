@@ -19,6 +19,14 @@
 bool ipa_json_parse(const char *path, const char *text, size_t len,
                     struct json_object **root, GError **error);
 
+/* Sets *error to "PATH:LINE:COL: error: what" for json-c's error @e at
+ * byte @off of @text, pointing at the start of a bad word or number and
+ * naming a NUL byte or an unexpected character. @not_json, when given, is
+ * what a text that does not start as JSON at all is told instead. */
+void ipa_json_syntax_error(const char *path, const char *text, size_t len,
+                           size_t off, enum json_tokener_error e,
+                           const char *not_json, GError **error);
+
 /* Where a reader is in a file: errors name @file and @where. */
 struct ipa_json_reader {
     const char *file;
