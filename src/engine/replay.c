@@ -228,6 +228,21 @@ static void apply(struct replay *r, const struct ipa_recorded_event *e)
     clear_resched(sim);
 }
 
+/* A thread's CPU time is what the kernel billed it where the recording
+ * says, as in the trace the same import writes (docs/trace-format.md, "CPU
+ * time"); the timeline, busy time and monitor stay the switches'. */
+static void bill(struct replay *r)
+{
+    for (guint i = 0; i < r->rec->billed->len; i++) {
+        uint64_t billed = g_array_index(r->rec->billed, uint64_t, i);
+        struct ipa_thread *t = r->threads[i];
+        if (!t || billed == UINT64_MAX)
+            continue;
+        t->runtime_ns = billed;
+        t->run_since_ns = r->sim->now;
+    }
+}
+
 bool ipa_sim_replay(struct ipa_sim *sim, const struct ipa_recorded *rec,
                     GError **error)
 {
@@ -302,6 +317,7 @@ bool ipa_sim_replay(struct ipa_sim *sim, const struct ipa_recorded *rec,
             "the recording ends at %llu ns with %d thread%s alive",
             (unsigned long long)sim->now, alive, alive == 1 ? "" : "s");
     }
+    bill(&r);
     ipa_sim_finish(sim);
     /* the monitor has let go of the affinities: nothing reads them now */
     for (int i = 0; i < n; i++)

@@ -44,6 +44,10 @@ struct ipa_recorded {
     GPtrArray *names; /* char *: thread i's name in the native trace */
     GArray *pinned;  /* int per thread: the one CPU a per-CPU kernel
                         thread may run on ("ksoftirqd/3"), else -1 */
+    GArray *billed;  /* uint64_t per thread: its CPU time as the kernel
+                        billed it (sched_stat_runtime), UINT64_MAX when
+                        the recording bills it nothing: its CPU time is
+                        then its switches' */
     int nr_cpus;     /* 1 + the highest CPU number seen */
     uint64_t end_ns; /* the recording's last event */
 };

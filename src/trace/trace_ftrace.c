@@ -13,10 +13,12 @@
  * (spawn of a template). Placement, migrations and queueing are left out:
  * they are what the replaying policy decides.
  *
- * CPU time comes from switches only, followed per CPU (struct fcpu); every
- * event says which task its CPU runs, so lost or inconsistent events show
- * as gaps, where a run ends at the CPU's last event before the gap
- * (docs/trace-format.md, "CPU time" and "Gaps").
+ * CPU time is the kernel's billing (sched_stat_runtime) for a task it
+ * billed, else the switches', followed per CPU (struct fcpu); every event
+ * says which task its CPU runs, so lost or inconsistent events show as
+ * gaps, where a run ends at the CPU's last event before the gap
+ * (docs/trace-format.md, "CPU time" and "Gaps"). Runs keep both counts
+ * until the end, when a task's billing is known to exist or not.
  *
  * Asked for (ipa_import.schedule), the same reading also writes down the
  * schedule itself (trace/recorded.h): each switch, wake-up, arrival and
@@ -36,8 +38,9 @@ enum fop_kind { F_RUN, F_SLEEP, F_WAIT, F_SIGNAL, F_SPAWN };
 
 struct fop {
     enum fop_kind kind;
-    uint64_t ns; /* F_RUN, F_SLEEP */
-    int ref;     /* F_WAIT, F_SIGNAL: channel; F_SPAWN: thread index */
+    uint64_t ns;     /* F_RUN (work by the switches), F_SLEEP */
+    uint64_t billed; /* F_RUN: work by the kernel's billing */
+    int ref;         /* F_WAIT, F_SIGNAL: channel; F_SPAWN: thread index */
 };
 
 enum fstate { S_NEW, S_RUNNING, S_RUNNABLE, S_BLOCKED, S_DEAD };
@@ -54,7 +57,16 @@ struct fthread {
      * its CPU's capacity (1024 for a ns at full speed); 128 bits, as a
      * recording may span 10^18 ns */
     unsigned __int128 acc_work;
+    /* ... and the same by sched_stat_runtime, the kernel's own billing,
+     * which is what it becomes when the kernel billed it at all */
+    unsigned __int128 acc_billed;
+    bool billed;
+    uint64_t billed_ns;      /* all its billing, in CPU time */
+    uint64_t head_ns, tail_ns; /* switch time before its CPU's first
+                                  switch, after its last */
+    uint64_t billed_head_ns;   /* billing while running from the start */
     int cpu;           /* the CPU it runs on in the recording, -1 if none */
+    int last_cpu;      /* the CPU it last ran on, -1 if none */
     bool exiting;      /* past sched_process_exit: runs until switched out */
     int index;         /* in reader.threads */
     GArray *ops;       /* struct fop */
@@ -102,8 +114,8 @@ struct reader {
     long gaps[NR_GAPS];
     long lost_events;     /* as the LOST records count them */
     uint64_t gap_ns;      /* CPU time the gaps left to no task */
-    uint64_t head_ns;     /* counted before CPUs' first switches */
-    uint64_t tail_ns;     /* counted after CPUs' last switches */
+    long billings;        /* sched_stat_runtime events */
+    uint64_t unbilled_ns; /* ... billed to a task no event showed running */
     GPtrArray *warnings;  /* the import's: the first gaps of each kind */
     struct ipa_recorded *sched; /* the schedule, when asked for */
     int header_cpus;      /* trace-cmd's "cpus=N" header line, or 0 */
@@ -376,6 +388,7 @@ static struct fthread *new_thread(struct reader *r, int pid, const char *comm,
     t->pid = pid;
     t->prio = -1;
     t->cpu = -1;
+    t->last_cpu = -1;
     t->ops = g_array_new(false, false, sizeof(struct fop));
     char *base = g_strdup_printf("%.*s-%d", comm_len, comm, pid);
     t->name = g_strdup(base);
@@ -460,21 +473,26 @@ static char *stamp(struct reader *r, uint64_t ns)
                            abs % 1000000000 / 1000);
 }
 
-/* @ns of CPU time of @t on @cpu, as work (docs/trace-format.md, "Core
- * capacity"). */
+/* The recording machine's capacity of @cpu (docs/trace-format.md, "Core
+ * capacity"): a ns there is that much work. */
+static unsigned capacity_of(struct reader *r, int cpu)
+{
+    if (!r->im->recorded_capacity)
+        return IPA_CAPACITY_SCALE;
+    if (cpu < r->im->nr_recorded_cpus && r->im->recorded_capacity[cpu] > 0)
+        return (unsigned)r->im->recorded_capacity[cpu];
+    if (r->missing_cpu < 0)
+        r->missing_cpu = cpu;
+    return IPA_CAPACITY_SCALE;
+}
+
+/* @ns of CPU time of @t on @cpu by the switches, as work. */
 static void credit(struct reader *r, struct fthread *t, int cpu, uint64_t ns)
 {
-    int capacity = IPA_CAPACITY_SCALE;
-    if (r->im->recorded_capacity) {
-        if (cpu < r->im->nr_recorded_cpus &&
-            r->im->recorded_capacity[cpu] > 0)
-            capacity = r->im->recorded_capacity[cpu];
-        else if (r->missing_cpu < 0)
-            r->missing_cpu = cpu;
-        if (capacity < IPA_CAPACITY_SCALE)
-            r->slow_ns += ns;
-    }
-    t->acc_work += (unsigned __int128)ns * (unsigned)capacity;
+    unsigned capacity = capacity_of(r, cpu);
+    if (capacity < IPA_CAPACITY_SCALE)
+        r->slow_ns += ns;
+    t->acc_work += (unsigned __int128)ns * capacity;
 }
 
 /* The run of @c's task ends at @at: its CPU time so far is counted. */
@@ -485,7 +503,7 @@ static void run_ends(struct reader *r, struct fcpu *c, uint64_t at)
         uint64_t ran = at > t->since_ns ? at - t->since_ns : 0;
         credit(r, t, (int)(c - &g_array_index(r->cpus, struct fcpu, 0)), ran);
         if (c->from_start)
-            r->head_ns += ran;
+            t->head_ns += ran;
         t->since_ns = at;
         t->cpu = -1;
         if (t->state == S_RUNNING)
@@ -564,6 +582,7 @@ static void runs_on(struct reader *r, int cpu, struct fthread *t,
     t->state = S_RUNNING;
     t->since_ns = at;
     t->cpu = cpu;
+    t->last_cpu = cpu;
     note(r, IPA_RECORDED_RUN, t, cpu, NULL, -1, at);
 }
 
@@ -615,9 +634,14 @@ static void flush_run(struct reader *r, struct fthread *t)
      * lasts the recorded time within a ns per run */
     uint64_t work =
         (uint64_t)((t->acc_work + IPA_CAPACITY_SCALE / 2) / IPA_CAPACITY_SCALE);
-    if (work)
+    uint64_t billed = (uint64_t)((t->acc_billed + IPA_CAPACITY_SCALE / 2) /
+                                 IPA_CAPACITY_SCALE);
+    if (work || billed) {
         add_fop(t, F_RUN, work, 0);
+        g_array_index(t->ops, struct fop, t->ops->len - 1).billed = billed;
+    }
     t->acc_work = 0;
+    t->acc_billed = 0;
 }
 
 static int channel(struct reader *r, struct fthread *waker,
@@ -796,6 +820,34 @@ static void ev_exit(struct reader *r, const struct line *l)
         nth(r, i)->exiting = true;
 }
 
+/* sched_stat_runtime: CPU time the kernel billed a task (update_curr),
+ * wherever the event ran: a wake-up from another CPU bills the target
+ * CPU's task from the waker's. It charges a woken task from its enqueue,
+ * which no switch shows (docs/trace-format.md, "CPU time"). */
+static void ev_billed(struct reader *r, const struct line *l)
+{
+    int pid;
+    const char *v = field(l->fields, "runtime");
+    if (!int_field(l->fields, "pid", &pid) || !v || !g_ascii_isdigit(*v)) {
+        r->unparsed++;
+        return;
+    }
+    uint64_t ns = g_ascii_strtoull(v, NULL, 10);
+    r->billings++;
+    int i = pid ? index_of(r, pid) : -1;
+    struct fthread *t = i >= 0 ? nth(r, i) : NULL;
+    if (!t || t->state == S_NEW || t->state == S_DEAD) {
+        r->unbilled_ns += ns;
+        return;
+    }
+    int cpu = t->cpu >= 0 ? t->cpu : t->last_cpu >= 0 ? t->last_cpu : l->cpu;
+    t->acc_billed += (unsigned __int128)ns * capacity_of(r, cpu);
+    t->billed = true;
+    t->billed_ns += ns;
+    if (t->cpu >= 0 && cpu_at(r, t->cpu)->from_start)
+        t->billed_head_ns += ns;
+}
+
 /* "CPU:2 [LOST 120 EVENTS]" (trace-cmd), "... PERF_RECORD_LOST ..."
  * (perf script --show-lost-events): every CPU named, or all. */
 static bool lost_line(struct reader *r, const char *s)
@@ -911,6 +963,8 @@ static void one_line(struct reader *r, char *s)
         ev_fork(r, &l, current);
     } else if (!strcmp(l.event, "sched_process_exit")) {
         ev_exit(r, &l);
+    } else if (!strcmp(l.event, "sched_stat_runtime")) {
+        ev_billed(r, &l);
     } else if (!strcmp(l.event, "sched_migrate_task")) {
         r->migrations++;
     } else {
@@ -948,11 +1002,17 @@ static struct json_object *thread_json(struct reader *r, struct fthread *t)
     for (guint i = 0; i < t->ops->len; i++) {
         const struct fop *op = &g_array_index(t->ops, struct fop, i);
         struct json_object *o = json_object_new_object();
+        uint64_t ran = t->billed ? op->billed : op->ns;
         switch (op->kind) {
         case F_RUN:
+            if (!ran) {
+                json_object_put(o);
+                continue;
+            }
+            json_object_object_add(o, "run", ipa_trace_dur_json(ran));
+            break;
         case F_SLEEP:
-            json_object_object_add(o, op->kind == F_RUN ? "run" : "sleep",
-                                   ipa_trace_dur_json(op->ns));
+            json_object_object_add(o, "sleep", ipa_trace_dur_json(op->ns));
             break;
         case F_WAIT:
         case F_SIGNAL:
@@ -1016,12 +1076,46 @@ static char *summary(struct reader *r, int nr_threads, int nr_templates)
                                r->rt_threads);
     if (r->unparsed)
         g_string_append_printf(s, ", %ld lines not understood", r->unparsed);
-    g_string_append_printf(s,
-                           "; CPU time from switches only, %.3f ms of it "
-                           "before CPUs' first switches (from the "
-                           "recording's start) and %.3f ms after their last "
-                           "(to its end)",
-                           r->head_ns / 1e6, r->tail_ns / 1e6);
+    uint64_t head = 0, tail = 0, billed = 0, billed_head = 0;
+    int nr_billed = 0, nr_switched = 0;
+    for (guint i = 0; i < r->threads->len; i++) {
+        const struct fthread *t = nth(r, (int)i);
+        if (t->billed) {
+            nr_billed++;
+            billed += t->billed_ns;
+            billed_head += t->billed_head_ns;
+            continue;
+        }
+        head += t->head_ns;
+        tail += t->tail_ns;
+        for (guint k = 0; k < t->ops->len; k++)
+            if (g_array_index(t->ops, struct fop, k).kind == F_RUN) {
+                nr_switched++;
+                break;
+            }
+    }
+    if (r->billings) {
+        g_string_append_printf(s,
+                               "; CPU time as the kernel billed it "
+                               "(sched_stat_runtime): %.3f ms to %d threads, "
+                               "%.3f ms of it while they ran from the "
+                               "recording's start",
+                               billed / 1e6, nr_billed, billed_head / 1e6);
+        if (r->unbilled_ns)
+            g_string_append_printf(s,
+                                   ", %.3f ms to tasks no event showed "
+                                   "running (dropped)",
+                                   r->unbilled_ns / 1e6);
+    }
+    if (!r->billings || nr_switched)
+        g_string_append_printf(s,
+                               "; CPU time from switches %s, %.3f ms of it "
+                               "before CPUs' first switches (from the "
+                               "recording's start) and %.3f ms after their "
+                               "last (to its end)",
+                               r->billings ? "for the threads never billed"
+                                           : "only",
+                               head / 1e6, tail / 1e6);
     long nr_gaps = 0;
     for (int k = 0; k < NR_GAPS; k++)
         nr_gaps += r->gaps[k];
@@ -1032,10 +1126,12 @@ static char *summary(struct reader *r, int nr_threads, int nr_templates)
             "not switched in there, %ld switch-ins of a task running "
             "elsewhere, %ld switch-outs of a task not running there, %ld "
             "events out of order: each run ends at the CPU's last event "
-            "before its gap, %.3f ms of CPU time counted to no task",
+            "before its gap, %.3f ms of %s counted to no task%s",
             r->gaps[GAP_LOST], r->lost_events, r->gaps[GAP_OTHER_TASK],
             r->gaps[GAP_TWICE], r->gaps[GAP_NOT_RUNNING],
-            r->gaps[GAP_OUT_OF_ORDER], r->gap_ns / 1e6);
+            r->gaps[GAP_OUT_OF_ORDER], r->gap_ns / 1e6,
+            r->billings ? "the switches' CPU time" : "CPU time",
+            r->billings ? " (the kernel's billing still counts)" : "");
     return g_string_free(s, false);
 }
 
@@ -1045,6 +1141,7 @@ struct ipa_recorded *ipa_recorded_new(void)
     rec->events = g_array_new(false, false, sizeof(struct ipa_recorded_event));
     rec->names = g_ptr_array_new_with_free_func(g_free);
     rec->pinned = g_array_new(false, false, sizeof(int));
+    rec->billed = g_array_new(false, false, sizeof(uint64_t));
     return rec;
 }
 
@@ -1055,6 +1152,7 @@ void ipa_recorded_free(struct ipa_recorded *rec)
     g_array_unref(rec->events);
     g_ptr_array_unref(rec->names);
     g_array_unref(rec->pinned);
+    g_array_unref(rec->billed);
     g_free(rec);
 }
 
@@ -1072,8 +1170,12 @@ static void finish_schedule(struct reader *r)
 {
     struct ipa_recorded *rec = r->sched;
     g_array_sort(rec->events, by_time);
-    for (guint i = 0; i < r->threads->len; i++)
-        g_ptr_array_add(rec->names, g_strdup(nth(r, (int)i)->name));
+    for (guint i = 0; i < r->threads->len; i++) {
+        const struct fthread *t = nth(r, (int)i);
+        uint64_t billed = t->billed ? t->billed_ns : UINT64_MAX;
+        g_ptr_array_add(rec->names, g_strdup(t->name));
+        g_array_append_val(rec->billed, billed);
+    }
     rec->nr_cpus = MAX((int)r->cpus->len, r->header_cpus);
     rec->end_ns = r->now;
 }
@@ -1124,9 +1226,9 @@ bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
     for (guint i = 0; i < r.cpus->len; i++) {
         struct fcpu *c = &g_array_index(r.cpus, struct fcpu, i);
         if (c->seen && c->cur >= 0) {
-            uint64_t since = nth(&r, c->cur)->since_ns;
+            struct fthread *t = nth(&r, c->cur);
             if (!c->from_start)
-                r.tail_ns += r.now - since;
+                t->tail_ns += r.now - t->since_ns;
             run_ends(&r, c, r.now);
         }
     }
