@@ -4,7 +4,7 @@
 # slurm` against a real single-node Slurm (tests/e2e/sweep_slurm.sh); the
 # daemons are started by that test only, never as services.
 IPASIM_PACKAGES="cmake make gcc pkg-config libglib2.0-dev libhwloc-dev hwloc
-libjson-c-dev libcmocka-dev gnuplot-nox python3
+libjson-c-dev zlib1g-dev libcmocka-dev gnuplot-nox python3
 slurmctld slurmd slurm-client munge"
 
 ipasim_install_deps() {

@@ -1244,6 +1244,8 @@ bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
     struct json_object *threads = json_object_new_array();
     struct json_object *templates = json_object_new_array();
     char *base = g_path_get_basename(path);
+    if (g_str_has_suffix(base, ".gz") && strlen(base) > 3)
+        base[strlen(base) - 3] = 0;
     char *dot = strrchr(base, '.');
     if (dot && dot != base)
         *dot = 0;

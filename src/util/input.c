@@ -2,9 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <zlib.h>
 
 #include "util/common.h"
 
@@ -85,6 +88,77 @@ static bool starts_as_json(const char *head, size_t len)
     }
 }
 
+static bool is_gzip(const GString *buf)
+{
+    return buf->len >= 2 && (unsigned char)buf->str[0] == 0x1f &&
+           (unsigned char)buf->str[1] == 0x8b;
+}
+
+/* The contents of the gzip file @in (all its members, as `gzip -c a b`
+ * writes them) into *@out, inflated only to one byte over the cap of
+ * @kind (JSON's, if the contents start as JSON): a small file must not
+ * expand to what the cap keeps out. */
+static bool gunzip(const char *what, const char *path, const GString *in,
+                   enum ipa_input_kind kind, GString **out, GError **error)
+{
+    z_stream z = {.next_in = (Bytef *)in->str, .avail_in = (uInt)in->len};
+    if (in->len > UINT_MAX || inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "%s '%s': cannot decompress it", what, path);
+        return false;
+    }
+    GString *o = g_string_sized_new(MIN(in->len * 4, (gsize)1 << 26));
+    enum ipa_input_kind capped = kind;
+    const char *bad = NULL;
+    unsigned char chunk[65536];
+    for (;;) {
+        z.next_out = chunk;
+        z.avail_out = sizeof chunk;
+        int rc = inflate(&z, Z_NO_FLUSH);
+        size_t got = sizeof chunk - z.avail_out;
+        bool first = !o->len;
+        g_string_append_len(o, (const char *)chunk, (gssize)got);
+        if (first && got && kind == IPA_INPUT_TRACE &&
+            starts_as_json(o->str, o->len))
+            capped = IPA_INPUT_FILE;
+        if (o->len > ipa_input_cap(capped))
+            break;
+        if (rc == Z_STREAM_END) {
+            if (!z.avail_in)
+                break;
+            inflateReset(&z); /* the next member */
+        } else if (rc == Z_BUF_ERROR || (rc == Z_OK && !got && !z.avail_in)) {
+            bad = "the gzip data ends early (a truncated file?)";
+            break;
+        } else if (rc != Z_OK) {
+            bad = z.msg ? z.msg : "invalid gzip data";
+            break;
+        }
+    }
+    inflateEnd(&z);
+    if (!bad && o->len > ipa_input_cap(capped)) {
+        char *limit = size_text(ipa_input_cap(capped));
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "%s '%s': over %s once decompressed, the limit for %s "
+                    "(--max-input-size raises it)",
+                    what, path, limit,
+                    max_size ? "any input"
+                    : capped == IPA_INPUT_FILE ? "an input file"
+                                               : "kernel trace text");
+        g_free(limit);
+        g_string_free(o, TRUE);
+        return false;
+    }
+    if (bad) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT, "%s '%s': %s", what,
+                    path, bad);
+        g_string_free(o, TRUE);
+        return false;
+    }
+    *out = o;
+    return true;
+}
+
 bool ipa_input_read(const char *what, const char *path,
                     enum ipa_input_kind kind, char **text, size_t *len,
                     GError **error)
@@ -129,6 +203,13 @@ bool ipa_input_read(const char *what, const char *path,
     if (!ipa_input_check_size(what, path, capped, MAX(known, buf->len),
                               error))
         goto out;
+    if (kind == IPA_INPUT_TRACE && is_gzip(buf)) {
+        GString *plain;
+        if (!gunzip(what, path, buf, kind, &plain, error))
+            goto out;
+        g_string_free(buf, TRUE);
+        buf = plain;
+    }
     *len = buf->len;
     *text = g_string_free(buf, FALSE);
     buf = NULL;

@@ -41,7 +41,8 @@ bool ipa_input_check_size(const char *what, const char *path,
 
 /* Reads @path whole into *@text (NUL-terminated, g_free it) and *@len.
  * The size is checked before reading (as it is read, for a pipe); errors
- * read "WHAT 'PATH': why". */
+ * read "WHAT 'PATH': why". A trace compressed by gzip (recordings often
+ * are) is read decompressed, and its cap holds for what it expands to. */
 bool ipa_input_read(const char *what, const char *path,
                     enum ipa_input_kind kind, char **text, size_t *len,
                     GError **error);

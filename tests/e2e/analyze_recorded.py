@@ -187,9 +187,7 @@ def main():
     cpus = cpu_count(lines)
     bad = 0
     with tempfile.TemporaryDirectory() as tmp:
-        src = os.path.join(tmp, os.path.basename(recording).removesuffix('.gz'))
-        with open(src, 'w') as f:
-            f.write(text)
+        src = recording  # as it is: ipasim reads gzip itself
         report, log = os.path.join(tmp, 'recorded.json'), os.path.join(tmp, 'a.log')
         subprocess.run([ipasim, 'analyze', src, '--json', report, '--log', log,
                         '--quiet'], check=True)

@@ -223,12 +223,11 @@ def main():
     want = recorded_cpu_time(text.splitlines())
     cpus = cpu_count(text.splitlines())
     with tempfile.TemporaryDirectory() as tmp:
-        src = os.path.join(tmp, 'recording.txt')
-        with open(src, 'w') as f:
-            f.write(text)
         trace = os.path.join(tmp, 'trace.json')
         report = os.path.join(tmp, 'report.json')
-        subprocess.run([ipasim, 'convert', src, '-o', trace], check=True)
+        # as it is: ipasim reads a gzip-compressed recording itself
+        subprocess.run([ipasim, 'convert', recording, '-o', trace],
+                       check=True)
         subprocess.run([ipasim, 'run', '--topo', f'pack:1 core:{cpus} pu:1',
                         '--policy', 'fifo.c', '--trace', trace, '--json',
                         report, '--quiet'], check=True)
