@@ -38,18 +38,6 @@ static const char help_fmt[] =
     "\n"
     "Exit status: 0 ok, 2 bad usage or unreadable input.\n";
 
-/* The capacities of @topo's cores by OS index, for the importer. */
-static int *capacity_by_cpu(const struct ipa_topo *topo, int *nr)
-{
-    *nr = 0;
-    for (int i = 0; i < topo->nr_cores; i++)
-        *nr = MAX(*nr, topo->os_index[i] + 1);
-    int *capacity = g_new0(int, *nr);
-    for (int i = 0; i < topo->nr_cores; i++)
-        capacity[topo->os_index[i]] = topo->capacity[i];
-    return capacity;
-}
-
 /* @horizon_ns: 0 when --horizon was not given; @recorded_on: NULL when
  * --recorded-on was not. */
 static int convert(const char *in, const char *out, uint64_t horizon_ns,
@@ -61,8 +49,7 @@ static int convert(const char *in, const char *out, uint64_t horizon_ns,
     struct ipa_import im;
     struct ipa_trace *check = NULL;
     char *json = NULL;
-    struct ipa_topo *topo = NULL;
-    int *capacity = NULL;
+    struct ipa_recording_machine machine = {0};
     int rc = IPA_EXIT_USAGE;
 
     ipa_import_init(&im);
@@ -84,11 +71,9 @@ static int convert(const char *in, const char *out, uint64_t horizon_ns,
                         in);
             goto out;
         }
-        if (!ipa_setup_topology(recorded_on, &topo, &error))
+        if (!ipa_setup_recording_machine(recorded_on, &machine, &error))
             goto out;
-        capacity = capacity_by_cpu(topo, &im.nr_recorded_cpus);
-        im.recorded_capacity = capacity;
-        im.recorded_on = recorded_on;
+        im.recorded_on = &machine;
     }
     if (!(taskset ? ipa_trace_import_taskset(
                         in, text, len,
@@ -118,8 +103,7 @@ out:
         g_error_free(error);
     }
     ipa_trace_free(check);
-    ipa_topo_free(topo);
-    g_free(capacity);
+    ipa_setup_recording_machine_fini(&machine);
     g_free(json);
     g_free(text);
     ipa_import_fini(&im);

@@ -12,6 +12,7 @@
 #include "policy/loader.h"
 #include "report/report.h"
 #include "topo/topo.h"
+#include "trace/import.h"
 #include "trace/trace.h"
 #include "util/common.h"
 #include "util/outfile.h"
@@ -63,7 +64,7 @@ static const char help_fmt[] =
     "with --fail-on-wc; 2 bad usage or unreadable input.";
 
 struct run_options {
-    char *topo, *trace;
+    char *topo, *trace, *recorded_on;
     struct ipa_outputs out;
     char **policies, **params;
     char *until, *balance, *threshold, *stall, *cs_cost, *migration_cost;
@@ -207,6 +208,7 @@ static int run(struct run_options *o)
     struct ipa_sim *sim = NULL;
     struct ipa_setup setup = {0};
     char *trace_path = NULL;
+    struct ipa_recording_machine machine = {0};
     int code = IPA_EXIT_USAGE;
     struct ipa_supervisor sup = {.pid = -1};
 
@@ -219,7 +221,12 @@ static int run(struct run_options *o)
     trace_path = ipa_find_shipped(o->trace, "trace", "traces", &error);
     if (!trace_path)
         goto out;
-    if (!ipa_trace_load(trace_path, &trace, &error))
+    if (o->recorded_on &&
+        !ipa_setup_recording_machine(o->recorded_on, &machine, &error))
+        goto out;
+    if (!(o->recorded_on
+              ? ipa_trace_load_on(trace_path, &machine, &trace, &error)
+              : ipa_trace_load(trace_path, &trace, &error)))
         goto out;
     if (o->step_limit < 0) {
         g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
@@ -325,6 +332,7 @@ out:
     if (topo)
         ipa_topo_free(topo);
     g_free(trace_path);
+    ipa_setup_recording_machine_fini(&machine);
     if (sup.pid == 0)
         ipa_supervise_child_done(&sup);
     ipa_supervise_fini(&sup);
@@ -345,6 +353,11 @@ int ipa_cmd_run(int argc, char **argv)
          "scheduling policy (repeatable)", "[CPULIST:]POLICY"},
         {"trace", 0, 0, G_OPTION_ARG_FILENAME, &o.trace, "workload trace",
          "TRACE"},
+        {"recorded-on", 0, 0, G_OPTION_ARG_STRING, &o.recorded_on,
+         "the machine a kernel trace was recorded on: its cores' "
+         "capacities turn recorded time into work (as convert "
+         "--recorded-on)",
+         "TOPOLOGY"},
         {"param", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.params,
          "set a constant of the DSL policies (repeatable)", "NAME=VALUE"},
         {"mode", 0, 0, G_OPTION_ARG_STRING, &o.mode,
@@ -450,6 +463,7 @@ int ipa_cmd_run(int argc, char **argv)
     g_option_context_free(ctx);
     g_free(o.topo);
     g_free(o.trace);
+    g_free(o.recorded_on);
     ipa_outputs_fini(&o.out);
     g_strfreev(o.policies);
     g_strfreev(o.params);

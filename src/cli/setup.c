@@ -5,6 +5,7 @@
 #include "engine/sim.h"
 #include "policy/loader.h"
 #include "topo/topo.h"
+#include "trace/import.h"
 #include "util/common.h"
 #include "util/cpuset.h"
 #include "util/duration.h"
@@ -192,6 +193,31 @@ bool ipa_setup_topology(const char *arg, struct ipa_topo **out, GError **error)
     bool ok = ipa_topo_load(path ? path : arg, out, error);
     g_free(path);
     return ok;
+}
+
+bool ipa_setup_recording_machine(const char *arg,
+                                 struct ipa_recording_machine *out,
+                                 GError **error)
+{
+    struct ipa_topo *topo;
+    *out = (struct ipa_recording_machine){.name = arg};
+    if (!ipa_setup_topology(arg, &topo, error))
+        return false;
+    /* a recording numbers CPUs as Linux does: by OS index */
+    for (int i = 0; i < topo->nr_cores; i++)
+        out->nr_cpus = MAX(out->nr_cpus, topo->os_index[i] + 1);
+    int *capacity = g_new0(int, (gsize)out->nr_cpus);
+    for (int i = 0; i < topo->nr_cores; i++)
+        capacity[topo->os_index[i]] = topo->capacity[i];
+    out->capacity = capacity;
+    ipa_topo_free(topo);
+    return true;
+}
+
+void ipa_setup_recording_machine_fini(struct ipa_recording_machine *m)
+{
+    g_free((int *)m->capacity);
+    m->capacity = NULL;
 }
 
 bool ipa_setup_duration(const char *flag, const char *text, uint64_t *out,

@@ -68,4 +68,13 @@ bool ipa_setup_max_input(const char *text, GError **error);
 bool ipa_setup_topology(const char *arg, struct ipa_topo **out,
                         GError **error);
 
+/* --recorded-on TOPOLOGY (convert, run): the machine a kernel recording
+ * was made on, its CPUs' capacities by OS index; freed by
+ * ipa_setup_recording_machine_fini. */
+struct ipa_recording_machine;
+bool ipa_setup_recording_machine(const char *arg,
+                                 struct ipa_recording_machine *out,
+                                 GError **error);
+void ipa_setup_recording_machine_fini(struct ipa_recording_machine *m);
+
 #endif

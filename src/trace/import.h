@@ -40,14 +40,19 @@ struct ipa_import {
     /* kernel traces: when set before the import (ipa_recorded_new), the
      * recorded schedule is written there too (trace/recorded.h) */
     struct ipa_recorded *schedule;
-    /* In, optional, for kernel traces: the recording machine's core
-     * capacities by CPU number (0: no such CPU; 1024 the fastest kind).
-     * A recorded run lasted its work * 1024 / capacity there, so its
-     * work, what the trace says, is its time * capacity / 1024. Not
-     * owned; ipa_import_init leaves it NULL (every CPU at 1024). */
-    const int *recorded_capacity;
-    int nr_recorded_cpus;
-    const char *recorded_on; /* the machine's name, for messages */
+    /* In, optional, for kernel traces: the recording machine. Not owned;
+     * ipa_import_init leaves it NULL (every CPU at 1024). */
+    const struct ipa_recording_machine *recorded_on;
+};
+
+/* The machine a kernel recording was made on, as --recorded-on names it:
+ * its core capacities by CPU number (0: no such CPU; 1024 the fastest
+ * kind). A recorded run lasted its work * 1024 / capacity there, so its
+ * work, what the trace says, is its time * capacity / 1024. */
+struct ipa_recording_machine {
+    const char *name; /* for messages */
+    const int *capacity;
+    int nr_cpus;
 };
 
 void ipa_import_init(struct ipa_import *im);

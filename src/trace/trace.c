@@ -236,9 +236,11 @@ bool ipa_trace_validate(const struct ipa_trace *trace, int nr_cores,
 }
 
 /* ipa_trace_load, and the recorded schedule into *@schedule when it is
- * not NULL (only a kernel recording has one). */
-static bool load(const char *path, struct ipa_trace **out,
-                 struct ipa_recorded **schedule, GError **error)
+ * not NULL (only a kernel recording has one); @machine (or NULL) the
+ * recording's. */
+static bool load(const char *path, const struct ipa_recording_machine *machine,
+                 struct ipa_trace **out, struct ipa_recorded **schedule,
+                 GError **error)
 {
     char *text = NULL;
     size_t len = 0;
@@ -259,6 +261,14 @@ static bool load(const char *path, struct ipa_trace **out,
         g_free(text);
         return false;
     }
+    if (machine && format != IPA_TRACE_FMT_FTRACE) {
+        g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
+                    "%s: not a kernel recording (%s format); "
+                    "--recorded-on applies to kernel traces only",
+                    path, ipa_trace_format_name(format));
+        g_free(text);
+        return false;
+    }
     if (format == IPA_TRACE_FMT_NATIVE) {
         ok = ipa_trace_parse_json(path, text, len, out, error);
         g_free(text);
@@ -268,6 +278,7 @@ static bool load(const char *path, struct ipa_trace **out,
     ipa_import_init(&im);
     if (schedule)
         im.schedule = ipa_recorded_new();
+    im.recorded_on = machine;
     if (ipa_trace_import(path, text, len, &im, error)) {
         for (guint i = 0; i < im.warnings->len; i++)
             fprintf(stderr, "ipasim: warning: %s\n",
@@ -289,12 +300,19 @@ static bool load(const char *path, struct ipa_trace **out,
 
 bool ipa_trace_load(const char *path, struct ipa_trace **out, GError **error)
 {
-    return load(path, out, NULL, error);
+    return load(path, NULL, out, NULL, error);
+}
+
+bool ipa_trace_load_on(const char *path,
+                       const struct ipa_recording_machine *machine,
+                       struct ipa_trace **out, GError **error)
+{
+    return load(path, machine, out, NULL, error);
 }
 
 bool ipa_trace_load_recorded(const char *path, struct ipa_trace **out,
                              struct ipa_recorded **schedule, GError **error)
 {
     *schedule = NULL;
-    return load(path, out, schedule, error);
+    return load(path, NULL, out, schedule, error);
 }

@@ -145,6 +145,13 @@ struct ipa_trace {
  * native JSON format, an rt-app workload, or trace-cmd/perf text
  * (trace/import.h). An import's warnings and summary go to stderr. */
 bool ipa_trace_load(const char *path, struct ipa_trace **out, GError **error);
+/* ipa_trace_load of a kernel recording made on @machine, whose CPUs'
+ * capacities turn recorded time into work (docs/trace-format.md, "Core
+ * capacity"); any other format is an error (IPA_ERROR_INPUT). */
+struct ipa_recording_machine;
+bool ipa_trace_load_on(const char *path,
+                       const struct ipa_recording_machine *machine,
+                       struct ipa_trace **out, GError **error);
 /* Loads a kernel recording (trace-cmd, trace_pipe, systrace or perf
  * script text) as ipa_trace_load does, and its recorded schedule
  * (trace/recorded.h) into *@schedule; any other format is an error

@@ -477,10 +477,11 @@ static char *stamp(struct reader *r, uint64_t ns)
  * capacity"): a ns there is that much work. */
 static unsigned capacity_of(struct reader *r, int cpu)
 {
-    if (!r->im->recorded_capacity)
+    const struct ipa_recording_machine *m = r->im->recorded_on;
+    if (!m)
         return IPA_CAPACITY_SCALE;
-    if (cpu < r->im->nr_recorded_cpus && r->im->recorded_capacity[cpu] > 0)
-        return (unsigned)r->im->recorded_capacity[cpu];
+    if (cpu < m->nr_cpus && m->capacity[cpu] > 0)
+        return (unsigned)m->capacity[cpu];
     if (r->missing_cpu < 0)
         r->missing_cpu = cpu;
     return IPA_CAPACITY_SCALE;
@@ -1275,7 +1276,7 @@ bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
                     "%s: the recording ran tasks on CPU %d, which %s lacks "
                     "(give the topology of the machine it was recorded on)",
                     path, r.missing_cpu,
-                    im->recorded_on ? im->recorded_on : "the topology");
+                    im->recorded_on ? im->recorded_on->name : "the topology");
         goto out;
     }
     json_object_object_add(root, "threads", threads);
@@ -1287,13 +1288,11 @@ bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
     im->summary = summary(&r, nt, np);
     if (r.sched)
         finish_schedule(&r);
-    if (im->recorded_capacity) {
+    if (im->recorded_on) {
         char *s = g_strdup_printf("%s; runs in work at capacity 1024, "
                                   "by the capacities of %s (%.3f ms of "
                                   "CPU time on slower CPUs)",
-                                  im->summary,
-                                  im->recorded_on ? im->recorded_on
-                                                  : "the recording machine",
+                                  im->summary, im->recorded_on->name,
                                   r.slow_ns / 1e6);
         g_free(im->summary);
         im->summary = s;

@@ -38,6 +38,11 @@ ipa_e2e(convert_recorded_on_not_kernel 2
         "-DERR=--recorded-on applies to kernel traces only"
         -P ${E2E}/expect.cmake --
         ${IPASIM} convert --recorded-on juno-r2.xml ${CMAKE_SOURCE_DIR}/traces/db.json)
+ipa_e2e(run_recorded_on_not_kernel 2
+        "-DERR=db.json: not a kernel recording \\(ipasim format\\)\\; --recorded-on applies to kernel traces only"
+        -P ${E2E}/expect.cmake --
+        ${IPASIM} run --topo juno-r2.xml --recorded-on juno-r2.xml
+        --policy fifo.c --trace db.json)
 # ipasim topo shows the capacities.
 ipa_e2e(topo_capacity 0
         "-DOUT=6 cores, 1 NUMA node, 2 packages, distances: core L2 machine, capacity 1024 on cores 4-5, 383 on cores 0-3\n"

@@ -24,7 +24,8 @@ and X-perf-sched-latency.txt), the total is within TOTAL_BOUND (default
 0.0001) of its TOTAL runtime; 77 when the recording is absent.
 
 With --recorded-on, the recording is converted with that option and
-replayed on that topology, whose cores differ in capacity: what each task
+replayed on that topology (and run --recorded-on on the recording itself
+must give the same threads' results), whose cores differ in capacity: what each task
 keeps is its work, CPU time times its CPU's capacity / 1024, recorded on
 the recording's CPUs (by their OS index) and replayed on the cores the
 policy chose (from the event log). Each task's work must match as above;
@@ -195,12 +196,23 @@ def main_recorded_on(ipasim, recording, topology):
         with open(report) as f:
             threads = json.load(f)['threads']
         by_tid = replayed_work(log, topo['capacity'])
+        # run --recorded-on reads the recording as convert --recorded-on
+        direct = os.path.join(tmp, 'direct.json')
+        subprocess.run([ipasim, 'run', '--topo', topology, '--recorded-on',
+                        topology, '--policy', 'fifo.c', '--trace',
+                        recording, '--json', direct, '--quiet'], check=True,
+                       stderr=subprocess.DEVNULL)
+        with open(direct) as f:
+            same_run = json.load(f)['threads'] == threads
     got, got_time = collections.Counter(), collections.Counter()
     for tid, t in enumerate(threads):
         pid = int(re.search(r'-(\d+)(#\d+)?$', t['name']).group(1))
         got[pid] += by_tid[tid]
         got_time[pid] += t['runtime_ns']
     bad = tasks_off(want, got, 'work ')
+    if not same_run:
+        print('run --recorded-on differs from convert --recorded-on, then run')
+        bad += 1
     print(f'{recording} on {topology}: {len(want)} tasks; work recorded '
           f'{sum(want.values()) / 1e6:.3f} ms, replayed '
           f'{sum(got.values()) / 1e6:.3f} ms; CPU time recorded '
