@@ -45,6 +45,26 @@ HEAD = re.compile(r'^\s*(.*?)[ -](\d+)\s+\[(\d+)\]\s.*?(\d+)\.(\d+):\s+(\S+):'
                   r'(?:\s+(.*))?$')
 # trace-cmd's lost-events line; perf's names its CPU like an event line
 LOST_TC = re.compile(r'^\s*CPU:(\d+) \[LOST')
+# trace-cmd report's sched plugin forms: "a:1 [120] S ==> b:2 [120]" and
+# "b:2 [120] CPU:002" (a comm may hold ':' and spaces)
+PLUGIN_SWITCH = re.compile(r'^(.*):(\d+) \[(\d+)\] (\S+) ==> (.*):(\d+) '
+                           r'\[(\d+)\]')
+PLUGIN_TASK = re.compile(r'^(.*):(\d+) \[(\d+)\]')
+
+
+def raw_fields(event, fields):
+    """The raw key=value form of an event's fields."""
+    if 'pid=' in fields:
+        return fields
+    m = event == 'sched_switch' and PLUGIN_SWITCH.match(fields)
+    if m:
+        return (f'prev_comm={m[1]} prev_pid={m[2]} prev_prio={m[3]} '
+                f'prev_state={m[4]} next_comm={m[5]} next_pid={m[6]} '
+                f'next_prio={m[7]}')
+    m = event.startswith('sched_wak') and PLUGIN_TASK.match(fields)
+    if m:
+        return f'comm={m[1]} pid={m[2]} prio={m[3]}'
+    return fields
 
 
 def recorded_cpu_time(lines, weight=lambda cpu: 1):
@@ -85,7 +105,7 @@ def recorded_cpu_time(lines, weight=lambda cpu: 1):
             cpu_task[cpu] = cpu_since[cpu] = None
             continue
         end = max(end or ns, ns)
-        fields = fields or ''
+        fields = raw_fields(event, fields or '')
         if event == 'sched_switch':
             pid = int(re.search(r'prev_pid=(\d+)', fields).group(1))
         if cpu not in cpu_task:

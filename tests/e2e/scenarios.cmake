@@ -103,7 +103,7 @@ endforeach()
 find_package(Python3 COMPONENTS Interpreter)
 if(Python3_Interpreter_FOUND)
   file(GLOB recordings ${SHARED}/ftrace/* ${SHARED}/perf/*-perf-script.txt*
-       ${CMAKE_CURRENT_SOURCE_DIR}/recordings/*-perf-script.txt*)
+       ${CMAKE_CURRENT_SOURCE_DIR}/recordings/*.txt.gz)
   foreach(recording ${recordings})
     get_filename_component(name ${recording} NAME)
     add_test(NAME e2e.recorded_cpu_time.${name}
@@ -122,6 +122,16 @@ if(Python3_Interpreter_FOUND)
     set_tests_properties(e2e.analyze_recorded.${name} PROPERTIES LABELS e2e SKIP_RETURN_CODE 77
       ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
   endforeach()
+  # One recording as the kernel's tracefs printed it and as trace-cmd
+  # report printed it, with and without -R: each form is named, and all
+  # read alike
+  set(pipe ${CMAKE_CURRENT_SOURCE_DIR}/recordings/gzip-pipe)
+  add_test(NAME e2e.recording_forms
+           COMMAND ${Python3_EXECUTABLE} ${E2E}/recording_forms.py ${IPASIM}
+                   "${pipe}-tracefs.txt.gz:kernel trace/trace_pipe text"
+                   "${pipe}-trace-cmd-report.txt.gz:trace-cmd report, sched plugin form"
+                   "${pipe}-trace-cmd-report-R.txt.gz:trace-cmd report")
+  set_tests_properties(e2e.recording_forms PROPERTIES LABELS e2e)
 endif()
 
 # Run limits reach every run: a scenario's own spin_limit, and `ipasim test
