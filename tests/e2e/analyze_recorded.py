@@ -13,23 +13,16 @@ X-perf-sched-latency.txt), against the real tool:
   puts the two reports side by side;
 - against perf sched latency, per task (perf merges tasks by comm):
   runtime within a microsecond (perf prints it rounded to one), switches,
-  average and maximum delay, each within the bound printed beside it. perf counts a delay from a sched_wakeup or a
-  preemption (switched out runnable) to the next switch-in; these
-  recordings hold sched_waking but no sched_wakeup, so perf measures
-  only the preemptions. The same figures are computed here from the
-  analysis's event log (--log), so the comparison is of the schedule
+  average and maximum delay, each within the bounds below. perf counts a
+  delay from a sched_wakeup, a sched_wakeup_new or a switch-out it reads
+  as runnable to the next switch-in; these recordings hold sched_waking
+  but no sched_wakeup, and perf 6.1 reads a preempted task's R+ as not
+  runnable. The same figures are computed here by those rules from the
+  analysis's event log (--log), the text telling which switch-outs were
+  R+ and which tasks were forked, so the comparison is of the schedule
   ipasim rebuilt, not of different definitions.
 
-With --runtime-only, only the runtimes are asserted against perf (the
-rest is printed): on tests/recordings/pipe-gzip, made with perf 6.1, perf's
-switch counts and delays differ, for tasks that fork and exec, from what
-perf's own latency algorithm (builtin-sched.c: a delay from a wake-up or
-an R switch-out to the next switch-in) gives when applied to the perf
-script text of the same perf.data (sleep:(20): 92 switches to perf, 105
-that way). The cause is not found, so those columns are printed, not
-asserted, there.
-
-usage: analyze_recorded.py IPASIM RECORDING [--runtime-only]
+usage: analyze_recorded.py IPASIM RECORDING
 Exit 0 when every check holds, 1 otherwise, 77 when the recording is absent.
 """
 import collections
@@ -42,22 +35,24 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from recorded_cpu_time import cpu_count, latency_total, recorded_cpu_time  # noqa: E402
+from recorded_cpu_time import (HEAD, cpu_count, latency_total,  # noqa: E402
+                               recorded_cpu_time)
 
 # What is asserted against perf sched latency (everything is printed):
 # - every task's runtime within RUNTIME_BOUND_NS, and the total within
 #   that for each task: both sum sched_stat_runtime, the kernel's billing;
 # - for the tasks perf measured at least MIN_SWITCHES times (the
-#   workload's), switches within 10% and the average delay within
-#   DELAY_BOUND_NS. perf misses what ipasim counts where a switch-out in
-#   state "R+" (preempted) is not 'R' to perf (kdamond: 5 of 6, tar: 5 of
-#   62), and counts what the log shows as an arrival: a forked task's
-#   wait from sched_wakeup_new (gzip's maximum, 1.864 ms, is one), so
-#   the maximum is printed, not asserted.
+#   workload's), switches within SWITCH_BOUND and the average and maximum
+#   delays within DELAY_BOUND (or DELAY_BOUND_NS, whichever is larger),
+#   computed by perf's own rules (perf_like). What remains comes from
+#   perf script printing microseconds and from the gaps the import
+#   repairs (pipe-gzip: cat 32 switches to perf's 31, average 741 us to
+#   762; perf's rules applied to the text itself give 31 and 762).
 RUNTIME_BOUND_NS = 1000
 SWITCH_BOUND = 0.1
 MIN_SWITCHES = 10
 DELAY_BOUND_NS = 10000
+DELAY_BOUND = 0.05
 
 
 def pid_of(name):
@@ -79,33 +74,63 @@ def last_comms(lines):
     return comm
 
 
-def perf_like(log_path, tids):
+def perf_kinds(lines):
+    """What perf sched latency tells apart and the event log does not,
+    from the text: the switch-outs in state R+ (pid, ns from the first
+    event), which perf (6.1, on these kernels) reads as not runnable, and
+    the pids a sched_wakeup_new made runnable."""
+    r_plus, forked, start = set(), set(), None
+    for line in lines:
+        m = HEAD.match(line)
+        if not m:
+            continue
+        _, _, _, sec, frac, event, fields = m.groups()
+        ns = int(sec) * 10**9 + int((frac + '000000000')[:9])
+        start = ns if start is None else start
+        event = event.split(':')[-1]
+        fields = fields or ''
+        if event == 'sched_switch' and 'prev_state=R+' in fields:
+            pid = int(re.search(r'prev_pid=(\d+)', fields).group(1))
+            r_plus.add((pid, ns - start))
+        elif event == 'sched_wakeup_new':
+            forked.add(int(re.search(r'(?:^| )pid=(\d+)', fields).group(1)))
+    return r_plus, forked
+
+
+def perf_like(log_path, tids, r_plus, forked):
     """Per pid: (switches, total delay, max delay) as perf sched latency
-    counts them without sched_wakeup: a task's first switch-in (delay 0)
-    and every switch-in after it was switched out runnable."""
+    counts them (builtin-sched.c) from a recording without sched_wakeup:
+    a delay runs from a switch-out perf reads as runnable (R, not R+), or
+    from a sched_wakeup_new, to the next switch-in; a task's first
+    switch-in with neither before it counts a delay of 0; sched_waking
+    does not count."""
     out = collections.defaultdict(lambda: [0, 0, 0])
-    preempted, seen = {}, set()
+    waiting, seen = {}, set()
     with open(log_path) as f:
         for line in f:
             time, _, _, tid, old, new = line.split()
             time, tid = int(time), int(tid)
+            pid = tids[tid]
             if old == 'RUNNING' and new == 'READY':
-                preempted[tid] = time
+                if (pid, time) not in r_plus:
+                    waiting[tid] = time
+            elif old == 'NOT_QUEUED' and new == 'READY':
+                if pid in forked:
+                    waiting[tid] = time
             elif new == 'RUNNING':
-                delay = None
-                if old == 'READY' and tid in preempted:
-                    delay = time - preempted[tid]
+                delay = waiting.pop(tid, None)
+                if delay is not None:
+                    delay = time - delay
                 elif tid not in seen:
                     delay = 0
                 seen.add(tid)
-                preempted.pop(tid, None)
                 if delay is not None:
-                    o = out[tids[tid]]
+                    o = out[pid]
                     o[0] += 1
                     o[1] += delay
                     o[2] = max(o[2], delay)
             elif new != 'READY':
-                preempted.pop(tid, None)
+                waiting.pop(tid, None)
     return out
 
 
@@ -134,12 +159,12 @@ def perf_table(path):
     return rows
 
 
-def check_perf(answer, lines, threads, log_path, runtime_only):
+def check_perf(answer, lines, threads, log_path):
     tids = {t['tid']: pid_of(t['name']) for t in threads}
     runtime = collections.Counter()
     for t in threads:
         runtime[pid_of(t['name'])] += t['runtime_ns']
-    like = perf_like(log_path, tids)
+    like = perf_like(log_path, tids, *perf_kinds(lines))
     comm = last_comms(lines)
     bad = 0
     print(f'{"task":24} {"runtime ms":>21} {"switches":>13} '
@@ -157,11 +182,13 @@ def check_perf(answer, lines, threads, log_path, runtime_only):
         fails = []
         if abs(run - p_run) > RUNTIME_BOUND_NS:
             fails.append('runtime')
-        if p_sw >= MIN_SWITCHES and not runtime_only:
+        if p_sw >= MIN_SWITCHES:
             if abs(sw - p_sw) > SWITCH_BOUND * p_sw:
                 fails.append('switches')
-            if abs(avg - p_avg) > DELAY_BOUND_NS:
+            if abs(avg - p_avg) > max(DELAY_BOUND_NS, DELAY_BOUND * p_avg):
                 fails.append('avg delay')
+            if abs(mx - p_max) > max(DELAY_BOUND_NS, DELAY_BOUND * p_max):
+                fails.append('max delay')
         print(f'{name + ":" + which:24} {run / 1e6:9.3f} / {p_run / 1e6:9.3f}'
               f' {sw:5d} / {p_sw:5d} {avg / 1e3:7.1f} / {p_avg / 1e3:7.1f}'
               f' {mx / 1e3:7.1f} / {p_max / 1e3:7.1f}'
@@ -178,7 +205,6 @@ def check_perf(answer, lines, threads, log_path, runtime_only):
 
 def main():
     ipasim, recording = sys.argv[1:3]
-    runtime_only = sys.argv[3:] == ['--runtime-only']
     if not os.path.exists(recording):
         sys.exit(77)
     opener = gzip.open if recording.endswith('.gz') else open
@@ -231,7 +257,7 @@ def main():
         answer = re.sub(r'perf-script\.txt(\.gz)?$', 'perf-sched-latency.txt',
                         recording)
         if answer != recording and os.path.exists(answer):
-            bad += check_perf(answer, lines, threads, log, runtime_only)
+            bad += check_perf(answer, lines, threads, log)
     sys.exit(1 if bad or not want else 0)
 
 

@@ -112,13 +112,8 @@ if(Python3_Interpreter_FOUND)
       ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
     # ipasim analyze: the recorded schedule as a report, checked against
     # the recording and, beside a perf recording, perf sched latency
-    # (runtimes only for ours: see analyze_recorded.py)
-    set(only)
-    if(recording MATCHES "/tests/recordings/")
-      set(only --runtime-only)
-    endif()
     add_test(NAME e2e.analyze_recorded.${name}
-             COMMAND ${Python3_EXECUTABLE} ${E2E}/analyze_recorded.py ${IPASIM} ${recording} ${only})
+             COMMAND ${Python3_EXECUTABLE} ${E2E}/analyze_recorded.py ${IPASIM} ${recording})
     set_tests_properties(e2e.analyze_recorded.${name} PROPERTIES LABELS e2e SKIP_RETURN_CODE 77
       ENVIRONMENT "IPASIM_CACHE_DIR=${CMAKE_BINARY_DIR}/policy-cache")
   endforeach()
