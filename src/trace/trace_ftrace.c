@@ -1235,9 +1235,12 @@ bool ipa_trace_import_ftrace(const char *path, const char *text, size_t len,
     }
     for (guint i = 0; i < r.threads->len; i++) {
         struct fthread *t = nth(&r, (int)i);
-        if (t->state == S_RUNNING || t->state == S_RUNNABLE)
+        /* billing printed after a block (another CPU's clock) is
+         * still the thread's */
+        if (t->state == S_RUNNING || t->state == S_RUNNABLE ||
+            (t->state == S_BLOCKED && t->acc_billed))
             flush_run(&r, t);
-        else if (t->state == S_BLOCKED)
+        if (t->state == S_BLOCKED)
             r.open_blocks++;
     }
 

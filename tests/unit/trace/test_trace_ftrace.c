@@ -321,6 +321,24 @@ static void test_inconsistent_switches(void **state)
     ipa_import_fini(&im);
 }
 
+/* Billing comes from whichever CPU ran update_curr, so another CPU's
+ * clock may print it after the task's block: it is still the task's CPU
+ * time, here after a block that never ends. */
+static void test_billing_after_block(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "         swapper     0 [000]     1.000000:       sched:sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=a next_pid=10 next_prio=120\n"
+        "               a    10 [000]     1.000500: sched:sched_stat_runtime: comm=a pid=10 runtime=400000 [ns]\n"
+        "               a    10 [000]     1.001000:       sched:sched_switch: prev_comm=a prev_pid=10 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120\n"
+        "               b    11 [001]     1.001001: sched:sched_stat_runtime: comm=a pid=10 runtime=600000 [ns]\n";
+    struct ipa_import im;
+    import_ok("b.txt", text, &im);
+    assert_int_equal(run_us(im.root, "a-10"), 1000);
+    summary_says(&im, "1 blocks still open at the end");
+    ipa_import_fini(&im);
+}
+
 /* An event older than its CPU's last one is dropped and ends the run. */
 static void test_out_of_order(void **state)
 {
@@ -581,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_timer_wakeup_is_sleep),
         cmocka_unit_test(test_lost_events_end_the_run),
         cmocka_unit_test(test_inconsistent_switches),
+        cmocka_unit_test(test_billing_after_block),
         cmocka_unit_test(test_out_of_order),
         cmocka_unit_test(test_exit_keeps_the_thread),
         cmocka_unit_test(test_trace_cmd_plugin_form),
