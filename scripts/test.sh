@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs what is missing, then builds and
-# runs every test twice, in a normal build (build/) and under
-# AddressSanitizer + UndefinedBehaviorSanitizer (build-san/).
+# runs every test in a normal build (build/), and again under
+# AddressSanitizer + UndefinedBehaviorSanitizer (build-san/), where the
+# tests' cross products of inputs run a covering sample (README.md,
+# "Tests").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/deps.sh

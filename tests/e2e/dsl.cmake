@@ -43,12 +43,14 @@ ipa_e2e(bossa_scenario 0 "-DOUT=PASS bossa-rr\n1 passed, 0 failed" -P ${E2E}/exp
         ${IPASIM} test ${E2E}/inputs/bossa_rr.scenario.json)
 
 # fifo.ipa is fifo.c, event for event.
-foreach(topo ${topologies})
-  foreach(trace ${traces})
-    e2e_script(fifo_ipa_is_fifo_c.${topo}.${trace} same_log.cmake
-               -DA=fifo.c -DB=fifo.ipa -DTOPO=${topo} -DTRACE=${trace}
-               -DDIR=${SCRATCH}/fifo-same/${topo}.${trace})
-  endforeach()
+# (ipa_e2e_cases: the sanitizer build runs a covering sample of each
+# topology x trace product here; see run.cmake)
+ipa_e2e_cases(topo_traces "${topologies}" "${traces}")
+foreach(case ${topo_traces})
+  ipa_e2e_case("${case}" topo trace)
+  e2e_script(fifo_ipa_is_fifo_c.${topo}.${trace} same_log.cmake
+             -DA=fifo.c -DB=fifo.ipa -DTOPO=${topo} -DTRACE=${trace}
+             -DDIR=${SCRATCH}/fifo-same/${topo}.${trace})
 endforeach()
 
 # Hot-plug: every DSL policy moves the threads of a core going offline
@@ -70,12 +72,11 @@ e2e_script(fifo_ipa_is_fifo_c.hotplug same_log.cmake
 
 # cfs.ipa is cfs.c, event for event, on every topology and trace and
 # through a hot-plug (the benchmark compares the two as one policy).
-foreach(topo ${topologies})
-  foreach(trace ${traces})
-    e2e_script(cfs_ipa_is_cfs_c.${topo}.${trace} same_log.cmake
-               -DA=cfs.c -DB=cfs.ipa -DTOPO=${topo} -DTRACE=${trace}
-               -DDIR=${SCRATCH}/cfs-same/${topo}.${trace})
-  endforeach()
+foreach(case ${topo_traces})
+  ipa_e2e_case("${case}" topo trace)
+  e2e_script(cfs_ipa_is_cfs_c.${topo}.${trace} same_log.cmake
+             -DA=cfs.c -DB=cfs.ipa -DTOPO=${topo} -DTRACE=${trace}
+             -DDIR=${SCRATCH}/cfs-same/${topo}.${trace})
 endforeach()
 e2e_script(cfs_ipa_is_cfs_c.hotplug same_log.cmake
            -DA=cfs.c -DB=cfs.ipa -DTOPO=4core.xml
@@ -88,11 +89,10 @@ e2e_script(cfs_ipa_is_cfs_c.hotplug same_log.cmake
 ipa_e2e(cfs_ipa_make_flags 1 "-DOUT=[1-9][0-9]* flagged.*idle cores"
         "-DERR=flagged \\(--fail-on-wc\\)" -P ${E2E}/expect.cmake --
         ${IPASIM} --topo 64core.xml --policy cfs.ipa --trace make.json --fail-on-wc)
-foreach(topo ${topologies})
-  foreach(trace ${traces})
-    ipa_e2e(cfs_cwc_no_flag.${topo}.${trace} 0 "-DOUT=0 flagged" -P ${E2E}/expect.cmake --
-            ${IPASIM} --topo ${topo} --policy cfs_cwc.ipa --trace ${trace} --fail-on-wc --threads 0)
-  endforeach()
+foreach(case ${topo_traces})
+  ipa_e2e_case("${case}" topo trace)
+  ipa_e2e(cfs_cwc_no_flag.${topo}.${trace} 0 "-DOUT=0 flagged" -P ${E2E}/expect.cmake --
+          ${IPASIM} --topo ${topo} --policy cfs_cwc.ipa --trace ${trace} --fail-on-wc --threads 0)
 endforeach()
 
 # EDF serves rt.json's periodic tasks within a tick of their wake-up
@@ -117,53 +117,48 @@ set_tests_properties(e2e.determinism_ipa PROPERTIES LABELS e2e)
 
 # Kept queue sums (ipa_rq_sum) are the walked ones: make.json's threads
 # come and go, so its group sizes change all along; hot-plug moves queues.
-foreach(policy cfs.ipa cfs_cwc.ipa)
-  foreach(mode interpreted compiled)
-    foreach(trace ${traces})
-      e2e_script(kept_sums.${policy}.${mode}.${trace} kept_sums.cmake
-                 -DPOLICY=${CMAKE_SOURCE_DIR}/policies/${policy} -DMODE=${mode}
-                 -DTOPO=64core.xml -DTRACE=${trace}
-                 -DDIR=${SCRATCH}/kept-sums/${policy}.${mode}.${trace})
-    endforeach()
-    e2e_script(kept_sums.${policy}.${mode}.hotplug kept_sums.cmake
-               -DPOLICY=${CMAKE_SOURCE_DIR}/policies/${policy} -DMODE=${mode}
-               -DTOPO=4core.xml -DTRACE=${E2E}/inputs/hotplug.json
-               -DDIR=${SCRATCH}/kept-sums/${policy}.${mode}.hotplug)
-  endforeach()
+set(runs "") # topology|trace|name
+foreach(trace ${traces})
+  list(APPEND runs "64core.xml|${trace}|${trace}")
+endforeach()
+list(APPEND runs "4core.xml|${E2E}/inputs/hotplug.json|hotplug")
+ipa_e2e_cases(kept_sums "cfs.ipa;cfs_cwc.ipa" "interpreted;compiled" "${runs}")
+foreach(case ${kept_sums})
+  ipa_e2e_case("${case}" policy mode topo trace name)
+  e2e_script(kept_sums.${policy}.${mode}.${name} kept_sums.cmake
+             -DPOLICY=${CMAKE_SOURCE_DIR}/policies/${policy} -DMODE=${mode}
+             -DTOPO=${topo} -DTRACE=${trace}
+             -DDIR=${SCRATCH}/kept-sums/${policy}.${mode}.${name})
 endforeach()
 
 # Walks of the waiting cores and lookups by id decide as walks of every
 # core: make.json balances all along, hotplug.json moves queues, and the
 # 320-core machine has groups of 80 cores across words of a core set.
 # inputs/two_ready.ipa has two READY queues and filters on one of them.
-set(policies cfs.ipa cfs_cwc.ipa fifo.ipa quanta.ipa rr.ipa)
-list(TRANSFORM policies PREPEND ${CMAKE_SOURCE_DIR}/policies/)
-foreach(path ${policies} ${E2E}/inputs/two_ready.ipa)
+set(walk_policies cfs.ipa cfs_cwc.ipa fifo.ipa quanta.ipa rr.ipa)
+list(TRANSFORM walk_policies PREPEND ${CMAKE_SOURCE_DIR}/policies/)
+list(APPEND walk_policies ${E2E}/inputs/two_ready.ipa)
+ipa_e2e_cases(core_walks "${walk_policies}" "interpreted;compiled"
+              "64core.xml|make.json;2socket-smt.xml|db.json;pack:4 core:80 pu:1|lu.json;4core.xml|${E2E}/inputs/hotplug.json")
+foreach(case ${core_walks})
+  ipa_e2e_case("${case}" path mode topo trace)
   get_filename_component(policy ${path} NAME)
-  foreach(mode interpreted compiled)
-    foreach(run "64core.xml|make.json" "2socket-smt.xml|db.json"
-                "pack:4 core:80 pu:1|lu.json"
-                "4core.xml|${E2E}/inputs/hotplug.json")
-      string(REPLACE "|" ";" run "${run}")
-      list(GET run 0 topo)
-      list(GET run 1 trace)
-      get_filename_component(name ${trace} NAME_WE)
-      e2e_script(core_walks.${policy}.${mode}.${name} core_walks.cmake
-                 -DPOLICY=${path} -DMODE=${mode}
-                 "-DTOPO=${topo}" -DTRACE=${trace}
-                 -DDIR=${SCRATCH}/core-walks/${policy}.${mode}.${name})
-    endforeach()
-  endforeach()
+  get_filename_component(name ${trace} NAME_WE)
+  e2e_script(core_walks.${policy}.${mode}.${name} core_walks.cmake
+             -DPOLICY=${path} -DMODE=${mode}
+             "-DTOPO=${topo}" -DTRACE=${trace}
+             -DDIR=${SCRATCH}/core-walks/${policy}.${mode}.${name})
 endforeach()
 
 # foreach over a run queue visits what the queue held when the loop began,
 # whatever the body does to it (walks.cmake).
-foreach(trace db.json lu.json make.json rt.json)
-  foreach(topo 4core.xml 2socket-smt.xml)
-    e2e_script(queue_walks.${topo}.${trace} walks.cmake
-               -DPOLICY=${E2E}/inputs/walks.ipa -DTOPO=${topo} -DTRACE=${trace}
-               -DDIR=${SCRATCH}/walks/${topo}.${trace})
-  endforeach()
+ipa_e2e_cases(queue_walks "db.json;lu.json;make.json;rt.json"
+              "4core.xml;2socket-smt.xml")
+foreach(case ${queue_walks})
+  ipa_e2e_case("${case}" trace topo)
+  e2e_script(queue_walks.${topo}.${trace} walks.cmake
+             -DPOLICY=${E2E}/inputs/walks.ipa -DTOPO=${topo} -DTRACE=${trace}
+             -DDIR=${SCRATCH}/walks/${topo}.${trace})
 endforeach()
 e2e_script(queue_walks.hotplug walks.cmake
            -DPOLICY=${E2E}/inputs/walks.ipa -DTOPO=4core.xml

@@ -16,11 +16,15 @@ function(same_modes name policy topo trace)
                        ENVIRONMENT "${mode_env}")
 endfunction()
 
+# (the sanitizer build runs a covering sample of the policy x topology x
+# trace product: ipa_e2e_cases in run.cmake)
+ipa_e2e_cases(mode_runs "${dsl_policies}" "${mode_topologies}" "${traces}")
 foreach(policy ${dsl_policies})
-  foreach(topo ${mode_topologies})
-    foreach(trace ${traces})
+  foreach(run ${mode_runs})
+    ipa_e2e_case("${run}" run_policy topo trace)
+    if(run_policy STREQUAL policy)
       same_modes(${policy}.${topo}.${trace} ${policy} ${topo} ${trace})
-    endforeach()
+    endif()
   endforeach()
   # hot-plug: core_exit and core_entry
   same_modes(${policy}.hotplug ${policy} 4core.xml
@@ -39,9 +43,7 @@ endforeach()
 # one-thread READY state, tested with .size and first(), elected)
 foreach(input short_circuit domain_cores lazy_epoch queue_order ready_slot)
   foreach(run "2socket-smt.xml|db.json" "64core.xml|make.json")
-    string(REPLACE "|" ";" run "${run}")
-    list(GET run 0 topo)
-    list(GET run 1 trace)
+    ipa_e2e_case("${run}" topo trace)
     same_modes(${input}.${topo}.${trace}
                ${CMAKE_SOURCE_DIR}/tests/e2e/inputs/${input}.ipa ${topo} ${trace})
   endforeach()
@@ -123,7 +125,13 @@ set_tests_properties(e2e.generated_c.empty_handler PROPERTIES LABELS e2e)
 # a difference is shrunk to a small reproducer and printed.
 add_executable(random_modes ${CMAKE_CURRENT_SOURCE_DIR}/e2e/random_modes.c)
 target_link_libraries(random_modes PRIVATE PkgConfig::GLIB)
+# The sanitizer build runs the first 40 of the 160 cases (each policy five
+# times), as it samples the cross products (ipa_e2e_cases in run.cmake).
+set(random_cases 160)
+if(IPASIM_SANITIZE AND NOT IPASIM_ALL_CASES)
+  set(random_cases 40)
+endif()
 add_test(NAME e2e.modes.random
-         COMMAND random_modes ${IPASIM} ${SCRATCH}/modes/random 160 2026)
+         COMMAND random_modes ${IPASIM} ${SCRATCH}/modes/random ${random_cases} 2026)
 set_tests_properties(e2e.modes.random PROPERTIES LABELS e2e
                      ENVIRONMENT "${mode_env}")

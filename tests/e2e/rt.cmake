@@ -87,15 +87,15 @@ endforeach()
 # running the latest deadline" as a walk of the cores does (gedf_scan.ipa
 # walks them), through deadlines that change while running (overruns of
 # the best-effort threads).
-foreach(topo ${topologies})
-  foreach(trace ${traces})
-    e2e_script(gedf_ipa_is_gedf_c.${topo}.${trace} same_log.cmake
-               -DA=gedf.c -DB=gedf.ipa -DTOPO=${topo} -DTRACE=${trace}
-               -DDIR=${SCRATCH}/gedf-same/${topo}.${trace})
-    e2e_script(gedf_order_is_scan.${topo}.${trace} same_log.cmake
-               -DA=${E2E}/inputs/gedf_scan.ipa -DB=gedf.ipa -DTOPO=${topo}
-               -DTRACE=${trace} -DDIR=${SCRATCH}/gedf-scan/${topo}.${trace})
-  endforeach()
+# (topo_traces, from dsl.cmake: a covering sample under the sanitizers)
+foreach(case ${topo_traces})
+  ipa_e2e_case("${case}" topo trace)
+  e2e_script(gedf_ipa_is_gedf_c.${topo}.${trace} same_log.cmake
+             -DA=gedf.c -DB=gedf.ipa -DTOPO=${topo} -DTRACE=${trace}
+             -DDIR=${SCRATCH}/gedf-same/${topo}.${trace})
+  e2e_script(gedf_order_is_scan.${topo}.${trace} same_log.cmake
+             -DA=${E2E}/inputs/gedf_scan.ipa -DB=gedf.ipa -DTOPO=${topo}
+             -DTRACE=${trace} -DDIR=${SCRATCH}/gedf-scan/${topo}.${trace})
 endforeach()
 if(EXISTS ${rt_data}/taskset_m16_n200_seed42.csv)
   rt_taskset(order_is_scan.m16_n200
