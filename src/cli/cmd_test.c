@@ -281,7 +281,13 @@ static bool check_inputs(const struct ipa_scenario *sc, GError **error)
 {
     GError *why = NULL;
     char *path = NULL;
-    if (ipa_setup_topology_file(sc->topology, &path, &why)) {
+    bool found = ipa_setup_topology_file(sc->topology, &path, &why);
+    if (found && sc->recorded_on) {
+        g_free(path);
+        path = NULL;
+        found = ipa_setup_topology_file(sc->recorded_on, &path, &why);
+    }
+    if (found) {
         g_free(path);
         path = ipa_find_shipped(sc->trace, "trace", "traces", &why);
     }
@@ -318,6 +324,11 @@ static bool check_junit(const char *junit, GPtrArray *files,
                                             sc->topology};
         g_array_append_val(inputs, trace);
         g_array_append_val(inputs, topo);
+        if (sc->recorded_on) {
+            const struct ipa_named_file on = {"a scenario's recorded_on",
+                                              sc->recorded_on};
+            g_array_append_val(inputs, on);
+        }
         for (guint r = 0; r < sc->runs->len; r++) {
             const struct ipa_scenario_run *run = g_ptr_array_index(sc->runs, r);
             const struct ipa_named_file policy = {"a scenario's policy",

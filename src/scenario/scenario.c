@@ -468,8 +468,8 @@ static bool parse_top(struct reader *rd, struct json_object *root)
 {
     static const char *const keys[] = {
         "ipasim_scenario", "name",   "description", "topology", "trace",
-        "policy",          "policies", "params",    "options",  "expect",
-        NULL};
+        "recorded_on",     "policy", "policies",    "params",   "options",
+        "expect",          NULL};
     struct ipa_scenario *sc = rd->sc;
     struct json_object *x, *expect = NULL;
     struct ipa_expect common;
@@ -510,6 +510,13 @@ static bool parse_top(struct reader *rd, struct json_object *root)
         if (!get_string(rd, x, k ? "a trace file" : "a topology", &s))
             return false;
         *dest[k] = resolve(rd, s);
+        pop(rd, m);
+    }
+    if (json_object_object_get_ex(root, "recorded_on", &x)) {
+        m = push(rd, "recorded_on");
+        if (!get_string(rd, x, "a topology", &s))
+            return false;
+        sc->recorded_on = resolve(rd, s);
         pop(rd, m);
     }
     if (json_object_object_get_ex(root, "params", &x)) {
@@ -645,6 +652,7 @@ void ipa_scenario_free(struct ipa_scenario *sc)
     g_free(sc->name);
     g_free(sc->topology);
     g_free(sc->trace);
+    g_free(sc->recorded_on);
     g_ptr_array_unref(sc->runs);
     for (guint i = 0; i < sc->relative->len; i++)
         g_free(g_array_index(sc->relative, struct ipa_relative, i).where);
@@ -664,6 +672,10 @@ char **ipa_scenario_argv(const struct ipa_scenario *sc, int i,
                            "--json",  json_path, "--quiet"};
     for (size_t k = 0; k < G_N_ELEMENTS(fixed); k++)
         g_ptr_array_add(a, g_strdup(fixed[k]));
+    if (sc->recorded_on) {
+        g_ptr_array_add(a, g_strdup("--recorded-on"));
+        g_ptr_array_add(a, g_strdup(sc->recorded_on));
+    }
     for (guint k = 0; k < sc->options->len; k++)
         g_ptr_array_add(a, g_strdup(g_ptr_array_index(sc->options, k)));
     for (size_t k = 0; extra && extra[k]; k++)

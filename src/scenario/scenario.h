@@ -84,6 +84,8 @@ struct ipa_scenario {
     char *path;
     char *name;
     char *topology, *trace;   /* resolved like arg */
+    char *recorded_on;        /* --recorded-on, resolved like topology;
+                                 NULL when absent */
     GPtrArray *runs;          /* struct ipa_scenario_run * */
     GArray *relative;         /* struct ipa_relative */
     GPtrArray *options;       /* char *: extra `ipasim run` arguments */

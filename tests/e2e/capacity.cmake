@@ -51,6 +51,11 @@ ipa_e2e(topo_capacity 0
 ipa_e2e(capacity_scenario 0 "-DOUT=PASS capacity-first-beats-fifo\n1 passed, 0 failed"
         -P ${E2E}/expect.cmake --
         ${IPASIM} test ${E2E}/inputs/capacity_scenario.json)
+# A scenario's recorded_on is run's --recorded-on: the recording's work is
+# half its CPU time on cores of capacity 512 (617 ms without it).
+ipa_e2e(recorded_on_scenario 0 "-DOUT=PASS recorded-on-halves-the-work\n1 passed, 0 failed"
+        -P ${E2E}/expect.cmake --
+        ${IPASIM} test ${E2E}/inputs/recorded_on_scenario.json)
 # The summary says the capacities beside the utilisation of the cores.
 ipa_e2e(summary_capacity 0
         "-DOUT=\ncores: utilisation per core \\(%\\)\n  capacity 1024 on cores 4-5, 383 on cores 0-3\n     0: 38\\.1    1: 78\\.0"

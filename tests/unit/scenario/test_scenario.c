@@ -135,8 +135,8 @@ static void test_errors(void **state)
               "'expect'?)");
     parse_bad(HEAD "\"policy\": \"p.c\", \"outcome\": {}}",
               "/nowhere/s.json: unknown key 'outcome' (expected one of "
-              "ipasim_scenario, name, description, topology, trace, policy, "
-              "policies, params, options, expect)");
+              "ipasim_scenario, name, description, topology, trace, "
+              "recorded_on, policy, policies, params, options, expect)");
     parse_bad(HEAD "\"policy\": \"p.c\", \"policies\": [\"q.c\"]}",
               "/nowhere/s.json: give \"policy\" or \"policies\", not both");
     parse_bad(HEAD "\"policy\": \"p.c\", \"expect\": {\"makespan_max\": "
