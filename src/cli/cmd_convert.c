@@ -65,10 +65,12 @@ static int convert(const char *in, const char *out, uint64_t horizon_ns,
         goto out;
     }
     if (recorded_on) {
-        if (ipa_trace_detect(text, len) != IPA_TRACE_FMT_FTRACE) {
+        enum ipa_trace_format format = ipa_trace_detect(text, len);
+        if (format != IPA_TRACE_FMT_FTRACE) {
             g_set_error(&error, IPA_ERROR, IPA_ERROR_INPUT,
-                        "%s: --recorded-on applies to kernel traces only",
-                        in);
+                        "%s: not a kernel recording (%s format); "
+                        "--recorded-on applies to kernel traces only",
+                        in, ipa_trace_format_name(format));
             goto out;
         }
         if (!ipa_setup_recording_machine(recorded_on, &machine, &error))
