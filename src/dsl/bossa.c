@@ -97,6 +97,18 @@ static void sync_member(struct bossa *b)
     }
 }
 
+/* After a member of a block that began at @before: past an error to the
+ * next member, and always past at least one token, so a member that
+ * parsed nothing cannot loop. */
+static void next_member(struct bossa *b, uint32_t before)
+{
+    if (ipa_parser_panicking(b->ps))
+        sync_member(b);
+    if (cur(b)->span.off == before && cur(b)->kind != IPA_TOK_RBRACE &&
+        cur(b)->kind != IPA_TOK_EOF)
+        ipa_parser_advance(b->ps);
+}
+
 /* '=' '{', for the declaration named by the token just read. */
 static bool open_decl(struct bossa *b, const char *what,
                       struct ipa_token *open)
@@ -127,11 +139,7 @@ static void parse_process(struct bossa *b)
         f->name_span = nm->name_span;
         ipa_parser_expect(b->ps, IPA_TOK_SEMI, "after the attribute");
         ipa_node_push(e, ipa_parser_finish(b->ps, f));
-        if (ipa_parser_panicking(b->ps))
-            sync_member(b);
-        if (cur(b)->span.off == before && cur(b)->kind != IPA_TOK_RBRACE &&
-            cur(b)->kind != IPA_TOK_EOF)
-            ipa_parser_advance(b->ps);
+        next_member(b, before);
     }
     ipa_parser_expect_close(b->ps, IPA_TOK_RBRACE, open, "block");
     ipa_parser_match(b->ps, IPA_TOK_SEMI);
@@ -242,11 +250,7 @@ static void parse_states(struct bossa *b)
            !at_decl(b)) {
         uint32_t before = cur(b)->span.off;
         ipa_node_push(st, parse_state(b));
-        if (ipa_parser_panicking(b->ps))
-            sync_member(b);
-        if (cur(b)->span.off == before && cur(b)->kind != IPA_TOK_RBRACE &&
-            cur(b)->kind != IPA_TOK_EOF)
-            ipa_parser_advance(b->ps);
+        next_member(b, before);
     }
     ipa_parser_expect_close(b->ps, IPA_TOK_RBRACE, open, "block");
     ipa_parser_match(b->ps, IPA_TOK_SEMI);

@@ -60,8 +60,8 @@ struct fthread {
     /* ... and the same by sched_stat_runtime, the kernel's own billing,
      * which is what it becomes when the kernel billed it at all */
     unsigned __int128 acc_billed;
-    bool billed;
-    uint64_t billed_ns;      /* all its billing, in CPU time */
+    uint64_t billed_ns;      /* all its billing, in CPU time; 0: never
+                                billed, its runs are the switches' */
     uint64_t head_ns, tail_ns; /* switch time before its CPU's first
                                   switch, after its last */
     uint64_t billed_head_ns;   /* billing while running from the start */
@@ -843,7 +843,6 @@ static void ev_billed(struct reader *r, const struct line *l)
     }
     int cpu = t->cpu >= 0 ? t->cpu : t->last_cpu >= 0 ? t->last_cpu : l->cpu;
     t->acc_billed += (unsigned __int128)ns * capacity_of(r, cpu);
-    t->billed = true;
     t->billed_ns += ns;
     if (t->cpu >= 0 && cpu_at(r, t->cpu)->from_start)
         t->billed_head_ns += ns;
@@ -1003,7 +1002,7 @@ static struct json_object *thread_json(struct reader *r, struct fthread *t)
     for (guint i = 0; i < t->ops->len; i++) {
         const struct fop *op = &g_array_index(t->ops, struct fop, i);
         struct json_object *o = json_object_new_object();
-        uint64_t ran = t->billed ? op->billed : op->ns;
+        uint64_t ran = t->billed_ns ? op->billed : op->ns;
         switch (op->kind) {
         case F_RUN:
             if (!ran) {
@@ -1081,7 +1080,7 @@ static char *summary(struct reader *r, int nr_threads, int nr_templates)
     int nr_billed = 0, nr_switched = 0;
     for (guint i = 0; i < r->threads->len; i++) {
         const struct fthread *t = nth(r, (int)i);
-        if (t->billed) {
+        if (t->billed_ns) {
             nr_billed++;
             billed += t->billed_ns;
             billed_head += t->billed_head_ns;
@@ -1173,7 +1172,7 @@ static void finish_schedule(struct reader *r)
     g_array_sort(rec->events, by_time);
     for (guint i = 0; i < r->threads->len; i++) {
         const struct fthread *t = nth(r, (int)i);
-        uint64_t billed = t->billed ? t->billed_ns : UINT64_MAX;
+        uint64_t billed = t->billed_ns ? t->billed_ns : UINT64_MAX;
         g_ptr_array_add(rec->names, g_strdup(t->name));
         g_array_append_val(rec->billed, billed);
     }

@@ -41,6 +41,17 @@ static char *size_text(uint64_t bytes)
     return g_strdup_printf("%llu bytes", (unsigned long long)bytes);
 }
 
+/* What the cap of @kind applies to, for messages. */
+static const char *capped_input(enum ipa_input_kind kind)
+{
+    static const char *const of[] = {
+        [IPA_INPUT_FILE] = "an input file",
+        [IPA_INPUT_TRACE] = "kernel trace text",
+        [IPA_INPUT_RTAPP] = "an rt-app file",
+    };
+    return max_size ? "any input" : of[kind];
+}
+
 bool ipa_input_check_size(const char *what, const char *path,
                           enum ipa_input_kind kind, uint64_t size,
                           GError **error)
@@ -48,17 +59,12 @@ bool ipa_input_check_size(const char *what, const char *path,
     uint64_t cap = ipa_input_cap(kind);
     if (size <= cap)
         return true;
-    static const char *const of[] = {
-        [IPA_INPUT_FILE] = "an input file",
-        [IPA_INPUT_TRACE] = "kernel trace text",
-        [IPA_INPUT_RTAPP] = "an rt-app file",
-    };
     char *limit = size_text(cap);
     g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
                 "%s '%s': %llu bytes, over the limit of %s for %s "
                 "(--max-input-size raises it)",
                 what, path, (unsigned long long)size, limit,
-                max_size ? "any input" : of[kind]);
+                capped_input(kind));
     g_free(limit);
     return false;
 }
@@ -141,10 +147,7 @@ static bool gunzip(const char *what, const char *path, const GString *in,
         g_set_error(error, IPA_ERROR, IPA_ERROR_INPUT,
                     "%s '%s': over %s once decompressed, the limit for %s "
                     "(--max-input-size raises it)",
-                    what, path, limit,
-                    max_size ? "any input"
-                    : capped == IPA_INPUT_FILE ? "an input file"
-                                               : "kernel trace text");
+                    what, path, limit, capped_input(capped));
         g_free(limit);
         g_string_free(o, TRUE);
         return false;
